@@ -1,0 +1,133 @@
+import type { Command } from './model.js';
+import { baseName } from './shell.js';
+
+/** True when the command is `name` (path prefixes ignored: `/usr/bin/curl` is `curl`). */
+export function isCommand(cmd: Command, ...names: string[]): boolean {
+  return names.includes(baseName(cmd.name));
+}
+
+/**
+ * True when any of the flags is set. Single letters match `-x` and letter clusters (`-qy`);
+ * longer names match `--name` and `--name=value`.
+ */
+export function hasFlag(cmd: Pick<Command, 'args'>, ...names: string[]): boolean {
+  for (const a of cmd.args) {
+    if (a === '--') return false;
+    if (a.startsWith('--')) {
+      const n = a.slice(2).split('=')[0] ?? '';
+      if (names.includes(n)) return true;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (const ch of a.slice(1)) if (names.includes(ch)) return true;
+    }
+  }
+  return false;
+}
+
+/** The value of `--name=value`, `--name value`, `-n value` or `-nvalue`; undefined when absent. */
+export function flagValue(cmd: Pick<Command, 'args'>, ...names: string[]): string | undefined {
+  const args = cmd.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') return undefined;
+    if (a.startsWith('--')) {
+      const [n, v] = splitOnce(a.slice(2), '=');
+      if (names.includes(n)) return v ?? args[i + 1];
+    } else if (a.startsWith('-') && a.length > 1 && names.includes(a[1] ?? '')) {
+      return a.length > 2 ? a.slice(2) : args[i + 1];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Arguments that are not flags. `valueFlags` names flags whose value is the next argument
+ * (so it is not mistaken for an operand); arguments after `--` are all operands.
+ */
+export function operands(cmd: Pick<Command, 'args'>, valueFlags: readonly string[] = []): string[] {
+  const out: string[] = [];
+  const args = cmd.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      out.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [n, v] = splitOnce(a.slice(2), '=');
+      if (v === undefined && valueFlags.includes(n)) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      if (a.length === 2 && valueFlags.includes(a[1] ?? '')) i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+const WRAPPERS: Record<string, readonly string[]> = {
+  // wrapper → its flags that take a value
+  sudo: ['u', 'g', 'user', 'group', 'C', 'h', 'p', 'r', 't', 'U'],
+  doas: ['u', 'C'],
+  env: ['u', 'unset', 'C', 'chdir', 'S', 'split-string'],
+  exec: ['a'],
+  nice: ['n', 'adjustment'],
+  nohup: [],
+  time: ['f', 'format', 'o', 'output'],
+  command: [],
+  gosu: [],
+  'su-exec': [],
+  chroot: ['userspec', 'groups'],
+  stdbuf: ['i', 'o', 'e'],
+  timeout: ['s', 'signal', 'k', 'kill-after'],
+  xargs: ['I', 'd', 'delimiter', 'n', 'max-args', 'P', 'max-procs', 'L', 'E', 's', 'a', 'arg-file'],
+};
+
+/**
+ * The command a wrapper runs: `sudo -u app env X=1 bash -s` → `bash` with `-s`.
+ * Returns the command itself when it is not a known wrapper.
+ */
+export function unwrap(cmd: Command): Pick<Command, 'name' | 'args'> & { wrappers: string[] } {
+  let name = baseName(cmd.name);
+  let args = [...cmd.args];
+  const wrappers: string[] = [];
+  for (let depth = 0; depth < 5 && WRAPPERS[name]; depth++) {
+    const valueFlags = WRAPPERS[name] ?? [];
+    wrappers.push(name);
+    let i = 0;
+    // gosu/su-exec/chroot take a user (or root dir) before the command.
+    const leading = name === 'gosu' || name === 'su-exec' || name === 'chroot' || name === 'timeout' ? 1 : 0;
+    let skippedLeading = 0;
+    while (i < args.length) {
+      const a = args[i] ?? '';
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (a.startsWith('-') && a.length > 1) {
+        const n = a.startsWith('--') ? (a.slice(2).split('=')[0] ?? '') : (a[1] ?? '');
+        const inline = a.startsWith('--') ? a.includes('=') : a.length > 2;
+        i += valueFlags.includes(n) && !inline ? 2 : 1;
+        continue;
+      }
+      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        i++;
+        continue;
+      }
+      if (skippedLeading < leading) {
+        skippedLeading++;
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (i >= args.length) return { name, args: [], wrappers: wrappers.slice(0, -1) };
+    name = baseName(args[i] ?? '');
+    args = args.slice(i + 1);
+  }
+  return { name, args, wrappers };
+}

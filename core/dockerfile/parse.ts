@@ -1,0 +1,338 @@
+import {
+  type Instruction as AstInstruction,
+  DockerfileParser,
+  From,
+  JSONInstruction,
+  ModifiableInstruction,
+  Onbuild,
+  PropertyInstruction,
+  Run,
+} from 'dockerfile-ast';
+import type {
+  DockerfileModel,
+  Flag,
+  Heredoc,
+  Instruction,
+  Pragma,
+  Property,
+  ShellScript,
+  Stage,
+} from './model.js';
+import { execFormCommands, parseShell } from './shell.js';
+import { type Loc, SourceMap } from './source-map.js';
+
+/** Instruction keywords Docker accepts. */
+export const KEYWORDS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
+
+/** A syntax problem that stops Docker from building the file, with where it is. */
+export interface SyntaxProblem {
+  readonly message: string;
+  readonly loc: Loc;
+}
+
+/** The result of parsing: the shared model plus any syntax problems found on the way. */
+export interface ParseResult {
+  readonly model: DockerfileModel;
+  readonly problems: readonly SyntaxProblem[];
+}
+
+const PRAGMA = /^#\s*(hadolint|drydock)\s+(global\s+)?(ignore|shell)\s*=\s*(.*)$/i;
+
+/** Parses Dockerfile text into the model every rule shares; never throws on bad input. */
+export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseResult {
+  const map = new SourceMap(text);
+  const ast = DockerfileParser.parse(text);
+  const escape = ast.getEscapeCharacter();
+  const problems: SyntaxProblem[] = [];
+  const directives: Record<string, string> = {};
+  for (const d of ast.getDirectives()) {
+    const name = d.getDirective();
+    if (name) directives[name.toLowerCase()] = d.getValue() ?? '';
+  }
+
+  const instructions: Instruction[] = [];
+  let stage = -1;
+  for (const node of ast.getInstructions()) {
+    const isOnbuild = node instanceof Onbuild;
+    const target = isOnbuild ? node.getTriggerInstruction() : node;
+    const keyword = node.getKeyword().toUpperCase();
+    if (!KEYWORDS.has(keyword)) {
+      problems.push({
+        message: `unknown instruction "${node.getKeyword()}"`,
+        loc: locOfRange(map, node.getRange()),
+      });
+      continue;
+    }
+    if (keyword === 'FROM') stage++;
+    if (!target) {
+      problems.push({ message: 'ONBUILD needs an instruction to run', loc: locOfRange(map, node.getRange()) });
+      continue;
+    }
+    const inner = target.getKeyword().toUpperCase();
+    if (isOnbuild && !KEYWORDS.has(inner)) {
+      problems.push({
+        message: `unknown instruction "${target.getKeyword()}" after ONBUILD`,
+        loc: locOfRange(map, target.getRange()),
+      });
+      continue;
+    }
+    const built = buildInstruction(target, node, {
+      map,
+      escape,
+      index: instructions.length,
+      stage,
+      onbuild: isOnbuild,
+    });
+    if (built.args.length === 0 && built.heredocs.length === 0 && inner !== 'ONBUILD') {
+      problems.push({ message: `${inner} requires at least one argument`, loc: built.loc });
+    }
+    if (built.shell?.error) {
+      // Reported by the engine as its own finding; the instruction is still kept for other rules.
+    }
+    instructions.push(built);
+  }
+
+  const stages = buildStages(instructions, ast.getInstructions(), map);
+  const firstFrom = instructions.findIndex((i) => i.keyword === 'FROM');
+  const globalArgs = instructions
+    .slice(0, firstFrom < 0 ? instructions.length : firstFrom)
+    .filter((i) => i.keyword === 'ARG')
+    .flatMap((i) => i.properties);
+
+  const comments = ast.getComments().map((c) => ({ text: c.toString(), loc: locOfRange(map, c.getRange()) }));
+  const pragmas = findPragmas(comments, instructions);
+  return {
+    model: {
+      fileName,
+      text,
+      escape,
+      directives,
+      instructions,
+      stages,
+      globalArgs,
+      pragmas,
+      comments,
+    },
+    problems,
+  };
+}
+
+interface BuildCtx {
+  readonly map: SourceMap;
+  readonly escape: string;
+  readonly index: number;
+  readonly stage: number;
+  readonly onbuild: boolean;
+}
+
+type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+
+function locOfRange(map: SourceMap, range: Range | null): Loc {
+  if (!range) return { line: 1, column: 1 };
+  return map.locOf(map.offsetOf(range.start.line, range.start.character));
+}
+
+function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: BuildCtx): Instruction {
+  const { map } = ctx;
+  const range = outer.getRange();
+  const start = map.offsetOf(range.start.line, range.start.character);
+  const end = map.offsetOf(range.end.line, range.end.character);
+  const keyword = node.getKeyword().toUpperCase();
+  const flags: Flag[] =
+    node instanceof ModifiableInstruction
+      ? node.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() }))
+      : [];
+  const astArgs = node.getArguments();
+  const firstArg = astArgs[0];
+  const argsStart = firstArg
+    ? map.offsetOf(firstArg.getRange().start.line, firstArg.getRange().start.character)
+    : end;
+  const json = node instanceof JSONInstruction ? execForm(map.text.slice(argsStart, end), ctx.escape) : null;
+  const properties: Property[] =
+    node instanceof PropertyInstruction
+      ? node.getProperties().map((p) => ({
+          name: p.getName(),
+          value: p.getValue(),
+          loc: locOfRange(map, p.getRange()),
+        }))
+      : [];
+  const heredocs: Heredoc[] =
+    node instanceof Run
+      ? node.getHeredocs().map((h) => {
+          const content = h.getContentRange();
+          const body = content
+            ? map.text.slice(
+                map.offsetOf(content.start.line, content.start.character),
+                map.offsetOf(content.end.line, content.end.character),
+              )
+            : '';
+          return { name: h.getName(), body, loc: locOfRange(map, h.getStartRange()) };
+        })
+      : [];
+  const base = {
+    index: ctx.index,
+    keyword,
+    onbuild: ctx.onbuild,
+    loc: map.locOf(start),
+    endLine: range.end.line + 1,
+    start,
+    end,
+    args: astArgs.map((a) => a.getValue()),
+    argsText: node.getArgumentsContent() ?? '',
+    flags,
+    json,
+    properties,
+    heredocs,
+    stage: ctx.stage,
+  };
+  if (keyword !== 'RUN') return base;
+  return { ...base, shell: runScript(map, ctx.escape, argsStart, end, json, start) };
+}
+
+function runScript(
+  map: SourceMap,
+  escape: string,
+  argsStart: number,
+  end: number,
+  json: readonly string[] | null,
+  instructionStart: number,
+): ShellScript {
+  if (json) return execFormCommands(json, { map, offset: -1, fallback: instructionStart, context: 'exec-form' });
+  const script = shellText(map.text.slice(argsStart, end), escape);
+  return parseShell(script, { map, offset: argsStart, fallback: argsStart, context: 'run' });
+}
+
+/**
+ * Turns the RUN text into what the shell receives, keeping every offset: comment and blank lines
+ * inside a line continuation (which Docker drops) become a bare continuation, and a non-default
+ * escape character at a line end becomes a backslash.
+ */
+export function shellText(raw: string, escape: string): string {
+  const lines = raw.split('\n');
+  let continued = false;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] ?? '';
+    const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (i > 0 && continued && (bare.trim() === '' || bare.trimStart().startsWith('#'))) {
+      lines[i] = `${' '.repeat(Math.max(0, line.length - 1))}\\`;
+      continue;
+    }
+    const trimmed = bare.trimEnd();
+    continued = endsWithEscape(trimmed, escape);
+    if (continued && escape !== '\\') {
+      const at = trimmed.length - 1;
+      line = `${line.slice(0, at)}\\${line.slice(at + 1)}`;
+    }
+    if (line.endsWith('\r')) line = `${line.slice(0, -1)} `;
+    lines[i] = line;
+  }
+  return lines.join('\n');
+}
+
+function endsWithEscape(line: string, escape: string): boolean {
+  let n = 0;
+  for (let i = line.length - 1; i >= 0 && line[i] === escape; i--) n++;
+  return n % 2 === 1;
+}
+
+function buildStages(instructions: Instruction[], nodes: AstInstruction[], map: SourceMap): Stage[] {
+  const froms = nodes.filter((n): n is From => n instanceof From);
+  const stages: Stage[] = [];
+  let fromIndex = 0;
+  for (const inst of instructions) {
+    if (inst.keyword !== 'FROM' || inst.onbuild) continue;
+    const node = froms[fromIndex++];
+    const imageRange = node?.getImageRange();
+    const imageStart = imageRange ? map.offsetOf(imageRange.start.line, imageRange.start.character) : inst.start;
+    const imageEnd = imageRange ? map.offsetOf(imageRange.end.line, imageRange.end.character) : inst.start;
+    const name = node?.getBuildStage() ?? undefined;
+    const platform = inst.flags.find((f) => f.name.toLowerCase() === 'platform')?.value ?? undefined;
+    stages.push({
+      index: stages.length,
+      from: inst,
+      image: map.text.slice(imageStart, imageEnd),
+      imageStart,
+      imageEnd,
+      instructions: instructions.filter((i) => i.stage === stages.length),
+      ...(name ? { name: name.toLowerCase() } : {}),
+      ...(platform ? { platform } : {}),
+    });
+  }
+  return stages;
+}
+
+function findPragmas(
+  comments: readonly { text: string; loc: Loc }[],
+  instructions: readonly Instruction[],
+): Pragma[] {
+  const pragmas: Pragma[] = [];
+  for (const c of comments) {
+    const m = PRAGMA.exec(c.text.trim());
+    if (!m) continue;
+    const tool = (m[1] ?? '').toLowerCase() === 'drydock' ? 'drydock' : 'hadolint';
+    const global = Boolean(m[2]);
+    const kind = (m[3] ?? '').toLowerCase();
+    const value = (m[4] ?? '').trim();
+    if (kind === 'shell') {
+      pragmas.push({ kind: 'shell', rules: [], value, tool, loc: c.loc });
+      continue;
+    }
+    const rules = value
+      .split(/[,\s]+/)
+      .map((r) => r.trim().toUpperCase())
+      .filter(Boolean);
+    if (global) {
+      pragmas.push({ kind: 'global-ignore', rules, tool, loc: c.loc });
+      continue;
+    }
+    const next = instructions.find((i) => i.loc.line > c.loc.line);
+    const inside = instructions.some((i) => i.loc.line < c.loc.line && i.endLine >= c.loc.line);
+    pragmas.push({
+      kind: 'ignore',
+      rules,
+      tool,
+      loc: c.loc,
+      ...(next && !inside ? { appliesTo: next.index } : {}),
+    });
+  }
+  return pragmas;
+}
+
+/** Docker's rule: arguments that form a JSON array of strings are exec form; anything else is shell form. */
+function execForm(raw: string, escape: string): string[] | null {
+  const text = raw
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .map((l) => {
+      const t = l.trimEnd();
+      return endsWithEscape(t, escape) ? t.slice(0, -1) : t;
+    })
+    .join('')
+    .trim();
+  if (!text.startsWith('[')) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,379 @@
+import sh, { type Node } from 'mvdan-sh';
+import type { Command, CommandContext, ShellScript, Word } from './model.js';
+import type { SourceMap } from './source-map.js';
+
+const { syntax } = sh;
+const parser = syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
+
+// mvdan/sh BinCmdOperator values for `|` and `|&`; heredoc redirect operators `<<` and `<<-`.
+const PIPE_OPS = new Set([12, 13]);
+const HEREDOC_OPS = new Set([61, 62]);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+
+/** Where a script sits in the Dockerfile, so command positions can be reported there. */
+export interface ScriptOrigin {
+  readonly map: SourceMap;
+  /** Offset in the Dockerfile of the script's first character; -1 when the script is not verbatim there. */
+  readonly offset: number;
+  /** Position to report when the script is not verbatim in the Dockerfile. */
+  readonly fallback: number;
+  readonly context: CommandContext;
+  readonly parent?: Command;
+}
+
+interface Scan {
+  readonly text: string;
+  readonly byteToChar: ((byte: number) => number) | null;
+  readonly origin: ScriptOrigin;
+  readonly out: Command[];
+  nextPipeline: { value: number };
+}
+
+/** Parses a shell script into the commands it runs, including those in substitutions, `sh -c` and heredocs. */
+export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter = { value: 0 }): ShellScript {
+  let file: Node;
+  try {
+    file = parser.Parse(text, 'RUN');
+  } catch (err) {
+    return { source: text, commands: [], error: shellError(err, text, origin) };
+  }
+  const scan: Scan = { text, byteToChar: byteMapper(text), origin, out: [], nextPipeline: pipelineCounter };
+  walkFile(file, scan);
+  return { source: text, commands: scan.out };
+}
+
+/** Builds the command of an exec-form RUN (`["apt-get", "install", "x"]`), parsing `sh -c` scripts inside it. */
+export function execFormCommands(argv: readonly string[], origin: ScriptOrigin): ShellScript {
+  if (argv.length === 0) return { source: '', commands: [] };
+  const loc = origin.map.locOf(origin.fallback);
+  const words = argv.map((value) => ({ value, literal: true, quoted: true, raw: JSON.stringify(value) }));
+  const cmd: Command = {
+    name: argv[0] ?? '',
+    args: argv.slice(1),
+    words: words.slice(1),
+    assigns: [],
+    redirects: [],
+    loc,
+    start: origin.fallback,
+    end: origin.fallback,
+    context: 'exec-form',
+    statement: 0,
+  };
+  const out: Command[] = [cmd];
+  const script = shellCString(cmd);
+  if (script !== undefined) {
+    const nested = parseShell(script, { ...origin, offset: -1, context: 'sh-c', parent: cmd });
+    if (nested.error) return { source: argv.join(' '), commands: out, error: nested.error };
+    out.push(...nested.commands);
+  }
+  return { source: argv.join(' '), commands: out };
+}
+
+function shellError(err: unknown, text: string, origin: ScriptOrigin) {
+  // GopherJS throws a Go error value; its message reads "RUN:LINE:COL: what went wrong".
+  const raw = errorText(err);
+  const m = /^RUN:(\d+):(\d+): (.*)$/s.exec(raw);
+  const message = m?.[3] ?? raw;
+  if (!m || origin.offset < 0) return { message, loc: origin.map.locOf(origin.fallback) };
+  const line = Number(m[1]);
+  const col = Number(m[2]);
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+  return { message, loc: origin.map.locOf(origin.offset + offset + col - 1) };
+}
+
+function errorText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { Error?: () => string; message?: string };
+    if (typeof e.Error === 'function') return e.Error();
+    if (typeof e.message === 'string') return e.message;
+  }
+  return String(err);
+}
+
+function byteMapper(text: string): ((byte: number) => number) | null {
+  // mvdan/sh reports UTF-8 byte offsets; map them back to string indices for non-ASCII scripts.
+  if (!/[^\x00-\x7f]/.test(text)) return null;
+  const table: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) ?? 0;
+    const bytes = enc.encode(String.fromCodePoint(cp)).length;
+    for (let b = 0; b < bytes; b++) table.push(i);
+    if (cp > 0xffff) i++;
+  }
+  return (byte) => (byte >= table.length ? text.length : (table[byte] ?? text.length));
+}
+
+function charOf(scan: Scan, byte: number): number {
+  return scan.byteToChar ? scan.byteToChar(byte) : byte;
+}
+
+function slice(scan: Scan, node: Node): string {
+  return scan.text.slice(charOf(scan, node.Pos().Offset()), charOf(scan, node.End().Offset()));
+}
+
+function docOffset(scan: Scan, node: Node): number {
+  const { origin } = scan;
+  return origin.offset < 0 ? origin.fallback : origin.offset + charOf(scan, node.Pos().Offset());
+}
+
+function walkFile(file: Node, scan: Scan): void {
+  const stmts: Node[] = file.Stmts ?? [];
+  stmts.forEach((stmt, i) => walkStmt(stmt, scan, { statement: i }));
+}
+
+interface Ctx {
+  readonly statement: number;
+  readonly pipeline?: { id: number; position: number; length: number };
+  readonly parent?: Command;
+  readonly substitution?: boolean;
+}
+
+function walkStmts(stmts: Node[] | undefined, scan: Scan, ctx: Ctx): void {
+  for (const s of stmts ?? []) walkStmt(s, scan, ctx);
+}
+
+function walkStmt(stmt: Node | null | undefined, scan: Scan, ctx: Ctx): void {
+  if (!stmt) return;
+  const cmd: Node | null = stmt.Cmd ?? null;
+  const redirs: Node[] = stmt.Redirs ?? [];
+  let made: Command | undefined;
+  if (cmd) made = walkCmd(cmd, scan, ctx, redirs);
+  for (const r of redirs) {
+    if (r.Word) walkWord(r.Word, scan, { ...ctx, parent: made ?? ctx.parent });
+    if (r.Hdoc) {
+      walkWord(r.Hdoc, scan, { ...ctx, parent: made ?? ctx.parent });
+      // A heredoc fed to a bare redirect or to a shell without -c is the script that runs.
+      const feedsShell = !cmd || (made && SHELLS.has(baseName(made.name)) && shellCString(made) === undefined);
+      if (HEREDOC_OPS.has(r.Op) && feedsShell) walkHeredocScript(r, scan, ctx, made);
+    }
+  }
+}
+
+function walkHeredocScript(redir: Node, scan: Scan, ctx: Ctx, parent: Command | undefined): void {
+  const hdoc: Node = redir.Hdoc;
+  const delimiter = redir.Word ? toWord(redir.Word, scan).value : '';
+  // The heredoc node runs up to and including its delimiter line; the script is what comes before it.
+  const full = slice(scan, hdoc);
+  const lines = full.split('\n');
+  while (lines.length > 0 && ['', delimiter].includes((lines[lines.length - 1] ?? '').trim())) lines.pop();
+  const body = lines.join('\n');
+  const start = charOf(scan, hdoc.Pos().Offset());
+  const origin: ScriptOrigin = {
+    ...scan.origin,
+    offset: scan.origin.offset < 0 ? -1 : scan.origin.offset + start,
+    context: 'heredoc',
+    ...(parent ? { parent } : {}),
+  };
+  const nested = parseShell(body, origin, scan.nextPipeline);
+  for (const c of nested.commands) scan.out.push({ ...c, statement: c.statement + ctx.statement * 1000 });
+}
+
+function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | undefined {
+  switch (syntax.NodeType(cmd)) {
+    case 'CallExpr':
+      return walkCall(cmd, scan, ctx, redirs);
+    case 'BinaryCmd': {
+      if (PIPE_OPS.has(cmd.Op)) {
+        const leaves: Node[] = [];
+        flattenPipe(cmd, leaves);
+        const id = ++scan.nextPipeline.value;
+        leaves.forEach((leaf, position) =>
+          walkStmt(leaf, scan, { ...ctx, pipeline: { id, position, length: leaves.length } }),
+        );
+      } else {
+        walkStmt(cmd.X, scan, ctx);
+        walkStmt(cmd.Y, scan, ctx);
+      }
+      return undefined;
+    }
+    case 'Subshell':
+    case 'Block':
+      walkStmts(cmd.Stmts, scan, ctx);
+      return undefined;
+    case 'IfClause':
+      walkIf(cmd, scan, ctx);
+      return undefined;
+    case 'WhileClause':
+      walkStmts(cmd.Cond, scan, ctx);
+      walkStmts(cmd.Do, scan, ctx);
+      return undefined;
+    case 'ForClause':
+      walkLoop(cmd.Loop, scan, ctx);
+      walkStmts(cmd.Do, scan, ctx);
+      return undefined;
+    case 'CaseClause':
+      walkWord(cmd.Word, scan, ctx);
+      for (const item of cmd.Items ?? []) walkStmts(item.Stmts, scan, ctx);
+      return undefined;
+    case 'FuncDecl':
+      walkStmt(cmd.Body, scan, ctx);
+      return undefined;
+    case 'TimeClause':
+    case 'CoprocClause':
+      walkStmt(cmd.Stmt, scan, ctx);
+      return undefined;
+    case 'DeclClause':
+      for (const a of cmd.Args ?? []) if (a.Value) walkWord(a.Value, scan, ctx);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function walkIf(clause: Node | null, scan: Scan, ctx: Ctx): void {
+  for (let c = clause; c; c = c.Else) {
+    walkStmts(c.Cond, scan, ctx);
+    walkStmts(c.Then, scan, ctx);
+  }
+}
+
+function walkLoop(loop: Node | null, scan: Scan, ctx: Ctx): void {
+  if (!loop) return;
+  for (const w of loop.Items ?? []) walkWord(w, scan, ctx);
+}
+
+function flattenPipe(node: Node, out: Node[]): void {
+  for (const side of [node.X, node.Y]) {
+    const inner = side?.Cmd;
+    if (inner && syntax.NodeType(inner) === 'BinaryCmd' && PIPE_OPS.has(inner.Op) && !side.Redirs?.length) {
+      flattenPipe(inner, out);
+    } else if (side) {
+      out.push(side);
+    }
+  }
+}
+
+function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | undefined {
+  const args: Node[] = call.Args ?? [];
+  const assigns: string[] = (call.Assigns ?? []).map((a: Node) => slice(scan, a));
+  const words = args.map((w) => toWord(w, scan));
+  if (words.length === 0) {
+    for (const a of call.Assigns ?? []) if (a.Value) walkWord(a.Value, scan, ctx);
+    return undefined;
+  }
+  const start = docOffset(scan, call);
+  const first = words[0]!;
+  const command: Command = {
+    name: first.literal ? first.value : '',
+    args: words.slice(1).map((w) => w.value),
+    words: words.slice(1),
+    assigns,
+    redirects: redirs.map((r) => ({ op: redirOp(r.Op), target: r.Word ? toWord(r.Word, scan).value : '' })),
+    loc: scan.origin.map.locOf(start),
+    start,
+    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, call.End().Offset()),
+    context: ctx.substitution ? 'substitution' : scan.origin.context,
+    statement: ctx.statement,
+    ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
+    ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
+  };
+  scan.out.push(command);
+  for (const a of call.Assigns ?? []) if (a.Value) walkWord(a.Value, scan, { ...ctx, parent: command });
+  for (const w of args) walkWord(w, scan, { statement: ctx.statement, parent: command });
+  const script = shellCString(command);
+  if (script !== undefined) {
+    const scriptWord = words[words.findIndex((w) => w.value === script)] ?? first;
+    if (scriptWord.literal) {
+      const nested = parseShell(
+        script,
+        { ...scan.origin, offset: -1, fallback: start, context: 'sh-c', parent: command },
+        scan.nextPipeline,
+      );
+      for (const c of nested.commands) scan.out.push({ ...c, statement: ctx.statement });
+    }
+  }
+  return command;
+}
+
+const REDIR_OPS: Record<number, string> = { 54: '>', 55: '>>', 56: '<', 57: '<>', 58: '<&', 59: '>&', 60: '>|' };
+
+function redirOp(op: number): string {
+  return REDIR_OPS[op] ?? (HEREDOC_OPS.has(op) ? '<<' : `op${op}`);
+}
+
+/** Finds the script of `sh -c SCRIPT` (also `bash -ec`, `busybox sh -c`); undefined when not such a command. */
+export function shellCString(cmd: Pick<Command, 'name' | 'args'>): string | undefined {
+  let args = cmd.args;
+  let name = baseName(cmd.name);
+  if (name === 'busybox' && args[0] && SHELLS.has(args[0])) {
+    name = args[0];
+    args = args.slice(1);
+  }
+  if (!SHELLS.has(name) || name === 'busybox') return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') return undefined;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) {
+      // Options like `-o pipefail` take a value; skip past them to the script.
+      for (let j = i + 1; j < args.length; j++) {
+        const next = args[j] ?? '';
+        if (next === '-o' || next === '+o') {
+          j++;
+          continue;
+        }
+        if (/^[-+][a-zA-Z]+$/.test(next)) continue;
+        return next;
+      }
+      return undefined;
+    }
+    if (a === '-o' || a === '+o') i++;
+    else if (!a.startsWith('-') && !a.startsWith('+')) return undefined;
+  }
+  return undefined;
+}
+
+/** The last path component of a command name (`/usr/bin/curl` → `curl`). */
+export function baseName(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+function walkWord(word: Node | null | undefined, scan: Scan, ctx: Ctx): void {
+  if (!word) return;
+  syntax.Walk(word, (node) => {
+    if (!node) return true;
+    const t = syntax.NodeType(node);
+    if (t === 'CmdSubst' || t === 'ProcSubst') {
+      walkStmts(node.Stmts, scan, { statement: ctx.statement, parent: ctx.parent, substitution: true });
+      return false;
+    }
+    return true;
+  });
+}
+
+function toWord(word: Node, scan: Scan): Word {
+  let value = '';
+  let literal = true;
+  let quoted = false;
+  const visit = (part: Node, inDouble: boolean): void => {
+    switch (syntax.NodeType(part)) {
+      case 'Lit':
+        value += inDouble ? unescapeDouble(part.Value) : unescapeBare(part.Value);
+        if (!inDouble && /[*?[]/.test(part.Value)) literal = false;
+        break;
+      case 'SglQuoted':
+        quoted = true;
+        value += part.Value;
+        break;
+      case 'DblQuoted':
+        quoted = true;
+        for (const p of part.Parts ?? []) visit(p, true);
+        break;
+      default:
+        literal = false;
+        value += slice(scan, part);
+    }
+  };
+  for (const part of word.Parts ?? []) visit(part, false);
+  return { value, literal, quoted, raw: slice(scan, word) };
+}
+
+function unescapeBare(s: string): string {
+  return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1') : s;
+}
+
+function unescapeDouble(s: string): string {
+  return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\([\\$`"])/g, '$1') : s;
+}

@@ -1,0 +1,134 @@
+import type { Instruction } from '../dockerfile/model.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { DEFAULT_CONFIG, type LintConfig } from './config.js';
+import { createContext } from './context.js';
+import { HADOLINT_IDS, isShellcheckId } from './hadolint-ids.js';
+import type { Level, LintPolicy, Rule, RuleFinding } from './rule.js';
+import { RULES } from './rules/index.js';
+
+/** One finding, in hadolint's JSON shape. */
+export interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly code: string;
+  readonly level: Level;
+  readonly message: string;
+}
+
+/** Built-in findings the engine itself reports (not rules: they are about the input, not its content). */
+export const ENGINE_CODES = {
+  syntax: { id: 'DD000', level: 'error', title: 'Dockerfile cannot be parsed' },
+  shell: { id: 'DD001', level: 'warning', title: 'RUN script cannot be parsed as shell' },
+  pragma: { id: 'DD002', level: 'warning', title: 'Ignore pragma names an unknown rule' },
+  crash: { id: 'DD003', level: 'error', title: 'A rule failed while checking this file' },
+} as const satisfies Record<string, { id: string; level: Level; title: string }>;
+
+export interface LintOptions {
+  readonly config?: LintConfig;
+  readonly policy?: LintPolicy;
+  readonly rules?: readonly Rule[];
+}
+
+/** Lints one Dockerfile: parse once, run every rule on the shared parse, then apply pragmas and config. */
+export function lintText(text: string, file: string, options: LintOptions = {}): Finding[] {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const rules = options.rules ?? RULES;
+  const { model, problems } = parseDockerfile(text, file);
+  const at = (code: { id: string; level: Level }, f: RuleFinding): Finding => ({
+    file,
+    line: f.line,
+    column: f.column,
+    code: code.id,
+    level: code.level,
+    message: f.message,
+  });
+
+  if (problems.length > 0) {
+    // A file Docker cannot parse gets one clear finding; rules on a broken parse only add noise.
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
+    return [at(ENGINE_CODES.syntax, { ...first.loc, message: `${first.message}${more}` })];
+  }
+
+  const raw: Finding[] = [];
+  for (const inst of model.instructions) {
+    const err = inst.shell?.error;
+    if (err) {
+      raw.push(
+        at(ENGINE_CODES.shell, {
+          ...err.loc,
+          message: `RUN script cannot be parsed as shell (${err.message}); shell rules skip this instruction`,
+        }),
+      );
+    }
+  }
+  const context = createContext(model, {
+    ...options.policy,
+    ...(config.trustedRegistries ? { trustedRegistries: config.trustedRegistries } : {}),
+  });
+  for (const rule of rules) {
+    let found: readonly RuleFinding[];
+    try {
+      found = rule.check(context(rule.title));
+    } catch (err) {
+      // Fail closed: a rule that throws is reported, never silently passed.
+      raw.push(
+        at(ENGINE_CODES.crash, {
+          line: 1,
+          column: 1,
+          message: `rule ${rule.id} failed on this file: ${(err as Error)?.message ?? String(err)}`,
+        }),
+      );
+      continue;
+    }
+    for (const f of found) raw.push(at(rule, f));
+  }
+
+  const known = new Set([...rules.map((r) => r.id), ...Object.values(ENGINE_CODES).map((c) => c.id)]);
+  for (const p of model.pragmas) {
+    for (const id of p.rules) {
+      if (known.has(id) || HADOLINT_IDS.has(id) || isShellcheckId(id)) continue;
+      raw.push(
+        at(ENGINE_CODES.pragma, {
+          ...p.loc,
+          message: `${p.tool} ignore pragma names unknown rule "${id}"; run \`drydock rules\` for the list`,
+        }),
+      );
+    }
+  }
+  return applySuppressions(raw, model.instructions, model.pragmas, config).sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+  );
+}
+
+/** Pragmas and config are applied here, in one place, after every rule has run. */
+function applySuppressions(
+  findings: Finding[],
+  instructions: readonly Instruction[],
+  pragmas: ReturnType<typeof parseDockerfile>['model']['pragmas'],
+  config: LintConfig,
+): Finding[] {
+  const globalIgnored = new Set<string>(config.ignored);
+  const perInstruction = new Map<number, Set<string>>();
+  if (!config.disableIgnorePragma) {
+    for (const p of pragmas) {
+      if (p.kind === 'global-ignore') for (const id of p.rules) globalIgnored.add(id);
+      if (p.kind === 'ignore' && p.appliesTo !== undefined) {
+        const set = perInstruction.get(p.appliesTo) ?? new Set<string>();
+        for (const id of p.rules) set.add(id);
+        perInstruction.set(p.appliesTo, set);
+      }
+    }
+  }
+  return findings
+    .filter((f) => {
+      if (globalIgnored.has(f.code)) return false;
+      for (const [index, ids] of perInstruction) {
+        const inst = instructions[index];
+        if (inst && ids.has(f.code) && f.line >= inst.loc.line && f.line <= inst.endLine) return false;
+      }
+      return true;
+    })
+    .map((f) => (config.overrides[f.code] ? { ...f, level: config.overrides[f.code] as Level } : f));
+}
