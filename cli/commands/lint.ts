@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { failsAt, type LintConfig, type Threshold } from '../../core/lint/config.js';
+import { type Finding, lintText } from '../../core/lint/engine.js';
+import type { LintPolicy } from '../../core/lint/rule.js';
+import { RULES } from '../../core/lint/rules/index.js';
+import { type CliIo, EXIT, UsageError } from '../context.js';
+import { toSarif } from '../format/sarif.js';
+import { formatText } from '../format/text.js';
+import { loadLintConfig } from '../io/config.js';
+import { collectInputs } from '../io/inputs.js';
+import { VERSION } from '../version.js';
+
+export type Format = 'text' | 'json' | 'sarif';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+const THRESHOLDS = ['error', 'warning', 'info', 'style', 'none'];
+
+export interface LintFlags {
+  format?: string;
+  config?: string;
+  failureThreshold?: string;
+  ignore?: string[];
+  color?: boolean;
+  noFail?: boolean;
+}
+
+/** Validated output format. */
+export function parseFormat(value: string | undefined): Format {
+  const f = (value ?? 'text').toLowerCase();
+  if (!FORMATS.includes(f as Format))
+    throw new UsageError(`unknown --format "${value}"; use one of ${FORMATS.join(', ')}`);
+  return f as Format;
+}
+
+/** Config from file plus command-line overrides. */
+export function resolveConfig(flags: LintFlags, io: CliIo): LintConfig {
+  const { config } = loadLintConfig(flags.config, io.cwd);
+  const threshold = flags.failureThreshold?.toLowerCase();
+  if (threshold !== undefined && !THRESHOLDS.includes(threshold)) {
+    throw new UsageError(
+      `unknown --failure-threshold "${flags.failureThreshold}"; use one of ${THRESHOLDS.join(', ')}`,
+    );
+  }
+  return {
+    ...config,
+    ...(threshold ? { failureThreshold: threshold as Threshold } : {}),
+    ignored: [...config.ignored, ...(flags.ignore ?? []).map((id) => id.toUpperCase())],
+    noFail: config.noFail || Boolean(flags.noFail),
+  };
+}
+
+/** Renders findings in the chosen format. */
+export function renderFindings(findings: readonly Finding[], format: Format, colour: boolean): string {
+  if (format === 'json') return `${JSON.stringify(findings)}\n`;
+  if (format === 'sarif') return `${JSON.stringify(toSarif(findings, RULES, VERSION), null, 2)}\n`;
+  return formatText(findings, colour);
+}
+
+/** Runs the linter over paths; returns the exit code. */
+export function runLint(
+  paths: readonly string[],
+  flags: LintFlags,
+  io: CliIo,
+  policy: LintPolicy = {},
+): number {
+  const format = parseFormat(flags.format);
+  const config = resolveConfig(flags, io);
+  const inputs = collectInputs(paths.length > 0 ? paths : ['.'], io.readStdin);
+  const findings: Finding[] = [];
+  let ioErrors = 0;
+  for (const input of inputs) {
+    if ('error' in input) {
+      io.stderr(`drydock: ${input.error}\n`);
+      ioErrors++;
+      continue;
+    }
+    findings.push(...lintText(input.text, input.file, { config, policy }));
+  }
+  io.stdout(renderFindings(findings, format, colourOn(flags, io)));
+  if (ioErrors > 0) return EXIT.usage;
+  if (config.noFail) return EXIT.ok;
+  return findings.some((f) => failsAt(f.level, config.failureThreshold)) ? EXIT.findings : EXIT.ok;
+}
+
+export function colourOn(flags: { color?: boolean }, io: CliIo): boolean {
+  if (flags.color === false || io.env.NO_COLOR) return false;
+  return io.isTty || Boolean(io.env.FORCE_COLOR);
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
+
+export function registerLint(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('lint')
+    .description('Lint Dockerfiles (white-box): best practice and security rules')
+    .argument('[paths...]', 'Dockerfiles or directories to search for them; - reads stdin', [])
+    .option('-f, --format <format>', 'text | json | sarif', 'text')
+    .option('-c, --config <file>', 'config file (default: nearest .drydock.yaml, else .hadolint.yaml)')
+    .option(
+      '-t, --failure-threshold <level>',
+      'fail on findings at or above: error | warning | info | style | none',
+    )
+    .option('--ignore <rule>', 'ignore a rule id (repeatable, or comma-separated)', collect)
+    .option('--no-fail', 'always exit 0 when inputs could be read')
+    .option('--no-color', 'never colour the text output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  drydock lint Dockerfile
+  drydock lint services/ --format json
+  drydock lint --ignore DL3008,DL3015 -t error app/Dockerfile
+  cat Dockerfile | drydock lint -
+  drydock lint . --format sarif > drydock.sarif
+
+Exit codes: 0 nothing at or above the threshold (default: warning), 1 findings at or above it,
+2 usage or I/O errors (other inputs are still checked).`,
+    )
+    .action((paths: string[], flags: LintFlags & { fail?: boolean }) => {
+      setExit(runLint(paths, { ...flags, noFail: flags.fail === false }, io));
+    });
+}

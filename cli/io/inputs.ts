@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+/** Largest definition drydock reads; bigger files are refused, not truncated. */
+export const MAX_BYTES = 1024 * 1024;
+
+/** A file to check, or why it could not be read. */
+export type Input =
+  | { readonly file: string; readonly text: string }
+  | { readonly file: string; readonly error: string };
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', '.drydock']);
+
+/** True for names drydock treats as container definitions inside a directory. */
+export function isDefinitionName(name: string): boolean {
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
+}
+
+/** Expands paths (files, directories, `-` for stdin) into readable inputs; problems become error inputs. */
+export function collectInputs(paths: readonly string[], readStdin: () => string): Input[] {
+  const out: Input[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      out.push(checkText('-', Buffer.from(readStdin(), 'utf8')));
+      continue;
+    }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      out.push({ file: p, error: `${p}: ${describeFsError(err)}` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = findDefinitions(p);
+      if (found.length === 0) {
+        out.push({
+          file: p,
+          error: `${p}: directory holds no Dockerfile (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)`,
+        });
+      }
+      for (const f of found) out.push(readInput(f));
+    } else {
+      out.push(readInput(p));
+    }
+  }
+  return out;
+}
+
+function findDefinitions(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(full);
+      } else if (e.isFile() && isDefinitionName(e.name)) {
+        found.push(full);
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+function readInput(file: string): Input {
+  try {
+    const st = statSync(file);
+    if (st.size > MAX_BYTES) {
+      return {
+        file,
+        error: `${file}: file is ${st.size} bytes, over the 1 MiB limit for a definition; not checked`,
+      };
+    }
+    return checkText(file, readFileSync(file));
+  } catch (err) {
+    return { file, error: `${file}: ${describeFsError(err)}` };
+  }
+}
+
+function checkText(file: string, bytes: Buffer): Input {
+  if (bytes.length > MAX_BYTES) {
+    return {
+      file,
+      error: `${file}: input is ${bytes.length} bytes, over the 1 MiB limit for a definition; not checked`,
+    };
+  }
+  if (bytes.includes(0)) {
+    return {
+      file,
+      error: `${file}: looks binary (contains NUL bytes at offset ${bytes.indexOf(0)}); not a Dockerfile`,
+    };
+  }
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\uFFFD') && !bytes.toString('latin1').includes('\uFFFD')) {
+    return { file, error: `${file}: not valid UTF-8 text; not a Dockerfile` };
+  }
+  return { file, text };
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (err as Error)?.message ?? String(err);
+}
+
+/** Short name for messages. */
+export const displayName = (file: string): string => (file === '-' ? '<stdin>' : file || basename(file));

@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { DrydockError } from '../core/errors.js';
+import { registerLint } from './commands/lint.js';
+import { registerRules } from './commands/rules.js';
+import { type CliIo, EXIT, processIo, UsageError } from './context.js';
+import { VERSION } from './version.js';
+
+/** Runs the drydock command line with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exit: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exit = code;
+  };
+  const program = new Command('drydock')
+    .description('Ops-owned container delivery pipeline: lint, base-image policy, build, test, publish.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  drydock lint Dockerfile                       lint one definition
+  drydock check services/ --policy policy.yaml --project payments
+                                                lint + base-image policy, one verdict
+  drydock policy validate policy.yaml           check a policy document
+  drydock rules --format json                   list every rule`,
+    );
+  registerLint(program, io, setExit);
+  registerRules(program, io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError || err instanceof DrydockError) {
+      io.stderr(`drydock: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`drydock: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.usage;
+  }
+  return exit;
+}
