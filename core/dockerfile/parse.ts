@@ -61,7 +61,7 @@ const PRAGMA = /^#\s*(hadolint|drydock)\s+(global\s+)?(ignore|shell)\s*=\s*(.*)$
 export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseResult {
   const map = new SourceMap(text);
   const ast = DockerfileParser.parse(text);
-  const escape = ast.getEscapeCharacter();
+  const escapeChar = ast.getEscapeCharacter();
   const problems: SyntaxProblem[] = [];
   const directives: Record<string, string> = {};
   for (const d of ast.getDirectives()) {
@@ -84,7 +84,10 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
     }
     if (keyword === 'FROM') stage++;
     if (!target) {
-      problems.push({ message: 'ONBUILD needs an instruction to run', loc: locOfRange(map, node.getRange()) });
+      problems.push({
+        message: 'ONBUILD needs an instruction to run',
+        loc: locOfRange(map, node.getRange()),
+      });
       continue;
     }
     const inner = target.getKeyword().toUpperCase();
@@ -97,7 +100,7 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
     }
     const built = buildInstruction(target, node, {
       map,
-      escape,
+      escapeChar,
       index: instructions.length,
       stage,
       onbuild: isOnbuild,
@@ -118,13 +121,13 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
     .filter((i) => i.keyword === 'ARG')
     .flatMap((i) => i.properties);
 
-  const comments = ast.getComments().map((c) => ({ text: c.toString(), loc: locOfRange(map, c.getRange()) }));
+  const comments = commentLines(text, instructions);
   const pragmas = findPragmas(comments, instructions);
   return {
     model: {
       fileName,
       text,
-      escape,
+      escape: escapeChar,
       directives,
       instructions,
       stages,
@@ -138,7 +141,7 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
 
 interface BuildCtx {
   readonly map: SourceMap;
-  readonly escape: string;
+  readonly escapeChar: string;
   readonly index: number;
   readonly stage: number;
   readonly onbuild: boolean;
@@ -166,7 +169,8 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
   const argsStart = firstArg
     ? map.offsetOf(firstArg.getRange().start.line, firstArg.getRange().start.character)
     : end;
-  const json = node instanceof JSONInstruction ? execForm(map.text.slice(argsStart, end), ctx.escape) : null;
+  const json =
+    node instanceof JSONInstruction ? execForm(map.text.slice(argsStart, end), ctx.escapeChar) : null;
   const properties: Property[] =
     node instanceof PropertyInstruction
       ? node.getProperties().map((p) => ({
@@ -205,19 +209,20 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
     stage: ctx.stage,
   };
   if (keyword !== 'RUN') return base;
-  return { ...base, shell: runScript(map, ctx.escape, argsStart, end, json, start) };
+  return { ...base, shell: runScript(map, ctx.escapeChar, argsStart, end, json, start) };
 }
 
 function runScript(
   map: SourceMap,
-  escape: string,
+  escapeChar: string,
   argsStart: number,
   end: number,
   json: readonly string[] | null,
   instructionStart: number,
 ): ShellScript {
-  if (json) return execFormCommands(json, { map, offset: -1, fallback: instructionStart, context: 'exec-form' });
-  const script = shellText(map.text.slice(argsStart, end), escape);
+  if (json)
+    return execFormCommands(json, { map, offset: -1, fallback: instructionStart, context: 'exec-form' });
+  const script = shellText(map.text.slice(argsStart, end), escapeChar);
   return parseShell(script, { map, offset: argsStart, fallback: argsStart, context: 'run' });
 }
 
@@ -226,31 +231,39 @@ function runScript(
  * inside a line continuation (which Docker drops) become a bare continuation, and a non-default
  * escape character at a line end becomes a backslash.
  */
-export function shellText(raw: string, escape: string): string {
-  const lines = raw.split('\n');
+export function shellText(raw: string, escapeChar: string): string {
+  const out: string[] = [];
   let continued = false;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] ?? '';
+  for (const [i, line] of raw.split('\n').entries()) {
     const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (i > 0 && continued && (bare.trim() === '' || bare.trimStart().startsWith('#'))) {
-      lines[i] = `${' '.repeat(Math.max(0, line.length - 1))}\\`;
+    if (i > 0 && continued && bare.trimStart().startsWith('#')) {
+      out.push(`${' '.repeat(line.length - 1)}\\`);
+      continue;
+    }
+    if (i > 0 && continued && bare.trim() === '') {
+      // A blank line has no room for a backslash: fold it into the previous line, moving that
+      // line's continuation to the end (previous + newline + blank keep their total length).
+      const prev = out.pop() ?? '';
+      const at = prev.lastIndexOf('\\');
+      out.push(`${prev.slice(0, at)} ${prev.slice(at + 1)}${' '.repeat(line.length)}\\`);
       continue;
     }
     const trimmed = bare.trimEnd();
-    continued = endsWithEscape(trimmed, escape);
-    if (continued && escape !== '\\') {
+    continued = endsWithEscape(trimmed, escapeChar);
+    let text = line;
+    if (continued && escapeChar !== '\\') {
       const at = trimmed.length - 1;
-      line = `${line.slice(0, at)}\\${line.slice(at + 1)}`;
+      text = `${text.slice(0, at)}\\${text.slice(at + 1)}`;
     }
-    if (line.endsWith('\r')) line = `${line.slice(0, -1)} `;
-    lines[i] = line;
+    if (text.endsWith('\r')) text = `${text.slice(0, -1)} `;
+    out.push(text);
   }
-  return lines.join('\n');
+  return out.join('\n');
 }
 
-function endsWithEscape(line: string, escape: string): boolean {
+function endsWithEscape(line: string, escapeChar: string): boolean {
   let n = 0;
-  for (let i = line.length - 1; i >= 0 && line[i] === escape; i--) n++;
+  for (let i = line.length - 1; i >= 0 && line[i] === escapeChar; i--) n++;
   return n % 2 === 1;
 }
 
@@ -262,7 +275,9 @@ function buildStages(instructions: Instruction[], nodes: AstInstruction[], map: 
     if (inst.keyword !== 'FROM' || inst.onbuild) continue;
     const node = froms[fromIndex++];
     const imageRange = node?.getImageRange();
-    const imageStart = imageRange ? map.offsetOf(imageRange.start.line, imageRange.start.character) : inst.start;
+    const imageStart = imageRange
+      ? map.offsetOf(imageRange.start.line, imageRange.start.character)
+      : inst.start;
     const imageEnd = imageRange ? map.offsetOf(imageRange.end.line, imageRange.end.character) : inst.start;
     const name = node?.getBuildStage() ?? undefined;
     const platform = inst.flags.find((f) => f.name.toLowerCase() === 'platform')?.value ?? undefined;
@@ -318,13 +333,13 @@ function findPragmas(
 }
 
 /** Docker's rule: arguments that form a JSON array of strings are exec form; anything else is shell form. */
-function execForm(raw: string, escape: string): string[] | null {
+function execForm(raw: string, escapeChar: string): string[] | null {
   const text = raw
     .split('\n')
     .filter((l) => !l.trimStart().startsWith('#'))
     .map((l) => {
       const t = l.trimEnd();
-      return endsWithEscape(t, escape) ? t.slice(0, -1) : t;
+      return endsWithEscape(t, escapeChar) ? t.slice(0, -1) : t;
     })
     .join('')
     .trim();
@@ -335,4 +350,18 @@ function execForm(raw: string, escape: string): string[] | null {
   } catch {
     return null;
   }
+}
+
+/** Comment lines outside instructions (dockerfile-ast leaves out leading ones it takes for directives). */
+function commentLines(text: string, instructions: readonly Instruction[]): { text: string; loc: Loc }[] {
+  const covered = new Set<number>();
+  for (const i of instructions) for (let l = i.loc.line; l <= i.endLine; l++) covered.add(l);
+  const out: { text: string; loc: Loc }[] = [];
+  text.split('\n').forEach((line, n) => {
+    const t = line.trimStart();
+    if (t.startsWith('#') && !covered.has(n + 1)) {
+      out.push({ text: t.trimEnd(), loc: { line: n + 1, column: line.length - t.length + 1 } });
+    }
+  });
+  return out;
 }

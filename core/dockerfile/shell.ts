@@ -93,7 +93,7 @@ function errorText(err: unknown): string {
 
 function byteMapper(text: string): ((byte: number) => number) | null {
   // mvdan/sh reports UTF-8 byte offsets; map them back to string indices for non-ASCII scripts.
-  if (!/[^\x00-\x7f]/.test(text)) return null;
+  if (!hasNonAscii(text)) return null;
   const table: number[] = [];
   const enc = new TextEncoder();
   for (let i = 0; i < text.length; i++) {
@@ -103,6 +103,11 @@ function byteMapper(text: string): ((byte: number) => number) | null {
     if (cp > 0xffff) i++;
   }
   return (byte) => (byte >= table.length ? text.length : (table[byte] ?? text.length));
+}
+
+function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return true;
+  return false;
 }
 
 function charOf(scan: Scan, byte: number): number {
@@ -120,7 +125,7 @@ function docOffset(scan: Scan, node: Node): number {
 
 function walkFile(file: Node, scan: Scan): void {
   const stmts: Node[] = file.Stmts ?? [];
-  stmts.forEach((stmt, i) => walkStmt(stmt, scan, { statement: i }));
+  for (const [i, stmt] of stmts.entries()) walkStmt(stmt, scan, { statement: i });
 }
 
 interface Ctx {
@@ -145,7 +150,8 @@ function walkStmt(stmt: Node | null | undefined, scan: Scan, ctx: Ctx): void {
     if (r.Hdoc) {
       walkWord(r.Hdoc, scan, { ...ctx, parent: made ?? ctx.parent });
       // A heredoc fed to a bare redirect or to a shell without -c is the script that runs.
-      const feedsShell = !cmd || (made && SHELLS.has(baseName(made.name)) && shellCString(made) === undefined);
+      const feedsShell =
+        !cmd || (made && SHELLS.has(baseName(made.name)) && shellCString(made) === undefined);
       if (HEREDOC_OPS.has(r.Op) && feedsShell) walkHeredocScript(r, scan, ctx, made);
     }
   }
@@ -179,9 +185,9 @@ function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | und
         const leaves: Node[] = [];
         flattenPipe(cmd, leaves);
         const id = ++scan.nextPipeline.value;
-        leaves.forEach((leaf, position) =>
-          walkStmt(leaf, scan, { ...ctx, pipeline: { id, position, length: leaves.length } }),
-        );
+        for (const [position, leaf] of leaves.entries()) {
+          walkStmt(leaf, scan, { ...ctx, pipeline: { id, position, length: leaves.length } });
+        }
       } else {
         walkStmt(cmd.X, scan, ctx);
         walkStmt(cmd.Y, scan, ctx);
@@ -287,7 +293,15 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
   return command;
 }
 
-const REDIR_OPS: Record<number, string> = { 54: '>', 55: '>>', 56: '<', 57: '<>', 58: '<&', 59: '>&', 60: '>|' };
+const REDIR_OPS: Record<number, string> = {
+  54: '>',
+  55: '>>',
+  56: '<',
+  57: '<>',
+  58: '<&',
+  59: '>&',
+  60: '>|',
+};
 
 function redirOp(op: number): string {
   return REDIR_OPS[op] ?? (HEREDOC_OPS.has(op) ? '<<' : `op${op}`);

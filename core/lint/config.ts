@@ -58,9 +58,10 @@ export const DEFAULT_CONFIG: LintConfig = {
 export function parseLintConfig(text: string, source: string): LintConfig {
   let raw: unknown;
   try {
-    raw = text.trim() === '' ? {} : parseYaml(text, { prettyErrors: false });
+    raw = text.trim() === '' ? {} : parseYaml(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
+    const where =
+      err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
     throw new ConfigError(`${source}${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
       cause: err,
     });
@@ -85,7 +86,8 @@ export function parseLintConfig(text: string, source: string): LintConfig {
 }
 
 function issueText(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
 

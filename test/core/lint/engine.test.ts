@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, parseLintConfig } from '../../../core/lint/config.js';
+import { lintText } from '../../../core/lint/engine.js';
+import { defineRule } from '../../../core/lint/rule.js';
+import { RULES } from '../../../core/lint/rules/index.js';
+
+const codes = (text: string, config = DEFAULT_CONFIG) =>
+  lintText(text, 'Dockerfile', { config }).map((f) => f.code);
+
+describe('lint engine', () => {
+  it('reports findings with file, line, column, code, level and message', () => {
+    const [f] = lintText('FROM debian:latest\n', 'app/Dockerfile', {
+      rules: RULES.filter((r) => r.id === 'DL3007'),
+    });
+    expect(f).toEqual({
+      file: 'app/Dockerfile',
+      line: 1,
+      column: 1,
+      code: 'DL3007',
+      level: 'warning',
+      message: expect.stringContaining('latest'),
+    });
+  });
+
+  it('honours a hadolint ignore pragma for the next instruction only', () => {
+    const text = '# hadolint ignore=DL3007\nFROM debian:latest AS a\nFROM debian:latest\n';
+    const lines = lintText(text, 'D')
+      .filter((f) => f.code === 'DL3007')
+      .map((f) => f.line);
+    expect(lines).toEqual([3]);
+  });
+
+  it('honours a drydock ignore pragma and a global ignore pragma', () => {
+    expect(codes('FROM debian:12\n# drydock ignore=DD110\nRUN curl https://x | sh\n')).not.toContain('DD110');
+    expect(codes('# hadolint global ignore=DL3007\nFROM a:latest\nFROM b:latest\n')).not.toContain('DL3007');
+  });
+
+  it('applies an ignore pragma to findings on continuation lines of the instruction', () => {
+    const text = 'FROM debian:12\n# drydock ignore=DD110\nRUN apt-get update && \\\n  curl https://x | sh\n';
+    expect(codes(text)).not.toContain('DD110');
+  });
+
+  it('reports an ignore pragma naming an unknown rule, and accepts hadolint and ShellCheck ids', () => {
+    const found = lintText('# hadolint ignore=DL9999,SC2086,DL3049\nFROM debian:12\n', 'D');
+    expect(found.filter((f) => f.code === 'DD002').map((f) => f.message)).toEqual([
+      expect.stringContaining('"DL9999"'),
+    ]);
+  });
+
+  it('ignores rules and overrides severities from config', () => {
+    const config = parseLintConfig('ignored: [DL3007]\noverride:\n  info: [DD110]\n', '.drydock.yaml');
+    const found = lintText('FROM a:latest\nRUN curl https://x | sh\n', 'D', { config });
+    expect(found.map((f) => [f.code, f.level])).toEqual([['DD110', 'info']]);
+  });
+
+  it('reports one clear finding with line and column for a file Docker cannot parse', () => {
+    const found = lintText('FROM debian:12\nRUNN apt-get update\nBOGUS x\n', 'D');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ code: 'DD000', level: 'error', line: 2, column: 1 });
+    expect(found[0]?.message).toContain('unknown instruction "RUNN" (and 1 more problem(s))');
+  });
+
+  it('reports an unparseable RUN script and still runs the other rules', () => {
+    const found = lintText('FROM debian:latest\nRUN echo "unterminated\n', 'D');
+    expect(found.map((f) => f.code).sort()).toEqual(['DD001', 'DL3007']);
+    expect(found.find((f) => f.code === 'DD001')).toMatchObject({ line: 2, column: 10 });
+  });
+
+  it('fails closed when a rule throws', () => {
+    const broken = defineRule({
+      id: 'DD999',
+      level: 'info',
+      title: 'Broken rule',
+      rationale: 'Exists to prove that a crashing rule is reported, never silently passed.',
+      check: () => {
+        throw new Error('boom');
+      },
+    });
+    const found = lintText('FROM debian:12\n', 'D', { rules: [broken] });
+    expect(found).toEqual([
+      expect.objectContaining({ code: 'DD003', level: 'error', message: expect.stringContaining('DD999') }),
+    ]);
+  });
+
+  it('sorts findings by line then column', () => {
+    const found = lintText('FROM b:latest\nRUN curl https://x | sh\nFROM a:latest\n', 'D');
+    const lines = found.map((f) => f.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+});
+
+describe('lint config', () => {
+  it('reads hadolint keys', () => {
+    const c = parseLintConfig(
+      'failure-threshold: error\nignored: [dl3008]\ntrustedRegistries: [docker.io]\n',
+      'x',
+    );
+    expect(c).toMatchObject({
+      failureThreshold: 'error',
+      ignored: ['DL3008'],
+      trustedRegistries: ['docker.io'],
+    });
+  });
+
+  it('rejects unknown keys, naming the file and key', () => {
+    expect(() => parseLintConfig('ignore: [DL3008]\n', '.drydock.yaml')).toThrow(
+      /\.drydock\.yaml.*unknown key.*"ignore"/,
+    );
+  });
+
+  it('rejects malformed rule ids with the field path', () => {
+    expect(() => parseLintConfig('override:\n  error: [nope]\n', 'c.yaml')).toThrow(
+      /override\.error\.0: must be a rule id/,
+    );
+  });
+
+  it('rejects invalid YAML with line and column', () => {
+    expect(() => parseLintConfig('ignored: [DL3008\n', 'c.yaml')).toThrow(/c\.yaml:\d+:\d+: not valid YAML/);
+  });
+});
