@@ -14,7 +14,11 @@ export function findingsOf(id: string, dockerfile: string, policy: LintPolicy = 
 }
 
 /** One test case: the rule reports at least one finding (and on `line`, when given). */
-export function catches(id: string, dockerfile: string, opts: { line?: number; policy?: LintPolicy } = {}): void {
+export function catches(
+  id: string,
+  dockerfile: string,
+  opts: { line?: number; policy?: LintPolicy } = {},
+): void {
   it(`${id} catches ${JSON.stringify(dockerfile.length > 70 ? `${dockerfile.slice(0, 67)}...` : dockerfile)}`, () => {
     const found = findingsOf(id, dockerfile, opts.policy);
     expect(found.length, `expected ${id} to catch:\n${dockerfile}`).toBeGreaterThan(0);
@@ -25,6 +29,8 @@ export function catches(id: string, dockerfile: string, opts: { line?: number; p
 /** One test case: the rule reports nothing. */
 export function passes(id: string, dockerfile: string, opts: { policy?: LintPolicy } = {}): void {
   it(`${id} passes ${JSON.stringify(dockerfile.length > 70 ? `${dockerfile.slice(0, 67)}...` : dockerfile)}`, () => {
-    expect(findingsOf(id, dockerfile, opts.policy), `expected ${id} not to catch:\n${dockerfile}`).toEqual([]);
+    expect(findingsOf(id, dockerfile, opts.policy), `expected ${id} not to catch:\n${dockerfile}`).toEqual(
+      [],
+    );
   });
 }
