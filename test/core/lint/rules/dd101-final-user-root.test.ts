@@ -1,0 +1,45 @@
+import { describe } from 'vitest';
+import { catches, passes } from '../../../helpers/rule-cases.js';
+
+describe('DD101 final user is root', () => {
+  catches('DD101', 'FROM node:20\nCOPY . /app\nCMD ["node", "/app/index.js"]', { line: 1 });
+  catches('DD101', 'FROM debian:12\nUSER app\nRUN make\nUSER root', { line: 4 });
+  catches('DD101', 'FROM debian:12\nUSER 0');
+  catches('DD101', 'FROM debian:12\nUSER 0:0');
+  catches('DD101', 'FROM debian:12\nUSER root:root');
+  catches(
+    'DD101',
+    'FROM golang:1.22 AS build\nUSER app\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]',
+    { line: 4 },
+  );
+  catches('DD101', 'FROM debian:12 AS base\nUSER root\nFROM base\nCMD ["sh"]', { line: 2 });
+  catches('DD101', 'ARG BASE=python:3.12\nFROM ${BASE}\nCMD ["python"]', { line: 2 });
+  catches('DD101', 'FROM gcr.io/distroless/static-debian12\nCOPY app /app');
+  catches('DD101', 'FROM postgres:16\nENTRYPOINT ["/usr/local/bin/my-tool"]');
+  catches('DD101', 'FROM debian:12\nRUN useradd app\nONBUILD USER app');
+  passes('DD101', 'FROM node:20\nCOPY . /app\nUSER node\nCMD ["node", "/app/index.js"]');
+  passes('DD101', 'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001:10001');
+  passes('DD101', 'FROM registry.example.com/app:1\nUSER 1001:0');
+  passes('DD101', 'FROM debian:12\nUSER ${APP_UID}');
+  passes('DD101', 'FROM debian:12 AS build\nUSER root\nRUN make\nFROM debian:12\nUSER nobody');
+  passes('DD101', 'FROM debian:12 AS base\nUSER app\nFROM base\nCMD ["sh"]');
+  passes('DD101', 'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app');
+  passes('DD101', 'FROM nginxinc/nginx-unprivileged:1.27\nCOPY site /usr/share/nginx/html');
+  passes('DD101', 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out /app');
+  passes('DD101', 'FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/');
+  passes(
+    'DD101',
+    'FROM debian:12\nRUN apt-get update && apt-get install -y gosu\nENTRYPOINT ["docker-entrypoint.sh"]',
+  );
+  passes(
+    'DD101',
+    'FROM alpine:3.20\nRUN apk add --no-cache su-exec\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+  );
+  passes('DD101', 'FROM debian:12\nCOPY --from=tianon/gosu /gosu /usr/local/bin/');
+  passes(
+    'DD101',
+    'FROM debian:12\nENTRYPOINT ["setpriv", "--reuid=app", "--regid=app", "--init-groups", "/app"]',
+  );
+  passes('DD101', 'FROM debian:12\nCMD runuser -u app -- /app');
+  passes('DD101', 'FROM debian:12\nCMD ["chroot", "--userspec=1000:1000", "/", "/app"]');
+});
