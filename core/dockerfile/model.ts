@@ -12,6 +12,17 @@ export interface Word {
   readonly raw: string;
 }
 
+/** One redirection of a command: `>`, `>>`, `>|`, `&>`, `&>>`, `<`, `<<` (heredoc), `<<<` (here-string), … */
+export interface Redirect {
+  readonly op: string;
+  /** The file, descriptor, heredoc delimiter or here-string, as the shell sees it. */
+  readonly target: string;
+  /** The descriptor written before the operator (`2` in `2>/dev/null`), when one is. */
+  readonly fd?: string;
+  /** The heredoc text, without its delimiter line (leading tabs stripped for `<<-`). */
+  readonly body?: string;
+}
+
 /** Where a command sits: straight in the RUN, in a substitution, in an `sh -c` string or in a heredoc script. */
 export type CommandContext = 'run' | 'substitution' | 'sh-c' | 'heredoc' | 'exec-form';
 
@@ -24,7 +35,7 @@ export interface Command {
   readonly words: readonly Word[];
   /** `VAR=value` prefixes of the command. */
   readonly assigns: readonly string[];
-  readonly redirects: readonly { readonly op: string; readonly target: string }[];
+  readonly redirects: readonly Redirect[];
   readonly loc: Loc;
   /** Offset range of the command in the Dockerfile text (approximate inside `sh -c` strings). */
   readonly start: number;

@@ -1,5 +1,6 @@
 import {
   type Instruction as AstInstruction,
+  Copy,
   DockerfileParser,
   From,
   JSONInstruction,
@@ -180,8 +181,8 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
         }))
       : [];
   const heredocs: Heredoc[] =
-    node instanceof Run
-      ? node.getHeredocs().map((h) => {
+    node instanceof Run || node instanceof Copy
+      ? heredocsOf(node).map((h) => {
           const content = h.getContentRange();
           const body = content
             ? map.text.slice(
@@ -210,6 +211,16 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
   };
   if (keyword !== 'RUN') return base;
   return { ...base, shell: runScript(map, ctx.escapeChar, argsStart, end, json, start) };
+}
+
+function heredocsOf(node: Run | Copy): ReturnType<Run['getHeredocs']> {
+  // dockerfile-ast throws on some unterminated heredocs followed by an exec-form instruction;
+  // the model must still be built, so such an instruction simply has no heredocs.
+  try {
+    return node.getHeredocs();
+  } catch {
+    return [];
+  }
 }
 
 function runScript(

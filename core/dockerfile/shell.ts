@@ -1,5 +1,5 @@
 import sh, { type Node } from 'mvdan-sh';
-import type { Command, CommandContext, ShellScript, Word } from './model.js';
+import type { Command, CommandContext, Redirect, ShellScript, Word } from './model.js';
 import type { SourceMap } from './source-map.js';
 
 const { syntax } = sh;
@@ -157,14 +157,26 @@ function walkStmt(stmt: Node | null | undefined, scan: Scan, ctx: Ctx): void {
   }
 }
 
+function heredocBody(redir: Node, scan: Scan): string {
+  const delimiter = redir.Word ? toWord(redir.Word, scan).value : '';
+  // The heredoc node runs up to and including its delimiter line; the body is what comes before it.
+  const lines = slice(scan, redir.Hdoc).split('\n');
+  while (lines.length > 0 && ['', delimiter].includes((lines[lines.length - 1] ?? '').trim())) lines.pop();
+  return lines.join('\n');
+}
+
+function toRedirect(r: Node, scan: Scan): Redirect {
+  const target = r.Word ? toWord(r.Word, scan).value : '';
+  const fd: string | undefined = r.N?.Value;
+  const raw = r.Hdoc && HEREDOC_OPS.has(r.Op) ? heredocBody(r, scan) : undefined;
+  // `<<-` strips leading tabs from every body line, as the shell does.
+  const body = raw !== undefined && r.Op === 62 ? raw.replace(/^\t+/gm, '') : raw;
+  return { op: redirOp(r.Op), target, ...(fd ? { fd } : {}), ...(body !== undefined ? { body } : {}) };
+}
+
 function walkHeredocScript(redir: Node, scan: Scan, ctx: Ctx, parent: Command | undefined): void {
   const hdoc: Node = redir.Hdoc;
-  const delimiter = redir.Word ? toWord(redir.Word, scan).value : '';
-  // The heredoc node runs up to and including its delimiter line; the script is what comes before it.
-  const full = slice(scan, hdoc);
-  const lines = full.split('\n');
-  while (lines.length > 0 && ['', delimiter].includes((lines[lines.length - 1] ?? '').trim())) lines.pop();
-  const body = lines.join('\n');
+  const body = heredocBody(redir, scan);
   const start = charOf(scan, hdoc.Pos().Offset());
   const origin: ScriptOrigin = {
     ...scan.origin,
@@ -266,7 +278,7 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
     args: words.slice(1).map((w) => w.value),
     words: words.slice(1),
     assigns,
-    redirects: redirs.map((r) => ({ op: redirOp(r.Op), target: r.Word ? toWord(r.Word, scan).value : '' })),
+    redirects: redirs.map((r) => toRedirect(r, scan)),
     loc: scan.origin.map.locOf(start),
     start,
     end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, call.End().Offset()),
@@ -293,6 +305,7 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
   return command;
 }
 
+// 63–65 are the here-string `<<<` and bash's `&>` / `&>>` (stdout and stderr to a file).
 const REDIR_OPS: Record<number, string> = {
   54: '>',
   55: '>>',
@@ -301,6 +314,9 @@ const REDIR_OPS: Record<number, string> = {
   58: '<&',
   59: '>&',
   60: '>|',
+  63: '<<<',
+  64: '&>',
+  65: '&>>',
 };
 
 function redirOp(op: number): string {
