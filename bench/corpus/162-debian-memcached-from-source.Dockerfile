@@ -1,0 +1,67 @@
+# Runtime image
+FROM debian:bookworm-20240311-slim
+
+# add our user and group first to make sure their IDs get assigned consistently, regardless of whatever dependencies get added
+RUN set -eux; \
+    groupadd -r -g 11211 memcached; \
+    useradd -r -g memcached -u 11211 memcached
+
+ENV MEMCACHED_VERSION=1.6.24
+ENV MEMCACHED_DOWNLOAD_URL=https://memcached.org/files/memcached-1.6.24.tar.gz
+
+RUN set -eux; \
+    \
+    savedAptMark="$(apt-mark showmanual)"; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends \
+        ca-certificates \
+        wget \
+        dpkg-dev \
+        gcc \
+        libc6-dev \
+        libevent-dev \
+        libio-socket-ssl-perl \
+        libsasl2-dev \
+        libssl-dev \
+        make \
+        perl \
+    ; \
+    rm -rf /var/lib/apt/lists/*; \
+    \
+    wget -O memcached.tar.gz "$MEMCACHED_DOWNLOAD_URL"; \
+    mkdir -p /usr/src/memcached; \
+    tar -xzf memcached.tar.gz -C /usr/src/memcached --strip-components=1; \
+    rm memcached.tar.gz; \
+    \
+    cd /usr/src/memcached; \
+    gnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"; \
+    ./configure --build="$gnuArch" --enable-extstore --enable-sasl --enable-sasl-pwdb --enable-tls; \
+    nproc="$(nproc)"; \
+    make -j "$nproc"; \
+    make install; \
+    cd /; \
+    \
+    apt-mark auto '.*' > /dev/null; \
+    [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; \
+    find /usr/local -type f -executable -exec ldd '{}' ';' \
+        | awk '/=>/ { so = $(NF-1); if (index(so, "/usr/local/") == 1) { next }; gsub("^/(usr/)?", "", so); printf "*%s\n", so }' \
+        | sort -u \
+        | xargs -r dpkg-query --search \
+        | cut -d: -f1 \
+        | sort -u \
+        | xargs -r apt-mark manual \
+    ; \
+    apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportance=false; \
+    \
+    memcached -V
+
+COPY docker-entrypoint.sh /usr/local/bin/
+# Run the app
+ENTRYPOINT ["docker-entrypoint.sh"]
+
+USER memcached
+
+EXPOSE 11211
+
+# Start the application
+CMD ["memcached"]
