@@ -1,0 +1,87 @@
+import { transferArgs } from '../../dockerfile/command-args.js';
+import type { Instruction } from '../../dockerfile/model.js';
+import { defineRule } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
+
+// Files that hold a credential by their nature; matched against the source path, lower-cased.
+const CREDENTIAL_FILES: readonly (readonly [RegExp, string])[] = [
+  [/(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/, 'an SSH private key'],
+  [/(^|\/)ssh_host_[a-z0-9]+_key$/, 'an SSH host private key'],
+  [/\.(p12|pfx|jks|keystore)$/, 'a key store with private keys'],
+  [/(^|\/)\.netrc$/, 'a .netrc with login passwords'],
+  [/(^|\/)\.pypirc$/, 'a .pypirc with package index credentials'],
+  [/(^|\/)\.git-credentials$/, 'stored git credentials'],
+  [/(^|\/)\.pgpass$/, 'a .pgpass with database passwords'],
+  [/(^|\/)\.aws\/credentials$/, 'AWS credentials'],
+  [/(^|\/)\.docker\/config\.json$/, 'Docker registry credentials'],
+  [/(^|\/)(kubeconfig|[^/]*\.kubeconfig|\.kube\/config)$/, 'a kubeconfig with cluster credentials'],
+  [
+    /(^|\/)(service[-_]?account|client[-_]secret)[^/]*\.json$/,
+    'a cloud service account or OAuth client secret',
+  ],
+  [/(^|\/)sasl_passwd$/, 'a Postfix SASL password map'],
+  [/(^|\/)\.(ssh|aws|gnupg|kube|docker)\/?$/, 'a whole credentials directory'],
+];
+// Files that often hold only settings; reported when they reach the shipped image.
+const MAYBE_CREDENTIAL_FILES: readonly (readonly [RegExp, string])[] = [
+  [/(^|\/)\.npmrc$/, 'an .npmrc, where registry tokens live'],
+  [
+    /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults?$)[^/]+)?$/,
+    'a .env file, where application secrets live',
+  ],
+];
+
+const CERT_WORDS =
+  /(^|[/._-])(ca|cacerts?|certs?|certificates?|chain|fullchain|bundle|crt|pub|public|root|intermediate|trust|truststore|dhparams?)([/._-]|$)/;
+const KEY_WORDS = /(^|[/._-])(keys?|privkey|private|priv|secrets?)([/._-]|$)/;
+// Repository signing keys are public, and so are keys copied to where package managers read them.
+const SIGNING_KEY = /signing|gpg|pgp|release|repo|archive|keyring|pub|public/;
+const KEYRING_DIRS = /^\/(etc\/apt|usr\/share\/keyrings|etc\/pki\/rpm-gpg|etc\/apk\/keys)(\/|$)/;
+
+function credentialKind(source: string, dest: string): string | undefined {
+  const path = source.toLowerCase();
+  for (const [re, what] of CREDENTIAL_FILES) if (re.test(path)) return what;
+  if (path.endsWith('.pem') && (KEY_WORDS.test(path) || !CERT_WORDS.test(path))) {
+    return 'a .pem file not named as a certificate, so likely a private key';
+  }
+  if (path.endsWith('.key') && !SIGNING_KEY.test(path) && !KEYRING_DIRS.test(dest)) return 'a private key';
+  return undefined;
+}
+
+function maybeCredentialKind(source: string): string | undefined {
+  const path = source.toLowerCase();
+  return MAYBE_CREDENTIAL_FILES.find(([re]) => re.test(path))?.[1];
+}
+
+function fromContext(inst: Instruction): boolean {
+  return !inst.flags.some((f) => f.name.toLowerCase() === 'from');
+}
+
+export const credentialFileCopied = defineRule({
+  id: 'DD112',
+  level: 'error',
+  title: 'Private key or credential file copied into the image',
+  rationale:
+    'A file COPY or ADD brings in from the build context becomes a layer: anyone who can pull the image can extract it, and deleting it in a later instruction leaves it in the earlier layer. Keys and credential files belong in the build only as `RUN --mount=type=secret` or `--mount=type=ssh`, and at run time as mounted secrets. Files that often hold only settings (.npmrc, .env) are reported only when they reach the shipped image.',
+  check: (ctx) => {
+    const shipped = shippedStages(ctx.stages);
+    return ctx.of('COPY', 'ADD').flatMap((inst) => {
+      const args = fromContext(inst) ? transferArgs(inst) : undefined;
+      if (!args) return [];
+      return args.sources
+        .filter((s) => !s.startsWith('<<') && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s))
+        .flatMap((source) => {
+          const sure = credentialKind(source, args.dest);
+          const maybe = sure ? undefined : shipped.has(inst.stage) ? maybeCredentialKind(source) : undefined;
+          const what = sure ?? maybe;
+          if (!what) return [];
+          return [
+            ctx.finding(
+              inst,
+              `${inst.keyword} ${source} puts ${what} into an image layer, readable by anyone who can pull the image even if deleted later; use RUN --mount=type=secret (or type=ssh) at build time and a mounted secret at run time`,
+            ),
+          ];
+        });
+    });
+  },
+});
