@@ -180,8 +180,9 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
           loc: locOfRange(map, p.getRange()),
         }))
       : [];
+  // getHeredocs re-scans the instruction; only ask when a heredoc can be there.
   const heredocs: Heredoc[] =
-    node instanceof Run || node instanceof Copy
+    (node instanceof Run || node instanceof Copy) && map.text.slice(argsStart, end).includes('<<')
       ? heredocsOf(node).map((h) => {
           const content = h.getContentRange();
           const body = content
@@ -202,7 +203,7 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
     start,
     end,
     args: astArgs.map((a) => a.getValue()),
-    argsText: node.getArgumentsContent() ?? '',
+    argsText: joinContinuations(map.text.slice(argsStart, end), ctx.escapeChar),
     flags,
     json,
     properties,
@@ -341,6 +342,21 @@ function findPragmas(
     });
   }
   return pragmas;
+}
+
+/** The arguments as Docker reads them: continuations joined, comment lines inside them dropped. */
+function joinContinuations(raw: string, escapeChar: string): string {
+  if (!raw.includes('\n')) return raw.trimEnd();
+  let out = '';
+  let continued = false;
+  for (const line of raw.split('\n')) {
+    const t = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (continued && (t.trimStart().startsWith('#') || t.trim() === '')) continue;
+    const trimmed = t.trimEnd();
+    continued = endsWithEscape(trimmed, escapeChar);
+    out += continued ? trimmed.slice(0, -1) : `${t}\n`;
+  }
+  return out.trim();
 }
 
 /** Docker's rule: arguments that form a JSON array of strings are exec form; anything else is shell form. */

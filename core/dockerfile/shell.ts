@@ -33,7 +33,9 @@ interface Scan {
 export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter = { value: 0 }): ShellScript {
   let file: Node;
   try {
-    file = parser.Parse(text, 'RUN');
+    // Walk GopherJS's internal objects: the exported wrappers copy every field on every access,
+    // which made walking ten times slower than parsing.
+    file = parser.Parse(text, 'RUN').__internal_object__;
   } catch (err) {
     return { source: text, commands: [], error: shellError(err, text, origin) };
   }
@@ -124,8 +126,29 @@ function docOffset(scan: Scan, node: Node): number {
 }
 
 function walkFile(file: Node, scan: Scan): void {
-  const stmts: Node[] = file.Stmts ?? [];
-  for (const [i, stmt] of stmts.entries()) walkStmt(stmt, scan, { statement: i });
+  for (const [i, stmt] of items(file.Stmts).entries()) walkStmt(stmt, scan, { statement: i });
+}
+
+/** The Go type name of an internal node (`CallExpr`), or undefined for a nil pointer or interface. */
+function kind(node: Node | null | undefined): string | undefined {
+  const ctor = node?.constructor as { string?: string; nil?: unknown } | undefined;
+  const type = ctor?.string;
+  if (type === undefined || node === ctor?.nil) return undefined;
+  return type.startsWith('*syntax.') ? type.slice(8) : type;
+}
+
+/** The elements of a GopherJS slice. */
+function items(slice: Node | null | undefined): Node[] {
+  if (!slice?.$array) return [];
+  return slice.$array.slice(slice.$offset, slice.$offset + slice.$length);
+}
+
+/** A Go string as JavaScript text (GopherJS keeps Go strings as UTF-8 bytes, one per char). */
+function goString(s: string): string {
+  if (!hasNonAscii(s)) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+  return new TextDecoder().decode(bytes);
 }
 
 interface Ctx {
@@ -135,19 +158,19 @@ interface Ctx {
   readonly substitution?: boolean;
 }
 
-function walkStmts(stmts: Node[] | undefined, scan: Scan, ctx: Ctx): void {
-  for (const s of stmts ?? []) walkStmt(s, scan, ctx);
+function walkStmts(stmts: Node | undefined, scan: Scan, ctx: Ctx): void {
+  for (const s of items(stmts)) walkStmt(s, scan, ctx);
 }
 
 function walkStmt(stmt: Node | null | undefined, scan: Scan, ctx: Ctx): void {
-  if (!stmt) return;
-  const cmd: Node | null = stmt.Cmd ?? null;
-  const redirs: Node[] = stmt.Redirs ?? [];
+  if (!kind(stmt)) return;
+  const cmd: Node | null = kind(stmt?.Cmd) ? stmt?.Cmd : null;
+  const redirs: Node[] = items(stmt?.Redirs);
   let made: Command | undefined;
   if (cmd) made = walkCmd(cmd, scan, ctx, redirs);
   for (const r of redirs) {
-    if (r.Word) walkWord(r.Word, scan, { ...ctx, parent: made ?? ctx.parent });
-    if (r.Hdoc) {
+    if (kind(r.Word)) walkWord(r.Word, scan, { ...ctx, parent: made ?? ctx.parent });
+    if (kind(r.Hdoc)) {
       walkWord(r.Hdoc, scan, { ...ctx, parent: made ?? ctx.parent });
       // A heredoc fed to a bare redirect or to a shell without -c is the script that runs.
       const feedsShell =
@@ -158,7 +181,7 @@ function walkStmt(stmt: Node | null | undefined, scan: Scan, ctx: Ctx): void {
 }
 
 function heredocBody(redir: Node, scan: Scan): string {
-  const delimiter = redir.Word ? toWord(redir.Word, scan).value : '';
+  const delimiter = kind(redir.Word) ? toWord(redir.Word, scan).value : '';
   // The heredoc node runs up to and including its delimiter line; the body is what comes before it.
   const lines = slice(scan, redir.Hdoc).split('\n');
   while (lines.length > 0 && ['', delimiter].includes((lines[lines.length - 1] ?? '').trim())) lines.pop();
@@ -166,9 +189,9 @@ function heredocBody(redir: Node, scan: Scan): string {
 }
 
 function toRedirect(r: Node, scan: Scan): Redirect {
-  const target = r.Word ? toWord(r.Word, scan).value : '';
-  const fd: string | undefined = r.N?.Value;
-  const raw = r.Hdoc && HEREDOC_OPS.has(r.Op) ? heredocBody(r, scan) : undefined;
+  const target = kind(r.Word) ? toWord(r.Word, scan).value : '';
+  const fd: string | undefined = kind(r.N) ? goString(r.N.Value) : undefined;
+  const raw = kind(r.Hdoc) && HEREDOC_OPS.has(r.Op) ? heredocBody(r, scan) : undefined;
   // `<<-` strips leading tabs from every body line, as the shell does.
   const body = raw !== undefined && r.Op === 62 ? raw.replace(/^\t+/gm, '') : raw;
   return { op: redirOp(r.Op), target, ...(fd ? { fd } : {}), ...(body !== undefined ? { body } : {}) };
@@ -189,7 +212,7 @@ function walkHeredocScript(redir: Node, scan: Scan, ctx: Ctx, parent: Command | 
 }
 
 function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | undefined {
-  switch (syntax.NodeType(cmd)) {
+  switch (kind(cmd)) {
     case 'CallExpr':
       return walkCall(cmd, scan, ctx, redirs);
     case 'BinaryCmd': {
@@ -223,7 +246,7 @@ function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | und
       return undefined;
     case 'CaseClause':
       walkWord(cmd.Word, scan, ctx);
-      for (const item of cmd.Items ?? []) walkStmts(item.Stmts, scan, ctx);
+      for (const item of items(cmd.Items)) walkStmts(item.Stmts, scan, ctx);
       return undefined;
     case 'FuncDecl':
       walkStmt(cmd.Body, scan, ctx);
@@ -233,42 +256,43 @@ function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | und
       walkStmt(cmd.Stmt, scan, ctx);
       return undefined;
     case 'DeclClause':
-      for (const a of cmd.Args ?? []) if (a.Value) walkWord(a.Value, scan, ctx);
+      for (const a of items(cmd.Args)) if (kind(a.Value)) walkWord(a.Value, scan, ctx);
       return undefined;
     default:
       return undefined;
   }
 }
 
-function walkIf(clause: Node | null, scan: Scan, ctx: Ctx): void {
-  for (let c = clause; c; c = c.Else) {
+function walkIf(clause: Node | null | undefined, scan: Scan, ctx: Ctx): void {
+  for (let c = clause; c && kind(c); c = c.Else) {
     walkStmts(c.Cond, scan, ctx);
     walkStmts(c.Then, scan, ctx);
   }
 }
 
 function walkLoop(loop: Node | null, scan: Scan, ctx: Ctx): void {
-  if (!loop) return;
-  for (const w of loop.Items ?? []) walkWord(w, scan, ctx);
+  if (kind(loop) !== 'WordIter') return;
+  for (const w of items(loop?.Items)) walkWord(w, scan, ctx);
 }
 
 function flattenPipe(node: Node, out: Node[]): void {
   for (const side of [node.X, node.Y]) {
     const inner = side?.Cmd;
-    if (inner && syntax.NodeType(inner) === 'BinaryCmd' && PIPE_OPS.has(inner.Op) && !side.Redirs?.length) {
+    if (kind(inner) === 'BinaryCmd' && PIPE_OPS.has(inner.Op) && items(side.Redirs).length === 0) {
       flattenPipe(inner, out);
-    } else if (side) {
+    } else if (kind(side)) {
       out.push(side);
     }
   }
 }
 
 function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | undefined {
-  const args: Node[] = call.Args ?? [];
-  const assigns: string[] = (call.Assigns ?? []).map((a: Node) => slice(scan, a));
+  const args: Node[] = items(call.Args);
+  const assignNodes = items(call.Assigns);
+  const assigns: string[] = assignNodes.map((a: Node) => slice(scan, a));
   const words = args.map((w) => toWord(w, scan));
   if (words.length === 0) {
-    for (const a of call.Assigns ?? []) if (a.Value) walkWord(a.Value, scan, ctx);
+    for (const a of assignNodes) if (kind(a.Value)) walkWord(a.Value, scan, ctx);
     return undefined;
   }
   const start = docOffset(scan, call);
@@ -288,7 +312,7 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
     ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
   };
   scan.out.push(command);
-  for (const a of call.Assigns ?? []) if (a.Value) walkWord(a.Value, scan, { ...ctx, parent: command });
+  for (const a of assignNodes) if (kind(a.Value)) walkWord(a.Value, scan, { ...ctx, parent: command });
   for (const w of args) walkWord(w, scan, { statement: ctx.statement, parent: command });
   const script = shellCString(command);
   if (script !== undefined) {
@@ -361,16 +385,33 @@ export function baseName(name: string): string {
 }
 
 function walkWord(word: Node | null | undefined, scan: Scan, ctx: Ctx): void {
-  if (!word) return;
-  syntax.Walk(word, (node) => {
-    if (!node) return true;
-    const t = syntax.NodeType(node);
-    if (t === 'CmdSubst' || t === 'ProcSubst') {
-      walkStmts(node.Stmts, scan, { statement: ctx.statement, parent: ctx.parent, substitution: true });
-      return false;
-    }
-    return true;
-  });
+  if (!kind(word)) return;
+  for (const part of items(word?.Parts)) walkPart(part, scan, ctx);
+}
+
+/** Finds the command substitutions inside one word part, however deeply quoted or expanded. */
+function walkPart(part: Node, scan: Scan, ctx: Ctx): void {
+  switch (kind(part)) {
+    case 'CmdSubst':
+    case 'ProcSubst':
+      walkStmts(part.Stmts, scan, { statement: ctx.statement, parent: ctx.parent, substitution: true });
+      return;
+    case 'DblQuoted':
+      for (const p of items(part.Parts)) walkPart(p, scan, ctx);
+      return;
+    case 'ParamExp':
+      if (kind(part.Exp) && kind(part.Exp.Word)) walkWord(part.Exp.Word, scan, ctx);
+      if (kind(part.Repl)) {
+        if (kind(part.Repl.Orig)) walkWord(part.Repl.Orig, scan, ctx);
+        if (kind(part.Repl.With)) walkWord(part.Repl.With, scan, ctx);
+      }
+      return;
+    case 'BraceExp':
+      for (const w of items(part.Elems)) walkWord(w, scan, ctx);
+      return;
+    default:
+      return;
+  }
 }
 
 function toWord(word: Node, scan: Scan): Word {
@@ -378,25 +419,27 @@ function toWord(word: Node, scan: Scan): Word {
   let literal = true;
   let quoted = false;
   const visit = (part: Node, inDouble: boolean): void => {
-    switch (syntax.NodeType(part)) {
-      case 'Lit':
-        value += inDouble ? unescapeDouble(part.Value) : unescapeBare(part.Value);
-        if (!inDouble && /[*?[]/.test(part.Value)) literal = false;
+    switch (kind(part)) {
+      case 'Lit': {
+        const v = goString(part.Value);
+        value += inDouble ? unescapeDouble(v) : unescapeBare(v);
+        if (!inDouble && /[*?[]/.test(v)) literal = false;
         break;
+      }
       case 'SglQuoted':
         quoted = true;
-        value += part.Value;
+        value += goString(part.Value);
         break;
       case 'DblQuoted':
         quoted = true;
-        for (const p of part.Parts ?? []) visit(p, true);
+        for (const p of items(part.Parts)) visit(p, true);
         break;
       default:
         literal = false;
         value += slice(scan, part);
     }
   };
-  for (const part of word.Parts ?? []) visit(part, false);
+  for (const part of items(word.Parts)) visit(part, false);
   return { value, literal, quoted, raw: slice(scan, word) };
 }
 

@@ -21,15 +21,22 @@ export function createContext(model: DockerfileModel, policy: LintPolicy): (titl
   }
   const shellPragma = model.pragmas.find((p) => p.kind === 'shell')?.value;
 
-  const base = {
+  const byKeyword = new Map<string, readonly Instruction[]>();
+  const base: Omit<RuleContext, 'finding'> = {
     model,
     instructions: model.instructions,
     stages: model.stages,
     policy,
-    of: (...keywords: string[]) =>
-      keywords.length === 0
-        ? model.instructions
-        : model.instructions.filter((i) => keywords.includes(i.keyword)),
+    of: (...keywords: string[]) => {
+      if (keywords.length === 0) return model.instructions;
+      const key = keywords.join(' ');
+      let found = byKeyword.get(key);
+      if (!found) {
+        found = model.instructions.filter((i) => keywords.includes(i.keyword));
+        byKeyword.set(key, found);
+      }
+      return found;
+    },
     commands: () => {
       runCommands ??= model.instructions.flatMap((instruction) =>
         (instruction.shell?.commands ?? []).map((command) => ({ command, instruction })),
@@ -44,11 +51,13 @@ export function createContext(model: DockerfileModel, policy: LintPolicy): (titl
     stageNamesBefore: (i: Instruction) =>
       model.stages.filter((s) => s.from.index < i.index && s.name).map((s) => s.name as string),
   };
-  return (title) => ({
-    ...base,
-    finding: (at: Instruction | Command | Loc, message?: string): RuleFinding => {
+  // One shared object per file; each rule gets a thin view whose findings default to its title.
+  return (title) => {
+    const view = Object.create(base) as RuleContext & { finding: RuleContext['finding'] };
+    view.finding = (at: Instruction | Command | Loc, message?: string): RuleFinding => {
       const loc = 'keyword' in at ? at.loc : 'name' in at ? at.loc : at;
       return { line: loc.line, column: loc.column, message: message ?? title };
-    },
-  });
+    };
+    return view;
+  };
 }

@@ -4,6 +4,7 @@ import { lintText } from '../../../core/lint/engine.js';
 import { defineRule } from '../../../core/lint/rule.js';
 import { RULES } from '../../../core/lint/rules/index.js';
 
+const only = (...ids: string[]) => RULES.filter((r) => ids.includes(r.id));
 const codes = (text: string, config = DEFAULT_CONFIG) =>
   lintText(text, 'Dockerfile', { config }).map((f) => f.code);
 
@@ -49,7 +50,10 @@ describe('lint engine', () => {
 
   it('ignores rules and overrides severities from config', () => {
     const config = parseLintConfig('ignored: [DL3007]\noverride:\n  info: [DD110]\n', '.drydock.yaml');
-    const found = lintText('FROM a:latest\nRUN curl https://x | sh\n', 'D', { config });
+    const found = lintText('FROM a:latest\nRUN curl https://x | sh\n', 'D', {
+      config,
+      rules: only('DL3007', 'DD110'),
+    });
     expect(found.map((f) => [f.code, f.level])).toEqual([['DD110', 'info']]);
   });
 
@@ -61,7 +65,7 @@ describe('lint engine', () => {
   });
 
   it('reports an unparseable RUN script and still runs the other rules', () => {
-    const found = lintText('FROM debian:latest\nRUN echo "unterminated\n', 'D');
+    const found = lintText('FROM debian:latest\nRUN echo "unterminated\n', 'D', { rules: only('DL3007') });
     expect(found.map((f) => f.code).sort()).toEqual(['DD001', 'DL3007']);
     expect(found.find((f) => f.code === 'DD001')).toMatchObject({ line: 2, column: 10 });
   });
