@@ -1,5 +1,6 @@
-import { transferArgs } from '../../dockerfile/command-args.js';
-import { defineRule } from '../rule.js';
+import { hasFlag, transferArgs, unwrap } from '../../dockerfile/command-args.js';
+import type { Command, Instruction } from '../../dockerfile/model.js';
+import { defineRule, type RuleContext } from '../rule.js';
 
 // BuildKit treats these as Git sources; anything else with a scheme is an HTTP download.
 const GIT_SOURCE = /^(git@[^:]+:|git:\/\/|ssh:\/\/)|^https?:\/\/[^#?]*\.git([#?]|$)/i;
@@ -18,6 +19,32 @@ function gitRef(source: string): string {
   return fragment.split(':')[0] ?? '';
 }
 
+// Commands that check a file against a known digest or signature (a bare `sha256sum f` only prints one).
+function verifies(cmd: Command): boolean {
+  const { name, args } = unwrap(cmd);
+  if (/^(sha(1|224|256|384|512)sum|shasum|b2sum)$/.test(name)) return hasFlag({ args }, 'c', 'check');
+  if (name === 'gpg' || name === 'gpg2') return hasFlag({ args }, 'verify');
+  if (name === 'cosign') return args[0] === 'verify-blob';
+  if (name === 'minisign') return hasFlag({ args }, 'V');
+  return name === 'gpgv';
+}
+
+/** True when a later RUN of the same stage checks the downloaded file's digest or signature. */
+function verifiedLater(ctx: RuleContext, add: Instruction, source: string, dest: string): boolean {
+  const urlName = source.split(/[?#]/)[0]?.split('/').pop() ?? '';
+  const file = (dest.endsWith('/') ? urlName : dest.split('/').pop()) ?? '';
+  if (!file) return false;
+  return ctx
+    .commands()
+    .some(
+      ({ command, instruction }) =>
+        instruction.stage === add.stage &&
+        instruction.index > add.index &&
+        verifies(command) &&
+        (instruction.shell?.source ?? '').includes(file),
+    );
+}
+
 export const addRemoteUnverified = defineRule({
   id: 'DD103',
   level: 'warning',
@@ -27,8 +54,8 @@ export const addRemoteUnverified = defineRule({
   check: (ctx) =>
     ctx.of('ADD').flatMap((inst) => {
       if (inst.flags.some((f) => f.name.toLowerCase() === 'checksum' && f.value)) return [];
-      const sources = transferArgs(inst)?.sources ?? [];
-      return sources.flatMap((source) => {
+      const transfer = transferArgs(inst);
+      return (transfer?.sources ?? []).flatMap((source) => {
         if (GIT_SOURCE.test(source)) {
           const ref = gitRef(source);
           if (COMMIT.test(ref)) return [];
@@ -43,6 +70,9 @@ export const addRemoteUnverified = defineRule({
           ];
         }
         if (!URL_SOURCE.test(source)) return [];
+        // More than one source means dest is a directory, whatever its spelling.
+        const dest = (transfer?.sources.length ?? 0) > 1 ? `${transfer?.dest}/` : (transfer?.dest ?? '');
+        if (verifiedLater(ctx, inst, source, dest)) return [];
         return [
           ctx.finding(
             inst,

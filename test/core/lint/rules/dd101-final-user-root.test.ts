@@ -16,7 +16,11 @@ describe('DD101 final user is root', () => {
   catches('DD101', 'ARG BASE=python:3.12\nFROM ${BASE}\nCMD ["python"]', { line: 2 });
   catches('DD101', 'FROM gcr.io/distroless/static-debian12\nCOPY app /app');
   catches('DD101', 'FROM postgres:16\nENTRYPOINT ["/usr/local/bin/my-tool"]');
-  catches('DD101', 'FROM debian:12\nRUN useradd app\nONBUILD USER app');
+  catches('DD101', 'FROM nginx:1.27-alpine\nCOPY app /app\nCMD ["node", "/app/server.js"]');
+  catches('DD101', 'FROM php:8.3-cli\nCOPY . /app\nCMD ["php", "/app/worker.php"]');
+  catches('DD101', 'FROM debian:12\nCMD ["/usr/bin/supervisord", "-n"]');
+  catches('DD101', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app C:/app');
+  catches('DD101', 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator');
   passes('DD101', 'FROM node:20\nCOPY . /app\nUSER node\nCMD ["node", "/app/index.js"]');
   passes('DD101', 'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001:10001');
   passes('DD101', 'FROM registry.example.com/app:1\nUSER 1001:0');
@@ -40,6 +44,16 @@ describe('DD101 final user is root', () => {
     'DD101',
     'FROM debian:12\nENTRYPOINT ["setpriv", "--reuid=app", "--regid=app", "--init-groups", "/app"]',
   );
+  passes('DD101', 'FROM debian:12\nRUN useradd app\nONBUILD USER app');
+  passes('DD101', 'FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html');
+  passes('DD101', 'FROM php:8.3-fpm-bookworm\nRUN docker-php-ext-install pdo_mysql');
+  passes('DD101', 'FROM debian:12\nRUN apt-get install -y openssh-server\nCMD ["/usr/sbin/sshd", "-D"]');
+  passes(
+    'DD101',
+    'FROM ubuntu:24.04\nUSER root\nCMD service apache2 start && tail -f /var/log/apache2/access.log',
+  );
+  passes('DD101', 'FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY app C:/app');
+  passes('DD101', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser');
   passes('DD101', 'FROM debian:12\nCMD runuser -u app -- /app');
   passes('DD101', 'FROM debian:12\nCMD ["chroot", "--userspec=1000:1000", "/", "/app"]');
 });

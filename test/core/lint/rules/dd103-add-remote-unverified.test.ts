@@ -26,6 +26,18 @@ describe('DD103 ADD of a remote source without pinning', () => {
     'DD103',
     'FROM debian:12\nADD https://github.com/moby/buildkit.git?ref=v0.10.1&checksum=d2b9f0ad4c0fc1b9bb0fdb4ac8e7b8e6f1fc2bb3 /buildkit',
   );
+  catches(
+    'DD103',
+    'FROM debian:12\nADD https://example.com/tini /tini\nRUN sha256sum /tini && chmod +x /tini',
+  );
+  passes(
+    'DD103',
+    'FROM debian:12\nADD https://example.com/v1/tini /tini\nRUN echo "93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c  /tini" | sha256sum -c -',
+  );
+  passes(
+    'DD103',
+    'FROM debian:12\nADD https://example.com/tool.tar.gz https://example.com/tool.tar.gz.asc /tmp/\nRUN gpg --batch --verify /tmp/tool.tar.gz.asc /tmp/tool.tar.gz',
+  );
   passes('DD103', 'FROM debian:12\nADD tool.tar.gz /opt/');
   passes('DD103', 'FROM debian:12\nADD ./https-proxy.conf /etc/');
   passes('DD103', 'FROM debian:12\nADD <<EOF /etc/motd\nsee https://example.com/docs\nEOF');
