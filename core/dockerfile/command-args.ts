@@ -131,3 +131,21 @@ export function unwrap(cmd: Command): Pick<Command, 'name' | 'args'> & { wrapper
   }
   return { name, args, wrappers };
 }
+
+/**
+ * The tool a command runs, through wrappers and `python -m <module>`: `sudo python3 -m pip install x` → `pip`.
+ */
+export function invocation(cmd: Command): Pick<Command, 'name' | 'args'> {
+  const { name, args } = unwrap(cmd);
+  // Interpreter options before -m (`python3 -I -m pip`) take no value except -W and -X.
+  if (/^python[0-9.]*$/.test(name)) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] ?? '';
+      if (a === '-m') return { name: args[i + 1] ?? '', args: args.slice(i + 2) };
+      if (a.startsWith('-m') && a.length > 2) return { name: a.slice(2), args: args.slice(i + 1) };
+      if (a === '-W' || a === '-X') i++;
+      else if (!a.startsWith('-')) break;
+    }
+  }
+  return { name, args };
+}
