@@ -1,0 +1,100 @@
+import { transferArgs, unwrap } from '../dockerfile/command-args.js';
+import type { DockerfileModel, Instruction } from '../dockerfile/model.js';
+import type { Loc } from '../dockerfile/source-map.js';
+import { fileWrites } from './file-writes.js';
+import type { RuleContext } from './rule.js';
+
+// Commands that only read or search text: a setting in their arguments is not being set.
+const READERS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'test', '[', '[[']);
+
+/** Regex source for the start of a setting name: a word start, or right after a `\n`/`\t` escape in a printf string. */
+export const SETTING_START = String.raw`(?<=^|\W|\\[nt])`;
+
+/** Regex source for what separates a setting from its value in any config syntax (`k=v`, `k: v`, `k "v"`, `set k v`). */
+export const SETTING_SEP = String.raw`["']?(?:\s*[:=]\s*|\s+)["']?`;
+
+/** One match of a pattern in an instruction's text, with where it sits in the Dockerfile. */
+export interface TextMatch {
+  readonly match: RegExpExecArray;
+  readonly loc: Loc;
+  /** Offset of the match in the Dockerfile text. */
+  readonly offset: number;
+}
+
+/** A setting to look for in Dockerfile text, with the reason it matters (undefined when this match does not). */
+export interface TextCheck {
+  readonly pattern: RegExp;
+  readonly why: (m: RegExpExecArray) => string | undefined;
+}
+
+/**
+ * Matches of a pattern in the Dockerfile text of one instruction (script, heredoc bodies, flags),
+ * skipping comment lines, which Docker drops and the shell ignores.
+ */
+export function matchInstruction(model: DockerfileModel, inst: Instruction, pattern: RegExp): TextMatch[] {
+  // Blank comment lines instead of removing them so offsets still point into the Dockerfile.
+  const text = model.text
+    .slice(inst.start, inst.end)
+    .replace(/^[ \t]*#.*$/gm, (line) => ' '.repeat(line.length));
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const out: TextMatch[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ match: m, loc: locAt(model.text, inst.start + m.index), offset: inst.start + m.index });
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}
+
+/**
+ * Runs text checks over what a Dockerfile hands to the build as script, file content or
+ * environment: the given instruction keywords, COPY/ADD heredocs, ENV/ARG pairs as `NAME=value`,
+ * and the text `sed -i` puts into files (not the text it replaces).
+ */
+export function scanTexts(
+  ctx: RuleContext,
+  checks: readonly TextCheck[],
+  keywords: readonly string[],
+): { loc: Loc; why: string }[] {
+  const out: { loc: Loc; why: string }[] = [];
+  const run = (text: string, loc: Loc) => {
+    for (const check of checks) {
+      const m = check.pattern.exec(text);
+      const why = m ? check.why(m) : undefined;
+      if (why) out.push({ loc, why });
+    }
+  };
+  // sed scripts name the old text too, so they are judged by what they write, below.
+  const skipped = ctx
+    .commands()
+    .map((c) => c.command)
+    .filter((c) => c.end > c.start && (READERS.has(unwrap(c).name) || unwrap(c).name === 'sed'));
+  for (const inst of ctx.instructions) {
+    if (inst.keyword === 'ENV' || inst.keyword === 'ARG') {
+      // ARG values are in the environment of every later RUN, exactly like ENV.
+      for (const p of inst.properties) run(`${p.name}=${p.value ?? ''}`, p.loc);
+    } else if (keywords.includes(inst.keyword) || hasHeredocSource(inst)) {
+      for (const check of checks) {
+        for (const { match, loc, offset } of matchInstruction(ctx.model, inst, check.pattern)) {
+          if (skipped.some((c) => c.start <= offset && offset < c.end)) continue;
+          const why = check.why(match);
+          if (why) out.push({ loc, why });
+        }
+      }
+    }
+  }
+  for (const write of fileWrites(ctx)) {
+    if (write.via === 'sed' && keywords.includes(write.instruction.keyword)) run(write.content, write.loc);
+  }
+  return out;
+}
+
+function hasHeredocSource(inst: Instruction): boolean {
+  if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') return false;
+  return (transferArgs(inst)?.sources ?? []).some((s) => s.startsWith('<<'));
+}
+
+function locAt(text: string, offset: number): Loc {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
