@@ -9,6 +9,8 @@ export interface CliIo {
   readonly isTty: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => Date;
+  /** The bundled CLI's own URL, so lint workers can start from it; absent when run from sources. */
+  readonly workerUrl?: URL;
 }
 
 /** The real process. */

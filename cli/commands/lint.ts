@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { failsAt, type LintConfig, type Threshold } from '../../core/lint/config.js';
-import { type Finding, lintText } from '../../core/lint/engine.js';
+import type { Finding } from '../../core/lint/engine.js';
 import type { LintPolicy } from '../../core/lint/rule.js';
 import { RULES } from '../../core/lint/rules/index.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
@@ -8,6 +8,8 @@ import { toSarif } from '../format/sarif.js';
 import { formatText } from '../format/text.js';
 import { loadLintConfig } from '../io/config.js';
 import { collectInputs } from '../io/inputs.js';
+import { type LintJob, lintAll, poolSize } from '../lint-pool.js';
+import { lintPolicyOf, type PolicyData } from '../policy-data.js';
 import { VERSION } from '../version.js';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -21,6 +23,7 @@ export interface LintFlags {
   ignore?: string[];
   color?: boolean;
   noFail?: boolean;
+  jobs?: string;
 }
 
 /** Validated output format. */
@@ -55,26 +58,52 @@ export function renderFindings(findings: readonly Finding[], format: Format, col
   return formatText(findings, colour);
 }
 
-/** Runs the linter over paths; returns the exit code. */
-export function runLint(
+/** Parses `--jobs`: a positive count, or 0/absent for automatic. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined || value === 'auto') return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new UsageError(`--jobs must be a whole number 0–64 or "auto", not "${value}"`);
+  return n;
+}
+
+/** Lints readable inputs (in a worker pool for many files) and reports unreadable ones on stderr. */
+export async function lintInputs(
   paths: readonly string[],
   flags: LintFlags,
   io: CliIo,
-  policy: LintPolicy = {},
-): number {
-  const format = parseFormat(flags.format);
-  const config = resolveConfig(flags, io);
+  config: LintConfig,
+  policy: { data?: PolicyData; lint: LintPolicy } = { lint: {} },
+): Promise<{ findings: Finding[]; ioErrors: number; files: string[] }> {
   const inputs = collectInputs(paths.length > 0 ? paths : ['.'], io.readStdin);
-  const findings: Finding[] = [];
+  const jobs: LintJob[] = [];
   let ioErrors = 0;
   for (const input of inputs) {
     if ('error' in input) {
       io.stderr(`drydock: ${input.error}\n`);
       ioErrors++;
-      continue;
+    } else {
+      jobs.push(input);
     }
-    findings.push(...lintText(input.text, input.file, { config, policy }));
   }
+  const workers = poolSize(jobs.length, parseJobs(flags.jobs));
+  const perFile = await lintAll(
+    jobs,
+    { config, policyData: policy.data },
+    (data) => (data === policy.data ? policy.lint : lintPolicyOf(data)),
+    {
+      workers,
+      ...(io.workerUrl ? { workerUrl: io.workerUrl } : {}),
+    },
+  );
+  return { findings: perFile.flat(), ioErrors, files: jobs.map((j) => j.file) };
+}
+
+/** Runs the linter over paths; returns the exit code. */
+export async function runLint(paths: readonly string[], flags: LintFlags, io: CliIo): Promise<number> {
+  const format = parseFormat(flags.format);
+  const config = resolveConfig(flags, io);
+  const { findings, ioErrors } = await lintInputs(paths, flags, io, config);
   io.stdout(renderFindings(findings, format, colourOn(flags, io)));
   if (ioErrors > 0) return EXIT.usage;
   if (config.noFail) return EXIT.ok;
@@ -102,6 +131,7 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
     .option('--ignore <rule>', 'ignore a rule id (repeatable, or comma-separated)', collect)
     .option('--no-fail', 'always exit 0 when inputs could be read')
     .option('--no-color', 'never colour the text output')
+    .option('-j, --jobs <n>', 'worker threads for many files (default: auto)')
     .addHelpText(
       'after',
       `
@@ -115,7 +145,7 @@ Examples:
 Exit codes: 0 nothing at or above the threshold (default: warning), 1 findings at or above it,
 2 usage or I/O errors (other inputs are still checked).`,
     )
-    .action((paths: string[], flags: LintFlags & { fail?: boolean }) => {
-      setExit(runLint(paths, { ...flags, noFail: flags.fail === false }, io));
+    .action(async (paths: string[], flags: LintFlags & { fail?: boolean }) => {
+      setExit(await runLint(paths, { ...flags, noFail: flags.fail === false }, io));
     });
 }
