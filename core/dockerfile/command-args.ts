@@ -1,4 +1,4 @@
-import type { Command } from './model.js';
+import type { Command, Instruction } from './model.js';
 import { baseName } from './shell.js';
 
 /** True when the command is `name` (path prefixes ignored: `/usr/bin/curl` is `curl`). */
@@ -130,6 +130,62 @@ export function unwrap(cmd: Command): Pick<Command, 'name' | 'args'> & { wrapper
     args = args.slice(i + 1);
   }
   return { name, args, wrappers };
+}
+
+/** A Dockerfile word without the one pair of matching quotes around it: `"baz/"` is `baz/`. */
+export function unquote(word: string): string {
+  const q = word[0];
+  return word.length >= 2 && (q === '"' || q === "'") && word.endsWith(q) ? word.slice(1, -1) : word;
+}
+
+/** True for `/usr/src`, `C:\app` and `c:/app`: paths that do not depend on the working directory. */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:([\\/]|$)/.test(path);
+}
+
+/**
+ * Sources and destination of COPY or ADD, quotes removed, from the exec form or the instruction
+ * line; heredoc bodies are left out (a heredoc counts as one source); undefined with fewer than two.
+ */
+export function transferArgs(
+  inst: Pick<Instruction, 'argsText' | 'json'>,
+): { sources: string[]; dest: string } | undefined {
+  // The heredoc bodies follow the instruction line; only that line names sources and destination.
+  const words = inst.json ?? splitWords(inst.argsText.split('\n')[0] ?? '');
+  const dest = words.at(-1);
+  return words.length < 2 || dest === undefined ? undefined : { sources: words.slice(0, -1), dest };
+}
+
+// Splits on blanks outside quotes and drops the quotes; backslashes stay, as Windows paths need them.
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else word = (word ?? '') + ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+// What ADD unpacks: tar, plain or compressed with gzip, bzip2, xz or zstd (Docker detects the
+// compression; these are the names those files go by).
+const TAR_ARCHIVE = /\.(tar|gz|tgz|bz2|tbz2?|tb2|xz|txz|zst|tzst)$/i;
+
+/** True when ADD would unpack a local file of this name (a tar archive, plain or compressed). */
+export function isTarArchiveName(path: string): boolean {
+  return TAR_ARCHIVE.test(path);
 }
 
 /**
