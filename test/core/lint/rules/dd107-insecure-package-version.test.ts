@@ -1,0 +1,67 @@
+import { describe } from 'vitest';
+import type { LintPolicy } from '../../../../core/lint/rule.js';
+import { catches, passes } from '../../../helpers/rule-cases.js';
+
+const LISTED: Record<string, string> = {
+  'apt openssl 1.0.1f-1': 'CVE-2014-0160',
+  'apk openssl 1.0.1f-r0': 'CVE-2014-0160',
+  'pip pyyaml 5.3': 'CVE-2020-1747',
+  'npm lodash 4.17.15': 'CVE-2020-8203',
+  'npm @babel/traverse 7.22.0': 'CVE-2023-45133',
+  'gem rails 5.0.0': 'CVE-2016-6316',
+  'maven org.apache.logging.log4j:log4j-core 2.14.1': 'CVE-2021-44228',
+};
+const policy: LintPolicy = { insecure: (eco, name, version) => LISTED[`${eco} ${name} ${version}`] };
+
+describe('DD107 pinned package version listed as insecure', () => {
+  catches('DD107', 'FROM debian:12\nRUN apt-get update && apt-get install -y openssl=1.0.1f-1', {
+    line: 2,
+    policy,
+  });
+  catches('DD107', 'FROM debian:12\nRUN apt-get install -y --no-install-recommends openssl:amd64=1.0.1f-1', {
+    policy,
+  });
+  catches(
+    'DD107',
+    'FROM debian:12\nARG OPENSSL_VERSION=1.0.1f-1\nRUN apt-get install -y "openssl=${OPENSSL_VERSION}"',
+    { line: 3, policy },
+  );
+  catches('DD107', 'FROM alpine:3.20\nRUN apk add --no-cache --virtual .deps openssl=1.0.1f-r0', { policy });
+  catches('DD107', 'FROM python:3.12\nRUN pip install --no-cache-dir PyYAML==5.3', { policy });
+  catches(
+    'DD107',
+    'FROM python:3.12\nRUN python3 -m pip install -i https://pypi.example/simple "pyyaml[libyaml]==5.3"',
+    { policy },
+  );
+  catches('DD107', 'FROM python:3.12\nRUN uv pip install --system pyyaml==5.3', { policy });
+  catches('DD107', 'FROM node:20\nRUN npm install -g lodash@4.17.15', { policy });
+  catches('DD107', 'FROM node:20\nRUN npm i @babel/traverse@7.22.0', { policy });
+  catches('DD107', 'FROM node:20\nRUN yarn global add lodash@4.17.15', { policy });
+  catches('DD107', 'FROM node:20\nRUN pnpm add lodash@4.17.15', { policy });
+  catches('DD107', 'FROM ruby:3.3\nRUN gem install rails -v 5.0.0 --no-document', { policy });
+  catches('DD107', 'FROM ruby:3.3\nRUN gem install rails:5.0.0', { policy });
+  catches(
+    'DD107',
+    'FROM maven:3.9\nRUN mvn -q dependency:get -Dartifact=org.apache.logging.log4j:log4j-core:2.14.1',
+    { policy },
+  );
+  catches(
+    'DD107',
+    'FROM maven:3.9\nRUN mvn dependency:get -DgroupId=org.apache.logging.log4j -DartifactId=log4j-core -Dversion=2.14.1',
+    { policy },
+  );
+  catches('DD107', 'FROM debian:12\nRUN sudo apt-get install -y openssl=1.0.1f-1', { policy });
+  passes('DD107', 'FROM debian:12\nRUN apt-get install -y openssl=1.0.1f-1');
+  passes('DD107', 'FROM debian:12\nRUN apt-get install -y openssl=3.0.13-1~deb12u1', { policy });
+  passes('DD107', 'FROM debian:12\nRUN apt-get install -y openssl', { policy });
+  passes(
+    'DD107',
+    'FROM debian:12\nRUN apt-get download openssl=1.0.1f-1 && apt-cache show openssl=1.0.1f-1',
+    { policy },
+  );
+  passes('DD107', 'FROM debian:12\nRUN apt-get install -y "openssl=${OPENSSL_VERSION}"', { policy });
+  passes('DD107', 'FROM python:3.12\nRUN pip install "pyyaml>=5.4" && pip download pyyaml==5.3', { policy });
+  passes('DD107', 'FROM node:20\nRUN npm install lodash@^4.17.15 && npm view lodash@4.17.15', { policy });
+  passes('DD107', 'FROM ruby:3.3\nRUN gem install rails -v "~> 5.0"', { policy });
+  passes('DD107', 'FROM debian:12\nRUN echo "apt-get install -y openssl=1.0.1f-1" > /notes', { policy });
+});
