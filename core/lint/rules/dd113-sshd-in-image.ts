@@ -106,10 +106,13 @@ export const sshdInImage = defineRule({
     const first = signs[0];
     if (!first) return [];
     const list = signs.map((e) => `${e.what} (line ${e.line})`).join(', ');
+    const onlyExpose = signs.every((e) => e.what === 'EXPOSE 22');
     return [
       ctx.finding(
         first,
-        `SSH server in the image: ${list}; use docker exec / kubectl exec instead of a daemon that accepts logins and carries its own keys`,
+        onlyExpose
+          ? `${list} announces an SSH port though nothing here installs an SSH server: the base image runs one or the EXPOSE is left over; drop it and use docker exec / kubectl exec`
+          : `SSH server in the image: ${list}; use docker exec / kubectl exec instead of a daemon that accepts logins and carries its own keys`,
       ),
     ];
   },

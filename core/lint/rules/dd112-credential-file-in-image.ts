@@ -1,6 +1,7 @@
-import { transferArgs } from '../../dockerfile/command-args.js';
+import { isCommand, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Instruction } from '../../dockerfile/model.js';
-import { defineRule } from '../rule.js';
+import { type FileWrite, fileWrites } from '../file-writes.js';
+import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { shippedStages } from '../stage-lineage.js';
 
 // Files that hold a credential by their nature; matched against the source path, lower-cased.
@@ -53,19 +54,60 @@ function maybeCredentialKind(source: string): string | undefined {
   return MAYBE_CREDENTIAL_FILES.find(([re]) => re.test(path))?.[1];
 }
 
+// Credential files a RUN writes, with what their text holds when it carries a credential.
+const WRITTEN_CREDENTIALS: readonly (readonly [RegExp, RegExp, string])[] = [
+  [/(^|\/)sasl_passwd$/, /^\s*\S+\s+[^\s:]+:\S+/m, 'a Postfix SASL password map'],
+  [/(^|\/)\.netrc$/, /\bpassword\s+\S/, 'a .netrc with login passwords'],
+  [/(^|\/)\.git-credentials$/, /:\/\/[^\s:/]+:[^\s@/]+@/, 'stored git credentials'],
+  [/(^|\/)\.pypirc$/, /^\s*password\s*[:=]\s*\S/m, 'a .pypirc with package index credentials'],
+  [/(^|\/)\.pgpass$/, /^([^:\n]*:){4}.+/m, 'a .pgpass with database passwords'],
+  [/(^|\/)\.aws\/credentials$/, /aws_secret_access_key\s*=\s*\S/i, 'AWS credentials'],
+  [/(^|\/)\.docker\/config\.json$/, /"auth"\s*:\s*"[^"]+"/, 'Docker registry credentials'],
+  [/(^|\/)\.npmrc$/, /(_authToken|_auth|_password)\s*=\s*\S/, 'an npm registry token'],
+];
+
+// A RUN that writes a credential file and deletes it again leaves nothing in its layer.
+function removedInSameRun(ctx: RuleContext, w: FileWrite): boolean {
+  const name = w.path.split('/').at(-1) ?? w.path;
+  return ctx
+    .commands()
+    .some(
+      (r) =>
+        r.instruction === w.instruction &&
+        (w.command === undefined || r.command.start > w.command.start) &&
+        isCommand(r.command, 'rm', 'shred') &&
+        operands(r.command).some((p) => p === w.path || p.endsWith(`/${name}`) || p === name),
+    );
+}
+
+function writtenCredentials(ctx: RuleContext): RuleFinding[] {
+  return fileWrites(ctx).flatMap((w) => {
+    const hit = WRITTEN_CREDENTIALS.find(
+      ([path, content]) => path.test(w.path.toLowerCase()) && content.test(w.content),
+    );
+    if (!hit || removedInSameRun(ctx, w)) return [];
+    return [
+      ctx.finding(
+        w.loc,
+        `${w.path} is written with ${hit[2]} in it, so the credential stays in an image layer for anyone who can pull the image; use RUN --mount=type=secret to provide it during the build instead`,
+      ),
+    ];
+  });
+}
+
 function fromContext(inst: Instruction): boolean {
   return !inst.flags.some((f) => f.name.toLowerCase() === 'from');
 }
 
-export const credentialFileCopied = defineRule({
+export const credentialFileInImage = defineRule({
   id: 'DD112',
   level: 'error',
-  title: 'Private key or credential file copied into the image',
+  title: 'Private key or credential file copied or written into the image',
   rationale:
-    'A file COPY or ADD brings in from the build context becomes a layer: anyone who can pull the image can extract it, and deleting it in a later instruction leaves it in the earlier layer. Keys and credential files belong in the build only as `RUN --mount=type=secret` or `--mount=type=ssh`, and at run time as mounted secrets. Files that often hold only settings (.npmrc, .env) are reported only when they reach the shipped image.',
+    'A file COPY or ADD brings in from the build context becomes a layer: anyone who can pull the image can extract it, and deleting it in a later instruction leaves it in the earlier layer. Keys and credential files belong in the build only as `RUN --mount=type=secret` or `--mount=type=ssh`, and at run time as mounted secrets. Files that often hold only settings (.npmrc, .env) are reported only when they reach the shipped image; a credential file a RUN writes is reported when its text holds a credential and the same RUN does not delete it.',
   check: (ctx) => {
     const shipped = shippedStages(ctx.stages);
-    return ctx.of('COPY', 'ADD').flatMap((inst) => {
+    const copied = ctx.of('COPY', 'ADD').flatMap((inst) => {
       const args = fromContext(inst) ? transferArgs(inst) : undefined;
       if (!args) return [];
       return args.sources
@@ -83,5 +125,6 @@ export const credentialFileCopied = defineRule({
           ];
         });
     });
+    return [...copied, ...writtenCredentials(ctx)].sort((a, b) => a.line - b.line || a.column - b.column);
   },
 });

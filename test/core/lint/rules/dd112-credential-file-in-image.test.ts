@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { catches, passes } from '../../../helpers/rule-cases.js';
 
-describe('DD112 private key or credential file copied into the image', () => {
+describe('DD112 private key or credential file copied or written into the image', () => {
   catches('DD112', 'FROM debian:12\nCOPY id_rsa /root/.ssh/id_rsa', { line: 2 });
   catches('DD112', 'FROM debian:12\nCOPY keys/id_ed25519 keys/id_ed25519.pub /root/.ssh/');
   catches('DD112', 'FROM debian:12\nADD --chown=app:app deploy/server.key /etc/ssl/private/');
@@ -24,6 +24,31 @@ describe('DD112 private key or credential file copied into the image', () => {
     {
       line: 2,
     },
+  );
+  catches(
+    'DD112',
+    'FROM debian:12\nRUN echo "[smtp.sendgrid.net]:587 apikey:SG.abc" > /etc/postfix/sasl_passwd && postmap /etc/postfix/sasl_passwd',
+    { line: 2 },
+  );
+  catches(
+    'DD112',
+    'FROM node:20\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci',
+  );
+  catches(
+    'DD112',
+    'FROM debian:12\nRUN printf "machine github.com login bot password %s\\n" "$PAT" > ~/.netrc',
+  );
+  catches(
+    'DD112',
+    'FROM debian:12\nCOPY <<EOF /root/.aws/credentials\n[default]\naws_secret_access_key = abc\nEOF',
+  );
+  passes(
+    'DD112',
+    'FROM node:20\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm -f .npmrc',
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nRUN echo \'{"credsStore":"ecr-login"}\' > /root/.docker/config.json && echo "registry=https://npm.example.com/" > /root/.npmrc',
   );
   passes('DD112', 'FROM debian:12\nCOPY --from=build /root/.ssh/id_rsa.pub /root/.ssh/authorized_keys');
   passes('DD112', 'FROM debian:12\nCOPY authorized_keys id_ed25519.pub /home/app/.ssh/');
