@@ -1,7 +1,7 @@
 import { unwrap } from '../dockerfile/command-args.js';
 import type { Command, Instruction } from '../dockerfile/model.js';
 import type { Loc } from '../dockerfile/source-map.js';
-import type { RuleContext } from './rule.js';
+import type { RuleContext, RunCommand } from './rule.js';
 
 /** How a write changes its file: adds to the end, replaces the whole file, or edits it in place. */
 export type WriteMode = 'append' | 'replace' | 'edit';
@@ -76,6 +76,18 @@ export function fileWrites(ctx: Pick<RuleContext, 'commands' | 'instructions'>):
     if (instruction.keyword === 'COPY') out.push(...copyHeredocWrites(instruction));
   }
   return out.sort((a, b) => a.instruction.index - b.instruction.index);
+}
+
+/**
+ * The text a RUN command reads on standard input (its heredoc, its here-string, or what the stage
+ * before it in a pipeline prints), when the Dockerfile shows it: `echo 'root:x' | chpasswd` → `root:x\n`.
+ */
+export function commandInput(ctx: Pick<RuleContext, 'commands'>, run: RunCommand): string | undefined {
+  const siblings = ctx
+    .commands()
+    .filter((r) => r.instruction === run.instruction)
+    .map((r) => r.command);
+  return stdinOf(run.command, siblings);
 }
 
 // What a command prints, when its arguments or its heredoc tell; undefined when unknown.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../../core/dockerfile/parse.js';
 import { createContext } from '../../../core/lint/context.js';
-import { fileWrites } from '../../../core/lint/file-writes.js';
+import { commandInput, fileWrites } from '../../../core/lint/file-writes.js';
 
 const writes = (body: string) => {
   const { model } = parseDockerfile(`FROM debian:12\n${body}\n`);
@@ -142,5 +142,18 @@ describe('fileWrites', () => {
         "RUN curl -fsSL https://x.example/a > /etc/a && cat /etc/foo > /etc/bar && sed 's/a/b/' /etc/c > /etc/d && echo hi 2> /etc/err && echo x > /dev/null",
       ),
     ).toEqual([]);
+  });
+
+  it('tells what a command reads on standard input', () => {
+    const { model } = parseDockerfile(
+      "FROM debian:12\nRUN echo 'root:pw' | chpasswd && chpasswd <<EOF\napp:x\nEOF\nRUN chpasswd < /tmp/users",
+    );
+    const ctx = createContext(model, {})('test');
+    expect(ctx.commands().map((run) => [run.command.name, commandInput(ctx, run)])).toEqual([
+      ['echo', undefined],
+      ['chpasswd', 'root:pw\n'],
+      ['chpasswd', 'app:x\n'],
+      ['chpasswd', undefined],
+    ]);
   });
 });

@@ -1,0 +1,183 @@
+import { flagValue, hasFlag, operands } from '../../dockerfile/command-args.js';
+import type { Loc } from '../../dockerfile/source-map.js';
+import { commandInput, fileWrites } from '../file-writes.js';
+import { type ToolRun, toolRuns } from '../package-managers.js';
+import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+
+const USERADD_VALUE_FLAGS = [
+  'u',
+  'uid',
+  'g',
+  'gid',
+  'G',
+  'groups',
+  'd',
+  'home',
+  'home-dir',
+  's',
+  'shell',
+  'c',
+  'comment',
+  'k',
+  'skel',
+  'K',
+  'key',
+  'e',
+  'expiredate',
+  'f',
+  'inactive',
+  'p',
+  'password',
+  'R',
+  'root',
+  'P',
+  'prefix',
+  'Z',
+  'selinux-user',
+  'h',
+];
+const ADMIN_GROUPS = new Set(['sudo', 'wheel', 'admin']);
+
+interface Account {
+  readonly user: string;
+  readonly loc: Loc;
+}
+
+// The first operand of useradd/usermod/adduser is the user (adduser's second is a group).
+function userOf(run: ToolRun): string {
+  return userOperands(run.args).at(0) ?? 'root';
+}
+
+// Operands of the shadow tools, where a letter cluster may end in a flag taking a value (`-aG sudo`).
+function userOperands(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && USERADD_VALUE_FLAGS.includes(a.slice(2))) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      if (USERADD_VALUE_FLAGS.includes(a.at(-1) ?? '')) i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+// The groups of `-G sudo`, `--groups=sudo,docker` and clusters like usermod's `-aG sudo`.
+function groupsOf(args: readonly string[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a.startsWith('--groups')) return (a.includes('=') ? a.slice(9) : (args[i + 1] ?? '')).split(',');
+    if (/^-[a-zA-Z]*G$/.test(a)) return (args[i + 1] ?? '').split(',');
+    if (/^-[a-zA-Z]*G./.test(a) && !a.startsWith('--')) return a.slice(a.indexOf('G') + 1).split(',');
+  }
+  return [];
+}
+
+// Users given a password: `echo 'u:pw' | chpasswd`, `passwd [--stdin] u`, `usermod -p HASH u`.
+function passwordsSet(ctx: RuleContext, runs: readonly ToolRun[]): (Account & { empty: boolean })[] {
+  const out: (Account & { empty: boolean })[] = [];
+  for (const run of runs) {
+    const loc = run.command.loc;
+    if (run.tool === 'chpasswd') {
+      const input = commandInput(ctx, run) ?? '';
+      for (const line of input.split('\n')) {
+        const m = /^\s*([^:\s#]+):(.*)$/.exec(line);
+        if (m) out.push({ user: m[1] ?? '', loc, empty: (m[2] ?? '').trim() === '' });
+      }
+    } else if (run.tool === 'passwd') {
+      const user = operands(run).at(0) ?? 'root';
+      if (hasFlag(run, 'd', 'delete')) out.push({ user, loc, empty: true });
+      else if (commandInput(ctx, run) !== undefined) out.push({ user, loc, empty: false });
+    } else if (run.tool === 'usermod' || run.tool === 'useradd') {
+      const hash = flagValue(run, 'p', 'password');
+      if (hash !== undefined) out.push({ user: userOf(run), loc, empty: hash === '' });
+    }
+  }
+  return out;
+}
+
+// Users put in a group that sudo lets run anything as root on stock distributions.
+function sudoCapable(runs: readonly ToolRun[]): Set<string> {
+  const users = new Set<string>();
+  for (const run of runs) {
+    const groups = groupsOf(run.args);
+    if ((run.tool === 'usermod' || run.tool === 'useradd') && groups.some((g) => ADMIN_GROUPS.has(g))) {
+      users.add(userOf(run));
+    }
+    const ops = userOperands(run.args);
+    if (
+      (run.tool === 'adduser' || run.tool === 'addgroup') &&
+      ops.length === 2 &&
+      ADMIN_GROUPS.has(ops[1] ?? '')
+    ) {
+      users.add(ops[0] ?? '');
+    }
+    if (run.tool === 'gpasswd' && ADMIN_GROUPS.has(ops.at(-1) ?? '')) {
+      const member = flagValue(run, 'a', 'add');
+      if (member) users.add(member);
+    }
+  }
+  return users;
+}
+
+export const rootEquivalentAccount = defineRule({
+  id: 'DD117',
+  level: 'error',
+  title: 'Account equivalent to root, or root with a known or empty password',
+  rationale:
+    'A second account with uid 0 is root under another name, invisible to anyone checking for root; a root password (or a known password for a user in sudo/wheel) set in the Dockerfile is readable from the Dockerfile and the image history and works in every container; an empty password lets anyone who reaches a login prompt or `su` in. Run as an unprivileged user and do root work at build time.',
+  check: (ctx) => {
+    const out: RuleFinding[] = [];
+    const report = (loc: Loc, message: string) => out.push(ctx.finding(loc, message));
+    const runs = toolRuns(ctx, (t) =>
+      ['useradd', 'usermod', 'adduser', 'addgroup', 'gpasswd', 'chpasswd', 'passwd'].includes(t),
+    );
+    for (const run of runs) {
+      if (!['useradd', 'usermod', 'adduser'].includes(run.tool)) continue;
+      const uid = flagValue(run, 'u', 'uid');
+      if (uid === '0' && userOf(run) !== 'root') {
+        report(
+          run.command.loc,
+          `${run.tool} gives ${userOf(run)} uid 0: a second root account under another name`,
+        );
+      }
+    }
+    for (const w of fileWrites(ctx)) {
+      if (!/(^|\/)etc\/(passwd|shadow)$/.test(w.path)) continue;
+      for (const line of w.content.split('\n')) {
+        const uid0 = /^([^:#\s]+):[^:]*:0:/.exec(line);
+        if (w.path.endsWith('passwd') && uid0 && uid0[1] !== 'root') {
+          report(w.loc, `${w.path} gets ${uid0[1]} with uid 0: a second root account under another name`);
+        }
+        const empty = /^([^:#\s]+)::/.exec(line);
+        if (empty)
+          report(
+            w.loc,
+            `${w.path} gives ${empty[1]} an empty password: anyone reaching a login or su gets in`,
+          );
+      }
+    }
+    const admins = sudoCapable(runs);
+    for (const set of passwordsSet(ctx, runs)) {
+      if (set.empty) {
+        report(
+          set.loc,
+          `${set.user} gets an empty password: anyone reaching a login prompt or su gets in as ${set.user}`,
+        );
+      } else if (set.user === 'root') {
+        report(
+          set.loc,
+          'root gets a password set in the Dockerfile: it works in every container and is readable from the build',
+        );
+      } else if (admins.has(set.user)) {
+        report(
+          set.loc,
+          `${set.user} can sudo and gets a password set in the Dockerfile: that password is root's in every container`,
+        );
+      }
+    }
+    return out.sort((a, b) => a.line - b.line || a.column - b.column);
+  },
+});

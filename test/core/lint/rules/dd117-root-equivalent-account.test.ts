@@ -1,0 +1,30 @@
+import { describe } from 'vitest';
+import { catches, passes } from '../../../helpers/rule-cases.js';
+
+describe('DD117 account equivalent to root, or root with a known or empty password', () => {
+  catches('DD117', 'FROM debian:12\nRUN useradd -o -u 0 -g 0 -M admin', { line: 2 });
+  catches('DD117', 'FROM debian:12\nRUN usermod -o -u 0 backup');
+  catches('DD117', 'FROM debian:12\nRUN echo "toor:x:0:0:root:/root:/bin/bash" >> /etc/passwd');
+  catches('DD117', "FROM debian:12\nRUN echo 'root:Docker!' | chpasswd");
+  catches(
+    'DD117',
+    'FROM debian:12\nENV ADMIN_PASSWORD=admin123\nRUN echo "root:$ADMIN_PASSWORD" | chpasswd',
+    { line: 3 },
+  );
+  catches('DD117', 'FROM rockylinux:9\nRUN echo "s3cret" | passwd --stdin root');
+  catches('DD117', 'FROM debian:12\nRUN usermod -p "$(openssl passwd -1 pw)" root');
+  catches('DD117', 'FROM debian:12\nRUN passwd -d root');
+  catches('DD117', 'FROM alpine:3.19\nRUN adduser -D app && passwd -d app');
+  catches('DD117', "FROM debian:12\nRUN sed -i 's/^root:[^:]*:/root::/' /etc/shadow");
+  catches('DD117', 'FROM debian:12\nRUN useradd -m dev && echo "dev:dev" | chpasswd && usermod -aG sudo dev');
+  catches(
+    'DD117',
+    'FROM ubuntu:22.04\nRUN useradd -m -s /bin/bash deploy && echo "deploy:deploy" | chpasswd && adduser deploy sudo',
+  );
+  catches('DD117', 'FROM debian:12\nRUN chpasswd <<EOF\nroot:hunter2\nEOF');
+  passes('DD117', 'FROM debian:12\nRUN useradd -r -u 10001 -g 0 app && usermod -aG docker app');
+  passes('DD117', 'FROM debian:12\nRUN useradd -m dev && echo "dev:dev" | chpasswd');
+  passes('DD117', 'FROM alpine:3.19\nRUN adduser -S -D jump && passwd -u jump && passwd -l root');
+  passes('DD117', 'FROM debian:12\nRUN echo "app:x:10001:0::/home/app:/sbin/nologin" >> /etc/passwd');
+  passes('DD117', 'FROM debian:12\nRUN usermod -u 1000 node && groupmod -g 0 staff');
+});
