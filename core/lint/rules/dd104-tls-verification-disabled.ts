@@ -11,6 +11,11 @@ const hostOf = (url: string): string => url.replace(/^[a-z]+:\/\//i, '').split(/
 const isLocal = (hostOrUrl: string): boolean =>
   LOCAL_HOST.test(hostOf(hostOrUrl.replace(/^(\w+:\/\/)?[^@/]*@/, '$1')));
 
+const plainHttpIndex = (url: string): string | undefined =>
+  isLocal(url)
+    ? undefined
+    : `package index ${url} is plain HTTP, so anyone on the network path can swap packages`;
+
 // Settings with names distinctive enough to find in any text: command flags, `config set`, env vars, rc files.
 const TEXT_CHECKS: readonly TextCheck[] = [
   {
@@ -54,11 +59,14 @@ const TEXT_CHECKS: readonly TextCheck[] = [
     why: () => 'wget --no-check-certificate skips certificate verification',
   },
   {
-    pattern: new RegExp(`(--)?trusted[-_]host${V}([^\\s"';&|]+)`, 'i'),
-    why: (m) =>
-      isLocal(m[2] ?? '')
+    // pip's spellings only: an app's own TRUSTED_HOST setting is about something else.
+    pattern: new RegExp(`${B}(--)?trusted-host${V}([^\\s"';&|]+)|PIP_TRUSTED_HOST${V}([^\\s"';&|]+)`),
+    why: (m) => {
+      const host = m[2] ?? m[3] ?? '';
+      return isLocal(host)
         ? undefined
-        : `pip trusted-host ${m[2]} turns off certificate verification for that host`,
+        : `pip trusted-host ${host} turns off certificate verification for that host`;
+    },
   },
   {
     pattern: /--allow-insecure-host[= ]\s*["']?([^\s"';&|]+)/,
@@ -66,14 +74,15 @@ const TEXT_CHECKS: readonly TextCheck[] = [
       isLocal(m[1] ?? '') ? undefined : `uv --allow-insecure-host ${m[1]} skips certificate verification`,
   },
   {
+    pattern: new RegExp(`(index[-_]url|--index|--default-index)${V}(http://[^\\s"';&|]+)`, 'i'),
+    why: (m) => plainHttpIndex(m[2] ?? ''),
+  },
+  {
+    // Case-sensitive, so an unrelated SCHEMA_REGISTRY=http://… setting is not taken for npm's.
     pattern: new RegExp(
-      `(index[-_]url|--index|--default-index|registry|npmRegistryServer|--source|sources\\s+(-a|--add))${V}(http://[^\\s"';&|]+)`,
-      'i',
+      `((?<!\\w)(--)?registry|npm_config_registry|NPM_CONFIG_REGISTRY|YARN_REGISTRY|npmRegistryServer|--source|sources\\s+(-a|--add))${V}(http://[^\\s"';&|]+)`,
     ),
-    why: (m) =>
-      isLocal(m[3] ?? '')
-        ? undefined
-        : `package index ${m[3]} is plain HTTP, so anyone on the network path can swap packages`,
+    why: (m) => plainHttpIndex(m[4] ?? ''),
   },
   {
     pattern: new RegExp(`secure-http${V}(false|0)\\b|disable-tls${V}(true|1)\\b`),

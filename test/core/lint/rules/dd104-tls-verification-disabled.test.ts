@@ -106,6 +106,14 @@ describe('DD104 TLS verification disabled', () => {
   );
   passes('DD104', 'FROM node:20\nRUN npm config set strict-ssl true && npm ci');
   passes('DD104', 'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=1');
+  catches('DD104', 'FROM node:20\nENV NPM_CONFIG_REGISTRY=http://npm.internal.example/');
+  catches('DD104', 'FROM node:20\nRUN npm install --registry=http://npm.internal.example/ lodash');
+  catches(
+    'DD104',
+    'FROM python:3.12\nRUN printf "[global]\\ntrusted-host = pypi.internal.example\\n" > /etc/pip.conf',
+  );
+  passes('DD104', 'FROM python:3.12\nENV TRUSTED_HOST=app.example.com');
+  passes('DD104', 'FROM confluentinc/cp-kafka\nENV SCHEMA_REGISTRY=http://schema-registry:8081');
   passes('DD104', 'FROM node:20\nRUN npm config set registry https://registry.npmjs.org/');
   passes('DD104', 'FROM debian:12\nRUN git config --global http.sslVerify true');
   passes('DD104', 'FROM debian:12\nRUN git config --global http.sslCAInfo /etc/ssl/certs/corp.pem');
