@@ -19,3 +19,33 @@ export class ConfigError extends DrydockError {
     super(message, { code: 'CONFIG_INVALID', ...options });
   }
 }
+
+/** One problem in a policy document: the field path (`allowed[2].tags[0]`), what is wrong, and where in the text. */
+export interface PolicyIssue {
+  /** Field path like `allowed[2].tags[0]`; empty for a syntax error of the whole document. */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line of the offending node, when the policy came from YAML or JSON text. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** A base-image policy document that cannot be used, with every issue found. */
+export class PolicyValidationError extends DrydockError {
+  override readonly name = 'PolicyValidationError';
+  readonly issues: readonly PolicyIssue[];
+
+  constructor(issues: readonly PolicyIssue[], options: { source?: string; cause?: unknown } = {}) {
+    const where = options.source ? `${options.source}: ` : '';
+    const lines = issues.map((i) => {
+      const at = i.line === undefined ? '' : `line ${i.line}, column ${i.column ?? 1}: `;
+      return `  ${at}${i.path ? `${i.path}: ` : ''}${i.message}`;
+    });
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super(`${where}invalid policy (${count}):\n${lines.join('\n')}`, {
+      code: 'POLICY_INVALID',
+      cause: options.cause,
+    });
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,208 @@
+import semver from 'semver';
+import { z } from 'zod';
+import { digestProblem } from '../image-ref/digest.js';
+import { formatImageRef } from '../image-ref/format-image-ref.js';
+import { registryProblem, tagProblem } from '../image-ref/grammar.js';
+import { parseImageRef } from '../image-ref/parse-image-ref.js';
+import { hasWildcard, type PatternShape, parseImagePattern } from './image-pattern.js';
+
+/** Package ecosystems an insecure-package entry can name; `any` matches every ecosystem. */
+export const ECOSYSTEMS = ['apt', 'apk', 'rpm', 'pip', 'npm', 'gem', 'maven', 'any'] as const;
+
+/** An ecosystem an insecure-package entry names. */
+export type Ecosystem = (typeof ECOSYSTEMS)[number];
+
+const QUOTE_HINT = ' (quote it: YAML reads 1.10 as the number 1.1)';
+
+// A type error message that leaves missing values to the shared "is required".
+const wrongType = (message: string, numberHint = false) => ({
+  error: (iss: { input?: unknown }) =>
+    iss.input === undefined
+      ? undefined
+      : `${message}${numberHint && typeof iss.input === 'number' ? QUOTE_HINT : ''}`,
+});
+
+const text = (what: string) =>
+  z
+    .string(wrongType(`must be ${what}`))
+    .trim()
+    .min(1, { error: 'must not be empty' });
+
+const pattern = (shape: PatternShape) =>
+  z.string(wrongType('must be an image string')).transform((value, ctx) => {
+    const parsed = parseImagePattern(value, shape);
+    if (parsed.ok) return parsed.pattern.text;
+    ctx.issues.push({ code: 'custom', message: parsed.error, input: value });
+    return z.NEVER;
+  });
+
+/** A concrete reference to rewrite to: no wildcards, an explicit tag or digest; normalised. */
+const target = z.string(wrongType('must be an image reference string')).transform((value, ctx) => {
+  const fail = (message: string) => {
+    ctx.issues.push({ code: 'custom', message, input: value });
+    return z.NEVER;
+  };
+  if (hasWildcard(value)) return fail(`"${value}" has a wildcard; a target must be one image`);
+  const parsed = parseImageRef(value);
+  if (!parsed.ok) return fail(parsed.error);
+  if (parsed.ref.implicitTag)
+    return fail(`"${value}" names no tag or digest; write the tag the build must use`);
+  return formatImageRef(parsed.ref);
+});
+
+const tagGlob = z
+  .string(wrongType('must be a glob string', true))
+  .refine((glob) => tagProblem(glob.replace(/[*?]/g, 'x')) === undefined, {
+    error: 'must be a tag glob: letters, digits, "_", "." and "-", with the wildcards * and ?',
+  });
+
+const tagRange = z
+  .string(wrongType('must be a semver range string like ">=1.36 <2"', true))
+  .refine((range) => semver.validRange(range) !== null, { error: 'must be a semver range like ">=1.36 <2"' });
+
+const digest = z.string(wrongType('must be a digest string')).check((ctx) => {
+  const bad = digestProblem(ctx.value);
+  if (bad) ctx.issues.push({ code: 'custom', message: `invalid digest: ${bad.problem}`, input: ctx.value });
+});
+
+const date = z
+  .string(wrongType('must be a date written YYYY-MM-DD'))
+  .refine((value) => isCalendarDate(value), { error: 'must be a real date written YYYY-MM-DD' });
+
+const registry = z.string(wrongType('must be a registry host string')).transform((value, ctx) => {
+  const bad = registryProblem(value);
+  if (bad) {
+    ctx.issues.push({ code: 'custom', message: bad, input: value });
+    return z.NEVER;
+  }
+  return value === 'index.docker.io' ? 'docker.io' : value;
+});
+
+const versionSpec = z
+  .string({ error: (iss) => `must be a version string${typeof iss.input === 'number' ? QUOTE_HINT : ''}` })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .refine((value) => !/[<>=^~|*]/.test(value) || semver.validRange(value) !== null, {
+    error: 'looks like a range but is not a valid semver range',
+  });
+
+const tagRules = {
+  tags: z.array(tagGlob).min(1).optional(),
+  versions: tagRange.optional(),
+  digests: z.array(digest).min(1).optional(),
+};
+
+const needsTagRule = <T extends { tags?: unknown; versions?: unknown; digests?: unknown }>(entry: T) =>
+  entry.tags !== undefined || entry.versions !== undefined || entry.digests !== undefined;
+const TAG_RULE_MISSING = 'needs tags, versions or digests (write tags: ["*"] to allow every tag)';
+
+const AllowedEntrySchema = z
+  .strictObject({
+    image: pattern({ tag: false, digest: false, digestOnly: false }),
+    ...tagRules,
+    note: text('a string').optional(),
+  })
+  .refine(needsTagRule, { error: TAG_RULE_MISSING });
+
+const ExceptionEntrySchema = z
+  .strictObject({
+    project: z.string(wrongType('must be a project name string')).regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, {
+      error: 'must be a project name: letters, digits, ".", "_", "-", "/"',
+    }),
+    image: pattern({ tag: false, digest: false, digestOnly: false }),
+    ...tagRules,
+    expires: date,
+    reason: text('a string'),
+  })
+  .refine(needsTagRule, { error: TAG_RULE_MISSING });
+
+const BannedEntrySchema = z.strictObject({
+  image: pattern({ tag: true, digest: true, digestOnly: true }),
+  reason: text('a string'),
+  replacement: target.optional(),
+});
+
+const SubstitutionSchema = z.strictObject({
+  from: pattern({ tag: true, digest: true, digestOnly: true }),
+  to: target,
+  reason: text('a string'),
+});
+
+const InsecurePackageSchema = z.strictObject({
+  ecosystem: z.enum(ECOSYSTEMS, { error: `must be one of ${ECOSYSTEMS.join(', ')}` }),
+  name: text('a package name string'),
+  versions: z.preprocess(
+    (value) => (typeof value === 'string' ? [value] : value),
+    z
+      .array(versionSpec, wrongType('must be a version, a semver range, or a list of them'))
+      .min(1, { error: 'must not be empty' }),
+  ),
+  advisory: text('an advisory id string'),
+  fixedIn: text('a version string').optional(),
+});
+
+const BandAidSchema = z.strictObject({
+  id: z
+    .string(wrongType('must be an id string'))
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'must be a kebab-case id like disable-sslv3' }),
+  description: text('a string'),
+  command: z
+    .array(
+      z.string(wrongType('must be a string (one argv element)')).min(1, { error: 'must not be empty' }),
+      wrongType('must be an argv array like ["/bin/sh", "-c", "…"], never one shell string'),
+    )
+    .min(1, { error: 'must hold at least the program' })
+    .refine((argv) => argv[0]?.startsWith('/') ?? false, {
+      error: 'the program (first element) must be an absolute path',
+      path: [0],
+    }),
+  appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),
+});
+
+/** The base-image policy document, `version: 1`; unknown keys are errors so that a typo cannot weaken policy. */
+export const PolicySchema = z.strictObject({
+  version: z.literal(1, wrongType('must be 1')),
+  allowed: z.array(AllowedEntrySchema, wrongType('must be a list of whitelist entries')),
+  exceptions: z.array(ExceptionEntrySchema).default([]),
+  banned: z.array(BannedEntrySchema).default([]),
+  substitutions: z.array(SubstitutionSchema).default([]),
+  insecurePackages: z.array(InsecurePackageSchema).default([]),
+  bandAids: z.array(BandAidSchema).default([]),
+  trustedRegistries: z.array(registry).min(1).optional(),
+});
+
+/** A validated policy: image strings normalised (`node` is `docker.io/library/node`), absent lists empty. */
+export type Policy = z.output<typeof PolicySchema>;
+/** One whitelist entry. */
+export type AllowedEntry = Policy['allowed'][number];
+/** One per-project exception, always with an expiry date. */
+export type ExceptionEntry = Policy['exceptions'][number];
+/** One ban: an image, tag, name glob or digest, with its reason and optional replacement. */
+export type BannedEntry = Policy['banned'][number];
+/** One automatic rewrite rule. */
+export type Substitution = Policy['substitutions'][number];
+/** One insecure package version for the linter. */
+export type InsecurePackage = Policy['insecurePackages'][number];
+/** One ops-approved command to run in containers of affected images. */
+export type BandAid = Policy['bandAids'][number];
+
+/** Every key the schema knows, for "did you mean" hints on unknown keys. */
+export const KNOWN_KEYS: readonly string[] = [
+  ...new Set([
+    ...Object.keys(PolicySchema.shape),
+    ...Object.keys(AllowedEntrySchema.shape),
+    ...Object.keys(ExceptionEntrySchema.shape),
+    ...Object.keys(BannedEntrySchema.shape),
+    ...Object.keys(SubstitutionSchema.shape),
+    ...Object.keys(InsecurePackageSchema.shape),
+    ...Object.keys(BandAidSchema.shape),
+  ]),
+];
+
+function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
+}
