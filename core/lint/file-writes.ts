@@ -43,10 +43,14 @@ const NOT_FILES = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
  * `… | tee [-a] file`, `tee file <<EOF`, `sed -i`, `postconf [-e] k=v` and `COPY <<EOF /path`.
  * Writes whose text comes from elsewhere (`curl > file`, `cp`) are not returned.
  */
-export function fileWrites(ctx: Pick<RuleContext, 'commands' | 'instructions'>): FileWrite[] {
+export function fileWrites(
+  ctx: Pick<RuleContext, 'commands' | 'instructions' | 'nonPosixShell'>,
+): FileWrite[] {
   const out: FileWrite[] = [];
   const runs = ctx.commands();
   for (const { command, instruction } of runs) {
+    // Under pwsh or cmd the script was not written for a POSIX shell, so its parse says nothing.
+    if (ctx.nonPosixShell(instruction)) continue;
     const siblings = runs.filter((r) => r.instruction === instruction).map((r) => r.command);
     const at = { loc: command.loc, instruction, command };
     const stdout = stdoutOf(command, siblings);

@@ -15,8 +15,8 @@ const CREDENTIAL_SHAPES: readonly (readonly [RegExp, string])[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
 ];
 
-// `scheme://user:password@host` with a literal password.
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/i;
+// `scheme://user:password@host` (user may be empty, as in `redis://:password@host`).
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/i;
 
 // Names whose value is a secret: the last word says so (`DB_PASSWORD`, `NPM_TOKEN`, `JWT_SECRET`).
 const SECRET_LAST = new Set([

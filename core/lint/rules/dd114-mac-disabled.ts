@@ -2,6 +2,7 @@ import type { Loc } from '../../dockerfile/source-map.js';
 import { fileWrites } from '../file-writes.js';
 import { toolRuns } from '../package-managers.js';
 import { defineRule, type RuleFinding } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
 
 // Kernel arguments that switch SELinux or AppArmor off at boot.
 const OFF_KARGS = /(^|[\s"'=])(selinux=0|enforcing=0|apparmor=0|security=none)(?=[\s"']|$)/;
@@ -57,6 +58,7 @@ export const macDisabled = defineRule({
     'SELinux and AppArmor confine what a compromised process can reach. In an ordinary container the host enforces them and these commands fail or do nothing, but they take effect when the image is booted (bootc, VM and system-container images) or run privileged, and they show a workload made to run by switching protection off instead of fixing its policy (a local module, a boolean, a profile).',
   check: (ctx) => {
     const out: RuleFinding[] = [];
+    const shipped = shippedStages(ctx.stages);
     const report = (loc: Loc, why: string) =>
       out.push(
         ctx.finding(
@@ -64,11 +66,13 @@ export const macDisabled = defineRule({
           `${why}: mandatory access control no longer confines the workload; fix the policy instead`,
         ),
       );
-    for (const run of toolRuns(ctx, () => true)) {
+    for (const run of toolRuns(ctx, (t) => t !== 'ln')) {
+      if (!shipped.has(run.instruction.stage)) continue;
       const why = commandReason(run.tool, run.args);
       if (why) report(run.command.loc, why);
     }
     for (const w of fileWrites(ctx)) {
+      if (!shipped.has(w.instruction.stage)) continue;
       if (/(^|\/)selinux\/config$/.test(w.path) && SELINUX_OFF.test(w.content)) {
         report(w.loc, `${w.path} is set to ${SELINUX_OFF.exec(w.content)?.[1]?.toLowerCase()}`);
       } else if (
@@ -82,7 +86,10 @@ export const macDisabled = defineRule({
     }
     // `ln -s /etc/apparmor.d/profile /etc/apparmor.d/disable/` is the documented way to disable a profile.
     for (const run of toolRuns(ctx, (t) => t === 'ln')) {
-      if (run.args.some((a) => /^\/etc\/apparmor\.d\/(disable|force-complain)\/?/.test(a))) {
+      if (
+        shipped.has(run.instruction.stage) &&
+        run.args.some((a) => /^\/etc\/apparmor\.d\/(disable|force-complain)\/?/.test(a))
+      ) {
         report(
           run.command.loc,
           'a link in /etc/apparmor.d/disable takes an AppArmor profile out of enforcement',

@@ -1,5 +1,6 @@
 import { fileWrites } from '../file-writes.js';
 import { defineRule } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
 
 const SUDOERS = /(^|\/)etc\/sudoers(\.d\/.+)?$/;
 // `who hosts=(runas) TAG: commands`, e.g. `app ALL=(ALL:ALL) NOPASSWD: ALL`.
@@ -30,9 +31,10 @@ export const sudoersNopasswd = defineRule({
   title: 'sudo grants root without a password',
   rationale:
     'A sudoers entry that lets a user run ALL commands (and NOPASSWD: without even a password) makes that user root: any code running as it, an exploited app or a dependency, can take over the container, which undoes the USER instruction. Grant NOPASSWD only for the exact commands needed (`app ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload`), or drop sudo and do root work at build time.',
-  check: (ctx) =>
-    fileWrites(ctx)
-      .filter((w) => SUDOERS.test(w.path))
+  check: (ctx) => {
+    const shipped = shippedStages(ctx.stages);
+    return fileWrites(ctx)
+      .filter((w) => SUDOERS.test(w.path) && shipped.has(w.instruction.stage))
       .flatMap((w) => {
         const reasons = w.content.split('\n').map(weakening);
         const why = reasons.find((r) => r !== undefined);
@@ -43,5 +45,6 @@ export const sudoersNopasswd = defineRule({
             `${w.path} ${why}: code running as that user can become root; allow only the commands it needs`,
           ),
         ];
-      }),
+      });
+  },
 });

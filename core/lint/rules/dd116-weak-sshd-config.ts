@@ -2,6 +2,7 @@ import type { Loc } from '../../dockerfile/source-map.js';
 import { fileWrites } from '../file-writes.js';
 import { toolRuns } from '../package-managers.js';
 import { defineRule, type RuleFinding } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
 
 const SSHD_CONFIG = /(^|\/)sshd_config(\.d\/[^/]+)?$/;
 const WEAK: readonly (readonly [string, string])[] = [
@@ -45,18 +46,21 @@ export const weakSshdConfig = defineRule({
     'PermitRootLogin yes, PasswordAuthentication yes and PermitEmptyPasswords yes open the daemon to password guessing, and to root directly; every container from the image carries the setting, and its passwords are usually baked in too. Use key-only authentication for a named user, or no SSH daemon at all (docker exec / kubectl exec).',
   check: (ctx) => {
     const out: RuleFinding[] = [];
+    const shipped = shippedStages(ctx.stages);
     const report = (loc: Loc, where: string, keys: readonly string[]) =>
       out.push(ctx.finding(loc, `${where} sets ${explain(keys)}; allow key-only logins for a named user`));
     for (const w of fileWrites(ctx)) {
-      if (!SSHD_CONFIG.test(w.path)) continue;
+      if (!SSHD_CONFIG.test(w.path) || !shipped.has(w.instruction.stage)) continue;
       const keys = weakSettings(w.content, w.via === 'sed' ? w.pattern : undefined);
       if (keys.length > 0) report(w.loc, w.path, keys);
     }
     for (const run of toolRuns(ctx, (t) => t === 'sshd')) {
+      if (!shipped.has(run.instruction.stage)) continue;
       const keys = optionSettings(run.args.join(' '));
       if (keys.length > 0) report(run.command.loc, 'sshd -o', keys);
     }
     for (const inst of ctx.of('CMD', 'ENTRYPOINT')) {
+      if (!shipped.has(inst.stage)) continue;
       const keys = optionSettings((inst.json ?? [inst.argsText]).join(' '));
       if (keys.length > 0) report(inst.loc, `${inst.keyword} sshd -o`, keys);
     }

@@ -3,6 +3,7 @@ import type { Loc } from '../../dockerfile/source-map.js';
 import { commandInput, fileWrites } from '../file-writes.js';
 import { type ToolRun, toolRuns } from '../package-managers.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
 
 const USERADD_VALUE_FLAGS = [
   'u',
@@ -131,9 +132,10 @@ export const rootEquivalentAccount = defineRule({
   check: (ctx) => {
     const out: RuleFinding[] = [];
     const report = (loc: Loc, message: string) => out.push(ctx.finding(loc, message));
+    const shipped = shippedStages(ctx.stages);
     const runs = toolRuns(ctx, (t) =>
       ['useradd', 'usermod', 'adduser', 'addgroup', 'gpasswd', 'chpasswd', 'passwd'].includes(t),
-    );
+    ).filter((run) => shipped.has(run.instruction.stage));
     for (const run of runs) {
       if (!['useradd', 'usermod', 'adduser'].includes(run.tool)) continue;
       const uid = flagValue(run, 'u', 'uid');
@@ -145,7 +147,7 @@ export const rootEquivalentAccount = defineRule({
       }
     }
     for (const w of fileWrites(ctx)) {
-      if (!/(^|\/)etc\/(passwd|shadow)$/.test(w.path)) continue;
+      if (!/(^|\/)etc\/(passwd|shadow)$/.test(w.path) || !shipped.has(w.instruction.stage)) continue;
       for (const line of w.content.split('\n')) {
         const uid0 = /^([^:#\s]+):[^:]*:0:/.exec(line);
         if (w.path.endsWith('passwd') && uid0 && uid0[1] !== 'root') {

@@ -1,6 +1,7 @@
 import type { Loc } from '../../dockerfile/source-map.js';
 import { fileWrites } from '../file-writes.js';
 import { defineRule, type RuleFinding } from '../rule.js';
+import { shippedStages } from '../stage-lineage.js';
 
 // A network list entry that matches every address: 0.0.0.0/0 (any x.x.x.x/0), ::/0, [::]/0, or `*`.
 const EVERYONE = /(^|[\s,;:"'[])(\d{1,3}(\.\d{1,3}){3}\/0|\[?::\]?\/0|\*)(?=$|[\s,;"'\]])/;
@@ -48,9 +49,11 @@ export const openMailRelay = defineRule({
     'A mail server that relays for every network carries spam and phishing from anyone under your domain and IP addresses: within hours of being reachable it gets abused, blocklisted, and your real mail stops being delivered. Relay only for the networks and authenticated clients that need it (mynetworks of the cluster, permit_sasl_authenticated), ending the restrictions with reject_unauth_destination.',
   check: (ctx) => {
     const out: RuleFinding[] = [];
+    const shipped = shippedStages(ctx.stages);
     const report = (loc: Loc, where: string, why: string) =>
       out.push(ctx.finding(loc, `${where}: ${why}; relay only for known networks and authenticated clients`));
     for (const w of fileWrites(ctx)) {
+      if (!shipped.has(w.instruction.stage)) continue;
       // main.cf continues a setting on lines that start with whitespace.
       for (const line of w.content.replace(/\n[ \t]+(?=\S)/g, ' ').split('\n')) {
         const why = openRelay(line);
@@ -59,6 +62,7 @@ export const openMailRelay = defineRule({
     }
     for (const inst of ctx.of('ENV', 'ARG')) {
       for (const p of inst.properties) {
+        if (!shipped.has(inst.stage)) continue;
         if (RELAY_ENV.test(p.name) && p.value !== null && EVERYONE.test(` ${p.value}`)) {
           report(
             p.loc,

@@ -156,4 +156,8 @@ describe('fileWrites', () => {
       ['chpasswd', undefined],
     ]);
   });
+
+  it('skips RUNs under a non-POSIX SHELL', () => {
+    expect(writes('SHELL ["pwsh", "-c"]\nRUN echo x > C:/x.txt')).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ describe('DD111 secret baked into ENV or ARG', () => {
   catches('DD111', 'FROM debian:12\nENV GH=ghp_16C7e42F292c6912E7710c838347Ae178B4a');
   catches('DD111', 'FROM debian:12\nENV SLACK_HOOK_AUTH=xoxb-1234567890-abcdefghij');
   catches('DD111', 'FROM debian:12\nENV DATABASE_URL=postgres://app:s3cr3t@db:5432/app');
+  catches('DD111', 'FROM debian:12\nENV CACHE=redis://:hunter2@redis:6379/0');
   catches('DD111', 'FROM debian:12\nENV KEY="-----BEGIN RSA PRIVATE KEY-----\\nMIIEow..."');
   catches(
     'DD111',

@@ -40,4 +40,8 @@ describe('DD114 SELinux or AppArmor switched off', () => {
     'DD114',
     'FROM ubuntu:24.04\nRUN systemctl enable apparmor && echo "SELINUX=disabled" > /tmp/notes.txt',
   );
+  passes(
+    'DD114',
+    'FROM rockylinux:9 AS build\nRUN setenforce 0 || true\nFROM rockylinux:9\nCOPY --from=build /out /out',
+  );
 });

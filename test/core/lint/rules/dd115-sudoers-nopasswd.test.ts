@@ -37,4 +37,8 @@ describe('DD115 sudo grants root without a password', () => {
   passes('DD115', "FROM debian:12\nRUN sed -i 's/^%sudo.*NOPASSWD.*/%sudo ALL=(ALL:ALL) ALL/' /etc/sudoers");
   passes('DD115', 'FROM debian:12\nRUN echo "# dev ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers.d/README');
   passes('DD115', 'FROM debian:12\nRUN echo "dev ALL=(ALL) NOPASSWD: ALL" > /tmp/sudoers.example');
+  passes(
+    'DD115',
+    'FROM debian:12 AS build\nRUN echo "b ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/b\nFROM debian:12\nCOPY --from=build /out /out',
+  );
 });

@@ -40,4 +40,8 @@ describe('DD116 SSH server configured to accept root or password logins', () => 
   passes('DD116', 'FROM debian:12\nRUN echo "# PasswordAuthentication yes" >> /etc/ssh/sshd_config');
   passes('DD116', 'FROM debian:12\nRUN echo "PasswordAuthentication yes" >> /etc/ssh/ssh_config');
   passes('DD116', "FROM debian:12\nRUN sed -i 's/UsePAM no/UsePAM yes/' /etc/ssh/sshd_config");
+  passes(
+    'DD116',
+    'FROM debian:12 AS test\nRUN echo "PermitRootLogin yes" >> /etc/ssh/sshd_config\nFROM debian:12\nCOPY --from=test /out /out',
+  );
 });

@@ -27,4 +27,9 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
   passes('DD117', 'FROM alpine:3.19\nRUN adduser -S -D jump && passwd -u jump && passwd -l root');
   passes('DD117', 'FROM debian:12\nRUN echo "app:x:10001:0::/home/app:/sbin/nologin" >> /etc/passwd');
   passes('DD117', 'FROM debian:12\nRUN usermod -u 1000 node && groupmod -g 0 staff');
+  passes(
+    'DD117',
+    'FROM debian:12 AS build\nRUN echo root:pw | chpasswd\nFROM debian:12\nCOPY --from=build /out /out',
+  );
+  catches('DD117', 'FROM debian:12 AS base\nRUN echo root:pw | chpasswd\nFROM base\nUSER app', { line: 2 });
 });

@@ -47,4 +47,8 @@ describe('DD118 mail server configured as an open relay', () => {
     'DD118',
     'FROM boky/postfix:v4.3.0\nENV MYNETWORKS="10.0.0.0/8 172.16.0.0/12" ALLOWED_SENDER_DOMAINS=example.com',
   );
+  passes(
+    'DD118',
+    'FROM debian:12 AS test\nRUN postconf -e mynetworks=0.0.0.0/0\nFROM debian:12\nCOPY --from=test /out /out',
+  );
 });
