@@ -256,8 +256,7 @@ function walkCmd(cmd: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | und
       walkStmt(cmd.Stmt, scan, ctx);
       return undefined;
     case 'DeclClause':
-      for (const a of items(cmd.Args)) if (kind(a.Value)) walkWord(a.Value, scan, ctx);
-      return undefined;
+      return walkDecl(cmd, scan, ctx, redirs);
     default:
       return undefined;
   }
@@ -326,6 +325,36 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
       for (const c of nested.commands) scan.out.push({ ...c, statement: ctx.statement });
     }
   }
+  return command;
+}
+
+/** `export A=1 B`, `declare -x C="d"`, `readonly E`: a command named for the builtin, one arg per assignment. */
+function walkDecl(decl: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command {
+  const args = items(decl.Args).map((a: Node) => {
+    const name = kind(a.Name) ? goString(a.Name.Value) : '';
+    const value = kind(a.Value) ? toWord(a.Value, scan).value : undefined;
+    // Options (`-x`) come as nameless values; `export X` is a bare name; `X=` an empty value.
+    if (!name) return value ?? slice(scan, a);
+    if (value === undefined) return a.Naked ? name : `${name}=`;
+    return `${name}=${value}`;
+  });
+  const start = docOffset(scan, decl);
+  const command: Command = {
+    name: kind(decl.Variant) ? goString(decl.Variant.Value) : 'declare',
+    args,
+    words: args.map((value) => ({ value, literal: true, quoted: false, raw: value })),
+    assigns: [],
+    redirects: redirs.map((r) => toRedirect(r, scan)),
+    loc: scan.origin.map.locOf(start),
+    start,
+    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, decl.End().Offset()),
+    context: ctx.substitution ? 'substitution' : scan.origin.context,
+    statement: ctx.statement,
+    ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
+    ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
+  };
+  scan.out.push(command);
+  for (const a of items(decl.Args)) if (kind(a.Value)) walkWord(a.Value, scan, { ...ctx, parent: command });
   return command;
 }
 

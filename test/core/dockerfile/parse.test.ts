@@ -111,3 +111,13 @@ describe('shellText', () => {
     expect(shellText('a `\n b', '`')).toBe('a \\\n b');
   });
 });
+
+describe('declaration builtins', () => {
+  it('turns export, declare and readonly into commands with one argument per assignment', () => {
+    expect(
+      commandsOf(
+        'FROM a\nRUN export PIP_NO_CACHE_DIR=1 FOO="a b" BAR && declare -x Z=$(id -u) && readonly Q',
+      ),
+    ).toEqual(['export PIP_NO_CACHE_DIR=1 FOO=a b BAR', 'declare -x Z=$(id -u)', 'id -u', 'readonly Q']);
+  });
+});
