@@ -13,11 +13,8 @@ export type WriteVia = 'redirect' | 'tee' | 'sed' | 'postconf' | 'copy-heredoc';
 export interface FileWrite {
   /** The file as written, expansions kept (`/etc/sudoers.d/$USER`). */
   readonly path: string;
-  /**
-   * The text written. For `edit` it is the new text only: a sed replacement (back-references
-   * filled with an approximation of the group's text), a line sed appends, inserts or changes to,
-   * or `name = value` for postconf; one line per edit.
-   */
+  /** The text written; for `edit`, only the new text, one line per edit (sed replacement or a/i/c line, postconf `name = value`). */
+  // sed back-references are filled with an approximation of their group's text (`\1 yes` → `PermitRootLogin yes`).
   readonly content: string;
   readonly mode: WriteMode;
   readonly via: WriteVia;
@@ -39,9 +36,8 @@ const STDOUT_OPS: Readonly<Record<string, WriteMode>> = {
 const NOT_FILES = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
 
 /**
- * Every file write whose text the Dockerfile shows: `echo`/`printf`/`cat <<EOF` with `>` or `>>`,
- * `… | tee [-a] file`, `tee file <<EOF`, `sed -i`, `postconf [-e] k=v` and `COPY <<EOF /path`.
- * Writes whose text comes from elsewhere (`curl > file`, `cp`) are not returned.
+ * Every file write whose text the Dockerfile shows (echo/printf/cat heredoc redirected, tee, sed -i,
+ * postconf, COPY heredoc), in instruction order; writes of unknown text (`curl > file`) are left out.
  */
 export function fileWrites(
   ctx: Pick<RuleContext, 'commands' | 'instructions' | 'nonPosixShell'>,
@@ -216,7 +212,7 @@ interface SedEdit {
   readonly text: string;
 }
 
-/** The text a sed script puts in: replacements of `s`, and the lines of `a`, `i` and `c`. */
+// The text a sed script puts in: replacements of `s`, and the lines of `a`, `i` and `c`.
 function sedEdits(script: string, extended: boolean): SedEdit[] {
   const edits: SedEdit[] = [];
   let i = 0;

@@ -8,7 +8,7 @@ const RULE_LINE = /^\s*(\S+)\s+[^\s=]+\s*=\s*(\([^)]*\))?\s*((?:[A-Z_]+\s*:\s*)*
 // The entries distributions ship: full sudo for root and the admin groups, behind a password.
 const DISTRO_DEFAULT_GRANTEES = new Set(['root', '%sudo', '%admin', '%wheel', '%root']);
 
-/** Why a sudoers line weakens sudo, or undefined. */
+// Why a sudoers line weakens sudo, or undefined.
 function weakening(line: string): string | undefined {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return undefined;

@@ -77,6 +77,11 @@ function groupsOf(args: readonly string[]): string[] {
 }
 
 // Users given a password: `echo 'u:pw' | chpasswd`, `passwd [--stdin] u`, `usermod -p HASH u`.
+// `!` and `*` in the password field lock the account: the opposite of setting a password.
+function locks(hash: string): boolean {
+  return /^[!*]/.test(hash.trim());
+}
+
 function passwordsSet(ctx: RuleContext, runs: readonly ToolRun[]): (Account & { empty: boolean })[] {
   const out: (Account & { empty: boolean })[] = [];
   for (const run of runs) {
@@ -85,7 +90,7 @@ function passwordsSet(ctx: RuleContext, runs: readonly ToolRun[]): (Account & { 
       const input = commandInput(ctx, run) ?? '';
       for (const line of input.split('\n')) {
         const m = /^\s*([^:\s#]+):(.*)$/.exec(line);
-        if (m) out.push({ user: m[1] ?? '', loc, empty: (m[2] ?? '').trim() === '' });
+        if (m && !locks(m[2] ?? '')) out.push({ user: m[1] ?? '', loc, empty: (m[2] ?? '').trim() === '' });
       }
     } else if (run.tool === 'passwd') {
       const user = operands(run).at(0) ?? 'root';
@@ -93,7 +98,7 @@ function passwordsSet(ctx: RuleContext, runs: readonly ToolRun[]): (Account & { 
       else if (commandInput(ctx, run) !== undefined) out.push({ user, loc, empty: false });
     } else if (run.tool === 'usermod' || run.tool === 'useradd') {
       const hash = flagValue(run, 'p', 'password');
-      if (hash !== undefined) out.push({ user: userOf(run), loc, empty: hash === '' });
+      if (hash !== undefined && !locks(hash)) out.push({ user: userOf(run), loc, empty: hash === '' });
     }
   }
   return out;

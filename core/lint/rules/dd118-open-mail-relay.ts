@@ -10,7 +10,7 @@ const RELAY_ENV = /^(POSTFIX_)?(MYNETWORKS|RELAY_?NETWORKS|RELAY_?NETS|DC_RELAY_
 // Postfix restriction steps that stop mail to foreign domains.
 const STOPS_RELAY = /^(reject_unauth_destination|defer_unauth_destination|reject|defer|defer_if_permit)$/;
 
-/** Why a mail server setting relays for everyone, or undefined. */
+// Why a mail server setting relays for everyone, or undefined.
 function openRelay(line: string): string | undefined {
   const text = line.replace(/^\s+/, '');
   if (text.startsWith('#')) return undefined;

@@ -32,4 +32,5 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
     'FROM debian:12 AS build\nRUN echo root:pw | chpasswd\nFROM debian:12\nCOPY --from=build /out /out',
   );
   catches('DD117', 'FROM debian:12 AS base\nRUN echo root:pw | chpasswd\nFROM base\nUSER app', { line: 2 });
+  passes('DD117', "FROM debian:12\nRUN echo 'root:!' | chpasswd -e && usermod -p '*' root");
 });
