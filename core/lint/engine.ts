@@ -1,5 +1,5 @@
 import type { Instruction } from '../dockerfile/model.js';
-import { parseDockerfile } from '../dockerfile/parse.js';
+import { type ParseResult, parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, type LintConfig } from './config.js';
 import { createContext } from './context.js';
 import { HADOLINT_IDS, isShellcheckId } from './hadolint-ids.js';
@@ -32,9 +32,15 @@ export interface LintOptions {
 
 /** Lints one Dockerfile: parse once, run every rule on the shared parse, then apply pragmas and config. */
 export function lintText(text: string, file: string, options: LintOptions = {}): Finding[] {
+  return lintParsed(parseDockerfile(text, file), options);
+}
+
+/** Lints an already-parsed Dockerfile, so a caller that needs the parse too (the gate) parses once. */
+export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Finding[] {
   const config = options.config ?? DEFAULT_CONFIG;
   const rules = options.rules ?? RULES;
-  const { model, problems } = parseDockerfile(text, file);
+  const { model, problems } = parsed;
+  const file = model.fileName;
   const at = (code: { id: string; level: Level }, f: RuleFinding): Finding => ({
     file,
     line: f.line,

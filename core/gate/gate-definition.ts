@@ -1,0 +1,106 @@
+import { externalImages, type UnresolvedImage } from '../dockerfile/image-uses.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { DEFAULT_CONFIG, failsAt, type LintConfig } from '../lint/config.js';
+import { type Finding, lintParsed } from '../lint/engine.js';
+import type { Level, LintPolicy } from '../lint/rule.js';
+import { evaluateImage } from '../policy/evaluate-image.js';
+import { insecurePackageMatch } from '../policy/insecure-packages.js';
+import { rewriteDockerfile } from '../policy/rewrite-dockerfile.js';
+import type { Policy } from '../policy/schema.js';
+import type { BaseVerdict } from '../policy/verdict.js';
+
+/** Codes for base-image policy outcomes when they are shown as findings (text, SARIF). */
+export const POLICY_CODES = {
+  denied: { id: 'DD200', level: 'error', title: 'Base image denied by policy' },
+  substituted: { id: 'DD201', level: 'info', title: 'Base image substituted by policy' },
+  unresolved: { id: 'DD202', level: 'error', title: 'Base image reference cannot be resolved' },
+} as const satisfies Record<string, { id: string; level: Level; title: string }>;
+
+/** What the gate needs to judge one definition. */
+export interface GateInput {
+  readonly text: string;
+  readonly file: string;
+  readonly project: string;
+  readonly policy: Policy;
+  readonly now: Date;
+  readonly config?: LintConfig;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+}
+
+/** The gate's verdict on one definition: lint findings and a verdict per external image. */
+export interface DefinitionVerdict {
+  readonly file: string;
+  /** True when no finding reaches the failure threshold and no image is denied or unresolvable. */
+  readonly passed: boolean;
+  readonly findings: readonly Finding[];
+  readonly bases: readonly BaseVerdict[];
+  readonly unresolved: readonly UnresolvedImage[];
+  /** The definition with substituted images rewritten (only FROM/--from references change); absent when none were. */
+  readonly substituted?: string;
+}
+
+/** The lint view of a policy: its insecure package versions and trusted registries. */
+export function lintPolicyFor(policy: Policy): LintPolicy {
+  return {
+    insecure: (ecosystem, name, version) => insecurePackageMatch(policy, ecosystem, name, version)?.advisory,
+    ...(policy.trustedRegistries ? { trustedRegistries: policy.trustedRegistries } : {}),
+  };
+}
+
+/** Lint + base-image policy in one verdict; parses the definition once and shares the parse. */
+export function gateDefinition(input: GateInput): DefinitionVerdict {
+  const config = input.config ?? DEFAULT_CONFIG;
+  const parsed = parseDockerfile(input.text, input.file);
+  const findings = lintParsed(parsed, { config, policy: lintPolicyFor(input.policy) });
+  const { images, unresolved } =
+    parsed.problems.length > 0
+      ? { images: [], unresolved: [] }
+      : externalImages(parsed.model, input.buildArgs);
+  const bases = images.map((use) =>
+    evaluateImage(use, input.policy, { project: input.project, now: input.now }),
+  );
+  const passed =
+    !findings.some((f) => failsAt(f.level, config.failureThreshold)) &&
+    !bases.some((b) => b.outcome === 'denied') &&
+    unresolved.length === 0;
+  const rewritten = bases.some((b) => b.outcome === 'substituted')
+    ? rewriteDockerfile(input.text, bases)
+    : undefined;
+  return {
+    file: input.file,
+    passed,
+    findings,
+    bases,
+    unresolved,
+    ...(rewritten !== undefined ? { substituted: rewritten } : {}),
+  };
+}
+
+/** The policy outcomes of a verdict as findings, for formats that only know findings. */
+export function policyFindings(verdict: DefinitionVerdict): Finding[] {
+  const at = (
+    code: { id: string; level: Level },
+    line: number,
+    column: number,
+    message: string,
+  ): Finding => ({
+    file: verdict.file,
+    line,
+    column,
+    code: code.id,
+    level: code.level,
+    message,
+  });
+  const out: Finding[] = [];
+  for (const b of verdict.bases) {
+    if (b.outcome === 'denied') out.push(at(POLICY_CODES.denied, b.use.line, b.use.column, b.reason));
+    if (b.outcome === 'substituted') {
+      out.push(
+        at(POLICY_CODES.substituted, b.use.line, b.use.column, `${b.from} is replaced by ${b.to}: ${b.why}`),
+      );
+    }
+  }
+  for (const u of verdict.unresolved)
+    out.push(at(POLICY_CODES.unresolved, u.loc.line, u.loc.column, u.reason));
+  return out;
+}
