@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/errors.js';
+import { registerCheck } from './commands/check.js';
 import { registerLint } from './commands/lint.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerRules } from './commands/rules.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
@@ -28,6 +30,8 @@ Examples:
   drydock rules --format json                   list every rule`,
     );
   registerLint(program, io, setExit);
+  registerCheck(program, io, setExit);
+  registerPolicy(program, io, setExit);
   registerRules(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -75,7 +75,7 @@ export async function lintInputs(
   config: LintConfig,
   policy: { data?: PolicyData; lint: LintPolicy } = { lint: {} },
 ): Promise<{ findings: Finding[]; ioErrors: number; files: string[] }> {
-  const inputs = collectInputs(paths.length > 0 ? paths : ['.'], io.readStdin);
+  const inputs = collectInputs(paths.length > 0 ? paths : ['.'], io.readStdin, io.cwd);
   const jobs: LintJob[] = [];
   let ioErrors = 0;
   for (const input of inputs) {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 /** Largest definition drydock reads; bigger files are refused, not truncated. */
 export const MAX_BYTES = 1024 * 1024;
@@ -17,7 +17,7 @@ export function isDefinitionName(name: string): boolean {
 }
 
 /** Expands paths (files, directories, `-` for stdin) into readable inputs; problems become error inputs. */
-export function collectInputs(paths: readonly string[], readStdin: () => string): Input[] {
+export function collectInputs(paths: readonly string[], readStdin: () => string, cwd = '.'): Input[] {
   const out: Input[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -26,33 +26,33 @@ export function collectInputs(paths: readonly string[], readStdin: () => string)
     }
     let st: ReturnType<typeof statSync>;
     try {
-      st = statSync(p);
+      st = statSync(resolve(cwd, p));
     } catch (err) {
       out.push({ file: p, error: `${p}: ${describeFsError(err)}` });
       continue;
     }
     if (st.isDirectory()) {
-      const found = findDefinitions(p);
+      const found = findDefinitions(p, cwd);
       if (found.length === 0) {
         out.push({
           file: p,
           error: `${p}: directory holds no Dockerfile (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)`,
         });
       }
-      for (const f of found) out.push(readInput(f));
+      for (const f of found) out.push(readInput(f, cwd));
     } else {
-      out.push(readInput(p));
+      out.push(readInput(p, cwd));
     }
   }
   return out;
 }
 
-function findDefinitions(dir: string): string[] {
+function findDefinitions(dir: string, cwd: string): string[] {
   const found: string[] = [];
   const walk = (d: string): void => {
     let entries: import('node:fs').Dirent[];
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = readdirSync(resolve(cwd, d), { withFileTypes: true });
     } catch {
       return;
     }
@@ -69,16 +69,16 @@ function findDefinitions(dir: string): string[] {
   return found;
 }
 
-function readInput(file: string): Input {
+function readInput(file: string, cwd: string): Input {
   try {
-    const st = statSync(file);
+    const st = statSync(resolve(cwd, file));
     if (st.size > MAX_BYTES) {
       return {
         file,
         error: `${file}: file is ${st.size} bytes, over the 1 MiB limit for a definition; not checked`,
       };
     }
-    return checkText(file, readFileSync(file));
+    return checkText(file, readFileSync(resolve(cwd, file)));
   } catch (err) {
     return { file, error: `${file}: ${describeFsError(err)}` };
   }

@@ -1,0 +1,181 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  type DefinitionVerdict,
+  gateDefinition,
+  POLICY_CODES,
+  policyFindings,
+} from '../../core/gate/gate-definition.js';
+import { RULES } from '../../core/lint/rules/index.js';
+import type { BaseVerdict } from '../../core/policy/verdict.js';
+import { type CliIo, EXIT, UsageError } from '../context.js';
+import { toSarif } from '../format/sarif.js';
+import { formatText } from '../format/text.js';
+import { collectInputs } from '../io/inputs.js';
+import { loadPolicy, policyPath } from '../io/policy-file.js';
+import { VERSION } from '../version.js';
+import { colourOn, type LintFlags, parseFormat, resolveConfig } from './lint.js';
+
+interface CheckFlags extends LintFlags {
+  policy?: string;
+  project?: string;
+  buildArg?: string[];
+  emitSubstituted?: string;
+}
+
+/** Build args from repeated `--build-arg NAME=value`. */
+export function parseBuildArgs(values: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--build-arg needs NAME=value, got "${v}"`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A base verdict as JSON: where it is, what was asked, what the policy answered. */
+export function baseJson(b: BaseVerdict) {
+  const { use, ...rest } = b;
+  return { ...rest, kind: use.kind, image: use.text, line: use.line, column: use.column };
+}
+
+/** Lint + base-image policy over definitions; returns the exit code. */
+export async function runCheck(paths: readonly string[], flags: CheckFlags, io: CliIo): Promise<number> {
+  const format = parseFormat(flags.format);
+  const project = flags.project ?? io.env.DRYDOCK_PROJECT;
+  if (!project)
+    throw new UsageError(
+      'no project given: pass --project NAME (or set DRYDOCK_PROJECT); exceptions are per project',
+    );
+  const buildArgs = parseBuildArgs(flags.buildArg);
+  const config = resolveConfig(flags, io);
+  const source = policyPath(flags.policy, io.env);
+  const policy = loadPolicy(source);
+  const now = io.now();
+
+  const verdicts: DefinitionVerdict[] = [];
+  const errors: string[] = [];
+  for (const input of collectInputs(paths.length > 0 ? paths : ['.'], io.readStdin, io.cwd)) {
+    if ('error' in input) {
+      errors.push(input.error);
+      io.stderr(`drydock: ${input.error}\n`);
+      continue;
+    }
+    verdicts.push(
+      gateDefinition({ text: input.text, file: input.file, project, policy, now, config, buildArgs }),
+    );
+  }
+  if (flags.emitSubstituted) writeSubstituted(verdicts, flags.emitSubstituted, io);
+
+  const colour = colourOn(flags, io);
+  if (format === 'json') {
+    const definitions = verdicts.map((v) => ({
+      file: v.file,
+      passed: v.passed,
+      findings: v.findings,
+      bases: v.bases.map(baseJson),
+      unresolved: v.unresolved,
+      ...(v.substituted !== undefined ? { substituted: v.substituted } : {}),
+    }));
+    const passed = errors.length === 0 && verdicts.every((v) => v.passed);
+    io.stdout(`${JSON.stringify({ project, policy: source, passed, definitions, errors }, null, 2)}\n`);
+  } else if (format === 'sarif') {
+    const all = verdicts.flatMap((v) => [...v.findings, ...policyFindings(v)]);
+    const rules = [...RULES, ...Object.values(POLICY_CODES).map((c) => ({ ...c, rationale: c.title }))];
+    io.stdout(`${JSON.stringify(toSarif(all, rules, VERSION), null, 2)}\n`);
+  } else {
+    io.stdout(renderCheckText(verdicts, { project, source, colour }));
+  }
+  if (errors.length > 0) return EXIT.usage;
+  if (config.noFail) return EXIT.ok;
+  return verdicts.every((v) => v.passed) ? EXIT.ok : EXIT.findings;
+}
+
+function renderCheckText(
+  verdicts: readonly DefinitionVerdict[],
+  opts: { project: string; source: string; colour: boolean },
+): string {
+  const paint = (code: string, s: string) => (opts.colour ? `\u001b[${code}m${s}\u001b[0m` : s);
+  let out = '';
+  for (const v of verdicts) {
+    out += `${v.passed ? paint('32', 'PASS') : paint('31', 'FAIL')} ${v.file}\n`;
+    for (const b of v.bases) out += `  ${describeBase(b)}\n`;
+    for (const u of v.unresolved)
+      out += `  base ${u.written} (line ${u.loc.line}) ${paint('31', 'unresolved')}: ${u.reason}\n`;
+    for (const line of formatText(v.findings, opts.colour).split('\n')) if (line) out += `  ${line}\n`;
+    if (v.substituted !== undefined) {
+      out +=
+        '  the substituted definition is in the JSON output (--format json) or written by --emit-substituted DIR\n';
+    }
+  }
+  const failed = verdicts.filter((v) => !v.passed).length;
+  out += `${verdicts.length} definition(s): ${verdicts.length - failed} passed, ${failed} failed (project ${opts.project}, policy ${opts.source})\n`;
+  return out;
+}
+
+function describeBase(b: BaseVerdict): string {
+  const where = `${b.use.kind === 'from' ? 'base' : b.use.kind} ${b.use.text} (line ${b.use.line})`;
+  switch (b.outcome) {
+    case 'allowed':
+      return `${where} allowed by ${b.entry}${b.expires ? ` (exception, expires ${b.expires})` : ''}`;
+    case 'denied':
+      return `${where} denied: ${b.reason}`;
+    case 'substituted':
+      return `${where} substituted with ${b.to}: ${b.why}`;
+  }
+}
+
+function writeSubstituted(verdicts: readonly DefinitionVerdict[], dir: string, io: CliIo): void {
+  for (const v of verdicts) {
+    if (v.substituted === undefined || v.file === '-') continue;
+    const rel = relative(io.cwd, resolve(io.cwd, v.file));
+    const target = join(resolve(io.cwd, dir), rel.startsWith('..') ? v.file.replace(/^\/+/, '') : rel);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, v.substituted);
+    io.stderr(`drydock: wrote substituted definition ${target}\n`);
+  }
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const collectIds = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
+
+export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('Lint + base-image policy: the gate every push goes through, one verdict per definition')
+    .argument('[paths...]', 'Dockerfiles or directories to search for them; - reads stdin', [])
+    .option('-p, --policy <file>', 'policy document, YAML or JSON (default: $DRYDOCK_POLICY)')
+    .option(
+      '-P, --project <name>',
+      'project the definitions belong to; exceptions are per project (default: $DRYDOCK_PROJECT)',
+    )
+    .option('--build-arg <name=value>', 'value for an ARG used in FROM (repeatable)', collect)
+    .option('-f, --format <format>', 'text | json | sarif', 'text')
+    .option('-c, --config <file>', 'lint config (default: nearest .drydock.yaml, else .hadolint.yaml)')
+    .option(
+      '-t, --failure-threshold <level>',
+      'lint findings fail at or above: error | warning | info | style | none',
+    )
+    .option('--ignore <rule>', 'ignore a lint rule id (repeatable, or comma-separated)', collectIds)
+    .option('--emit-substituted <dir>', 'write definitions whose bases the policy substituted into DIR')
+    .option('--no-fail', 'always exit 0 when inputs could be read')
+    .option('--no-color', 'never colour the text output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  drydock check examples --policy examples/policy.yaml --project payments
+  drydock check app/Dockerfile -p policy.yaml -P billing --build-arg BASE=node:20 --format json
+  drydock check . -p policy.yaml -P web --emit-substituted out/
+
+A definition passes when no lint finding reaches the threshold (default: warning) and no base
+image is denied or unresolvable. Substituted bases pass: the build uses the rewritten definition,
+in which only the image references change.
+Exit codes: 0 all passed, 1 a definition failed, 2 usage, policy or I/O errors.`,
+    )
+    .action(async (paths: string[], flags: CheckFlags & { fail?: boolean }) => {
+      setExit(await runCheck(paths, { ...flags, noFail: flags.fail === false }, io));
+    });
+}
