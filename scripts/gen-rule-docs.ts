@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { POLICY_CODES } from '../core/gate/gate-definition.js';
 import { ENGINE_CODES } from '../core/lint/engine.js';
 import { RULES } from '../core/lint/rules/index.js';
 
@@ -20,6 +21,12 @@ export function renderRuleDocs(): string {
     '| id | level | meaning |',
     '|---|---|---|',
     ...Object.values(ENGINE_CODES).map((c) => `| ${c.id} | ${c.level} | ${c.title} |`),
+    '',
+    '## Base-image policy codes (`drydock check`)',
+    '',
+    '| id | level | meaning |',
+    '|---|---|---|',
+    ...Object.values(POLICY_CODES).map((c) => `| ${c.id} | ${c.level} | ${c.title} |`),
     '',
     `## Rules (${rules.length})`,
     '',

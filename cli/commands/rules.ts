@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { POLICY_CODES } from '../../core/gate/gate-definition.js';
 import { ENGINE_CODES } from '../../core/lint/engine.js';
 import { RULES } from '../../core/lint/rules/index.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
 
-/** Every rule and engine code as `{id, level, title, rationale}`, ordered by id. */
+/** Every rule, engine code and policy code as `{id, level, title, rationale}`, ordered by id. */
 export function ruleList() {
-  return [...Object.values(ENGINE_CODES).map((c) => ({ ...c, rationale: '' })), ...RULES]
+  const codes = [...Object.values(ENGINE_CODES), ...Object.values(POLICY_CODES)];
+  return [...codes.map((c) => ({ ...c, rationale: '' })), ...RULES]
     .map(({ id, level, title, rationale }) => ({ id, level, title, rationale }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
