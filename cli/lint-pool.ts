@@ -17,8 +17,9 @@ export interface PoolSetup<P> {
   readonly policyData?: P;
 }
 
-/** Below this many files a pool costs more (worker start-up loads the parsers again) than it saves. */
-export const POOL_MIN_FILES = 120;
+/** Below this many files a pool costs more than it saves: each worker loads the bundle (~250 ms) and warms the
+ * JIT for the GopherJS shell parser (~1 s) again; measured on 2 cores, 2 workers only win from a few thousand files. */
+export const POOL_MIN_FILES = 2000;
 const CHUNK = 24;
 
 const WORKER_FLAG = 'drydock-lint-worker';

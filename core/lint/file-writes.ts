@@ -42,6 +42,21 @@ const NOT_FILES = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
 export function fileWrites(
   ctx: Pick<RuleContext, 'commands' | 'instructions' | 'nonPosixShell'>,
 ): FileWrite[] {
+  // Several rules ask for the same file's writes; the answer depends only on the parse, so keep it.
+  const key = ctx.commands();
+  let found = cache.get(key);
+  if (!found) {
+    found = computeFileWrites(ctx);
+    cache.set(key, found);
+  }
+  return found;
+}
+
+const cache = new WeakMap<object, FileWrite[]>();
+
+function computeFileWrites(
+  ctx: Pick<RuleContext, 'commands' | 'instructions' | 'nonPosixShell'>,
+): FileWrite[] {
   const out: FileWrite[] = [];
   const runs = ctx.commands();
   for (const { command, instruction } of runs) {

@@ -27,16 +27,36 @@ export interface TextCheck {
   readonly why: (m: RegExpExecArray) => string | undefined;
 }
 
+const blanked = new WeakMap<Instruction, string>();
+const globals = new WeakMap<RegExp, RegExp>();
+
+function blankedText(model: DockerfileModel, inst: Instruction): string {
+  let text = blanked.get(inst);
+  if (text === undefined) {
+    // Blank comment lines instead of removing them so offsets still point into the Dockerfile.
+    text = model.text.slice(inst.start, inst.end).replace(/^[ \t]*#.*$/gm, (line) => ' '.repeat(line.length));
+    blanked.set(inst, text);
+  }
+  return text;
+}
+
+function globalOf(pattern: RegExp): RegExp {
+  let re = globals.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    globals.set(pattern, re);
+  }
+  return re;
+}
+
 /**
  * Matches of a pattern in the Dockerfile text of one instruction (script, heredoc bodies, flags),
  * skipping comment lines, which Docker drops and the shell ignores.
  */
 export function matchInstruction(model: DockerfileModel, inst: Instruction, pattern: RegExp): TextMatch[] {
-  // Blank comment lines instead of removing them so offsets still point into the Dockerfile.
-  const text = model.text
-    .slice(inst.start, inst.end)
-    .replace(/^[ \t]*#.*$/gm, (line) => ' '.repeat(line.length));
-  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const text = blankedText(model, inst);
+  const re = globalOf(pattern);
+  re.lastIndex = 0;
   const out: TextMatch[] = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out.push({ match: m, loc: locAt(model.text, inst.start + m.index), offset: inst.start + m.index });
@@ -54,9 +74,13 @@ export function scanTexts(
   ctx: RuleContext,
   checks: readonly TextCheck[],
   keywords: readonly string[],
+  /** A cheap test every check's match also passes; text that fails it skips all checks. */
+  prefilter?: RegExp,
 ): { loc: Loc; why: string }[] {
   const out: { loc: Loc; why: string }[] = [];
+  const relevant = (text: string) => prefilter === undefined || prefilter.test(text);
   const run = (text: string, loc: Loc) => {
+    if (!relevant(text)) return;
     for (const check of checks) {
       const m = check.pattern.exec(text);
       const why = m ? check.why(m) : undefined;
@@ -72,7 +96,10 @@ export function scanTexts(
     if (inst.keyword === 'ENV' || inst.keyword === 'ARG') {
       // ARG values are in the environment of every later RUN, exactly like ENV.
       for (const p of inst.properties) run(`${p.name}=${p.value ?? ''}`, p.loc);
-    } else if (keywords.includes(inst.keyword) || hasHeredocSource(inst)) {
+    } else if (
+      (keywords.includes(inst.keyword) || hasHeredocSource(inst)) &&
+      relevant(blankedText(ctx.model, inst))
+    ) {
       for (const check of checks) {
         for (const { match, loc, offset } of matchInstruction(ctx.model, inst, check.pattern)) {
           if (skipped.some((c) => c.start <= offset && offset < c.end)) continue;

@@ -161,6 +161,9 @@ function commandWhy(cmd: Command): string | undefined {
   return undefined;
 }
 
+// Every TEXT_CHECKS pattern contains one of these words; text without any of them is skipped.
+const MAY_MATCH = /tls|ssl|verify|insecure|trusted|http:|secure-http|cert/i;
+
 export const tlsVerificationDisabled = defineRule({
   id: 'DD104',
   level: 'error',
@@ -179,7 +182,8 @@ export const tlsVerificationDisabled = defineRule({
       const why = commandWhy(command);
       if (why) add(command, why);
     }
-    for (const { loc, why } of scanTexts(ctx, TEXT_CHECKS, ['RUN', 'CMD', 'ENTRYPOINT'])) add(loc, why);
+    for (const { loc, why } of scanTexts(ctx, TEXT_CHECKS, ['RUN', 'CMD', 'ENTRYPOINT'], MAY_MATCH))
+      add(loc, why);
     return [...findings.values()];
   },
 });
