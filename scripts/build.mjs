@@ -16,6 +16,8 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
+  minify: true,
+  keepNames: true,
   legalComments: 'none',
   define: { __DRYDOCK_VERSION__: JSON.stringify(pkg.version) },
   // CommonJS dependencies (dockerfile-ast, mvdan-sh) call require(); give the ESM bundle one.
