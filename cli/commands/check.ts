@@ -15,7 +15,7 @@ import { formatText } from '../format/text.js';
 import { collectInputs } from '../io/inputs.js';
 import { loadPolicy, policyPath } from '../io/policy-file.js';
 import { VERSION } from '../version.js';
-import { colourOn, type LintFlags, parseFormat, resolveConfig } from './lint.js';
+import { colourOn, type LintFlags, parseFormat, resolveConfig, withLintOptions } from './lint.js';
 
 interface CheckFlags extends LintFlags {
   policy?: string;
@@ -139,10 +139,9 @@ function writeSubstituted(verdicts: readonly DefinitionVerdict[], dir: string, i
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const collectIds = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
 
 export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const check = program
     .command('check')
     .description('Lint + base-image policy: the gate every push goes through, one verdict per definition')
     .argument('[paths...]', 'Dockerfiles or directories to search for them; - reads stdin', [])
@@ -152,16 +151,8 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       'project the definitions belong to; exceptions are per project (default: $DRYDOCK_PROJECT)',
     )
     .option('--build-arg <name=value>', 'value for an ARG used in FROM (repeatable)', collect)
-    .option('-f, --format <format>', 'text | json | sarif', 'text')
-    .option('-c, --config <file>', 'lint config (default: nearest .drydock.yaml, else .hadolint.yaml)')
-    .option(
-      '-t, --failure-threshold <level>',
-      'lint findings fail at or above: error | warning | info | style | none',
-    )
-    .option('--ignore <rule>', 'ignore a lint rule id (repeatable, or comma-separated)', collectIds)
-    .option('--emit-substituted <dir>', 'write definitions whose bases the policy substituted into DIR')
-    .option('--no-fail', 'always exit 0 when inputs could be read')
-    .option('--no-color', 'never colour the text output')
+    .option('--emit-substituted <dir>', 'write definitions whose bases the policy substituted into DIR');
+  withLintOptions(check)
     .addHelpText(
       'after',
       `

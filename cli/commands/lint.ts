@@ -115,22 +115,28 @@ export function colourOn(flags: { color?: boolean }, io: CliIo): boolean {
   return io.isTty || Boolean(io.env.FORCE_COLOR);
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
+const collectIds = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',')];
 
-export function registerLint(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command('lint')
-    .description('Lint Dockerfiles (white-box): best practice and security rules')
-    .argument('[paths...]', 'Dockerfiles or directories to search for them; - reads stdin', [])
+/** The options every linting command shares: output, lint config and exit behaviour. */
+export function withLintOptions(cmd: Command): Command {
+  return cmd
     .option('-f, --format <format>', 'text | json | sarif', 'text')
-    .option('-c, --config <file>', 'config file (default: nearest .drydock.yaml, else .hadolint.yaml)')
+    .option('-c, --config <file>', 'lint config (default: nearest .drydock.yaml, else .hadolint.yaml)')
     .option(
       '-t, --failure-threshold <level>',
-      'fail on findings at or above: error | warning | info | style | none',
+      'lint findings fail at or above: error | warning | info | style | none (default: warning)',
     )
-    .option('--ignore <rule>', 'ignore a rule id (repeatable, or comma-separated)', collect)
+    .option('--ignore <rule>', 'ignore a lint rule id (repeatable, or comma-separated)', collectIds)
     .option('--no-fail', 'always exit 0 when inputs could be read')
-    .option('--no-color', 'never colour the text output')
+    .option('--no-color', 'never colour the text output');
+}
+
+export function registerLint(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const lint = program
+    .command('lint')
+    .description('Lint Dockerfiles (white-box): best practice and security rules')
+    .argument('[paths...]', 'Dockerfiles or directories to search for them; - reads stdin', []);
+  withLintOptions(lint)
     .option('-j, --jobs <n>', 'worker threads for many files (default: auto)')
     .addHelpText(
       'after',

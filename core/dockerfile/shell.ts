@@ -294,23 +294,13 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
     for (const a of assignNodes) if (kind(a.Value)) walkWord(a.Value, scan, ctx);
     return undefined;
   }
-  const start = docOffset(scan, call);
   const first = words[0]!;
-  const command: Command = {
+  const command = addCommand(call, scan, ctx, redirs, {
     name: first.literal ? first.value : '',
-    args: words.slice(1).map((w) => w.value),
     words: words.slice(1),
     assigns,
-    redirects: redirs.map((r) => toRedirect(r, scan)),
-    loc: scan.origin.map.locOf(start),
-    start,
-    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, call.End().Offset()),
-    context: ctx.substitution ? 'substitution' : scan.origin.context,
-    statement: ctx.statement,
-    ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
-    ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
-  };
-  scan.out.push(command);
+  });
+  const start = command.start;
   for (const a of assignNodes) if (kind(a.Value)) walkWord(a.Value, scan, { ...ctx, parent: command });
   for (const w of args) walkWord(w, scan, { statement: ctx.statement, parent: command });
   const script = shellCString(command);
@@ -328,6 +318,33 @@ function walkCall(call: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command | u
   return command;
 }
 
+/** Records a command found at `node`, with its position, context, parent and pipeline. */
+function addCommand(
+  node: Node,
+  scan: Scan,
+  ctx: Ctx,
+  redirs: Node[],
+  what: { name: string; words: Word[]; assigns: string[] },
+): Command {
+  const start = docOffset(scan, node);
+  const command: Command = {
+    name: what.name,
+    args: what.words.map((w) => w.value),
+    words: what.words,
+    assigns: what.assigns,
+    redirects: redirs.map((r) => toRedirect(r, scan)),
+    loc: scan.origin.map.locOf(start),
+    start,
+    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, node.End().Offset()),
+    context: ctx.substitution ? 'substitution' : scan.origin.context,
+    statement: ctx.statement,
+    ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
+    ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
+  };
+  scan.out.push(command);
+  return command;
+}
+
 /** `export A=1 B`, `declare -x C="d"`, `readonly E`: a command named for the builtin, one arg per assignment. */
 function walkDecl(decl: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command {
   const args = items(decl.Args).map((a: Node) => {
@@ -338,22 +355,11 @@ function walkDecl(decl: Node, scan: Scan, ctx: Ctx, redirs: Node[]): Command {
     if (value === undefined) return a.Naked ? name : `${name}=`;
     return `${name}=${value}`;
   });
-  const start = docOffset(scan, decl);
-  const command: Command = {
+  const command = addCommand(decl, scan, ctx, redirs, {
     name: kind(decl.Variant) ? goString(decl.Variant.Value) : 'declare',
-    args,
     words: args.map((value) => ({ value, literal: true, quoted: false, raw: value })),
     assigns: [],
-    redirects: redirs.map((r) => toRedirect(r, scan)),
-    loc: scan.origin.map.locOf(start),
-    start,
-    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, decl.End().Offset()),
-    context: ctx.substitution ? 'substitution' : scan.origin.context,
-    statement: ctx.statement,
-    ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
-    ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
-  };
-  scan.out.push(command);
+  });
   for (const a of items(decl.Args)) if (kind(a.Value)) walkWord(a.Value, scan, { ...ctx, parent: command });
   return command;
 }
