@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { externalImages } from '../../core/dockerfile/image-uses.js';
 import { parseDockerfile } from '../../core/dockerfile/parse.js';
+import { PolicyValidationError } from '../../core/errors.js';
+import { gateDefinition } from '../../core/gate/gate-definition.js';
 import { lintText } from '../../core/lint/engine.js';
+import { parsePolicy } from '../../core/policy/parse-policy.js';
 
 const root = join(import.meta.dirname, '../..');
 const seeds = ['examples/payments-api/Dockerfile', 'examples/legacy-worker/Dockerfile']
@@ -89,6 +92,9 @@ const lineSoup = fc
   )
   .map((lines) => lines.map(([k, parts]) => `${k} ${parts.join(' ')}`).join('\n'));
 
+const policyText = readFileSync(join(root, 'examples/policy.yaml'), 'utf8');
+const policy = parsePolicy(policyText, 'examples/policy.yaml');
+
 function survives(text: string): void {
   const findings = lintText(text, 'Dockerfile');
   for (const f of findings) {
@@ -97,6 +103,15 @@ function survives(text: string): void {
     expect(f.message.length).toBeGreaterThan(0);
   }
   externalImages(parseDockerfile(text).model, { TAG: '1' });
+  // The gate runs parser, rules and policy together, including the substitution rewrite.
+  const verdict = gateDefinition({
+    text,
+    file: 'Dockerfile',
+    project: 'p',
+    policy,
+    now: new Date('2026-11-27T00:00:00Z'),
+  });
+  expect(typeof verdict.passed).toBe('boolean');
 }
 
 describe('robustness (property-based)', () => {
@@ -117,6 +132,31 @@ describe('robustness (property-based)', () => {
   it('never throws on mutated real Dockerfiles', () => {
     fc.assert(
       fc.property(mutated, (t) => survives(t)),
+      { numRuns: 400 },
+    );
+  });
+
+  it('rejects arbitrary and mutated policy documents only with a PolicyValidationError', () => {
+    const mutatedPolicy = fc
+      .tuple(
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.string({ maxLength: 12 })), { maxLength: 5 }),
+      )
+      .map(([edits]) => {
+        let t = policyText;
+        for (const [pos, len, insert] of edits) {
+          const at = pos % t.length;
+          t = t.slice(0, at) + insert + t.slice(at + len);
+        }
+        return t;
+      });
+    fc.assert(
+      fc.property(fc.oneof(mutatedPolicy, fc.string({ maxLength: 300 })), (text) => {
+        try {
+          parsePolicy(text, 'p.yaml');
+        } catch (err) {
+          expect(err).toBeInstanceOf(PolicyValidationError);
+        }
+      }),
       { numRuns: 400 },
     );
   });
