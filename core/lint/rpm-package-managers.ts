@@ -1,11 +1,18 @@
+import { hasFlag } from '../dockerfile/command-args.js';
 import type { Word } from '../dockerfile/model.js';
-import { removes, type ToolRun } from './package-managers.js';
+import { expandWord } from './build-variables.js';
+import { removes, type ToolRun, toolRuns } from './package-managers.js';
+import type { RuleContext } from './rule.js';
 import { ephemeralMountTargets } from './run-mounts.js';
+import { shippedStages } from './stage-lineage.js';
 
 /** The rpm-based package managers the yum, dnf and zypper rules read. */
 export type RpmTool = 'yum' | 'dnf' | 'microdnf' | 'zypper';
 
 const TOOLS: ReadonlySet<string> = new Set(['yum', 'dnf', 'dnf5', 'dnf-3', 'microdnf', 'zypper']);
+
+/** The command names of dnf (4 and 5) and microdnf. */
+export const DNF_COMMANDS: readonly string[] = ['dnf', 'dnf5', 'dnf-3', 'microdnf'];
 
 /** A yum, dnf, microdnf or zypper call split into its subcommand (aliases resolved) and operands. */
 export interface RpmCall {
@@ -189,6 +196,43 @@ export function fedByYes(run: ToolRun, all: readonly ToolRun[]): boolean {
   );
 }
 
+// yum and dnf subcommands that ask "Is this ok [y/N]" before changing anything.
+const PROMPTS: ReadonlySet<string> = new Set([
+  'install',
+  'reinstall',
+  'upgrade',
+  'upgrade-minimal',
+  'remove',
+  'downgrade',
+  'distro-sync',
+  'autoremove',
+  'swap',
+  'group install',
+  'group upgrade',
+  'group remove',
+  'module install',
+  'module enable',
+  'module disable',
+  'module reset',
+  'module remove',
+  'module update',
+  'module switch-to',
+]);
+
+/** The yum or dnf calls among `commands` that stop at a confirmation prompt: no `-y`, `assumeyes=1` or `yes |`. */
+export function missingAssumeYes(ctx: RuleContext, commands: readonly string[]): RpmCall[] {
+  const runs = toolRuns(ctx, (t) => commands.includes(t) || t === 'yes');
+  return runs.flatMap((run) => {
+    const call = rpmCall(run);
+    if (!call || !PROMPTS.has(call.verb)) return [];
+    const assumeYes =
+      hasFlag(run, 'y', 'assumeyes') ||
+      run.args.some((a) => /^(--setopt=)?assumeyes=(1|true|yes)$/i.test(a)) ||
+      fedByYes(run, runs);
+    return assumeYes ? [] : [call];
+  });
+}
+
 /** Cache directories of yum, dnf (4 and 5) and microdnf, and of zypper. */
 export const RPM_CACHE_DIRS: Readonly<Record<RpmTool, readonly string[]>> = {
   yum: ['/var/cache/yum', '/var/cache/dnf', '/var/cache/libdnf5'],
@@ -213,10 +257,88 @@ export function mountsCache(run: ToolRun, dirs: readonly string[]): boolean {
   return ephemeralMountTargets(run.instruction).some((t) => dirs.some((dir) => covers(t, dir)));
 }
 
+/** yum and dnf subcommands that download metadata and packages into the cache. */
+export const FILLS_DNF_CACHE: ReadonlySet<string> = new Set([
+  'install',
+  'reinstall',
+  'upgrade',
+  'upgrade-minimal',
+  'downgrade',
+  'distro-sync',
+  'swap',
+  'group install',
+  'group upgrade',
+  'module install',
+  'module update',
+]);
+
+/** True for `yum clean all` and `dnf clean all`. */
+export function cleansAll(call: RpmCall): boolean {
+  return call.verb === 'clean' && call.operands.some((w) => w.value === 'all');
+}
+
+/** Which calls fill a package manager's cache and which empty it, for `uncleanedCaches`. */
+export interface CacheUse {
+  /** Commands whose calls fill the cache; these are the ones reported. */
+  readonly fillers: readonly string[];
+  /** Other commands whose calls may empty the cache; `rm` is always read. */
+  readonly cleaners: readonly string[];
+  /** Subcommands that fill the cache. */
+  readonly fills: ReadonlySet<string>;
+  /** The cache directories: removing one, or mounting a cache or tmpfs on it, keeps it out of the layer. */
+  readonly dirs: readonly string[];
+  /** True when `call`, later in the same RUN, empties the cache that `filler` filled. */
+  readonly empties: (call: RpmCall, filler: RpmCall) => boolean;
+}
+
+/** Per RUN of the final image (or ONBUILD), the last call that fills the cache and leaves it in the layer. */
+export function uncleanedCaches(ctx: RuleContext, use: CacheUse): RpmCall[] {
+  const shipped = shippedStages(ctx.stages);
+  const runs = toolRuns(ctx, (t) => t === 'rm' || use.fillers.includes(t) || use.cleaners.includes(t));
+  const cleans = (run: ToolRun, filler: RpmCall): boolean => {
+    const call = rpmCall(run);
+    return call ? use.empties(call, filler) : removesCache(run, use.dirs);
+  };
+  const unclean = new Map<number, RpmCall>();
+  for (const run of runs) {
+    const call = rpmCall(run);
+    if (!call || !use.fillers.includes(run.tool) || !use.fills.has(call.verb)) continue;
+    const inst = run.instruction;
+    // Only layers of the final image matter; an ONBUILD trigger runs in the image built from this one.
+    if (!inst.onbuild && inst.stage >= 0 && !shipped.has(inst.stage)) continue;
+    if (mountsCache(run, use.dirs)) continue;
+    if (runs.some((o) => o.instruction === inst && o.order > run.order && cleans(o, call))) continue;
+    unclean.set(inst.index, call);
+  }
+  return [...unclean.values()];
+}
+
 /**
  * True when a yum or dnf package spec names a version (`name-1.2`, `name-1:1.2-3.el9`, `name >= 1.2`)
  * or a file or URL (`./x.rpm`, `https://…/x.rpm`), which carries its version.
  */
 export function rpmSpecPinned(spec: string): boolean {
   return /[<>=]/.test(spec) || spec.includes('/') || spec.endsWith('.rpm') || /.-\d/.test(spec);
+}
+
+/** A yum or dnf install with the operands that name no version (`<package>-<version>`, `<module>:<stream>`). */
+export interface UnpinnedInstall {
+  readonly call: RpmCall;
+  readonly unpinned: readonly Word[];
+}
+
+/** The `install` and `module install` calls among `commands` (yum or dnf) that leave a version open. */
+export function unpinnedInstalls(ctx: RuleContext, commands: readonly string[]): UnpinnedInstall[] {
+  return toolRuns(ctx, (t) => commands.includes(t)).flatMap((run) => {
+    const call = rpmCall(run);
+    if (call?.verb !== 'install' && call?.verb !== 'module install') return [];
+    const unpinned = call.operands.filter((word) => {
+      const spec = expandWord(ctx.model, run.instruction, word);
+      // Groups (`@web-server`) and capabilities (`perl(JSON)`, `dnf-command(config-manager)`) carry no version.
+      if (spec === undefined || spec === '' || spec.startsWith('@') || spec.includes('(')) return false;
+      // A module is pinned by its stream (`nodejs:18`), a package by its version.
+      return call.verb === 'module install' ? !spec.includes(':') : !rpmSpecPinned(spec);
+    });
+    return unpinned.length === 0 ? [] : [{ call, unpinned }];
+  });
 }

@@ -1,30 +1,5 @@
-import { hasFlag } from '../../dockerfile/command-args.js';
-import { toolRuns } from '../package-managers.js';
-import { fedByYes, rpmCall } from '../rpm-package-managers.js';
+import { missingAssumeYes } from '../rpm-package-managers.js';
 import { defineRule } from '../rule.js';
-
-// Subcommands that ask "Is this ok [y/N]" before changing anything.
-const PROMPTS = new Set([
-  'install',
-  'reinstall',
-  'upgrade',
-  'upgrade-minimal',
-  'remove',
-  'downgrade',
-  'distro-sync',
-  'autoremove',
-  'swap',
-  'group install',
-  'group upgrade',
-  'group remove',
-  'module install',
-  'module enable',
-  'module disable',
-  'module reset',
-  'module remove',
-  'module update',
-  'module switch-to',
-]);
 
 export const yumAssumeYes = defineRule({
   id: 'DL3030',
@@ -32,24 +7,11 @@ export const yumAssumeYes = defineRule({
   title: 'Use the -y switch to avoid manual input `yum install -y <package>`',
   rationale:
     'A build has no one to answer the confirmation prompt: without `-y` yum reads end-of-input, answers no and exits with an error, so the build fails.',
-  check: (ctx) => {
-    const runs = toolRuns(ctx, (t) => t === 'yum' || t === 'yes');
-    return runs.flatMap((run) => {
-      const call = rpmCall(run);
-      if (!call || !PROMPTS.has(call.verb)) return [];
-      if (
-        hasFlag(run, 'y', 'assumeyes') ||
-        run.args.some((a) => /^(--setopt=)?assumeyes=(1|true|yes)$/i.test(a))
-      ) {
-        return [];
-      }
-      if (fedByYes(run, runs)) return [];
-      return [
-        ctx.finding(
-          run.command,
-          `\`yum ${call.verb}\` without \`-y\` waits for a confirmation no one can give in a build; use \`yum ${call.verb} -y\``,
-        ),
-      ];
-    });
-  },
+  check: (ctx) =>
+    missingAssumeYes(ctx, ['yum']).map((call) =>
+      ctx.finding(
+        call.run.command,
+        `\`yum ${call.verb}\` without \`-y\` waits for a confirmation no one can give in a build; use \`yum ${call.verb} -y\``,
+      ),
+    ),
 });
