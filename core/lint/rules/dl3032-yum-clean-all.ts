@@ -11,7 +11,7 @@ export const yumCleanAll = defineRule({
     uncleanedCaches(ctx, {
       fillers: ['yum'],
       // On EL8 and later yum is dnf, so `dnf clean all` empties the same cache.
-      cleaners: ['dnf', 'dnf5'],
+      cleaners: ['dnf', 'dnf5', 'dnf-3'],
       fills: FILLS_DNF_CACHE,
       dirs: RPM_CACHE_DIRS.yum,
       empties: cleansAll,

@@ -29,3 +29,7 @@ describe('DL3032 yum clean all', () => {
   passes('DL3032', 'FROM centos:7\nRUN yum list installed && yum repolist');
   passes('DL3032', 'FROM centos:7\nRUN bash -c `# not even a yum command`');
 });
+
+describe('DL3032 cleaned by dnf-3', () => {
+  passes('DL3032', 'FROM centos:8\nRUN yum install -y httpd-2.4 && dnf-3 clean all');
+});
