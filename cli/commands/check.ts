@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import {
   type DefinitionVerdict,
@@ -63,11 +63,23 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
       io.stderr(`drydock: ${input.error}\n`);
       continue;
     }
+    const verdict = gateDefinition({
+      text: input.text,
+      file: input.file,
+      project,
+      policy,
+      now,
+      config,
+      buildArgs,
+    });
+    // The rewrite worked on the text without its byte-order mark; put the mark back so only references change.
     verdicts.push(
-      gateDefinition({ text: input.text, file: input.file, project, policy, now, config, buildArgs }),
+      input.bom && verdict.substituted !== undefined
+        ? { ...verdict, substituted: `\uFEFF${verdict.substituted}` }
+        : verdict,
     );
   }
-  if (flags.emitSubstituted) writeSubstituted(verdicts, flags.emitSubstituted, io);
+  if (flags.emitSubstituted) errors.push(...writeSubstituted(verdicts, flags.emitSubstituted, io));
 
   const colour = colourOn(flags, io);
   if (format === 'json') {
@@ -127,15 +139,39 @@ function describeBase(b: BaseVerdict): string {
   }
 }
 
-function writeSubstituted(verdicts: readonly DefinitionVerdict[], dir: string, io: CliIo): void {
+/** Writes rewritten definitions under `dir`, mirroring their paths; returns the errors met. */
+function writeSubstituted(verdicts: readonly DefinitionVerdict[], dir: string, io: CliIo): string[] {
+  const errors: string[] = [];
+  const root = resolve(io.cwd, dir);
   for (const v of verdicts) {
-    if (v.substituted === undefined || v.file === '-') continue;
-    const rel = relative(io.cwd, resolve(io.cwd, v.file));
-    const target = join(resolve(io.cwd, dir), rel.startsWith('..') ? v.file.replace(/^\/+/, '') : rel);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, v.substituted);
-    io.stderr(`drydock: wrote substituted definition ${target}\n`);
+    if (v.substituted === undefined) continue;
+    if (v.file === '-') {
+      io.stderr(
+        'drydock: the substituted definition read from stdin is in the JSON output (--format json); not written\n',
+      );
+      continue;
+    }
+    // Mirror the path relative to the working directory, with `..` and leading `/` dropped so it stays inside dir.
+    const rel = relative(io.cwd, resolve(io.cwd, v.file))
+      .split(sep)
+      .filter((part) => part !== '..' && part !== '' && part !== '.')
+      .join(sep);
+    const target = join(root, rel);
+    if (!target.startsWith(root + sep)) {
+      errors.push(`${v.file}: cannot place the substituted definition inside ${dir}`);
+      continue;
+    }
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, v.substituted);
+      io.stderr(`drydock: wrote substituted definition ${target}\n`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      errors.push(`${target}: cannot write the substituted definition (${code ?? (err as Error).message})`);
+    }
   }
+  for (const e of errors) io.stderr(`drydock: ${e}\n`);
+  return errors;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { failsAt, type LintConfig, type Threshold } from '../../core/lint/config.js';
 import type { Finding } from '../../core/lint/engine.js';
+import { HADOLINT_IDS, isShellcheckId } from '../../core/lint/hadolint-ids.js';
 import type { LintPolicy } from '../../core/lint/rule.js';
 import { RULES } from '../../core/lint/rules/index.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
@@ -11,6 +12,7 @@ import { collectInputs } from '../io/inputs.js';
 import { type LintJob, lintAll, poolSize } from '../lint-pool.js';
 import { lintPolicyOf, type PolicyData } from '../policy-data.js';
 import { VERSION } from '../version.js';
+import { ruleList } from './rules.js';
 
 export type Format = 'text' | 'json' | 'sarif';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
@@ -36,7 +38,9 @@ export function parseFormat(value: string | undefined): Format {
 
 /** Config from file plus command-line overrides. */
 export function resolveConfig(flags: LintFlags, io: CliIo): LintConfig {
-  const { config } = loadLintConfig(flags.config, io.cwd);
+  const { config, file } = loadLintConfig(flags.config, io.cwd);
+  warnUnknownIds(io, file ?? 'config', [...config.ignored, ...Object.keys(config.overrides)]);
+  warnUnknownIds(io, '--ignore', flags.ignore ?? []);
   const threshold = flags.failureThreshold?.toLowerCase();
   if (threshold !== undefined && !THRESHOLDS.includes(threshold)) {
     throw new UsageError(
@@ -49,6 +53,16 @@ export function resolveConfig(flags: LintFlags, io: CliIo): LintConfig {
     ignored: [...config.ignored, ...(flags.ignore ?? []).map((id) => id.toUpperCase())],
     noFail: config.noFail || Boolean(flags.noFail),
   };
+}
+
+/** A rule id nobody defines is most likely a typo that silently ignores nothing; say so. */
+function warnUnknownIds(io: CliIo, where: string, ids: readonly string[]): void {
+  const known = new Set(ruleList().map((r) => r.id));
+  for (const raw of ids) {
+    const id = raw.toUpperCase();
+    if (known.has(id) || HADOLINT_IDS.has(id) || isShellcheckId(id)) continue;
+    io.stderr(`drydock: warning: ${where} names unknown rule "${raw}"; run \`drydock rules\` for the list\n`);
+  }
 }
 
 /** Renders findings in the chosen format. */

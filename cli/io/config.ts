@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../../core/errors.js';
 import { DEFAULT_CONFIG, type LintConfig, parseLintConfig } from '../../core/lint/config.js';
 
 const DRYDOCK_NAMES = ['.drydock.yaml', '.drydock.yml'];
@@ -27,7 +28,10 @@ export function loadLintConfig(
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`${file}: cannot read config: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new ConfigError(`${file}: cannot read config: ${why}`, { cause: err });
   }
   return { config: parseLintConfig(text, file), file };
 }

@@ -6,13 +6,18 @@ export const MAX_BYTES = 1024 * 1024;
 
 /** A file to check, or why it could not be read. */
 export type Input =
-  | { readonly file: string; readonly text: string }
+  | { readonly file: string; readonly text: string; readonly bom?: boolean }
   | { readonly file: string; readonly error: string };
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', '.drydock']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.drydock']);
+
+// Files named like definitions that are not: BuildKit's per-Dockerfile ignore files, docs, templates, backups.
+const NOT_DEFINITIONS =
+  /\.(dockerignore|md|markdown|txt|rst|adoc|j2|jinja2?|tpl|tmpl|template|bak|orig|swp|sh|ps1|json|ya?ml)$|~$/i;
 
 /** True for names drydock treats as container definitions inside a directory. */
 export function isDefinitionName(name: string): boolean {
+  if (NOT_DEFINITIONS.test(name)) return false;
   return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
 }
 
@@ -60,13 +65,24 @@ function findDefinitions(dir: string, cwd: string): string[] {
       const full = join(d, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(full);
-      } else if (e.isFile() && isDefinitionName(e.name)) {
+      } else if (
+        (e.isFile() || (e.isSymbolicLink() && isFileTarget(resolve(cwd, full)))) &&
+        isDefinitionName(e.name)
+      ) {
         found.push(full);
       }
     }
   };
   walk(dir);
   return found;
+}
+
+function isFileTarget(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function readInput(file: string, cwd: string): Input {
@@ -84,7 +100,8 @@ function readInput(file: string, cwd: string): Input {
   }
 }
 
-function checkText(file: string, bytes: Buffer): Input {
+/** Checks bytes read for `file` (size, binary, UTF-8) and decodes them; problems become an error input. */
+export function checkText(file: string, bytes: Buffer): Input {
   if (bytes.length > MAX_BYTES) {
     return {
       file,
@@ -97,11 +114,14 @@ function checkText(file: string, bytes: Buffer): Input {
       error: `${file}: looks binary (contains NUL bytes at offset ${bytes.indexOf(0)}); not a Dockerfile`,
     };
   }
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes('\uFFFD') && !bytes.toString('latin1').includes('\uFFFD')) {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
     return { file, error: `${file}: not valid UTF-8 text; not a Dockerfile` };
   }
+  // A byte-order mark is not part of the first instruction; it is kept aside and restored on rewrite.
+  if (text.charCodeAt(0) === 0xfeff) return { file, text: text.slice(1), bom: true };
   return { file, text };
 }
 

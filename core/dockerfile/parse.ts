@@ -115,6 +115,13 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
     instructions.push(built);
   }
 
+  if (instructions.length === 0 && problems.length === 0) {
+    // Docker refuses such a file ("file with no instructions"); a gate must not pass it.
+    problems.push({
+      message: 'the file has no instructions; a Dockerfile needs at least FROM',
+      loc: { line: 1, column: 1 },
+    });
+  }
   const stages = buildStages(instructions, ast.getInstructions(), map);
   const firstFrom = instructions.findIndex((i) => i.keyword === 'FROM');
   const globalArgs = instructions

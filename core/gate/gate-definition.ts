@@ -52,10 +52,20 @@ export function gateDefinition(input: GateInput): DefinitionVerdict {
   const config = input.config ?? DEFAULT_CONFIG;
   const parsed = parseDockerfile(input.text, input.file);
   const findings = lintParsed(parsed, { config, policy: lintPolicyFor(input.policy) });
-  const { images, unresolved } =
+  const uses =
     parsed.problems.length > 0
       ? { images: [], unresolved: [] }
       : externalImages(parsed.model, input.buildArgs);
+  const { images } = uses;
+  const unresolved: UnresolvedImage[] = [...uses.unresolved];
+  if (parsed.problems.length === 0 && parsed.model.stages.length === 0) {
+    unresolved.push({
+      written: '',
+      kind: 'from',
+      loc: { line: 1, column: 1 },
+      reason: 'the definition has no FROM instruction, so Docker cannot build it and it has no base to check',
+    });
+  }
   const bases = images.map((use) =>
     evaluateImage(use, input.policy, { project: input.project, now: input.now }),
   );

@@ -19,7 +19,8 @@ export interface Finding {
 /** Built-in findings the engine itself reports (not rules: they are about the input, not its content). */
 export const ENGINE_CODES = {
   syntax: { id: 'DD000', level: 'error', title: 'Dockerfile cannot be parsed' },
-  shell: { id: 'DD001', level: 'warning', title: 'RUN script cannot be parsed as shell' },
+  // An error: the gate cannot vouch for a script it cannot read, so it fails closed.
+  shell: { id: 'DD001', level: 'error', title: 'RUN script cannot be parsed as shell' },
   pragma: { id: 'DD002', level: 'warning', title: 'Ignore pragma names an unknown rule' },
   crash: { id: 'DD003', level: 'error', title: 'A rule failed while checking this file' },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;

@@ -140,3 +140,38 @@ describe('drydock check', () => {
     expect(ids).toEqual(expect.arrayContaining(['DD201', 'DD110']));
   });
 });
+
+describe('drydock check --emit-substituted', () => {
+  it('keeps a byte-order mark, so only the reference changes', async () => {
+    const dir = tempTree({ 'svc/Dockerfile': '\uFEFFFROM node:18-alpine\nUSER 1000\n' });
+    await runCli(['check', 'svc', '-p', policy, '-P', 'web', '--emit-substituted', 'out'], { cwd: dir });
+    expect(readFileSync(join(dir, 'out/svc/Dockerfile'), 'utf8')).toBe(
+      '\uFEFFFROM docker.io/library/node:20-bookworm-slim\nUSER 1000\n',
+    );
+  });
+
+  it('writes definitions from outside the working directory inside the output directory', async () => {
+    const dir = tempTree({ 'b/Dockerfile': 'FROM node:18-alpine\nUSER 1000\n', 'a/.keep': '' });
+    const r = await runCli(
+      ['check', '../b/Dockerfile', '-p', policy, '-P', 'web', '--emit-substituted', 'out'],
+      {
+        cwd: join(dir, 'a'),
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'a/out/b/Dockerfile'), 'utf8')).toContain('node:20-bookworm-slim');
+  });
+
+  it('reports an output directory that cannot be written, with exit 2 and the verdict still printed', async () => {
+    const dir = tempTree({ 'a/Dockerfile': 'FROM node:18-alpine\nUSER 1000\n', afile: 'not a directory' });
+    const r = await runCli(
+      ['check', 'a/Dockerfile', '-p', policy, '-P', 'web', '--emit-substituted', 'afile'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write the substituted definition \(ENOTDIR\)/);
+    expect(r.stdout).toContain('PASS a/Dockerfile');
+  });
+});

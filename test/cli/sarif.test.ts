@@ -25,6 +25,11 @@ describe('drydock lint --format sarif', () => {
 
   it('validates an empty log too', async () => {
     const r = await runCli(['lint', '--format', 'sarif', '-'], { stdin: 'FROM debian:12.5\nUSER 1000\n' });
-    expect(JSON.parse(r.stdout).runs[0].results).toEqual([]);
+    const log = JSON.parse(r.stdout);
+    expect(log.runs[0].results).toEqual([]);
+    const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      JSON.parse(readFileSync(schemaPath, 'utf8')),
+    );
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 });

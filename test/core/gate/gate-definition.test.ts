@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gateDefinition, lintPolicyFor, policyFindings } from '../../../core/gate/gate-definition.js';
+import { DEFAULT_CONFIG } from '../../../core/lint/config.js';
+import { parsePolicy } from '../../../core/policy/parse-policy.js';
+
+const policy = parsePolicy(readFileSync(join(import.meta.dirname, '../../../examples/policy.yaml'), 'utf8'));
+const now = new Date('2026-11-27T12:00:00Z');
+const gate = (text: string, extra: Partial<Parameters<typeof gateDefinition>[0]> = {}) =>
+  gateDefinition({ text, file: 'Dockerfile', project: 'web', policy, now, ...extra });
+
+const CLEAN = 'FROM node:20-bookworm-slim\nUSER 1000\nCMD ["node", "server.js"]\n';
+
+describe('gateDefinition', () => {
+  it('passes a clean definition on a whitelisted base', () => {
+    const v = gate(CLEAN);
+    expect(v.passed).toBe(true);
+    expect(v.findings).toEqual([]);
+    expect(v.bases).toEqual([expect.objectContaining({ outcome: 'allowed', entry: 'allowed[3]' })]);
+    expect(v.substituted).toBeUndefined();
+  });
+
+  it('fails on a lint finding at or above the threshold, and not below it', () => {
+    const text = 'FROM node:20-bookworm-slim\nUSER 1000\nCMD node server.js\n';
+    expect(gate(text).passed).toBe(false);
+    expect(gate(text, { config: { ...DEFAULT_CONFIG, failureThreshold: 'error' } }).passed).toBe(true);
+  });
+
+  it('fails on a denied base even when the lint is clean', () => {
+    const v = gate('FROM alpine:3.20\nUSER 1000\nCMD ["sh"]\n');
+    expect(v.findings.filter((f) => f.level === 'error' || f.level === 'warning')).toEqual([]);
+    expect(v.passed).toBe(false);
+    expect(v.bases[0]).toMatchObject({ outcome: 'denied' });
+  });
+
+  it('passes a substituted base and rewrites only the reference', () => {
+    const text = 'FROM node:18-alpine AS build\nUSER 1000\nCMD ["node", "a.js"]\n';
+    const v = gate(text);
+    expect(v.passed).toBe(true);
+    expect(v.substituted).toBe(text.replace('node:18-alpine', 'docker.io/library/node:20-bookworm-slim'));
+  });
+
+  it('fails a definition with an unresolvable base or with no FROM at all', () => {
+    expect(gate('ARG BASE\nFROM ${BASE}\nUSER 1000\n')).toMatchObject({ passed: false });
+    const noFrom = gate('# just a comment\nRUN echo hi\n');
+    expect(noFrom.passed).toBe(false);
+    expect(noFrom.unresolved[0]?.reason).toContain('no FROM instruction');
+  });
+
+  it('fails an empty file with a syntax finding', () => {
+    const v = gate('');
+    expect(v.passed).toBe(false);
+    expect(v.findings.map((f) => f.code)).toEqual(['DD000']);
+  });
+
+  it('lints with the policy: insecure package versions are findings', () => {
+    const v = gate(
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends openssl=1.0.1f-1\n',
+    );
+    expect(v.findings.map((f) => f.code)).toContain('DD107');
+  });
+
+  it('turns policy outcomes into findings for formats that only know findings', () => {
+    const v = gate('FROM debian:buster\nFROM alpine:3.20\nUSER 1000\n');
+    expect(policyFindings(v).map((f) => [f.code, f.line])).toEqual([
+      ['DD201', 1],
+      ['DD200', 2],
+    ]);
+  });
+});
+
+describe('lintPolicyFor', () => {
+  it('answers insecure package versions with the advisory, and nothing for safe ones', () => {
+    const lint = lintPolicyFor(policy);
+    expect(lint.insecure?.('apt', 'openssl', '1.0.1f-1')).toBe('CVE-2014-0160');
+    expect(lint.insecure?.('apt', 'openssl', '3.0.11-1')).toBeUndefined();
+    expect(lint.trustedRegistries).toEqual(['127.0.0.1:5000', 'docker.io']);
+  });
+});
