@@ -43,6 +43,8 @@ export interface LintConfig {
   readonly trustedRegistries?: readonly string[];
   readonly noFail: boolean;
   readonly disableIgnorePragma: boolean;
+  /** Rules no pragma, ignore list or lowering override can silence (set by the policy for the gate). */
+  readonly enforced?: readonly string[];
 }
 
 /** The defaults: fail on warnings and errors; info and style are advice. */
@@ -95,4 +97,11 @@ function issueText(issue: z.core.$ZodIssue): string {
 export function failsAt(level: Level, threshold: Threshold): boolean {
   if (threshold === 'none') return false;
   return LEVELS.indexOf(level) <= LEVELS.indexOf(threshold);
+}
+
+/** The stricter of two thresholds: the one that fails on more findings. */
+export function stricterThreshold(a: Threshold, b: Threshold): Threshold {
+  if (a === 'none') return b;
+  if (b === 'none') return a;
+  return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b;
 }

@@ -3,7 +3,7 @@ import { type ParseResult, parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, type LintConfig } from './config.js';
 import { createContext } from './context.js';
 import { HADOLINT_IDS, isShellcheckId } from './hadolint-ids.js';
-import type { Level, LintPolicy, Rule, RuleFinding } from './rule.js';
+import { LEVELS, type Level, type LintPolicy, type Rule, type RuleFinding } from './rule.js';
 import { RULES } from './rules/index.js';
 
 /** One finding, in hadolint's JSON shape. */
@@ -128,8 +128,11 @@ function applySuppressions(
       }
     }
   }
+  const enforced = new Set(config.enforced ?? []);
   return findings
     .filter((f) => {
+      // Rules the policy enforces cannot be ignored by the team's pragmas or config.
+      if (enforced.has(f.code)) return true;
       if (globalIgnored.has(f.code)) return false;
       for (const [index, ids] of perInstruction) {
         const inst = instructions[index];
@@ -137,5 +140,11 @@ function applySuppressions(
       }
       return true;
     })
-    .map((f) => (config.overrides[f.code] ? { ...f, level: config.overrides[f.code] as Level } : f));
+    .map((f) => {
+      const level = config.overrides[f.code];
+      if (!level) return f;
+      // An enforced rule's level may be raised by an override, never lowered.
+      if (enforced.has(f.code) && LEVELS.indexOf(level) > LEVELS.indexOf(f.level)) return f;
+      return { ...f, level };
+    });
 }

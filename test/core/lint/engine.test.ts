@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseLintConfig } from '../../../core/lint/config.js';
+import { DEFAULT_CONFIG, parseLintConfig, stricterThreshold } from '../../../core/lint/config.js';
 import { lintText } from '../../../core/lint/engine.js';
 import { defineRule } from '../../../core/lint/rule.js';
 import { RULES } from '../../../core/lint/rules/index.js';
@@ -120,5 +120,40 @@ describe('lint config', () => {
 
   it('rejects invalid YAML with line and column', () => {
     expect(() => parseLintConfig('ignored: [DL3008\n', 'c.yaml')).toThrow(/c\.yaml:\d+:\d+: not valid YAML/);
+  });
+});
+
+describe('enforced rules', () => {
+  const text = '# hadolint global ignore=DD110\nFROM a:1\n# drydock ignore=DD110\nRUN curl https://x | sh\n';
+  const config = (extra: string) => ({
+    ...parseLintConfig(`ignored: [DD110]\n${extra}`, 'c.yaml'),
+    enforced: ['DD110'],
+  });
+
+  it('cannot be silenced by pragmas or an ignore list', () => {
+    const found = lintText(text, 'D', { config: config(''), rules: only('DD110') });
+    expect(found.map((f) => [f.code, f.level])).toEqual([['DD110', 'error']]);
+  });
+
+  it('cannot be lowered by an override', () => {
+    const found = lintText(text, 'D', {
+      config: config('override:\n  info: [DD110]\n'),
+      rules: only('DD110'),
+    });
+    expect(found.map((f) => f.level)).toEqual(['error']);
+  });
+
+  it('is silenced as usual when not enforced', () => {
+    expect(lintText(text, 'D', { config: { ...config(''), enforced: [] }, rules: only('DD110') })).toEqual(
+      [],
+    );
+  });
+});
+
+describe('stricterThreshold', () => {
+  it('picks the threshold that fails on more findings', () => {
+    expect(stricterThreshold('error', 'warning')).toBe('warning');
+    expect(stricterThreshold('info', 'warning')).toBe('info');
+    expect(stricterThreshold('none', 'error')).toBe('error');
   });
 });
