@@ -49,3 +49,22 @@ export class PolicyValidationError extends DrydockError {
     this.issues = issues;
   }
 }
+
+const EXCERPT_LIMIT = 80;
+
+/** The value cut to its first 80 characters and an ellipsis when it is longer. */
+export function excerpt(value: string): string {
+  if (value.length <= EXCERPT_LIMIT) return value;
+  // Cutting between the halves of a surrogate pair would leave a lone half in the message.
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(EXCERPT_LIMIT - 1)) ? EXCERPT_LIMIT - 1 : EXCERPT_LIMIT;
+  return `${value.slice(0, end)}…`;
+}
+
+/**
+ * Quotes a value for a message, cut to 80 characters with an ellipsis and its length, so that a huge input
+ * cannot flood the output: `"aaaa…" (2097152 characters)`.
+ */
+export function quoteInput(value: string): string {
+  const quoted = JSON.stringify(excerpt(value));
+  return value.length <= EXCERPT_LIMIT ? quoted : `${quoted} (${value.length} characters)`;
+}

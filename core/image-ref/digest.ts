@@ -1,3 +1,5 @@
+import { quoteInput } from '../errors.js';
+
 // Algorithms go-digest registers by default, with the length of their hex encoding.
 const HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 const ALGORITHM = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/;
@@ -17,7 +19,10 @@ export function digestProblem(text: string): DigestProblem | undefined {
   const hex = text.slice(colon + 1);
   const expected = HEX_LENGTH[algorithm];
   if (!ALGORITHM.test(algorithm) || expected === undefined) {
-    return { at: 0, problem: `unsupported digest algorithm "${algorithm}" (sha256, sha384 or sha512)` };
+    return {
+      at: 0,
+      problem: `unsupported digest algorithm ${quoteInput(algorithm)} (sha256, sha384 or sha512)`,
+    };
   }
   const bad = hex.search(/[^0-9a-f]/);
   if (bad >= 0) {

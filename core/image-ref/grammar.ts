@@ -1,3 +1,4 @@
+import { quoteInput } from '../errors.js';
 // The distribution/reference grammar (github.com/distribution/reference, regexp.go), written as small
 // anchored expressions that are each linear in their input: the package port evaluated for drydock
 // nests quantifiers and backtracks exponentially on a 21-character name.
@@ -86,10 +87,11 @@ export function registryProblem(registry: string): string | undefined {
   const portColon = ipv6 ? registry.indexOf(':', registry.indexOf(']')) : registry.indexOf(':');
   const host = portColon >= 0 ? registry.slice(0, portColon) : registry;
   const port = portColon >= 0 ? registry.slice(portColon + 1) : undefined;
-  if (port !== undefined && !PORT.test(port)) return `invalid port "${port}" in registry "${registry}"`;
-  if (ipv6) return IPV6_HOST.test(host) ? undefined : `invalid IPv6 registry host "${host}"`;
+  if (port !== undefined && !PORT.test(port))
+    return `invalid port ${quoteInput(port)} in registry ${quoteInput(registry)}`;
+  if (ipv6) return IPV6_HOST.test(host) ? undefined : `invalid IPv6 registry host ${quoteInput(host)}`;
   if (host === '' || !host.split('.').every((c) => DOMAIN_COMPONENT.test(c))) {
-    return `invalid registry host "${host}": dot-separated letters, digits and inner dashes`;
+    return `invalid registry host ${quoteInput(host)}: dot-separated letters, digits and inner dashes`;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { quoteInput } from '../errors.js';
 import { digestProblem } from './digest.js';
 import {
   NAME_MAX_LENGTH,
@@ -18,7 +19,7 @@ const IMAGE_ID = /^[a-f0-9]{64}$/;
 export function parseImageRef(text: string): ParseResult {
   const fail = (position: number, problem: string): ParseResult => ({
     ok: false,
-    error: `invalid image reference "${text}" at position ${position + 1}: ${problem}`,
+    error: `invalid image reference ${quoteInput(text)} at position ${position + 1}: ${problem}`,
     position,
     problem,
   });
@@ -54,11 +55,11 @@ export function parseImageRef(text: string): ParseResult {
     if (!PATH_COMPONENT.test(component)) {
       const lower = component.toLowerCase();
       if (lower !== component && PATH_COMPONENT.test(lower)) {
-        return fail(offset, `repository name must be lowercase ("${component}")`);
+        return fail(offset, `repository name must be lowercase (${quoteInput(component)})`);
       }
       return fail(
         offset,
-        `invalid path component "${component}": lower-case letters and digits separated by ".", "_", "__" or "-"`,
+        `invalid path component ${quoteInput(component)}: lower-case letters and digits separated by ".", "_", "__" or "-"`,
       );
     }
     offset += component.length + 1;
@@ -66,7 +67,10 @@ export function parseImageRef(text: string): ParseResult {
 
   const name = `${split.registry}/${split.repository}`;
   if (name.length > NAME_MAX_LENGTH) {
-    return fail(0, `repository name "${name}" is ${name.length} characters; at most ${NAME_MAX_LENGTH}`);
+    return fail(
+      0,
+      `repository name ${quoteInput(name)} is ${name.length} characters; at most ${NAME_MAX_LENGTH}`,
+    );
   }
   const implicitTag = parts.tag === undefined && parts.digest === undefined;
   return {

@@ -12,19 +12,47 @@ export interface TagRules {
 }
 
 /**
- * True when the entry admits the reference: the repository glob matches and the digest is listed, or the tag
- * (an implied `latest` included) matches a tag glob or the version range; the tag of `name:tag@digest` is trusted as written.
+ * How an entry admits a reference: by a listed digest, by its tag, or by the tag written beside a digest,
+ * which the policy cannot check against that digest.
  */
-export function entryAdmits(entry: TagRules, ref: ImageRef): boolean {
-  if (!globMatches(entry.image, ref.name)) return false;
-  if (ref.digest !== undefined && entry.digests?.includes(ref.digest)) return true;
-  const tag = ref.tag;
-  if (tag === undefined) return false;
-  if (entry.tags?.some((glob) => globMatches(glob, tag))) return true;
-  return entry.versions !== undefined && tagSatisfies(tag, entry.versions);
+export type Admission = 'digest' | 'tag' | 'unverified-tag';
+
+/** Options of the policy that change how entries admit references. */
+export interface AdmitOptions {
+  /** Admit a digest-pinned reference only when the entry lists its digest. @default false */
+  readonly requireDigestListed?: boolean;
+}
+
+/**
+ * Says how the entry admits the reference, or undefined when it does not: the repository glob must match; a
+ * reference without a digest is admitted by its tag (an implied `latest` included) matching a tag glob or the
+ * version range; a digest-pinned one by its digest, or by its written tag where the entry lists no digests.
+ */
+export function entryAdmission(
+  entry: TagRules,
+  ref: ImageRef,
+  opts: AdmitOptions = {},
+): Admission | undefined {
+  if (!globMatches(entry.image, ref.name)) return undefined;
+  if (ref.digest === undefined) return tagMatches(entry, ref.tag) ? 'tag' : undefined;
+  if (entry.digests?.includes(ref.digest)) return 'digest';
+  // Docker pulls by the digest and ignores the tag: listed digests only, else the written tag, flagged unverified.
+  if (entry.digests !== undefined || opts.requireDigestListed) return undefined;
+  return tagMatches(entry, ref.tag) ? 'unverified-tag' : undefined;
+}
+
+/** True when the entry admits the reference (see `entryAdmission`). */
+export function entryAdmits(entry: TagRules, ref: ImageRef, opts: AdmitOptions = {}): boolean {
+  return entryAdmission(entry, ref, opts) !== undefined;
 }
 
 /** True when the entry's repository glob matches the reference's name, whatever the tag. */
 export function entryNames(entry: TagRules, ref: ImageRef): boolean {
   return globMatches(entry.image, ref.name);
+}
+
+function tagMatches(entry: TagRules, tag: string | undefined): boolean {
+  if (tag === undefined) return false;
+  if (entry.tags?.some((glob) => globMatches(glob, tag))) return true;
+  return entry.versions !== undefined && tagSatisfies(tag, entry.versions);
 }

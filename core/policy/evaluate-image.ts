@@ -1,7 +1,7 @@
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import type { ImageRef } from '../image-ref/image-ref.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
-import { entryAdmits, entryNames } from './entry-match.js';
+import { type Admission, entryAdmission, entryAdmits, entryNames } from './entry-match.js';
 import { isExpired } from './expiry.js';
 import { findAllowed, findBan, findSubstitution } from './rule-lookup.js';
 import type { AllowedEntry, Policy } from './schema.js';
@@ -66,22 +66,25 @@ export function evaluateImage(
 
   const allowed = findAllowed(policy, ref);
   if (allowed) {
+    const entry = `allowed[${allowed.index}]`;
     return {
       outcome: 'allowed',
       use,
       ref: key,
       via: 'whitelist',
-      entry: `allowed[${allowed.index}]`,
+      entry,
       index: allowed.index,
+      ...unverified(allowed.admission, ref, entry),
     };
   }
 
+  const admitOptions = { requireDigestListed: policy.requireDigestListed };
   const exceptions = policy.exceptions
-    .map((entry, index) => ({ entry, index }))
-    .filter(({ entry }) => entry.project === opts.project && entryAdmits(entry, ref));
+    .map((entry, index) => ({ entry, index, admission: entryAdmission(entry, ref, admitOptions) }))
+    .filter(({ entry, admission }) => entry.project === opts.project && admission !== undefined);
   const live = exceptions.find(({ entry }) => !isExpired(entry.expires, opts.now));
   if (live) {
-    const { entry, index } = live;
+    const { entry, index, admission } = live;
     return {
       outcome: 'allowed',
       use,
@@ -90,6 +93,7 @@ export function evaluateImage(
       entry: `exceptions[${index}]`,
       index,
       expires: entry.expires,
+      ...unverified(admission, ref, `exceptions[${index}]`),
     };
   }
   const lapsed = exceptions.sort((a, b) => b.entry.expires.localeCompare(a.entry.expires))[0];
@@ -105,8 +109,24 @@ export function evaluateImage(
     };
   }
 
-  const reason = `${key} is not on the base-image whitelist; allowed: ${whitelistHint(policy.allowed, ref)}`;
+  const reason = `${key} is not on the base-image whitelist; allowed: ${whitelistHint(policy.allowed, ref)}${digestHint(policy, ref)}`;
   return { outcome: 'denied', use, ref: key, reason, code: 'not-whitelisted' };
+}
+
+// The fields an allowed verdict carries when the entry admitted a digest-pinned reference by its written tag.
+function unverified(admission: Admission | undefined, ref: ImageRef, entry: string) {
+  if (admission !== 'unverified-tag') return {};
+  const caveat = `the tag "${ref.tag}" is not checked against ${ref.digest}: Docker pulls the digest whatever tag is written beside it; list the digest in ${entry}.digests to admit it by content`;
+  return { unverifiedTag: true as const, caveat };
+}
+
+// Says why a digest-pinned reference whose tag an entry would admit was denied all the same.
+function digestHint(policy: Policy, ref: ImageRef): string {
+  if (ref.digest === undefined || ref.tag === undefined) return '';
+  const byTag = { ...ref, digest: undefined };
+  if (!policy.allowed.some((entry) => entryAdmits(entry, byTag))) return '';
+  const rule = policy.requireDigestListed ? 'requireDigestListed is set' : 'the entry lists digests';
+  return `; ${rule}, so only a listed digest admits a digest-pinned reference and the tag "${ref.tag}" beside it does not count`;
 }
 
 // Entries for the same repository say which tags would do; otherwise the repositories that are allowed.

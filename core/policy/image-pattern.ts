@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { DrydockError } from '../errors.js';
+import { DrydockError, quoteInput } from '../errors.js';
 import { digestProblem } from '../image-ref/digest.js';
 import { splitReference, splitRegistry } from '../image-ref/grammar.js';
 import type { ImageRef } from '../image-ref/image-ref.js';
@@ -58,10 +58,10 @@ export function globMatches(glob: string, text: string): boolean {
 export function parseImagePattern(text: string, shape: PatternShape): PatternResult {
   if (/^sha(?:256|384|512):/.test(text)) {
     if (!shape.digestOnly)
-      return { ok: false, error: `a bare digest "${text}" is not allowed here; name the image` };
+      return { ok: false, error: `a bare digest ${quoteInput(text)} is not allowed here; name the image` };
     const bad = digestProblem(text);
     return bad
-      ? { ok: false, error: `invalid digest "${text}": ${bad.problem}` }
+      ? { ok: false, error: `invalid digest ${quoteInput(text)}: ${bad.problem}` }
       : { ok: true, pattern: { text, digest: text } };
   }
   // Each wildcard stands in for one valid character, so the grammar check keeps the positions of the text.
@@ -69,23 +69,26 @@ export function parseImagePattern(text: string, shape: PatternShape): PatternRes
   if (!checked.ok)
     return {
       ok: false,
-      error: `invalid image "${text}" at position ${checked.position + 1}: ${checked.problem}`,
+      error: `invalid image ${quoteInput(text)} at position ${checked.position + 1}: ${checked.problem}`,
     };
   const parts = splitReference(text);
   const split = splitRegistry(parts.name);
   if (split.written !== undefined && hasWildcard(split.written)) {
-    return { ok: false, error: `invalid image "${text}": wildcards are not allowed in the registry host` };
+    return {
+      ok: false,
+      error: `invalid image ${quoteInput(text)}: wildcards are not allowed in the registry host`,
+    };
   }
   if (parts.tag !== undefined && !shape.tag) {
     return {
       ok: false,
-      error: `"${text}" names a tag; give the repository here and the tags in their own field`,
+      error: `${quoteInput(text)} names a tag; give the repository here and the tags in their own field`,
     };
   }
   if (parts.digest !== undefined && !shape.digest) {
     return {
       ok: false,
-      error: `"${text}" names a digest; give the repository here and the digests in their own field`,
+      error: `${quoteInput(text)} names a digest; give the repository here and the digests in their own field`,
     };
   }
   const path = parts.name.slice(split.pathAt);
@@ -109,7 +112,7 @@ export function compiledPattern(text: string): ImagePattern {
   if (!pattern) {
     const parsed = parseImagePattern(text, { tag: true, digest: true, digestOnly: true });
     if (!parsed.ok) {
-      throw new DrydockError(`policy image "${text}" was not validated: ${parsed.error}`, {
+      throw new DrydockError(`policy image ${quoteInput(text)} was not validated: ${parsed.error}`, {
         code: 'POLICY_NOT_VALIDATED',
       });
     }

@@ -1,6 +1,6 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type PolicyIssue, PolicyValidationError } from '../errors.js';
+import { excerpt, type PolicyIssue, PolicyValidationError, quoteInput } from '../errors.js';
 import { KNOWN_KEYS, type Policy, PolicySchema } from './schema.js';
 import { semanticIssues } from './semantic-checks.js';
 
@@ -71,8 +71,9 @@ function check(
         for (const key of issue.keys) {
           const suggestion = didYouMean(key);
           issues.push({
-            path: formatPath([...path, key]),
-            message: `unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+            // The key is input like any value, so the path names it cut short as well.
+            path: formatPath([...path, excerpt(key)]),
+            message: `unknown key ${quoteInput(key)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
             ...locate([...path, key], true),
           });
         }
@@ -118,7 +119,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value === 'string' ? 'the string' : `the ${typeof value}`} ${JSON.stringify(value)}`;
+  return `${typeof value === 'string' ? 'the string' : `the ${typeof value}`} ${typeof value === 'string' ? quoteInput(value) : JSON.stringify(value)}`;
 }
 
 /** Formats a path like `allowed[2].tags[0]`. */
@@ -159,6 +160,8 @@ function didYouMean(key: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of KNOWN_KEYS) {
+    // The distance is at least the difference in length; skipping keeps a huge key from costing seconds.
+    if (Math.abs(key.length - known.length) >= bestDistance) continue;
     const distance = editDistance(key.toLowerCase(), known.toLowerCase());
     if (distance < bestDistance) {
       best = known;

@@ -1,4 +1,4 @@
-import { DrydockError } from '../errors.js';
+import { DrydockError, quoteInput } from '../errors.js';
 import type { BaseVerdict } from './verdict.js';
 
 interface Edit {
@@ -31,7 +31,7 @@ export function rewriteDockerfile(source: string, verdicts: readonly BaseVerdict
     }
     if (written !== undefined && source.slice(start, end) !== written) {
       throw new DrydockError(
-        `cannot rewrite ${what}: expected "${written}" at ${start}..${end}, found "${source.slice(start, end)}"`,
+        `cannot rewrite ${what}: expected ${quoteInput(written)} at ${start}..${end}, found ${quoteInput(source.slice(start, end))}`,
         { code: 'REWRITE_STALE' },
       );
     }

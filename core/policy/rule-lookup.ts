@@ -1,5 +1,5 @@
 import type { ImageRef } from '../image-ref/image-ref.js';
-import { entryAdmits } from './entry-match.js';
+import { type Admission, entryAdmission } from './entry-match.js';
 import { compiledPattern, patternMatches } from './image-pattern.js';
 import type { AllowedEntry, BannedEntry, Policy, Substitution } from './schema.js';
 
@@ -19,9 +19,17 @@ export function findSubstitution(policy: Policy, ref: ImageRef): Found<Substitut
   return first(policy.substitutions, (rule) => patternMatches(compiledPattern(rule.from), ref));
 }
 
-/** The first whitelist entry that admits the reference. */
-export function findAllowed(policy: Policy, ref: ImageRef): Found<AllowedEntry> | undefined {
-  return first(policy.allowed, (entry) => entryAdmits(entry, ref));
+/** The first whitelist entry that admits the reference, and how it admits it. */
+export function findAllowed(
+  policy: Policy,
+  ref: ImageRef,
+): (Found<AllowedEntry> & { readonly admission: Admission }) | undefined {
+  const opts = { requireDigestListed: policy.requireDigestListed };
+  for (const [index, entry] of policy.allowed.entries()) {
+    const admission = entryAdmission(entry, ref, opts);
+    if (admission) return { entry, index, admission };
+  }
+  return undefined;
 }
 
 function first<T>(list: readonly T[], test: (item: T) => boolean): Found<T> | undefined {

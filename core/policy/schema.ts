@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { quoteInput } from '../errors.js';
 import { digestProblem } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import { registryProblem, tagProblem } from '../image-ref/grammar.js';
@@ -42,11 +43,11 @@ const target = z.string(wrongType('must be an image reference string')).transfor
     ctx.issues.push({ code: 'custom', message, input: value });
     return z.NEVER;
   };
-  if (hasWildcard(value)) return fail(`"${value}" has a wildcard; a target must be one image`);
+  if (hasWildcard(value)) return fail(`${quoteInput(value)} has a wildcard; a target must be one image`);
   const parsed = parseImageRef(value);
   if (!parsed.ok) return fail(parsed.error);
   if (parsed.ref.implicitTag)
-    return fail(`"${value}" names no tag or digest; write the tag the build must use`);
+    return fail(`${quoteInput(value)} names no tag or digest; write the tag the build must use`);
   return formatImageRef(parsed.ref);
 });
 
@@ -169,6 +170,8 @@ export const PolicySchema = z.strictObject({
   insecurePackages: z.array(InsecurePackageSchema).default([]),
   bandAids: z.array(BandAidSchema).default([]),
   trustedRegistries: z.array(registry).min(1).optional(),
+  /** Admit a digest-pinned reference only when the admitting entry lists its digest. @default false */
+  requireDigestListed: z.boolean(wrongType('must be true or false')).optional(),
 });
 
 /** A validated policy: image strings normalised (`node` is `docker.io/library/node`), absent lists empty. */

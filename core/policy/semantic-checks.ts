@@ -1,4 +1,4 @@
-import type { PolicyIssue } from '../errors.js';
+import { type PolicyIssue, quoteInput } from '../errors.js';
 import { splitRegistry } from '../image-ref/grammar.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 import { findAllowed, findBan, findSubstitution } from './rule-lookup.js';
@@ -37,7 +37,7 @@ export function semanticIssues(policy: Policy): PolicyIssue[] {
     if (earlier !== undefined) {
       issues.push({
         path: `bandAids[${i}].id`,
-        message: `duplicate id "${bandAid.id}" (also bandAids[${earlier}])`,
+        message: `duplicate id ${quoteInput(bandAid.id)} (also bandAids[${earlier}])`,
       });
     } else {
       seen.set(bandAid.id, i);

@@ -33,6 +33,10 @@ export type BaseVerdict =
       readonly index: number;
       /** The exception's expiry date, YYYY-MM-DD. */
       readonly expires?: string;
+      /** Set when a `name:tag@digest` was admitted by its tag, which the policy cannot check against the digest Docker pulls. */
+      readonly unverifiedTag?: true;
+      /** What a person should know about an allowed image, such as why `unverifiedTag` is set. */
+      readonly caveat?: string;
     }
   | {
       readonly outcome: 'denied';

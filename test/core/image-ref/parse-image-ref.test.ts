@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { quoteInput } from '../../../core/errors.js';
 import { parseImageRef } from '../../../core/image-ref/parse-image-ref.js';
 
 const H = 'a'.repeat(64);
@@ -82,7 +83,22 @@ describe('parseImageRef', () => {
     if (result.ok) return;
     expect(result.position + 1).toBe(position);
     expect(result.problem).toContain(problem);
-    expect(result.error).toBe(`invalid image reference "${text}" at position ${position}: ${result.problem}`);
+    expect(result.error).toBe(
+      `invalid image reference ${quoteInput(text)} at position ${position}: ${result.problem}`,
+    );
+  });
+
+  it('quotes a long reference cut to 80 characters with its length', () => {
+    const text = `${'a'.repeat(2_097_152)}!`;
+    expect(parseImageRef(text)).toMatchObject({
+      ok: false,
+      error: `invalid image reference "${'a'.repeat(80)}…" (2097153 characters) at position 1: invalid path component "${'a'.repeat(80)}…" (2097153 characters): lower-case letters and digits separated by ".", "_", "__" or "-"`,
+    });
+  });
+
+  it('quotes a surrogate pair whole or not at all', () => {
+    const text = `${'a'.repeat(79)}\u{1F600}${'b'.repeat(20)}`;
+    expect(quoteInput(text)).toBe(`"${'a'.repeat(79)}…" (101 characters)`);
   });
 
   it('parses an adversarial 20k-character name in linear time', () => {

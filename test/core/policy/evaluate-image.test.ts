@@ -50,7 +50,7 @@ describe('evaluateImage', () => {
     ['debian:bookworm-slim', 'allowed whitelist allowed[2] docker.io/library/debian:bookworm-slim'],
     [`debian@${D1}`, `allowed whitelist allowed[2] docker.io/library/debian@${D1}`],
     [`debian:12@${D1}`, `allowed whitelist allowed[2] docker.io/library/debian:12@${D1}`],
-    [`debian:bookworm@${D9}`, `allowed whitelist allowed[2] docker.io/library/debian:bookworm@${D9}`],
+    [`node:20@${D9}`, `allowed whitelist allowed[3] docker.io/library/node:20@${D9}`],
     ['alpine', 'allowed whitelist allowed[5] docker.io/library/alpine:latest'],
   ])('allows %s', (text, expected) => {
     expect(summary(evaluate(text))).toBe(expected);
@@ -84,6 +84,8 @@ describe('evaluateImage', () => {
   it.each([
     ['127.0.0.1:5000/base/busybox:1.36.0', 'denied banned banned[1] 127.0.0.1:5000/base/busybox:1.36.0'],
     [`debian:bookworm@${D2}`, `denied banned banned[2] docker.io/library/debian:bookworm@${D2}`],
+    [`node:20@${D2}`, `denied banned banned[2] docker.io/library/node:20@${D2}`],
+    [`quay.io/x/y:1@${D2}`, `denied banned banned[2] quay.io/x/y:1@${D2}`],
     [`127.0.0.1:5000/base/debian@${D2}`, `denied banned banned[2] 127.0.0.1:5000/base/debian@${D2}`],
     ['python:3.12.0-slim', 'denied banned banned[4] docker.io/library/python:3.12.0-slim'],
     [
@@ -100,6 +102,7 @@ describe('evaluateImage', () => {
     ],
     ['127.0.0.1:5000/base/busybox:musl', 'denied not-whitelisted - 127.0.0.1:5000/base/busybox:musl'],
     [`debian@${D9}`, `denied not-whitelisted - docker.io/library/debian@${D9}`],
+    [`debian:bookworm@${D9}`, `denied not-whitelisted - docker.io/library/debian:bookworm@${D9}`],
     ['node:16', 'denied not-whitelisted - docker.io/library/node:16'],
     ['Node:20', 'denied unparseable - Node:20'],
   ])('denies %s', (text, expected) => {
@@ -112,6 +115,12 @@ describe('evaluateImage', () => {
       'legacy-billing',
       now,
       'allowed exception exceptions[0] docker.io/library/node:16-alpine',
+    ],
+    [
+      `node:16@${D9}`,
+      'legacy-billing',
+      now,
+      `allowed exception exceptions[0] docker.io/library/node:16@${D9}`,
     ],
     [
       'node:16',
@@ -149,6 +158,26 @@ describe('evaluateImage', () => {
       expires: '2027-03-31',
       index: 0,
     });
+  });
+
+  it('flags an image admitted by the tag beside its digest, which the policy cannot check', () => {
+    expect(evaluate(`node:20@${D9}`)).toMatchObject({
+      outcome: 'allowed',
+      unverifiedTag: true,
+      caveat: `the tag "20" is not checked against ${D9}: Docker pulls the digest whatever tag is written beside it; list the digest in allowed[3].digests to admit it by content`,
+    });
+    expect(evaluate(`node:16@${D9}`, 'legacy-billing')).toMatchObject({
+      via: 'exception',
+      unverifiedTag: true,
+      caveat: expect.stringContaining('exceptions[0].digests'),
+    });
+  });
+
+  it.each(['node:20', `debian@${D1}`, `debian:bullseye@${D1}`])('does not flag %s', (text) => {
+    const verdict = evaluate(text);
+    expect(verdict.outcome).toBe('allowed');
+    expect(verdict).not.toHaveProperty('unverifiedTag');
+    expect(verdict).not.toHaveProperty('caveat');
   });
 
   it('says why a ban replaced the image', () => {
@@ -190,6 +219,11 @@ describe('evaluateImage', () => {
       `docker.io/library/debian@${D9} is not on the base-image whitelist; allowed: docker.io/library/debian with tags bookworm* or digests sha256:111111111111…`,
     ],
     [
+      `debian:bookworm@${D9}`,
+      'payments',
+      `docker.io/library/debian:bookworm@${D9} is not on the base-image whitelist; allowed: docker.io/library/debian with tags bookworm* or digests sha256:111111111111…; the entry lists digests, so only a listed digest admits a digest-pinned reference and the tag "bookworm" beside it does not count`,
+    ],
+    [
       '127.0.0.1:5000/base/busybox:1.36.0',
       'payments',
       '127.0.0.1:5000/base/busybox:1.36.0 is banned: CVE-2022-48174 in ash',
@@ -206,6 +240,29 @@ describe('evaluateImage', () => {
   it.each(['copy-from', 'mount-from'] as const)('applies the same policy to %s images', (kind) => {
     const verdict = evaluateImage({ ...use('node:18'), kind }, policy, { project: 'payments', now });
     expect(verdict).toMatchObject({ outcome: 'substituted', use: { kind } });
+  });
+
+  describe('with requireDigestListed', () => {
+    const strict = parsePolicy(
+      `${readFileSync(new URL('../../fixtures/policy/valid/evaluation.yaml', import.meta.url), 'utf8')}requireDigestListed: true\n`,
+    );
+    const decide = (text: string, project = 'payments') => evaluateImage(use(text), strict, { project, now });
+
+    it.each([
+      ['node:20', 'allowed whitelist allowed[3] docker.io/library/node:20'],
+      [`debian:bookworm@${D1}`, `allowed whitelist allowed[2] docker.io/library/debian:bookworm@${D1}`],
+      [`node:20@${D9}`, `denied not-whitelisted - docker.io/library/node:20@${D9}`],
+      [`debian:bookworm@${D9}`, `denied not-whitelisted - docker.io/library/debian:bookworm@${D9}`],
+      [`node:16@${D9}`, `denied not-whitelisted - docker.io/library/node:16@${D9}`, 'legacy-billing'],
+    ])('decides %s: %s', (text, expected, project = 'payments') => {
+      expect(summary(decide(text, project))).toBe(expected);
+    });
+
+    it('explains that the digest must be listed', () => {
+      expect(decide(`node:20@${D9}`)).toMatchObject({
+        reason: `docker.io/library/node:20@${D9} is not on the base-image whitelist; allowed: docker.io/library/node with tags 20*, 22*; requireDigestListed is set, so only a listed digest admits a digest-pinned reference and the tag "20" beside it does not count`,
+      });
+    });
   });
 
   it('keeps the use it was given on the verdict', () => {

@@ -23,6 +23,7 @@ describe('examples/policy.yaml', () => {
     ['127.0.0.1:5000/base/debian:bookworm-slim', 'allowed'],
     ['debian:bookworm-20240812-slim', 'allowed'],
     ['debian@sha256:cf9006f42df114a3fdfc36fa409a5a31d6299966ff098283f9efb8cb53606960', 'allowed'],
+    [`debian:bookworm@sha256:${'0'.repeat(64)}`, 'denied'],
     ['node:20-bookworm-slim', 'allowed'],
     ['node:22.4', 'allowed'],
     ['python:3.12.7-slim-bookworm', 'allowed'],
@@ -41,6 +42,14 @@ describe('examples/policy.yaml', () => {
     ['2027-04-01T00:00:00Z', 'denied'],
   ])('lets legacy-billing use node 16 at %s: %s', (at, outcome) => {
     expect(decide('node:16-bullseye', 'legacy-billing', new Date(at)).outcome).toBe(outcome);
+  });
+
+  it('flags node pinned by digest as admitted by an unverified tag', () => {
+    expect(decide(`node:20@sha256:${'0'.repeat(64)}`)).toMatchObject({
+      outcome: 'allowed',
+      entry: 'allowed[3]',
+      unverifiedTag: true,
+    });
   });
 
   it('rewrites the legacy-worker example onto bookworm-slim', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PolicyValidationError } from '../../../core/errors.js';
+import { type PolicyIssue, PolicyValidationError } from '../../../core/errors.js';
 import { parsePolicy, validatePolicy } from '../../../core/policy/parse-policy.js';
 
 const fixture = (name: string) =>
@@ -167,6 +167,44 @@ describe('parsePolicy', () => {
     ]);
   });
 
+  it('cuts a huge echoed value to 80 characters with its length', () => {
+    expect(issuesOf(`${'a'.repeat(2_097_152)}\n`)).toEqual([
+      {
+        path: '',
+        message: `must be a mapping, not the string "${'a'.repeat(80)}…" (2097152 characters)`,
+        line: 1,
+        column: 1,
+      },
+    ]);
+    const image = `${'A'.repeat(5000)}:1`;
+    const [issue] = issuesOf(`version: 1\nallowed: [{ image: "${image}", tags: ["*"] }]\n`);
+    expect(issue?.message).toBe(
+      `invalid image "${'A'.repeat(80)}…" (5002 characters) at position 1: repository name must be lowercase ("${'A'.repeat(80)}…" (5000 characters))`,
+    );
+  });
+
+  it('reads requireDigestListed as a boolean, absent unless written', () => {
+    const text = 'version: 1\nallowed: [{ image: debian, tags: ["*"] }]\n';
+    expect(parsePolicy(text)).not.toHaveProperty('requireDigestListed');
+    expect(parsePolicy(`${text}requireDigestListed: true\n`).requireDigestListed).toBe(true);
+    expect(issuesOf(`${text}requireDigestListed: "yes"\n`)).toEqual([
+      { path: 'requireDigestListed', message: 'must be true or false', line: 3, column: 22 },
+    ]);
+  });
+
+  it('refuses a replacement pinned to a digest its whitelist entry does not list', () => {
+    const text = [
+      'version: 1',
+      `allowed: [{ image: debian, tags: ["bookworm*"], digests: ["sha256:${'1'.repeat(64)}"] }]`,
+      'banned:',
+      `  - { image: "debian:buster", reason: EOL, replacement: "debian:bookworm@sha256:${'9'.repeat(64)}" }`,
+    ].join('\n');
+    expect(issuesOf(text)[0]).toMatchObject({
+      path: 'banned[0].replacement',
+      message: expect.stringContaining('is not allowed by the whitelist'),
+    });
+  });
+
   it('rejects more than one YAML document', () => {
     expect(issuesOf('version: 1\nallowed: []\n---\nversion: 1\n')[0]?.message).toContain('YAML syntax');
   });
@@ -215,6 +253,21 @@ describe('validatePolicy', () => {
       return;
     }
     throw new Error('the policy was accepted');
+  });
+
+  it('names a huge unknown key cut short, without spending seconds on "did you mean"', () => {
+    const key = 'a'.repeat(2_000_000);
+    const started = performance.now();
+    let issues: readonly PolicyIssue[] = [];
+    try {
+      validatePolicy({ version: 1, allowed: [], [key]: 1 });
+    } catch (error) {
+      issues = (error as PolicyValidationError).issues;
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(issues).toEqual([
+      { path: `${'a'.repeat(80)}…`, message: `unknown key "${'a'.repeat(80)}…" (2000000 characters)` },
+    ]);
   });
 
   it('accepts a whitelist that allows every tag only when it says so', () => {
