@@ -15,7 +15,14 @@ import { formatText } from '../format/text.js';
 import { collectInputs } from '../io/inputs.js';
 import { loadPolicy, policyPath } from '../io/policy-file.js';
 import { VERSION } from '../version.js';
-import { colourOn, type LintFlags, parseFormat, resolveConfig, withLintOptions } from './lint.js';
+import {
+  colourOn,
+  type LintFlags,
+  parseFormat,
+  resolveConfig,
+  warnUnknownIds,
+  withLintOptions,
+} from './lint.js';
 
 interface CheckFlags extends LintFlags {
   policy?: string;
@@ -53,6 +60,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   const config = resolveConfig(flags, io);
   const source = policyPath(flags.policy, io.env);
   const policy = loadPolicy(source);
+  warnUnknownIds(io, `${source} gate.enforce`, policy.gate.enforce);
   const now = io.now();
 
   const verdicts: DefinitionVerdict[] = [];
@@ -101,7 +109,8 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     io.stdout(renderCheckText(verdicts, { project, source, colour }));
   }
   if (errors.length > 0) return EXIT.usage;
-  if (config.noFail) return EXIT.ok;
+  // Only the operator's flag turns failures off; `no-fail` in the team's config file does not reach the gate.
+  if (flags.noFail) return EXIT.ok;
   return verdicts.every((v) => v.passed) ? EXIT.ok : EXIT.findings;
 }
 
@@ -131,7 +140,7 @@ function describeBase(b: BaseVerdict): string {
   const where = `${b.use.kind === 'from' ? 'base' : b.use.kind} ${b.use.text} (line ${b.use.line})`;
   switch (b.outcome) {
     case 'allowed':
-      return `${where} allowed by ${b.entry}${b.expires ? ` (exception, expires ${b.expires})` : ''}`;
+      return `${where} allowed by ${b.entry}${b.expires ? ` (exception, expires ${b.expires})` : ''}${b.caveat ? `; note: ${b.caveat}` : ''}`;
     case 'denied':
       return `${where} denied: ${b.reason}`;
     case 'substituted':

@@ -56,7 +56,7 @@ export function resolveConfig(flags: LintFlags, io: CliIo): LintConfig {
 }
 
 /** A rule id nobody defines is most likely a typo that silently ignores nothing; say so. */
-function warnUnknownIds(io: CliIo, where: string, ids: readonly string[]): void {
+export function warnUnknownIds(io: CliIo, where: string, ids: readonly string[]): void {
   const known = new Set(ruleList().map((r) => r.id));
   for (const raw of ids) {
     const id = raw.toUpperCase();

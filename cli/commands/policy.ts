@@ -8,6 +8,7 @@ import { whitelistUsage } from '../../core/policy/whitelist-usage.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
 import { collectInputs } from '../io/inputs.js';
 import { loadPolicy, policyPath } from '../io/policy-file.js';
+import { warnUnknownIds } from './lint.js';
 
 function summary(p: Policy) {
   return {
@@ -29,6 +30,7 @@ export function runValidate(files: readonly string[], flags: { format?: string }
   for (const file of files) {
     try {
       const p = loadPolicy(file);
+      warnUnknownIds(io, `${file} gate.enforce`, p.gate.enforce);
       results.push({ file, valid: true, summary: summary(p) });
       if (!json) {
         const s = summary(p);

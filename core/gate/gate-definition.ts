@@ -1,12 +1,12 @@
 import { externalImages, type UnresolvedImage } from '../dockerfile/image-uses.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
-import { DEFAULT_CONFIG, failsAt, type LintConfig } from '../lint/config.js';
+import { DEFAULT_CONFIG, failsAt, type LintConfig, stricterThreshold } from '../lint/config.js';
 import { type Finding, lintParsed } from '../lint/engine.js';
 import type { Level, LintPolicy } from '../lint/rule.js';
 import { evaluateImage } from '../policy/evaluate-image.js';
 import { insecurePackageMatch } from '../policy/insecure-packages.js';
 import { rewriteDockerfile } from '../policy/rewrite-dockerfile.js';
-import type { Policy } from '../policy/schema.js';
+import type { GateSettings, Policy } from '../policy/schema.js';
 import type { BaseVerdict } from '../policy/verdict.js';
 
 /** Codes for base-image policy outcomes when they are shown as findings (text, SARIF). */
@@ -47,9 +47,22 @@ export function lintPolicyFor(policy: Policy): LintPolicy {
   };
 }
 
+/**
+ * The team's lint config under the policy's gate settings: the threshold can only get stricter, enforced rules
+ * cannot be silenced, and a config file cannot turn failures off (only the operator's `--no-fail` can).
+ */
+export function gateConfig(config: LintConfig, gate: GateSettings): LintConfig {
+  return {
+    ...config,
+    failureThreshold: stricterThreshold(config.failureThreshold, gate.failureThreshold),
+    enforced: [...new Set([...(config.enforced ?? []), ...gate.enforce])],
+    noFail: false,
+  };
+}
+
 /** Lint + base-image policy in one verdict; parses the definition once and shares the parse. */
 export function gateDefinition(input: GateInput): DefinitionVerdict {
-  const config = input.config ?? DEFAULT_CONFIG;
+  const config = gateConfig(input.config ?? DEFAULT_CONFIG, input.policy.gate);
   const parsed = parseDockerfile(input.text, input.file);
   const findings = lintParsed(parsed, { config, policy: lintPolicyFor(input.policy) });
   const uses =

@@ -160,6 +160,18 @@ const BandAidSchema = z.strictObject({
   appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),
 });
 
+/** What the gate enforces whatever the team's lint config and pragmas say. */
+const GateSchema = z.strictObject({
+  /** Lint findings at or above this level fail the gate; a team's config may be stricter, never looser. @default warning */
+  failureThreshold: z
+    .enum(['error', 'warning', 'info', 'style'], wrongType('must be one of error, warning, info, style'))
+    .default('warning'),
+  /** Rules no pragma, ignore list or lowering override can silence. @default [] */
+  enforce: z
+    .array(z.string().regex(/^(DL|DD)\d{3,4}$/, { error: 'must be a rule id like DD110 or DL3008' }))
+    .default([]),
+});
+
 /** The base-image policy document, `version: 1`; unknown keys are errors so that a typo cannot weaken policy. */
 export const PolicySchema = z.strictObject({
   version: z.literal(1, wrongType('must be 1')),
@@ -172,6 +184,8 @@ export const PolicySchema = z.strictObject({
   trustedRegistries: z.array(registry).min(1).optional(),
   /** Admit a digest-pinned reference only when the admitting entry lists its digest. @default false */
   requireDigestListed: z.boolean(wrongType('must be true or false')).optional(),
+  /** Lint settings the gate enforces over the team's own config. */
+  gate: GateSchema.default({ failureThreshold: 'warning', enforce: [] }),
 });
 
 /** A validated policy: image strings normalised (`node` is `docker.io/library/node`), absent lists empty. */
@@ -188,11 +202,14 @@ export type Substitution = Policy['substitutions'][number];
 export type InsecurePackage = Policy['insecurePackages'][number];
 /** One ops-approved command to run in containers of affected images. */
 export type BandAid = Policy['bandAids'][number];
+/** The lint settings the gate enforces. */
+export type GateSettings = Policy['gate'];
 
 /** Every key the schema knows, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
   ...new Set([
     ...Object.keys(PolicySchema.shape),
+    ...Object.keys(GateSchema.shape),
     ...Object.keys(AllowedEntrySchema.shape),
     ...Object.keys(ExceptionEntrySchema.shape),
     ...Object.keys(BannedEntrySchema.shape),

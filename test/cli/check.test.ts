@@ -141,6 +141,22 @@ describe('drydock check', () => {
   });
 });
 
+describe('drydock check and the team config', () => {
+  it('does not let no-fail, a loose threshold or pragmas in the repository switch the gate off', async () => {
+    const dir = tempTree({
+      '.hadolint.yaml': 'no-fail: true\nfailure-threshold: none\nignored: [DD110]\n',
+      Dockerfile:
+        'FROM node:20-alpine\nUSER 1000\n# hadolint ignore=DD110\nRUN curl -fsSL https://x.example/i.sh | sh\n',
+      'alpine/Dockerfile': 'FROM alpine:3.20\nUSER 1000\n',
+    });
+    const r = await runCli(['check', '.', '-p', policy, '-P', 'web', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const defs = JSON.parse(r.stdout).definitions as Json['definitions'];
+    expect(defs.find((d) => d.file === 'Dockerfile')?.findings.map((f) => f.code)).toContain('DD110');
+    expect(defs.every((d) => !d.passed)).toBe(true);
+  });
+});
+
 describe('drydock check --emit-substituted', () => {
   it('keeps a byte-order mark, so only the reference changes', async () => {
     const dir = tempTree({ 'svc/Dockerfile': '\uFEFFFROM node:18-alpine\nUSER 1000\n' });

@@ -24,7 +24,32 @@ describe('gateDefinition', () => {
   it('fails on a lint finding at or above the threshold, and not below it', () => {
     const text = 'FROM node:20-bookworm-slim\nUSER 1000\nCMD node server.js\n';
     expect(gate(text).passed).toBe(false);
-    expect(gate(text, { config: { ...DEFAULT_CONFIG, failureThreshold: 'error' } }).passed).toBe(true);
+    const lenient = { ...policy, gate: { failureThreshold: 'error' as const, enforce: [] } };
+    expect(
+      gate(text, { policy: lenient, config: { ...DEFAULT_CONFIG, failureThreshold: 'error' } }).passed,
+    ).toBe(true);
+  });
+
+  it('keeps the policy in charge: a team config cannot loosen the threshold, turn failures off or ignore enforced rules', () => {
+    const text =
+      'FROM node:20-bookworm-slim\nUSER 1000\n# drydock ignore=DD110\nRUN curl -fsSL https://x.example/i.sh | sh\n';
+    const strict = { ...policy, gate: { failureThreshold: 'warning' as const, enforce: ['DD110'] } };
+    const loose = { ...DEFAULT_CONFIG, failureThreshold: 'none' as const, ignored: ['DD110'], noFail: true };
+    const v = gate(text, { policy: strict, config: loose });
+    expect(v.passed).toBe(false);
+    expect(v.findings.map((f) => f.code)).toContain('DD110');
+    expect(
+      gate('FROM node:20-bookworm-slim\nUSER 1000\nCMD node server.js\n', { policy: strict, config: loose })
+        .passed,
+    ).toBe(false);
+  });
+
+  it('lets a team be stricter than the policy', () => {
+    const text = 'FROM node:20-bookworm-slim\nUSER 1000\nCMD ["node", "a.js"]\nRUN apt-get update\n';
+    const infoFindings = gate(text).findings.filter((f) => f.level === 'info');
+    expect(infoFindings.length).toBeGreaterThan(0);
+    expect(gate(text).passed).toBe(true);
+    expect(gate(text, { config: { ...DEFAULT_CONFIG, failureThreshold: 'info' } }).passed).toBe(false);
   });
 
   it('fails on a denied base even when the lint is clean', () => {

@@ -26,7 +26,19 @@ describe('parsePolicy', () => {
       substitutions: [],
       insecurePackages: [],
       bandAids: [],
+      gate: { failureThreshold: 'warning', enforce: [] },
     });
+  });
+
+  it('reads the gate settings and rejects malformed ones with their path', () => {
+    const base = 'version: 1\nallowed:\n  - image: alpine\n    tags: ["3.20*"]\n';
+    expect(parsePolicy(`${base}gate:\n  failureThreshold: error\n  enforce: [DD110]\n`).gate).toEqual({
+      failureThreshold: 'error',
+      enforce: ['DD110'],
+    });
+    expect(() => parsePolicy(`${base}gate:\n  failureThreshold: none\n  enforce: [curl]\n`)).toThrow(
+      /gate\.failureThreshold: must be one of error, warning, info, style[\s\S]*gate\.enforce\[0\]: must be a rule id/,
+    );
   });
 
   it('reads a tab-indented JSON policy and normalises every image string', () => {
