@@ -1,4 +1,4 @@
-import { unwrap } from '../dockerfile/command-args.js';
+import { hasFlag, operands, unwrap } from '../dockerfile/command-args.js';
 import type { Command, Instruction } from '../dockerfile/model.js';
 import type { Loc } from '../dockerfile/source-map.js';
 import type { RuleContext, RunCommand } from './rule.js';
@@ -91,6 +91,82 @@ function computeFileWrites(
     if (instruction.keyword === 'COPY') out.push(...copyHeredocWrites(instruction));
   }
   return out.sort((a, b) => a.instruction.index - b.instruction.index);
+}
+
+/** A file a RUN command creates or replaces, whether or not the Dockerfile shows its text. */
+export interface FileTarget {
+  /** The file as written, expansions kept. */
+  readonly path: string;
+  readonly via: 'redirect' | 'tee' | 'cp' | 'mv' | 'install';
+  /** For cp, mv and install: the file put in place. */
+  readonly source?: string;
+  readonly loc: Loc;
+  readonly instruction: Instruction;
+  readonly command: Command;
+}
+
+// install's and cp's options that take the next argument as their value.
+const PUT_VALUE_FLAGS = ['m', 'mode', 'o', 'owner', 'g', 'group', 'S', 'suffix', 't', 'target-directory'];
+
+/**
+ * Every file a RUN command writes (`>`/`>>` redirects, tee) or puts in place (cp, mv, install),
+ * text known or not; see fileWrites for the text. When a cp/mv/install destination may be a
+ * directory (one source, no trailing slash), both the destination and the file inside it are listed.
+ */
+export function fileTargets(ctx: Pick<RuleContext, 'commands' | 'nonPosixShell'>): FileTarget[] {
+  const out: FileTarget[] = [];
+  for (const { command, instruction } of ctx.commands()) {
+    if (ctx.nonPosixShell(instruction)) continue;
+    const at = { loc: command.loc, instruction, command };
+    for (const r of command.redirects) {
+      if (r.op in STDOUT_OPS && (r.fd === undefined || r.fd === '1') && !NOT_FILES.test(r.target)) {
+        out.push({ path: r.target, via: 'redirect', ...at });
+      }
+    }
+    const { name, args } = unwrap(command);
+    if (name === 'tee') {
+      for (const path of args.filter((a) => !a.startsWith('-') && !NOT_FILES.test(a))) {
+        out.push({ path, via: 'tee', ...at });
+      }
+    } else if (
+      name === 'cp' ||
+      name === 'mv' ||
+      (name === 'install' && !hasFlag({ args }, 'd', 'directory'))
+    ) {
+      const via: FileTarget['via'] = name === 'cp' ? 'cp' : name === 'mv' ? 'mv' : 'install';
+      out.push(...putTargets(args).map((t) => ({ ...t, via, ...at })));
+    }
+  }
+  return out;
+}
+
+function putTargets(args: readonly string[]): { path: string; source: string }[] {
+  const ops = operands({ args }, PUT_VALUE_FLAGS);
+  let dir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    if (a === '-t' || a === '--target-directory') dir = args[i + 1];
+    else if (a.startsWith('--target-directory=')) dir = a.slice('--target-directory='.length);
+    else if (/^-t./.test(a)) dir = a.slice(2);
+  }
+  const sources = dir === undefined ? ops.slice(0, -1) : ops;
+  const dest = dir ?? ops.at(-1);
+  if (dest === undefined || sources.length === 0) return [];
+  const inside = (source: string) =>
+    `${dest.replace(/\/+$/, '')}/${source.replace(/\/+$/, '').split('/').at(-1) ?? ''}`;
+  // `-T` (no target directory) says the destination is the file itself.
+  const noDir = args.some((a) => a === '-T' || a === '--no-target-directory');
+  if (dir !== undefined || sources.length > 1 || dest.endsWith('/')) {
+    return sources.map((source) => ({ path: inside(source), source }));
+  }
+  const [source = ''] = sources;
+  return noDir
+    ? [{ path: dest, source }]
+    : [
+        { path: dest, source },
+        { path: inside(source), source },
+      ];
 }
 
 /**

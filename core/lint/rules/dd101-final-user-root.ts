@@ -1,5 +1,7 @@
+import { operands, transferArgs, unwrap } from '../../dockerfile/command-args.js';
 import { externalImages } from '../../dockerfile/image-uses.js';
-import type { Instruction, Stage } from '../../dockerfile/model.js';
+import type { Command, Instruction, Stage } from '../../dockerfile/model.js';
+import { APK_VALUE_FLAGS, APT_VALUE_FLAGS, subcommand } from '../package-managers.js';
 import { defineRule } from '../rule.js';
 import { stageLineage } from '../stage-lineage.js';
 
@@ -29,7 +31,7 @@ const DAEMON_BASES = /^(nginx|openresty\/openresty|httpd|php:[^@]*(fpm|apache)[^
 const WINDOWS_BASE = /(^|\/)(windows|servercore|nanoserver)|windowsservercore|nanoserver|dotnet\/framework/;
 
 // Tools whose only job in an image is dropping privileges at run time; installing or copying them says so.
-const DROP_TOOL_INSTALLED = /(^|[^\w-])(gosu|su-exec)([^\w-]|$)/;
+const DROP_TOOLS = new Set(['gosu', 'su-exec']);
 // Privilege drops that can appear in ENTRYPOINT or CMD.
 const DROP_AT_START =
   /(^|[^\w-])(gosu|su-exec|setpriv|runuser|s6-setuidgid|setuidgid|chpst\s+-u|su\s+-c|su\s+\S+\s+-c|chroot\s+--userspec)([^\w-]|$)/;
@@ -52,6 +54,58 @@ function commandText(inst: Instruction): string {
   return inst.json ? inst.json.join(' ') : inst.argsText;
 }
 
+const fileName = (path: string): string => path.replace(/\/+$/, '').split('/').at(-1) ?? '';
+const isDropTool = (path: string): boolean => DROP_TOOLS.has(fileName(path));
+// A package operand without its version or architecture (`gosu=1.17-1`, `gosu:amd64`, `su-exec>=0.2`).
+const packageName = (spec: string): string => spec.split(/[=:<>~]/)[0] ?? '';
+
+// The value of a short option that may close a cluster (`-fsSLo FILE`, `-qOFILE`) or of its long form.
+function optionValue(args: readonly string[], short: string, long: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    if (a === `--${long}`) out.push(args[++i] ?? '');
+    else if (a.startsWith(`--${long}=`)) out.push(a.slice(long.length + 3));
+    else if (/^-[A-Za-z]/.test(a) && a.includes(short)) {
+      const rest = a.slice(a.indexOf(short) + 1);
+      out.push(rest === '' ? (args[++i] ?? '') : rest);
+    }
+  }
+  return out;
+}
+
+// Package installs that name a drop tool (apt-get/apt/apk/yum/dnf/microdnf/zypper).
+function installsDropPackage(name: string, args: readonly string[]): boolean {
+  const valueFlags = name === 'apk' ? APK_VALUE_FLAGS : APT_VALUE_FLAGS;
+  const verbs = name === 'apk' ? ['add'] : ['install', 'in'];
+  if (!['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'zypper'].includes(name)) return false;
+  const call = subcommand(args, valueFlags);
+  if (!call || !verbs.includes(call.name)) return false;
+  return operands({ args: call.rest }, valueFlags).some((spec) => DROP_TOOLS.has(packageName(spec)));
+}
+
+/** True when a RUN command installs gosu or su-exec: a package, a download, or a copy to that name. */
+function installsDropTool(cmd: Command): boolean {
+  const { name, args } = unwrap(cmd);
+  if (installsDropPackage(name, args)) return true;
+  const redirected = cmd.redirects.filter((r) => r.op.startsWith('>') || r.op.startsWith('&>'));
+  if (name === 'curl' || name === 'wget') {
+    const outputs =
+      name === 'curl' ? optionValue(args, 'o', 'output') : optionValue(args, 'O', 'output-document');
+    return [...outputs, ...redirected.map((r) => r.target)].some(isDropTool);
+  }
+  // A binary downloaded or built elsewhere and put in place under its own name.
+  if (name === 'cp' || name === 'mv' || name === 'install') {
+    const targets = operands({ args }, ['m', 'mode', 'o', 'owner', 'g', 'group', 'S', 'suffix']);
+    const dest = optionValue(args, 't', 'target-directory')[0];
+    const last = dest ?? targets.at(-1) ?? '';
+    const sources = dest === undefined ? targets.slice(0, -1) : targets;
+    return isDropTool(last) || (/\/$|(^|\/)bin$/.test(last) && sources.some(isDropTool));
+  }
+  return false;
+}
+
 export const finalUserRoot = defineRule({
   id: 'DD101',
   level: 'warning',
@@ -71,8 +125,8 @@ export const finalUserRoot = defineRule({
     const image = normalizeImage(written?.text ?? base.image);
     const windows = WINDOWS_BASE.test(image);
     const admin = windows ? 'ContainerAdministrator' : 'uid 0';
-    // ONBUILD USER sets the user of every image built FROM this one, which is what a base image is for.
-    const lastUser = own.filter((i) => i.keyword === 'USER').pop();
+    // ONBUILD USER sets the user of images built FROM this one, not of this image.
+    const lastUser = own.filter((i) => i.keyword === 'USER' && !i.onbuild).pop();
     const userValue = lastUser?.args[0] ?? '';
     // A user computed at build time (`USER $APP_UID`) cannot be judged here.
     if (lastUser && (userValue.includes('$') || !isRootUser(userValue, windows))) return [];
@@ -81,10 +135,21 @@ export const finalUserRoot = defineRule({
     const cmd = own.filter((i) => i.keyword === 'CMD' && !i.onbuild).pop();
     const starts = [entrypoint, cmd].filter((i): i is Instruction => i !== undefined).map(commandText);
     if (starts.some((t) => DROP_AT_START.test(t) || SELF_DROPPING_DAEMON.test(t))) return [];
-    const installsDropTool = own.some(
-      (i) => ['RUN', 'COPY', 'ADD'].includes(i.keyword) && DROP_TOOL_INSTALLED.test(commandText(i)),
-    );
-    if (installsDropTool) return [];
+    // Only real installs count: a mention (`apt-get purge gosu`, `echo gosu`) installs nothing.
+    const ownSet = new Set(own.filter((i) => !i.onbuild));
+    const copiesDropTool = own.some((i) => {
+      if (!ownSet.has(i) || (i.keyword !== 'COPY' && i.keyword !== 'ADD')) return false;
+      const args = transferArgs(i);
+      return (
+        args !== undefined && [...args.sources, args.dest].some((p) => !p.startsWith('<<') && isDropTool(p))
+      );
+    });
+    const runsInstall = ctx
+      .commands()
+      .some(
+        (r) => ownSet.has(r.instruction) && !ctx.nonPosixShell(r.instruction) && installsDropTool(r.command),
+      );
+    if (copiesDropTool || runsInstall) return [];
 
     const stageWord = ctx.stages.length > 1 ? 'the final stage' : 'the image';
     if (lastUser) {

@@ -1,5 +1,11 @@
-import { SETTING_START as B, scanTexts, type TextCheck, SETTING_SEP as V } from '../instruction-text.js';
+import { SETTING_START as B, scanTexts, type TextCheck } from '../instruction-text.js';
 import { defineRule, type RuleFinding } from '../rule.js';
+
+// apt.conf quotes its values (`APT::Get::AllowUnauthenticated "true";`), and a RUN that echoes
+// such a line inside double quotes has them escaped in the Dockerfile (`\"true\"`). The option
+// names are distinctive enough to match without their scope, which the nested form
+// (`APT { Get { AllowUnauthenticated "true"; }; };`) spells apart.
+const Q = String.raw`\\?["']?(?:\s*[:=]\s*|\s+)\\?["']?`;
 
 // Each of these is a distinctive flag or setting, so it is found wherever it is written: on a
 // command line, in a file a RUN writes (apt.conf.d, sources.list, .repo, pacman.conf) or in ENV.
@@ -17,12 +23,12 @@ const CHECKS: readonly TextCheck[] = [
     why: () => 'apt --force-yes also accepts unauthenticated packages (and downgrades)',
   },
   {
-    pattern: new RegExp(`APT::Get::AllowUnauthenticated${V}(true|yes|1)\\b`, 'i'),
+    pattern: new RegExp(`${B}(APT::Get::)?AllowUnauthenticated${Q}(true|yes|1)\\b`, 'i'),
     why: (m) => `\`${m[0]}\` makes apt install packages whose signature is missing or wrong`,
   },
   {
     pattern: new RegExp(
-      `Acquire::(AllowInsecureRepositories|AllowDowngradeToInsecureRepositories)${V}(true|yes|1)\\b`,
+      `${B}(Acquire::)?(AllowInsecureRepositories|AllowDowngradeToInsecureRepositories)${Q}(true|yes|1)\\b`,
       'i',
     ),
     why: (m) => `\`${m[0]}\` makes apt read repositories that are unsigned`,

@@ -2,7 +2,7 @@ import { flagValue, hasFlag, operands, transferArgs, unwrap } from '../../docker
 import type { Command, Instruction } from '../../dockerfile/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { ephemeralMountTargets } from '../run-mounts.js';
-import { shippedStages } from '../stage-lineage.js';
+import { shippedStages, stageLineage } from '../stage-lineage.js';
 
 /** What a mode sets: the bits that matter for who can change or run a file as someone else. */
 interface ModeEffect {
@@ -137,14 +137,85 @@ function transient(ctx: RuleContext, inst: Instruction, cmd: Command, paths: rea
   return paths.every((p) => mounts.some((m) => under(p, m)) || removed.some((r) => under(p, r)));
 }
 
-/** True when every path is spelled as a directory or made by mkdir earlier in the same RUN. */
-function directories(ctx: RuleContext, inst: Instruction, cmd: Command, paths: readonly string[]): boolean {
+// A path made absolute against `cwd` and normalized (`/srv/./a/` → `/srv/a`); undefined when it
+// depends on the environment (`$HOME`, `~`) or on an unknown working directory.
+function resolvePath(path: string, cwd: string | undefined): string | undefined {
+  if (path.includes('$') || path.startsWith('~')) return undefined;
+  const full = path.startsWith('/') ? path : cwd === undefined ? undefined : `${cwd}/${path}`;
+  if (full === undefined) return undefined;
+  const parts: string[] = [];
+  for (const part of full.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '' && part !== '.') parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+// The path and every directory above it: all of them are directories once the path is.
+function withAncestors(path: string): string[] {
+  const out = [path];
+  for (let p = path; p.lastIndexOf('/') > 0; ) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Working directory at each instruction of the stages an instruction's stage is built from, and the
+ * directories made before it there: WORKDIRs, `mkdir` in earlier RUNs and `mkdir` earlier in its own
+ * RUN, with their parents. The same RUN's working directory may differ after a `cd`, so relative
+ * paths there are compared as written.
+ */
+function knownDirectories(
+  ctx: RuleContext,
+  inst: Instruction,
+  cmd: Command,
+): { dirs: Set<string>; cwd?: string } {
+  const lineage = new Set(stageLineage(ctx.stages, inst.stage));
+  const dirs = new Set<string>();
+  const add = (path: string | undefined) => {
+    if (path !== undefined) for (const p of withAncestors(path)) dirs.add(p);
+  };
+  const mkdirs = (c: Command) => {
+    const u = unwrap(c);
+    return u.name === 'mkdir' ? operands(u, ['m', 'mode', 'Z', 'context']) : [];
+  };
+  let cwd: string | undefined = '/';
+  for (const i of ctx.instructions) {
+    if (i.index >= inst.index) break;
+    if (!lineage.has(i.stage) || (i.onbuild && !inst.onbuild)) continue;
+    if (i.keyword === 'WORKDIR') {
+      cwd = resolvePath(i.args[0] ?? '', cwd);
+      add(cwd);
+    } else if (i.keyword === 'RUN') {
+      const here = cwd;
+      for (const r of ctx.commands()) {
+        if (r.instruction === i) for (const m of mkdirs(r.command)) add(resolvePath(m, here));
+      }
+    }
+  }
   const runs = ctx.commands().filter((r) => r.instruction === inst);
   const at = runs.findIndex((r) => r.command === cmd);
-  const before = runs.slice(0, at).map((r) => unwrap(r.command));
-  const made = before.filter((c) => c.name === 'mkdir').flatMap((c) => operands(c, ['m', 'mode']));
-  const norm = (p: string) => p.replace(/\/+$/, '');
-  return paths.length > 0 && paths.every((p) => p.endsWith('/') || made.some((m) => norm(m) === norm(p)));
+  for (const r of runs.slice(0, at)) {
+    for (const m of mkdirs(r.command)) {
+      dirs.add(m.replace(/\/+$/, ''));
+      add(resolvePath(m, cwd));
+    }
+  }
+  return { dirs, ...(cwd !== undefined ? { cwd } : {}) };
+}
+
+/** True when every path is spelled as a directory, is a WORKDIR, or was made by mkdir before this command. */
+function directories(ctx: RuleContext, inst: Instruction, cmd: Command, paths: readonly string[]): boolean {
+  if (paths.length === 0) return false;
+  const { dirs, cwd } = knownDirectories(ctx, inst, cmd);
+  return paths.every((p) => {
+    const resolved = resolvePath(p, cwd);
+    return (
+      p.endsWith('/') || dirs.has(p.replace(/\/+$/, '')) || (resolved !== undefined && dirs.has(resolved))
+    );
+  });
 }
 
 function describe(what: string, change: ModeChange, effect: ModeEffect): string | undefined {

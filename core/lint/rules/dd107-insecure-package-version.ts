@@ -1,8 +1,8 @@
-import { flagValue, invocation, operands } from '../../dockerfile/command-args.js';
+import { flagValue, invocation, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Command, DockerfileModel, Instruction } from '../../dockerfile/model.js';
 import { expandWord } from '../build-variables.js';
 import { APK_VALUE_FLAGS, APT_VALUE_FLAGS, PIP_VALUE_FLAGS, subcommand } from '../package-managers.js';
-import { defineRule, type RuleFinding } from '../rule.js';
+import { defineRule, type LintPolicy, type RuleFinding } from '../rule.js';
 
 /** A package version a command pins, in the terms the policy uses. */
 interface Pin {
@@ -119,6 +119,52 @@ function mavenPins(args: readonly string[]): Pin[] {
     : [];
 }
 
+// A jar named `<artifactId>-<version>[-<classifier>].jar`; the name may hold dashes and digits
+// (`log4j-1.2-api-2.17.1.jar`), the version starts with a digit after the last such dash.
+const JAR = /^(.+)-(\d[^-/]*)(?:-([A-Za-z][\w.]*))?\.jar$/;
+
+/**
+ * The artifact a jar's path or URL names, as maven pins: in the repository layout
+ * (`…/org/apache/logging/log4j/log4j-core/2.14.1/log4j-core-2.14.1.jar`) with each way its group
+ * can be read from the directories, and always as the bare artifact id.
+ */
+function jarPins(pathOrUrl: string): Pin[] {
+  const path = pathOrUrl.replace(/[?#].*$/, '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  const parts = path.split('/').filter(Boolean);
+  const file = parts.at(-1) ?? '';
+  const m = JAR.exec(file);
+  if (!m) return [];
+  const [, artifact = '', version = '', qualifier] = m;
+  const versions = qualifier === undefined ? [version] : [`${version}-${qualifier}`, version];
+  const dirVersion = parts.at(-2);
+  if (parts.at(-3) === artifact && dirVersion !== undefined && versions.includes(dirVersion)) {
+    // The repository root is unknown, so every tail of the directories above is a candidate group;
+    // only a policy entry naming exactly that group matches one.
+    const groupDirs = parts.slice(0, -3);
+    const grouped = groupDirs.map((_, i) => ({
+      ecosystem: 'maven' as const,
+      name: `${groupDirs.slice(i).join('.')}:${artifact}`,
+      version: dirVersion,
+    }));
+    return [{ ecosystem: 'maven', name: artifact, version: dirVersion }, ...grouped];
+  }
+  return versions.map((v) => ({ ecosystem: 'maven' as const, name: artifact, version: v }));
+}
+
+// curl and wget name what they fetch in their URLs and their output files (`-o`, `-O`, `--output…`, `>`).
+function downloadPins(tool: string, cmd: Command, args: readonly string[]): Pin[] {
+  if (tool !== 'curl' && tool !== 'wget') return [];
+  const files = cmd.redirects
+    .filter((r) => r.op.startsWith('>') || r.op.startsWith('&>'))
+    .map((r) => r.target);
+  const words = [...args, ...files].flatMap((a) => {
+    // `-o/app/x.jar`, `-qO/app/x.jar`, `--output=/app/x.jar`: the value after the option letter.
+    const inline = /^--[\w-]+=(.+)$|^-[A-Za-z]*[oO](\/.+)$/.exec(a);
+    return inline ? [inline[1] ?? inline[2] ?? ''] : [a];
+  });
+  return words.filter((w) => w.endsWith('.jar') || /\.jar[?#]/.test(w)).flatMap(jarPins);
+}
+
 function pinsOf(model: DockerfileModel, instruction: Instruction, cmd: Command): Pin[] {
   const inv = invocation(cmd);
   // The invocation's arguments are a suffix of the command's, so words line up from the end.
@@ -135,7 +181,41 @@ function pinsOf(model: DockerfileModel, instruction: Instruction, cmd: Command):
   if (tool === 'npm' || tool === 'pnpm' || tool === 'yarn') return npmPins(tool, args);
   if (tool === 'gem') return gemPins(args);
   if (tool === 'mvn' || tool === 'mvnw') return mavenPins(args);
-  return [];
+  return downloadPins(tool, cmd, args);
+}
+
+// The sources ADD and COPY bring in (URLs or files); a heredoc brings no jar.
+function transferPins(model: DockerfileModel, inst: Instruction): Pin[] {
+  const sources = transferArgs(inst)?.sources ?? [];
+  return sources
+    .filter((s) => !s.startsWith('<<'))
+    .map((s) => expandText(model, inst, s))
+    .filter((s): s is string => s !== undefined && /\.jar([?#]|$)/.test(s))
+    .flatMap(jarPins);
+}
+
+// An instruction argument with the Dockerfile's ARG and ENV values substituted, when they are known.
+function expandText(model: DockerfileModel, inst: Instruction, text: string): string | undefined {
+  return expandWord(model, inst, { value: text, literal: !text.includes('$'), quoted: false, raw: text });
+}
+
+// One finding per package and version: the layout's candidate groups all name the same jar.
+function firstListed(
+  insecure: NonNullable<LintPolicy['insecure']>,
+  pins: readonly Pin[],
+): { pin: Pin; advisory: string }[] {
+  const out: { pin: Pin; advisory: string }[] = [];
+  const seen = new Set<string>();
+  for (const pin of pins) {
+    const artifact = pin.ecosystem === 'maven' ? (pin.name.split(':').at(-1) ?? pin.name) : pin.name;
+    const key = `${pin.ecosystem} ${artifact}`;
+    if (seen.has(key)) continue;
+    const advisory = insecure(pin.ecosystem, pin.name, pin.version);
+    if (advisory === undefined) continue;
+    seen.add(key);
+    out.push({ pin, advisory });
+  }
+  return out;
 }
 
 export const insecurePackageVersion = defineRule({
@@ -148,18 +228,24 @@ export const insecurePackageVersion = defineRule({
     const insecure = ctx.policy.insecure;
     if (!insecure) return [];
     const findings: RuleFinding[] = [];
+    const report = (at: Instruction | Command, pin: Pin, advisory: string) =>
+      findings.push(
+        ctx.finding(
+          at,
+          `Insecure package version: ${pin.name} ${pin.version} (${pin.ecosystem}) is listed as insecure by policy (${advisory}); the pin keeps it in every build, so move it to a fixed version`,
+        ),
+      );
     for (const { command, instruction } of ctx.commands()) {
-      for (const pin of pinsOf(ctx.model, instruction, command)) {
-        const advisory = insecure(pin.ecosystem, pin.name, pin.version);
-        if (advisory === undefined) continue;
-        findings.push(
-          ctx.finding(
-            command,
-            `Insecure package version: ${pin.name} ${pin.version} (${pin.ecosystem}) is listed as insecure by policy (${advisory}); the pin keeps it in every build, so move it to a fixed version`,
-          ),
-        );
+      for (const { pin, advisory } of firstListed(insecure, pinsOf(ctx.model, instruction, command))) {
+        report(command, pin, advisory);
       }
     }
+    for (const inst of ctx.of('ADD', 'COPY')) {
+      for (const { pin, advisory } of firstListed(insecure, transferPins(ctx.model, inst))) {
+        report(inst, pin, advisory);
+      }
+    }
+    findings.sort((a, b) => a.line - b.line || a.column - b.column);
     return findings;
   },
 });

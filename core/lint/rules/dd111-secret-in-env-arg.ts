@@ -38,6 +38,9 @@ const SECRET_LAST_TWO = new Set([
   'MASTER_KEY',
   'CLIENT_SECRET',
 ]);
+// Variables client tools read a password or credentials from, whatever their last word says
+// (psql, mysql, redis-cli, sshpass -e). DOCKER_AUTH_CONFIG is judged by what it holds, below.
+const WELL_KNOWN_SECRETS = new Set(['PGPASSWORD', 'REDISCLI_AUTH', 'SSHPASS']);
 // Names that only hint at a secret (`APP_KEY`, `BASIC_AUTH`): reported when the value also looks random.
 const HINT_LAST = new Set(['KEY', 'AUTH', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'SALT']);
 // GPG key fingerprints in official images (`GPG_KEYS`, `NGINX_GPGKEY`) are public identifiers.
@@ -58,10 +61,13 @@ function words(name: string): string[] {
 }
 
 function secretName(name: string): boolean {
+  if (WELL_KNOWN_SECRETS.has(name.toUpperCase())) return true;
   const w = words(name);
   const last = w.at(-1) ?? '';
   const lastTwo = w.slice(-2).join('_');
   if (SECRET_LAST.has(last) || SECRET_LAST_TWO.has(lastTwo)) return true;
+  // MYSQL_PWD, ORACLE_PWD; PWD alone (and OLDPWD) is the shell's working directory.
+  if (last === 'PWD' && w.length > 1) return true;
   // AWS_SECRET_ACCESS_KEY, MINIO_SECRET_KEY, Rails' SECRET_KEY_BASE.
   return lastTwo === 'ACCESS_KEY' ? w.includes('SECRET') : w.slice(-3).join('_') === 'SECRET_KEY_BASE';
 }
@@ -98,11 +104,34 @@ function looksRandom(value: string): boolean {
   return entropy >= 3.5;
 }
 
+// A key of a JSON or YAML value at the start of the value or a line (a YAML list item too), or
+// inside an object, with its scalar value: quoted, or bare up to the next `,`, `}`, `]` or line end.
+// A bare key needs `: ` after it, as YAML does, so `scheme:value` and `host:port` are not keys.
+const STRUCTURED_ENTRY =
+  /(?:(?:^|\n)(?:\s*-)?|[{,[])\s*(?:"([A-Za-z_][\w.-]*)"|'([A-Za-z_][\w.-]*)'|([A-Za-z_][\w.-]*)(?=:\s))\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,}\]"'{[][^,}\]\n]*))/g;
+// A Docker client config (DOCKER_AUTH_CONFIG, a config.json in a variable) with a stored login.
+const DOCKER_AUTHS = /["']?auths["']?\s*:/;
+const DOCKER_LOGIN = /["']?(auth|identitytoken|password)["']?\s*:\s*["']?([^"',}\s$][^"',}\s]*)/;
+
+// The secret key of a JSON or YAML value that holds a literal, when there is one.
+function structuredSecret(value: string): string | undefined {
+  if (DOCKER_AUTHS.test(value) && DOCKER_LOGIN.test(value)) return 'holds Docker registry credentials';
+  for (const m of value.matchAll(STRUCTURED_ENTRY)) {
+    const key = m[1] ?? m[2] ?? m[3] ?? '';
+    const v = (m[4] ?? m[5] ?? m[6] ?? '').trim();
+    if (!secretName(key) || v.includes('$') || notASecret(v)) continue;
+    return `holds structured settings whose "${key}" is a literal value (${v.length} characters)`;
+  }
+  return undefined;
+}
+
 // Why a value is a secret, or undefined; never quotes the value, which would copy it into reports.
 function secretReason(prop: Property): string | undefined {
   const raw = prop.value;
   if (raw === null) return undefined;
   for (const [shape, what] of CREDENTIAL_SHAPES) if (shape.test(raw)) return `holds ${what}`;
+  const structured = structuredSecret(raw);
+  if (structured) return structured;
   const password = URL_PASSWORD.exec(raw)?.[1];
   if (password !== undefined && !password.includes('$') && !PLACEHOLDER.test(password)) {
     return 'holds a URL with a password in it';

@@ -1,7 +1,8 @@
 import { isCommand, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Instruction } from '../../dockerfile/model.js';
-import { type FileWrite, fileWrites } from '../file-writes.js';
+import { type FileTarget, type FileWrite, fileTargets, fileWrites } from '../file-writes.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import { ephemeralMountTargets } from '../run-mounts.js';
 import { shippedStages } from '../stage-lineage.js';
 
 // Files that hold a credential by their nature; matched against the source path, lower-cased.
@@ -66,18 +67,75 @@ const WRITTEN_CREDENTIALS: readonly (readonly [RegExp, RegExp, string])[] = [
   [/(^|\/)\.npmrc$/, /(_authToken|_auth|_password)\s*=\s*\S/, 'an npm registry token'],
 ];
 
-// A RUN that writes a credential file and deletes it again leaves nothing in its layer.
-function removedInSameRun(ctx: RuleContext, w: FileWrite): boolean {
+// A RUN that writes a credential file and deletes it again leaves nothing in its layer, and
+// neither does one that writes it into a cache or tmpfs mount.
+function removedInSameRun(ctx: RuleContext, w: Pick<FileWrite, 'path' | 'instruction' | 'command'>): boolean {
   const name = w.path.split('/').at(-1) ?? w.path;
-  return ctx
-    .commands()
-    .some(
-      (r) =>
-        r.instruction === w.instruction &&
-        (w.command === undefined || r.command.start > w.command.start) &&
-        isCommand(r.command, 'rm', 'shred') &&
-        operands(r.command).some((p) => p === w.path || p.endsWith(`/${name}`) || p === name),
+  const mounted = ephemeralMountTargets(w.instruction).some(
+    (m) => w.path === m || w.path.startsWith(`${m.replace(/\/$/, '')}/`),
+  );
+  return (
+    mounted ||
+    ctx
+      .commands()
+      .some(
+        (r) =>
+          r.instruction === w.instruction &&
+          (w.command === undefined || r.command.start > w.command.start) &&
+          isCommand(r.command, 'rm', 'shred') &&
+          operands(r.command).some((p) => p === w.path || p.endsWith(`/${name}`) || p === name),
+      )
+  );
+}
+
+// The names ssh and sshd give private keys: a file by that name is the key, whatever it came from.
+const PRIVATE_KEY_FILE = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|ssh_host_[a-z0-9]+_key)$/;
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
+const isPrivateKeyFile = (path: string): boolean => PRIVATE_KEY_FILE.test(path.toLowerCase());
+
+const HOW: Readonly<Record<string, string>> = {
+  redirect: 'written',
+  tee: 'written',
+  cp: 'copied',
+  mv: 'moved',
+  install: 'installed',
+  'copy-heredoc': 'written',
+};
+
+/**
+ * Private keys a RUN or a COPY heredoc puts into a layer: text holding a PEM private key, wherever
+ * it goes, and anything but known harmless text (empty, no key) put at a private key's name,
+ * since a value from a build argument or a copied file is the key itself.
+ */
+function writtenPrivateKeys(ctx: RuleContext): RuleFinding[] {
+  const writes = fileWrites(ctx);
+  const hits = new Map<string, RuleFinding>();
+  const report = (w: Pick<FileWrite, 'path' | 'loc' | 'instruction' | 'command'>, via: string) => {
+    if (removedInSameRun(ctx, w)) return;
+    const f = ctx.finding(
+      w.loc,
+      `${w.path} is ${HOW[via] ?? 'written'} with a private key in it, so the key stays in an image layer for anyone who can pull the image; use RUN --mount=type=ssh (or type=secret) during the build instead`,
     );
+    hits.set(`${f.line}:${f.column}:${w.path}`, f);
+  };
+  for (const w of writes) {
+    const pem = PEM_PRIVATE_KEY.test(w.content);
+    const computed = /[$`]/.test(w.content);
+    if (pem || (isPrivateKeyFile(w.path) && computed && w.mode !== 'edit')) report(w, w.via);
+  }
+  for (const t of fileTargets(ctx)) {
+    if (!isPrivateKeyFile(t.path)) continue;
+    // Text the Dockerfile shows and that holds no key (`: > id_rsa`, `echo '' > id_rsa`) is not one.
+    const known = writes.filter((w) => w.command === t.command && w.path === t.path);
+    if (known.length > 0 || (t.via === 'redirect' && writesNothing(t.command))) continue;
+    report(t, t.via);
+  }
+  return [...hits.values()];
+}
+
+// A redirect of a command that prints nothing (`: > f`, `true > f`, `> f`).
+function writesNothing(command: FileTarget['command']): boolean {
+  return command.name === '' || command.name === ':' || command.name === 'true';
 }
 
 function writtenCredentials(ctx: RuleContext): RuleFinding[] {
@@ -110,21 +168,34 @@ export const credentialFileInImage = defineRule({
     const copied = ctx.of('COPY', 'ADD').flatMap((inst) => {
       const args = fromContext(inst) ? transferArgs(inst) : undefined;
       if (!args) return [];
-      return args.sources
-        .filter((s) => !s.startsWith('<<') && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s))
-        .flatMap((source) => {
-          const sure = credentialKind(source, args.dest);
-          const maybe = sure ? undefined : shipped.has(inst.stage) ? maybeCredentialKind(source) : undefined;
-          const what = sure ?? maybe;
-          if (!what) return [];
+      const sources = args.sources.filter(
+        (s) => !s.startsWith('<<') && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s),
+      );
+      // One source into a destination not spelled as a directory lands under the destination's name.
+      const renamed = args.sources.length === 1 && !args.dest.endsWith('/') ? args.dest : undefined;
+      return sources.flatMap((source) => {
+        const sure = credentialKind(source, args.dest);
+        const maybe = sure ? undefined : shipped.has(inst.stage) ? maybeCredentialKind(source) : undefined;
+        const what = sure ?? maybe;
+        if (what) {
           return [
             ctx.finding(
               inst,
               `${inst.keyword} ${source} puts ${what} into an image layer, readable by anyone who can pull the image even if deleted later; use RUN --mount=type=secret (or type=ssh) at build time and a mounted secret at run time`,
             ),
           ];
-        });
+        }
+        if (renamed === undefined || !isPrivateKeyFile(renamed)) return [];
+        return [
+          ctx.finding(
+            inst,
+            `${inst.keyword} ${source} puts a file at ${renamed}, where ssh reads a private key, into an image layer readable by anyone who can pull the image even if deleted later; use RUN --mount=type=ssh at build time and a mounted secret at run time`,
+          ),
+        ];
+      });
     });
-    return [...copied, ...writtenCredentials(ctx)].sort((a, b) => a.line - b.line || a.column - b.column);
+    return [...copied, ...writtenCredentials(ctx), ...writtenPrivateKeys(ctx)].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
   },
 });

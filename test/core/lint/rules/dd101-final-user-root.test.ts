@@ -44,7 +44,6 @@ describe('DD101 final user is root', () => {
     'DD101',
     'FROM debian:12\nENTRYPOINT ["setpriv", "--reuid=app", "--regid=app", "--init-groups", "/app"]',
   );
-  passes('DD101', 'FROM debian:12\nRUN useradd app\nONBUILD USER app');
   passes('DD101', 'FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html');
   passes('DD101', 'FROM php:8.3-fpm-bookworm\nRUN docker-php-ext-install pdo_mysql');
   passes('DD101', 'FROM debian:12\nRUN apt-get install -y openssh-server\nCMD ["/usr/sbin/sshd", "-D"]');
@@ -56,4 +55,31 @@ describe('DD101 final user is root', () => {
   passes('DD101', 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser');
   passes('DD101', 'FROM debian:12\nCMD runuser -u app -- /app');
   passes('DD101', 'FROM debian:12\nCMD ["chroot", "--userspec=1000:1000", "/", "/app"]');
+  // Only real installs and uses of gosu/su-exec count, not any mention of them.
+  catches('DD101', 'FROM debian:12\nRUN echo gosu is not installed here\nCMD ["/app"]', { line: 1 });
+  catches('DD101', 'FROM debian:12\nRUN apt-get purge -y gosu && rm -rf /var/lib/apt/lists/*\nCMD ["/app"]');
+  catches('DD101', 'FROM debian:12\nCOPY docs/gosu.md /docs/\nCMD ["/app"]');
+  catches('DD101', 'FROM debian:12\nRUN useradd app\nONBUILD USER app', { line: 1 });
+  catches('DD101', 'FROM debian:12\nUSER app\nUSER root\nONBUILD USER app', { line: 3 });
+  passes('DD101', 'FROM node:20\nUSER node\nONBUILD USER root');
+  passes('DD101', 'FROM centos:7\nRUN yum install -y epel-release && yum install -y gosu\nCMD ["/start.sh"]');
+  passes('DD101', 'FROM fedora:40\nRUN dnf -y install su-exec\nCMD ["/start.sh"]');
+  passes(
+    'DD101',
+    'FROM debian:12\nRUN curl -fsSL -o /usr/local/bin/gosu https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64 && chmod +x /usr/local/bin/gosu\nCMD ["/start.sh"]',
+  );
+  passes(
+    'DD101',
+    'FROM debian:12\nRUN wget -O /usr/local/bin/su-exec "https://example.com/su-exec-$ARCH" && chmod +x /usr/local/bin/su-exec\nCMD ["/start.sh"]',
+  );
+  passes(
+    'DD101',
+    'FROM debian:12\nADD https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64 /usr/local/bin/gosu',
+  );
+  passes(
+    'DD101',
+    'FROM debian:12\nCOPY --from=tianon/gosu:1.17 /gosu /usr/local/bin/gosu\nCMD ["/start.sh"]',
+  );
+  passes('DD101', 'FROM debian:12\nENTRYPOINT ["gosu", "app", "/app"]');
+  passes('DD101', 'FROM alpine:3.20\nCMD exec su-exec app /app');
 });

@@ -76,4 +76,50 @@ describe('DD105 packages installed without signature checks', () => {
   passes('DD105', 'FROM rockylinux:9\nRUN sed -i "s/gpgcheck=0/gpgcheck=1/" /etc/yum.repos.d/*.repo');
   passes('DD105', 'FROM rockylinux:9\nRUN ! grep -r "gpgcheck=0" /etc/yum.repos.d/');
   passes('DD105', 'FROM golang:1.22\nENV GONOSUMDB=git.example.com GOPRIVATE=git.example.com');
+  // apt.conf syntax quotes the value.
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'APT::Get::AllowUnauthenticated "true";\' > /etc/apt/apt.conf.d/99insecure',
+    { line: 2 },
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'Acquire::AllowInsecureRepositories "true";\' > /etc/apt/apt.conf.d/99insecure',
+    { line: 2 },
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo "APT::Get::AllowUnauthenticated \\"true\\";" > /etc/apt/apt.conf.d/99insecure',
+    { line: 2 },
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo "Acquire::AllowInsecureRepositories \\"true\\";" > /etc/apt/apt.conf.d/99insecure',
+    { line: 2 },
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'APT { Get { AllowUnauthenticated "true"; }; };\' > /etc/apt/apt.conf.d/99insecure',
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'Acquire { AllowInsecureRepositories "1"; };\' > /etc/apt/apt.conf.d/99insecure',
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN printf \'Acquire::AllowInsecureRepositories "1";\\nAPT::Get::AllowUnauthenticated "yes";\\n\' > /etc/apt/apt.conf.d/99x',
+  );
+  catches(
+    'DD105',
+    '# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY <<EOF /etc/apt/apt.conf.d/99insecure\nAcquire::AllowInsecureRepositories "true";\nEOF',
+    { line: 4 },
+  );
+  passes(
+    'DD105',
+    'FROM debian:12\nRUN echo \'APT::Get::AllowUnauthenticated "false";\' > /etc/apt/apt.conf.d/99secure',
+  );
+  passes(
+    'DD105',
+    'FROM debian:12\nRUN echo "Acquire::AllowInsecureRepositories \\"false\\";" > /etc/apt/apt.conf.d/99secure',
+  );
 });

@@ -45,4 +45,13 @@ describe('DD106 world-writable or setuid/setgid file mode', () => {
   passes('DD106', 'FROM debian:12\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh');
   passes('DD106', 'FROM debian:12\nRUN chmod $MODE /app');
   passes('DD106', 'FROM debian:12\nRUN echo "chmod 777 /app" > /notes.txt');
+  // setgid on a directory made earlier in the stage only sets group inheritance.
+  passes('DD106', 'FROM debian:12\nWORKDIR /srv/shared\nRUN chmod 2775 /srv/shared');
+  passes('DD106', 'FROM debian:12\nRUN mkdir -p /srv/shared\nRUN chmod 2775 /srv/shared');
+  passes('DD106', 'FROM debian:12\nRUN mkdir -p /srv/a /srv/shared\nUSER app\nRUN chmod g+s /srv/shared/');
+  passes('DD106', 'FROM debian:12 AS base\nRUN mkdir /srv/shared\nFROM base\nRUN chmod 2775 /srv/shared');
+  catches('DD106', 'FROM debian:12\nRUN mkdir -p /srv/shared\nRUN chmod 2775 /srv/shared/tool', { line: 3 });
+  catches('DD106', 'FROM debian:12 AS a\nRUN mkdir /srv/shared\nFROM debian:12\nRUN chmod 2775 /srv/shared');
+  catches('DD106', 'FROM debian:12\nRUN chmod 2775 /srv/shared\nRUN mkdir -p /srv/shared');
+  catches('DD106', 'FROM debian:12\nWORKDIR /srv/shared\nRUN chmod 4775 /srv/shared');
 });

@@ -12,6 +12,11 @@ const LISTED: Record<string, string> = {
   'maven org.apache.logging.log4j:log4j-core 2.14.1': 'CVE-2021-44228',
 };
 const policy: LintPolicy = { insecure: (eco, name, version) => LISTED[`${eco} ${name} ${version}`] };
+// An `ecosystem: any` entry naming the artifact only, as the example policy lists log4j-core.
+const jarPolicy: LintPolicy = {
+  insecure: (_eco, name, version) =>
+    name.split(':').at(-1) === 'log4j-core' && version === '2.14.1' ? 'CVE-2021-44228' : undefined,
+};
 
 describe('DD107 pinned package version listed as insecure', () => {
   catches('DD107', 'FROM debian:12\nRUN apt-get update && apt-get install -y openssl=1.0.1f-1', {
@@ -64,4 +69,43 @@ describe('DD107 pinned package version listed as insecure', () => {
   passes('DD107', 'FROM node:20\nRUN npm install lodash@^4.17.15 && npm view lodash@4.17.15', { policy });
   passes('DD107', 'FROM ruby:3.3\nRUN gem install rails -v "~> 5.0"', { policy });
   passes('DD107', 'FROM debian:12\nRUN echo "apt-get install -y openssl=1.0.1f-1" > /notes', { policy });
+  // Jars fetched by URL or curl/wget: `<artifact>-<version>.jar`, as maven.
+  catches(
+    'DD107',
+    'FROM eclipse-temurin:17\nADD https://repo1.maven.org/maven2/org/apache/logging/log4j/log4j-core/2.14.1/log4j-core-2.14.1.jar /app/lib/',
+    { line: 2, policy: jarPolicy },
+  );
+  catches(
+    'DD107',
+    'FROM eclipse-temurin:17\nRUN curl -fsSLo /app/lib/log4j-core-2.14.1.jar https://repo.example.com/jars/latest.jar',
+    { line: 2, policy: jarPolicy },
+  );
+  catches('DD107', 'FROM eclipse-temurin:17\nRUN wget https://repo.example.com/lib/log4j-core-2.14.1.jar', {
+    policy: jarPolicy,
+  });
+  catches(
+    'DD107',
+    'FROM eclipse-temurin:17\nARG LOG4J=2.14.1\nRUN wget -q -O /app/log4j.jar "https://dl.example.com/log4j-core-${LOG4J}.jar"',
+    { line: 3, policy: jarPolicy },
+  );
+  catches(
+    'DD107',
+    'FROM eclipse-temurin:17\nADD https://repo1.maven.org/maven2/org/apache/logging/log4j/log4j-core/2.14.1/log4j-core-2.14.1.jar /app/lib/',
+    { policy },
+  );
+  catches('DD107', 'FROM eclipse-temurin:17\nCOPY lib/log4j-core-2.14.1.jar /app/lib/', {
+    policy: jarPolicy,
+  });
+  passes(
+    'DD107',
+    'FROM eclipse-temurin:17\nADD https://repo1.maven.org/maven2/org/apache/logging/log4j/log4j-core/2.17.1/log4j-core-2.17.1.jar /app/lib/\nRUN curl -fsSLo /app/lib/log4j-api-2.14.1.jar https://x/log4j-api-2.14.1.jar',
+    { policy: jarPolicy },
+  );
+  passes(
+    'DD107',
+    'FROM eclipse-temurin:17\nRUN echo log4j-core-2.14.1.jar > /notes && ls /app/log4j-core-2.14.1.jar',
+    {
+      policy: jarPolicy,
+    },
+  );
 });

@@ -42,4 +42,24 @@ describe('DD111 secret baked into ENV or ARG', () => {
   );
   passes('DD111', 'FROM debian:12\nENV PASSWORD_MIN_LENGTH=12 TOKEN_TTL=3600 CSRF_TOKEN_NAME=csrftoken');
   passes('DD111', 'FROM debian:12\nENV ANSIBLE_HOST_KEY_CHECKING=False PWD=/app');
+  // Variables client tools read their password or credentials from, whatever their last word.
+  catches('DD111', 'FROM postgres:16\nENV PGPASSWORD=hunter2hunter2', { line: 2 });
+  catches('DD111', 'FROM mysql:8\nENV MYSQL_PWD=s3cr3t');
+  catches('DD111', 'FROM redis:7\nENV REDISCLI_AUTH=hunter2');
+  catches(
+    'DD111',
+    'FROM docker:27\nENV DOCKER_AUTH_CONFIG={"auths":{"r.example.com":{"auth":"dXNlcjpwYXNz"}}}',
+  );
+  catches('DD111', 'FROM node:20\nENV CONFIG={"password":"s3cr3t-value"}', { line: 2 });
+  catches('DD111', 'FROM node:20\nENV APP_SETTINGS=\'{"db": {"user": "app", "secret": "hunter2"}}\'');
+  catches('DD111', 'FROM node:20\nARG SETTINGS="api_token: abc123def"');
+  passes('DD111', 'FROM postgres:16\nENV PGPASSWORD_FILE=/run/secrets/pg MYSQL_PWD= REDISCLI_AUTH=""');
+  passes('DD111', 'FROM postgres:16\nARG PGPASSWORD\nENV PGPASSWORD=${PGPASSWORD} MYSQL_PWD=$MYSQL_PWD');
+  passes('DD111', 'FROM debian:12\nENV PWD=/app OLDPWD=/ PGUSER=app PGHOST=db');
+  passes('DD111', 'FROM docker:27\nENV DOCKER_AUTH_CONFIG={"credHelpers":{"r.example.com":"ecr-login"}}');
+  passes(
+    'DD111',
+    'FROM node:20\nENV CONFIG={"password":"${DB_PASSWORD}","token":"","secret":null,"password_min":12}',
+  );
+  passes('DD111', 'FROM node:20\nENV CONFIG={"password_file":"/run/secrets/db","token_url":"https://x/t"}');
 });

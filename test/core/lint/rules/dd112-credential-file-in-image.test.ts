@@ -70,4 +70,54 @@ describe('DD112 private key or credential file copied or written into the image'
     'FROM debian:12\nADD https://example.com/ca.key.pem /tmp/x\nCOPY <<EOF /root/.npmrc\nfund=false\nEOF',
   );
   passes('DD112', 'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nCOPY . /app');
+  // Private keys judged by where they land and by what is written, not only by the source name.
+  catches('DD112', 'FROM debian:12\nCOPY deploy_key /root/.ssh/id_rsa', { line: 2 });
+  catches('DD112', 'FROM debian:12\nCOPY build/github-deploy /home/app/.ssh/id_ed25519', { line: 2 });
+  catches('DD112', 'FROM debian:12\nRUN echo "-----BEGIN OPENSSH PRIVATE KEY-----abc" > /root/.ssh/id_rsa', {
+    line: 2,
+  });
+  catches('DD112', 'FROM debian:12\nRUN echo "-----BEGIN RSA PRIVATE KEY-----\\nMIIE" > /etc/app/signer');
+  catches('DD112', 'FROM debian:12\nARG SSH_KEY\nRUN echo "$SSH_KEY" > /root/.ssh/id_rsa', { line: 3 });
+  catches('DD112', 'FROM debian:12\nARG SSH_KEY\nRUN printf "%s\\n" "${SSH_KEY}" | tee ~/.ssh/id_ed25519');
+  catches('DD112', 'FROM debian:12\nRUN cp /tmp/build/id_rsa /root/.ssh/id_rsa', { line: 2 });
+  catches('DD112', 'FROM debian:12\nRUN mkdir -p /root/.ssh && mv /tmp/deploy /root/.ssh/id_ecdsa');
+  catches('DD112', 'FROM debian:12\nRUN install -m 600 /tmp/k /home/app/.ssh/id_rsa');
+  catches('DD112', 'FROM debian:12\nRUN cp /tmp/keys/id_rsa /root/.ssh/');
+  catches(
+    'DD112',
+    '# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY <<EOF /root/.ssh/id_rsa\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\nEOF',
+    { line: 3 },
+  );
+  catches(
+    'DD112',
+    'FROM debian:12 AS build\nRUN cp /tmp/id_rsa /root/.ssh/id_rsa && git clone git@github.com:o/r.git\nFROM debian:12\nCOPY --from=build /r /r',
+    { line: 2 },
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nCOPY deploy_key.pub /root/.ssh/id_rsa.pub\nCOPY keys.txt /root/.ssh/authorized_keys',
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nRUN echo "ssh-rsa AAAAB3NzaC1yc2E bot@ci" >> /root/.ssh/authorized_keys && ssh-keyscan github.com >> /root/.ssh/known_hosts',
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nCOPY known_hosts /root/.ssh/known_hosts\nCOPY ssh_config /root/.ssh/config',
+  );
+  passes('DD112', 'FROM debian:12\nRUN cp /root/.ssh/id_rsa.pub /root/.ssh/authorized_keys');
+  passes(
+    'DD112',
+    'FROM debian:12\nARG SSH_KEY\nRUN echo "$SSH_KEY" > /root/.ssh/id_rsa && git clone git@github.com:o/r.git && rm -f /root/.ssh/id_rsa',
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nRUN --mount=type=secret,id=key cp /run/secrets/key /root/.ssh/id_rsa && git clone git@github.com:o/r.git && shred -u /root/.ssh/id_rsa',
+  );
+  passes(
+    'DD112',
+    'FROM debian:12\nRUN --mount=type=tmpfs,target=/root/.ssh cp /run/secrets/key /root/.ssh/id_rsa',
+  );
+  passes('DD112', 'FROM debian:12\nRUN echo "" > /root/.ssh/id_rsa.pub && touch /root/.ssh/known_hosts');
+  passes('DD112', 'FROM debian:12\nRUN ln -s /run/secrets/deploy_key /root/.ssh/id_rsa');
 });
