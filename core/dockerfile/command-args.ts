@@ -91,7 +91,20 @@ const WRAPPERS: Record<string, readonly string[]> = {
  * The command a wrapper runs: `sudo -u app env X=1 bash -s` → `bash` with `-s`.
  * Returns the command itself when it is not a known wrapper.
  */
-export function unwrap(cmd: Command): Pick<Command, 'name' | 'args'> & { wrappers: string[] } {
+export function unwrap(cmd: Command): Unwrapped {
+  // Many rules ask for the same command; the answer depends only on the command, so keep it.
+  let found = unwrapped.get(cmd);
+  if (!found) {
+    found = unwrapOnce(cmd);
+    unwrapped.set(cmd, found);
+  }
+  return found;
+}
+
+type Unwrapped = Pick<Command, 'name' | 'args'> & { wrappers: string[] };
+const unwrapped = new WeakMap<Command, Unwrapped>();
+
+function unwrapOnce(cmd: Command): Unwrapped {
   let name = baseName(cmd.name);
   let args = [...cmd.args];
   const wrappers: string[] = [];
