@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { isDefinitionName } from '../../core/dockerfile/definition-names.js';
 
 /** Largest definition drydock reads; bigger files are refused, not truncated. */
 export const MAX_BYTES = 1024 * 1024;
@@ -10,16 +11,6 @@ export type Input =
   | { readonly file: string; readonly error: string };
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.drydock']);
-
-// Files named like definitions that are not: BuildKit's per-Dockerfile ignore files, docs, templates, backups.
-const NOT_DEFINITIONS =
-  /\.(dockerignore|md|markdown|txt|rst|adoc|j2|jinja2?|tpl|tmpl|template|bak|orig|swp|sh|ps1|json|ya?ml)$|~$/i;
-
-/** True for names drydock treats as container definitions inside a directory. */
-export function isDefinitionName(name: string): boolean {
-  if (NOT_DEFINITIONS.test(name)) return false;
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
-}
 
 /** Expands paths (files, directories, `-` for stdin) into readable inputs; problems become error inputs. */
 export function collectInputs(paths: readonly string[], readStdin: () => string, cwd = '.'): Input[] {
