@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+
+/** Detail-type of a build that produced an image (not yet tested or pushed). */
+export const BUILD_COMPLETED = 'Build Completed';
+
+/** A built image in local storage: its id (config digest), the local reference to test it by, and the build log. */
+export const BuildCompletedDetail = z.strictObject({
+  buildId: NonEmpty,
+  repository: NonEmpty,
+  commit: CommitId,
+  definition: NonEmpty,
+  correlationId: NonEmpty,
+  imageRef: NonEmpty,
+  configDigest: Digest,
+  bases: z.array(z.strictObject({ name: NonEmpty, digest: Digest })),
+  durationMs: z.number().int().min(0),
+  logPath: z.string().optional(),
+  logTail: z.string(),
+});
+
+/** A `Build Completed` event. */
+export const BuildCompletedEvent = eventEnvelope(BUILD_COMPLETED, BuildCompletedDetail);
+
+export type BuildCompletedDetail = z.infer<typeof BuildCompletedDetail>;
+export type BuildCompletedEvent = z.infer<typeof BuildCompletedEvent>;

@@ -1,0 +1,155 @@
+import { BUILD_COMPLETED } from './build-completed.js';
+import { BUILD_FAILED } from './build-failed.js';
+import { BUILD_REQUESTED } from './build-requested.js';
+import { DEFINITION_PUSHED } from './definition-pushed.js';
+import { DEFINITION_VERDICT } from './definition-verdict.js';
+import { EVENT_SOURCE } from './envelope.js';
+import { IMAGE_PUBLISHED } from './image-published.js';
+import { IMAGE_TESTED } from './image-tested.js';
+import { type DrydockEvent, toEventBridge } from './index.js';
+
+/** A literal an EventBridge pattern compares with equality. */
+export type PatternLiteral = string | number | boolean | null;
+
+/** One value matcher of the EventBridge pattern syntax that drydock uses. */
+export type PatternMatcher =
+  | PatternLiteral
+  | { readonly prefix: string }
+  | { readonly 'anything-but': PatternLiteral | readonly PatternLiteral[] | { readonly prefix: string } }
+  | { readonly exists: boolean };
+
+/** An EventBridge event pattern: leaves are lists of matchers (any may match), objects nest into the event. */
+export interface EventPattern {
+  readonly [field: string]: readonly PatternMatcher[] | EventPattern;
+}
+
+/** A rule: a stable name, the pattern, and the queue its matching events go to. */
+export interface EventRule {
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** The work queue (SQS queue on AWS) the rule delivers to. */
+  readonly target: string;
+}
+
+/** What git writes for the missing side of a push: `after` of a deleted branch. */
+export const ZERO_COMMIT = '0000000000000000000000000000000000000000';
+
+const source = [EVENT_SOURCE] as const;
+
+/** Every rule of the push flow, defined once: the local bus and the EventBridge stack deploy these patterns. */
+export const EVENT_RULES = [
+  {
+    name: 'gate-pushed-definitions',
+    description: 'Gate branch pushes that leave a commit behind (not deletions, not tags).',
+    pattern: {
+      source,
+      'detail-type': [DEFINITION_PUSHED],
+      detail: { ref: [{ prefix: 'refs/heads/' }], after: [{ 'anything-but': ZERO_COMMIT }] },
+    },
+    target: 'gate',
+  },
+  {
+    name: 'build-requested-definitions',
+    description: 'Build each definition the gate passed.',
+    pattern: { source, 'detail-type': [BUILD_REQUESTED] },
+    target: 'build',
+  },
+  {
+    name: 'test-built-images',
+    description: 'Black-box test every image that built.',
+    pattern: { source, 'detail-type': [BUILD_COMPLETED] },
+    target: 'test',
+  },
+  {
+    name: 'publish-tested-images',
+    description: 'Push images whose black-box tests passed.',
+    pattern: { source, 'detail-type': [IMAGE_TESTED], detail: { passed: [true] } },
+    target: 'publish',
+  },
+  {
+    name: 'record-lineage',
+    description: 'Record the lineage of every published image.',
+    pattern: { source, 'detail-type': [IMAGE_PUBLISHED] },
+    target: 'lineage',
+  },
+  {
+    name: 'notify-teams',
+    // A replayed archive must not message teams a second time: EventBridge marks replays with `replay-name`.
+    description:
+      'Tell the team about failed verdicts, failed builds and failed tests, once (never on replay).',
+    pattern: {
+      source,
+      'detail-type': [DEFINITION_VERDICT, BUILD_FAILED, IMAGE_TESTED],
+      'replay-name': [{ exists: false }],
+      detail: { passed: [false, { exists: false }] },
+    },
+    target: 'notify',
+  },
+] as const satisfies readonly EventRule[];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function matchesOne(matcher: PatternMatcher, present: boolean, value: unknown): boolean {
+  if (!isObject(matcher)) return present && value === matcher;
+  if ('exists' in matcher) return matcher.exists === present;
+  if (!present) return false;
+  if ('prefix' in matcher) return typeof value === 'string' && value.startsWith(matcher.prefix);
+  const but = matcher['anything-but'];
+  if (isObject(but)) return typeof value === 'string' && !value.startsWith(but.prefix);
+  const excluded: readonly PatternLiteral[] = Array.isArray(but) ? but : [but as PatternLiteral];
+  return !excluded.includes(value as PatternLiteral);
+}
+
+// EventBridge matches a leaf only when it is a scalar or an array of scalars; an array matches when any element does.
+function matchesLeaf(matchers: readonly PatternMatcher[], present: boolean, value: unknown): boolean {
+  if (present && isObject(value)) return false;
+  if (present && Array.isArray(value)) {
+    return value.some((element) => matchers.some((m) => matchesOne(m, true, element)));
+  }
+  return matchers.some((m) => matchesOne(m, present, value));
+}
+
+function matchesObject(pattern: EventPattern, value: Record<string, unknown>): boolean {
+  for (const [field, expected] of Object.entries(pattern)) {
+    const present = Object.hasOwn(value, field);
+    const actual = present ? value[field] : undefined;
+    if (Array.isArray(expected)) {
+      if (!matchesLeaf(expected as readonly PatternMatcher[], present, actual)) return false;
+    } else if (isObject(actual)) {
+      if (!matchesObject(expected as EventPattern, actual)) return false;
+    } else if (!matchesAbsent(expected as EventPattern)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A nested pattern over a missing object matches only when every leaf below accepts a missing field.
+function matchesAbsent(pattern: EventPattern): boolean {
+  return Object.values(pattern).every((expected) =>
+    Array.isArray(expected)
+      ? (expected as readonly PatternMatcher[]).some((m) => matchesOne(m, false, undefined))
+      : matchesAbsent(expected as EventPattern),
+  );
+}
+
+/**
+ * True when the event matches the pattern under EventBridge semantics: every pattern field must match; a list
+ * matches when any matcher does (exact value, `prefix`, `anything-but` value/list/prefix, `exists`).
+ * Accepts a drydock event or a plain object in EventBridge wire form.
+ */
+export function matches(pattern: EventPattern, event: DrydockEvent | Record<string, unknown>): boolean {
+  const wire = 'detailType' in event ? toEventBridge(event as DrydockEvent) : event;
+  return matchesObject(pattern, wire);
+}
+
+/** The rules an event matches, in definition order. */
+export function matchingRules<R extends EventRule>(
+  rules: readonly R[],
+  event: DrydockEvent | Record<string, unknown>,
+): R[] {
+  return rules.filter((rule) => matches(rule.pattern, event));
+}

@@ -1,0 +1,105 @@
+import { DrydockError } from '../errors.js';
+
+/** Where a build is: queued → building → testing → pushing → published, or failed from any step before. */
+export type BuildState = 'queued' | 'building' | 'testing' | 'pushing' | 'published' | 'failed';
+
+/** The states a build may move to from each state; moving to `building` again restarts an interrupted build. */
+export const BUILD_TRANSITIONS: Readonly<Record<BuildState, readonly BuildState[]>> = {
+  queued: ['building', 'failed'],
+  building: ['building', 'testing', 'failed'],
+  testing: ['building', 'testing', 'pushing', 'failed'],
+  pushing: ['building', 'pushing', 'published', 'failed'],
+  published: ['published'],
+  failed: ['failed'],
+};
+
+/** True when a build in this state is finished for good. */
+export function isTerminal(state: BuildState): boolean {
+  return state === 'published' || state === 'failed';
+}
+
+/** One build of one definition at one commit. */
+export interface BuildRecord {
+  readonly buildId: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly correlationId: string;
+  readonly state: BuildState;
+  /** 1 on the first start; each restart after a crash adds one. */
+  readonly attempts: number;
+  readonly queuedAt: Date;
+  readonly updatedAt: Date;
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
+  /** From the first start to published or failed. */
+  readonly durationMs?: number;
+  readonly logPath?: string;
+  readonly imageDigest?: string;
+  readonly error?: string;
+  /** Every state entered, in order. */
+  readonly history: readonly { readonly state: BuildState; readonly at: Date }[];
+}
+
+/** What a new build needs. */
+export interface BuildRequest {
+  readonly buildId: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly correlationId: string;
+}
+
+/** Details a transition may add to the record. */
+export interface TransitionDetails {
+  readonly logPath?: string;
+  readonly imageDigest?: string;
+  readonly error?: string;
+}
+
+/** A transition the build state machine forbids, such as leaving `published`. */
+export class BuildTransitionError extends DrydockError {
+  override readonly name = 'BuildTransitionError';
+  readonly from: BuildState;
+  readonly to: BuildState;
+
+  constructor(buildId: string, from: BuildState, to: BuildState) {
+    super(`build ${buildId} cannot go from ${from} to ${to}`, { code: 'BUILD_TRANSITION_INVALID' });
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** A build id no record has. */
+export class BuildNotFoundError extends DrydockError {
+  override readonly name = 'BuildNotFoundError';
+
+  constructor(buildId: string) {
+    super(`no build ${buildId}`, { code: 'BUILD_NOT_FOUND' });
+  }
+}
+
+/** The build records: one per (repository, definition, commit), moved through the build state machine. */
+export interface BuildRecords {
+  /**
+   * Queues a build once per (repository, definition, commit); asking again returns the existing record
+   * (whatever its build id and state) with `created: false`.
+   */
+  enqueue(request: BuildRequest): Promise<{ readonly record: BuildRecord; readonly created: boolean }>;
+  /**
+   * Moves a build to a state allowed by `BUILD_TRANSITIONS`; repeating a terminal state changes nothing.
+   * Throws `BuildTransitionError` for a forbidden move and `BuildNotFoundError` for an unknown id.
+   */
+  transition(buildId: string, to: BuildState, details?: TransitionDetails): Promise<BuildRecord>;
+  get(buildId: string): Promise<BuildRecord | undefined>;
+  find(key: {
+    readonly repository: string;
+    readonly definition: string;
+    readonly commit: string;
+  }): Promise<BuildRecord | undefined>;
+  /** Builds, newest first; only those in the given states when set. */
+  list(options?: {
+    readonly states?: readonly BuildState[];
+    readonly limit?: number;
+  }): Promise<BuildRecord[]>;
+}
