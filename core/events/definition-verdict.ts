@@ -26,6 +26,8 @@ const ImageUseSchema = z.strictObject({
   start: z.number().int(),
   end: z.number().int(),
   written: z.string().optional(),
+  /** Index of the stage the reference belongs to, when the gate knows it. */
+  stage: z.number().int().min(0).optional(),
 });
 
 /** The policy's answer for one image use, the shape `core/policy/verdict.ts` produces. */
