@@ -1,0 +1,36 @@
+import { DrydockError } from '../errors.js';
+import type { ImageTestReport } from '../image-tests/run-image-tests.js';
+import type { ImageTestSuite } from '../image-tests/schema.js';
+
+/** One black-box test run: a suite against a built image. */
+export interface ImageTestRequest {
+  /** The image to test, by local tag or image ID. */
+  readonly image: string;
+  readonly suite: ImageTestSuite;
+  /** Time limit of the whole suite; tests not started by then fail as not run. */
+  readonly timeLimitMs: number;
+  /** Time limit of each command, stat or read. @default 30000, and never more than `timeLimitMs` */
+  readonly testTimeoutMs?: number;
+  /** Receives a line per test and per step of the run. */
+  readonly log?: (line: string) => void;
+}
+
+/** Runs image tests against an image in a sandbox with no network (podman locally, CodeBuild on AWS). */
+export interface ImageTester {
+  /**
+   * Runs the suite and reports every result; failed assertions are in the report, not thrown. Throws
+   * `ToolMissingError` or `ImageTestSandboxError` when the sandbox cannot be set up.
+   */
+  test(request: ImageTestRequest): Promise<ImageTestReport>;
+}
+
+/** The sandbox for the tests could not be started or inspected (no such image, the runtime failed). */
+export class ImageTestSandboxError extends DrydockError {
+  override readonly name = 'ImageTestSandboxError';
+  readonly image: string;
+
+  constructor(image: string, reason: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(`cannot test ${image}: ${reason}`, { code: 'IMAGE_TEST_SANDBOX_FAILED', ...options });
+    this.image = image;
+  }
+}

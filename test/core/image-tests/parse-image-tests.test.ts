@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ImageTestsInvalidError, parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/image-tests/${name}`, import.meta.url), 'utf8');
+
+function issuesOf(text: string): string[] {
+  try {
+    parseImageTests(text, 'image-tests.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImageTestsInvalidError);
+    expect((error as ImageTestsInvalidError).code).toBe('IMAGE_TESTS_INVALID');
+    return (error as ImageTestsInvalidError).issues.map((i) => `${i.line ?? '-'}: ${i.path}: ${i.message}`);
+  }
+  throw new Error('expected the document to be refused');
+}
+
+describe('parseImageTests', () => {
+  it('reads a container-structure-test document and fills in the defaults', () => {
+    const suite = parseImageTests(fixture('passing.yaml'));
+    expect(suite.commandTests).toHaveLength(3);
+    expect(suite.commandTests[0]).toMatchObject({ exitCode: 0, setup: [], teardown: [], envVars: [] });
+    expect(suite.commandTests[1]?.setup).toEqual([['touch', '/tmp/ready']]);
+    expect(suite.fileExistenceTests[1]?.permissions).toBe('dtrwxrwxrwx');
+    expect(suite.metadataTest?.labels[1]).toEqual({
+      key: 'org.opencontainers.image.base.digest',
+      value: '^sha256:[0-9a-f]{64}$',
+      isRegex: true,
+    });
+    expect(suite.metadataTest?.entrypoint).toEqual([]);
+    expect(suite.metadataTest?.cmd).toEqual(['/bin/sh', '-c', 'httpd -f -p 8080']);
+  });
+
+  it('names the field path and line of every problem', () => {
+    expect(issuesOf(fixture('invalid.yaml'))).toEqual([
+      '1: schemaVersion: must be "2.0.0" (quote it: YAML reads 2.0 as a number)',
+      '3: commandTests[0].command: is required',
+      '7: commandTests[1].expectedOutput[0]: not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group',
+      '9: fileExistenceTests[0].shouldExist: is required',
+      '11: fileExistenceTests[0].isExecutableBy: must be "any" or "owner" or "group" or "other"',
+      '14: metadataTest.labels[0].value: is required',
+      '15: metadataTest.labels[0].valu: unknown key "valu"',
+      '16: licenseTests: unknown key "licenseTests" (licenseTests are not supported)',
+    ]);
+  });
+
+  it('refuses an empty document, YAML syntax errors and wrong types', () => {
+    expect(issuesOf('')).toEqual(['-: : the document is empty; it needs schemaVersion: "2.0.0"']);
+    expect(issuesOf('schemaVersion: "2.0.0"\ncommandTests: [\n')[0]).toMatch(/^\d+: : YAML syntax: /);
+    expect(issuesOf('schemaVersion: "2.0.0"\ncommandTests: {}\n')).toEqual([
+      '2: commandTests: must be a list, not a mapping',
+    ]);
+    expect(
+      issuesOf(
+        'schemaVersion: "2.0.0"\nfileExistenceTests:\n  - {name: x, path: /x, shouldExist: yes, permissions: "777"}\n',
+      ),
+    ).toEqual([
+      '3: fileExistenceTests[0].shouldExist: must be true or false, not string "yes"',
+      '3: fileExistenceTests[0].permissions: must be a mode string like "-rw-r--r--" or "drwxr-xr-x"',
+    ]);
+  });
+
+  it('refuses Go regular expression flags JavaScript cannot honour', () => {
+    expect(
+      issuesOf(
+        'schemaVersion: "2.0.0"\nfileContentTests:\n  - {name: x, path: /x, excludedContents: ["(?U)a+"]}\n',
+      ),
+    ).toEqual([
+      '3: fileContentTests[0].excludedContents[0]: not a valid regular expression: flag "U" is not supported (only i, m, s)',
+    ]);
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageConfig } from '../../../core/image-tests/observations.js';
+import { parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
+import {
+  failureMessages,
+  type ImageProbe,
+  runImageTests,
+} from '../../../core/image-tests/run-image-tests.js';
+
+const CONFIG: ImageConfig = {
+  env: [],
+  labels: {},
+  exposedPorts: [],
+  volumes: [],
+  entrypoint: [],
+  cmd: [],
+  workdir: '',
+  user: '',
+};
+
+// A scripted probe: the runner's ordering, limits and fail-closed handling are what is under test here.
+function probe(calls: string[], overrides: Partial<ImageProbe> = {}): ImageProbe {
+  return {
+    config: async () => CONFIG,
+    exec: async (argv, env, timeoutMs) => {
+      calls.push(`exec ${argv.join(' ')} ${JSON.stringify(env)} ${timeoutMs}`);
+      return argv[0] === 'false'
+        ? { exitCode: 1, stdout: '', stderr: 'no' }
+        : { exitCode: 0, stdout: 'ok\n', stderr: '' };
+    },
+    stat: async (path) => {
+      calls.push(`stat ${path}`);
+      return { exists: false };
+    },
+    read: async (path) => {
+      calls.push(`read ${path}`);
+      return { exists: true, content: 'x' };
+    },
+    ...overrides,
+  };
+}
+
+const SUITE = parseImageTests(`
+schemaVersion: "2.0.0"
+globalEnvVars: [{key: G, value: "1"}, {key: T, value: global}]
+commandTests:
+  - name: with setup
+    envVars: [{key: T, value: test}]
+    setup: [["mkdir", "/w"]]
+    teardown: [["rm", "-r", "/w"]]
+    command: echo
+    args: [ok]
+    expectedOutput: ["^ok"]
+  - name: setup fails
+    setup: [["false"]]
+    teardown: [["cleanup"]]
+    command: never
+fileExistenceTests:
+  - {name: gone, path: /gone, shouldExist: false}
+fileContentTests:
+  - {name: content, path: /c, expectedContents: ["y"]}
+metadataTest:
+  user: app
+`);
+
+describe('runImageTests', () => {
+  it('runs setup, command and teardown with merged environments, then file and metadata tests', async () => {
+    const calls: string[] = [];
+    const seen: string[] = [];
+    const report = await runImageTests(SUITE, probe(calls), {
+      image: 'img',
+      timeLimitMs: 60_000,
+      testTimeoutMs: 5_000,
+      onResult: (r) => seen.push(r.id),
+    });
+    expect(calls).toEqual([
+      'exec mkdir /w {"G":"1","T":"test"} 5000',
+      'exec echo ok {"G":"1","T":"test"} 5000',
+      'exec rm -r /w {"G":"1","T":"test"} 5000',
+      'exec false {"G":"1","T":"global"} 5000',
+      'exec cleanup {"G":"1","T":"global"} 5000',
+      'stat /gone',
+      'read /c',
+    ]);
+    expect(seen).toEqual([
+      'commandTests[0]',
+      'commandTests[1]',
+      'fileExistenceTests[0]',
+      'fileContentTests[0]',
+      'metadataTest',
+    ]);
+    expect(report).toMatchObject({ image: 'img', passed: false, tests: 5, failed: 3 });
+    expect(report.results[0]).toMatchObject({ passed: true, stdout: 'ok\n' });
+    expect(failureMessages(report)).toEqual([
+      'commandTests[1] "setup fails": setup[0]: "false" exited with 1 (stderr "no")',
+      'commandTests[1] "setup fails": command "never" not run: setup failed',
+      'fileContentTests[0] "content": expectedContents[0]: "y" not found in the contents of /c "x"',
+      'metadataTest "metadata": user: expected "app", got ""',
+    ]);
+  });
+
+  it('fails tests not started within the time limit and caps each step at the time left', async () => {
+    let now = 0;
+    const calls: string[] = [];
+    const slow = probe(calls, {
+      exec: async (argv, _env, timeoutMs) => {
+        calls.push(`exec ${argv[0]} ${timeoutMs}`);
+        now += 700;
+        return { exitCode: 0, stdout: '', stderr: '' };
+      },
+    });
+    const report = await runImageTests(SUITE, slow, {
+      image: 'img',
+      timeLimitMs: 1_000,
+      testTimeoutMs: 5_000,
+      clock: () => now,
+    });
+    expect(calls).toEqual(['exec mkdir 1000', 'exec echo 1000', 'exec rm 1000']);
+    expect(report.results.slice(1).map((r) => r.failures)).toEqual(
+      Array(4).fill(["not run: the suite's time limit of 1000 ms was reached"]),
+    );
+    expect(report.durationMs).toBe(2_100);
+  });
+
+  it('fails a test whose probe throws, and runs the others', async () => {
+    const report = await runImageTests(
+      SUITE,
+      probe([], {
+        stat: async () => {
+          throw new Error('container died');
+        },
+      }),
+      { image: 'img', timeLimitMs: 60_000, testTimeoutMs: 1_000 },
+    );
+    expect(report.results[2]).toMatchObject({ passed: false, failures: ['could not run: container died'] });
+    expect(report.tests).toBe(5);
+  });
+});
