@@ -1,0 +1,237 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { DrydockError } from '../../core/errors.js';
+
+/** A prepared statement of better-sqlite3, as far as drydock uses it. */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** A better-sqlite3 connection, as far as drydock uses it. */
+export interface SqliteConnection {
+  readonly name: string;
+  readonly open: boolean;
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction<A extends unknown[], R>(
+    fn: (...args: A) => R,
+  ): ((...args: A) => R) & { immediate: (...args: A) => R };
+  close(): void;
+}
+
+type DatabaseConstructor = new (
+  filename: string,
+  options?: { timeout?: number; readonly?: boolean },
+) => SqliteConnection;
+
+// better-sqlite3 ships no types and @types/better-sqlite3 is not a dependency: the interfaces above are the contract.
+const Database = createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
+
+/** A failure of the SQLite state store; retryable when the database was busy or locked. */
+export class StateStoreError extends DrydockError {
+  override readonly name = 'StateStoreError';
+
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { code: 'STATE_STORE_FAILED', ...options });
+  }
+}
+
+// Each entry moves the schema from version i to i + 1; append only, never edit a shipped one.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    detail_type TEXT NOT NULL,
+    time TEXT NOT NULL,
+    body TEXT NOT NULL,
+    logged_at INTEGER NOT NULL
+  );
+  CREATE TABLE event_cursors (reader TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE queue_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    receipt TEXT UNIQUE,
+    last_error TEXT
+  );
+  CREATE INDEX queue_messages_visible ON queue_messages (queue, visible_at);
+  CREATE INDEX queue_messages_receives ON queue_messages (queue, receive_count, visible_at);
+  CREATE TABLE queue_dedup (
+    queue TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue, dedup_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE queue_dead (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL,
+    dead_at INTEGER NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX queue_dead_queue ON queue_dead (queue, seq);
+
+  CREATE TABLE images (
+    digest TEXT PRIMARY KEY,
+    ref TEXT NOT NULL,
+    config_digest TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    event_id TEXT NOT NULL
+  );
+  CREATE INDEX images_repository ON images (repository);
+  CREATE TABLE image_bases (
+    image_digest TEXT NOT NULL REFERENCES images (digest),
+    position INTEGER NOT NULL,
+    base_name TEXT NOT NULL,
+    base_digest TEXT NOT NULL,
+    PRIMARY KEY (image_digest, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX image_bases_by_base ON image_bases (base_digest, image_digest);
+
+  CREATE TABLE builds (
+    build_id TEXT PRIMARY KEY,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    queued_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    log_path TEXT,
+    image_digest TEXT,
+    error TEXT,
+    UNIQUE (repository, definition, commit_id)
+  );
+  CREATE INDEX builds_state ON builds (state);
+  CREATE TABLE build_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    build_id TEXT NOT NULL REFERENCES builds (build_id),
+    state TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX build_history_build ON build_history (build_id, seq);
+  `,
+];
+
+/** The schema version this code writes (SQLite `user_version`). */
+export const STATE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The file of the state database inside a state directory. */
+export const STATE_FILE = 'state.db';
+
+/** One connection to the state database, with transactions that map SQLite failures to `StateStoreError`. */
+export class StateDatabase {
+  readonly connection: SqliteConnection;
+
+  constructor(connection: SqliteConnection) {
+    this.connection = connection;
+  }
+
+  /** Runs `fn` in a write transaction taken up front (BEGIN IMMEDIATE), so writers never deadlock on upgrade. */
+  write<T>(fn: () => T): T {
+    return this.guard(() => this.connection.transaction(fn).immediate());
+  }
+
+  /** Runs `fn` in a read transaction: one consistent snapshot. */
+  read<T>(fn: () => T): T {
+    return this.guard(() => this.connection.transaction(fn)());
+  }
+
+  prepare(sql: string): SqliteStatement {
+    return this.guard(() => this.connection.prepare(sql));
+  }
+
+  close(): void {
+    if (this.connection.open) this.connection.close();
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof DrydockError) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      const busy = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+      throw new StateStoreError(`state database ${this.connection.name}: ${(error as Error).message}`, {
+        cause: error,
+        retryable: busy,
+      });
+    }
+  }
+}
+
+/**
+ * Opens (creating and migrating) the state database at a file path or `:memory:`: WAL journal, a busy timeout,
+ * foreign keys on. A database written by a newer drydock is refused rather than misread.
+ */
+export function openStateDatabase(path: string, options: { busyTimeoutMs?: number } = {}): StateDatabase {
+  let connection: SqliteConnection;
+  try {
+    connection = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw new StateStoreError(`cannot open state database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const db = new StateDatabase(connection);
+  try {
+    connection.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL loses no committed transaction when the process dies; only an OS crash can.
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Opens the state database of a state directory (default `.drydock`), creating the directory when missing. */
+export function openStateDirectory(
+  dir = '.drydock',
+  options: { busyTimeoutMs?: number } = {},
+): StateDatabase {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StateStoreError(`cannot create state directory ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return openStateDatabase(join(dir, STATE_FILE), options);
+}
+
+function migrate(db: StateDatabase): void {
+  db.write(() => {
+    const version = db.connection.pragma('user_version', { simple: true }) as number;
+    if (version > STATE_SCHEMA_VERSION) {
+      throw new StateStoreError(
+        `state database ${db.connection.name} has schema version ${version}; this drydock knows up to ${STATE_SCHEMA_VERSION}`,
+      );
+    }
+    for (let v = version; v < STATE_SCHEMA_VERSION; v++) db.connection.exec(MIGRATIONS[v]!);
+    if (version !== STATE_SCHEMA_VERSION) db.connection.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
+  });
+}
