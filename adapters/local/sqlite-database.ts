@@ -131,6 +131,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX build_history_build ON build_history (build_id, seq);
   `,
+  // Forgetting expired dedup ids on every send scanned the whole window without it.
+  'CREATE INDEX queue_dedup_expiry ON queue_dedup (queue, expires_at);',
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */
