@@ -14,7 +14,10 @@ export interface AppendResult {
 
 /** The persisted, ordered log of every event on the bus; readers keep a named cursor to resume after a crash. */
 export interface EventLog {
-  /** Appends an event once per id; appending an id again returns the first position and changes nothing. */
+  /**
+   * Appends an event once per id; appending an id again returns the first position and changes nothing.
+   * An event that fails its schema is refused with `InvalidEventError`, for the caller to dead-letter.
+   */
   append(event: DrydockEvent): Promise<AppendResult>;
   /** Events after the cursor (0 = from the start), oldest first, at most `limit`. */
   readAfter(cursor: number, limit?: number): Promise<LoggedEvent[]>;

@@ -30,6 +30,7 @@ export interface SendResult {
 /** Counts of a queue by state. */
 export interface QueueDepth {
   readonly visible: number;
+  /** Received and not yet acked, or sent with a delay that has not passed. */
   readonly inFlight: number;
   readonly dead: number;
 }
