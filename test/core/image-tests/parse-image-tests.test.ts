@@ -19,7 +19,7 @@ function issuesOf(text: string): string[] {
 describe('parseImageTests', () => {
   it('reads a container-structure-test document and fills in the defaults', () => {
     const suite = parseImageTests(fixture('passing.yaml'));
-    expect(suite.commandTests).toHaveLength(3);
+    expect(suite.commandTests).toHaveLength(4);
     expect(suite.commandTests[0]).toMatchObject({ exitCode: 0, setup: [], teardown: [], envVars: [] });
     expect(suite.commandTests[1]?.setup).toEqual([['touch', '/tmp/ready']]);
     expect(suite.fileExistenceTests[1]?.permissions).toBe('dtrwxrwxrwx');

@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
+import { writeBusyboxBaseContext } from '../../../adapters/local/busybox-base-seeder.js';
+import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
+import { renderJUnitXml } from '../../../core/image-tests/junit-report.js';
+import { parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
+import { failureMessages } from '../../../core/image-tests/run-image-tests.js';
+import { ToolMissingError } from '../../../core/ports/build-service.js';
+import { ImageTestSandboxError } from '../../../core/ports/image-tester.js';
+import {
+  type ContainerStorage,
+  createContainerStorage,
+} from '../../fixtures/image-tests/container-storage.js';
+
+const BASE = 'localhost/base/busybox:1.36.0';
+const APP = 'localhost/apps/hello:1';
+const BARE = 'localhost/apps/bare:1';
+const fixture = (name: string) =>
+  readFile(new URL(`../../fixtures/image-tests/${name}`, import.meta.url), 'utf8');
+
+let storage: ContainerStorage;
+let tester: PodmanImageTester;
+
+beforeAll(async () => {
+  storage = await createContainerStorage();
+  const builder = new BuildahBuildService({ env: storage.env, pull: 'never' });
+  const build = async (tag: string, dir: string, dockerfileText: string, labels = {}) =>
+    builder.build({
+      buildId: tag,
+      contextDir: dir,
+      dockerfileText,
+      tag,
+      labels,
+      timeoutMs: 60_000,
+      log: () => undefined,
+    });
+  const base = join(storage.dir, 'base');
+  const baseId = (await build(BASE, base, await writeBusyboxBaseContext(base, '1.36.0'))).imageId;
+  const app = join(storage.dir, 'app');
+  await mkdir(app);
+  await writeFile(join(app, 'hello.txt'), 'hello from the app\n');
+  await build(
+    APP,
+    app,
+    [
+      `FROM ${BASE}`,
+      'COPY hello.txt /app/hello.txt',
+      'EXPOSE 8080',
+      'VOLUME /data',
+      'WORKDIR /app',
+      'USER nobody',
+      'CMD httpd -f -p 8080',
+      '',
+    ].join('\n'),
+    {
+      'org.opencontainers.image.revision': '0123456789abcdef',
+      'org.opencontainers.image.base.digest': baseId,
+    },
+  );
+  // An image with neither a shell nor stat nor cat: file checks cannot be made in it.
+  await build(BARE, app, 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  tester = new PodmanImageTester({ env: storage.env });
+}, 90_000);
+
+afterAll(async () => {
+  await storage?.cleanup();
+});
+
+async function testContainers(): Promise<string> {
+  return storage.tool('podman', ['ps', '--all', '--quiet', '--filter', 'label=io.drydock.role=image-test']);
+}
+
+describe('PodmanImageTester', () => {
+  it('passes a suite that the image meets, in one container with no network that is removed after', async () => {
+    const lines: string[] = [];
+    const report = await tester.test({
+      image: APP,
+      suite: parseImageTests(await fixture('passing.yaml')),
+      timeLimitMs: 60_000,
+      log: (l) => lines.push(l),
+    });
+    expect(failureMessages(report)).toEqual([]);
+    expect(report).toMatchObject({ image: APP, passed: true, tests: 10, failed: 0 });
+    expect(lines[0]).toMatch(/^started drydock-test-\w+ from localhost\/apps\/hello:1 \(no network\)$/);
+    expect(lines.at(-1)).toMatch(/^removed drydock-test-/);
+    expect(lines.filter((l) => l.startsWith('PASS '))).toHaveLength(10);
+    expect(await testContainers()).toBe('');
+  });
+
+  it('reports each failing assertion by name and renders JUnit XML', async () => {
+    const report = await tester.test({
+      image: APP,
+      suite: parseImageTests(await fixture('failing.yaml')),
+      timeLimitMs: 60_000,
+    });
+    expect(report).toMatchObject({ passed: false, tests: 5, failed: 4 });
+    expect(failureMessages(report)).toEqual([
+      'commandTests[0] "says hello": expectedOutput[0]: "hello" not found in stdout "bye\\n"',
+      'fileExistenceTests[0] "config is present": shouldExist: /etc/app/config.yaml does not exist',
+      'fileContentTests[0] "reads a missing file": path: /etc/app/missing.conf does not exist',
+      'metadataTest "metadata": labels[0]: label org.opencontainers.image.revision is "0123456789abcdef", expected "fedcba9876543210"',
+    ]);
+    const xml = renderJUnitXml(report);
+    const parsed = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import sys, xml.etree.ElementTree as ET\nr = ET.fromstring(sys.stdin.buffer.read())\n' +
+          'print(r.get("tests"), r.get("failures"), len(r.findall(".//failure")))',
+      ],
+      { input: xml, timeout: 10_000 },
+    ).toString();
+    expect(parsed.trim()).toBe('5 4 4');
+    expect(await testContainers()).toBe('');
+  });
+
+  it('stops a command at its time limit and the suite at its overall limit', async () => {
+    const suite = parseImageTests(
+      [
+        'schemaVersion: "2.0.0"',
+        'commandTests:',
+        '  - {name: sleeps, command: sleep, args: ["30"]}',
+        '  - {name: later, command: "true"}',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    // The first command gets the time left of the suite, less than its own limit.
+    const report = await tester.test({ image: APP, suite, timeLimitMs: 1_000, testTimeoutMs: 5_000 });
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(report.results.map((r) => r.failures)).toEqual([
+      ['command "sleep 30" timed out after 1000 ms'],
+      ["not run: the suite's time limit of 1000 ms was reached"],
+    ]);
+    expect(await testContainers()).toBe('');
+  });
+
+  it('fails file checks clearly when the image has no stat or cat', async () => {
+    const suite = parseImageTests(
+      [
+        'schemaVersion: "2.0.0"',
+        'fileExistenceTests: [{name: hello, path: /hello.txt, shouldExist: true}]',
+        'fileContentTests: [{name: hello, path: /hello.txt, expectedContents: [hello]}]',
+        '',
+      ].join('\n'),
+    );
+    const report = await tester.test({ image: BARE, suite, timeLimitMs: 30_000 });
+    expect(failureMessages(report)).toEqual([
+      'fileExistenceTests[0] "hello": cannot check /hello.txt: the image has no stat command, which the tests need to check files',
+      'fileContentTests[0] "hello": cannot read /hello.txt: the image has no cat command, which the tests need to read files',
+    ]);
+  });
+
+  it('refuses an image that does not exist', async () => {
+    const error = await tester
+      .test({
+        image: 'localhost/apps/missing:1',
+        suite: parseImageTests('schemaVersion: "2.0.0"\n'),
+        timeLimitMs: 10_000,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageTestSandboxError);
+    expect((error as Error).message).toMatch(/^cannot test localhost\/apps\/missing:1: .*image not known/);
+  });
+
+  it('names the Debian package when podman is missing', async () => {
+    const missing = new PodmanImageTester({ podman: '/nonexistent/podman', env: storage.env });
+    const error = await missing
+      .test({ image: APP, suite: parseImageTests('schemaVersion: "2.0.0"\n'), timeLimitMs: 10_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolMissingError);
+    expect((error as Error).message).toContain('install the Debian package "podman"');
+  });
+});
