@@ -91,7 +91,9 @@ export class BuildahBuildService implements BuildService {
         request.tag,
         resolve(request.contextDir),
       ];
-      log(`$ ${this.#buildah} ${args.join(' ')}`);
+      // Build-arg values stay out of the kept log: teams do pass tokens that way, however often told not to.
+      const shown = args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=')[0]}=…` : a));
+      log(`$ ${this.#buildah} ${shown.join(' ')}`);
       const run = await runTool({
         command: this.#buildah,
         args,

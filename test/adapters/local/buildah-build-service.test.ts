@@ -91,6 +91,8 @@ describe('BuildahBuildService', () => {
     // The version label the base carries is overridden, the lineage labels are set.
     expect(inspected.OCIv1.config.Labels).toMatchObject(labels);
     expect(lines[0]).toMatch(/^\$ buildah .* bud --isolation chroot/);
+    expect(lines[0]).toContain('--build-arg GREETING=… ');
+    expect(lines.join('\n')).not.toContain('hi there');
     expect(lines.some((l) => l.includes('COPY hello.txt /hello.txt'))).toBe(true);
     const out = await storage.tool('podman', [
       'run',
