@@ -202,10 +202,9 @@ export class BuildahImageRegistry implements ImageRegistry {
       if (answer.status === 404) return all;
       all.push(...(items((await answer.json()) as T) ?? []));
       const next = /<([^>]+)>;\s*rel="next"/.exec(answer.headers.get('link') ?? '')?.[1];
-      path =
-        next === undefined
-          ? undefined
-          : new URL(next, `http://${this.host}`).pathname + new URL(next, `http://${this.host}`).search;
+      // Only the path and query are kept: the next page is always fetched from this registry.
+      const url = next === undefined ? undefined : new URL(next, `http://${this.host}`);
+      path = url === undefined ? undefined : `${url.pathname}${url.search}`;
     }
     return all;
   }
