@@ -1,22 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DrydockError } from '../../core/errors.js';
 
-/** A command-line tool drydock runs is not installed; the message names the Debian package to install. */
-export class ToolMissingError extends DrydockError {
-  override readonly name = 'ToolMissingError';
-  readonly tool: string;
-  readonly debianPackage: string;
-
-  constructor(tool: string, debianPackage: string, options: { cause?: unknown } = {}) {
-    super(
-      `${tool} is not installed: install the Debian package "${debianPackage}" (apt-get install ${debianPackage}, or run scripts/bootstrap)`,
-      { code: 'TOOL_MISSING', ...options },
-    );
-    this.tool = tool;
-    this.debianPackage = debianPackage;
-  }
-}
+export { ToolMissingError } from '../../core/errors.js';
 
 /** Options of `prepareContainerEnv`. */
 export interface ContainerEnvOptions {

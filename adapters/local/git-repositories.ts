@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DrydockError } from '../../core/errors.js';
+import { DrydockError, ToolMissingError } from '../../core/errors.js';
 import {
   type ChangedDefinition,
   changedDefinitions,
@@ -37,10 +37,7 @@ async function git(args: readonly string[], cwd?: string): Promise<string> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new DrydockError('git is not installed: install the Debian package "git"', {
-        code: 'TOOL_MISSING',
-        cause: err,
-      });
+      throw new ToolMissingError('git', 'git', { cause: err });
     }
     throw new DrydockError(`git ${args[0]} failed: ${(e.stderr ?? e.message).trim()}`, {
       code: 'GIT_FAILED',

@@ -85,19 +85,4 @@ export class BuildCancelledError extends DrydockError {
   }
 }
 
-/** A program the local pipeline needs is not installed; the message names the Debian package to install. */
-export class ToolMissingError extends DrydockError {
-  override readonly name = 'ToolMissingError';
-  readonly tool: string;
-  readonly debianPackage: string;
-
-  constructor(tool: string, debianPackage: string, options: { cause?: unknown } = {}) {
-    super(
-      `${tool} is not installed or not executable; install the Debian package "${debianPackage}" ` +
-        `(apt-get install ${debianPackage}, or run scripts/bootstrap)`,
-      { code: 'TOOL_MISSING', ...options },
-    );
-    this.tool = tool;
-    this.debianPackage = debianPackage;
-  }
-}
+export { ToolMissingError } from '../errors.js';

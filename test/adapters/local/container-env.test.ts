@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareContainerEnv, ToolMissingError } from '../../../adapters/local/container-env.js';
+import { prepareContainerEnv } from '../../../adapters/local/container-env.js';
 
 const run = promisify(execFile);
 
@@ -54,18 +54,5 @@ describe('prepareContainerEnv', () => {
       },
     );
     expect(info.stdout.trim()).toBe(`${join(root, 'storage')} vfs`);
-  });
-});
-
-describe('ToolMissingError', () => {
-  it('names the tool and the Debian package', () => {
-    const error = new ToolMissingError('podman', 'podman');
-    expect(error.message).toMatch(/podman is not installed: install the Debian package "podman"/);
-    expect(error).toMatchObject({
-      code: 'TOOL_MISSING',
-      retryable: false,
-      tool: 'podman',
-      debianPackage: 'podman',
-    });
   });
 });
