@@ -1,0 +1,84 @@
+import { DrydockError } from '../../core/errors.js';
+import { type DrydockEvent, parseEvent } from '../../core/events/index.js';
+import type { WorkQueue } from '../../core/ports/work-queue.js';
+import type { QueuedEvent } from './local-event-bus.js';
+
+/** Handles one event; throws to retry (or a non-retryable DrydockError to dead-letter at once). */
+export type EventHandler = (event: DrydockEvent) => Promise<void>;
+
+/** What one pass over a queue did. */
+export interface DrainResult {
+  readonly handled: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+}
+
+/**
+ * Receives up to `batch` messages and handles each: success acks it; invalid input and non-retryable
+ * failures go to the dead-letter queue with the reason; anything else is released for a retry, and the
+ * queue dead-letters it after its maximum receives. Nothing is dropped.
+ */
+export async function drainOnce(
+  queue: WorkQueue<QueuedEvent>,
+  handle: EventHandler,
+  options: {
+    readonly batch?: number;
+    readonly visibilityTimeoutMs?: number;
+    readonly retryDelayMs?: number;
+  } = {},
+): Promise<DrainResult> {
+  const messages = await queue.receive({
+    max: options.batch ?? 10,
+    ...(options.visibilityTimeoutMs ? { visibilityTimeoutMs: options.visibilityTimeoutMs } : {}),
+  });
+  let handled = 0;
+  let retried = 0;
+  let deadLettered = 0;
+  for (const message of messages) {
+    const parsed = parseEvent(message.body?.event);
+    if (!parsed.ok) {
+      await queue.fail(message.receiptHandle, `invalid event: ${parsed.error.message}`);
+      deadLettered++;
+      continue;
+    }
+    try {
+      await handle(parsed.event);
+      await queue.ack(message.receiptHandle);
+      handled++;
+    } catch (err) {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      if (err instanceof DrydockError && !err.retryable) {
+        await queue.fail(message.receiptHandle, reason);
+        deadLettered++;
+      } else {
+        await queue.release(message.receiptHandle, reason, { delayMs: options.retryDelayMs ?? 1000 });
+        retried++;
+      }
+    }
+  }
+  return { handled, retried, deadLettered };
+}
+
+/** Polls a queue until `signal` aborts, draining whenever messages are there. */
+export async function runWorker(
+  queue: WorkQueue<QueuedEvent>,
+  handle: EventHandler,
+  options: { readonly signal: AbortSignal; readonly idleMs?: number; readonly batch?: number },
+): Promise<void> {
+  while (!options.signal.aborted) {
+    const r = await drainOnce(queue, handle, { batch: options.batch ?? 1 });
+    if (r.handled + r.retried + r.deadLettered === 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, options.idleMs ?? 200);
+        options.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+    }
+  }
+}
