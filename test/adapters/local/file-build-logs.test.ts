@@ -1,0 +1,27 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'drydock-logs-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+describe('FileBuildLogs', () => {
+  it('writes one line per write to <stateDir>/builds/<buildId>.log and appends on reopen', async () => {
+    const logs = new FileBuildLogs(stateDir);
+    const first = logs.open('build-abc');
+    expect(first.path).toBe(join(stateDir, 'builds', 'build-abc.log'));
+    first.write('STEP 1/2: FROM base');
+    first.write('two\nlines');
+    await first.close();
+    const again = logs.open('build-abc');
+    again.write('restart');
+    await again.close();
+    expect(readFileSync(first.path, 'utf8')).toBe('STEP 1/2: FROM base\ntwo\\nlines\nrestart\n');
+  });
+
+  it('refuses a build id that is not a plain file name', () => {
+    expect(() => new FileBuildLogs(stateDir).open('../escape')).toThrow(/cannot name a log file/);
+  });
+});
