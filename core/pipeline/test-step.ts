@@ -1,0 +1,137 @@
+import type { BuildCompletedEvent } from '../events/build-completed.js';
+import { EVENT_SOURCE } from '../events/envelope.js';
+import { IMAGE_TESTED, type ImageTestedEvent, type TestFailure } from '../events/image-tested.js';
+import { stableId } from '../gate/handle-push.js';
+import { renderJUnitXml } from '../image-tests/junit-report.js';
+import { ImageTestsInvalidError, parseImageTests } from '../image-tests/parse-image-tests.js';
+import type { ImageTestReport } from '../image-tests/run-image-tests.js';
+import type { ImageTestSuite } from '../image-tests/schema.js';
+import { type BuildRecord, type BuildRecords, isTerminal } from '../ports/build-records.js';
+import type { Clock } from '../ports/clock.js';
+import type { DefinitionSource } from '../ports/definition-source.js';
+import type { ImageTester } from '../ports/image-tester.js';
+
+/** The file of black-box tests, read from the directory of the definition at the pushed commit. */
+export const IMAGE_TESTS_FILE = 'image-tests.yaml';
+
+/** Where JUnit reports are kept (a state-dir folder locally, S3 or CodeBuild reports on AWS). */
+export interface TestReports {
+  /** Stores the JUnit XML of one build's tests and returns where it is. */
+  save(buildId: string, junitXml: string): Promise<string>;
+}
+
+/** What the test step needs: the definition's tests, the sandbox that runs them, where reports go. */
+export interface RunImageTestsDeps {
+  readonly source: DefinitionSource;
+  readonly tester: ImageTester;
+  readonly reports: TestReports;
+  readonly records: BuildRecords;
+  readonly clock: Clock;
+  /** Time limit of the whole suite. */
+  readonly timeLimitMs: number;
+  /** Receives the tester's progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** The path of `image-tests.yaml` beside a definition: `services/api/Dockerfile` → `services/api/image-tests.yaml`. */
+export function imageTestsPathFor(definition: string): string {
+  const slash = definition.lastIndexOf('/');
+  return slash < 0 ? IMAGE_TESTS_FILE : `${definition.slice(0, slash)}/${IMAGE_TESTS_FILE}`;
+}
+
+/**
+ * Runs the definition's black-box tests (its `image-tests.yaml` at the built commit) against the built image
+ * and reports the outcome as an `Image Tested` event; the JUnit XML is saved through `reports`. No test file
+ * passes with 0 tests; an invalid test file fails with its problems as the failure, since it is the
+ * definition's fault, not the pipeline's. Sandbox faults (`ImageTestSandboxError`) are thrown.
+ */
+export async function runImageTests(
+  event: BuildCompletedEvent,
+  deps: RunImageTestsDeps,
+): Promise<ImageTestedEvent> {
+  const built = event.detail;
+  const record = await deps.records.get(built.buildId);
+  // A redelivered event after the build finished tests again but leaves the finished record alone.
+  if (!record || !isTerminal(record.state)) await deps.records.transition(built.buildId, 'testing');
+
+  const testsPath = imageTestsPathFor(built.definition);
+  const text = await deps.source.read(built.repository, built.commit, testsPath);
+  let suite: ImageTestSuite | undefined;
+  let suiteName = `image tests of ${built.definition} at ${built.commit.slice(0, 12)}`;
+  if (text === undefined) {
+    suiteName += ` (no ${testsPath}: nothing tested)`;
+  } else {
+    try {
+      suite = parseImageTests(text, testsPath);
+    } catch (error) {
+      if (!(error instanceof ImageTestsInvalidError)) throw error;
+      const failure: TestFailure = { name: testsPath, message: error.message, suite: 'image-tests' };
+      await fail(deps, built.buildId, record, `invalid ${testsPath}`);
+      return tested(event, deps, { tests: 1, failures: [failure], durationMs: 0 });
+    }
+  }
+
+  const startedAt = deps.clock.now();
+  const report: ImageTestReport = suite
+    ? await deps.tester.test({
+        image: built.imageRef,
+        suite,
+        timeLimitMs: deps.timeLimitMs,
+        ...(deps.log ? { log: deps.log } : {}),
+      })
+    : { image: built.imageRef, passed: true, tests: 0, failed: 0, durationMs: 0, results: [] };
+  const junitPath = await deps.reports.save(
+    built.buildId,
+    renderJUnitXml(report, { suiteName, timestamp: startedAt }),
+  );
+  const failures: TestFailure[] = report.results
+    .filter((r) => !r.passed)
+    .map((r) => ({ name: `${r.id} ${r.name}`, message: r.failures.join('\n'), suite: r.kind }));
+  if (!report.passed) {
+    await fail(deps, built.buildId, record, `${report.failed} of ${report.tests} image tests failed`);
+  }
+  return tested(event, deps, { tests: report.tests, failures, durationMs: report.durationMs, junitPath });
+}
+
+async function fail(
+  deps: RunImageTestsDeps,
+  buildId: string,
+  record: BuildRecord | undefined,
+  error: string,
+): Promise<void> {
+  if (record && isTerminal(record.state)) return;
+  await deps.records.transition(buildId, 'failed', { error });
+}
+
+function tested(
+  event: BuildCompletedEvent,
+  deps: RunImageTestsDeps,
+  outcome: { tests: number; failures: TestFailure[]; durationMs: number; junitPath?: string },
+): ImageTestedEvent {
+  const d = event.detail;
+  return {
+    // One id per built image: a redelivered Build Completed yields the same event, a rebuild a new one.
+    id: stableId('image-tested', d.buildId, d.configDigest),
+    source: EVENT_SOURCE,
+    detailType: IMAGE_TESTED,
+    time: deps.clock.now().toISOString(),
+    detail: {
+      buildId: d.buildId,
+      repository: d.repository,
+      commit: d.commit,
+      definition: d.definition,
+      correlationId: d.correlationId,
+      imageRef: d.imageRef,
+      configDigest: d.configDigest,
+      passed: outcome.failures.length === 0,
+      summary: {
+        tests: outcome.tests,
+        failures: outcome.failures.length,
+        skipped: 0,
+        durationMs: Math.max(0, Math.round(outcome.durationMs)),
+      },
+      failures: outcome.failures,
+      ...(outcome.junitPath === undefined ? {} : { junitPath: outcome.junitPath }),
+    },
+  };
+}
