@@ -51,6 +51,8 @@ const DEFINITIONS: Record<string, (host: string) => string> = {
     `FROM ${host}/base/busybox:1.36.0\nCOPY greeting.txt /greeting.txt\nRUN echo built > /built.txt\n`,
   'apps/broken/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo about to fail && exit 3\n`,
   'apps/foreign/Dockerfile': () => 'FROM quay.io/someone/tool:2\nRUN true\n',
+  'apps/slow/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo waiting && sleep 30\n`,
+  'apps/tool/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN true\n`,
   'apps/multi/Dockerfile': (host) =>
     `FROM ${host}/base/busybox:1.36.0 AS build\nRUN echo x > /x\nFROM build\nRUN cat /x\n`,
 };
@@ -214,18 +216,23 @@ describe('runBuild', () => {
     expect(record?.history.map((h) => h.state)).toEqual(['queued', 'failed']);
   });
 
+  it('reports a build over its time limit as Build Failed with the timeout', async () => {
+    const event = await requested('apps/slow/Dockerfile');
+    const outcome = await runBuild(event, { ...deps, timeoutMs: 2_000 });
+    expect(outcome).toMatchObject({
+      detailType: 'Build Failed',
+      detail: { stage: 'build', reason: expect.stringMatching(/timed out after 2000 ms/) },
+    });
+    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'failed' });
+  });
+
   it('throws ToolMissingError when buildah is not installed, leaving the build to be retried', async () => {
-    const event = await requested('apps/hello/Dockerfile');
-    const fresh = {
-      ...event,
-      detail: { ...event.detail, commit: 'f'.repeat(40), buildId: 'build-tool-missing' },
-    };
-    const error = await runBuild(fresh, {
+    const event = await requested('apps/tool/Dockerfile');
+    const error = await runBuild(event, {
       ...deps,
-      context: { export: async () => undefined },
       builder: new BuildahBuildService({ buildah: '/nonexistent/buildah', env: containerEnv.env }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolMissingError);
-    expect(await deps.records.get('build-tool-missing')).toMatchObject({ state: 'building' });
+    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
   });
 });
