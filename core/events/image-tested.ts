@@ -29,6 +29,8 @@ export const ImageTestedDetail = z.strictObject({
   }),
   failures: z.array(TestFailure),
   junitPath: z.string().optional(),
+  /** The bases the image was built on, carried from `Build Completed` so publishing can record lineage. */
+  bases: z.array(z.strictObject({ name: NonEmpty, digest: Digest })).optional(),
 });
 
 /** An `Image Tested` event. */

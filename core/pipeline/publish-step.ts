@@ -147,7 +147,9 @@ export async function publishImage(
     checkSameImage(ref, details, tested.configDigest);
   }
 
-  const bases = deps.basesOf ? await deps.basesOf(event) : basesFromLabels(details.labels);
+  // Every base the build resolved travels with the events; labels hold only the final stage's.
+  const bases =
+    event.detail.bases ?? (deps.basesOf ? await deps.basesOf(event) : basesFromLabels(details.labels));
   if (!finished) {
     await deps.records.transition(tested.buildId, 'published', { imageDigest: details.digest });
   }

@@ -132,6 +132,7 @@ function tested(
       },
       failures: outcome.failures,
       ...(outcome.junitPath === undefined ? {} : { junitPath: outcome.junitPath }),
+      bases: d.bases.map((b) => ({ name: b.name, digest: b.digest })),
     },
   };
 }
