@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BuildahBuildService } from '../../adapters/local/buildah-build-service.js';
+import { BuildahImageRegistry } from '../../adapters/local/buildah-image-registry.js';
+import { type ContainerEnv, prepareContainerEnv } from '../../adapters/local/container-env.js';
+import {
+  type RunningDockerRegistry,
+  startDockerRegistry,
+} from '../../adapters/local/docker-registry-process.js';
+import { FileBuildLogs } from '../../adapters/local/file-build-logs.js';
+import { FileTestReports } from '../../adapters/local/file-test-reports.js';
+import { GitBuildContext, tempBuildWorkspaces } from '../../adapters/local/git-build-context.js';
+import { GitDefinitionSource } from '../../adapters/local/git-definition-source.js';
+import { PodmanImageTester } from '../../adapters/local/podman-image-tester.js';
+import {
+  ensurePipelineCredential,
+  type PipelineCredential,
+  type RunningPushGuard,
+  startRegistryPushGuard,
+} from '../../adapters/local/registry-push-guard.js';
+import { SqliteBuildRecords } from '../../adapters/local/sqlite-build-records.js';
+import { openStateDirectory, type StateDatabase } from '../../adapters/local/sqlite-database.js';
+import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
+import { SqliteLineageStore } from '../../adapters/local/sqlite-lineage-store.js';
+import { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
+import type { DrydockEvent } from '../../core/events/index.js';
+import { EVENT_RULES } from '../../core/events/rules.js';
+import type { LintConfig } from '../../core/lint/config.js';
+import type { Policy } from '../../core/policy/schema.js';
+import { systemClock } from '../../core/ports/clock.js';
+import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
+import { pipelineHandlers } from './pipeline-handlers.js';
+import { drainOnce } from './queue-worker.js';
+
+/** Settings of the local pipeline; everything lives under `stateDir`. */
+export interface LocalPipelineOptions {
+  readonly stateDir: string;
+  readonly policy: () => Promise<Policy>;
+  readonly lintConfig?: LintConfig;
+  /** @default 600000 */
+  readonly buildTimeoutMs?: number;
+  /** @default 120000 */
+  readonly testTimeLimitMs?: number;
+  /** @default 3 */
+  readonly maxReceives?: number;
+  readonly notify?: (event: DrydockEvent) => Promise<void>;
+}
+
+/** The running local pipeline: its state, bus, queues, registry and the handler of every queue. */
+export interface LocalPipeline {
+  readonly stateDir: string;
+  readonly db: StateDatabase;
+  readonly bus: LocalEventBus;
+  readonly queues: Readonly<Record<string, SqliteWorkQueue<QueuedEvent>>>;
+  readonly registry: BuildahImageRegistry;
+  /** The registry address teams pull from (`127.0.0.1:PORT`). */
+  readonly registryHost: string;
+  readonly credential: PipelineCredential;
+  readonly containerEnv: ContainerEnv;
+  readonly lineage: SqliteLineageStore;
+  readonly records: SqliteBuildRecords;
+  readonly reposRoot: string;
+  /** Drains every queue until a whole pass finds nothing; returns the messages handled. */
+  drainUntilIdle(maxPasses?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local pipeline's parts under one state directory — SQLite state, the docker-registry on a
+ * private socket behind the push guard on 127.0.0.1, container storage — and assembles every adapter.
+ * This is the only place the local adapters are put together.
+ */
+export async function openLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const stateDir = resolve(options.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const db = openStateDirectory(stateDir);
+  let registryProcess: RunningDockerRegistry | undefined;
+  let guard: RunningPushGuard | undefined;
+  try {
+    // The registry listens on a socket only drydock can reach, so the guard is the only way to push.
+    registryProcess = await startDockerRegistry({ stateDir, listen: 'unix' });
+    const credential = await ensurePipelineCredential(stateDir);
+    guard = await startRegistryPushGuard({ upstream: registryProcess.address, credential });
+    const containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
+    const registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });
+    const queues = Object.fromEntries(
+      [...new Set(EVENT_RULES.map((r) => r.target))].map((name) => [
+        name,
+        new SqliteWorkQueue<QueuedEvent>(db, {
+          name,
+          maxReceives: options.maxReceives ?? 3,
+          visibilityTimeoutMs: 15 * 60_000,
+        }),
+      ]),
+    );
+    const bus = new LocalEventBus(new SqliteEventLog(db), queues, EVENT_RULES);
+    const reposRoot = join(stateDir, 'repos');
+    const records = new SqliteBuildRecords(db);
+    const lineage = new SqliteLineageStore(db);
+    const logs = new FileBuildLogs(stateDir);
+    const handlers = pipelineHandlers({
+      bus,
+      clock: systemClock,
+      policy: options.policy,
+      ...(options.lintConfig ? { lintConfig: options.lintConfig } : {}),
+      source: new GitDefinitionSource(reposRoot),
+      build: {
+        context: new GitBuildContext(reposRoot),
+        builder: new BuildahBuildService({ env: containerEnv.env }),
+        workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
+        logSink: (id) => logs.open(id),
+        timeoutMs: options.buildTimeoutMs ?? 600_000,
+      },
+      registry,
+      records,
+      tester: new PodmanImageTester({ env: containerEnv.env }),
+      reports: new FileTestReports(stateDir),
+      lineage,
+      testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
+      notify: options.notify ?? (async () => undefined),
+    });
+    const openedGuard = guard;
+    const openedRegistry = registryProcess;
+    return {
+      stateDir,
+      db,
+      bus,
+      queues,
+      registry,
+      registryHost: guard.host,
+      credential,
+      containerEnv,
+      lineage,
+      records,
+      reposRoot,
+      async drainUntilIdle(maxPasses = 50) {
+        await bus.route();
+        let total = 0;
+        for (let pass = 0; pass < maxPasses; pass++) {
+          let busy = 0;
+          for (const [name, queue] of Object.entries(queues)) {
+            const handler = handlers[name];
+            if (!handler) continue;
+            const r = await drainOnce(queue, handler, { batch: 5 });
+            busy += r.handled + r.retried + r.deadLettered;
+          }
+          total += busy;
+          if (busy === 0) break;
+        }
+        return total;
+      },
+      async close() {
+        await openedGuard.close();
+        await openedRegistry.stop();
+        db.close();
+      },
+    };
+  } catch (err) {
+    await guard?.close();
+    await registryProcess?.stop();
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+import type { DrydockEvent } from '../../core/events/index.js';
+import { handlePush } from '../../core/gate/handle-push.js';
+import type { LintConfig } from '../../core/lint/config.js';
+import { type BuildStepDeps, runBuild } from '../../core/pipeline/build-step.js';
+import { recordLineage } from '../../core/pipeline/lineage-step.js';
+import { publishImage } from '../../core/pipeline/publish-step.js';
+import { runImageTests, type TestReports } from '../../core/pipeline/test-step.js';
+import type { Policy } from '../../core/policy/schema.js';
+import type { BuildRecords } from '../../core/ports/build-records.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { DefinitionSource } from '../../core/ports/definition-source.js';
+import type { EventBus } from '../../core/ports/event-bus.js';
+import type { ImageRegistry } from '../../core/ports/image-registry.js';
+import type { ImageTester } from '../../core/ports/image-tester.js';
+import type { LineageStore } from '../../core/ports/lineage-store.js';
+import type { EventHandler } from './queue-worker.js';
+
+/** Every port the push flow's steps use, assembled once (by `openLocalPipeline` here, by the Lambdas on AWS). */
+export interface PipelineDeps {
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly policy: () => Promise<Policy>;
+  readonly lintConfig?: LintConfig;
+  readonly source: DefinitionSource;
+  readonly build: Omit<BuildStepDeps, 'records' | 'registry'>;
+  readonly registry: ImageRegistry;
+  readonly records: BuildRecords;
+  readonly tester: ImageTester;
+  readonly reports: TestReports;
+  readonly lineage: LineageStore;
+  readonly testTimeLimitMs: number;
+  /** Receives events meant for the team (failed verdicts, builds and tests); the outbox later. */
+  readonly notify: (event: DrydockEvent) => Promise<void>;
+}
+
+/** The handler of each rule target: parse was done by the worker; each step calls the domain and publishes. */
+export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandler> {
+  return {
+    gate: async (e) => {
+      if (e.detailType !== 'Definition Pushed') return;
+      const out = await handlePush(e, {
+        source: deps.source,
+        policy: deps.policy,
+        clock: deps.clock,
+        ...(deps.lintConfig ? { config: deps.lintConfig } : {}),
+      });
+      await deps.bus.publish([...out.verdicts, ...out.builds]);
+    },
+    build: async (e) => {
+      if (e.detailType !== 'Build Requested') return;
+      await deps.bus.publish([
+        await runBuild(e, { ...deps.build, records: deps.records, registry: deps.registry }),
+      ]);
+    },
+    test: async (e) => {
+      if (e.detailType !== 'Build Completed') return;
+      const tested = await runImageTests(e, {
+        source: deps.source,
+        tester: deps.tester,
+        reports: deps.reports,
+        records: deps.records,
+        clock: deps.clock,
+        timeLimitMs: deps.testTimeLimitMs,
+      });
+      await deps.bus.publish([tested]);
+    },
+    publish: async (e) => {
+      if (e.detailType !== 'Image Tested') return;
+      await deps.bus.publish([
+        await publishImage(e, { registry: deps.registry, records: deps.records, clock: deps.clock }),
+      ]);
+    },
+    lineage: async (e) => {
+      if (e.detailType === 'Image Published') await recordLineage(e, { lineage: deps.lineage });
+    },
+    notify: (e) => deps.notify(e),
+  };
+}
