@@ -47,7 +47,6 @@ const IMAGE_TESTS_RULES: DocumentRules<ImageTestSuite> = {
   schema: ImageTestSuiteSchema,
   emptyMessage: 'the document is empty; it needs schemaVersion: "2.0.0"',
   unknownKeys: { note: (key) => UNSUPPORTED[key] ?? '', locateAt: 'value' },
-  valuelessKeyAt: 'mapping',
   describeScalar: (value) => `${typeof value} ${quoteInput(String(value))}`,
   invalidValueNote: (input) => (typeof input === 'number' ? ' (quote it: YAML reads 2.0 as a number)' : ''),
 };

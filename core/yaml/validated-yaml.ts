@@ -36,11 +36,6 @@ export interface DocumentRules<T> {
     /** Cut a huge key to 80 characters in the path, like any echoed input. */
     readonly excerptInPath?: boolean;
   };
-  /**
-   * Where a problem under a key written with no value (`? key`) is shown: at the key (default), or at the
-   * mapping around it (what image tests have always reported; kept so that their positions do not move).
-   */
-  readonly valuelessKeyAt?: 'key' | 'mapping';
   /** How a wrong scalar is named in `must be a list, not …`; default `the string "x"`, `the number 5`. */
   readonly describeScalar?: (value: unknown) => string;
   /** Text appended to `must be "a" or "b"`, given the value found. */
@@ -75,7 +70,7 @@ export function parseValidatedYaml<T>(text: string, rules: DocumentRules<T>): Va
     return { ok: false, issues: [{ path: '', message: `YAML: ${(error as Error).message}` }], cause: error };
   }
   const locate: Locate = (path, atKey = false) => {
-    const offset = offsetOf(doc, path, atKey, rules.valuelessKeyAt ?? 'key');
+    const offset = offsetOf(doc, path, atKey);
     if (offset === undefined) return {};
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
@@ -173,12 +168,7 @@ export function parsePath(path: string): Segment[] {
 }
 
 // Offset of the deepest node on the path that exists; the key itself when `atKey` (for unknown keys).
-function offsetOf(
-  doc: Document,
-  path: readonly Segment[],
-  atKey: boolean,
-  valuelessKeyAt: 'key' | 'mapping',
-): number | undefined {
+function offsetOf(doc: Document, path: readonly Segment[], atKey: boolean): number | undefined {
   let node: unknown = doc.contents;
   let offset = (node as Node | null)?.range?.[0];
   for (const [i, segment] of path.entries()) {
@@ -188,7 +178,8 @@ function offsetOf(
       const key = pair.key as Node;
       if (atKey && i === path.length - 1) return key.range?.[0];
       node = pair.value;
-      offset = (node as Node | null)?.range?.[0] ?? (valuelessKeyAt === 'key' ? key.range?.[0] : offset);
+      // A key written with no value (`? key`) has no value node: show the problem at the key.
+      offset = (node as Node | null)?.range?.[0] ?? key.range?.[0];
     } else if (isSeq(node) && typeof segment === 'number') {
       node = node.items[segment];
       if (!node) break;
