@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerHook } from './commands/hook.js';
 import { registerLint } from './commands/lint.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerRepo } from './commands/repo.js';
 import { registerRules } from './commands/rules.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
@@ -33,6 +35,8 @@ Examples:
   registerCheck(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerRules(program, io, setExit);
+  registerRepo(program, io, setExit);
+  registerHook(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -1,7 +1,7 @@
 // The push flow end to end in one process, on real parts: a git push to a bare repository, the local
 // event bus over SQLite queues, the gate, buildah, podman black-box tests, the guarded docker-registry
-// and the lineage store, all assembled by openLocalPipeline. Not in the loop yet: `drydock start`
-// (process supervision, the HTTP API) and the post-receive hook command.
+// and the lineage store, all assembled by openLocalPipeline; the push goes through the post-receive hook
+// that `drydock repo create` installs. Not in the loop yet: `drydock start` (supervision, HTTP API).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildahBuildService } from '../../adapters/local/buildah-build-service.js';
 import { seedBusyboxBases } from '../../adapters/local/busybox-base-seeder.js';
-import {
-  createBareRepository,
-  definitionsChanged,
-  parseRefUpdates,
-} from '../../adapters/local/git-repositories.js';
+import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import { type LocalPipeline, openLocalPipeline } from '../../runtime/local/open-local-pipeline.js';
+import { runCli } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const git = (cwd: string, ...args: string[]) =>
@@ -64,8 +61,10 @@ describe('push flow', () => {
       push: (ref) => pipeline.registry.push(ref, { repository: 'base/busybox', tag: '1.36.0' }),
     });
 
-    // A team pushes two definitions; the hook's job (which definitions changed) is done by the real git adapter.
-    const repo = await createBareRepository(pipeline.reposRoot, 'shop', ['true']);
+    // A team pushes two definitions to a repository made by `drydock repo create`; its post-receive hook
+    // (the bundled CLI, run by git) queues the push in the state's event log.
+    const created = await runCli(['repo', 'create', 'shop', '--state', dir]);
+    const remote = created.stdout.trim().split('\n').at(-1)!;
     const work = join(dir, 'work');
     git(dir, 'init', '--quiet', '--initial-branch=main', work);
     const files: Record<string, string> = {
@@ -81,26 +80,12 @@ describe('push flow', () => {
     }
     git(work, 'add', '.');
     git(work, 'commit', '--quiet', '-m', 'two definitions');
-    git(work, 'push', '--quiet', repo.remote, 'main');
+    git(work, 'push', '--quiet', remote, 'main');
     const after = git(work, 'rev-parse', 'HEAD').trim();
-    const [update] = parseRefUpdates(`${'0'.repeat(40)} ${after} refs/heads/main\n`);
-    const definitions = await definitionsChanged(repo.path, update!);
-    const push: DrydockEvent = {
-      id: `push-${after}`,
-      source: 'drydock',
-      detailType: 'Definition Pushed',
-      time: new Date().toISOString(),
-      detail: {
-        repository: 'shop',
-        ref: 'refs/heads/main',
-        before: '0'.repeat(40),
-        after,
-        pusher: 'dev',
-        definitions,
-      },
-    };
+    const [logged] = await new SqliteEventLog(pipeline.db).readAfter(0);
+    const push = logged!.event;
+    expect(push).toMatchObject({ detailType: 'Definition Pushed', detail: { repository: 'shop', after } });
 
-    await pipeline.bus.publish([push]);
     await pipeline.drainUntilIdle();
     for (const queue of Object.values(pipeline.queues)) {
       expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, dead: 0 });

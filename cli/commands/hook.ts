@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { type CliIo, EXIT } from '../context.js';
+import { stateDir } from '../state-dir.js';
+
+/**
+ * The post-receive hook: turns each branch update into a `Definition Pushed` event in the state's event log.
+ * It never fails the push (the commits are already stored): problems are printed for the pusher to see.
+ */
+export async function runPostReceive(flags: { state?: string; repo: string }, io: CliIo): Promise<number> {
+  const { definitionsChanged, parseRefUpdates } = await import('../../adapters/local/git-repositories.js');
+  const { openStateDirectory } = await import('../../adapters/local/sqlite-database.js');
+  const { SqliteEventLog } = await import('../../adapters/local/sqlite-event-log.js');
+  const state = stateDir(flags.state, io.env, io.cwd);
+  const repoPath = join(state, 'repos', `${flags.repo}.git`);
+  const db = openStateDirectory(state);
+  try {
+    const log = new SqliteEventLog(db);
+    for (const update of parseRefUpdates(io.readStdin())) {
+      const definitions = await definitionsChanged(repoPath, update);
+      const short = update.after.slice(0, 12);
+      if (definitions.length === 0) {
+        io.stdout(`drydock: ${update.ref} ${short}: no container definitions changed\n`);
+        continue;
+      }
+      const { appended } = await log.append({
+        id: `push-${flags.repo}-${update.ref}-${update.after}`,
+        source: 'drydock',
+        detailType: 'Definition Pushed',
+        time: io.now().toISOString(),
+        detail: {
+          repository: flags.repo,
+          ref: update.ref,
+          before: update.before,
+          after: update.after,
+          pusher: io.env.GL_USERNAME ?? io.env.USER ?? 'unknown',
+          definitions,
+        },
+      });
+      const list = definitions.map((d) => `${d.path} (${d.change})`).join(', ');
+      io.stdout(
+        `drydock: ${update.ref} ${short}: ${appended ? 'queued for the gate' : 'already queued'}: ${list}\n`,
+      );
+    }
+    return EXIT.ok;
+  } catch (err) {
+    io.stderr(`drydock: the push is stored, but the gate was not told: ${(err as Error).message}\n`);
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+export function registerHook(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const hook = program
+    .command('hook')
+    .description('Git hooks drydock installs in its repositories (not run by hand)');
+  hook
+    .command('post-receive')
+    .description(
+      'Read "<old> <new> <ref>" lines on stdin and queue a Definition Pushed event for each branch update',
+    )
+    .requiredOption('--repo <name>', 'the repository the hook belongs to')
+    .option('-s, --state <dir>', 'state directory (default: $DRYDOCK_STATE or ./.drydock)')
+    .action(async (flags: { state?: string; repo: string }) => setExit(await runPostReceive(flags, io)));
+}

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStateDirectory } from '../../adapters/local/sqlite-database.js';
+import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
+import { runCli } from '../helpers/cli.js';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+// The hook runs the bundled CLI (built by `npm test` before vitest), as a real git push runs it.
+describe('drydock repo create and the post-receive hook', () => {
+  it('queues a Definition Pushed event for the definitions a real git push changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-repo-'));
+    const state = join(dir, 'state');
+    const created = await runCli(['repo', 'create', 'shop', '--state', state]);
+    expect(created.code).toBe(0);
+    const remote = created.stdout.trim().split('\n').at(-1)!;
+    expect(remote).toBe(join(state, 'repos', 'shop.git'));
+    expect(readFileSync(join(remote, 'hooks', 'post-receive'), 'utf8')).toContain('hook post-receive');
+
+    const work = join(dir, 'work');
+    git(dir, 'init', '--quiet', '--initial-branch=main', work);
+    mkdirSync(join(work, 'api'));
+    writeFileSync(join(work, 'api', 'Dockerfile'), 'FROM busybox:1.36\n');
+    writeFileSync(join(work, 'README.md'), 'docs\n');
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', 'first');
+    git(work, 'remote', 'add', 'drydock', remote);
+    const pushed = execFileSync('git', ['push', 'drydock', 'main'], {
+      cwd: work,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    void pushed;
+    const after = git(work, 'rev-parse', 'HEAD').trim();
+
+    const db = openStateDirectory(state);
+    try {
+      const events = await new SqliteEventLog(db).readAfter(0);
+      expect(events.map((e) => e.event)).toEqual([
+        expect.objectContaining({
+          detailType: 'Definition Pushed',
+          detail: expect.objectContaining({
+            repository: 'shop',
+            ref: 'refs/heads/main',
+            after,
+            definitions: [{ path: 'api/Dockerfile', change: 'added' }],
+          }),
+        }),
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('refuses an unsafe name with exit 2', async () => {
+    const r = await runCli([
+      'repo',
+      'create',
+      '../x',
+      '--state',
+      mkdtempSync(join(tmpdir(), 'drydock-repo-')),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('must be lower-case');
+  });
+});
