@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import { CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+import { BaseImage, buildSubject, Digest, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a build that produced an image (not yet tested or pushed). */
 export const BUILD_COMPLETED = 'Build Completed';
 
 /** A built image in local storage: its id (config digest), the local reference to test it by, and the build log. */
 export const BuildCompletedDetail = z.strictObject({
-  buildId: NonEmpty,
-  repository: NonEmpty,
-  commit: CommitId,
-  definition: NonEmpty,
-  correlationId: NonEmpty,
+  ...buildSubject,
   imageRef: NonEmpty,
   configDigest: Digest,
-  bases: z.array(z.strictObject({ name: NonEmpty, digest: Digest })),
+  bases: z.array(BaseImage),
   durationMs: z.number().int().min(0),
   logPath: z.string().optional(),
   logTail: z.string(),

@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
+import { buildSubject, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a build, test or push that failed for good. */
 export const BUILD_FAILED = 'Build Failed';
 
 /** Which step failed, why, and the end of its log, so the team sees the cause without opening the log. */
 export const BuildFailedDetail = z.strictObject({
-  buildId: NonEmpty,
-  repository: NonEmpty,
-  commit: CommitId,
-  definition: NonEmpty,
-  correlationId: NonEmpty,
+  ...buildSubject,
   stage: z.enum(['build', 'test', 'push']),
   reason: NonEmpty,
   exitCode: z.number().int().optional(),

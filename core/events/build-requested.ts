@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
+import { buildSubject, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a request to build one definition at one commit. */
 export const BUILD_REQUESTED = 'Build Requested';
@@ -9,13 +9,9 @@ export const Substitution = z.strictObject({ from: NonEmpty, to: NonEmpty, rule:
 
 /** What to build: the definition text (after substitutions), where it came from, and the correlation id of the push. */
 export const BuildRequestedDetail = z.strictObject({
-  buildId: NonEmpty,
-  repository: NonEmpty,
-  commit: CommitId,
-  definition: NonEmpty,
+  ...buildSubject,
   dockerfile: z.string().min(1, { error: 'must not be empty' }),
   substitutions: z.array(Substitution),
-  correlationId: NonEmpty,
 });
 
 /** A `Build Requested` event. */

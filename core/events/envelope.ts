@@ -35,3 +35,16 @@ export function eventEnvelope<const T extends string, D extends z.ZodType>(detai
     detail,
   });
 }
+
+/** The fields every event about one build carries: which build, of which definition at which commit, for which push. */
+export const buildSubject = {
+  buildId: NonEmpty,
+  repository: NonEmpty,
+  commit: CommitId,
+  definition: NonEmpty,
+  correlationId: NonEmpty,
+};
+
+/** One base image an image was built on: its reference and the digest it resolved to. */
+export const BaseImage = z.strictObject({ name: NonEmpty, digest: Digest });
+export type BaseImage = z.infer<typeof BaseImage>;

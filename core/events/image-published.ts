@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+import { BaseImage, CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+
+export { BaseImage } from './envelope.js';
 
 /** Detail-type of an image pushed to the guarded registry; lineage is recorded from it. */
 export const IMAGE_PUBLISHED = 'Image Published';
 
 /** A base image the published image was built on: the normalised reference and the digest actually pulled. */
-export const BaseImage = z.strictObject({ name: NonEmpty, digest: Digest });
 
 /** The published image (manifest digest, config digest, reference), its bases, and the source it came from. */
 export const ImagePublishedDetail = z.strictObject({
@@ -23,6 +24,5 @@ export const ImagePublishedDetail = z.strictObject({
 /** An `Image Published` event. */
 export const ImagePublishedEvent = eventEnvelope(IMAGE_PUBLISHED, ImagePublishedDetail);
 
-export type BaseImage = z.infer<typeof BaseImage>;
 export type ImagePublishedDetail = z.infer<typeof ImagePublishedDetail>;
 export type ImagePublishedEvent = z.infer<typeof ImagePublishedEvent>;

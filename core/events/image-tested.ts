@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+import { BaseImage, buildSubject, Digest, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of the black-box test run on a built image. */
 export const IMAGE_TESTED = 'Image Tested';
@@ -13,11 +13,7 @@ export const TestFailure = z.strictObject({
 
 /** The outcome of the black-box tests: counts, failures, and where the JUnit report is. */
 export const ImageTestedDetail = z.strictObject({
-  buildId: NonEmpty,
-  repository: NonEmpty,
-  commit: CommitId,
-  definition: NonEmpty,
-  correlationId: NonEmpty,
+  ...buildSubject,
   imageRef: NonEmpty,
   configDigest: Digest,
   passed: z.boolean(),
@@ -30,7 +26,7 @@ export const ImageTestedDetail = z.strictObject({
   failures: z.array(TestFailure),
   junitPath: z.string().optional(),
   /** The bases the image was built on, carried from `Build Completed` so publishing can record lineage. */
-  bases: z.array(z.strictObject({ name: NonEmpty, digest: Digest })).optional(),
+  bases: z.array(BaseImage).optional(),
 });
 
 /** An `Image Tested` event. */
