@@ -58,27 +58,3 @@ export async function drainOnce(
   }
   return { handled, retried, deadLettered };
 }
-
-/** Polls a queue until `signal` aborts, draining whenever messages are there. */
-export async function runWorker(
-  queue: WorkQueue<QueuedEvent>,
-  handle: EventHandler,
-  options: { readonly signal: AbortSignal; readonly idleMs?: number; readonly batch?: number },
-): Promise<void> {
-  while (!options.signal.aborted) {
-    const r = await drainOnce(queue, handle, { batch: options.batch ?? 1 });
-    if (r.handled + r.retried + r.deadLettered === 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, options.idleMs ?? 200);
-        options.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            resolve();
-          },
-          { once: true },
-        );
-      });
-    }
-  }
-}
