@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isDefinitionName } from '../../core/dockerfile/definition-names.js';
 
 /** Largest definition drydock reads; bigger files are refused, not truncated. */
@@ -123,6 +123,3 @@ function describeFsError(err: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   return (err as Error)?.message ?? String(err);
 }
-
-/** Short name for messages. */
-export const displayName = (file: string): string => (file === '-' ? '<stdin>' : file || basename(file));
