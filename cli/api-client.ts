@@ -1,0 +1,157 @@
+import { request } from 'node:http';
+import { DrydockError } from '../core/errors.js';
+import { readRuntimeInfo, type RuntimeInfo } from '../runtime/local/runtime-info.js';
+
+/** No `drydock start` runs for the state directory; the message says how to start one. */
+export class PipelineNotRunningError extends DrydockError {
+  override readonly name = 'PipelineNotRunningError';
+
+  constructor(stateDir: string, detail: string) {
+    super(
+      `the local pipeline is not running for ${stateDir} (${detail}); start it with:\n  drydock start --state ${stateDir}`,
+      { code: 'PIPELINE_NOT_RUNNING' },
+    );
+  }
+}
+
+/** The HTTP API answered with an error status; the message is the API's own. */
+export class ApiError extends DrydockError {
+  override readonly name = 'ApiError';
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message, { code: 'API_ERROR' });
+    this.status = status;
+  }
+}
+
+/** One line of a streamed (NDJSON) answer: progress while the work runs, then a result or an error. */
+export type StreamLine =
+  | { readonly type: 'progress'; readonly message: string }
+  | { readonly type: 'result'; readonly [key: string]: unknown }
+  | { readonly type: 'error'; readonly message: string };
+
+/** A client of the loopback HTTP API of a running `drydock start`. */
+export class PipelineApi {
+  private constructor(readonly info: RuntimeInfo) {}
+
+  /** Connects to the pipeline of a state directory, or throws `PipelineNotRunningError`. */
+  static async connect(stateDir: string): Promise<PipelineApi> {
+    const found = await readRuntimeInfo(stateDir);
+    if (found.state === 'absent') throw new PipelineNotRunningError(stateDir, 'no runtime.json');
+    if (found.state === 'invalid')
+      throw new PipelineNotRunningError(stateDir, `runtime.json is unreadable: ${found.reason}`);
+    if (found.state === 'stale')
+      throw new PipelineNotRunningError(stateDir, `process ${found.info.pid} is gone`);
+    return new PipelineApi(found.info);
+  }
+
+  /** GETs a JSON document. */
+  async get<T>(path: string): Promise<T> {
+    const { status, body } = await this.call('GET', path);
+    return this.json<T>(status, body);
+  }
+
+  /** GETs a text document (a build log). */
+  async text(path: string): Promise<string> {
+    const { status, body } = await this.call('GET', path);
+    if (status >= 400) this.json(status, body);
+    return body;
+  }
+
+  /** POSTs JSON and reads a JSON answer. */
+  async post<T>(path: string, payload: unknown = {}): Promise<T> {
+    const { status, body } = await this.call('POST', path, payload);
+    return this.json<T>(status, body);
+  }
+
+  /**
+   * POSTs JSON and reads an NDJSON stream, calling `onLine` for each line; resolves to the `result` line,
+   * throws the `error` line as an `ApiError`.
+   */
+  async stream(
+    path: string,
+    payload: unknown,
+    onLine: (line: StreamLine) => void,
+  ): Promise<Record<string, unknown>> {
+    let result: Record<string, unknown> | undefined;
+    let failure: string | undefined;
+    const { status, body } = await this.call('POST', path, payload, (line) => {
+      onLine(line);
+      if (line.type === 'result') result = line;
+      if (line.type === 'error') failure = line.message;
+    });
+    if (status >= 400) this.json(status, body);
+    if (failure !== undefined) throw new ApiError(status, failure);
+    if (!result) throw new ApiError(status, `${path}: the stream ended without a result`);
+    return result;
+  }
+
+  private json<T>(status: number, body: string): T {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new ApiError(status, `the API answered ${status} with a body that is not JSON: ${body.slice(0, 200)}`);
+    }
+    if (status >= 400) {
+      const message = (parsed as { error?: unknown })?.error;
+      throw new ApiError(status, typeof message === 'string' ? message : `the API answered ${status}`);
+    }
+    return parsed as T;
+  }
+
+  private call(
+    method: string,
+    path: string,
+    payload?: unknown,
+    onLine?: (line: StreamLine) => void,
+  ): Promise<{ status: number; body: string }> {
+    const url = new URL(path, this.info.api);
+    const data = payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          headers: data
+            ? { 'content-type': 'application/json', 'content-length': data.length }
+            : undefined,
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          let body = '';
+          let pending = '';
+          res.on('data', (chunk: string) => {
+            if (!onLine || (res.statusCode ?? 500) >= 400) {
+              body += chunk;
+              return;
+            }
+            pending += chunk;
+            let nl = pending.indexOf('\n');
+            while (nl >= 0) {
+              const line = pending.slice(0, nl).trim();
+              pending = pending.slice(nl + 1);
+              if (line) onLine(JSON.parse(line) as StreamLine);
+              nl = pending.indexOf('\n');
+            }
+          });
+          res.on('end', () => {
+            if (onLine && pending.trim()) onLine(JSON.parse(pending) as StreamLine);
+            resolve({ status: res.statusCode ?? 500, body });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (err) => {
+        reject(
+          new PipelineNotRunningError(
+            this.info.stateDir,
+            `its API at ${this.info.api} does not answer: ${(err as Error).message}`,
+          ),
+        );
+      });
+      req.end(data);
+    });
+  }
+}

@@ -1,0 +1,126 @@
+import type { BuildState } from '../../core/ports/build-records.js';
+
+/**
+ * The JSON shapes of the local pipeline's loopback HTTP API (`drydock start`), shared by the server and
+ * the CLI. Times are ISO 8601 strings.
+ *
+ * GET  /api/status               → StatusResponse
+ * GET  /api/pushes?limit=N       → { pushes: PushSummary[] }
+ * GET  /api/builds?limit=N&state=S → { builds: BuildSummary[] }
+ * GET  /api/builds/:id           → BuildSummary (404 { error } when unknown)
+ * GET  /api/builds/:id/log       → text/plain, the whole build log
+ * GET  /api/images?limit=N       → { images: ImageSummary[] }
+ * GET  /api/bases                → { bases: BaseSummary[] }
+ * POST /api/bases/seed {versions?}            → NDJSON: {type:'progress',message}… then {type:'result',bases}
+ * POST /api/bases/import {source,name,tag}    → NDJSON, the same shape
+ * GET  /api/notifications?limit=N → { notifications: NotificationSummary[] }
+ * GET  /api/dead-letters         → { deadLetters: DeadLetterSummary[] }
+ * POST /api/wake                 → 204; workers look for work now (the post-receive hook calls it)
+ * Errors: status ≥ 400 with `{ error: string }`.
+ */
+
+export interface QueueSummary {
+  readonly visible: number;
+  /** Received and not yet acked, or waiting out a retry delay. */
+  readonly inFlight: number;
+  readonly deadLetters: number;
+}
+
+export interface StatusResponse {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly stateDir: string;
+  /** `http://127.0.0.1:<port>` of this API. */
+  readonly api: string;
+  readonly registry: { readonly host: string; readonly url: string };
+  readonly policy: string;
+  readonly repos: readonly { readonly name: string; readonly remote: string }[];
+  readonly queues: Readonly<Record<string, QueueSummary>>;
+  readonly pushes: readonly PushSummary[];
+  readonly builds: readonly BuildSummary[];
+}
+
+/** The gate's verdict on one definition of a push. */
+export interface VerdictSummary {
+  readonly definition: string;
+  readonly passed: boolean;
+  /** allowed / denied / substituted per base, as `ref → outcome`. */
+  readonly bases: readonly { readonly ref: string; readonly outcome: string; readonly detail?: string }[];
+  readonly findings: readonly {
+    readonly line: number;
+    readonly column: number;
+    readonly code: string;
+    readonly level: string;
+    readonly message: string;
+  }[];
+  readonly buildId?: string;
+  readonly at: string;
+}
+
+/** One push and the verdicts on the definitions it changed (empty while the gate has not run). */
+export interface PushSummary {
+  readonly eventId: string;
+  readonly repository: string;
+  readonly ref: string;
+  readonly commit: string;
+  readonly pusher: string;
+  readonly at: string;
+  readonly definitions: readonly { readonly path: string; readonly change: string }[];
+  readonly verdicts: readonly VerdictSummary[];
+}
+
+export interface BuildSummary {
+  readonly buildId: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly state: BuildState;
+  readonly attempts: number;
+  readonly queuedAt: string;
+  readonly updatedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  readonly imageDigest?: string;
+  readonly error?: string;
+  readonly history: readonly { readonly state: BuildState; readonly at: string }[];
+}
+
+/** A published image; `status` becomes `unsupported` once a base it was built on is banned. */
+export interface ImageSummary {
+  readonly ref: string;
+  readonly digest: string;
+  readonly bases: readonly { readonly name: string; readonly digest: string }[];
+  readonly status: 'supported' | 'unsupported';
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly publishedAt: string;
+}
+
+export interface BaseSummary {
+  readonly ref: string;
+  readonly digest: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** A message for a team (a failed verdict, build or test), kept in the outbox. */
+export interface NotificationSummary {
+  readonly id: string;
+  readonly kind: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly summary: string;
+  readonly at: string;
+}
+
+export interface DeadLetterSummary {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly reason: string;
+  readonly receiveCount: number;
+  readonly detailType?: string;
+}
