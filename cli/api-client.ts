@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { DrydockError } from '../core/errors.js';
-import { readRuntimeInfo, type RuntimeInfo } from '../runtime/local/runtime-info.js';
+import { type RuntimeInfo, readRuntimeInfo } from '../runtime/local/runtime-info.js';
 
 /** No `drydock start` runs for the state directory; the message says how to start one. */
 export class PipelineNotRunningError extends DrydockError {
@@ -88,11 +88,15 @@ export class PipelineApi {
   }
 
   private json<T>(status: number, body: string): T {
+    if (status === 204) return undefined as T;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      throw new ApiError(status, `the API answered ${status} with a body that is not JSON: ${body.slice(0, 200)}`);
+      throw new ApiError(
+        status,
+        `the API answered ${status} with a body that is not JSON: ${body.slice(0, 200)}`,
+      );
     }
     if (status >= 400) {
       const message = (parsed as { error?: unknown })?.error;
@@ -114,9 +118,7 @@ export class PipelineApi {
         url,
         {
           method,
-          headers: data
-            ? { 'content-type': 'application/json', 'content-length': data.length }
-            : undefined,
+          headers: data ? { 'content-type': 'application/json', 'content-length': data.length } : undefined,
         },
         (res) => {
           res.setEncoding('utf8');

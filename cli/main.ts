@@ -6,6 +6,7 @@ import { registerLint } from './commands/lint.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerRepo } from './commands/repo.js';
 import { registerRules } from './commands/rules.js';
+import { registerStart } from './commands/start.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
 
@@ -37,6 +38,7 @@ Examples:
   registerRules(program, io, setExit);
   registerRepo(program, io, setExit);
   registerHook(program, io, setExit);
+  registerStart(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -133,6 +133,21 @@ const MIGRATIONS: readonly string[] = [
   `,
   // Forgetting expired dedup ids on every send scanned the whole window without it.
   'CREATE INDEX queue_dedup_expiry ON queue_dedup (queue, expires_at);',
+  // The outbox of messages for teams, and an index to read recent events of one detail-type.
+  `
+  CREATE TABLE notifications (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX events_detail_type ON events (detail_type, seq);
+  `,
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */

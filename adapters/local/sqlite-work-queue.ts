@@ -124,6 +124,10 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
          SELECT queue, id, body, sent_at, ? FROM queue_dead WHERE queue = ? AND id = ?`,
       ),
       dropDeadOne: db.prepare('DELETE FROM queue_dead WHERE queue = ? AND id = ?'),
+      recover: db.prepare(
+        `UPDATE queue_messages SET receipt = NULL, visible_at = @now, last_error = @reason
+         WHERE queue = @queue AND receipt IS NOT NULL AND visible_at > @now`,
+      ),
       depth: db.prepare(
         `SELECT
            (SELECT count(*) FROM queue_messages WHERE queue = @queue AND visible_at <= @now) AS visible,
@@ -243,6 +247,18 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
       }
       return moved;
     });
+  }
+
+  /**
+   * Makes every message a consumer still holds visible again at once, returning how many. Only for a
+   * consumer that knows it is the sole one and restarted: what its dead predecessor held is not being
+   * worked on, and waiting out the visibility timeout would only delay it.
+   */
+  recoverInFlight(reason = 'released after a restart'): number {
+    return this.db.write(
+      () =>
+        this.statements.recover.run({ queue: this.name, now: this.clock.now().getTime(), reason }).changes,
+    );
   }
 
   async depth(): Promise<QueueDepth> {

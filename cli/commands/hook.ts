@@ -42,12 +42,24 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
         `drydock: ${update.ref} ${short}: ${appended ? 'queued for the gate' : 'already queued'}: ${list}\n`,
       );
     }
+    await wakePipeline(state, io);
     return EXIT.ok;
   } catch (err) {
     io.stderr(`drydock: the push is stored, but the gate was not told: ${(err as Error).message}\n`);
     return EXIT.ok;
   } finally {
     db.close();
+  }
+}
+
+/** Tells a running pipeline to look at the log now; says when none runs (the push waits for `drydock start`). */
+async function wakePipeline(state: string, io: CliIo): Promise<void> {
+  const { PipelineApi } = await import('../api-client.js');
+  try {
+    const api = await PipelineApi.connect(state);
+    await api.post('/api/wake');
+  } catch {
+    io.stdout(`drydock: the local pipeline is not running; this push is gated when drydock start runs on ${state}\n`);
   }
 }
 

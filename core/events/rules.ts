@@ -86,6 +86,17 @@ export const EVENT_RULES = [
     },
     target: 'notify',
   },
+  {
+    name: 'notify-substitutions',
+    description: 'Tell the team when a passed definition is built on a substituted base (never on replay).',
+    pattern: {
+      source,
+      'detail-type': [DEFINITION_VERDICT],
+      'replay-name': [{ exists: false }],
+      detail: { passed: [true], substituted: [{ exists: true }] },
+    },
+    target: 'notify',
+  },
 ] as const satisfies readonly EventRule[];
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -30,7 +30,7 @@ import type { Policy } from '../../core/policy/schema.js';
 import { systemClock } from '../../core/ports/clock.js';
 import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
 import { pipelineHandlers } from './pipeline-handlers.js';
-import { drainOnce } from './queue-worker.js';
+import { drainOnce, type EventHandler } from './queue-worker.js';
 
 /** Settings of the local pipeline; everything lives under `stateDir`. */
 export interface LocalPipelineOptions {
@@ -44,6 +44,10 @@ export interface LocalPipelineOptions {
   /** @default 3 */
   readonly maxReceives?: number;
   readonly notify?: (event: DrydockEvent) => Promise<void>;
+  /** Loopback port of the registry (its push guard); keep it across restarts so image references stay valid. @default a free port */
+  readonly registryPort?: number;
+  /** Visibility timeout of every queue: longer than the slowest handler (a build). @default 900000 */
+  readonly visibilityTimeoutMs?: number;
 }
 
 /** The running local pipeline: its state, bus, queues, registry and the handler of every queue. */
@@ -60,6 +64,10 @@ export interface LocalPipeline {
   readonly lineage: SqliteLineageStore;
   readonly records: SqliteBuildRecords;
   readonly reposRoot: string;
+  /** The buildah build service, for the base catalogue. */
+  readonly builder: BuildahBuildService;
+  /** The handler of each queue, for the workers. */
+  readonly handlers: Readonly<Record<string, EventHandler>>;
   /** Drains every queue until a whole pass finds nothing; returns the messages handled. */
   drainUntilIdle(maxPasses?: number): Promise<number>;
   close(): Promise<void>;
@@ -80,7 +88,11 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     // The registry listens on a socket only drydock can reach, so the guard is the only way to push.
     registryProcess = await startDockerRegistry({ stateDir, listen: 'unix' });
     const credential = await ensurePipelineCredential(stateDir);
-    guard = await startRegistryPushGuard({ upstream: registryProcess.address, credential });
+    guard = await startRegistryPushGuard({
+      upstream: registryProcess.address,
+      credential,
+      ...(options.registryPort ? { port: options.registryPort } : {}),
+    });
     const containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
     const registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });
     const queues = Object.fromEntries(
@@ -89,7 +101,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
         new SqliteWorkQueue<QueuedEvent>(db, {
           name,
           maxReceives: options.maxReceives ?? 3,
-          visibilityTimeoutMs: 15 * 60_000,
+          visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
         }),
       ]),
     );
@@ -98,6 +110,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     const records = new SqliteBuildRecords(db);
     const lineage = new SqliteLineageStore(db);
     const logs = new FileBuildLogs(stateDir);
+    const builder = new BuildahBuildService({ env: containerEnv.env });
     const handlers = pipelineHandlers({
       bus,
       clock: systemClock,
@@ -106,7 +119,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       source: new GitDefinitionSource(reposRoot),
       build: {
         context: new GitBuildContext(reposRoot),
-        builder: new BuildahBuildService({ env: containerEnv.env }),
+        builder,
         workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
         logSink: (id) => logs.open(id),
         timeoutMs: options.buildTimeoutMs ?? 600_000,
@@ -133,6 +146,8 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       lineage,
       records,
       reposRoot,
+      builder,
+      handlers,
       async drainUntilIdle(maxPasses = 50) {
         await bus.route();
         let total = 0;

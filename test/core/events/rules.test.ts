@@ -28,6 +28,15 @@ describe('EVENT_RULES', () => {
     expect(targetsOf(fixture)).toEqual(targets);
   });
 
+  it('tells teams about a passed verdict only when its base was substituted', () => {
+    const raw = eventFixture('definition-verdict-failed.json');
+    const passed = { ...raw, detail: { ...(raw.detail as object), passed: true, findings: [] } };
+    expect(matchingRules(EVENT_RULES, passed).map((r) => r.target)).toEqual([]);
+    const substituted = { ...passed, detail: { ...passed.detail, substituted: 'FROM b\n' } };
+    expect(matchingRules(EVENT_RULES, substituted).map((r) => r.name)).toEqual(['notify-substitutions']);
+    expect(matchingRules(EVENT_RULES, { ...substituted, 'replay-name': 'r1' })).toEqual([]);
+  });
+
   it('routes passed tests to publish and keeps replays away from teams', () => {
     const raw = eventFixture('image-tested.json');
     const passed = { ...raw, detail: { ...(raw.detail as object), passed: true } };

@@ -1,0 +1,284 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../adapters/local/docker-registry-process.js';
+import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
+import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
+import { DrydockError } from '../../core/errors.js';
+import type { DrydockEvent } from '../../core/events/index.js';
+import { teamNotificationFor } from '../../core/notify/team-notification.js';
+import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
+import { type LocalPipeline, openLocalPipeline } from './open-local-pipeline.js';
+import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
+import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
+import { startWorkers, type Workers } from './workers.js';
+
+/** Ports a state directory keeps across restarts, so that image references and the API address stay valid. */
+interface Settings {
+  registryPort: number;
+  apiPort: number;
+}
+
+/** The API port a new state directory asks for first. */
+export const DEFAULT_API_PORT = 7480;
+
+/** Options of `startLocalRuntime`. */
+export interface LocalRuntimeOptions {
+  readonly stateDir: string;
+  readonly version: string;
+  /** API port; 0 picks a free one each start. @default the port saved in the state dir, else 7480 (or a free one) */
+  readonly apiPort?: number;
+  /** Seed the base catalogue when the registry has none. @default true */
+  readonly seedBases?: boolean;
+  /** Builds that run at once. @default 2 */
+  readonly buildConcurrency?: number;
+  /** Build time limit. @default 600000 */
+  readonly buildTimeoutMs?: number;
+  /** One line per thing the pipeline does, for the foreground output. */
+  readonly log: (line: string) => void;
+  /** The base catalogue over the pipeline's registry and builder. */
+  readonly bases: (pipeline: LocalPipeline) => BaseCatalogue;
+}
+
+/** A running local pipeline. */
+export interface LocalRuntime {
+  readonly info: RuntimeInfo;
+  readonly pipeline: LocalPipeline;
+  readonly workers: Workers;
+  /** Stops taking work, waits briefly for running handlers, stops the registry and removes runtime.json. */
+  stop(): Promise<void>;
+}
+
+/** Another `drydock start` already runs on the state directory. */
+export class AlreadyRunningError extends DrydockError {
+  override readonly name = 'AlreadyRunningError';
+
+  constructor(stateDir: string, pid: number) {
+    super(`drydock start already runs for ${stateDir} (pid ${pid}); stop it first or use another --state`, {
+      code: 'ALREADY_RUNNING',
+    });
+  }
+}
+
+async function acquireLock(stateDir: string): Promise<() => Promise<void>> {
+  const path = join(stateDir, 'drydock.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return async () => {
+        const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+        if (owner === process.pid) await rm(path, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw new AlreadyRunningError(stateDir, owner);
+      }
+      // The owner died without cleaning up (SIGKILL, power loss): the lock is stale.
+      await rm(path, { force: true });
+    }
+  }
+  throw new DrydockError(`cannot lock ${path}: another drydock start took it at the same time`, {
+    code: 'ALREADY_RUNNING',
+  });
+}
+
+async function loadSettings(stateDir: string, apiPort: number | undefined): Promise<Settings> {
+  const path = join(stateDir, 'settings.json');
+  let saved: Partial<Settings> = {};
+  try {
+    saved = JSON.parse(await readFile(path, 'utf8')) as Partial<Settings>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new DrydockError(`${path} is unreadable (${(err as Error).message}); fix or delete it`, {
+        code: 'SETTINGS_INVALID',
+      });
+    }
+  }
+  const validPort = (p: unknown): p is number =>
+    Number.isInteger(p) && (p as number) >= 0 && (p as number) < 65536;
+  const settings: Settings = {
+    registryPort:
+      validPort(saved.registryPort) && saved.registryPort > 0 ? saved.registryPort : await freePort(),
+    apiPort:
+      apiPort ??
+      (validPort(saved.apiPort) ? saved.apiPort : (await portFree(DEFAULT_API_PORT)) ? DEFAULT_API_PORT : 0),
+  };
+  if (settings.registryPort !== saved.registryPort || settings.apiPort !== saved.apiPort) {
+    await writeFile(path, `${JSON.stringify(settings, null, 2)}\n`);
+  }
+  return settings;
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+/** One line saying what an event is about, for the foreground log. */
+export function describeEvent(event: DrydockEvent): string {
+  switch (event.detailType) {
+    case 'Definition Pushed': {
+      const d = event.detail;
+      return `push ${d.repository} ${d.ref} ${d.after.slice(0, 12)}: ${d.definitions.map((c) => c.path).join(', ')}`;
+    }
+    case 'Definition Verdict': {
+      const d = event.detail;
+      const errors = d.findings.length;
+      return `verdict ${d.repository}/${d.definition} ${d.commit.slice(0, 12)}: ${d.passed ? 'passed' : 'FAILED'}${errors ? ` (${errors} finding${errors === 1 ? '' : 's'})` : ''}${d.substituted ? ', base substituted' : ''}`;
+    }
+    case 'Build Requested':
+      return `build requested ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId})`;
+    case 'Build Completed':
+      return `built ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId})`;
+    case 'Build Failed':
+      return `build FAILED ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId}) at ${event.detail.stage}: ${event.detail.reason}`;
+    case 'Image Tested':
+      return `tested ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId}): ${event.detail.passed ? 'passed' : 'FAILED'} ${event.detail.summary.tests - event.detail.summary.failures}/${event.detail.summary.tests}`;
+    case 'Image Published':
+      return `published ${event.detail.ref} ${event.detail.digest.slice(0, 19)}`;
+    default:
+      return (event as { detailType: string }).detailType;
+  }
+}
+
+/**
+ * Starts the local pipeline on a state directory and keeps it running: the registry behind its push guard,
+ * the policy file (a default one on first start), the workers on every queue, and the HTTP API; writes
+ * runtime.json for the CLI. Work a killed predecessor left in flight is made visible again at once.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const stateDir = resolve(options.stateDir);
+  await mkdir(stateDir, { recursive: true });
+  const releaseLock = await acquireLock(stateDir);
+  const log = options.log;
+  let pipeline: LocalPipeline | undefined;
+  let api: RunningHttpApi | undefined;
+  let workers: Workers | undefined;
+  try {
+    const settings = await loadSettings(stateDir, options.apiPort);
+    let policy: () => Promise<import('../../core/policy/schema.js').Policy> = async () => {
+      throw new DrydockError('the policy is not loaded yet', { code: 'POLICY_NOT_READY', retryable: true });
+    };
+    const outboxRef: { outbox?: SqliteOutbox } = {};
+    pipeline = await openLocalPipeline({
+      stateDir,
+      policy: () => policy(),
+      registryPort: settings.registryPort,
+      ...(options.buildTimeoutMs ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
+      notify: async (event) => {
+        const note = teamNotificationFor(event);
+        if (note && (await outboxRef.outbox?.put(note)))
+          log(`notify ${note.repository}/${note.definition}: ${note.summary.split('\n')[0]}`);
+      },
+    });
+    const opened = pipeline;
+    const outbox = new SqliteOutbox(opened.db);
+    outboxRef.outbox = outbox;
+    const policyPath = await ensurePolicyFile(stateDir, opened.registryHost);
+    // A policy that does not validate at start is refused: the gate would have nothing to apply.
+    const initial = await readPolicyFile(policyPath);
+    policy = watchedPolicy(policyPath, initial, (error) =>
+      log(`policy ${policyPath} not applied, the previous one stays in force: ${error.message}`),
+    );
+
+    let recovered = 0;
+    for (const queue of Object.values(opened.queues)) recovered += queue.recoverInFlight();
+    if (recovered > 0)
+      log(`resuming ${recovered} message${recovered === 1 ? '' : 's'} a previous run left in flight`);
+
+    const handlers = Object.fromEntries(
+      Object.entries(opened.handlers).map(([name, handle]) => [
+        name,
+        async (event: DrydockEvent) => {
+          try {
+            await handle(event);
+          } catch (error) {
+            log(`${name}: ${describeEvent(event)}: ${(error as Error).message} (will retry or dead-letter)`);
+            throw error;
+          }
+          if (name !== 'notify' && name !== 'lineage') log(`${name}: ${describeEvent(event)}`);
+        },
+      ]),
+    );
+    const running = startWorkers({
+      bus: opened.bus,
+      queues: opened.queues,
+      handlers,
+      concurrency: { build: options.buildConcurrency ?? 2, test: 2 },
+      onActivity: (a) => {
+        if (a.kind === 'dead-lettered')
+          log(`${a.queue}: a message went to the dead-letter queue (drydock status shows it)`);
+        if (a.kind === 'fault')
+          log(`${a.queue}: worker fault: ${(a.error as Error)?.message ?? String(a.error)}`);
+      },
+    });
+    workers = running;
+
+    const bases = options.bases(opened);
+    let info: RuntimeInfo | undefined;
+    api = await startHttpApi(
+      {
+        info: () => info as RuntimeInfo,
+        pipeline: opened,
+        views: new SqlitePipelineViews(opened.db),
+        outbox,
+        bases,
+        wake: () => running.wake(),
+      },
+      { port: settings.apiPort },
+    );
+    info = {
+      version: options.version,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      stateDir,
+      api: api.url,
+      registry: opened.registryHost,
+      repos: opened.reposRoot,
+      policy: policyPath,
+    };
+    await writeRuntimeInfo(info);
+
+    if (options.seedBases !== false && (await bases.list()).length === 0) {
+      log('seeding the base catalogue (first start; drydock bases seed does it again)');
+      void bases
+        .seed({}, (message) => log(`bases: ${message}`))
+        .then((seeded) => log(`bases: ${seeded.map((b) => b.ref).join(', ')} ready`))
+        .catch((error: Error) => log(`bases: seeding failed: ${error.message}`));
+    }
+
+    const openedApi = api;
+    const started = info;
+    let stopping: Promise<void> | undefined;
+    return {
+      info: started,
+      pipeline: opened,
+      workers: running,
+      stop: () => {
+        stopping ??= (async () => {
+          const left = await running.stop();
+          if (left > 0)
+            log(
+              `${left} handler${left === 1 ? '' : 's'} still running; their work resumes at the next start`,
+            );
+          await openedApi.close();
+          await removeRuntimeInfo(stateDir, process.pid);
+          await opened.close();
+          await releaseLock();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await workers?.stop(1_000);
+    await api?.close();
+    await pipeline?.close();
+    await releaseLock();
+    throw error;
+  }
+}

@@ -1,0 +1,419 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
+import type { PushWithVerdicts, SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
+import { DrydockError } from '../../core/errors.js';
+import type { BuildRecord, BuildState } from '../../core/ports/build-records.js';
+import type { ImageRecord } from '../../core/ports/lineage-store.js';
+import type {
+  BaseSummary,
+  BuildSummary,
+  DeadLetterSummary,
+  ImageSummary,
+  PushSummary,
+  QueueSummary,
+  StatusResponse,
+} from './api-types.js';
+import type { LocalPipeline } from './open-local-pipeline.js';
+import type { RuntimeInfo } from './runtime-info.js';
+
+/** Progress callback of a long operation the API streams as NDJSON. */
+export type Progress = (message: string) => void;
+
+/** The base-image catalogue operations the API offers (runtime/local/bases.ts). */
+export interface BaseCatalogue {
+  list(): Promise<readonly BaseSummary[]>;
+  seed(
+    request: { readonly versions?: readonly string[]; readonly debian?: boolean },
+    progress: Progress,
+  ): Promise<readonly BaseSummary[]>;
+  import(
+    request: { readonly source: string; readonly name: string; readonly tag: string },
+    progress: Progress,
+  ): Promise<readonly BaseSummary[]>;
+}
+
+/** What the API reads and drives. */
+export interface HttpApiDeps {
+  readonly info: () => RuntimeInfo;
+  readonly pipeline: LocalPipeline;
+  readonly views: SqlitePipelineViews;
+  readonly outbox: SqliteOutbox;
+  readonly bases: BaseCatalogue;
+  /** Makes the workers look for work now. */
+  readonly wake: () => void;
+}
+
+/** A running API server. */
+export interface RunningHttpApi {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY = 64 * 1024;
+const BUILD_STATES: readonly BuildState[] = [
+  'queued',
+  'building',
+  'testing',
+  'pushing',
+  'published',
+  'failed',
+];
+
+const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+
+/** A build record as the API shows it. */
+export function buildSummary(r: BuildRecord): BuildSummary {
+  return {
+    buildId: r.buildId,
+    repository: r.repository,
+    definition: r.definition,
+    commit: r.commit,
+    state: r.state,
+    attempts: r.attempts,
+    queuedAt: r.queuedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    ...(r.startedAt ? { startedAt: iso(r.startedAt) } : {}),
+    ...(r.finishedAt ? { finishedAt: iso(r.finishedAt) } : {}),
+    ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
+    ...(r.imageDigest ? { imageDigest: r.imageDigest } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    history: r.history.map((h) => ({ state: h.state, at: h.at.toISOString() })),
+  };
+}
+
+/** A lineage record as the API shows it. */
+export function imageSummary(r: ImageRecord): ImageSummary {
+  return {
+    ref: r.ref,
+    digest: r.digest,
+    bases: r.bases.map((b) => ({ name: b.name, digest: b.digest })),
+    // Bans come with the ban-response capability; until a ban exists every published image is supported.
+    status: 'supported',
+    repository: r.repository,
+    definition: r.definition,
+    commit: r.commit,
+    publishedAt: r.publishedAt,
+  };
+}
+
+async function pushSummary(
+  { push, verdicts }: PushWithVerdicts,
+  pipeline: LocalPipeline,
+): Promise<PushSummary> {
+  const d = push.detail;
+  return {
+    eventId: push.id,
+    repository: d.repository,
+    ref: d.ref,
+    commit: d.after,
+    pusher: d.pusher,
+    at: push.time,
+    definitions: d.definitions.map((c) => ({ path: c.path, change: c.change })),
+    verdicts: await Promise.all(
+      verdicts.map(async (v) => {
+        const build = v.detail.passed
+          ? await pipeline.records.find({
+              repository: v.detail.repository,
+              definition: v.detail.definition,
+              commit: v.detail.commit,
+            })
+          : undefined;
+        return {
+          definition: v.detail.definition,
+          passed: v.detail.passed,
+          bases: v.detail.bases.map((b) =>
+            b.outcome === 'allowed'
+              ? { ref: b.ref, outcome: b.outcome, detail: `${b.via} ${b.entry}` }
+              : b.outcome === 'denied'
+                ? { ref: b.ref, outcome: b.outcome, detail: b.reason }
+                : { ref: b.from, outcome: b.outcome, detail: `→ ${b.to}: ${b.why}` },
+          ),
+          findings: v.detail.findings.map((f) => ({
+            line: f.line,
+            column: f.column,
+            code: f.code,
+            level: f.level,
+            message: f.message,
+          })),
+          ...(build ? { buildId: build.buildId } : {}),
+          at: v.time,
+        };
+      }),
+    ),
+  };
+}
+
+function limitOf(url: URL, fallback: number): number {
+  const raw = url.searchParams.get('limit');
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new HttpError(400, `limit must be an integer from 1 to 1000, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'] ?? '';
+  // Browsers cannot send application/json across origins without a preflight this server never answers.
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'POST bodies must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `request body over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `request body is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** Streams a long operation: progress lines as they come, then its result or its error, one JSON per line. */
+async function stream(
+  res: ServerResponse,
+  work: (progress: Progress) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+  const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
+  try {
+    const result = await work((message) => line({ type: 'progress', message }));
+    line({ type: 'result', ...result });
+  } catch (err) {
+    line({ type: 'error', message: (err as Error).message });
+  }
+  res.end();
+}
+
+const stringField = (body: Record<string, unknown>, name: string): string => {
+  const value = body[name];
+  if (typeof value !== 'string' || value === '')
+    throw new HttpError(400, `"${name}" must be a non-empty string`);
+  return value;
+};
+
+async function listRepos(reposRoot: string): Promise<{ name: string; remote: string }[]> {
+  try {
+    const entries = await readdir(reposRoot, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && e.name.endsWith('.git'))
+      .map((e) => ({ name: e.name.slice(0, -4), remote: join(reposRoot, e.name) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * The loopback HTTP API of `drydock start`: JSON reads of pushes, builds, images, bases, notifications and
+ * dead letters; streamed base-catalogue operations; a wake-up for hooks. Listens on 127.0.0.1 only and
+ * refuses requests whose Host is not the loopback address (a web page cannot rebind a name to it).
+ */
+export async function startHttpApi(
+  deps: HttpApiDeps,
+  options: { port?: number } = {},
+): Promise<RunningHttpApi> {
+  const { pipeline } = deps;
+  let allowedHosts = new Set<string>();
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const host = req.headers.host ?? '';
+    if (!allowedHosts.has(host)) throw new HttpError(421, `this API answers only on ${[...allowedHosts][0]}`);
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const get = method === 'GET' || method === 'HEAD';
+
+    if (get && path === '/api/status') {
+      const info = deps.info();
+      const queues: Record<string, QueueSummary> = {};
+      for (const [name, queue] of Object.entries(pipeline.queues)) {
+        const d = await queue.depth();
+        queues[name] = { visible: d.visible, inFlight: d.inFlight, deadLetters: d.dead };
+      }
+      const body: StatusResponse = {
+        version: info.version,
+        pid: info.pid,
+        startedAt: info.startedAt,
+        stateDir: info.stateDir,
+        api: info.api,
+        registry: { host: info.registry, url: `http://${info.registry}` },
+        policy: info.policy,
+        repos: await listRepos(pipeline.reposRoot),
+        queues,
+        pushes: await Promise.all(
+          deps.views.recentPushes(limitOf(url, 10)).map((p) => pushSummary(p, pipeline)),
+        ),
+        builds: (await pipeline.records.list({ limit: limitOf(url, 10) })).map(buildSummary),
+      };
+      return send(res, 200, body);
+    }
+    if (get && path === '/api/pushes') {
+      const pushes = await Promise.all(
+        deps.views.recentPushes(limitOf(url, 20)).map((p) => pushSummary(p, pipeline)),
+      );
+      return send(res, 200, { pushes });
+    }
+    if (get && path === '/api/builds') {
+      const state = url.searchParams.get('state');
+      if (state !== null && !BUILD_STATES.includes(state as BuildState)) {
+        throw new HttpError(
+          400,
+          `state must be one of ${BUILD_STATES.join(', ')}, not ${JSON.stringify(state)}`,
+        );
+      }
+      const builds = await pipeline.records.list({
+        limit: limitOf(url, 50),
+        ...(state ? { states: [state as BuildState] } : {}),
+      });
+      return send(res, 200, { builds: builds.map(buildSummary) });
+    }
+    const buildMatch = /^\/api\/builds\/([^/]+)(\/log)?$/.exec(path);
+    if (get && buildMatch) {
+      const id = decodeURIComponent(buildMatch[1] ?? '');
+      const record = await pipeline.records.get(id);
+      if (!record) throw new HttpError(404, `no build ${JSON.stringify(id)}; drydock builds lists them`);
+      if (!buildMatch[2]) return send(res, 200, buildSummary(record));
+      let log = '';
+      if (record.logPath) {
+        try {
+          log = await readFile(record.logPath, 'utf8');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(log);
+      return;
+    }
+    if (get && path === '/api/images') {
+      const images = await pipeline.lineage.list({ limit: limitOf(url, 100) });
+      return send(res, 200, { images: images.map(imageSummary) });
+    }
+    if (get && path === '/api/notifications') {
+      return send(res, 200, { notifications: await deps.outbox.list(limitOf(url, 50)) });
+    }
+    if (get && path === '/api/dead-letters') {
+      const deadLetters: DeadLetterSummary[] = [];
+      for (const [name, queue] of Object.entries(pipeline.queues)) {
+        for (const d of await queue.deadLetters({ limit: 100 })) {
+          deadLetters.push({
+            queue: name,
+            messageId: d.messageId,
+            reason: d.reason,
+            receiveCount: d.receiveCount,
+            ...(d.body?.event?.detailType ? { detailType: d.body.event.detailType } : {}),
+          });
+        }
+      }
+      return send(res, 200, { deadLetters });
+    }
+    if (get && path === '/api/bases') return send(res, 200, { bases: await deps.bases.list() });
+    if (method === 'POST' && path === '/api/wake') {
+      deps.wake();
+      res.writeHead(204).end();
+      return;
+    }
+    if (method === 'POST' && path === '/api/bases/seed') {
+      const body = await readJson(req);
+      const versions = body.versions;
+      if (
+        versions !== undefined &&
+        (!Array.isArray(versions) || !versions.every((v) => typeof v === 'string' && v))
+      ) {
+        throw new HttpError(400, '"versions" must be a list of non-empty strings');
+      }
+      return stream(res, async (progress) => ({
+        bases: await deps.bases.seed(
+          {
+            ...(versions ? { versions: versions as string[] } : {}),
+            ...(body.debian === true ? { debian: true } : {}),
+          },
+          progress,
+        ),
+      }));
+    }
+    if (method === 'POST' && path === '/api/bases/import') {
+      const body = await readJson(req);
+      const request = {
+        source: stringField(body, 'source'),
+        name: stringField(body, 'name'),
+        tag: stringField(body, 'tag'),
+      };
+      return stream(res, async (progress) => ({ bases: await deps.bases.import(request, progress) }));
+    }
+    if (path.startsWith('/api/'))
+      throw new HttpError(get || method === 'POST' ? 404 : 405, `no ${method} ${path}`);
+    throw new HttpError(404, `no ${path}; the API is under /api/`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) return send(res, err.status, { error: err.message });
+      const status = err instanceof DrydockError ? 400 : 500;
+      send(res, status, { error: (err as Error)?.message ?? String(err) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new DrydockError(
+              `port ${options.port} on 127.0.0.1 is in use; start with --port N (0 picks a free one)`,
+              {
+                code: 'API_PORT_IN_USE',
+                cause: err,
+              },
+            )
+          : err,
+      );
+    });
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePolicy } from '../../core/policy/parse-policy.js';
+import type { Policy } from '../../core/policy/schema.js';
+
+/** The policy file of a local pipeline, inside its state directory. */
+export const POLICY_FILE = 'policy.yaml';
+
+/** The versions of the busybox base catalogue that `drydock bases seed` builds and the default policy admits. */
+export const DEFAULT_BASE_VERSIONS = ['1.36.0', '1.36.1'] as const;
+
+/**
+ * The policy a new local pipeline starts with: only its own registry is trusted, and the whitelist admits
+ * exactly the seeded busybox catalogue.
+ */
+export function defaultLocalPolicy(registryHost: string): string {
+  const tags = DEFAULT_BASE_VERSIONS.map((v) => `"${v}"`).join(', ');
+  return `# drydock base-image policy of this local pipeline (ops-owned). drydock start reads it again when it
+# changes; check an edit first with: drydock policy validate ${POLICY_FILE}
+version: 1
+
+# Only images from the pipeline's own registry can be admitted.
+trustedRegistries: ["${registryHost}"]
+
+# What the gate enforces over each team's .drydock.yaml / .hadolint.yaml and inline pragmas.
+gate:
+  failureThreshold: warning
+  enforce: [DD104, DD105, DD107, DD110, DD111, DD112, DD116, DD117, DD118]
+
+# The whitelist: exactly the catalogue \`drydock bases seed\` builds. Add an imported base here to admit it.
+allowed:
+  - image: ${registryHost}/base/busybox
+    tags: [${tags}]
+    note: ops-built busybox-static base (drydock bases seed)
+
+# Per-project, time-boxed exceptions:
+# exceptions:
+#   - project: legacy
+#     image: ${registryHost}/base/busybox
+#     tags: ["1.35*"]
+#     expires: "2027-03-31"
+#     reason: why, and the plan to remove it
+`;
+}
+
+/** Writes the default policy when the state directory has none; returns the path. */
+export async function ensurePolicyFile(stateDir: string, registryHost: string): Promise<string> {
+  const path = join(stateDir, POLICY_FILE);
+  try {
+    await writeFile(path, defaultLocalPolicy(registryHost), { flag: 'wx', mode: 0o644 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return path;
+}
+
+/** Reads the policy file, validated; throws `PolicyValidationError` naming every problem. */
+export async function readPolicyFile(path: string): Promise<Policy> {
+  return parsePolicy(await readFile(path, 'utf8'), path);
+}
+
+/**
+ * The policy the gate uses, read again whenever the file changes. An edit that does not validate is reported
+ * once through `onInvalid` and the last valid policy stays in force, so a typo never stops the gate or admits
+ * what the previous policy denied.
+ */
+export function watchedPolicy(
+  path: string,
+  initial: Policy,
+  onInvalid: (error: Error) => void,
+): () => Promise<Policy> {
+  let current = initial;
+  let seen = '';
+  return async () => {
+    let s: Awaited<ReturnType<typeof stat>>;
+    try {
+      s = await stat(path);
+    } catch (error) {
+      if (seen !== 'missing') onInvalid(error as Error);
+      seen = 'missing';
+      return current;
+    }
+    const stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
+    if (stamp === seen) return current;
+    seen = stamp;
+    try {
+      current = await readPolicyFile(path);
+    } catch (error) {
+      onInvalid(error as Error);
+    }
+    return current;
+  };
+}
