@@ -1,12 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/errors.js';
+import { registerBuilds } from './commands/builds.js';
 import { registerCheck } from './commands/check.js';
+import { registerDeadLetters } from './commands/dead-letters.js';
 import { registerHook } from './commands/hook.js';
+import { registerImages } from './commands/images.js';
 import { registerLint } from './commands/lint.js';
+import { registerNotifications } from './commands/notifications.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerRepo } from './commands/repo.js';
 import { registerRules } from './commands/rules.js';
 import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
 
@@ -30,7 +35,8 @@ Examples:
   drydock check services/ --policy policy.yaml --project payments
                                                 lint + base-image policy, one verdict
   drydock policy validate policy.yaml           check a policy document
-  drydock rules --format json                   list every rule`,
+  drydock rules --format json                   list every rule
+  drydock status                                what the running pipeline did lately`,
     );
   registerLint(program, io, setExit);
   registerCheck(program, io, setExit);
@@ -39,6 +45,11 @@ Examples:
   registerRepo(program, io, setExit);
   registerHook(program, io, setExit);
   registerStart(program, io, setExit);
+  registerStatus(program, io, setExit);
+  registerImages(program, io, setExit);
+  registerBuilds(program, io, setExit);
+  registerNotifications(program, io, setExit);
+  registerDeadLetters(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
