@@ -59,6 +59,13 @@ export const SeedBasesRequestSchema = z
   .strict();
 export type SeedBasesRequest = z.infer<typeof SeedBasesRequestSchema>;
 
+/** What `seedBases` takes: a seed body, validated again there. */
+export interface SeedBasesInput {
+  readonly versions?: readonly string[];
+  readonly debian?: boolean;
+  readonly debianMirror?: string;
+}
+
 /** Body of `POST /api/bases/import`. */
 export const ImportBaseRequestSchema = z
   .object({
@@ -76,6 +83,13 @@ export const ImportBaseRequestSchema = z
   })
   .strict();
 export type ImportBaseRequest = z.infer<typeof ImportBaseRequestSchema>;
+
+/** What `importBase` takes: an import body, validated again there. */
+export interface ImportBaseInput {
+  readonly source: string;
+  readonly name: string;
+  readonly tag: string;
+}
 
 /** A request body the base-image service cannot take; the HTTP API answers it with 400. */
 export class BaseRequestInvalidError extends DrydockError {
@@ -142,7 +156,7 @@ function summary(registryHost: string, repository: string, tag: string, digest: 
  */
 export async function seedBases(
   deps: BasesDeps,
-  body: SeedBasesRequest,
+  body: SeedBasesInput,
   onProgress: BaseProgress,
 ): Promise<BaseSummary[]> {
   const request = parseSeedBasesRequest(body);
@@ -213,7 +227,7 @@ async function seedDebian(
  */
 export async function importBase(
   deps: BasesDeps,
-  body: ImportBaseRequest,
+  body: ImportBaseInput,
   onProgress: BaseProgress,
 ): Promise<BaseSummary[]> {
   const request = parseImportBaseRequest(body);
@@ -255,4 +269,17 @@ export async function listBases(registry: ImageRegistry): Promise<BaseSummary[]>
     }),
   );
   return perRepository.flat();
+}
+
+/** The base operations over one set of deps, in the shape of the HTTP API's `BaseCatalogue`. */
+export function localBaseCatalogue(deps: BasesDeps): {
+  list(): Promise<BaseSummary[]>;
+  seed(request: SeedBasesInput, progress: BaseProgress): Promise<BaseSummary[]>;
+  import(request: ImportBaseInput, progress: BaseProgress): Promise<BaseSummary[]>;
+} {
+  return {
+    list: () => listBases(deps.registry),
+    seed: (request, progress) => seedBases(deps, request, progress),
+    import: (request, progress) => importBase(deps, request, progress),
+  };
 }
