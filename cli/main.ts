@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/errors.js';
+import { registerBases } from './commands/bases.js';
 import { registerBuilds } from './commands/builds.js';
 import { registerCheck } from './commands/check.js';
 import { registerDeadLetters } from './commands/dead-letters.js';
@@ -45,6 +46,7 @@ Examples:
   registerRepo(program, io, setExit);
   registerHook(program, io, setExit);
   registerStart(program, io, setExit);
+  registerBases(program, io, setExit);
   registerStatus(program, io, setExit);
   registerImages(program, io, setExit);
   registerBuilds(program, io, setExit);

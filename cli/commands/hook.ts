@@ -59,7 +59,9 @@ async function wakePipeline(state: string, io: CliIo): Promise<void> {
     const api = await PipelineApi.connect(state);
     await api.post('/api/wake');
   } catch {
-    io.stdout(`drydock: the local pipeline is not running; this push is gated when drydock start runs on ${state}\n`);
+    io.stdout(
+      `drydock: the local pipeline is not running; this push is gated when drydock start runs on ${state}\n`,
+    );
   }
 }
 

@@ -74,6 +74,7 @@ Examples:
           '',
         ].join('\n'),
       );
+      if (flags.seed !== false) void runtime.seedIfEmpty();
       const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
         const on = (s: NodeJS.Signals) => resolveSignal(s);
         process.once('SIGINT', on);

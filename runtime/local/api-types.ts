@@ -11,7 +11,7 @@ import type { BuildState } from '../../core/ports/build-records.js';
  * GET  /api/builds/:id/log       → text/plain, the whole build log
  * GET  /api/images?limit=N       → { images: ImageSummary[] }
  * GET  /api/bases                → { bases: BaseSummary[] }
- * POST /api/bases/seed {versions?}            → NDJSON: {type:'progress',message}… then {type:'result',bases}
+ * POST /api/bases/seed {versions?,debian?,debianMirror?} → NDJSON: {type:'progress',message}… then {type:'result',bases}
  * POST /api/bases/import {source,name,tag}    → NDJSON, the same shape
  * GET  /api/notifications?limit=N → { notifications: NotificationSummary[] }
  * GET  /api/dead-letters         → { deadLetters: DeadLetterSummary[] }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../adapters/local/docker-registry-process.js';
+import { assertToolsInstalled, LOCAL_PIPELINE_TOOLS } from '../../adapters/local/preflight.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import { DrydockError } from '../../core/errors.js';
@@ -27,7 +28,7 @@ export interface LocalRuntimeOptions {
   readonly version: string;
   /** API port; 0 picks a free one each start. @default the port saved in the state dir, else 7480 (or a free one) */
   readonly apiPort?: number;
-  /** Seed the base catalogue when the registry has none. @default true */
+  /** Whether the base catalogue will be seeded (busybox-static is then required). @default true */
   readonly seedBases?: boolean;
   /** Builds that run at once. @default 2 */
   readonly buildConcurrency?: number;
@@ -44,6 +45,9 @@ export interface LocalRuntime {
   readonly info: RuntimeInfo;
   readonly pipeline: LocalPipeline;
   readonly workers: Workers;
+  readonly bases: BaseCatalogue;
+  /** Seeds the default base catalogue when the registry holds no base yet; failures are logged, not thrown. */
+  seedIfEmpty(): Promise<void>;
   /** Stops taking work, waits briefly for running handlers, stops the registry and removes runtime.json. */
   stop(): Promise<void>;
 }
@@ -153,6 +157,11 @@ export function describeEvent(event: DrydockEvent): string {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const stateDir = resolve(options.stateDir);
+  await assertToolsInstalled(
+    options.seedBases === false
+      ? LOCAL_PIPELINE_TOOLS.filter((t) => t.debianPackage !== 'busybox-static')
+      : LOCAL_PIPELINE_TOOLS,
+  );
   await mkdir(stateDir, { recursive: true });
   const releaseLock = await acquireLock(stateDir);
   const log = options.log;
@@ -244,14 +253,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     await writeRuntimeInfo(info);
 
-    if (options.seedBases !== false && (await bases.list()).length === 0) {
-      log('seeding the base catalogue (first start; drydock bases seed does it again)');
-      void bases
-        .seed({}, (message) => log(`bases: ${message}`))
-        .then((seeded) => log(`bases: ${seeded.map((b) => b.ref).join(', ')} ready`))
-        .catch((error: Error) => log(`bases: seeding failed: ${error.message}`));
-    }
-
     const openedApi = api;
     const started = info;
     let stopping: Promise<void> | undefined;
@@ -259,6 +260,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       info: started,
       pipeline: opened,
       workers: running,
+      bases,
+      seedIfEmpty: async () => {
+        if ((await bases.list()).length > 0) return;
+        log('seeding the base catalogue (the registry has none; drydock bases seed does it again)');
+        try {
+          const seeded = await bases.seed({}, (message) => log(`bases: ${message}`));
+          log(`bases: ${seeded.map((b) => b.ref).join(', ')} ready`);
+        } catch (error) {
+          log(`bases: seeding failed: ${(error as Error).message}`);
+        }
+      },
       stop: () => {
         stopping ??= (async () => {
           const left = await running.stop();

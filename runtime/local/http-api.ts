@@ -16,6 +16,13 @@ import type {
   QueueSummary,
   StatusResponse,
 } from './api-types.js';
+import {
+  BaseRequestInvalidError,
+  type ImportBaseInput,
+  parseImportBaseRequest,
+  parseSeedBasesRequest,
+  type SeedBasesInput,
+} from './bases.js';
 import type { LocalPipeline } from './open-local-pipeline.js';
 import type { RuntimeInfo } from './runtime-info.js';
 
@@ -25,14 +32,8 @@ export type Progress = (message: string) => void;
 /** The base-image catalogue operations the API offers (runtime/local/bases.ts). */
 export interface BaseCatalogue {
   list(): Promise<readonly BaseSummary[]>;
-  seed(
-    request: { readonly versions?: readonly string[]; readonly debian?: boolean },
-    progress: Progress,
-  ): Promise<readonly BaseSummary[]>;
-  import(
-    request: { readonly source: string; readonly name: string; readonly tag: string },
-    progress: Progress,
-  ): Promise<readonly BaseSummary[]>;
+  seed(request: SeedBasesInput, progress: Progress): Promise<readonly BaseSummary[]>;
+  import(request: ImportBaseInput, progress: Progress): Promise<readonly BaseSummary[]>;
 }
 
 /** What the API reads and drives. */
@@ -215,13 +216,6 @@ async function stream(
   res.end();
 }
 
-const stringField = (body: Record<string, unknown>, name: string): string => {
-  const value = body[name];
-  if (typeof value !== 'string' || value === '')
-    throw new HttpError(400, `"${name}" must be a non-empty string`);
-  return value;
-};
-
 async function listRepos(reposRoot: string): Promise<{ name: string; remote: string }[]> {
   try {
     const entries = await readdir(reposRoot, { withFileTypes: true });
@@ -346,31 +340,12 @@ export async function startHttpApi(
       return;
     }
     if (method === 'POST' && path === '/api/bases/seed') {
-      const body = await readJson(req);
-      const versions = body.versions;
-      if (
-        versions !== undefined &&
-        (!Array.isArray(versions) || !versions.every((v) => typeof v === 'string' && v))
-      ) {
-        throw new HttpError(400, '"versions" must be a list of non-empty strings');
-      }
-      return stream(res, async (progress) => ({
-        bases: await deps.bases.seed(
-          {
-            ...(versions ? { versions: versions as string[] } : {}),
-            ...(body.debian === true ? { debian: true } : {}),
-          },
-          progress,
-        ),
-      }));
+      // Validated before the stream starts, so a bad body is a 400 and not an error line.
+      const request = parseSeedBasesRequest(await readJson(req));
+      return stream(res, async (progress) => ({ bases: await deps.bases.seed(request, progress) }));
     }
     if (method === 'POST' && path === '/api/bases/import') {
-      const body = await readJson(req);
-      const request = {
-        source: stringField(body, 'source'),
-        name: stringField(body, 'name'),
-        tag: stringField(body, 'tag'),
-      };
+      const request = parseImportBaseRequest(await readJson(req));
       return stream(res, async (progress) => ({ bases: await deps.bases.import(request, progress) }));
     }
     if (path.startsWith('/api/'))
@@ -385,6 +360,7 @@ export async function startHttpApi(
         return;
       }
       if (err instanceof HttpError) return send(res, err.status, { error: err.message });
+      if (err instanceof BaseRequestInvalidError) return send(res, 400, { error: err.message });
       const status = err instanceof DrydockError ? 400 : 500;
       send(res, status, { error: (err as Error)?.message ?? String(err) });
     });

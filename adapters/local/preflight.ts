@@ -1,0 +1,79 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { DrydockError } from '../../core/errors.js';
+
+/** A program the local pipeline runs, and the Debian package that provides it. */
+export interface RequiredTool {
+  readonly binary: string;
+  readonly debianPackage: string;
+  readonly usedFor: string;
+}
+
+/** Every program `drydock start` runs. */
+export const LOCAL_PIPELINE_TOOLS: readonly RequiredTool[] = [
+  { binary: 'git', debianPackage: 'git', usedFor: 'repositories and build contexts' },
+  { binary: 'buildah', debianPackage: 'buildah', usedFor: 'building images' },
+  { binary: 'podman', debianPackage: 'podman', usedFor: 'black-box image tests' },
+  { binary: 'runc', debianPackage: 'runc', usedFor: 'the container runtime of podman' },
+  { binary: 'catatonit', debianPackage: 'catatonit', usedFor: 'the init process of test containers' },
+  { binary: 'docker-registry', debianPackage: 'docker-registry', usedFor: 'the local registry' },
+  { binary: '/bin/busybox', debianPackage: 'busybox-static', usedFor: 'seeding the base catalogue' },
+];
+
+/** Programs the local pipeline needs are missing; the message names each with its Debian package. */
+export class ToolsMissingError extends DrydockError {
+  override readonly name = 'ToolsMissingError';
+  readonly missing: readonly RequiredTool[];
+
+  constructor(missing: readonly RequiredTool[]) {
+    const packages = [...new Set(missing.map((t) => t.debianPackage))].join(' ');
+    super(
+      `the local pipeline needs programs that are not installed:\n${missing
+        .map((t) => `  ${t.binary} (Debian package "${t.debianPackage}"), for ${t.usedFor}`)
+        .join('\n')}\ninstall them with: apt-get install ${packages}   (or run scripts/bootstrap)`,
+      { code: 'TOOL_MISSING' },
+    );
+    this.missing = missing;
+  }
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tools not found as executables (an absolute path as is, a name on `PATH`). */
+export async function missingTools(
+  tools: readonly RequiredTool[] = LOCAL_PIPELINE_TOOLS,
+  path: string = process.env.PATH ?? '',
+): Promise<RequiredTool[]> {
+  // runc lives in /usr/sbin, which a non-root PATH may lack; podman finds it there anyway.
+  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/sbin', '/sbin'];
+  const missing: RequiredTool[] = [];
+  for (const tool of tools) {
+    const candidates = isAbsolute(tool.binary) ? [tool.binary] : dirs.map((d) => join(d, tool.binary));
+    let found = false;
+    for (const candidate of candidates) {
+      if (await executable(candidate)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) missing.push(tool);
+  }
+  return missing;
+}
+
+/** Throws `ToolsMissingError` listing every missing tool at once, so one install fixes them all. */
+export async function assertToolsInstalled(
+  tools: readonly RequiredTool[] = LOCAL_PIPELINE_TOOLS,
+  path?: string,
+): Promise<void> {
+  const missing = await missingTools(tools, path);
+  if (missing.length > 0) throw new ToolsMissingError(missing);
+}
