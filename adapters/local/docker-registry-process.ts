@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -105,6 +105,11 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
 
+  // A registry left running by a drydock that was killed (SIGKILL leaves children behind) still holds the
+  // storage; stop it before a new one starts on the same directory.
+  const pidFile = join(dir, 'registry.pid');
+  await stopLeftover(pidFile, join(dir, 'config.yml'));
+
   let address: RegistryAddress;
   if (options.listen === 'unix') {
     const socketPath = join(dir, 'registry.sock');
@@ -137,6 +142,7 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) await writeFile(pidFile, `${child.pid}\n`, { mode: 0o600 });
   const tail: string[] = [];
   let listening = false;
   const collect = (chunk: Buffer): void => {
@@ -198,6 +204,30 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
       return stopping;
     },
   };
+}
+
+/** Stops the registry a pid file names, if that process still is `docker-registry serve <configPath>`. */
+async function stopLeftover(pidFile: string, configPath: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  // The pid may have been reused by an unrelated process: only a registry serving this config is ours.
+  if (!cmdline.split('\0').includes(configPath)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    const still = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!still.split('\0').includes(configPath)) return;
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // It exited between the check and the signal.
+  }
 }
 
 async function stop(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

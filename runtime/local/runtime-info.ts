@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -70,12 +71,22 @@ export async function readRuntimeInfo(stateDir: string): Promise<RuntimeLookup> 
   return { state: processAlive(parsed.data.pid) ? 'running' : 'stale', info: parsed.data };
 }
 
-/** True when a process with this id exists (signal 0 checks without sending anything). */
+/**
+ * True when a process with this id runs (signal 0 checks without sending anything). A zombie — killed, not
+ * yet reaped by its parent — does not count: it holds nothing and will never answer.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the parenthesised command name, which may itself hold spaces and parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // No /proc (not Linux): signal 0 is all there is to go on.
+    return true;
   }
 }
