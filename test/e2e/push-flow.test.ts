@@ -1,7 +1,7 @@
 // The push flow end to end in one process, on real parts: a git push to a bare repository, the local
 // event bus over SQLite queues, the gate, buildah, podman black-box tests, the guarded docker-registry
 // and the lineage store, all assembled by openLocalPipeline; the push goes through the post-receive hook
-// that `drydock repo create` installs. Not in the loop yet: `drydock start` (supervision, HTTP API).
+// that `drydock repo create` installs. test/e2e/drydock-start.test.ts runs the same through `drydock start`.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

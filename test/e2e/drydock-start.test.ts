@@ -1,0 +1,182 @@
+// The local pipeline as a user runs it: `drydock start` in a child process, `drydock repo create`, a real
+// `git push` through the post-receive hook, and the results read back through the HTTP API, the CLI and
+// skopeo against the registry.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  BaseSummary,
+  BuildSummary,
+  ImageSummary,
+  NotificationSummary,
+  PushSummary,
+  StatusResponse,
+} from '../../runtime/local/api-types.js';
+import {
+  type DrydockProcess,
+  drydock,
+  pushFiles,
+  removeState,
+  startDrydock,
+  waitFor,
+} from '../helpers/drydock-process.js';
+
+const run = promisify(execFile);
+
+let root: string;
+let state: string;
+let daemon: DrydockProcess;
+let bases: BaseSummary[];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'drydock-start-'));
+  state = join(root, 'state');
+  daemon = await startDrydock(state);
+  // A first start seeds the base catalogue after the API is up.
+  bases = await waitFor('the seeded bases', async () => {
+    const { bases: listed } = await daemon.api.get<{ bases: BaseSummary[] }>('/api/bases');
+    return listed.length === 2 ? listed : undefined;
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await daemon?.stop();
+  if (root) await removeState(root);
+});
+
+describe('drydock start', () => {
+  it('seeds two busybox versions and whitelists exactly them in the default policy', async () => {
+    const host = daemon.info.registry;
+    expect(bases.map((b) => b.ref)).toEqual([`${host}/base/busybox:1.36.0`, `${host}/base/busybox:1.36.1`]);
+    const ls = await drydock(['bases', 'ls', '--state', state, '--format', 'json']);
+    expect(ls.code).toBe(0);
+    expect(JSON.parse(ls.stdout).map((b: BaseSummary) => b.digest)).toEqual(bases.map((b) => b.digest));
+    const policy = await drydock(['policy', 'validate', join(state, 'policy.yaml')]);
+    expect(policy.code).toBe(0);
+  });
+
+  it('gates a real push: the clean definition is published with its labels, the failing one only gets a verdict', async () => {
+    const host = daemon.info.registry;
+    const created = await drydock(['repo', 'create', 'shop', '--state', state]);
+    expect(created.code).toBe(0);
+    const remote = created.stdout.trim().split('\n').at(-1) ?? '';
+    const commit = pushFiles(join(root, 'work'), remote, {
+      'hello/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nCOPY greeting.txt /greeting.txt\nUSER 65534\nCMD ["cat", "/greeting.txt"]\n`,
+      'hello/greeting.txt': 'hello from drydock\n',
+      'hello/image-tests.yaml':
+        'schemaVersion: 2.0.0\ncommandTests:\n  - name: greets\n    command: cat\n    args: ["/greeting.txt"]\n    expectedOutput: ["hello from drydock"]\n',
+      'bad/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN wget -qO- http://get.example.com/i.sh | sh\n`,
+    });
+
+    const image = await waitFor('the published image', async () => {
+      const { images } = await daemon.api.get<{ images: ImageSummary[] }>('/api/images');
+      return images.find((i) => i.definition === 'hello/Dockerfile' && i.commit === commit);
+    });
+    expect(image).toMatchObject({ repository: 'shop', status: 'supported' });
+    expect(image.bases).toEqual([{ name: `${host}/base/busybox:1.36.1`, digest: bases[1]?.digest }]);
+
+    // The labels, read from the registry itself.
+    const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${image.ref}`]);
+    const inspected = JSON.parse(stdout) as { Digest: string; Labels: Record<string, string> };
+    expect(inspected.Digest).toBe(image.digest);
+    expect(inspected.Labels).toMatchObject({
+      'org.opencontainers.image.base.name': `${host}/base/busybox:1.36.1`,
+      'org.opencontainers.image.base.digest': bases[1]?.digest,
+      'org.opencontainers.image.revision': commit,
+    });
+    expect(inspected.Labels['org.opencontainers.image.source']).toContain('shop');
+
+    // The failing definition: a verdict with its findings, a notification, no build, nothing in the registry.
+    const push = await waitFor('both verdicts', async () => {
+      const { pushes } = await daemon.api.get<{ pushes: PushSummary[] }>('/api/pushes');
+      const p = pushes.find((x) => x.commit === commit);
+      return p && p.verdicts.length === 2 ? p : undefined;
+    });
+    const bad = push.verdicts.find((v) => v.definition === 'bad/Dockerfile');
+    expect(bad?.passed).toBe(false);
+    expect(bad?.findings).toContainEqual(expect.objectContaining({ code: 'DD110', line: 2, level: 'error' }));
+    expect(bad?.buildId).toBeUndefined();
+    const { builds } = await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds');
+    expect(builds.filter((b) => b.definition === 'bad/Dockerfile')).toEqual([]);
+    const tags = await run('skopeo', [
+      'list-tags',
+      '--tls-verify=false',
+      `docker://${host}/apps/shop/bad`,
+    ]).catch((e: { stderr: string }) => ({ stdout: '', stderr: e.stderr }));
+    expect(tags.stdout).not.toContain(commit.slice(0, 12));
+    const { notifications } = await daemon.api.get<{ notifications: NotificationSummary[] }>(
+      '/api/notifications',
+    );
+    expect(notifications).toContainEqual(
+      expect.objectContaining({ kind: 'verdict-failed', definition: 'bad/Dockerfile', commit }),
+    );
+
+    // The CLI reads the same: status --format json carries the registry and API addresses.
+    const status = await drydock(['status', '--state', state, '--format', 'json']);
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as StatusResponse;
+    expect(parsed.registry.host).toBe(host);
+    expect(parsed.api).toBe(daemon.info.api);
+    const images = await drydock(['images', '--state', state, '--format', 'json']);
+    expect(JSON.parse(images.stdout)).toContainEqual(
+      expect.objectContaining({
+        ref: image.ref,
+        digest: image.digest,
+        definition: 'hello/Dockerfile',
+        commit,
+      }),
+    );
+  }, 120_000);
+
+  it('does not build a commit twice when the same commit is pushed to another branch', async () => {
+    const before = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds')).builds;
+    const work = join(root, 'work');
+    const commit = (await run('git', ['rev-parse', 'HEAD'], { cwd: work })).stdout.trim();
+    await run('git', ['push', '--quiet', join(state, 'repos', 'shop.git'), 'HEAD:refs/heads/release'], {
+      cwd: work,
+    });
+    const push = await waitFor('the verdicts of the second push', async () => {
+      const { pushes } = await daemon.api.get<{ pushes: PushSummary[] }>('/api/pushes');
+      const p = pushes.find((x) => x.ref === 'refs/heads/release');
+      return p && p.verdicts.length >= 2 ? p : undefined;
+    });
+    expect(push.commit).toBe(commit);
+    // Give a second build the time it would need to show up.
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds')).builds;
+    expect(after.map((b) => [b.buildId, b.state, b.attempts])).toEqual(
+      before.map((b) => [b.buildId, b.state, b.attempts]),
+    );
+  }, 60_000);
+
+  it('refuses a second drydock start on the same state directory', async () => {
+    const second = await drydock(['start', '--state', state, '--port', '0']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`already runs for ${state} (pid ${daemon.info.pid})`);
+  });
+});
+
+describe('the CLI without a running pipeline', () => {
+  it('says so and how to start it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'drydock-none-'));
+    const result = await drydock(['images', '--state', empty]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`start it with:\n  drydock start --state ${empty}`);
+    await removeState(empty);
+  });
+
+  it('names the Debian package of every missing tool', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'drydock-tools-'));
+    const result = await drydock(['start', '--state', empty], {
+      env: { ...process.env, PATH: '/nonexistent' },
+    });
+    expect(result.code).toBe(2);
+    for (const pkg of ['buildah', 'podman', 'docker-registry', 'git'])
+      expect(result.stderr).toContain(`"${pkg}"`);
+    expect(result.stderr).toContain('apt-get install');
+    await removeState(empty);
+  });
+});
