@@ -8,7 +8,7 @@ import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
-import { type LocalPipeline, openLocalPipeline } from './open-local-pipeline.js';
+import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 import { startWorkers, type Workers } from './workers.js';
@@ -34,6 +34,10 @@ export interface LocalRuntimeOptions {
   readonly buildConcurrency?: number;
   /** Build time limit. @default 600000 */
   readonly buildTimeoutMs?: number;
+  /** Told the duration of each buildah/podman call (see `LocalPipelineOptions.onToolTime`). */
+  readonly onToolTime?: LocalPipelineOptions['onToolTime'];
+  /** How often idle workers look for work nobody announced. @default 250 */
+  readonly pollMs?: number;
   /** One line per thing the pipeline does, for the foreground output. */
   readonly log: (line: string) => void;
   /** The base catalogue over the pipeline's registry and builder. */
@@ -178,6 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stateDir,
       policy: () => policy(),
       registryPort: settings.registryPort,
+      ...(options.onToolTime ? { onToolTime: options.onToolTime } : {}),
       ...(options.buildTimeoutMs ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
       notify: async (event) => {
         const note = teamNotificationFor(event);
@@ -219,6 +224,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       queues: opened.queues,
       handlers,
       concurrency: { build: options.buildConcurrency ?? 2, test: 2 },
+      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       onActivity: (a) => {
         if (a.kind === 'dead-lettered')
           log(`${a.queue}: a message went to the dead-letter queue (drydock status shows it)`);

@@ -27,7 +27,10 @@ import type { DrydockEvent } from '../../core/events/index.js';
 import { EVENT_RULES } from '../../core/events/rules.js';
 import type { LintConfig } from '../../core/lint/config.js';
 import type { Policy } from '../../core/policy/schema.js';
+import type { BuildService } from '../../core/ports/build-service.js';
 import { systemClock } from '../../core/ports/clock.js';
+import type { ImageRegistry } from '../../core/ports/image-registry.js';
+import type { ImageTester } from '../../core/ports/image-tester.js';
 import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
 import { pipelineHandlers } from './pipeline-handlers.js';
 import { drainOnce, type EventHandler } from './queue-worker.js';
@@ -46,8 +49,36 @@ export interface LocalPipelineOptions {
   readonly notify?: (event: DrydockEvent) => Promise<void>;
   /** Loopback port of the registry (its push guard); keep it across restarts so image references stay valid. @default a free port */
   readonly registryPort?: number;
+  /**
+   * Told how long each external tool call took (buildah build, podman tests, buildah push), for metrics and
+   * for measuring drydock's own overhead apart from the tools'.
+   */
+  readonly onToolTime?: (timing: ToolTiming) => void;
   /** Visibility timeout of every queue: longer than the slowest handler (a build). @default 900000 */
   readonly visibilityTimeoutMs?: number;
+}
+
+/** One external tool call and how long it took. */
+export interface ToolTiming {
+  readonly tool: 'build' | 'test' | 'push';
+  readonly ms: number;
+  /** The build id (build, test) or the pushed reference (push). */
+  readonly subject: string;
+}
+
+/** Wraps an async call so that its duration is reported, whether it succeeds or throws. */
+function timed<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  report: (ms: number, args: A) => void,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const started = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      report(performance.now() - started, args);
+    }
+  };
 }
 
 /** The running local pipeline: its state, bus, queues, registry and the handler of every queue. */
@@ -95,6 +126,18 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     });
     const containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
     const registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });
+    const onTool = options.onToolTime;
+    const pipelineRegistry: ImageRegistry = onTool
+      ? {
+          host: registry.host,
+          push: timed(registry.push.bind(registry), (ms, [, target]) =>
+            onTool({ tool: 'push', ms, subject: `${target.repository}:${target.tag}` }),
+          ),
+          inspect: registry.inspect.bind(registry),
+          tags: registry.tags.bind(registry),
+          repositories: registry.repositories.bind(registry),
+        }
+      : registry;
     const queues = Object.fromEntries(
       [...new Set(EVENT_RULES.map((r) => r.target))].map((name) => [
         name,
@@ -111,6 +154,17 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     const lineage = new SqliteLineageStore(db);
     const logs = new FileBuildLogs(stateDir);
     const builder = new BuildahBuildService({ env: containerEnv.env });
+    const tester = new PodmanImageTester({ env: containerEnv.env });
+    const pipelineBuilder: BuildService = onTool
+      ? {
+          build: timed(builder.build.bind(builder), (ms, [r]) =>
+            onTool({ tool: 'build', ms, subject: r.buildId }),
+          ),
+        }
+      : builder;
+    const pipelineTester: ImageTester = onTool
+      ? { test: timed(tester.test.bind(tester), (ms, [r]) => onTool({ tool: 'test', ms, subject: r.image })) }
+      : tester;
     const handlers = pipelineHandlers({
       bus,
       clock: systemClock,
@@ -119,14 +173,14 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       source: new GitDefinitionSource(reposRoot),
       build: {
         context: new GitBuildContext(reposRoot),
-        builder,
+        builder: pipelineBuilder,
         workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
         logSink: (id) => logs.open(id),
         timeoutMs: options.buildTimeoutMs ?? 600_000,
       },
-      registry,
+      registry: pipelineRegistry,
       records,
-      tester: new PodmanImageTester({ env: containerEnv.env }),
+      tester: pipelineTester,
       reports: new FileTestReports(stateDir),
       lineage,
       testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
