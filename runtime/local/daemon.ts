@@ -271,7 +271,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         if ((await bases.list()).length > 0) return;
         log('seeding the base catalogue (the registry has none; drydock bases seed does it again)');
         try {
-          const seeded = await bases.seed({}, (message) => log(`bases: ${message}`));
+          // The foreground log gets the milestones; buildah's own output is for `drydock bases seed`.
+          const seeded = await bases.seed({}, (message) => {
+            if (/^(building|seeded|bootstrapping|importing)\b|already seeded/.test(message))
+              log(`bases: ${message}`);
+          });
           log(`bases: ${seeded.map((b) => b.ref).join(', ')} ready`);
         } catch (error) {
           log(`bases: seeding failed: ${(error as Error).message}`);
