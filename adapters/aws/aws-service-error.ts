@@ -42,7 +42,10 @@ export function isRetryableAwsError(err: unknown): boolean {
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429;
   // No HTTP status at all: the request never got an answer (DNS, reset, timeout).
-  return typeof e.code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)$/.test(e.code);
+  return (
+    typeof e.code === 'string' &&
+    /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)$/.test(e.code)
+  );
 }
 
 /** An AWS API call that failed; `code` is the SDK's error name, `retryable` says whether a later attempt can help. */
@@ -83,7 +86,12 @@ export function hasAwsName(err: unknown, ...names: string[]): boolean {
 }
 
 /** Splits items into chunks of at most `max` entries and at most `maxBytes` of `size(item)` each. */
-export function chunk<T>(items: readonly T[], max: number, maxBytes = Number.POSITIVE_INFINITY, size: (item: T) => number = () => 0): T[][] {
+export function chunk<T>(
+  items: readonly T[],
+  max: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+  size: (item: T) => number = () => 0,
+): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

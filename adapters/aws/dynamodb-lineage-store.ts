@@ -3,8 +3,8 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DrydockError } from '../../core/errors.js';
@@ -12,14 +12,7 @@ import type { ImagePublishedEvent } from '../../core/events/image-published.js';
 import type { DescendantImage, ImageRecord, LineageStore } from '../../core/ports/lineage-store.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
 import { forEachLimited } from './concurrency.js';
-import {
-  basePartition,
-  COUNTER_KEY,
-  edgeKey,
-  imageKey,
-  listPartition,
-  listSortKey,
-} from './lineage-keys.js';
+import { basePartition, COUNTER_KEY, edgeKey, imageKey, listPartition, listSortKey } from './lineage-keys.js';
 
 // Content addressing makes a cycle impossible; the bound keeps corrupt data from looping forever.
 const MAX_DEPTH = 64;
@@ -67,9 +60,12 @@ export class DynamoDbLineageStore implements LineageStore {
     if (await this.image(d.digest)) return false;
     const baseDigests = [...new Set(d.bases.map((b) => b.digest))];
     if (baseDigests.length > MAX_BASES) {
-      throw new DrydockError(`image ${d.digest} has ${baseDigests.length} bases; lineage holds at most ${MAX_BASES}`, {
-        code: 'LINEAGE_TOO_MANY_BASES',
-      });
+      throw new DrydockError(
+        `image ${d.digest} has ${baseDigests.length} bases; lineage holds at most ${MAX_BASES}`,
+        {
+          code: 'LINEAGE_TOO_MANY_BASES',
+        },
+      );
     }
     const record: ImageRecord = {
       digest: d.digest,
@@ -148,7 +144,9 @@ export class DynamoDbLineageStore implements LineageStore {
       .sort((a, b) => a.depth - b.depth || a.image.digest.localeCompare(b.image.digest));
   }
 
-  async list(options: { readonly limit?: number; readonly repository?: string } = {}): Promise<ImageRecord[]> {
+  async list(
+    options: { readonly limit?: number; readonly repository?: string } = {},
+  ): Promise<ImageRecord[]> {
     const limit = options.limit ?? 100;
     const items = await this.query(listPartition(options.repository), { newestFirst: true, limit });
     return items.map((item) => imageOf(item, listPartition(options.repository)));
@@ -195,7 +193,9 @@ export class DynamoDbLineageStore implements LineageStore {
     );
     const seq = Number(out.Attributes?.seq?.N);
     if (!Number.isSafeInteger(seq)) {
-      throw new DrydockError('lineage counter returned no sequence number', { code: 'LINEAGE_COUNTER_INVALID' });
+      throw new DrydockError('lineage counter returned no sequence number', {
+        code: 'LINEAGE_COUNTER_INVALID',
+      });
     }
     return seq;
   }

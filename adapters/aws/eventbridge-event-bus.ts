@@ -1,4 +1,8 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { DrydockError } from '../../core/errors.js';
 import { type DrydockEvent, toEventBridge } from '../../core/events/index.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
@@ -119,7 +123,9 @@ export class EventBridgeEventBus implements EventBus {
       // Result entries are positional: the n-th result answers the n-th entry sent.
       const failed = remaining.flatMap((r, i) => {
         const result = out.Entries?.[i];
-        return result?.ErrorCode ? [{ ...r, code: result.ErrorCode, message: result.ErrorMessage ?? '' }] : [];
+        return result?.ErrorCode
+          ? [{ ...r, code: result.ErrorCode, message: result.ErrorMessage ?? '' }]
+          : [];
       });
       if (failed.length === 0) return;
       const transient = failed.every((f) => RETRYABLE_ENTRY_CODES.has(f.code));

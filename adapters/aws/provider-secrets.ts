@@ -6,28 +6,19 @@ import { awsCall } from './aws-service-error.js';
 import { TtlCache } from './ttl-cache.js';
 
 /**
- * The JSON document in the `WEBHOOK_SECRET_ARN` secret: per provider, the webhook secret (GitHub) or token
- * (GitLab) that authenticates deliveries, and an optional API token to read private repositories.
+ * The JSON document in the `WEBHOOK_SECRET_ARN` secret. The stack generates `webhookSecret`, the key GitHub signs
+ * deliveries with (HMAC) and GitLab sends as its token; ops add API tokens beside it to read private repositories.
  */
 export const ProviderSecrets = z.strictObject({
-  github: z
-    .strictObject({
-      webhookSecret: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-      token: z.string().min(1).optional(),
-      /** @default https://api.github.com */
-      apiUrl: z.url().optional(),
-      /** The host repository ids start with. @default github.com */
-      host: z.string().min(1).optional(),
-    })
-    .optional(),
-  gitlab: z
-    .strictObject({
-      webhookToken: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-      token: z.string().min(1).optional(),
-      /** @default https://gitlab.com */
-      url: z.url().optional(),
-    })
-    .optional(),
+  webhookSecret: z.string().min(16, { error: 'must be at least 16 characters' }),
+  githubToken: z.string().min(1).optional(),
+  /** @default https://api.github.com */
+  githubApiUrl: z.url().optional(),
+  /** The host GitHub repository ids start with. @default github.com */
+  githubHost: z.string().min(1).optional(),
+  gitlabToken: z.string().min(1).optional(),
+  /** @default https://gitlab.com */
+  gitlabUrl: z.url().optional(),
 });
 export type ProviderSecrets = z.infer<typeof ProviderSecrets>;
 

@@ -51,7 +51,11 @@ export class SsmPolicySource {
       }
       throw err;
     }
-    if (!text) throw new DrydockError(`the policy parameter ${name} is empty`, { code: 'POLICY_MISSING', retryable: true });
+    if (!text)
+      throw new DrydockError(`the policy parameter ${name} is empty`, {
+        code: 'POLICY_MISSING',
+        retryable: true,
+      });
     return parsePolicy(text, `ssm:${name}`);
   }
 }

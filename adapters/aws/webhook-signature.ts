@@ -6,7 +6,11 @@ const GITHUB_SIGNATURE = /^sha256=([0-9a-f]{64})$/;
  * True when `header` (GitHub's `X-Hub-Signature-256`, `sha256=<hex>`) is the HMAC-SHA256 of the raw body
  * under `secret`. The comparison takes the same time whatever the bytes; a missing or malformed header is false.
  */
-export function verifyGitHubSignature(rawBody: Uint8Array, header: string | undefined, secret: string): boolean {
+export function verifyGitHubSignature(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  secret: string,
+): boolean {
   if (!secret || header === undefined) return false;
   const match = GITHUB_SIGNATURE.exec(header.trim().toLowerCase());
   if (!match) return false;
