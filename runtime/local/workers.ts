@@ -53,6 +53,8 @@ export function startWorkers(options: WorkersOptions): Workers {
   };
   const sleep = (): Promise<void> =>
     new Promise((resolve) => {
+      // A loop that finished its pass after stop() woke the sleepers must not sleep a whole poll more.
+      if (stopped) return resolve();
       const timer = setTimeout(done, pollMs);
       function done(): void {
         clearTimeout(timer);
