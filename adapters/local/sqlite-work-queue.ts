@@ -46,7 +46,8 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
   private readonly db: StateDatabase;
   private readonly clock: Clock;
   private readonly visibilityTimeoutMs: number;
-  private readonly maxReceives: number;
+  /** Receives before a message goes to the DLQ. */
+  readonly maxReceives: number;
   private readonly dedupWindowMs: number;
   private readonly statements;
 

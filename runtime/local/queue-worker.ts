@@ -25,6 +25,8 @@ export async function drainOnce(
     readonly batch?: number;
     readonly visibilityTimeoutMs?: number;
     readonly retryDelayMs?: number;
+    /** The queue's maximum receives: a failure on the last one is counted as dead-lettered, not retried. */
+    readonly maxReceives?: number;
   } = {},
 ): Promise<DrainResult> {
   const messages = await queue.receive({
@@ -52,7 +54,9 @@ export async function drainOnce(
         deadLettered++;
       } else {
         await queue.release(message.receiptHandle, reason, { delayMs: options.retryDelayMs ?? 1000 });
-        retried++;
+        // The queue moves a message released on its last receive to the DLQ (see WorkQueue.release).
+        if (options.maxReceives !== undefined && message.receiveCount >= options.maxReceives) deadLettered++;
+        else retried++;
       }
     }
   }

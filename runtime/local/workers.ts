@@ -100,6 +100,7 @@ export function startWorkers(options: WorkersOptions): Workers {
               const r = await drainOnce(queue, handler, {
                 batch: 1,
                 retryDelayMs: options.retryDelayMs ?? 1000,
+                maxReceives: queue.maxReceives,
               });
               worked = r.handled + r.retried + r.deadLettered > 0;
               if (r.handled) report({ kind: 'handled', queue: name });
