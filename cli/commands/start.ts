@@ -62,6 +62,11 @@ Examples:
         ...(flags.buildConcurrency ? { buildConcurrency: flags.buildConcurrency } : {}),
       });
       const { info } = runtime;
+      const { readdir } = await import('node:fs/promises');
+      const repos = (await readdir(info.repos).catch(() => [] as string[]))
+        .filter((name) => name.endsWith('.git'))
+        .sort()
+        .map((name) => `  remote    ${name.slice(0, -4)}: ${info.repos}/${name}`);
       io.stdout(
         [
           `drydock ${info.version}: the local pipeline runs (pid ${info.pid})`,
@@ -70,6 +75,8 @@ Examples:
           `  registry  ${info.registry}  (pull: podman pull --tls-verify=false ${info.registry}/apps/…)`,
           `  policy    ${info.policy}`,
           `  repos     ${info.repos}  (add one: drydock repo create NAME --state ${info.stateDir})`,
+          ...repos,
+          `Other shells find this pipeline with --state ${info.stateDir} or DRYDOCK_STATE=${info.stateDir}.`,
           'Ctrl-C stops it; work in flight resumes at the next start.',
           '',
         ].join('\n'),
