@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 
@@ -40,6 +40,8 @@ export class ToolsMissingError extends DrydockError {
 
 async function executable(path: string): Promise<boolean> {
   try {
+    // A directory passes the X_OK check too; spawning it fails with EACCES.
+    if (!(await stat(path)).isFile()) return false;
     await access(path, constants.X_OK);
     return true;
   } catch {
