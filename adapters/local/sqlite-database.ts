@@ -148,6 +148,16 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_detail_type ON events (detail_type, seq);
   `,
+  // Every policy document the gate applied, so that any verdict can be traced to the policy that made it.
+  `
+  CREATE TABLE policy_versions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */

@@ -1,4 +1,7 @@
+import type { PolicyVersion } from '../../adapters/local/sqlite-policy-versions.js';
 import type { BuildState } from '../../core/ports/build-records.js';
+
+export type { PolicyVersion };
 
 /**
  * The JSON shapes of the local pipeline's loopback HTTP API (`drydock start`), shared by the server and
@@ -11,6 +14,7 @@ import type { BuildState } from '../../core/ports/build-records.js';
  * GET  /api/builds/:id/log       → text/plain, the whole build log
  * GET  /api/images?limit=N       → { images: ImageSummary[] }
  * GET  /api/bases                → { bases: BaseSummary[] }
+ * GET  /api/policy?limit=N       → { path, versions: PolicyVersion[] (newest first), text (of the version in force) }
  * POST /api/bases/seed {versions?,debian?,debianMirror?} → NDJSON: {type:'progress',message}… then {type:'result',bases}
  * POST /api/bases/import {source,name,tag}    → NDJSON, the same shape
  * GET  /api/notifications?limit=N → { notifications: NotificationSummary[] }
@@ -35,6 +39,8 @@ export interface StatusResponse {
   readonly api: string;
   readonly registry: { readonly host: string; readonly url: string };
   readonly policy: string;
+  /** The policy document in force: every applied version is kept in the state database. */
+  readonly policyVersion?: PolicyVersion;
   readonly repos: readonly { readonly name: string; readonly remote: string }[];
   readonly queues: Readonly<Record<string, QueueSummary>>;
   readonly pushes: readonly PushSummary[];

@@ -4,6 +4,7 @@ import { freePort } from '../../adapters/local/docker-registry-process.js';
 import { assertToolsInstalled, LOCAL_PIPELINE_TOOLS } from '../../adapters/local/preflight.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
+import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
 import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
@@ -196,8 +197,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const policyPath = await ensurePolicyFile(stateDir, opened.registryHost);
     // A policy that does not validate at start is refused: the gate would have nothing to apply.
     const initial = await readPolicyFile(policyPath);
-    policy = watchedPolicy(policyPath, initial, (error) =>
-      log(`policy ${policyPath} not applied, the previous one stays in force: ${error.message}`),
+    const versions = new SqlitePolicyVersions(opened.db);
+    const applied = (text: string) => {
+      const { version, changed } = versions.record(text, policyPath);
+      if (changed) log(`policy version ${version.version} in force (sha256 ${version.sha256.slice(0, 12)})`);
+    };
+    applied(await readFile(policyPath, 'utf8'));
+    policy = watchedPolicy(
+      policyPath,
+      initial,
+      (error) => log(`policy ${policyPath} not applied, the previous one stays in force: ${error.message}`),
+      applied,
     );
 
     let recovered = 0;
@@ -242,6 +252,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         pipeline: opened,
         views: new SqlitePipelineViews(opened.db),
         outbox,
+        policyVersions: versions,
         bases,
         wake: () => running.wake(),
       },

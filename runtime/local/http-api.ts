@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import type { PushWithVerdicts, SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
+import type { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildRecord, BuildState } from '../../core/ports/build-records.js';
 import type { ImageRecord } from '../../core/ports/lineage-store.js';
@@ -42,6 +43,7 @@ export interface HttpApiDeps {
   readonly pipeline: LocalPipeline;
   readonly views: SqlitePipelineViews;
   readonly outbox: SqliteOutbox;
+  readonly policyVersions: SqlitePolicyVersions;
   readonly bases: BaseCatalogue;
   /** Makes the workers look for work now. */
   readonly wake: () => void;
@@ -264,6 +266,7 @@ export async function startHttpApi(
         api: info.api,
         registry: { host: info.registry, url: `http://${info.registry}` },
         policy: info.policy,
+        ...(deps.policyVersions.latest() ? { policyVersion: deps.policyVersions.latest() } : {}),
         repos: await listRepos(pipeline.reposRoot),
         queues,
         pushes: await Promise.all(
@@ -332,6 +335,14 @@ export async function startHttpApi(
         }
       }
       return send(res, 200, { deadLetters });
+    }
+    if (get && path === '/api/policy') {
+      const latest = deps.policyVersions.latest();
+      return send(res, 200, {
+        path: deps.info().policy,
+        versions: deps.policyVersions.history(limitOf(url, 20)),
+        ...(latest ? { text: deps.policyVersions.text(latest.version) } : {}),
+      });
     }
     if (get && path === '/api/bases') return send(res, 200, { bases: await deps.bases.list() });
     if (method === 'POST' && path === '/api/wake') {

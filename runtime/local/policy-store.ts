@@ -68,6 +68,7 @@ export function watchedPolicy(
   path: string,
   initial: Policy,
   onInvalid: (error: Error) => void,
+  onApplied?: (text: string, policy: Policy) => void,
 ): () => Promise<Policy> {
   let current = initial;
   let seen = '';
@@ -84,7 +85,9 @@ export function watchedPolicy(
     if (stamp === seen) return current;
     seen = stamp;
     try {
-      current = await readPolicyFile(path);
+      const text = await readFile(path, 'utf8');
+      current = parsePolicy(text, path);
+      onApplied?.(text, current);
     } catch (error) {
       onInvalid(error as Error);
     }

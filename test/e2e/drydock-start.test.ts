@@ -3,6 +3,7 @@
 // skopeo against the registry.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -179,6 +180,41 @@ describe('drydock start', () => {
     expect(after.map((b) => [b.buildId, b.state, b.attempts])).toEqual(
       before.map((b) => [b.buildId, b.state, b.attempts]),
     );
+  }, 60_000);
+
+  it('applies an edit of policy.yaml at the next gate and keeps every applied version', async () => {
+    const host = daemon.info.registry;
+    const policyPath = join(state, 'policy.yaml');
+    const text = await readFile(policyPath, 'utf8');
+    // Ops narrow the whitelist to 1.36.0; a definition on 1.36.1 is now denied.
+    await writeFile(policyPath, text.replace('tags: ["1.36.0", "1.36.1"]', 'tags: ["1.36.0"]'));
+    const commit = pushFiles(join(root, 'work'), join(state, 'repos', 'shop.git'), {
+      'late/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nUSER 65534\n`,
+    });
+    const push = await waitFor('the verdict under the new policy', async () => {
+      const { pushes } = await daemon.api.get<{ pushes: PushSummary[] }>('/api/pushes');
+      const p = pushes.find((x) => x.commit === commit);
+      return p?.verdicts.find((v) => v.definition === 'late/Dockerfile');
+    });
+    expect(push.passed).toBe(false);
+    expect(push.bases).toEqual([
+      expect.objectContaining({ ref: `${host}/base/busybox:1.36.1`, outcome: 'denied' }),
+    ]);
+    const policy = await daemon.api.get<{ versions: { version: number }[]; text: string }>('/api/policy');
+    expect(policy.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(policy.text).toContain('tags: ["1.36.0"]');
+    // An edit that does not validate leaves the last valid policy in force.
+    await writeFile(policyPath, 'version: 1\nallowed: nonsense\n');
+    const again = pushFiles(join(root, 'work'), join(state, 'repos', 'shop.git'), {
+      'late/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nUSER 65534\n`,
+    });
+    const verdict = await waitFor('the verdict under the kept policy', async () => {
+      const { pushes } = await daemon.api.get<{ pushes: PushSummary[] }>('/api/pushes');
+      return pushes.find((x) => x.commit === again)?.verdicts[0];
+    });
+    expect(verdict.passed).toBe(true);
+    expect(daemon.output()).toContain('not applied, the previous one stays in force');
+    await writeFile(policyPath, text);
   }, 60_000);
 
   it('refuses a second drydock start on the same state directory', async () => {
