@@ -134,8 +134,22 @@ function tooLarge(what: string, max: number): GitProviderError {
   return new GitProviderError(`${what}: larger than ${max} bytes`, { retryable: false });
 }
 
-/** Encodes each segment of a path for a URL, keeping the slashes. */
-export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+/** True for a relative file path with no empty, `.` or `..` segment, no backslash and no control character. */
+export function isSafePath(path: string): boolean {
+  if (path === '' || path.length > 1024 || path.includes('\\')) return false;
+  // A control character (NUL, newline…) has no business in a path that goes into a URL and an S3 key.
+  for (let i = 0; i < path.length; i++)
+    if (path.charCodeAt(i) < 0x20 || path.charCodeAt(i) === 0x7f) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/** Encodes each segment of a path for a URL, keeping the slashes; a path that could climb the URL is refused. */
+export function encodePath(path: string): string {
+  if (!isSafePath(path)) {
+    throw new DrydockError(`unsafe path ${JSON.stringify(path)}`, { code: 'PATH_INVALID' });
+  }
+  return path.split('/').map(encodeURIComponent).join('/');
+}
 
 /** Decodes UTF-8 strictly: a definition that is not text is refused, not mangled. */
 export function decodeText(bytes: Uint8Array, what: string): string {

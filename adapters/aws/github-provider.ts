@@ -25,7 +25,11 @@ interface TreeResponse {
 }
 
 interface CompareResponse {
-  readonly files?: readonly { readonly filename: string; readonly status: string; readonly previous_filename?: string }[];
+  readonly files?: readonly {
+    readonly filename: string;
+    readonly status: string;
+    readonly previous_filename?: string;
+  }[];
 }
 
 const STATUS: Record<string, PathChange['status'] | undefined> = {
@@ -64,7 +68,12 @@ export class GitHubProvider implements GitProvider {
   async readFile(project: string, commit: string, path: string): Promise<string | undefined> {
     const what = `GitHub ${project}@${commit.slice(0, 12)}:${path}`;
     const url = `${this.api}/repos/${encodePath(project)}/contents/${encodePath(path)}?ref=${encodeURIComponent(commit)}`;
-    const response = await httpGet(this.doFetch, url, { ...this.headers, accept: 'application/vnd.github.raw+json' }, what);
+    const response = await httpGet(
+      this.doFetch,
+      url,
+      { ...this.headers, accept: 'application/vnd.github.raw+json' },
+      what,
+    );
     if (response.status === 404) return undefined;
     return decodeText(await readCapped(response, this.maxFileBytes, what), what);
   }
@@ -99,13 +108,15 @@ export class GitHubProvider implements GitProvider {
     const what = `GitHub zipball of ${project}@${commit.slice(0, 12)}`;
     const url = `${this.api}/repos/${encodePath(project)}/zipball/${encodeURIComponent(commit)}`;
     const response = await httpGet(this.doFetch, url, this.headers, what);
-    if (response.status === 404) throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
+    if (response.status === 404)
+      throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
     return readCapped(response, this.maxArchiveBytes, what);
   }
 
   private async json<T>(url: string, what: string): Promise<T> {
     const response = await httpGet(this.doFetch, url, this.headers, what);
-    if (response.status === 404) throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
+    if (response.status === 404)
+      throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
     return (await response.json()) as T;
   }
 }

@@ -5,6 +5,7 @@ import {
   GitProviderError,
   type HttpProviderOptions,
   httpGet,
+  isSafePath,
   readCapped,
 } from './git-provider.js';
 
@@ -56,7 +57,10 @@ export class GitLabProvider implements GitProvider {
 
   async readFile(project: string, commit: string, path: string): Promise<string | undefined> {
     const what = `GitLab ${project}@${commit.slice(0, 12)}:${path}`;
-    const url = `${this.project(project)}/repository/files/${encodeURIComponent(path)}/raw?ref=${encodeURIComponent(commit)}`;
+    // GitLab takes the file path as one encoded segment; a `..` alone would still climb, so check it first.
+    if (!isSafePath(path)) throw new GitProviderError(`${what}: unsafe path`, { retryable: false });
+    const file = encodeURIComponent(path);
+    const url = `${this.project(project)}/repository/files/${file}/raw?ref=${encodeURIComponent(commit)}`;
     const response = await httpGet(this.doFetch, url, this.headers, what);
     if (response.status === 404) return undefined;
     return decodeText(await readCapped(response, this.maxFileBytes, what), what);
@@ -95,7 +99,10 @@ export class GitLabProvider implements GitProvider {
 
   async archive(project: string, commit: string): Promise<Uint8Array> {
     const what = `GitLab archive of ${project}@${commit.slice(0, 12)}`;
-    const response = await this.ok(`${this.project(project)}/repository/archive.zip?sha=${encodeURIComponent(commit)}`, what);
+    const response = await this.ok(
+      `${this.project(project)}/repository/archive.zip?sha=${encodeURIComponent(commit)}`,
+      what,
+    );
     return readCapped(response, this.maxArchiveBytes, what);
   }
 
@@ -105,7 +112,8 @@ export class GitLabProvider implements GitProvider {
 
   private async ok(url: string, what: string): Promise<Response> {
     const response = await httpGet(this.doFetch, url, this.headers, what);
-    if (response.status === 404) throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
+    if (response.status === 404)
+      throw new GitProviderError(`${what}: not found`, { status: 404, retryable: false });
     return response;
   }
 }

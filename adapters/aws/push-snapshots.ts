@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
+import { isDefinitionName } from '../../core/dockerfile/definition-names.js';
 import { DrydockError } from '../../core/errors.js';
 import { DEFINITION_PUSHED, type DefinitionPushedEvent } from '../../core/events/definition-pushed.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { ZERO_COMMIT } from '../../core/events/rules.js';
-import { isDefinitionName } from '../../core/dockerfile/definition-names.js';
-import { type ChangedDefinition, changedDefinitions, type PathChange } from '../../core/push/changed-definitions.js';
 import type { Clock } from '../../core/ports/clock.js';
+import {
+  type ChangedDefinition,
+  changedDefinitions,
+  type PathChange,
+} from '../../core/push/changed-definitions.js';
 import { forEachLimited } from './concurrency.js';
-import { type GitProvider, GitProviderError, resolveRepository } from './git-provider.js';
-import type { S3SnapshotStore } from './s3-snapshot-store.js';
+import { type GitProvider, GitProviderError, isSafePath, resolveRepository } from './git-provider.js';
+import { contextDirOf, type S3SnapshotStore } from './s3-snapshot-store.js';
+import { zipSubtree } from './zip-subtree.js';
 
 /** A push as a webhook or a `drydock submit` call reports it. */
 export interface PushReport {
@@ -24,9 +29,7 @@ export interface PushReport {
 }
 
 /** What capturing a push gave: the event to publish, or why there is none. */
-export type CaptureOutcome =
-  | { readonly event: DefinitionPushedEvent }
-  | { readonly skipped: string };
+export type CaptureOutcome = { readonly event: DefinitionPushedEvent } | { readonly skipped: string };
 
 /** The caller named definitions the commit does not have. */
 export class DefinitionsNotFoundError extends DrydockError {
@@ -53,8 +56,9 @@ const SNAPSHOT_CONCURRENCY = 4;
 
 /**
  * Turns a reported push into `Definition Pushed`: finds the changed definitions (the provider's diff and tree,
- * mapped by `changedDefinitions`, or the caller's list), stores each one's text at the commit in the snapshot
- * bucket, and builds the event. Deletions of branches and pushes of tags are skipped with the reason.
+ * mapped by `changedDefinitions`, or the caller's list), stores in the snapshot bucket each one's text at the
+ * commit (what the gate checks) and its directory as a zipped build context (what CodeBuild builds), then builds
+ * the event. Deletions of branches and pushes of tags are skipped with the reason.
  */
 export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Promise<CaptureOutcome> {
   if (!push.ref.startsWith('refs/heads/')) return { skipped: `${push.ref} is not a branch` };
@@ -64,6 +68,12 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
   let changed: ChangedDefinition[];
   const texts = new Map<string, string>();
   if (push.definitions) {
+    const unsafe = push.definitions.filter((p) => !isSafePath(p));
+    if (unsafe.length > 0) {
+      throw new DrydockError(`unsafe definition paths: ${unsafe.map((p) => JSON.stringify(p)).join(', ')}`, {
+        code: 'PATH_INVALID',
+      });
+    }
     changed = [...new Set(push.definitions)].sort().map((path) => ({ path, change: 'modified' as const }));
     const missing: string[] = [];
     await forEachLimited(changed, SNAPSHOT_CONCURRENCY, async ({ path }) => {
@@ -98,6 +108,14 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
   }
   if (changed.length === 0) return { skipped: 'the push changed no container definition' };
 
+  // One archive download per push; each definition's directory becomes its own build context.
+  const dirs = [...new Set([...texts.keys()].map(contextDirOf))];
+  if (dirs.length > 0) {
+    const archive = Buffer.from(await provider.archive(project, push.after));
+    await forEachLimited(dirs, SNAPSHOT_CONCURRENCY, (dir) =>
+      deps.store.putContext(push.repository, push.after, dir, zipSubtree(archive, dir)).then(() => undefined),
+    );
+  }
   await forEachLimited([...texts], SNAPSHOT_CONCURRENCY, ([path, text]) =>
     deps.store.putDefinition(push.repository, push.after, path, text),
   );

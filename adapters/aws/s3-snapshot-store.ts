@@ -1,31 +1,36 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrydockError } from '../../core/errors.js';
 import type { DefinitionSource } from '../../core/ports/definition-source.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
 
-/** The key prefixes of the snapshot bucket, for the stack's grants: who reads and writes what. */
+/** The key prefixes of the snapshot bucket, as the stack grants them. */
 export const SNAPSHOT_PREFIXES = {
-  /** `definitions/<repository>/<commit>/<path>`: definition texts, written by webhook and submit, read by the gate. */
-  definitions: 'definitions/',
-  /** `contexts/<repository>/<commit>.zip`: repository archives, written by the build starter, read by CodeBuild. */
+  /** Written by webhook and submit: definition texts (read by the gate) and build contexts (read by CodeBuild). */
   contexts: 'contexts/',
-  /** `builds/<build id>/Dockerfile`: the substituted definition a build runs, written by the build starter. */
+  /** Written by the build starter: the substituted Dockerfile each build runs (read by CodeBuild). */
   builds: 'builds/',
 } as const;
 
 // The repository id holds slashes; encoded, it is one key segment and keys cannot collide.
-const repo = (repository: string) => encodeURIComponent(repository);
+const at = (repository: string, commit: string) =>
+  `${SNAPSHOT_PREFIXES.contexts}${encodeURIComponent(repository)}/${commit}`;
 
-/** The key of a definition's text at a commit. */
+/** The key of a definition's text at a commit: `contexts/<repository>/<commit>/text/<path>`. */
 export const definitionKey = (repository: string, commit: string, path: string) =>
-  `${SNAPSHOT_PREFIXES.definitions}${repo(repository)}/${commit}/${path}`;
+  `${at(repository, commit)}/text/${path}`;
 
-/** The key of a repository's archive at a commit. */
-export const archiveKey = (repository: string, commit: string) =>
-  `${SNAPSHOT_PREFIXES.contexts}${repo(repository)}/${commit}.zip`;
+/** The key of a directory's zipped tree at a commit: `contexts/<repository>/<commit>/tree/<dir>/context.zip`. */
+export const contextKey = (repository: string, commit: string, dir: string) =>
+  `${at(repository, commit)}/tree/${dir === '' ? '' : `${dir}/`}context.zip`;
 
-/** The key of the Dockerfile one build runs. */
+/** The key of the Dockerfile one build runs: `builds/<build id>/Dockerfile`. */
 export const buildDockerfileKey = (buildId: string) => `${SNAPSHOT_PREFIXES.builds}${buildId}/Dockerfile`;
+
+/** The directory of a definition: its build context. */
+export const contextDirOf = (definition: string) => {
+  const i = definition.lastIndexOf('/');
+  return i < 0 ? '' : definition.slice(0, i);
+};
 
 /** A definition the gate was asked about has no snapshot: the push was recorded without it. */
 export class SnapshotMissingError extends DrydockError {
@@ -77,31 +82,18 @@ export class S3SnapshotStore implements DefinitionSource {
     await this.put(definitionKey(repository, commit, path), text, 'text/plain; charset=utf-8');
   }
 
-  /** True when the repository's archive at the commit is stored. */
-  async hasArchive(repository: string, commit: string): Promise<boolean> {
-    try {
-      await awsCall('s3:HeadObject', () =>
-        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: archiveKey(repository, commit) })),
-      );
-      return true;
-    } catch (err) {
-      if (hasAwsName(err, 'NotFound', 'NoSuchKey')) return false;
-      throw err;
-    }
-  }
-
-  /** Stores the repository's archive at the commit; returns its `s3://` URI. */
-  async putArchive(repository: string, commit: string, zip: Uint8Array): Promise<string> {
-    const key = archiveKey(repository, commit);
+  /** Stores the zipped build context of a directory at a commit; returns its key. */
+  async putContext(repository: string, commit: string, dir: string, zip: Uint8Array): Promise<string> {
+    const key = contextKey(repository, commit, dir);
     await this.put(key, zip, 'application/zip');
-    return this.uri(key);
+    return key;
   }
 
-  /** Stores the Dockerfile a build runs; returns its `s3://` URI. */
+  /** Stores the Dockerfile a build runs; returns its key. */
   async putBuildDockerfile(buildId: string, text: string): Promise<string> {
     const key = buildDockerfileKey(buildId);
     await this.put(key, text, 'text/plain; charset=utf-8');
-    return this.uri(key);
+    return key;
   }
 
   /** The `s3://` URI of a key in this bucket. */
@@ -111,7 +103,9 @@ export class S3SnapshotStore implements DefinitionSource {
 
   private async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     await awsCall('s3:PutObject', () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })),
+      this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      ),
     );
   }
 }

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GitProvider } from '../../../adapters/aws/git-provider.js';
+import {
+  capturePush,
+  DefinitionsNotFoundError,
+  type PushReport,
+} from '../../../adapters/aws/push-snapshots.js';
+import { contextKey, definitionKey, S3SnapshotStore } from '../../../adapters/aws/s3-snapshot-store.js';
+import { zipEntries } from '../../../adapters/aws/zip-subtree.js';
+import type { PathChange } from '../../../core/push/changed-definitions.js';
+import { ManualClock } from '../../contracts/manual-clock.js';
+
+const BEFORE = '51de2b835bd35a67eb32dbcd3d77d4b96e5aa39d';
+const AFTER = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
+const ZERO = '0'.repeat(40);
+const REPO = 'github.com/acme/payments';
+const ZIPBALL = readFileSync(join(import.meta.dirname, 'fixtures/zipball.zip'));
+
+/** The tree of the zipball fixture at AFTER, as a provider serves it. */
+const FILES: Record<string, string> = {
+  Dockerfile: 'FROM scratch\n',
+  'docs/README.md': '# docs\n',
+  'services/api/Dockerfile': 'FROM docker.io/library/node:20\nCOPY . /app\n',
+  'services/api/data.txt': '1\n',
+  'services/api/image-tests.yaml': 'schemaVersion: 2.0.0\n',
+  'services/worker/Dockerfile': 'FROM docker.io/library/python:3.12\n',
+};
+
+class FakeGitHub implements GitProvider {
+  readonly kind = 'github' as const;
+  readonly host = 'github.com';
+  readonly calls: string[] = [];
+  constructor(private readonly changes: PathChange[] = []) {}
+  async readFile(project: string, commit: string, path: string) {
+    this.calls.push(`read ${project}@${commit.slice(0, 7)}:${path}`);
+    return FILES[path];
+  }
+  async listFiles(project: string, commit: string) {
+    this.calls.push(`list ${project}@${commit.slice(0, 7)}`);
+    return Object.keys(FILES);
+  }
+  async compare(project: string, before: string, after: string) {
+    this.calls.push(`compare ${project} ${before.slice(0, 7)}..${after.slice(0, 7)}`);
+    return this.changes;
+  }
+  async archive(project: string, commit: string) {
+    this.calls.push(`archive ${project}@${commit.slice(0, 7)}`);
+    return ZIPBALL;
+  }
+}
+
+const s3 = mockClient(S3Client);
+const store = new S3SnapshotStore({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'snapshots' });
+const clock = new ManualClock();
+const push = (over: Partial<PushReport> = {}): PushReport => ({
+  repository: REPO,
+  ref: 'refs/heads/main',
+  before: BEFORE,
+  after: AFTER,
+  pusher: 'alice',
+  ...over,
+});
+const puts = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+
+beforeEach(() => {
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
+});
+afterEach(() => s3.reset());
+
+describe('capturePush', () => {
+  it('finds the definitions a push changed, snapshots their texts and contexts, and builds Definition Pushed', async () => {
+    // A change inside the api context, a new worker definition, a deleted one elsewhere.
+    const github = new FakeGitHub([
+      { status: 'M', path: 'services/api/data.txt' },
+      { status: 'A', path: 'services/worker/Dockerfile' },
+      { status: 'D', path: 'legacy/Dockerfile' },
+      { status: 'M', path: 'docs/README.md' },
+    ]);
+    const out = await capturePush(push(), { providers: async () => [github], store, clock });
+    if (!('event' in out)) throw new Error(out.skipped);
+    expect(out.event).toMatchObject({
+      source: 'drydock',
+      detailType: 'Definition Pushed',
+      time: clock.now().toISOString(),
+      detail: {
+        repository: REPO,
+        ref: 'refs/heads/main',
+        before: BEFORE,
+        after: AFTER,
+        pusher: 'alice',
+        definitions: [
+          { path: 'Dockerfile', change: 'modified' },
+          { path: 'legacy/Dockerfile', change: 'deleted' },
+          { path: 'services/api/Dockerfile', change: 'modified' },
+          { path: 'services/worker/Dockerfile', change: 'added' },
+        ],
+      },
+    });
+    const byKey = new Map(puts().map((p) => [p.Key, p]));
+    for (const path of ['Dockerfile', 'services/api/Dockerfile', 'services/worker/Dockerfile']) {
+      expect(byKey.get(definitionKey(REPO, AFTER, path))?.Body).toBe(FILES[path]);
+    }
+    expect(byKey.has(definitionKey(REPO, AFTER, 'legacy/Dockerfile'))).toBe(false);
+    const api = byKey.get(contextKey(REPO, AFTER, 'services/api'))?.Body as Buffer;
+    expect(
+      zipEntries(api)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['Dockerfile', 'data.txt', 'image-tests.yaml']);
+    expect(byKey.has(contextKey(REPO, AFTER, ''))).toBe(true);
+    expect(github.calls.filter((c) => c.startsWith('archive'))).toHaveLength(1);
+  });
+
+  it('treats every definition of a new branch as added', async () => {
+    const github = new FakeGitHub();
+    const out = await capturePush(push({ before: ZERO }), { providers: async () => [github], store, clock });
+    if (!('event' in out)) throw new Error(out.skipped);
+    expect(out.event.detail.definitions.map((d) => `${d.change} ${d.path}`)).toEqual([
+      'added Dockerfile',
+      'added services/api/Dockerfile',
+      'added services/worker/Dockerfile',
+    ]);
+    expect(github.calls.some((c) => c.startsWith('compare'))).toBe(false);
+  });
+
+  it('skips tags, deleted branches and pushes that change no definition, with the reason', async () => {
+    const deps = {
+      providers: async () => [new FakeGitHub([{ status: 'M', path: 'docs/README.md' }])],
+      store,
+      clock,
+    };
+    expect(await capturePush(push({ ref: 'refs/tags/v1' }), deps)).toEqual({
+      skipped: 'refs/tags/v1 is not a branch',
+    });
+    expect(await capturePush(push({ after: ZERO }), deps)).toEqual({
+      skipped: 'refs/heads/main was deleted',
+    });
+    // An empty diff (a force-push back to the same tree, say) changes nothing.
+    const nothing = new FakeGitHub([]);
+    expect(await capturePush(push(), { ...deps, providers: async () => [nothing] })).toEqual({
+      skipped: 'the push changed no container definition',
+    });
+    expect(puts()).toEqual([]);
+  });
+
+  it('snapshots the definitions a caller names, and refuses ones the commit does not have', async () => {
+    const github = new FakeGitHub();
+    const out = await capturePush(push({ before: ZERO, definitions: ['services/api/Dockerfile'] }), {
+      providers: async () => [github],
+      store,
+      clock,
+    });
+    expect('event' in out && out.event.detail.definitions).toEqual([
+      { path: 'services/api/Dockerfile', change: 'modified' },
+    ]);
+    const missing = await capturePush(push({ definitions: ['services/api/Dockerfile', 'gone/Dockerfile'] }), {
+      providers: async () => [github],
+      store,
+      clock,
+    }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(DefinitionsNotFoundError);
+    expect(missing).toMatchObject({ paths: ['gone/Dockerfile'] });
+  });
+
+  it('refuses a named definition path that could climb out of the repository', async () => {
+    await expect(
+      capturePush(push({ definitions: ['../etc/Dockerfile'] }), {
+        providers: async () => [new FakeGitHub()],
+        store,
+        clock,
+      }),
+    ).rejects.toMatchObject({ code: 'PATH_INVALID' });
+  });
+
+  it('gives the same event id to the same push', async () => {
+    const deps = {
+      providers: async () => [new FakeGitHub([{ status: 'M', path: 'Dockerfile' }])],
+      store,
+      clock,
+    };
+    const a = await capturePush(push(), deps);
+    const b = await capturePush(push(), deps);
+    expect('event' in a && 'event' in b && a.event.id === b.event.id).toBe(true);
+  });
+});
