@@ -7,6 +7,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -107,7 +108,7 @@ export class FakeDynamoDb {
       const race = this.beforeNextTransaction;
       this.beforeNextTransaction = undefined;
       race?.();
-      const actions = input.TransactItems ?? [];
+      const actions: TransactWriteItem[] = input.TransactItems ?? [];
       const reasons = actions.map((a) => {
         const put = a.Put;
         if (!put) throw new Error('fake DynamoDB: only Put in transactions');
@@ -124,7 +125,7 @@ export class FakeDynamoDb {
           $metadata: { httpStatusCode: 400 },
         });
       }
-      if (reasons.some((r) => r.Code !== 'None')) {
+      if (reasons.some((r: { Code: string }) => r.Code !== 'None')) {
         throw new TransactionCanceledException({
           message: 'Transaction cancelled',
           $metadata: { httpStatusCode: 400 },
