@@ -159,6 +159,15 @@ async function pushSummary(
   };
 }
 
+// decodeURIComponent throws URIError on a malformed escape, which would otherwise answer 500.
+function decodedSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `${what} ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
+}
+
 function limitOf(url: URL, fallback: number): number {
   const raw = url.searchParams.get('limit');
   if (raw === null) return fallback;
@@ -298,7 +307,7 @@ export async function startHttpApi(
     }
     const buildMatch = /^\/api\/builds\/([^/]+)(\/log)?$/.exec(path);
     if (get && buildMatch) {
-      const id = decodeURIComponent(buildMatch[1] ?? '');
+      const id = decodedSegment(buildMatch[1] ?? '', 'build id');
       const record = await pipeline.records.get(id);
       if (!record) throw new HttpError(404, `no build ${JSON.stringify(id)}; drydock builds lists them`);
       if (!buildMatch[2]) return send(res, 200, buildSummary(record));
