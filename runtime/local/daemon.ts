@@ -68,15 +68,32 @@ export class AlreadyRunningError extends DrydockError {
   }
 }
 
+// Locks this process holds: a lock file naming our own pid is otherwise taken for a stale one (a pid reused
+// after a restart), which would let a second start in this process take the first one's state dir.
+const heldLocks = new Set<string>();
+
 async function acquireLock(stateDir: string): Promise<() => Promise<void>> {
   const path = join(stateDir, 'drydock.lock');
+  if (heldLocks.has(path)) throw new AlreadyRunningError(stateDir, process.pid);
+  heldLocks.add(path);
+  try {
+    await takeLockFile(stateDir, path);
+  } catch (error) {
+    heldLocks.delete(path);
+    throw error;
+  }
+  return async () => {
+    const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (owner === process.pid) await rm(path, { force: true });
+    heldLocks.delete(path);
+  };
+}
+
+async function takeLockFile(stateDir: string, path: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      return async () => {
-        const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-        if (owner === process.pid) await rm(path, { force: true });
-      };
+      return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
