@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { type DrydockEvent, type EventOf, parseEvent } from '../../../core/events/index.js';
+import { teamNotificationFor } from '../../../core/notify/team-notification.js';
+import { eventFixture } from '../events/fixtures.js';
+
+/** A fixture event with parts of its detail replaced, validated as a consumer would receive it. */
+function fixture<K extends DrydockEvent['detailType']>(
+  name: string,
+  detail: Record<string, unknown> = {},
+): EventOf<K> {
+  const raw = eventFixture(name);
+  const result = parseEvent({ ...raw, detail: { ...(raw.detail as object), ...detail } });
+  if (!result.ok) throw result.error;
+  return result.event as EventOf<K>;
+}
+
+const failedVerdict = (detail: Record<string, unknown> = {}) =>
+  fixture<'Definition Verdict'>('definition-verdict-failed.json', detail);
+const use = { text: 'python:3.8', kind: 'from', line: 1, column: 6, start: 5, end: 15 };
+const finding = (line: number) => ({
+  file: 'services/worker/Dockerfile',
+  line,
+  column: 1,
+  code: 'DL3008',
+  level: 'warning',
+  message: 'Pin versions in apt get install.',
+});
+
+describe('teamNotificationFor', () => {
+  it('tells about a failed verdict: every finding and denied base', () => {
+    const event = failedVerdict();
+    expect(teamNotificationFor(event)).toEqual({
+      id: event.id,
+      kind: 'verdict-failed',
+      repository: 'git@git.example.internal:payments/api.git',
+      definition: 'services/worker/Dockerfile',
+      commit: '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb',
+      at: '2025-03-14T09:26:55.120Z',
+      summary: [
+        'services/worker/Dockerfile at 405906c9d5be did not pass the gate; nothing was built.',
+        'Findings:',
+        `  4:1 DL3008 warning: ${event.detail.findings[0]?.message}`,
+        'Base images denied:',
+        '  docker.io/library/python:3.8: docker.io/library/python:3.8 is banned: end of life',
+      ].join('\n'),
+    });
+  });
+
+  it('tells about the base images a failed verdict could not resolve', () => {
+    const note = teamNotificationFor(
+      failedVerdict({
+        findings: [],
+        bases: [],
+        unresolved: [
+          { written: '${BASE}', kind: 'from', loc: { line: 2, column: 6 }, reason: 'ARG BASE has no value' },
+        ],
+      }),
+    );
+    expect(note?.summary).toBe(
+      [
+        'services/worker/Dockerfile at 405906c9d5be did not pass the gate; nothing was built.',
+        'Base images not resolved:',
+        '  ${BASE} (line 2): ARG BASE has no value',
+      ].join('\n'),
+    );
+  });
+
+  it('tells about a passed verdict whose base was substituted', () => {
+    const event = failedVerdict({
+      passed: true,
+      findings: [],
+      bases: [
+        {
+          outcome: 'substituted',
+          use,
+          from: 'docker.io/library/python:3.8',
+          to: 'docker.io/library/python:3.12-slim',
+          why: 'python 3.8 is end of life',
+          rule: 'substitutions[0]',
+        },
+      ],
+      substituted: 'FROM python:3.12-slim\n',
+    });
+    expect(teamNotificationFor(event)).toMatchObject({
+      id: event.id,
+      kind: 'base-substituted',
+      summary: [
+        'services/worker/Dockerfile at 405906c9d5be is built on a substituted base:',
+        '  docker.io/library/python:3.8 → docker.io/library/python:3.12-slim: python 3.8 is end of life',
+        'Update the FROM line to stop seeing this.',
+      ].join('\n'),
+    });
+  });
+
+  it('says nothing about a passed verdict without a substitution', () => {
+    const allowed = {
+      outcome: 'allowed',
+      use,
+      ref: 'docker.io/library/python:3.12',
+      via: 'whitelist',
+      entry: 'allowed[0]',
+      index: 0,
+    };
+    expect(teamNotificationFor(failedVerdict({ passed: true, findings: [], bases: [allowed] }))).toBe(
+      undefined,
+    );
+  });
+
+  it('tells about a failed build with the end of its log', () => {
+    const event = fixture<'Build Failed'>('build-failed.json');
+    expect(teamNotificationFor(event)).toEqual({
+      id: event.id,
+      kind: 'build-failed',
+      repository: 'git@git.example.internal:payments/api.git',
+      definition: 'services/api/Dockerfile',
+      commit: '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb',
+      at: '2025-03-14T09:27:40Z',
+      summary: [
+        'services/api/Dockerfile at 405906c9d5be: build failed: RUN pip install exited with 1',
+        'Last lines of the log:',
+        'ERROR: Could not find a version that satisfies the requirement uvicorn==0.30.1',
+        'Error: building at STEP "RUN pip install": exit status 1',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('leaves out the log of a failed build that has none', () => {
+    const note = teamNotificationFor(
+      fixture('build-failed.json', { stage: 'push', reason: 'registry refused', logTail: '' }),
+    );
+    expect(note?.summary).toBe('services/api/Dockerfile at 405906c9d5be: push failed: registry refused');
+  });
+
+  it('tells about failed image tests, each failure', () => {
+    const event = fixture<'Image Tested'>('image-tested.json');
+    expect(teamNotificationFor(event)).toMatchObject({
+      id: event.id,
+      kind: 'tests-failed',
+      definition: 'services/api/Dockerfile',
+      at: '2025-03-14T09:28:30.500Z',
+      summary: [
+        'services/api/Dockerfile at 405906c9d5be: 1 of 4 image tests failed; the image was not published.',
+        '  runs as a non-root user: expected uid != 0, got 0',
+      ].join('\n'),
+    });
+  });
+
+  it('says nothing about image tests that passed', () => {
+    const passed = fixture('image-tested.json', {
+      passed: true,
+      failures: [],
+      summary: { tests: 4, failures: 0, skipped: 0, durationMs: 2870 },
+    });
+    expect(teamNotificationFor(passed)).toBe(undefined);
+  });
+
+  it.each(['definition-pushed.json', 'build-requested.json', 'build-completed.json', 'image-published.json'])(
+    'says nothing about %s',
+    (name) => {
+      expect(teamNotificationFor(fixture(name))).toBe(undefined);
+    },
+  );
+
+  it('lists ten items and says how many more there are', () => {
+    const note = teamNotificationFor(
+      failedVerdict({ bases: [], findings: Array.from({ length: 13 }, (_, i) => finding(i + 1)) }),
+    );
+    const lines = note!.summary.split('\n');
+    expect(lines.slice(1)).toEqual([
+      'Findings:',
+      ...Array.from(
+        { length: 10 },
+        (_, i) => `  ${i + 1}:1 DL3008 warning: Pin versions in apt get install.`,
+      ),
+      '  … and 3 more',
+    ]);
+  });
+
+  it('lists exactly ten items without a "more" line', () => {
+    const note = teamNotificationFor(
+      failedVerdict({ bases: [], findings: Array.from({ length: 10 }, (_, i) => finding(i + 1)) }),
+    );
+    const lines = note!.summary.split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines.at(-1)).toBe('  10:1 DL3008 warning: Pin versions in apt get install.');
+  });
+
+  it('cuts each list on its own', () => {
+    const failures = Array.from({ length: 11 }, (_, i) => ({ name: `test ${i + 1}`, message: 'failed' }));
+    const note = teamNotificationFor(
+      fixture('image-tested.json', {
+        failures,
+        summary: { tests: 11, failures: 11, skipped: 0, durationMs: 1 },
+      }),
+    );
+    expect(note?.summary.split('\n').slice(-2)).toEqual(['  test 10: failed', '  … and 1 more']);
+  });
+});

@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PolicyValidationError } from '../../../core/errors.js';
+import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
+import { AlreadyRunningError, type LocalRuntime, startLocalRuntime } from '../../../runtime/local/daemon.js';
+import { POLICY_FILE } from '../../../runtime/local/policy-store.js';
+import { processAlive, readRuntimeInfo } from '../../../runtime/local/runtime-info.js';
+import { removeState } from '../../helpers/drydock-process.js';
+
+const dirs: string[] = [];
+const runtimes: LocalRuntime[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const r of runtimes.splice(0)) await r.stop();
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+afterAll(async () => {
+  for (const d of dirs.splice(0)) await removeState(d);
+});
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-daemon-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function start(dir: string, log: string[] = []): Promise<LocalRuntime> {
+  const runtime = await startLocalRuntime({
+    stateDir: dir,
+    version: '0.0.0-test',
+    apiPort: 0,
+    seedBases: false,
+    log: (line) => log.push(line),
+    bases: baseCatalogue,
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function stop(runtime: LocalRuntime): Promise<void> {
+  runtimes.splice(runtimes.indexOf(runtime), 1);
+  await runtime.stop();
+}
+
+const lockOf = (dir: string) => join(dir, 'drydock.lock');
+const settingsOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as { registryPort: number; apiPort: number };
+
+/** True when something accepts connections on the loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('startLocalRuntime', () => {
+  it('runs on a state dir: lock, runtime.json and settings; stopping removes the lock and runtime.json', async () => {
+    const dir = stateDir();
+    const log: string[] = [];
+    const runtime = await start(dir, log);
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readRuntimeInfo(dir)).toEqual({ state: 'running', info: runtime.info });
+    expect(runtime.info.registry).toBe(`127.0.0.1:${settingsOf(dir).registryPort}`);
+    expect(runtime.info.policy).toBe(join(dir, POLICY_FILE));
+    expect(log).toContainEqual(expect.stringMatching(/^policy version 1 in force/));
+    const res = await fetch(`${runtime.info.api}/api/status`);
+    expect(res.status).toBe(200);
+    await stop(runtime);
+    expect(existsSync(lockOf(dir))).toBe(false);
+    expect(await readRuntimeInfo(dir)).toEqual({ state: 'absent' });
+    expect(await listening(settingsOf(dir).registryPort)).toBe(false);
+  });
+
+  it('refuses a state dir another running process has locked', async () => {
+    const dir = stateDir();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(other);
+    writeFileSync(lockOf(dir), `${other.pid}\n`);
+    const error = await start(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlreadyRunningError);
+    expect((error as Error).message).toContain(`(pid ${other.pid})`);
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${other.pid}\n`);
+    expect(existsSync(join(dir, 'settings.json'))).toBe(false);
+  });
+
+  it('refuses a second start in the same process and leaves the first one its lock', async () => {
+    const dir = stateDir();
+    const first = await start(dir);
+    await expect(start(dir)).rejects.toBeInstanceOf(AlreadyRunningError);
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${process.pid}\n`);
+    expect((await fetch(`${first.info.api}/api/status`)).status).toBe(200);
+    await stop(first);
+    expect(existsSync(lockOf(dir))).toBe(false);
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const dir = stateDir();
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    await once(gone, 'exit');
+    writeFileSync(lockOf(dir), `${gone.pid}\n`);
+    await start(dir);
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${process.pid}\n`);
+  });
+
+  it('keeps the registry port across restarts', async () => {
+    const dir = stateDir();
+    const first = await start(dir);
+    const { registryPort } = settingsOf(dir);
+    await stop(first);
+    const second = await start(dir);
+    expect(second.info.registry).toBe(first.info.registry);
+    expect(settingsOf(dir).registryPort).toBe(registryPort);
+  });
+
+  it('refuses to start on an invalid policy, and releases everything it took', async () => {
+    const dir = stateDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, POLICY_FILE), 'version: 1\nallowed: []\nallowd: []\n');
+    const error = await start(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyValidationError);
+    expect((error as Error).message).toContain('allowd');
+    expect(existsSync(lockOf(dir))).toBe(false);
+    expect(await readRuntimeInfo(dir)).toEqual({ state: 'absent' });
+    const registryPid = Number(readFileSync(join(dir, 'registry', 'registry.pid'), 'utf8'));
+    expect(processAlive(registryPid)).toBe(false);
+    const { registryPort } = settingsOf(dir);
+    expect(await listening(registryPort)).toBe(false);
+
+    // Fixed, it starts on the same registry port.
+    writeFileSync(join(dir, POLICY_FILE), 'version: 1\nallowed: []\n');
+    const runtime = await start(dir);
+    expect(runtime.info.registry).toBe(`127.0.0.1:${registryPort}`);
+  });
+});
