@@ -50,6 +50,7 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
       if (findings.length) parts.push(`Findings:\n${listed(findings)}`);
       if (denied.length) parts.push(`Base images denied:\n${listed(denied)}`);
       if (unresolved.length) parts.push(`Base images not resolved:\n${listed(unresolved)}`);
+      if (substituted.length) parts.push(`Base images policy substitutes:\n${listed(substituted)}`);
       return { ...subject, kind: 'verdict-failed', summary: parts.join('\n') };
     }
     if (substituted.length) {

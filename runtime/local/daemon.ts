@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../adapters/local/docker-registry-process.js';
 import { assertToolsInstalled, LOCAL_PIPELINE_TOOLS } from '../../adapters/local/preflight.js';
@@ -91,8 +91,11 @@ async function acquireLock(stateDir: string): Promise<() => Promise<void>> {
 
 async function takeLockFile(stateDir: string, path: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
+    // Written whole under another name, then linked: the lock never exists without its pid in it.
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, `${process.pid}\n`, { mode: 0o600 });
     try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      await link(tmp, path);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -102,6 +105,8 @@ async function takeLockFile(stateDir: string, path: string): Promise<void> {
       }
       // The owner died without cleaning up (SIGKILL, power loss): the lock is stale.
       await rm(path, { force: true });
+    } finally {
+      await rm(tmp, { force: true });
     }
   }
   throw new DrydockError(`cannot lock ${path}: another drydock start took it at the same time`, {
@@ -130,8 +135,10 @@ async function loadSettings(stateDir: string, apiPort: number | undefined): Prom
       apiPort ??
       (validPort(saved.apiPort) ? saved.apiPort : (await portFree(DEFAULT_API_PORT)) ? DEFAULT_API_PORT : 0),
   };
-  if (settings.registryPort !== saved.registryPort || settings.apiPort !== saved.apiPort) {
-    await writeFile(path, `${JSON.stringify(settings, null, 2)}\n`);
+  // `--port 0` asks for any port this once; it does not replace the port saved for later starts.
+  const keep = { registryPort: settings.registryPort, apiPort: settings.apiPort || saved.apiPort || 0 };
+  if (keep.registryPort !== saved.registryPort || keep.apiPort !== saved.apiPort) {
+    await writeFile(path, `${JSON.stringify(keep, null, 2)}\n`);
   }
   return settings;
 }

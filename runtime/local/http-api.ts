@@ -381,7 +381,8 @@ export async function startHttpApi(
       }
       if (err instanceof HttpError) return send(res, err.status, { error: err.message });
       if (err instanceof BaseRequestInvalidError) return send(res, 400, { error: err.message });
-      const status = err instanceof DrydockError ? 400 : 500;
+      // Anything but a bad request is the server's fault: 503 when a retry can help (a busy database), else 500.
+      const status = err instanceof DrydockError && err.retryable ? 503 : 500;
       send(res, status, { error: (err as Error)?.message ?? String(err) });
     });
   });

@@ -84,13 +84,18 @@ export function watchedPolicy(
     const stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
     if (stamp === seen) return current;
     seen = stamp;
+    let text: string;
+    let parsed: Policy;
     try {
-      const text = await readFile(path, 'utf8');
-      current = parsePolicy(text, path);
-      onApplied?.(text, current);
+      text = await readFile(path, 'utf8');
+      parsed = parsePolicy(text, path);
     } catch (error) {
       onInvalid(error as Error);
+      return current;
     }
+    current = parsed;
+    // Outside the try: a failure to record the version must not be reported as a policy that was not applied.
+    onApplied?.(text, current);
     return current;
   };
 }

@@ -27,6 +27,24 @@ const finding = (line: number) => ({
 });
 
 describe('teamNotificationFor', () => {
+  it('names the bases policy substitutes in a failed verdict too', () => {
+    const event = failedVerdict({
+      bases: [
+        {
+          outcome: 'substituted',
+          use,
+          from: 'python:3.8',
+          to: 'python:3.12',
+          why: 'banned: end of life',
+          rule: 'sub-0',
+        },
+      ],
+    });
+    expect(teamNotificationFor(event)?.summary).toContain(
+      'Base images policy substitutes:\n  python:3.8 → python:3.12: banned: end of life',
+    );
+  });
+
   it('tells about a failed verdict: every finding and denied base', () => {
     const event = failedVerdict();
     expect(teamNotificationFor(event)).toEqual({

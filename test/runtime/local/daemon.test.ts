@@ -114,6 +114,14 @@ describe('startLocalRuntime', () => {
     expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${process.pid}\n`);
   });
 
+  it('does not save a one-off --port 0 over the API port saved for later starts', async () => {
+    const dir = stateDir();
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ registryPort: 0, apiPort: 7399 }));
+    await stop(await start(dir));
+    expect(settingsOf(dir).apiPort).toBe(7399);
+    expect(settingsOf(dir).registryPort).toBeGreaterThan(0);
+  });
+
   it('keeps the registry port across restarts', async () => {
     const dir = stateDir();
     const first = await start(dir);
