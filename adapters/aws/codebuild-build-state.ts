@@ -88,7 +88,7 @@ export function factsFromEvent(detail: CodeBuildStateDetail): BuildFacts {
 
 /** The facts of the event, completed by what BatchGetBuilds returned (it always lists the exported variables). */
 export function withBuild(facts: BuildFacts, build: Build | undefined): BuildFacts {
-  if (!build) return facts;
+  if (!build || (build.arn !== undefined && build.arn !== facts.arn)) return facts;
   const env = vars(build.environment?.environmentVariables);
   const exported = vars(build.exportedEnvironmentVariables);
   const phases = (build.phases ?? []).map((p) => ({

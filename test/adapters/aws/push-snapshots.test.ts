@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GitProvider } from '../../../adapters/aws/git-provider.js';
 import {
   capturePush,
   DefinitionsNotFoundError,
@@ -11,48 +8,13 @@ import {
 } from '../../../adapters/aws/push-snapshots.js';
 import { contextKey, definitionKey, S3SnapshotStore } from '../../../adapters/aws/s3-snapshot-store.js';
 import { zipEntries } from '../../../adapters/aws/zip-subtree.js';
-import type { PathChange } from '../../../core/push/changed-definitions.js';
 import { ManualClock } from '../../contracts/manual-clock.js';
+import { FakeGitProvider, TREE } from './fake-git-provider.js';
 
 const BEFORE = '51de2b835bd35a67eb32dbcd3d77d4b96e5aa39d';
 const AFTER = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
 const ZERO = '0'.repeat(40);
 const REPO = 'github.com/acme/payments';
-const ZIPBALL = readFileSync(join(import.meta.dirname, 'fixtures/zipball.zip'));
-
-/** The tree of the zipball fixture at AFTER, as a provider serves it. */
-const FILES: Record<string, string> = {
-  Dockerfile: 'FROM scratch\n',
-  'docs/README.md': '# docs\n',
-  'services/api/Dockerfile': 'FROM docker.io/library/node:20\nCOPY . /app\n',
-  'services/api/data.txt': '1\n',
-  'services/api/image-tests.yaml': 'schemaVersion: 2.0.0\n',
-  'services/worker/Dockerfile': 'FROM docker.io/library/python:3.12\n',
-};
-
-class FakeGitHub implements GitProvider {
-  readonly kind = 'github' as const;
-  readonly host = 'github.com';
-  readonly calls: string[] = [];
-  constructor(private readonly changes: PathChange[] = []) {}
-  async readFile(project: string, commit: string, path: string) {
-    this.calls.push(`read ${project}@${commit.slice(0, 7)}:${path}`);
-    return FILES[path];
-  }
-  async listFiles(project: string, commit: string) {
-    this.calls.push(`list ${project}@${commit.slice(0, 7)}`);
-    return Object.keys(FILES);
-  }
-  async compare(project: string, before: string, after: string) {
-    this.calls.push(`compare ${project} ${before.slice(0, 7)}..${after.slice(0, 7)}`);
-    return this.changes;
-  }
-  async archive(project: string, commit: string) {
-    this.calls.push(`archive ${project}@${commit.slice(0, 7)}`);
-    return ZIPBALL;
-  }
-}
-
 const s3 = mockClient(S3Client);
 const store = new S3SnapshotStore({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'snapshots' });
 const clock = new ManualClock();
@@ -75,7 +37,7 @@ afterEach(() => s3.reset());
 describe('capturePush', () => {
   it('finds the definitions a push changed, snapshots their texts and contexts, and builds Definition Pushed', async () => {
     // A change inside the api context, a new worker definition, a deleted one elsewhere.
-    const github = new FakeGitHub([
+    const github = new FakeGitProvider([
       { status: 'M', path: 'services/api/data.txt' },
       { status: 'A', path: 'services/worker/Dockerfile' },
       { status: 'D', path: 'legacy/Dockerfile' },
@@ -103,7 +65,7 @@ describe('capturePush', () => {
     });
     const byKey = new Map(puts().map((p) => [p.Key, p]));
     for (const path of ['Dockerfile', 'services/api/Dockerfile', 'services/worker/Dockerfile']) {
-      expect(byKey.get(definitionKey(REPO, AFTER, path))?.Body).toBe(FILES[path]);
+      expect(byKey.get(definitionKey(REPO, AFTER, path))?.Body).toBe(TREE[path]);
     }
     expect(byKey.has(definitionKey(REPO, AFTER, 'legacy/Dockerfile'))).toBe(false);
     const api = byKey.get(contextKey(REPO, AFTER, 'services/api'))?.Body as Buffer;
@@ -117,7 +79,7 @@ describe('capturePush', () => {
   });
 
   it('treats every definition of a new branch as added', async () => {
-    const github = new FakeGitHub();
+    const github = new FakeGitProvider();
     const out = await capturePush(push({ before: ZERO }), { providers: async () => [github], store, clock });
     if (!('event' in out)) throw new Error(out.skipped);
     expect(out.event.detail.definitions.map((d) => `${d.change} ${d.path}`)).toEqual([
@@ -130,7 +92,7 @@ describe('capturePush', () => {
 
   it('skips tags, deleted branches and pushes that change no definition, with the reason', async () => {
     const deps = {
-      providers: async () => [new FakeGitHub([{ status: 'M', path: 'docs/README.md' }])],
+      providers: async () => [new FakeGitProvider([{ status: 'M', path: 'docs/README.md' }])],
       store,
       clock,
     };
@@ -141,7 +103,7 @@ describe('capturePush', () => {
       skipped: 'refs/heads/main was deleted',
     });
     // An empty diff (a force-push back to the same tree, say) changes nothing.
-    const nothing = new FakeGitHub([]);
+    const nothing = new FakeGitProvider([]);
     expect(await capturePush(push(), { ...deps, providers: async () => [nothing] })).toEqual({
       skipped: 'the push changed no container definition',
     });
@@ -149,7 +111,7 @@ describe('capturePush', () => {
   });
 
   it('snapshots the definitions a caller names, and refuses ones the commit does not have', async () => {
-    const github = new FakeGitHub();
+    const github = new FakeGitProvider();
     const out = await capturePush(push({ before: ZERO, definitions: ['services/api/Dockerfile'] }), {
       providers: async () => [github],
       store,
@@ -170,7 +132,7 @@ describe('capturePush', () => {
   it('refuses a named definition path that could climb out of the repository', async () => {
     await expect(
       capturePush(push({ definitions: ['../etc/Dockerfile'] }), {
-        providers: async () => [new FakeGitHub()],
+        providers: async () => [new FakeGitProvider()],
         store,
         clock,
       }),
@@ -179,7 +141,7 @@ describe('capturePush', () => {
 
   it('gives the same event id to the same push', async () => {
     const deps = {
-      providers: async () => [new FakeGitHub([{ status: 'M', path: 'Dockerfile' }])],
+      providers: async () => [new FakeGitProvider([{ status: 'M', path: 'Dockerfile' }])],
       store,
       clock,
     };

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventBridgeEventBus } from '../../adapters/aws/eventbridge-event-bus.js';
+import { definitionKey, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
+import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
+import { SsmPolicySource } from '../../adapters/aws/ssm-policy-source.js';
+import { makeGateHandler } from '../../lambdas/handlers/gate.js';
+import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
+import { ManualClock } from '../contracts/manual-clock.js';
+import { eventBridgeDelivery, lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
+
+const POLICY = readFileSync(join(import.meta.dirname, '../../examples/policy.yaml'), 'utf8');
+const REPO = 'github.com/acme/payments';
+const AFTER = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
+const PASSING =
+  'FROM docker.io/library/node:20.11.1\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n';
+const FAILING = 'FROM ubuntu:latest\nRUN curl http://example.com/install.sh | sh\n';
+const TEXTS: Record<string, string> = {
+  [definitionKey(REPO, AFTER, 'services/api/Dockerfile')]: PASSING,
+  [definitionKey(REPO, AFTER, 'services/legacy/Dockerfile')]: FAILING,
+};
+
+const push = (definitions: { path: string; change: string }[], ref = 'refs/heads/main') =>
+  eventBridgeDelivery({
+    id: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
+    detailType: 'Definition Pushed',
+    time: '2025-03-14T09:26:53Z',
+    detail: {
+      repository: REPO,
+      ref,
+      before: '51de2b835bd35a67eb32dbcd3d77d4b96e5aa39d',
+      after: AFTER,
+      pusher: 'alice',
+      definitions,
+    },
+  });
+const BOTH = [
+  { path: 'services/api/Dockerfile', change: 'modified' },
+  { path: 'services/legacy/Dockerfile', change: 'added' },
+];
+
+const eb = mockClient(EventBridgeClient);
+const s3 = mockClient(S3Client);
+const ssm = mockClient(SSMClient);
+const sqs = mockClient(SQSClient);
+let ddb: FakeDynamoDb;
+
+function handler() {
+  const obs = quietObservability('gate');
+  const policy = new SsmPolicySource({
+    client: new SSMClient({ region: 'eu-west-1' }),
+    parameterName: '/drydock/policy',
+  });
+  return {
+    obs,
+    handler: makeGateHandler({
+      obs,
+      bus: new EventBridgeEventBus({
+        client: new EventBridgeClient({ region: 'eu-west-1' }),
+        busName: 'drydock',
+      }),
+      source: new S3SnapshotStore({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'snapshots' }),
+      policy: () => policy.policy(),
+      clock: new ManualClock(),
+      idempotency: {
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: 'idempotency',
+          awsSdkV3Client: new DynamoDBClient({ region: 'eu-west-1' }),
+        }),
+      },
+      backoff: new QueueBackoff({ client: () => new SQSClient({ region: 'eu-west-1' }), random: () => 0 }),
+    }),
+  };
+}
+// Powertools' key: an MD5 (base64) of the JSON of the selected value with its object keys sorted.
+const sorted = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(sorted)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+const idempotencyHash = (value: unknown) =>
+  createHash('md5')
+    .update(JSON.stringify(sorted(value)))
+    .digest('base64');
+const putEntries = () => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+
+beforeEach(() => {
+  ddb = new FakeDynamoDb();
+  for (const m of [eb, s3, ssm, sqs]) m.reset();
+  eb.on(PutEventsCommand).callsFake((input) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map(() => ({ EventId: 'x' })),
+  }));
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: POLICY } });
+  s3.on(GetObjectCommand).callsFake((input) => {
+    const text = TEXTS[input.Key];
+    if (text === undefined)
+      throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    return { Body: { transformToString: async () => text } };
+  });
+  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+});
+afterEach(() => {
+  ddb.restore();
+  for (const m of [eb, s3, ssm, sqs]) m.reset();
+});
+
+describe('gate handler', () => {
+  it('puts a verdict per definition and a Build Requested for the one that passed', async () => {
+    const { handler: gate } = handler();
+    const response = await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [] });
+    const entries = putEntries();
+    expect(entries.map((e) => e.DetailType).sort()).toEqual([
+      'Build Requested',
+      'Definition Verdict',
+      'Definition Verdict',
+    ]);
+    const verdicts = entries
+      .filter((e) => e.DetailType === 'Definition Verdict')
+      .map((e) => JSON.parse(e.Detail!));
+    expect(verdicts.map((v) => [v.definition, v.passed]).sort()).toEqual([
+      ['services/api/Dockerfile', true],
+      ['services/legacy/Dockerfile', false],
+    ]);
+    const build = JSON.parse(entries.find((e) => e.DetailType === 'Build Requested')!.Detail!);
+    expect(build).toMatchObject({
+      repository: REPO,
+      commit: AFTER,
+      definition: 'services/api/Dockerfile',
+      dockerfile: PASSING,
+      correlationId: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
+    });
+    expect(entries.every((e) => e.Source === 'drydock' && e.EventBusName === 'drydock')).toBe(true);
+  });
+
+  it('gates a redelivered push once: the same detail returns the stored result and puts nothing', async () => {
+    const { handler: gate } = handler();
+    const body = push(BOTH);
+    await gate(sqsEvent(sqsRecord(body)), lambdaContext());
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+    // SQS redelivery (same body, new receipt) and a second delivery of the same push by EventBridge (new ids).
+    const again = await gate(
+      sqsEvent(sqsRecord(body, { receiveCount: 2 }), sqsRecord({ ...body, id: 'another-eventbridge-id' })),
+      lambdaContext(),
+    );
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+    const records = ddb.items('idempotency');
+    expect(records).toHaveLength(1);
+    // The key is the push detail's hash: the EventBridge id and the SQS message are not part of it.
+    expect(records[0]).toMatchObject({
+      id: { S: `drydock.gate#${idempotencyHash(body.detail)}` },
+      status: { S: 'COMPLETED' },
+    });
+  });
+
+  it('reports exactly the bad record in batchItemFailures and handles the good ones', async () => {
+    const { handler: gate, obs } = handler();
+    const errors = vi.spyOn(obs.logger, 'error');
+    const bad = sqsRecord({ ...push(BOTH), detail: { repository: REPO } }, { messageId: 'bad-one' });
+    const response = await gate(
+      sqsEvent(
+        sqsRecord(push([BOTH[0]!]), { messageId: 'good-1' }),
+        bad,
+        sqsRecord(push([BOTH[1]!], 'refs/heads/dev'), { messageId: 'good-2' }),
+      ),
+      lambdaContext(),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-one' }] });
+    expect(errors).toHaveBeenCalledWith(
+      'record rejected: it does not match its schema',
+      expect.objectContaining({ messageId: 'bad-one' }),
+    );
+    // good-1: a verdict and a build; good-2: the failed verdict of the legacy definition.
+    expect(
+      putEntries()
+        .map((e) => e.DetailType)
+        .sort(),
+    ).toEqual(['Build Requested', 'Definition Verdict', 'Definition Verdict']);
+  });
+
+  it('reads the policy parameter once for a whole batch', async () => {
+    const { handler: gate } = handler();
+    await gate(
+      sqsEvent(sqsRecord(push([BOTH[0]!])), sqsRecord(push([BOTH[1]!])), sqsRecord(push(BOTH))),
+      lambdaContext(),
+    );
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it('hands a throttled record back with backoff, and lets the retry put its events', async () => {
+    const { handler: gate } = handler();
+    eb.on(PutEventsCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      )
+      .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    const record = sqsRecord(push(BOTH), { messageId: 'throttled', receiveCount: 2 });
+    expect(await gate(sqsEvent(record), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'throttled' }],
+    });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/drydock-queue',
+        ReceiptHandle: record.receiptHandle,
+        VisibilityTimeout: 30,
+      },
+    ]);
+    // The failed attempt left no idempotency record behind, so SQS's redelivery does the work.
+    expect(
+      await gate(
+        sqsEvent({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '3' } }),
+        lambdaContext(),
+      ),
+    ).toEqual({
+      batchItemFailures: [],
+    });
+    const calls = eb.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.args[0].input.Entries?.map((e) => e.DetailType).sort()).toEqual([
+      'Build Requested',
+      'Definition Verdict',
+      'Definition Verdict',
+    ]);
+  });
+});
