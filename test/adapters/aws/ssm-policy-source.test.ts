@@ -62,26 +62,22 @@ describe('SsmPolicySource', () => {
   });
 
   it('reports a missing parameter as retryable', async () => {
-    ssm
-      .on(GetParameterCommand)
-      .rejects(
-        Object.assign(new Error('not found'), {
-          name: 'ParameterNotFound',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(new Error('not found'), {
+        name: 'ParameterNotFound',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(source().policy()).rejects.toMatchObject({ code: 'POLICY_MISSING', retryable: true });
   });
 
   it('passes throttling on as a retryable AWS error', async () => {
-    ssm
-      .on(GetParameterCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(source().policy()).rejects.toMatchObject({ name: 'AwsServiceError', retryable: true });
   });
 });
