@@ -5,22 +5,42 @@ import type { Clock } from '../../core/ports/clock.js';
 import { awsCall } from './aws-service-error.js';
 import { TtlCache } from './ttl-cache.js';
 
+const webhookKey = z.string().min(16, { error: 'must be at least 16 characters' });
+
 /**
- * The JSON document in the `WEBHOOK_SECRET_ARN` secret. The stack generates `webhookSecret`, the key GitHub signs
- * deliveries with (HMAC) and GitLab sends as its token; ops add API tokens beside it to read private repositories.
+ * The JSON document in the `WEBHOOK_SECRET_ARN` secret (docs/aws.md). `webhookSecret` at the top is the key the
+ * stack generates, used for both providers; `github.webhookSecret` (the HMAC key GitHub signs with) and
+ * `gitlab.webhookToken` (the token GitLab sends) override it per provider. The API tokens read private
+ * repositories; public ones need none.
  */
 export const ProviderSecrets = z.strictObject({
-  webhookSecret: z.string().min(16, { error: 'must be at least 16 characters' }),
-  githubToken: z.string().min(1).optional(),
-  /** @default https://api.github.com */
-  githubApiUrl: z.url().optional(),
-  /** The host GitHub repository ids start with. @default github.com */
-  githubHost: z.string().min(1).optional(),
-  gitlabToken: z.string().min(1).optional(),
-  /** @default https://gitlab.com */
-  gitlabUrl: z.url().optional(),
+  webhookSecret: webhookKey.optional(),
+  github: z
+    .strictObject({
+      webhookSecret: webhookKey.optional(),
+      token: z.string().min(1).optional(),
+      /** @default https://api.github.com */
+      apiUrl: z.url().optional(),
+      /** The host GitHub repository ids start with. @default github.com */
+      host: z.string().min(1).optional(),
+    })
+    .optional(),
+  gitlab: z
+    .strictObject({
+      webhookToken: webhookKey.optional(),
+      token: z.string().min(1).optional(),
+      /** @default https://gitlab.com */
+      url: z.url().optional(),
+    })
+    .optional(),
 });
 export type ProviderSecrets = z.infer<typeof ProviderSecrets>;
+
+/** The key GitHub deliveries are signed with, if one is configured. */
+export const githubWebhookSecret = (s: ProviderSecrets) => s.github?.webhookSecret ?? s.webhookSecret;
+
+/** The token GitLab deliveries carry, if one is configured. */
+export const gitlabWebhookToken = (s: ProviderSecrets) => s.gitlab?.webhookToken ?? s.webhookSecret;
 
 /** Options of the cached secret. */
 export interface ProviderSecretsSourceOptions {

@@ -6,7 +6,11 @@ import { parse } from '@aws-lambda-powertools/parser';
 import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { ProviderSecrets } from '../../adapters/aws/provider-secrets.js';
+import {
+  githubWebhookSecret,
+  gitlabWebhookToken,
+  type ProviderSecrets,
+} from '../../adapters/aws/provider-secrets.js';
 import type { CaptureOutcome, PushReport } from '../../adapters/aws/push-snapshots.js';
 import { verifyGitHubSignature, verifyGitLabToken } from '../../adapters/aws/webhook-signature.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
@@ -112,13 +116,17 @@ export function makeWebhookHandler(deps: WebhookDeps) {
       const github = header(headers, 'x-github-event');
       const gitlab = header(headers, 'x-gitlab-event');
       if (github !== undefined) {
-        if (!verifyGitHubSignature(body, header(headers, 'x-hub-signature-256'), secrets.webhookSecret)) {
+        const secret = githubWebhookSecret(secrets);
+        if (!secret) return reject('no GitHub webhook secret is configured');
+        if (!verifyGitHubSignature(body, header(headers, 'x-hub-signature-256'), secret)) {
           return reject('GitHub signature missing or wrong');
         }
         kind = github === 'push' ? 'github-push' : github === 'ping' ? 'ping' : undefined;
         deliveryId = header(headers, 'x-github-delivery');
       } else if (gitlab !== undefined) {
-        if (!verifyGitLabToken(header(headers, 'x-gitlab-token'), secrets.webhookSecret)) {
+        const token = gitlabWebhookToken(secrets);
+        if (!token) return reject('no GitLab webhook token is configured');
+        if (!verifyGitLabToken(header(headers, 'x-gitlab-token'), token)) {
           return reject('GitLab token missing or wrong');
         }
         kind = gitlab === 'Push Hook' ? 'gitlab-push' : undefined;
@@ -139,7 +147,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
         const p = GitHubPush.safeParse(payload);
         if (!p.success) return json(400, { message: `not a GitHub push: ${issues(p.error)}` });
         push = {
-          repository: `${secrets.githubHost ?? 'github.com'}/${p.data.repository.full_name}`,
+          repository: `${secrets.github?.host ?? 'github.com'}/${p.data.repository.full_name}`,
           ref: p.data.ref,
           before: p.data.before,
           after: p.data.after,
@@ -149,7 +157,7 @@ export function makeWebhookHandler(deps: WebhookDeps) {
         const p = GitLabPush.safeParse(payload);
         if (!p.success) return json(400, { message: `not a GitLab push: ${issues(p.error)}` });
         push = {
-          repository: `${new URL(secrets.gitlabUrl ?? 'https://gitlab.com').host}/${p.data.project.path_with_namespace}`,
+          repository: `${new URL(secrets.gitlab?.url ?? 'https://gitlab.com').host}/${p.data.project.path_with_namespace}`,
           ref: p.data.ref,
           before: p.data.before,
           after: p.data.after,

@@ -19,13 +19,13 @@ export function idempotencyStore(obs: Observability, tableName: string): DynamoD
 export function providersFrom(secrets: ProviderSecrets): GitProvider[] {
   return [
     new GitHubProvider({
-      ...(secrets.githubToken ? { token: secrets.githubToken } : {}),
-      ...(secrets.githubApiUrl ? { apiUrl: secrets.githubApiUrl } : {}),
-      ...(secrets.githubHost ? { host: secrets.githubHost } : {}),
+      ...(secrets.github?.token ? { token: secrets.github.token } : {}),
+      ...(secrets.github?.apiUrl ? { apiUrl: secrets.github.apiUrl } : {}),
+      ...(secrets.github?.host ? { host: secrets.github.host } : {}),
     }),
     new GitLabProvider({
-      ...(secrets.gitlabToken ? { token: secrets.gitlabToken } : {}),
-      ...(secrets.gitlabUrl ? { url: secrets.gitlabUrl } : {}),
+      ...(secrets.gitlab?.token ? { token: secrets.gitlab.token } : {}),
+      ...(secrets.gitlab?.url ? { url: secrets.gitlab.url } : {}),
     }),
   ];
 }

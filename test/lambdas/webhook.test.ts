@@ -225,6 +225,18 @@ describe('webhook handler: GitLab', () => {
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
+  it('checks each provider against its own key when the secret names one', async () => {
+    const secrets = { webhookSecret: SECRET, gitlab: { webhookToken: 'gitlab-only-token-0123456789' } };
+    expect((await call(handler(secrets), gitlab(SECRET))).statusCode).toBe(401);
+    expect((await call(handler(secrets), gitlab('gitlab-only-token-0123456789'))).statusCode).toBe(202);
+    expect((await call(handler(secrets), github(GITHUB_PUSH))).statusCode).toBe(202);
+  });
+
+  it('refuses every delivery while no key is configured', async () => {
+    expect((await call(handler({}), github(GITHUB_PUSH))).statusCode).toBe(401);
+    expect((await call(handler({}), gitlab(SECRET))).statusCode).toBe(401);
+  });
+
   it('answers 401 to a request that is neither GitHub nor GitLab', async () => {
     expect((await call(handler(), functionUrlEvent({ body: GITHUB_PUSH }))).statusCode).toBe(401);
   });

@@ -1,7 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderSecretsSource } from '../../../adapters/aws/provider-secrets.js';
+import {
+  githubWebhookSecret,
+  gitlabWebhookToken,
+  ProviderSecretsSource,
+} from '../../../adapters/aws/provider-secrets.js';
 import { ManualClock } from '../../contracts/manual-clock.js';
 
 const sm = mockClient(SecretsManagerClient);
@@ -23,12 +27,12 @@ afterEach(() => sm.reset());
 describe('ProviderSecretsSource', () => {
   it('reads the secret once per TTL and validates it', async () => {
     sm.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ webhookSecret: 'w'.repeat(48), githubToken: 'ghp_x' }),
+      SecretString: JSON.stringify({ webhookSecret: 'w'.repeat(48), github: { token: 'ghp_x' } }),
     });
     const s = source();
     await s.secrets();
     clock.advance(299_999);
-    expect(await s.secrets()).toEqual({ webhookSecret: 'w'.repeat(48), githubToken: 'ghp_x' });
+    expect(await s.secrets()).toEqual({ webhookSecret: 'w'.repeat(48), github: { token: 'ghp_x' } });
     clock.advance(1);
     await s.secrets();
     expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
@@ -39,18 +43,27 @@ describe('ProviderSecretsSource', () => {
 
   it('names what is wrong with the document without echoing a value', async () => {
     sm.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ webhookSecret: 'short-secret', githubtoken: 'ghp_leak' }),
+      SecretString: JSON.stringify({ webhookSecret: 'short-secret', github: { tokn: 'ghp_leak' } }),
     });
     const error = (await source()
       .secrets()
       .catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/webhookSecret: must be at least 16 characters/);
-    expect(error.message).toMatch(/githubtoken/);
+    expect(error.message).toMatch(/github: Unrecognized key: "tokn"/);
     expect(error.message).not.toMatch(/short-secret|ghp_leak/);
   });
 
   it('refuses a secret that is not JSON', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: 'plain-text-secret' });
     await expect(source().secrets()).rejects.toMatchObject({ code: 'SECRET_INVALID' });
+  });
+
+  it('takes the webhook key of the provider first, else the generated one', () => {
+    const generated = 'g'.repeat(48);
+    expect(githubWebhookSecret({ webhookSecret: generated })).toBe(generated);
+    expect(gitlabWebhookToken({ webhookSecret: generated, gitlab: { webhookToken: 't'.repeat(20) } })).toBe(
+      't'.repeat(20),
+    );
+    expect(githubWebhookSecret({ gitlab: { webhookToken: 't'.repeat(20) } })).toBeUndefined();
   });
 });
