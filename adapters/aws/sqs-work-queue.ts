@@ -24,6 +24,9 @@ export const SEND_BATCH_MAX_ENTRIES = 10;
 /** …and at most 256 KiB of bodies and attributes per call (the conservative, long-standing SQS limit). */
 export const SEND_BATCH_MAX_BYTES = 256 * 1024;
 
+// Receipt handles remembered for `fail`; a worker holds far fewer messages than this at once.
+const MAX_REMEMBERED = 10_000;
+
 // Message attributes the adapter uses to carry what SQS itself has no field for.
 const ATTR_ID = 'drydock-message-id';
 const ATTR_REASON = 'drydock-reason';
@@ -146,6 +149,8 @@ export class SqsWorkQueue<T = unknown> implements WorkQueue<T> {
         sentAt: new Date(Number(m.Attributes?.SentTimestamp ?? 0)),
       };
       this.inFlight.set(received.receiptHandle, received);
+      // Handles of messages that timed out are never acked: forget the oldest rather than grow forever.
+      if (this.inFlight.size > MAX_REMEMBERED) this.inFlight.delete(this.inFlight.keys().next().value!);
       return received;
     });
   }
