@@ -1,4 +1,4 @@
-// Bundles the CLI into dist/drydock.mjs with esbuild (fast start-up: one file, no TS at run time)
+// Bundles the CLI into dist/drydock.mjs (+ dist/chunks/) with esbuild (fast start-up, no TS at run time)
 // and links node_modules/.bin/drydock to it, so the checkout's own tools can call `drydock`.
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,9 +8,15 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+// Split at the CLI's dynamic imports: a command loads only what it uses, so the post-receive hook that
+// every push runs does not compile the linter's parsers.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, 'cli/bin.ts')],
-  outfile: join(root, 'dist/drydock.mjs'),
+  entryPoints: { drydock: join(root, 'cli/bin.ts'), 'drydock-hook': join(root, 'cli/hook-bin.ts') },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -16,6 +16,7 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
   const db = openStateDirectory(state);
   try {
     const log = new SqliteEventLog(db);
+    let queued = 0;
     for (const update of parseRefUpdates(io.readStdin())) {
       const definitions = await definitionsChanged(repoPath, update);
       const short = update.after.slice(0, 12);
@@ -37,12 +38,13 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
           definitions,
         },
       });
+      if (appended) queued++;
       const list = definitions.map((d) => `${d.path} (${d.change})`).join(', ');
       io.stdout(
         `drydock: ${update.ref} ${short}: ${appended ? 'queued for the gate' : 'already queued'}: ${list}\n`,
       );
     }
-    await wakePipeline(state, io);
+    if (queued > 0) await wakePipeline(state, io);
     return EXIT.ok;
   } catch (err) {
     io.stderr(`drydock: the push is stored, but the gate was not told: ${(err as Error).message}\n`);

@@ -5,18 +5,21 @@ import type { Command } from 'commander';
 import { type CliIo, EXIT } from '../context.js';
 import { stateDir } from '../state-dir.js';
 
-/** The argv a repository's post-receive hook runs: this drydock, with the state dir and repository name. */
+/**
+ * The argv a repository's post-receive hook runs: this drydock's hook entry (the same as `drydock hook
+ * post-receive`, without loading the rest of the CLI), with the state dir and repository name.
+ */
 export function hookCommand(state: string, name: string): string[] {
-  return [process.execPath, drydockBin(), 'hook', 'post-receive', '--state', state, '--repo', name];
+  return [process.execPath, hookBin(), '--state', state, '--repo', name];
 }
 
-/** bin/drydock.js of this installation, from the bundle (dist/) or from the sources (cli/commands/). */
-function drydockBin(): string {
-  for (const rel of ['../bin/drydock.js', '../../bin/drydock.js']) {
+/** bin/drydock-hook.js of this installation, from the bundle (dist/, dist/chunks/) or from the sources (cli/commands/). */
+function hookBin(): string {
+  for (const rel of ['../bin/drydock-hook.js', '../../bin/drydock-hook.js', '../../../bin/drydock-hook.js']) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(path)) return path;
   }
-  throw new Error('cannot find bin/drydock.js next to this drydock installation');
+  throw new Error('cannot find bin/drydock-hook.js next to this drydock installation');
 }
 
 export function registerRepo(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -23,7 +23,9 @@ describe('drydock repo create and the post-receive hook', () => {
     expect(created.code).toBe(0);
     const remote = created.stdout.trim().split('\n').at(-1)!;
     expect(remote).toBe(join(state, 'repos', 'shop.git'));
-    expect(readFileSync(join(remote, 'hooks', 'post-receive'), 'utf8')).toContain('hook post-receive');
+    expect(readFileSync(join(remote, 'hooks', 'post-receive'), 'utf8')).toMatch(
+      /bin\/drydock-hook\.js'? --state \S+ --repo shop\n/,
+    );
 
     const work = join(dir, 'work');
     git(dir, 'init', '--quiet', '--initial-branch=main', work);
