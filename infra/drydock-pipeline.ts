@@ -187,6 +187,8 @@ export class DrydockPipeline extends Construct {
   readonly buildRole: iam.Role;
   readonly buildProject: codebuild.Project;
   readonly reportGroup: codebuild.ReportGroup;
+  /** The drydock CLI bundle each build downloads (`dist/`, zipped). */
+  readonly cliAsset: s3assets.Asset;
   readonly repositoryTemplate: ecr.CfnRepositoryCreationTemplate;
   readonly functions: Record<PipelineFunctionName, PipelineFunction>;
   readonly queues: Partial<Record<PipelineFunctionName, WorkQueue>>;
@@ -324,7 +326,9 @@ export class DrydockPipeline extends Construct {
       type: codebuild.ReportGroupType.TEST,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const cli = new s3assets.Asset(this, 'Cli', { path: join(projectRoot, 'dist/drydock.mjs') });
+    // The CLI bundle is split (dist/drydock.mjs imports dist/chunks/…): ship the directory, zipped, without maps.
+    const cli = new s3assets.Asset(this, 'Cli', { path: join(projectRoot, 'dist'), exclude: ['*.map'] });
+    this.cliAsset = cli;
     const buildLogs = new logs.LogGroup(this, 'BuildLogGroup', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,

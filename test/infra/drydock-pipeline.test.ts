@@ -1,4 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: CloudFormation template JSON is untyped; the assertions check its shape.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -583,6 +586,17 @@ describe('build project', () => {
     const reports = parse(text).reports;
     expect(Object.keys(reports)).toEqual([`<${groupId}.Arn>`]);
     expect(reports[`<${groupId}.Arn>`]['file-format']).toBe('JUNITXML');
+  });
+
+  it('ships the whole CLI bundle to the build, its chunks included, without source maps', () => {
+    const dir = join(Stage.of(stack)!.outdir, stack.pipeline.cliAsset.assetPath);
+    const files = readdirSync(dir, { recursive: true }).map(String);
+    expect(files).toContain('drydock.mjs');
+    const text = readFileSync(join(dir, 'drydock.mjs'), 'utf8');
+    for (const [, chunk] of text.matchAll(/["'](\.\/chunks\/[^"']+\.mjs)["']/g)) {
+      expect(files, chunk).toContain(chunk!.slice(2));
+    }
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('passes no secret in plain text to the build', () => {
