@@ -36,6 +36,9 @@ export interface EventRule {
 export const ZERO_COMMIT = '0000000000000000000000000000000000000000';
 
 const source = [EVENT_SOURCE] as const;
+// EventBridge marks an event replayed from an archive with `replay-name`; a step with side effects (a build,
+// a push, a message to a team) must not run again because ops replayed the archive.
+const notReplayed = [{ exists: false }] as const;
 
 /** Every rule of the push flow, defined once: the local bus and the EventBridge stack deploy these patterns. */
 export const EVENT_RULES = [
@@ -45,6 +48,7 @@ export const EVENT_RULES = [
     pattern: {
       source,
       'detail-type': [DEFINITION_PUSHED],
+      'replay-name': notReplayed,
       detail: { ref: [{ prefix: 'refs/heads/' }], after: [{ 'anything-but': ZERO_COMMIT }] },
     },
     target: 'gate',
@@ -52,19 +56,24 @@ export const EVENT_RULES = [
   {
     name: 'build-requested-definitions',
     description: 'Build each definition the gate passed.',
-    pattern: { source, 'detail-type': [BUILD_REQUESTED] },
+    pattern: { source, 'detail-type': [BUILD_REQUESTED], 'replay-name': notReplayed },
     target: 'build',
   },
   {
     name: 'test-built-images',
     description: 'Black-box test every image that built.',
-    pattern: { source, 'detail-type': [BUILD_COMPLETED] },
+    pattern: { source, 'detail-type': [BUILD_COMPLETED], 'replay-name': notReplayed },
     target: 'test',
   },
   {
     name: 'publish-tested-images',
     description: 'Push images whose black-box tests passed.',
-    pattern: { source, 'detail-type': [IMAGE_TESTED], detail: { passed: [true] } },
+    pattern: {
+      source,
+      'detail-type': [IMAGE_TESTED],
+      'replay-name': notReplayed,
+      detail: { passed: [true] },
+    },
     target: 'publish',
   },
   {
@@ -81,7 +90,7 @@ export const EVENT_RULES = [
     pattern: {
       source,
       'detail-type': [DEFINITION_VERDICT, BUILD_FAILED, IMAGE_TESTED],
-      'replay-name': [{ exists: false }],
+      'replay-name': notReplayed,
       detail: { passed: [false, { exists: false }] },
     },
     target: 'notify',
@@ -92,7 +101,7 @@ export const EVENT_RULES = [
     pattern: {
       source,
       'detail-type': [DEFINITION_VERDICT],
-      'replay-name': [{ exists: false }],
+      'replay-name': notReplayed,
       detail: { passed: [true], substituted: [{ exists: true }] },
     },
     target: 'notify',

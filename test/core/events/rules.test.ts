@@ -10,6 +10,14 @@ const targetsOf = (name: string) => {
 };
 
 describe('EVENT_RULES', () => {
+  it('keeps every side-effecting rule away from replayed events', () => {
+    for (const rule of EVENT_RULES.filter((r) => r.target !== 'lineage')) {
+      expect(rule.pattern['replay-name' as keyof typeof rule.pattern], rule.name).toEqual([
+        { exists: false },
+      ]);
+    }
+  });
+
   it('has unique names', () => {
     const names = EVENT_RULES.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
