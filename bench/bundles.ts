@@ -102,6 +102,8 @@ async function main(): Promise<void> {
         target: 'node20',
         mainFields: ['module', 'main'],
         minify: true,
+        keepNames: true,
+        // The stack deploys no source map (infra/constructs/pipeline-function.ts); its size is shown apart.
         sourcemap: 'external',
         sourcesContent: false,
         banner: {
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     'function',
     'minified KB',
     'zipped KB',
-    'zipped+map KB',
+    'zipped+map KB (not deployed)',
     `init ms (median of ${RUNS})`,
     'init ms (min)',
   ];
@@ -144,12 +146,13 @@ async function main(): Promise<void> {
   console.log(
     `zip: ${hasZip ? 'the zip CLI, -9' : 'raw deflate sizes (no zip CLI)'}; init: fresh node ${process.version} per run, import() of the bundle with dummy env; targets: zipped < ${TARGET_ZIPPED_KB} KB, init < ${TARGET_INIT_MS} ms`,
   );
-  const over = rows.filter((r) => r.zippedWithMapKb >= TARGET_ZIPPED_KB || r.initMs >= TARGET_INIT_MS);
+  const over = rows.filter((r) => r.zippedKb >= TARGET_ZIPPED_KB || r.initMs >= TARGET_INIT_MS);
   if (over.length > 0) console.log(`over target: ${over.map((r) => r.name).join(', ')}`);
   console.log(
     JSON.stringify({
       functions: rows.length,
-      max_zipped_kb: Math.max(...rows.map((r) => r.zippedWithMapKb)),
+      max_zipped_kb: Math.max(...rows.map((r) => r.zippedKb)),
+      max_zipped_with_map_kb: Math.max(...rows.map((r) => r.zippedWithMapKb)),
       max_init_ms: Math.max(...rows.map((r) => r.initMs)),
     }),
   );
