@@ -66,3 +66,27 @@ function attr(value: string): string {
     .replaceAll('\t', '&#9;')
     .replaceAll('\n', '&#10;');
 }
+
+/** JUnit XML for a test file that cannot be used: one failed test case named after the file, with the problems. */
+export function renderInvalidSuiteJUnitXml(
+  file: string,
+  message: string,
+  options: JUnitOptions = {},
+): string {
+  const suiteName = options.suiteName ?? `image tests in ${file}`;
+  const stamp = options.timestamp
+    ? ` timestamp="${attr(options.timestamp.toISOString().replace(/\.\d{3}Z$/, ''))}"`
+    : '';
+  const counts = 'tests="1" failures="1" errors="0" skipped="0" time="0.000"';
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="drydock" ${counts}>`,
+    `  <testsuite name="${attr(suiteName)}" ${counts}${stamp}>`,
+    `    <testcase classname="image-tests" name="${attr(file)}" time="0.000">`,
+    `      <failure message="${attr(`invalid ${file}`)}" type="InvalidTestFile">${text(message)}</failure>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -45,6 +45,11 @@ export interface ImageProbe {
   ): Promise<CommandObservation>;
   stat(path: string, timeoutMs: number): Promise<FileStat>;
   read(path: string, timeoutMs: number): Promise<FileRead>;
+  /**
+   * Runs the steps of one command test that has setup or teardown with an exec whose commands see the changes
+   * of the steps before them; for a probe with a fresh container per exec. Absent, the steps use `exec`.
+   */
+  withSteps?<T>(body: (exec: ImageProbe['exec']) => Promise<T>): Promise<T>;
 }
 
 /** Limits and identity of one run. */
@@ -149,9 +154,21 @@ async function runCommandTest(
   probe: ImageProbe,
   timeoutMs: number,
 ): Promise<{ failures: string[]; stdout?: string; stderr?: string }> {
-  // setup and teardown share the one container of the suite, unlike container-structure-test's container per test.
+  if (probe.withSteps && (test.setup.length > 0 || test.teardown.length > 0)) {
+    return probe.withSteps((exec) => runCommandSteps(test, env, exec, timeoutMs));
+  }
+  return runCommandSteps(test, env, (argv, e, t) => probe.exec(argv, e, t), timeoutMs);
+}
+
+async function runCommandSteps(
+  test: CommandTest,
+  env: Readonly<Record<string, string>>,
+  exec: ImageProbe['exec'],
+  timeoutMs: number,
+): Promise<{ failures: string[]; stdout?: string; stderr?: string }> {
+  // Without withSteps, setup and teardown share the probe's one container of the suite.
   const step = async (field: 'setup' | 'teardown', argv: readonly string[], i: number) => {
-    const result = await probe.exec(argv, env, timeoutMs);
+    const result = await exec(argv, env, timeoutMs);
     if (result.timedOutAfterMs !== undefined) {
       return `${field}[${i}]: ${quoteInput(argv.join(' '))} timed out after ${result.timedOutAfterMs} ms`;
     }
@@ -171,7 +188,7 @@ async function runCommandTest(
     }
   }
   if (failures.length === 0) {
-    observed = await probe.exec([test.command, ...test.args], env, timeoutMs);
+    observed = await exec([test.command, ...test.args], env, timeoutMs);
     failures.push(...evaluateCommandTest(test, observed));
   }
   for (const [i, argv] of test.teardown.entries()) {

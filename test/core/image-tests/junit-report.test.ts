@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { renderJUnitXml } from '../../../core/image-tests/junit-report.js';
+import { renderInvalidSuiteJUnitXml, renderJUnitXml } from '../../../core/image-tests/junit-report.js';
 import type { ImageTestReport } from '../../../core/image-tests/run-image-tests.js';
 
 const NASTY = 'a & b < c > d "q" \'s\' ]]> \u0001\u001b[31m \uD800 tab\there\r\nline2 ✓ 😀';
@@ -84,5 +84,29 @@ describe('renderJUnitXml', () => {
       renderJUnitXml({ image: 'x', passed: true, tests: 0, failed: 0, durationMs: 0, results: [] }),
     ) as El;
     expect(root.children[0]?.attrib).toMatchObject({ tests: '0', failures: '0', time: '0.000' });
+  });
+});
+
+describe('renderInvalidSuiteJUnitXml', () => {
+  it('writes one failed test case named after the file, carrying the problems', () => {
+    const message = `image-tests.yaml: invalid image tests (1 problem):\n  line 2, column 1: ${NASTY}`;
+    const root = parseWithExpat(
+      renderInvalidSuiteJUnitXml('image-tests.yaml', message, {
+        timestamp: new Date('2026-01-02T03:04:05Z'),
+      }),
+    ) as El;
+    expect(root.attrib).toMatchObject({ tests: '1', failures: '1' });
+    const suite = root.children[0] as El;
+    expect(suite.attrib).toMatchObject({
+      name: 'image tests in image-tests.yaml',
+      timestamp: '2026-01-02T03:04:05',
+    });
+    const testcase = suite.children[0] as El;
+    expect(testcase.attrib).toEqual({ classname: 'image-tests', name: 'image-tests.yaml', time: '0.000' });
+    expect(testcase.children[0]).toMatchObject({
+      tag: 'failure',
+      attrib: { message: 'invalid image-tests.yaml', type: 'InvalidTestFile' },
+    });
+    expect(testcase.children[0]?.text).toContain('line 2, column 1: a & b < c');
   });
 });

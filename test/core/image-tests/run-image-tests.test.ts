@@ -135,4 +135,40 @@ describe('runImageTests', () => {
     expect(report.results[2]).toMatchObject({ passed: false, failures: ['could not run: container died'] });
     expect(report.tests).toBe(5);
   });
+
+  it("runs the steps of a test with setup or teardown through the probe's withSteps, when it has one", async () => {
+    const calls: string[] = [];
+    const plain = probe(calls);
+    const report = await runImageTests(
+      parseImageTests(`
+schemaVersion: "2.0.0"
+commandTests:
+  - {name: stepped, setup: [[mkdir, /w]], command: ls, args: [/w]}
+  - {name: alone, command: "true"}
+`),
+      {
+        ...plain,
+        withSteps: async (body) => {
+          calls.push('steps begin');
+          const result = await body((argv, env, timeoutMs) => {
+            calls.push(`step ${argv.join(' ')}`);
+            return plain.exec(argv, env, timeoutMs);
+          });
+          calls.push('steps end');
+          return result;
+        },
+      },
+      { image: 'img', timeLimitMs: 60_000, testTimeoutMs: 1_000 },
+    );
+    expect(calls).toEqual([
+      'steps begin',
+      'step mkdir /w',
+      'exec mkdir /w {} 1000',
+      'step ls /w',
+      'exec ls /w {} 1000',
+      'steps end',
+      'exec true {} 1000',
+    ]);
+    expect(report).toMatchObject({ passed: true, tests: 2 });
+  });
 });
