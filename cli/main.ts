@@ -5,6 +5,7 @@ import { registerBuilds } from './commands/builds.js';
 import { registerCheck } from './commands/check.js';
 import { registerDeadLetters } from './commands/dead-letters.js';
 import { registerHook } from './commands/hook.js';
+import { registerImage } from './commands/image.js';
 import { registerImages } from './commands/images.js';
 import { registerLint } from './commands/lint.js';
 import { registerNotifications } from './commands/notifications.js';
@@ -49,6 +50,7 @@ Examples:
   registerBases(program, io, setExit);
   registerStatus(program, io, setExit);
   registerImages(program, io, setExit);
+  registerImage(program, io, setExit);
   registerBuilds(program, io, setExit);
   registerNotifications(program, io, setExit);
   registerDeadLetters(program, io, setExit);
