@@ -63,9 +63,24 @@ describe('buildspecs/build.yml', () => {
     );
   });
 
-  it('builds the fetched Dockerfile under a time limit, with the lineage labels', () => {
-    const [build] = phase('build');
+  it('resolves and pulls every base with drydock before building, and exports them for the labels and lineage', () => {
+    const [bases, load] = phase('build');
+    expect(bases).toMatch(/^node "\.drydock\/cli\/drydock\.mjs" image bases /);
+    expect(bases).toContain('--dockerfile ".drydock/Dockerfile"');
+    expect(bases).toContain('--engine docker --pull');
+    expect(bases).toContain('--time-limit "$DRYDOCK_BUILD_TIMEOUT_SECONDS"');
+    // Into a file and then sourced: `eval "$(…)"` would succeed when the command failed.
+    expect(bases).toMatch(/ --format env > "\.drydock\/bases\.env"$/);
+    expect(load).toBe('set -a && . ".drydock/bases.env" && set +a');
+    expect(everyCommand().join('\n')).not.toMatch(/\beval\b/);
+  });
+
+  it('builds the fetched Dockerfile under a time limit on the bases just pulled, with the lineage labels', () => {
+    const build = phase('build').find((c) => c.includes(' docker build '));
     expect(build).toMatch(/^timeout --kill-after=30 "\$DRYDOCK_BUILD_TIMEOUT_SECONDS" docker build /);
+    // Pulling again could build on a newer base than the labels name.
+    expect(build).not.toContain('--pull');
+    expect(phase('build').indexOf(build!)).toBeGreaterThan(1);
     expect(build).toContain('--file ".drydock/Dockerfile"');
     for (const label of [
       'org.opencontainers.image.base.name=$DRYDOCK_BASE_NAME',
@@ -83,7 +98,9 @@ describe('buildspecs/build.yml', () => {
     const push = post.findIndex((c) => c.startsWith('docker push'));
     expect(test).toBeGreaterThanOrEqual(0);
     expect(push).toBeGreaterThan(test);
-    expect(post[test]).toContain('--network none');
+    expect(post[test]).toContain('--engine docker --network none');
+    expect(post[test]).toContain('--tests ".drydock/context/image-tests.yaml"');
+    expect(post[test]).toContain('--time-limit "$DRYDOCK_TEST_TIMEOUT_SECONDS"');
     expect(post[test]).toContain('--junit ".drydock/reports/image-tests.xml"');
     const report = spec.reports[IMAGE_TESTS_REPORT];
     expect(report).toEqual({
@@ -111,6 +128,7 @@ describe('buildspecs/build.yml', () => {
       'IMAGE_REF',
       'IMAGE_DIGEST',
       'CONFIG_DIGEST',
+      'DRYDOCK_BASES',
     ]);
   });
 
