@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { DrydockError } from '../../core/errors.js';
 import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-failed.js';
 import { BaseImage, EVENT_SOURCE } from '../../core/events/envelope.js';
+import { stableId as stableEventId } from '../../core/events/ids.js';
 import { IMAGE_PUBLISHED, type ImagePublishedEvent } from '../../core/events/image-published.js';
 import { parseEvent } from '../../core/events/index.js';
 import { awsCall } from './aws-service-error.js';
 import { BUILD_ENV, BUILD_EXPORTS } from './build-contract.js';
-import { stableEventId } from './event-ids.js';
 
 const NameValue = z.object({ name: z.string(), value: z.string() });
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { BUILD_REQUESTED, type BuildRequestedEvent } from '../events/build-requested.js';
 import type { DefinitionPushedEvent } from '../events/definition-pushed.js';
 import {
@@ -7,6 +6,7 @@ import {
   verdictDetail,
 } from '../events/definition-verdict.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
+import { stableId } from '../events/ids.js';
 import type { LintConfig } from '../lint/config.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
@@ -82,7 +82,4 @@ export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDe
   return { verdicts, builds };
 }
 
-/** A deterministic id for an event about one definition at one commit. */
-export function stableId(kind: string, ...parts: string[]): string {
-  return `${kind}-${createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32)}`;
-}
+export { stableId };

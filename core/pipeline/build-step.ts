@@ -6,7 +6,7 @@ import { BUILD_COMPLETED, type BuildCompletedEvent } from '../events/build-compl
 import { BUILD_FAILED, type BuildFailedEvent } from '../events/build-failed.js';
 import type { BuildRequestedEvent } from '../events/build-requested.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
-import { stableId } from '../gate/handle-push.js';
+import { stableId } from '../events/ids.js';
 import { formatImageRef, parseImageRef } from '../image-ref/index.js';
 import type { BuildContextSource, BuildWorkspaces } from '../ports/build-context.js';
 import type { BuildRecord, BuildRecords } from '../ports/build-records.js';

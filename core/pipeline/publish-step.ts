@@ -1,8 +1,8 @@
 import { DrydockError, quoteInput } from '../errors.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
+import { stableId } from '../events/ids.js';
 import { type BaseImage, IMAGE_PUBLISHED, type ImagePublishedEvent } from '../events/image-published.js';
 import type { ImageTestedEvent } from '../events/image-tested.js';
-import { stableId } from '../gate/handle-push.js';
 import { isDigest } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import { NAME_MAX_LENGTH, TAG } from '../image-ref/grammar.js';

@@ -1,7 +1,7 @@
 import type { BuildCompletedEvent } from '../events/build-completed.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
+import { stableId } from '../events/ids.js';
 import { IMAGE_TESTED, type ImageTestedEvent, type TestFailure } from '../events/image-tested.js';
-import { stableId } from '../gate/handle-push.js';
 import { renderJUnitXml } from '../image-tests/junit-report.js';
 import { ImageTestsInvalidError, parseImageTests } from '../image-tests/parse-image-tests.js';
 import type { ImageTestReport } from '../image-tests/run-image-tests.js';

@@ -1,11 +1,11 @@
 import type { CodeBuildBuildStarter } from '../../adapters/aws/codebuild-build-starter.js';
-import { stableEventId } from '../../adapters/aws/event-ids.js';
 import { contextDirOf, contextKey, type S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
 import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { DrydockError } from '../../core/errors.js';
 import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-failed.js';
 import { BuildRequestedEvent } from '../../core/events/build-requested.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
+import { stableId as stableEventId } from '../../core/events/ids.js';
 import { repositoryForDefinition, shortCommitTag } from '../../core/pipeline/publish-step.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { EventBus } from '../../core/ports/event-bus.js';

@@ -22,8 +22,8 @@ import {
 } from '../../../adapters/local/registry-push-guard.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
+import { stableId } from '../../../core/events/ids.js';
 import { BUILD_REQUESTED, type BuildRequestedEvent, parseEvent } from '../../../core/events/index.js';
-import { stableId } from '../../../core/gate/handle-push.js';
 import { type BuildStepDeps, buildImageTag, runBuild } from '../../../core/pipeline/build-step.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
 
