@@ -1,5 +1,5 @@
+import { finalStageBase } from '../dockerfile/dockerfile-bases.js';
 import { type ExternalImage, externalImages } from '../dockerfile/image-uses.js';
-import type { DockerfileModel } from '../dockerfile/model.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { DrydockError } from '../errors.js';
 import { BUILD_COMPLETED, type BuildCompletedEvent } from '../events/build-completed.js';
@@ -228,25 +228,12 @@ async function resolveBases(text: string, definition: string, registry: ImageReg
     };
   }
   const bases = [...new Map([...resolved.values()].map((b) => [`${b.name}@${b.digest}`, b])).values()];
-  const final = finalBase(model, uses.images);
+  const final = finalStageBase(model, uses.images);
   const labelBase = final === undefined ? undefined : resolved.get(final);
   return { ok: true, bases, pinned: pin(text, refs, resolved), ...(labelBase ? { labelBase } : {}) };
 }
 
 type ImageRefOf = Extract<ReturnType<typeof parseImageRef>, { ok: true }>['ref'];
-
-/** The external image the final stage is built on, following `FROM <earlier stage>` back; none for scratch. */
-function finalBase(model: DockerfileModel, images: readonly ExternalImage[]): ExternalImage | undefined {
-  let stage = model.stages.at(-1);
-  while (stage !== undefined) {
-    const index = stage.index;
-    const external = images.find((i) => i.kind === 'from' && i.stage === index);
-    if (external) return external;
-    const named = stage.image.toLowerCase();
-    stage = model.stages.find((s) => s.index < index && (s.name === named || String(s.index) === named));
-  }
-  return undefined;
-}
 
 /** Rewrites each external reference to `name@digest` so that the build uses exactly the base it is labelled with. */
 function pin(
