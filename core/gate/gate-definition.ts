@@ -14,6 +14,8 @@ export const POLICY_CODES = {
   denied: { id: 'DD200', level: 'error', title: 'Base image denied by policy' },
   substituted: { id: 'DD201', level: 'info', title: 'Base image substituted by policy' },
   unresolved: { id: 'DD202', level: 'error', title: 'Base image reference cannot be resolved' },
+  // The pipeline reads the team's .drydock.yaml at the pushed commit; one it cannot use fails closed.
+  teamConfig: { id: 'DD203', level: 'error', title: "Team's lint configuration cannot be used" },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;
 
 /** What the gate needs to judge one definition. */

@@ -11,7 +11,8 @@ import type { LintConfig } from '../lint/config.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
-import { gateDefinition } from './gate-definition.js';
+import { gateDefinition, POLICY_CODES } from './gate-definition.js';
+import { teamConfigFor } from './team-config.js';
 
 /** What the push use case needs: where definitions come from, the policy in force, and the time. */
 export interface HandlePushDeps {
@@ -28,8 +29,8 @@ export interface PushOutcome {
 }
 
 /**
- * Gates every definition a push added or modified (lint + base-image policy) and asks for a build of each
- * one that passed, on the substituted text when the policy replaced a base. Event ids are derived from
+ * Gates every definition a push added or modified (lint + base-image policy, with the team's own
+ * `.drydock.yaml`/`.hadolint.yaml` at that commit, as on a laptop) and asks for a build of each one that passed, on the substituted text when the policy replaced a base. Event ids are derived from
  * (repository, commit, definition), so a redelivered push yields the same events and builds nothing twice.
  */
 export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDeps): Promise<PushOutcome> {
@@ -43,14 +44,34 @@ export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDe
     const text = await deps.source.read(repository, after, def.path);
     if (text === undefined) continue;
     // The repository is the project: per-project exceptions are keyed by it.
-    const verdict = gateDefinition({
+    const team = await teamConfigFor(deps.source, repository, after, def.path);
+    const config = team.kind === 'found' ? team.config : deps.config;
+    const gated = gateDefinition({
       text,
       file: def.path,
       project: repository,
       policy,
       now,
-      ...(deps.config ? { config: deps.config } : {}),
+      ...(config ? { config } : {}),
     });
+    const verdict =
+      team.kind === 'invalid'
+        ? {
+            ...gated,
+            passed: false,
+            findings: [
+              {
+                file: def.path,
+                line: 1,
+                column: 1,
+                code: POLICY_CODES.teamConfig.id,
+                level: POLICY_CODES.teamConfig.level,
+                message: `${POLICY_CODES.teamConfig.title}: ${team.reason} (the gate ran with the defaults and does not pass until it is fixed)`,
+              },
+              ...gated.findings,
+            ],
+          }
+        : gated;
     const key = [repository, after, def.path];
     verdicts.push({
       id: stableId('verdict', ...key),

@@ -91,3 +91,56 @@ describe('handlePush', () => {
     );
   });
 });
+
+describe("handlePush with the team's lint configuration", () => {
+  const deps = (source: GitDefinitionSource) => ({
+    source,
+    policy: async () => policy,
+    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+  });
+  // DL3008 (unpinned apt packages) is a warning: it fails the default threshold unless the team ignores it.
+  const definition = 'FROM node:20\nRUN apt-get install -y curl\nUSER 1000\n';
+  const codes = (outcome: Awaited<ReturnType<typeof handlePush>>) =>
+    outcome.verdicts.map((v) => [v.detail.passed, v.detail.findings.map((f) => f.code)]);
+
+  it('applies the nearest .drydock.yaml at the pushed commit, as drydock lint does on a laptop', async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile': definition,
+      '.drydock.yaml': 'ignored: [DL3008]\n',
+      'api/.hadolint.yaml': 'ignored: [DL3015]\n',
+    });
+    const out = await handlePush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source));
+    // .drydock.yaml wins over a nearer .hadolint.yaml: only DL3008 (a warning) is ignored, DL3015 (info) stays.
+    expect(codes(out)).toEqual([[true, ['DL3015']]]);
+    const without = await repoWith({ 'api/Dockerfile': definition });
+    const plain = await handlePush(
+      push(without.commit, [{ path: 'api/Dockerfile', change: 'added' }]),
+      deps(without.source),
+    );
+    expect(codes(plain)).toEqual([[false, ['DL3008', 'DL3015']]]);
+  });
+
+  it('takes the nearest of several .drydock.yaml files', async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile': definition,
+      '.drydock.yaml': 'ignored: [DL3008]\n',
+      'api/.drydock.yaml': 'ignored: [DL3008, DL3015]\n',
+    });
+    const out = await handlePush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source));
+    expect(codes(out)).toEqual([[true, []]]);
+    expect(out.builds).toHaveLength(1);
+  });
+
+  it('fails a definition whose team configuration cannot be used, naming the file and the problem', async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile': 'FROM node:20\nUSER 1000\n',
+      'api/.drydock.yaml': 'ignored: DL3008\nfailure-threshold: sometimes\n',
+    });
+    const out = await handlePush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source));
+    const [verdict] = out.verdicts;
+    expect(verdict?.detail.passed).toBe(false);
+    expect(verdict?.detail.findings[0]).toMatchObject({ code: 'DD203', level: 'error', line: 1 });
+    expect(verdict?.detail.findings[0]?.message).toContain('api/.drydock.yaml');
+    expect(out.builds).toEqual([]);
+  });
+});
