@@ -14,6 +14,7 @@ import { registerRepo } from './commands/repo.js';
 import { registerRules } from './commands/rules.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerSubmit } from './commands/submit.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
 
@@ -54,6 +55,7 @@ Examples:
   registerBuilds(program, io, setExit);
   registerNotifications(program, io, setExit);
   registerDeadLetters(program, io, setExit);
+  registerSubmit(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
