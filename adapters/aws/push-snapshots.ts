@@ -4,6 +4,7 @@ import { DrydockError } from '../../core/errors.js';
 import { DEFINITION_PUSHED, type DefinitionPushedEvent } from '../../core/events/definition-pushed.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { ZERO_COMMIT } from '../../core/events/rules.js';
+import { teamConfigCandidates } from '../../core/gate/team-config-paths.js';
 import type { Clock } from '../../core/ports/clock.js';
 import {
   type ChangedDefinition,
@@ -66,6 +67,7 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
   const { provider, project } = resolveRepository(push.repository, await deps.providers());
 
   let changed: ChangedDefinition[];
+  let allFiles: string[] | undefined;
   const texts = new Map<string, string>();
   if (push.definitions) {
     const unsafe = push.definitions.filter((p) => !isSafePath(p));
@@ -84,6 +86,7 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
     if (missing.length > 0) throw new DefinitionsNotFoundError(push.repository, push.after, missing.sort());
   } else {
     const files = await provider.listFiles(project, push.after);
+    allFiles = files;
     const changes: PathChange[] = ZERO.test(push.before)
       ? files.map((path) => ({ status: 'A', path }))
       : await provider.compare(project, push.before, push.after);
@@ -116,6 +119,13 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
       deps.store.putContext(push.repository, push.after, dir, zipSubtree(archive, dir)).then(() => undefined),
     );
   }
+  // The team's .drydock.yaml/.hadolint.yaml on each definition's path, so the gate reads what a laptop reads.
+  const listed = new Set(allFiles ?? (await provider.listFiles(project, push.after)));
+  const configs = [...new Set([...texts.keys()].flatMap(teamConfigCandidates))].filter((p) => listed.has(p));
+  await forEachLimited(configs, SNAPSHOT_CONCURRENCY, async (path) => {
+    const text = await provider.readFile(project, push.after, path);
+    if (text !== undefined) texts.set(path, text);
+  });
   await forEachLimited([...texts], SNAPSHOT_CONCURRENCY, ([path, text]) =>
     deps.store.putDefinition(push.repository, push.after, path, text),
   );

@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrydockError } from '../../core/errors.js';
+import { isTeamConfigPath } from '../../core/gate/team-config-paths.js';
 import type { DefinitionSource } from '../../core/ports/definition-source.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
 
@@ -72,6 +73,8 @@ export class S3SnapshotStore implements DefinitionSource {
       );
       return (await out.Body?.transformToString('utf-8')) ?? '';
     } catch (err) {
+      // A push snapshot holds only the team configurations that exist; a definition it lacks is a fault.
+      if (hasAwsName(err, 'NoSuchKey') && isTeamConfigPath(path)) return undefined;
       if (hasAwsName(err, 'NoSuchKey')) throw new SnapshotMissingError(key, this.bucket, { cause: err });
       throw err;
     }

@@ -1,29 +1,15 @@
 import { ConfigError } from '../errors.js';
 import { type LintConfig, parseLintConfig } from '../lint/config.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
+import { teamConfigCandidates } from './team-config-paths.js';
 
-const DRYDOCK_NAMES = ['.drydock.yaml', '.drydock.yml'];
-const HADOLINT_NAMES = ['.hadolint.yaml', '.hadolint.yml'];
+export { teamConfigCandidates };
 
 /** The team's lint configuration for one definition at one commit: found and valid, found and invalid, or none. */
 export type TeamConfig =
   | { readonly kind: 'found'; readonly file: string; readonly config: LintConfig }
   | { readonly kind: 'invalid'; readonly file: string; readonly reason: string }
   | { readonly kind: 'none' };
-
-/** `a/b/Dockerfile` → [`a/b/`, `a/`, ``]: the definition's directory and each one above it, to the root. */
-function directoriesUp(path: string): string[] {
-  const parts = path.split('/').slice(0, -1);
-  const dirs: string[] = [];
-  for (let n = parts.length; n >= 0; n--)
-    dirs.push(
-      parts
-        .slice(0, n)
-        .map((p) => `${p}/`)
-        .join(''),
-    );
-  return dirs;
-}
 
 /**
  * The lint configuration a team keeps in its repository, as `drydock lint` finds it on a laptop: the
@@ -36,19 +22,14 @@ export async function teamConfigFor(
   commit: string,
   definition: string,
 ): Promise<TeamConfig> {
-  for (const names of [DRYDOCK_NAMES, HADOLINT_NAMES]) {
-    for (const dir of directoriesUp(definition)) {
-      for (const name of names) {
-        const file = `${dir}${name}`;
-        const text = await source.read(repository, commit, file);
-        if (text === undefined) continue;
-        try {
-          return { kind: 'found', file, config: parseLintConfig(text, file) };
-        } catch (error) {
-          if (error instanceof ConfigError) return { kind: 'invalid', file, reason: error.message };
-          throw error;
-        }
-      }
+  for (const file of teamConfigCandidates(definition)) {
+    const text = await source.read(repository, commit, file);
+    if (text === undefined) continue;
+    try {
+      return { kind: 'found', file, config: parseLintConfig(text, file) };
+    } catch (error) {
+      if (error instanceof ConfigError) return { kind: 'invalid', file, reason: error.message };
+      throw error;
     }
   }
   return { kind: 'none' };

@@ -78,6 +78,32 @@ describe('capturePush', () => {
     expect(github.calls.filter((c) => c.startsWith('archive'))).toHaveLength(1);
   });
 
+  it("snapshots the team's lint configurations on each definition's path, and no others", async () => {
+    const configs: Record<string, string> = {
+      '.drydock.yaml': 'ignored: [DL3008]\n',
+      'services/api/.hadolint.yaml': 'ignored: [DL3015]\n',
+      'docs/.drydock.yaml': 'ignored: [DL3007]\n',
+    };
+    class WithConfigs extends FakeGitProvider {
+      override async listFiles(project: string, commit: string) {
+        return [...(await super.listFiles(project, commit)), ...Object.keys(configs)];
+      }
+      override async readFile(project: string, commit: string, path: string) {
+        return configs[path] ?? super.readFile(project, commit, path);
+      }
+    }
+    const github = new WithConfigs([{ status: 'M', path: 'services/api/Dockerfile' }]);
+    const out = await capturePush(push(), { providers: async () => [github], store, clock });
+    if (!('event' in out)) throw new Error(out.skipped);
+    const keys = puts().map((p) => p.Key);
+    expect(keys).toContain(definitionKey(REPO, AFTER, '.drydock.yaml'));
+    expect(keys).toContain(definitionKey(REPO, AFTER, 'services/api/.hadolint.yaml'));
+    expect(keys).not.toContain(definitionKey(REPO, AFTER, 'docs/.drydock.yaml'));
+    expect(puts().find((p) => p.Key === definitionKey(REPO, AFTER, '.drydock.yaml'))?.Body).toBe(
+      configs['.drydock.yaml'],
+    );
+  });
+
   it('treats every definition of a new branch as added', async () => {
     const github = new FakeGitProvider();
     const out = await capturePush(push({ before: ZERO }), { providers: async () => [github], store, clock });

@@ -69,6 +69,14 @@ describe('S3SnapshotStore against fauxqs S3 over HTTP', () => {
     );
   });
 
+  it('calls a team configuration the snapshot does not hold absent: only existing ones are stored', async () => {
+    expect(
+      await store.read('github.com/acme/payments', COMMIT, 'services/api/.drydock.yaml'),
+    ).toBeUndefined();
+    await store.putDefinition('github.com/acme/payments', COMMIT, '.hadolint.yaml', 'ignored: []\n');
+    expect(await store.read('github.com/acme/payments', COMMIT, '.hadolint.yaml')).toBe('ignored: []\n');
+  });
+
   it('stores a context zip and a build Dockerfile under the keys it returns', async () => {
     const zip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
     const key = await store.putContext('github.com/acme/payments', COMMIT, 'services/api', zip);
