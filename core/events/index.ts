@@ -60,7 +60,15 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Accepts the EventBridge wire form (`detail-type`, `replay-name`, account, region…) as well as drydock's own. */
+/**
+ * The EventBridge wire form (`detail-type`, `replay-name`, account, region…) turned into drydock's envelope
+ * fields; drydock's own form, and anything that is not an object, come back as they are.
+ */
+export function fromEventBridge(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  return normalise(input as Record<string, unknown>);
+}
+
 function normalise(input: Record<string, unknown>): Record<string, unknown> {
   if (!('detail-type' in input) && !('replay-name' in input)) return input;
   const out: Record<string, unknown> = {};
