@@ -237,11 +237,10 @@ describe('drydock image bases', () => {
       ].join('\n'),
     );
     const dir = tempTree({ 'bases.env': stdout });
-    const sourced = execFileSync(
-      'sh',
-      ['-c', 'set -a; . ./bases.env; set +a; env | grep ^DRYDOCK_ | sort'],
-      { cwd: dir, env: { PATH: process.env.PATH } },
-    ).toString();
+    const sourced = execFileSync('sh', ['-c', 'set -a; . ./bases.env; set +a; env | grep ^DRYDOCK_ | sort'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+    }).toString();
     expect(sourced).toBe(
       `DRYDOCK_BASES=[{"name":"${BASE}","digest":"${baseDigest}"}]\nDRYDOCK_BASE_DIGEST=${baseDigest}\nDRYDOCK_BASE_NAME=${BASE}\n`,
     );
