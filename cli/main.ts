@@ -39,6 +39,8 @@ Examples:
                                                 lint + base-image policy, one verdict
   drydock policy validate policy.yaml           check a policy document
   drydock rules --format json                   list every rule
+  drydock start                                 run the local pipeline on ./.drydock (foreground)
+  drydock repo create shop                      a git repository whose pushes are gated and built
   drydock status                                what the running pipeline did lately`,
     );
   registerLint(program, io, setExit);
