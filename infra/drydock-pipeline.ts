@@ -24,7 +24,6 @@ import { BUILD_LOG_PREFIX } from '../adapters/aws/build-contract.js';
 import { IDEMPOTENCY_TABLE_KEYS, LINEAGE_TABLE_KEYS } from '../adapters/aws/lineage-keys.js';
 import { SNAPSHOT_PREFIXES } from '../adapters/aws/s3-snapshot-store.js';
 import {
-  BUILD_COMPLETED,
   BUILD_FAILED,
   BUILD_REQUESTED,
   DEFINITION_PUSHED,
@@ -32,7 +31,6 @@ import {
   type DetailType,
   EVENT_SOURCE,
   IMAGE_PUBLISHED,
-  IMAGE_TESTED,
 } from '../core/events/index.js';
 import { PipelineFunction } from './constructs/pipeline-function.js';
 import { WorkQueue } from './constructs/work-queue.js';
@@ -145,7 +143,8 @@ const FUNCTIONS: Record<PipelineFunctionName, FunctionSpec> = {
     description: 'Turns CodeBuild build outcomes into drydock events and records lineage.',
     timeout: Duration.seconds(60),
     memorySize: 512,
-    emits: [BUILD_COMPLETED, BUILD_FAILED, IMAGE_TESTED, IMAGE_PUBLISHED],
+    // A failed test fails the build (DRYDOCK_STAGE=test): Build Failed, never Image Tested or Build Completed.
+    emits: [BUILD_FAILED, IMAGE_PUBLISHED],
   },
   notifier: {
     entry: 'lambdas/notifier.ts',
