@@ -10,7 +10,12 @@ import { stableId } from '../events/ids.js';
 import { formatImageRef, parseImageRef } from '../image-ref/index.js';
 import type { BuildContextSource, BuildWorkspaces } from '../ports/build-context.js';
 import type { BuildRecord, BuildRecords } from '../ports/build-records.js';
-import { BuildFailedError, type BuildService, BuildTimedOutError } from '../ports/build-service.js';
+import {
+  BuildCancelledError,
+  BuildFailedError,
+  type BuildService,
+  BuildTimedOutError,
+} from '../ports/build-service.js';
 import type { ImageRegistry } from '../ports/image-registry.js';
 
 /** The log of one build: one line per `write`, kept at `path` (a file locally, CloudWatch Logs on AWS). */
@@ -36,6 +41,24 @@ export interface BuildStepDeps {
   readonly timeoutMs: number;
   /** Lines of the log carried in the outcome event. @default 20 */
   readonly tailLines?: number;
+  /** Aborted when the pipeline stops: a running build is ended and left to run again, not failed. */
+  readonly signal?: AbortSignal;
+}
+
+/** The pipeline stopped while the build ran: the build did not fail, and its request is to be handled again. */
+export class BuildInterruptedError extends DrydockError {
+  override readonly name = 'BuildInterruptedError';
+
+  constructor(buildId: string, options: { cause?: unknown } = {}) {
+    super(
+      `build ${buildId} was interrupted because the pipeline is stopping; it runs again at the next start`,
+      {
+        code: 'BUILD_INTERRUPTED',
+        retryable: true,
+        ...options,
+      },
+    );
+  }
 }
 
 /** The outcome of one build: the image to test next, or why there is none. */
@@ -72,7 +95,8 @@ const PAST_BUILDING = new Set(['testing', 'pushing', 'published']);
  * elsewhere fails the build), pins the bases by digest, exports the context, builds with the lineage labels
  * and moves the record queued → building → testing (or failed). A redelivered request whose record is past
  * building returns the recorded outcome without building again; event ids derive from (repository, commit,
- * definition). Throws `ToolMissingError` and retryable errors (registry unavailable) for the worker to handle.
+ * definition). Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
+ * unavailable) for the worker to handle.
  */
 export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps): Promise<BuildOutcome> {
   const d = event.detail;
@@ -138,9 +162,14 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
         labels,
         timeoutMs: deps.timeoutMs,
         log: write,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       });
       imageId = built.imageId;
     } catch (error) {
+      if (error instanceof BuildCancelledError) {
+        write('drydock: build interrupted: the pipeline is stopping');
+        throw new BuildInterruptedError(buildId, { cause: error });
+      }
       if (error instanceof BuildFailedError || error instanceof BuildTimedOutError) {
         const reason = error instanceof BuildFailedError ? firstLine(error.message) : error.message;
         return await failed(event, deps, buildId, {

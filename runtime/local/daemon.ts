@@ -53,7 +53,7 @@ export interface LocalRuntime {
   readonly bases: BaseCatalogue;
   /** Seeds the default base catalogue when the registry holds no base yet; failures are logged, not thrown. */
   seedIfEmpty(): Promise<void>;
-  /** Stops taking work, waits briefly for running handlers, stops the registry and removes runtime.json. */
+  /** Stops taking work, waits briefly for running handlers, then interrupts builds, stops the registry and removes runtime.json. */
   stop(): Promise<void>;
 }
 
@@ -318,7 +318,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       stop: () => {
         stopping ??= (async () => {
-          const left = await running.stop();
+          let left = await running.stop();
+          if (left > 0) {
+            // A build can run for minutes: end buildah now (its request stays queued) rather than leave it running
+            // after this process, against a closed state database, while the next start builds the same image.
+            opened.interrupt();
+            left = await running.stop(5_000);
+          }
           if (left > 0)
             log(
               `${left} handler${left === 1 ? '' : 's'} still running; their work resumes at the next start`,

@@ -99,6 +99,8 @@ export interface LocalPipeline {
   readonly builder: BuildahBuildService;
   /** The handler of each queue, for the workers. */
   readonly handlers: Readonly<Record<string, EventHandler>>;
+  /** Ends the builds in progress (their requests are released for a retry, not failed); for stopping. */
+  interrupt(): void;
   /** Drains every queue until a whole pass finds nothing; returns the messages handled. */
   drainUntilIdle(maxPasses?: number): Promise<number>;
   close(): Promise<void>;
@@ -165,6 +167,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     const pipelineTester: ImageTester = onTool
       ? { test: timed(tester.test.bind(tester), (ms, [r]) => onTool({ tool: 'test', ms, subject: r.image })) }
       : tester;
+    const stopping = new AbortController();
     const handlers = pipelineHandlers({
       bus,
       clock: systemClock,
@@ -177,6 +180,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
         workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
         logSink: (id) => logs.open(id),
         timeoutMs: options.buildTimeoutMs ?? 600_000,
+        signal: stopping.signal,
       },
       registry: pipelineRegistry,
       records,
@@ -202,6 +206,9 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       reposRoot,
       builder,
       handlers,
+      interrupt() {
+        stopping.abort(new Error('the pipeline is stopping'));
+      },
       async drainUntilIdle(maxPasses = 50) {
         await bus.route();
         let total = 0;

@@ -24,7 +24,12 @@ import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records
 import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
 import { stableId } from '../../../core/events/ids.js';
 import { BUILD_REQUESTED, type BuildRequestedEvent, parseEvent } from '../../../core/events/index.js';
-import { type BuildStepDeps, buildImageTag, runBuild } from '../../../core/pipeline/build-step.js';
+import {
+  BuildInterruptedError,
+  type BuildStepDeps,
+  buildImageTag,
+  runBuild,
+} from '../../../core/pipeline/build-step.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
 
 const run = promisify(execFile);
@@ -53,6 +58,7 @@ const DEFINITIONS: Record<string, (host: string) => string> = {
   'apps/foreign/Dockerfile': () => 'FROM quay.io/someone/tool:2\nRUN true\n',
   'apps/slow/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo waiting && sleep 30\n`,
   'apps/tool/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN true\n`,
+  'apps/stopped/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo waiting && sleep 30\n`,
   'apps/multi/Dockerfile': (host) =>
     `FROM ${host}/base/busybox:1.36.0 AS build\nRUN echo x > /x\nFROM build\nRUN cat /x\n`,
 };
@@ -233,6 +239,32 @@ describe('runBuild', () => {
       builder: new BuildahBuildService({ buildah: '/nonexistent/buildah', env: containerEnv.env }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolMissingError);
+    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
+  });
+
+  it('ends a running build when the pipeline stops and throws a retryable BuildInterruptedError, not a failure', async () => {
+    const event = await requested('apps/stopped/Dockerfile');
+    const stopping = new AbortController();
+    const log: string[] = [];
+    const building = runBuild(event, {
+      ...deps,
+      signal: stopping.signal,
+      logSink: (id) => {
+        const sink = deps.logSink(id);
+        return {
+          ...sink,
+          write: (line) => {
+            log.push(line);
+            sink.write(line);
+          },
+        };
+      },
+    }).catch((e: unknown) => e);
+    while (!log.some((l) => l.includes('waiting'))) await new Promise((r) => setTimeout(r, 100));
+    stopping.abort();
+    const error = await building;
+    expect(error).toBeInstanceOf(BuildInterruptedError);
+    expect(error).toMatchObject({ retryable: true });
     expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
   });
 });

@@ -1,16 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createBareRepository } from '../../../adapters/local/git-repositories.js';
+import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
+import { openStateDirectory } from '../../../adapters/local/sqlite-database.js';
+import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { PolicyValidationError } from '../../../core/errors.js';
 import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
 import { AlreadyRunningError, type LocalRuntime, startLocalRuntime } from '../../../runtime/local/daemon.js';
 import { POLICY_FILE } from '../../../runtime/local/policy-store.js';
 import { processAlive, readRuntimeInfo } from '../../../runtime/local/runtime-info.js';
-import { removeState } from '../../helpers/drydock-process.js';
+import { pushFiles, removeState, waitFor } from '../../helpers/drydock-process.js';
 
 const dirs: string[] = [];
 const runtimes: LocalRuntime[] = [];
@@ -151,4 +155,83 @@ describe('startLocalRuntime', () => {
     const runtime = await start(dir);
     expect(runtime.info.registry).toBe(`127.0.0.1:${registryPort}`);
   });
+});
+
+/** Pids of processes running with the container storage of a state dir: buildah and podman children of drydock. */
+function toolProcessesOf(dir: string): number[] {
+  const wanted = `CONTAINERS_STORAGE_CONF=${join(dir, 'containers', 'storage.conf')}`;
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      return env.includes(wanted) ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe('stopping while a build runs', () => {
+  it('ends the build, leaving no buildah behind, and keeps its message for the next start', async () => {
+    const dir = stateDir();
+    const runtime = await start(dir);
+    try {
+      await runtime.bases.seed({ versions: ['1.36.1'] }, () => undefined);
+      const repo = await createBareRepository(runtime.pipeline.reposRoot, 'shop', ['true']);
+      const commit = pushFiles(join(dir, 'work'), repo.remote, {
+        'slow/Dockerfile': `FROM ${runtime.info.registry}/base/busybox:1.36.1\nRUN sleep 120 && echo built > /built.txt\nUSER 65534\n`,
+      });
+      await runtime.pipeline.bus.publish([
+        {
+          id: 'push-slow',
+          source: 'drydock',
+          detailType: 'Definition Pushed',
+          time: new Date().toISOString(),
+          detail: {
+            repository: 'shop',
+            ref: 'refs/heads/main',
+            before: '0'.repeat(40),
+            after: commit,
+            pusher: 'dev',
+            definitions: [{ path: 'slow/Dockerfile', change: 'added' }],
+          },
+        },
+      ]);
+      runtime.workers.wake();
+      await waitFor('buildah to run the build', async () =>
+        toolProcessesOf(dir).length > 0 &&
+        (await runtime.pipeline.records.list()).some((b) => b.state === 'building')
+          ? true
+          : undefined,
+      );
+      const stopping = Date.now();
+      await stop(runtime);
+      expect(Date.now() - stopping).toBeLessThan(20_000);
+      expect(toolProcessesOf(dir)).toEqual([]);
+      const env = { ...process.env, ...runtime.pipeline.containerEnv.env };
+      const working = execFileSync('buildah', ['containers', '--quiet'], { env, encoding: 'utf8' });
+      expect(working.trim()).toBe('');
+      expect(readdirSync(join(dir, 'containers', 'tmp')).filter((n) => n.startsWith('drydock-'))).toEqual([]);
+
+      const db = openStateDirectory(dir);
+      try {
+        const [build] = await new SqliteBuildRecords(db).list();
+        expect(build).toMatchObject({ commit, state: 'building' });
+        const queue = new SqliteWorkQueue(db, { name: 'build' });
+        const depth = await queue.depth();
+        expect(depth.dead).toBe(0);
+        expect(depth.visible + depth.inFlight).toBe(1);
+      } finally {
+        db.close();
+      }
+    } finally {
+      for (const pid of toolProcessesOf(dir)) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
+    }
+  }, 180_000);
 });
