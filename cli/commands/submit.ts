@@ -239,7 +239,7 @@ function refusal(
   const code = typeof body.code === 'string' ? ` ${body.code}` : '';
   const issues = Array.isArray(body.issues) ? body.issues.map((i) => `\n  ${String(i)}`).join('') : '';
   if (status === 403) {
-    return `the function URL refused the request (403${said ? `: ${said}` : ''}). The identity that signed it (access key ${accessKeyId}, region ${call.region}) needs lambda:InvokeFunctionUrl on the submit function: add its role ARN to the stack's submitPrincipals (-c submitPrincipals=<role ARN>) and deploy; a role from another account also needs that permission in its own policy. \`aws sts get-caller-identity\` shows which identity the CI has.`;
+    return `the function URL refused the request (403${said ? `: ${said}` : ''}). The identity that signed it (access key ${accessKeyId}, region ${call.region}) needs lambda:InvokeFunctionUrl and lambda:InvokeFunction on the submit function: add its role ARN to the stack's submitPrincipals (-c submitPrincipals=<role ARN>) and deploy; a role from another account also needs both in its own policy. \`aws sts get-caller-identity\` shows which identity the CI has.`;
   }
   return `the pipeline refused the submission (${status}${code})${said ? `: ${said}` : ''}${issues}`;
 }
@@ -300,7 +300,7 @@ Examples:
 
 Credentials come from the AWS SDK's chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN,
 AWS_PROFILE, web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), or the container/instance role.
-The role must be named in the stack's submitPrincipals (lambda:InvokeFunctionUrl).
+The role must be named in the stack's submitPrincipals (lambda:InvokeFunctionUrl and lambda:InvokeFunction).
 Exit codes: 0 the pipeline took the submission, 2 bad flags, no credentials, or the pipeline refused it.`,
     )
     .action(async (flags: SubmitFlags) => {

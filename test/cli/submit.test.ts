@@ -277,7 +277,8 @@ describe('drydock submit', () => {
     expect(stderr).toContain('the function URL refused the request (403: Forbidden)');
     expect(stderr).toContain('access key AKIDEXAMPLE, region eu-west-1');
     expect(stderr).toContain("add its role ARN to the stack's submitPrincipals");
-    expect(stderr).toContain('lambda:InvokeFunctionUrl');
+    // Function URLs made since October 2025 authorize both actions; a cross-account role needs both in its policy.
+    expect(stderr).toContain('lambda:InvokeFunctionUrl and lambda:InvokeFunction');
     expect(received).toHaveLength(1);
     expect(published).toHaveLength(0);
   });

@@ -183,6 +183,13 @@ describe('functions', () => {
       Principal: TEAM_CI_ROLE,
       FunctionUrlAuthType: 'AWS_IAM',
     });
+    // Function URLs made since October 2025 also need lambda:InvokeFunction, limited to calls through the URL.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt(fnId('submit')),
+      Principal: TEAM_CI_ROLE,
+      InvokedViaFunctionUrl: true,
+    });
   });
 });
 
