@@ -618,12 +618,13 @@ export class DrydockPipeline extends Construct {
       resources: [contexts],
       wildcardReason: perCommit,
     });
-    // Without s3:ListBucket a missing key answers AccessDenied, not NoSuchKey; the condition keeps it to contexts/.
+    // Without s3:ListBucket a missing key answers AccessDenied, not NoSuchKey, and the gate looks up team
+    // configurations that usually do not exist. No s3:prefix condition: a GetObject carries no prefix, so a
+    // conditioned ListBucket would not turn its 403 into the 404 the gate needs.
     allow(f.gate.role, {
       sid: 'ListDefinitions',
       actions: ['s3:ListBucket'],
       resources: [this.snapshotBucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${SNAPSHOT_PREFIXES.contexts}*`] } },
     });
 
     allow(f.buildStarter.role, {

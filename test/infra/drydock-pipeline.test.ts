@@ -403,12 +403,16 @@ describe('least privilege', () => {
     expect(own('notifier')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish']);
   });
 
-  it('lists only the prefixes a function works under', () => {
+  it('lets the gate list the snapshot bucket without a prefix condition, and the others only their prefixes', () => {
     const lists = iamStatements(template).filter(({ statement }) => statement.Action === 's3:ListBucket');
     expect(lists.length).toBe(2);
-    for (const { statement } of lists) {
+    // The gate tells a missing team configuration (404) from a denied read (403) only with an unconditioned ListBucket.
+    const gate = lists.filter(({ statement }) => statement.Sid === 'ListDefinitions');
+    expect(gate).toHaveLength(1);
+    expect(gate[0]?.statement.Condition).toBeUndefined();
+    for (const { statement } of lists.filter(({ statement }) => statement.Sid !== 'ListDefinitions')) {
       const prefixes = list((statement.Condition as any).StringLike['s3:prefix'] as string | string[]);
-      for (const p of prefixes) expect(p).toMatch(/^(contexts|builds|codebuild)\/\*$/);
+      for (const p of prefixes) expect(p).toMatch(/^(builds|codebuild)\/\*$/);
     }
   });
 
