@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../adapters/local/docker-registry-process.js';
+import { removeLeftovers } from '../../adapters/local/leftovers.js';
 import { assertToolsInstalled, LOCAL_PIPELINE_TOOLS } from '../../adapters/local/preflight.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
@@ -233,6 +234,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       (error) => log(`policy ${policyPath} not applied, the previous one stays in force: ${error.message}`),
       applied,
     );
+
+    // Before the workers: a build resumed below must not run beside the buildah a killed predecessor left running.
+    const left = await removeLeftovers(opened.containerEnv);
+    const found = Object.entries(left).filter(([, n]) => n > 0);
+    if (found.length > 0)
+      log(`removed what a previous run left: ${found.map(([what, n]) => `${n} ${what}`).join(', ')}`);
 
     let recovered = 0;
     for (const queue of Object.values(opened.queues)) recovered += queue.recoverInFlight();

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { prepareContainerEnv } from '../../../adapters/local/container-env.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDirectory } from '../../../adapters/local/sqlite-database.js';
@@ -234,4 +235,54 @@ describe('stopping while a build runs', () => {
       }
     }
   }, 180_000);
+});
+
+describe('starting after a run that was killed', () => {
+  it('ends the build tools it left running and removes its test containers, working containers and temp files', async () => {
+    const dir = stateDir();
+    const { env } = await prepareContainerEnv(dir);
+    const toolEnv = { ...process.env, ...env };
+    // What SIGKILL leaves: buildah in its own process group, a working container, a test container, a workspace.
+    const orphan = spawn('sleep', ['300'], { env: toolEnv, detached: true, stdio: 'ignore' });
+    children.push(orphan);
+    const working = execFileSync('buildah', ['from', 'scratch'], { env: toolEnv, encoding: 'utf8' }).trim();
+    execFileSync('buildah', ['commit', '--quiet', working, 'localhost/leftover:1'], {
+      env: toolEnv,
+      stdio: 'ignore',
+    });
+    execFileSync(
+      'podman',
+      [
+        'create',
+        '--name',
+        'drydock-test-left',
+        '--label',
+        'io.drydock.role=image-test',
+        'localhost/leftover:1',
+        '/x',
+      ],
+      { env: toolEnv, stdio: 'ignore' },
+    );
+    mkdirSync(join(dir, 'containers', 'tmp', 'drydock-abc-123', 'context'), { recursive: true });
+    writeFileSync(join(dir, 'containers', 'tmp', 'drydock-abc-123', 'context', 'Dockerfile'), 'FROM x\n');
+
+    const log: string[] = [];
+    await start(dir, log);
+    expect(toolProcessesOf(dir)).toEqual([]);
+    expect(orphan.exitCode !== null || orphan.signalCode !== null || !processAlive(orphan.pid!)).toBe(true);
+    expect(
+      execFileSync('buildah', ['containers', '--quiet'], { env: toolEnv, encoding: 'utf8' }).trim(),
+    ).toBe('');
+    const tests = execFileSync(
+      'podman',
+      ['ps', '--all', '--quiet', '--filter', 'label=io.drydock.role=image-test'],
+      {
+        env: toolEnv,
+        encoding: 'utf8',
+      },
+    );
+    expect(tests.trim()).toBe('');
+    expect(readdirSync(join(dir, 'containers', 'tmp'))).toEqual([]);
+    expect(log).toContainEqual(expect.stringMatching(/^removed what a previous run left/));
+  }, 60_000);
 });
