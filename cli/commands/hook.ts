@@ -18,8 +18,16 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
     const log = new SqliteEventLog(db);
     let queued = 0;
     for (const update of parseRefUpdates(io.readStdin())) {
-      const definitions = await definitionsChanged(repoPath, update);
       const short = update.after.slice(0, 12);
+      let definitions: Awaited<ReturnType<typeof definitionsChanged>>;
+      try {
+        definitions = await definitionsChanged(repoPath, update);
+      } catch (err) {
+        // One ref git cannot diff (a tag naming a blob) must not cost the other refs of the push their gate run.
+        const reason = (err as Error).message.split('\n', 1)[0];
+        io.stderr(`drydock: ${update.ref} ${short}: not queued for the gate: ${reason}\n`);
+        continue;
+      }
       if (definitions.length === 0) {
         io.stdout(`drydock: ${update.ref} ${short}: no container definitions changed\n`);
         continue;

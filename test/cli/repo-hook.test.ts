@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBareRepository } from '../../adapters/local/git-repositories.js';
 import { openStateDirectory } from '../../adapters/local/sqlite-database.js';
 import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import { runCli } from '../helpers/cli.js';
@@ -56,6 +57,39 @@ describe('drydock repo create and the post-receive hook', () => {
             definitions: [{ path: 'api/Dockerfile', change: 'added' }],
           }),
         }),
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('queues every branch of a push when another ref of it cannot be read, and names that one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-repo-'));
+    const state = join(dir, 'state');
+    const repo = await createBareRepository(join(state, 'repos'), 'shop', ['true']);
+    const work = join(dir, 'work');
+    git(dir, 'init', '--quiet', '--initial-branch=main', work);
+    mkdirSync(join(work, 'api'));
+    writeFileSync(join(work, 'api', 'Dockerfile'), 'FROM busybox:1.36\n');
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', 'first');
+    // A tag may name any object; one naming a blob has no tree to look for definitions in.
+    git(work, 'tag', 'readme-blob', 'HEAD:api/Dockerfile');
+    git(work, 'push', '--quiet', repo.remote, 'main', 'refs/tags/readme-blob');
+    const after = git(work, 'rev-parse', 'HEAD').trim();
+    const blob = git(work, 'rev-parse', 'readme-blob').trim();
+    const zero = '0'.repeat(40);
+
+    const r = await runCli(['hook', 'post-receive', '--repo', 'shop', '--state', state], {
+      stdin: `${zero} ${blob} refs/tags/readme-blob\n${zero} ${after} refs/heads/main\n`,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('refs/tags/readme-blob');
+    const db = openStateDirectory(state);
+    try {
+      const events = await new SqliteEventLog(db).readAfter(0);
+      expect(events.map((e) => e.event.detail)).toEqual([
+        expect.objectContaining({ ref: 'refs/heads/main', after }),
       ]);
     } finally {
       db.close();
