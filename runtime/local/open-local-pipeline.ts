@@ -28,7 +28,7 @@ import { EVENT_RULES } from '../../core/events/rules.js';
 import type { LintConfig } from '../../core/lint/config.js';
 import type { Policy } from '../../core/policy/schema.js';
 import type { BuildService } from '../../core/ports/build-service.js';
-import { systemClock } from '../../core/ports/clock.js';
+import { type Clock, systemClock } from '../../core/ports/clock.js';
 import type { ImageRegistry } from '../../core/ports/image-registry.js';
 import type { ImageTester } from '../../core/ports/image-tester.js';
 import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
@@ -56,6 +56,30 @@ export interface LocalPipelineOptions {
   readonly onToolTime?: (timing: ToolTiming) => void;
   /** Visibility timeout of every queue: longer than the slowest handler (a build). @default 900000 */
   readonly visibilityTimeoutMs?: number;
+}
+
+/** How long a routed (event, rule) is remembered so that it is never queued twice: 30 days. */
+export const ROUTING_DEDUP_WINDOW_MS = 30 * 24 * 60 * 60_000;
+
+/** One queue per rule target, as the local pipeline uses them. */
+export function pipelineQueues(
+  db: StateDatabase,
+  options: { readonly maxReceives: number; readonly visibilityTimeoutMs: number; readonly clock?: Clock },
+): Record<string, SqliteWorkQueue<QueuedEvent>> {
+  return Object.fromEntries(
+    [...new Set(EVENT_RULES.map((r) => r.target))].map((name) => [
+      name,
+      new SqliteWorkQueue<QueuedEvent>(db, {
+        name,
+        maxReceives: options.maxReceives,
+        visibilityTimeoutMs: options.visibilityTimeoutMs,
+        ...(options.clock ? { clock: options.clock } : {}),
+        // The router sends, then saves its cursor; after a crash between the two it sends again, possibly
+        // long after. The dedup id (event, rule) must outlive any such restart, not SQS's five minutes.
+        dedupWindowMs: ROUTING_DEDUP_WINDOW_MS,
+      }),
+    ]),
+  );
 }
 
 /** One external tool call and how long it took. */
@@ -140,16 +164,10 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
           repositories: registry.repositories.bind(registry),
         }
       : registry;
-    const queues = Object.fromEntries(
-      [...new Set(EVENT_RULES.map((r) => r.target))].map((name) => [
-        name,
-        new SqliteWorkQueue<QueuedEvent>(db, {
-          name,
-          maxReceives: options.maxReceives ?? 3,
-          visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
-        }),
-      ]),
-    );
+    const queues = pipelineQueues(db, {
+      maxReceives: options.maxReceives ?? 3,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
+    });
     const bus = new LocalEventBus(new SqliteEventLog(db), queues, EVENT_RULES);
     const reposRoot = join(stateDir, 'repos');
     const records = new SqliteBuildRecords(db);

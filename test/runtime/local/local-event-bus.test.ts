@@ -4,6 +4,7 @@ import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { DrydockError } from '../../../core/errors.js';
 import { EVENT_RULES } from '../../../core/events/rules.js';
 import { LocalEventBus, type QueuedEvent } from '../../../runtime/local/local-event-bus.js';
+import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
 import { drainOnce } from '../../../runtime/local/queue-worker.js';
 import { TempState } from '../../contracts/local-state.js';
 import { ManualClock } from '../../contracts/manual-clock.js';
@@ -27,6 +28,32 @@ function setup(state = new TempState(), clock = new ManualClock()) {
   const log = new SqliteEventLog(db, { clock });
   return { state, clock, queues, log, bus: new LocalEventBus(log, queues, EVENT_RULES) };
 }
+
+describe('LocalEventBus over the pipeline queues', () => {
+  it('does not queue an event again when the router restarts long after a crash between send and cursor', async () => {
+    const state = new TempState();
+    states.push(state);
+    const clock = new ManualClock();
+    const db = state.open();
+    const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000, clock });
+    const log = new SqliteEventLog(db, { clock });
+    const event = buildRequested('a');
+    // The run that crashed: the event logged and sent to its queue, the cursor not saved.
+    await log.append(event);
+    await queues.build?.send(
+      { rule: 'build-requested-definitions', event },
+      { dedupId: `${event.id}:build-requested-definitions` },
+    );
+    const handled: string[] = [];
+    await drainOnce(queues.build!, async (e) => {
+      handled.push(e.id);
+    });
+    clock.advance(6 * 60 * 60_000);
+    await new LocalEventBus(log, queues, EVENT_RULES).route();
+    expect(await queues.build?.depth()).toMatchObject({ visible: 0, inFlight: 0 });
+    expect(handled).toEqual([event.id]);
+  });
+});
 
 describe('LocalEventBus', () => {
   it('logs a published event and delivers it to the queue its rule targets, once', async () => {
