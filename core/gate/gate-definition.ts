@@ -16,6 +16,8 @@ export const POLICY_CODES = {
   unresolved: { id: 'DD202', level: 'error', title: 'Base image reference cannot be resolved' },
   // The pipeline reads the team's .drydock.yaml at the pushed commit; one it cannot use fails closed.
   teamConfig: { id: 'DD203', level: 'error', title: "Team's lint configuration cannot be used" },
+  // A definition the push lists but the commit does not serve (a path git cannot name in UTF-8, say).
+  unreadable: { id: 'DD204', level: 'error', title: 'Definition cannot be read at the pushed commit' },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;
 
 /** What the gate needs to judge one definition. */

@@ -42,7 +42,35 @@ export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDe
   for (const def of push.detail.definitions) {
     if (def.change === 'deleted') continue;
     const text = await deps.source.read(repository, after, def.path);
-    if (text === undefined) continue;
+    const key = [repository, after, def.path];
+    if (text === undefined) {
+      // Never dropped in silence: the team hears that the gate could not read what it pushed.
+      verdicts.push({
+        id: stableId('verdict', ...key),
+        source: EVENT_SOURCE,
+        detailType: DEFINITION_VERDICT,
+        time: now.toISOString(),
+        detail: {
+          repository,
+          commit: after,
+          definition: def.path,
+          passed: false,
+          findings: [
+            {
+              file: def.path,
+              line: 1,
+              column: 1,
+              code: POLICY_CODES.unreadable.id,
+              level: POLICY_CODES.unreadable.level,
+              message: `${POLICY_CODES.unreadable.title}: the push lists ${JSON.stringify(def.path)} as ${def.change}, but ${after.slice(0, 12)} does not serve it under that name (a path that is not valid UTF-8?)`,
+            },
+          ],
+          bases: [],
+          unresolved: [],
+        },
+      });
+      continue;
+    }
     // The repository is the project: per-project exceptions are keyed by it.
     const team = await teamConfigFor(deps.source, repository, after, def.path);
     const config = team.kind === 'found' ? team.config : deps.config;
@@ -72,7 +100,6 @@ export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDe
             ],
           }
         : gated;
-    const key = [repository, after, def.path];
     verdicts.push({
       id: stableId('verdict', ...key),
       source: EVENT_SOURCE,

@@ -144,3 +144,19 @@ describe("handlePush with the team's lint configuration", () => {
     expect(out.builds).toEqual([]);
   });
 });
+
+describe('handlePush with a definition the commit does not serve', () => {
+  it('fails it with DD204 instead of dropping it', async () => {
+    const { source, commit } = await repoWith({ 'api/Dockerfile': 'FROM node:20\nUSER 1000\n' });
+    const out = await handlePush(push(commit, [{ path: 'ghost/Dockerfile', change: 'added' }]), {
+      source,
+      policy: async () => policy,
+      clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    });
+    expect(out.builds).toEqual([]);
+    expect(out.verdicts).toHaveLength(1);
+    expect(out.verdicts[0]?.detail).toMatchObject({ definition: 'ghost/Dockerfile', passed: false });
+    expect(out.verdicts[0]?.detail.findings[0]).toMatchObject({ code: 'DD204', level: 'error' });
+    expect(parseEvent(out.verdicts[0]).ok).toBe(true);
+  });
+});
