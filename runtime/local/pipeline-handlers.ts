@@ -1,7 +1,10 @@
+import { DrydockError } from '../../core/errors.js';
+import type { BuildFailedEvent } from '../../core/events/build-failed.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { handlePush } from '../../core/gate/handle-push.js';
 import type { LintConfig } from '../../core/lint/config.js';
 import { type BuildStepDeps, runBuild } from '../../core/pipeline/build-step.js';
+import { type FailedBuildSubject, failBuild } from '../../core/pipeline/fail-build.js';
 import { recordLineage } from '../../core/pipeline/lineage-step.js';
 import { publishImage } from '../../core/pipeline/publish-step.js';
 import { runImageTests, type TestReports } from '../../core/pipeline/test-step.js';
@@ -35,6 +38,20 @@ export interface PipelineDeps {
 
 /** The handler of each rule target: parse was done by the worker; each step calls the domain and publishes. */
 export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandler> {
+  // A failure no retry can fix ends the build (record failed, Build Failed for the team) instead of leaving
+  // the record in testing/pushing and the message in the dead-letter queue where nobody is told.
+  const orFailBuild = async <T extends DrydockEvent>(
+    subject: FailedBuildSubject,
+    stage: 'test' | 'push',
+    step: () => Promise<T>,
+  ): Promise<T | BuildFailedEvent> => {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof DrydockError) || error.retryable) throw error;
+      return failBuild(subject, stage, error.message, { records: deps.records, clock: deps.clock });
+    }
+  };
   return {
     gate: async (e) => {
       if (e.detailType !== 'Definition Pushed') return;
@@ -54,20 +71,24 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
     },
     test: async (e) => {
       if (e.detailType !== 'Build Completed') return;
-      const tested = await runImageTests(e, {
-        source: deps.source,
-        tester: deps.tester,
-        reports: deps.reports,
-        records: deps.records,
-        clock: deps.clock,
-        timeLimitMs: deps.testTimeLimitMs,
-      });
+      const tested = await orFailBuild(e.detail, 'test', () =>
+        runImageTests(e, {
+          source: deps.source,
+          tester: deps.tester,
+          reports: deps.reports,
+          records: deps.records,
+          clock: deps.clock,
+          timeLimitMs: deps.testTimeLimitMs,
+        }),
+      );
       await deps.bus.publish([tested]);
     },
     publish: async (e) => {
       if (e.detailType !== 'Image Tested') return;
       await deps.bus.publish([
-        await publishImage(e, { registry: deps.registry, records: deps.records, clock: deps.clock }),
+        await orFailBuild(e.detail, 'push', () =>
+          publishImage(e, { registry: deps.registry, records: deps.records, clock: deps.clock }),
+        ),
       ]);
     },
     lineage: async (e) => {
