@@ -57,6 +57,27 @@ export class BuildahBuildService implements BuildService {
     this.#tailLines = options.tailLines ?? 30;
   }
 
+  /**
+   * Removes a built image from local storage once the registry holds it (or it will never be published):
+   * with the vfs driver every layer is a full copy, so keeping each build's image fills the disk. An image
+   * already gone is not an error.
+   */
+  async removeImage(tag: string): Promise<void> {
+    const run = await runTool({
+      command: this.#buildah,
+      args: ['--storage-driver', this.#storageDriver, 'rmi', '--force', '--', tag],
+      env: this.#env,
+      timeoutMs: 60_000,
+      debianPackage: 'buildah',
+    });
+    if (run.exitCode !== 0 && !/image not known|not found|no such image/i.test(run.stderr)) {
+      throw new DrydockError(`buildah rmi ${tag} failed: ${run.stderr.trim().split('\n').at(-1) ?? ''}`, {
+        code: 'IMAGE_REMOVE_FAILED',
+        retryable: true,
+      });
+    }
+  }
+
   async build(request: BuildRequest): Promise<BuiltImage> {
     checkRequest(request);
     const started = Date.now();

@@ -207,6 +207,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       lineage,
       testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
       notify: options.notify ?? (async () => undefined),
+      discardLocalImage: (ref) => builder.removeImage(ref),
     });
     const openedGuard = guard;
     const openedRegistry = registryProcess;

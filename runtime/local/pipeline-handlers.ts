@@ -34,6 +34,8 @@ export interface PipelineDeps {
   readonly testTimeLimitMs: number;
   /** Receives events meant for the team (failed verdicts, builds and tests); the outbox later. */
   readonly notify: (event: DrydockEvent) => Promise<void>;
+  /** Drops a build's local image once it is published or will never be; failures are only reported. */
+  readonly discardLocalImage?: (localImage: string) => Promise<void>;
 }
 
 /** The handler of each rule target: parse was done by the worker; each step calls the domain and publishes. */
@@ -50,6 +52,14 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
     } catch (error) {
       if (!(error instanceof DrydockError) || error.retryable) throw error;
       return failBuild(subject, stage, error.message, { records: deps.records, clock: deps.clock });
+    }
+  };
+  // Disk hygiene must never fail a step that already succeeded.
+  const discard = async (localImage: string): Promise<void> => {
+    try {
+      await deps.discardLocalImage?.(localImage);
+    } catch {
+      // A leftover image costs disk, not correctness; the next start's clean-up does not need it either.
     }
   };
   return {
@@ -82,6 +92,7 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
         }),
       );
       await deps.bus.publish([tested]);
+      if (tested.detailType !== 'Image Tested' || !tested.detail.passed) await discard(e.detail.imageRef);
     },
     publish: async (e) => {
       if (e.detailType !== 'Image Tested') return;
@@ -90,6 +101,7 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
           publishImage(e, { registry: deps.registry, records: deps.records, clock: deps.clock }),
         ),
       ]);
+      await discard(e.detail.imageRef);
     },
     lineage: async (e) => {
       if (e.detailType === 'Image Published') await recordLineage(e, { lineage: deps.lineage });

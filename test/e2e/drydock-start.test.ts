@@ -144,6 +144,18 @@ describe('drydock start', () => {
       'hello/Dockerfile',
     ]);
 
+    // Each build's local image is dropped once published or failed: with vfs every layer is a full copy.
+    const storage = join(state, 'containers');
+    const env = {
+      ...process.env,
+      CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
+      CONTAINERS_REGISTRIES_CONF: join(storage, 'registries.conf'),
+    };
+    await waitFor('the local build images to be dropped', async () => {
+      const { stdout: names } = await run('buildah', ['images', '--format', '{{.Name}}'], { env });
+      return names.includes('drydock-build') ? undefined : names;
+    });
+
     // The CLI reads the same: status --format json carries the registry and API addresses.
     const status = await drydock(['status', '--state', state, '--format', 'json']);
     expect(status.code).toBe(0);
