@@ -1,5 +1,6 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DrydockEvent } from '../../core/events/index.js';
+import { type TeamNotification, teamNotificationFor } from '../../core/notify/team-notification.js';
 import { awsCall } from './aws-service-error.js';
 
 /** A message for the team: subject, text, and the attributes subscriptions filter on. */
@@ -12,66 +13,38 @@ export interface Notification {
 // SNS limits: subject ≤ 100 characters on one line; the whole message ≤ 256 KiB.
 const SUBJECT_MAX = 100;
 const TEXT_MAX = 200_000;
-const FINDINGS_SHOWN = 50;
 
 const oneLine = (text: string, max: number) => {
   const flat = text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 };
 
-/** The notification of a failed verdict, failed build or failed test run; undefined for an event teams need not hear about. */
+const WHAT: Readonly<Record<TeamNotification['kind'], string>> = {
+  'verdict-failed': 'rejected',
+  'build-failed': 'build failed',
+  'tests-failed': 'image tests failed',
+  'base-substituted': 'built on a substituted base',
+};
+
+/**
+ * The SNS message for an event the team must hear about — the same text the local outbox keeps
+ * (`core/notify`): a failed verdict, a base substituted, a failed build or test run; undefined otherwise.
+ */
 export function notificationFor(event: DrydockEvent): Notification | undefined {
-  switch (event.detailType) {
-    case 'Definition Verdict': {
-      const d = event.detail;
-      if (d.passed) return undefined;
-      const findings = d.findings.map(
-        (f) => `  ${f.file}:${f.line}:${f.column} ${f.code} ${f.level}: ${f.message}`,
-      );
-      const denied = d.bases.flatMap((b) => (b.outcome === 'denied' ? [`  ${b.ref}: ${b.reason}`] : []));
-      const unresolved = d.unresolved.map((u) => `  line ${u.loc.line}: ${u.written}: ${u.reason}`);
-      const lines = [
-        `${d.definition} at ${d.commit.slice(0, 12)} in ${d.repository} did not pass the gate.`,
-        ...(denied.length ? ['', 'Base images refused:', ...denied] : []),
-        ...(unresolved.length ? ['', 'Base images drydock could not resolve:', ...unresolved] : []),
-        ...(findings.length
-          ? ['', `Findings (${findings.length}):`, ...findings.slice(0, FINDINGS_SHOWN)]
-          : []),
-        ...(findings.length > FINDINGS_SHOWN ? [`  … and ${findings.length - FINDINGS_SHOWN} more`] : []),
-      ];
-      return make(`drydock: ${d.definition} rejected (${d.repository})`, lines, event, {
-        repository: d.repository,
-        definition: d.definition,
-      });
-    }
-    case 'Build Failed': {
-      const d = event.detail;
-      const lines = [
-        `The ${d.stage} step of ${d.definition} at ${d.commit.slice(0, 12)} in ${d.repository} failed.`,
-        `Reason: ${d.reason}`,
-        ...(d.logPath ? [`Log: ${d.logPath}`] : []),
-        ...(d.logTail ? ['', 'End of the log:', d.logTail] : []),
-      ];
-      return make(`drydock: ${d.definition} ${d.stage} failed (${d.repository})`, lines, event, {
-        repository: d.repository,
-        definition: d.definition,
-      });
-    }
-    case 'Image Tested': {
-      const d = event.detail;
-      if (d.passed) return undefined;
-      const lines = [
-        `${d.summary.failures} of ${d.summary.tests} image tests failed for ${d.definition} at ${d.commit.slice(0, 12)} in ${d.repository}.`,
-        ...d.failures.map((f) => `  ${f.name}: ${f.message}`),
-      ];
-      return make(`drydock: ${d.definition} image tests failed (${d.repository})`, lines, event, {
-        repository: d.repository,
-        definition: d.definition,
-      });
-    }
-    default:
-      return undefined;
-  }
+  const note = teamNotificationFor(event);
+  if (!note) return undefined;
+  const what = event.detailType === 'Build Failed' ? `${event.detail.stage} failed` : WHAT[note.kind];
+  const lines = [
+    note.summary,
+    ...(event.detailType === 'Build Failed' && event.detail.logPath
+      ? ['', `Log: ${event.detail.logPath}`]
+      : []),
+  ];
+  return make(`drydock: ${note.definition} ${what} (${note.repository})`, lines, event, {
+    repository: note.repository,
+    definition: note.definition,
+    kind: note.kind,
+  });
 }
 
 function make(

@@ -35,10 +35,11 @@ describe('SnsNotifier', () => {
         repository: { DataType: 'String', StringValue: 'git@git.example.internal:payments/api.git' },
         definition: { DataType: 'String', StringValue: 'services/worker/Dockerfile' },
         detailType: { DataType: 'String', StringValue: 'Definition Verdict' },
+        kind: { DataType: 'String', StringValue: 'verdict-failed' },
       },
     });
     expect(input.Message).toMatch(/did not pass the gate/);
-    expect(input.Message).toMatch(/services\/worker\/Dockerfile:4:1 DL3008/);
+    expect(input.Message).toMatch(/\b4:1 DL3008 warning:/);
   });
 
   it('publishes a failed build with its reason, log link and log tail', async () => {
@@ -46,8 +47,40 @@ describe('SnsNotifier', () => {
     await notifier().notify(failed);
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     if (failed.detailType !== 'Build Failed') throw new Error('fixture');
-    expect(input.Message).toContain(`Reason: ${failed.detail.reason}`);
+    expect(input.Subject).toContain(`${failed.detail.stage} failed`);
+    expect(input.Message).toContain(`${failed.detail.stage} failed: ${failed.detail.reason}`);
     expect(input.Message).toContain(failed.detail.logTail);
+    if (failed.detail.logPath) expect(input.Message).toContain(`Log: ${failed.detail.logPath}`);
+  });
+
+  it('tells the team when a passed definition is built on a substituted base, as the local outbox does', async () => {
+    const verdict = fixture('definition-verdict-failed.json');
+    if (verdict.detailType !== 'Definition Verdict') throw new Error('fixture');
+    const use = { text: 'python:3.8', kind: 'from', line: 1, column: 6, start: 5, end: 15 };
+    const substituted = parseEvent({
+      ...verdict,
+      detail: {
+        ...verdict.detail,
+        passed: true,
+        findings: [],
+        bases: [
+          {
+            outcome: 'substituted',
+            use,
+            from: 'python:3.8',
+            to: 'python:3.12',
+            why: 'end of life',
+            rule: 'r-1',
+          },
+        ],
+        substituted: 'FROM python:3.12\n',
+      },
+    });
+    if (!substituted.ok) throw substituted.error;
+    await notifier().notify(substituted.event);
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input.Subject).toContain('built on a substituted base');
+    expect(input.Message).toContain('python:3.8 → python:3.12: end of life');
   });
 
   it('says nothing about a passed verdict', async () => {
