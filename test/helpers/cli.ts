@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { CliIo } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 
@@ -28,9 +29,16 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-/** A fresh directory holding the given files (paths relative to it). */
+const trees: string[] = [];
+// Each test file imports this module afresh: its trees are removed when that file's tests are done.
+afterAll(() => {
+  for (const dir of trees.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory holding the given files (paths relative to it), removed after the test file. */
 export function tempTree(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-test-'));
+  trees.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const full = join(dir, name);
     mkdirSync(dirname(full), { recursive: true });
