@@ -17,7 +17,12 @@ import {
   type ImageTestRequest,
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
-import { type ContainerCli, ContainerEngineError, type InspectedImage, lastLine } from './container-cli.js';
+import {
+  type ContainerCli,
+  ContainerEngineError,
+  imageConfigOf,
+  lastLine,
+} from './container-cli.js';
 import { MODE_TYPE_BITS, type TarFirstEntry, TarFirstEntryReader } from './tar-first-entry.js';
 
 /** Options of the container CLI image tester. */
@@ -68,7 +73,7 @@ export class ContainerCliImageTester implements ImageTester {
     const run = new SuiteRun(this.#cli, inspected.Id, this.#stepTimeoutMs, ownersChecked(request.suite));
     log(`testing ${request.image} with ${this.#cli.binary}: a container per command, no network`);
     try {
-      return await runImageTests(request.suite, run.probe(imageConfig(inspected)), {
+      return await runImageTests(request.suite, run.probe(imageConfigOf(inspected)), {
         image: request.image,
         timeLimitMs: request.timeLimitMs,
         testTimeoutMs: Math.min(request.testTimeoutMs ?? 30_000, request.timeLimitMs),
@@ -351,18 +356,4 @@ class SuiteRun {
     }
     return { uid: Number(match[1]), gid: Number(match[2]) };
   }
-}
-
-function imageConfig(image: InspectedImage): ImageConfig {
-  const c = image.Config ?? {};
-  return {
-    env: c.Env ?? [],
-    labels: c.Labels ?? {},
-    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    volumes: Object.keys(c.Volumes ?? {}),
-    entrypoint: c.Entrypoint ?? [],
-    cmd: c.Cmd ?? [],
-    workdir: c.WorkingDir ?? '',
-    user: c.User ?? '',
-  };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { DrydockError, ToolMissingError } from '../../core/errors.js';
 import { formatImageRef, type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
+import type { ImageConfig } from '../../core/image-tests/observations.js';
 import { runTool, type ToolResult } from './buildah-build-service.js';
 
 /** The container engines whose command line drydock drives with the same commands. */
@@ -253,6 +254,21 @@ export function repoDigestOf(image: InspectedImage, repository: string): string 
     if (others.length > 0) return others[0];
   }
   return unique[0];
+}
+
+/** The image configuration the image tests check, from `image inspect` (the same shape from Docker and podman). */
+export function imageConfigOf(image: Pick<InspectedImage, 'Config'>): ImageConfig {
+  const c = image.Config ?? {};
+  return {
+    env: [...(c.Env ?? [])],
+    labels: { ...(c.Labels ?? {}) },
+    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+    volumes: Object.keys(c.Volumes ?? {}),
+    entrypoint: [...(c.Entrypoint ?? [])],
+    cmd: [...(c.Cmd ?? [])],
+    workdir: c.WorkingDir ?? '',
+    user: c.User ?? '',
+  };
 }
 
 /** The last non-empty line of a tool's output. */

@@ -17,6 +17,7 @@ import {
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
 import { runTool, type ToolResult } from './buildah-build-service.js';
+import { type InspectedImage, imageConfigOf, lastLine } from './container-cli.js';
 
 /** Options of the podman image tester. */
 export interface PodmanImageTesterOptions {
@@ -101,8 +102,8 @@ export class PodmanImageTester implements ImageTester {
         },
       );
     }
-    const [info] = JSON.parse(run.stdout) as { Config?: PodmanConfig }[];
-    return imageConfig(info?.Config ?? {});
+    const [info] = JSON.parse(run.stdout) as Pick<InspectedImage, 'Config'>[];
+    return imageConfigOf(info ?? {});
   }
 
   async #start(image: string, container: string): Promise<void> {
@@ -208,32 +209,4 @@ function toolProblem(run: CommandObservation, tool: string, purpose: string): { 
     return { error: `the image has no ${tool} command, which the tests need to ${purpose}` };
   }
   return undefined;
-}
-
-interface PodmanConfig {
-  Env?: string[] | null;
-  Labels?: Record<string, string> | null;
-  ExposedPorts?: Record<string, unknown> | null;
-  Volumes?: Record<string, unknown> | null;
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  WorkingDir?: string;
-  User?: string;
-}
-
-function imageConfig(c: PodmanConfig): ImageConfig {
-  return {
-    env: c.Env ?? [],
-    labels: c.Labels ?? {},
-    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    volumes: Object.keys(c.Volumes ?? {}),
-    entrypoint: c.Entrypoint ?? [],
-    cmd: c.Cmd ?? [],
-    workdir: c.WorkingDir ?? '',
-    user: c.User ?? '',
-  };
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
 }
