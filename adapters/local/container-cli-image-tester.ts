@@ -17,12 +17,7 @@ import {
   type ImageTestRequest,
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
-import {
-  type ContainerCli,
-  ContainerEngineError,
-  imageConfigOf,
-  lastLine,
-} from './container-cli.js';
+import { type ContainerCli, ContainerEngineError, imageConfigOf, lastLine } from './container-cli.js';
 import { MODE_TYPE_BITS, type TarFirstEntry, TarFirstEntryReader } from './tar-first-entry.js';
 
 /** Options of the container CLI image tester. */
