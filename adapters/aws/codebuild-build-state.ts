@@ -1,5 +1,5 @@
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrydockError } from '../../core/errors.js';
 import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-failed.js';
 import { BaseImage, EVENT_SOURCE } from '../../core/events/envelope.js';

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrydockError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { awsCall } from './aws-service-error.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseImage, buildSubject, Digest, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a build that produced an image (not yet tested or pushed). */

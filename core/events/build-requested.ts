@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildSubject, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a request to build one definition at one commit. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of a push that touched container definitions. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DefinitionVerdict } from '../gate/gate-definition.js';
 import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { digestProblem } from '../image-ref/digest.js';
 
 /** The `source` of every drydock event, as EventBridge carries it. */

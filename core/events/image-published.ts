@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseImage, CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
 
 export { BaseImage } from './envelope.js';

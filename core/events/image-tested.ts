@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseImage, buildSubject, Digest, eventEnvelope, NonEmpty } from './envelope.js';
 
 /** Detail-type of the black-box test run on a built image. */

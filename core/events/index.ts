@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { quoteInput } from '../errors.js';
 import { BUILD_COMPLETED, BuildCompletedEvent } from './build-completed.js';
 import { BUILD_FAILED, BuildFailedEvent } from './build-failed.js';

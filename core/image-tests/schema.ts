@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileGoRegex } from './go-regex.js';
 
 const text = z.string().min(1);

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { z } from 'zod';
+import * as z from 'zod';
 import { quoteInput } from '../errors.js';
 import { digestProblem } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';

@@ -1,5 +1,5 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { excerpt, quoteInput } from '../errors.js';
 
 /** One segment of a field path: a mapping key or a list index. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
 import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { BuildFailedEvent } from '../../core/events/build-failed.js';

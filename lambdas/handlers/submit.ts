@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parse } from '@aws-lambda-powertools/parser';
 import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSafePath } from '../../adapters/aws/git-provider.js';
 import type { CaptureOutcome, PushReport } from '../../adapters/aws/push-snapshots.js';
 import type { EventBus } from '../../core/ports/event-bus.js';

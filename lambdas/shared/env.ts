@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const name = z.string().trim().min(1, { error: 'must not be empty' });
 const arn = (service: string) =>

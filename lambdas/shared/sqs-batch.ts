@@ -6,7 +6,7 @@ import { parse } from '@aws-lambda-powertools/parser';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { DrydockError } from '../../core/errors.js';
 import { type Observability, withObservability } from './observability.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromEventBridge } from '../../core/events/index.js';
 
 /** The EventBridge wire form turned into drydock's envelope fields (see `core/events`). */

@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BUSYBOX_BASE_VERSIONS, seedBusyboxBases } from '../../adapters/local/busybox-base-seeder.js';
 import { DEBIAN_BASE_SUITE, seedDebianBase } from '../../adapters/local/debian-base-seeder.js';
 import { importRootfsBase, repositoryProblem } from '../../adapters/local/rootfs-base-importer.js';

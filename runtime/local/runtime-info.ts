@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The file a running `drydock start` writes into its state directory, and removes when it stops. */
 export const RUNTIME_FILE = 'runtime.json';
