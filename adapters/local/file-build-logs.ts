@@ -1,16 +1,30 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildLog } from '../../core/pipeline/build-step.js';
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** The most a build's log file may hold unless told otherwise: 32 MiB. */
+export const DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024;
+
+export interface FileBuildLogsOptions {
+  /**
+   * Bytes a log file may grow to (counting what a restarted build's earlier attempt wrote). Past it one line
+   * says so and later lines are dropped: a build that prints without end cannot fill the disk. The build's
+   * failure event keeps its own copy of the last lines.
+   */
+  readonly maxBytes?: number;
+}
+
 /** Build logs as files `<stateDir>/builds/<buildId>.log`, appended to, one line per write. */
 export class FileBuildLogs {
   readonly #dir: string;
+  readonly #maxBytes: number;
 
-  constructor(stateDir: string) {
+  constructor(stateDir: string, options: FileBuildLogsOptions = {}) {
     this.#dir = join(resolve(stateDir), 'builds');
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
   }
 
   /** The log file of a build; a build id that is not a plain file name is refused. */
@@ -27,18 +41,31 @@ export class FileBuildLogs {
   open(buildId: string): BuildLog {
     const path = this.pathOf(buildId);
     mkdirSync(this.#dir, { recursive: true });
+    const maxBytes = this.#maxBytes;
+    let size = sizeOf(path);
+    let full = size >= maxBytes;
     let stream: WriteStream | undefined;
     let failure: Error | undefined;
     const closed = { value: false };
+    const append = (text: string) => {
+      stream ??= createWriteStream(path, { flags: 'a' }).on('error', (error) => {
+        failure = error;
+      });
+      stream.write(text);
+      size += Buffer.byteLength(text);
+    };
     return {
       path,
       write(line: string) {
-        if (closed.value) return;
-        stream ??= createWriteStream(path, { flags: 'a' }).on('error', (error) => {
-          failure = error;
-        });
+        if (closed.value || full) return;
         // A line with its own newlines would read back as several; keep the one-write-one-line promise.
-        stream.write(`${line.replace(/\r?\n/g, '\\n')}\n`);
+        const text = `${line.replace(/\r?\n/g, '\\n')}\n`;
+        if (size + Buffer.byteLength(text) > maxBytes) {
+          full = true;
+          append(`[drydock] build log limit of ${maxBytes} bytes reached: later output is not kept here\n`);
+          return;
+        }
+        append(text);
       },
       async close() {
         if (closed.value) return;
@@ -53,5 +80,14 @@ export class FileBuildLogs {
         }
       },
     };
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
   }
 }

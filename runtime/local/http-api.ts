@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pipeline as pipe } from 'node:stream/promises';
 import type { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import type { PushWithVerdicts, SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import type { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
@@ -311,16 +312,21 @@ export async function startHttpApi(
       const record = await pipeline.records.get(id);
       if (!record) throw new HttpError(404, `no build ${JSON.stringify(id)}; drydock builds lists them`);
       if (!buildMatch[2]) return send(res, 200, buildSummary(record));
-      let log = '';
+      // Streamed, not read whole: a log may be tens of MiB (FileBuildLogs caps it).
+      let file: FileHandle | undefined;
       if (record.logPath) {
         try {
-          log = await readFile(record.logPath, 'utf8');
+          file = await open(record.logPath, 'r');
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         }
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(log);
+      if (!file) {
+        res.end();
+        return;
+      }
+      await pipe(file.createReadStream(), res);
       return;
     }
     if (get && path === '/api/images') {

@@ -21,6 +21,21 @@ describe('FileBuildLogs', () => {
     expect(readFileSync(first.path, 'utf8')).toBe('STEP 1/2: FROM base\ntwo\\nlines\nrestart\n');
   });
 
+  it('stops at its byte limit with one line saying so, also across a restarted build', async () => {
+    const logs = new FileBuildLogs(stateDir, { maxBytes: 20 });
+    const first = logs.open('build-capped');
+    first.write('0123456789'); // 11 bytes with its newline
+    first.write('abcdefghij'); // 22 > 20: not kept
+    first.write('x');
+    await first.close();
+    const marker = '[drydock] build log limit of 20 bytes reached: later output is not kept here\n';
+    expect(readFileSync(first.path, 'utf8')).toBe(`0123456789\n${marker}`);
+    const again = logs.open('build-capped');
+    again.write('after restart');
+    await again.close();
+    expect(readFileSync(first.path, 'utf8')).toBe(`0123456789\n${marker}`);
+  });
+
   it('refuses a build id that is not a plain file name', () => {
     expect(() => new FileBuildLogs(stateDir).open('../escape')).toThrow(/cannot name a log file/);
   });

@@ -202,6 +202,28 @@ describe('startHttpApi', () => {
     expect((await call('GET', '/api/builds?state=failed')).json()).toEqual({ builds: [] });
   });
 
+  it('streams a large log whole, and answers an empty log when its file is gone', async () => {
+    const { record } = await pipeline.records.enqueue({
+      buildId: 'build-api-big',
+      repository: 'shop',
+      definition: 'Dockerfile',
+      commit: commit('big'),
+      correlationId: 'c-big',
+    });
+    const logPath = join(dir, 'build-api-big.log');
+    const text = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${'x'.repeat(80)}`).join('\n');
+    writeFileSync(logPath, text);
+    await pipeline.records.transition(record.buildId, 'building', { logPath });
+    const log = await call('GET', '/api/builds/build-api-big/log');
+    expect(log.status).toBe(200);
+    expect(log.text.length).toBe(text.length);
+    expect(log.text).toBe(text);
+    rmSync(logPath);
+    const gone = await call('GET', '/api/builds/build-api-big/log');
+    expect(gone.status).toBe(200);
+    expect(gone.text).toBe('');
+  });
+
   it('answers 404 with a message for an unknown build', async () => {
     const answer = await call('GET', '/api/builds/nope');
     expect(answer.status).toBe(404);
