@@ -72,6 +72,8 @@ export class ContainerCliImageTester implements ImageTester {
         image: request.image,
         timeLimitMs: request.timeLimitMs,
         testTimeoutMs: Math.min(request.testTimeoutMs ?? 30_000, request.timeLimitMs),
+        // Stops between commands: the one running ends within its own time limit and its container is removed.
+        ...(request.signal ? { signal: request.signal } : {}),
         onResult: (r) =>
           log(
             `${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.name} (${r.durationMs} ms)${r.failures.map((f) => `\n  ${f}`).join('')}`,

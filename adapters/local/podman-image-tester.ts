@@ -13,6 +13,7 @@ import {
 import { ToolMissingError } from '../../core/ports/build-service.js';
 import {
   type ImageTester,
+  ImageTestInterruptedError,
   type ImageTestRequest,
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
@@ -52,8 +53,17 @@ export class PodmanImageTester implements ImageTester {
     const log = request.log ?? (() => undefined);
     const config = await this.#inspect(request.image);
     const container = `drydock-test-${randomBytes(6).toString('hex')}`;
+    const signal = request.signal;
+    if (signal?.aborted) throw new ImageTestInterruptedError(request.image, { cause: signal.reason });
     await this.#start(request.image, container);
     log(`started ${container} from ${request.image} (no network)`);
+    // Stopping removes the container at once: the exec running in it ends, and the runner reports the run
+    // as interrupted rather than as a failed test.
+    const removeNow = () => {
+      log(`interrupted: removing ${container}`);
+      void this.#podmanRun(['rm', '--force', '--time', '0', container]).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', removeNow, { once: true });
     try {
       const probe: ImageProbe = {
         config: async () => config,
@@ -65,12 +75,14 @@ export class PodmanImageTester implements ImageTester {
         image: request.image,
         timeLimitMs: request.timeLimitMs,
         testTimeoutMs: Math.min(request.testTimeoutMs ?? 30_000, request.timeLimitMs),
+        ...(signal ? { signal } : {}),
         onResult: (r) =>
           log(
             `${r.passed ? 'PASS' : 'FAIL'} ${r.id} ${r.name} (${r.durationMs} ms)${r.failures.map((f) => `\n  ${f}`).join('')}`,
           ),
       });
     } finally {
+      signal?.removeEventListener('abort', removeNow);
       await this.#podmanRun(['rm', '--force', '--time', '0', container]).catch(() => undefined);
       log(`removed ${container}`);
     }

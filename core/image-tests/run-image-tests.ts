@@ -1,4 +1,5 @@
 import { quoteInput } from '../errors.js';
+import { ImageTestInterruptedError } from '../ports/image-tester.js';
 import { commandLine, evaluateCommandTest } from './evaluate-command-test.js';
 import { evaluateFileContentTest } from './evaluate-file-content-test.js';
 import { evaluateFileExistenceTest } from './evaluate-file-existence-test.js';
@@ -63,11 +64,15 @@ export interface RunImageTestsOptions {
   readonly clock?: () => number;
   /** Called with each result as soon as its test has run. */
   readonly onResult?: (result: ImageTestResult) => void;
+  /** Once aborted, no further test starts and the run throws `ImageTestInterruptedError`. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs every test of the suite through the probe, in document order (commands, file existence, file contents,
  * metadata); a probe that throws fails its test (fail closed), and tests past the time limit fail as not run.
+ * An aborted `signal` ends the run with `ImageTestInterruptedError`, also when it made the running test's
+ * probe fail: an interrupted test has no result.
  */
 export async function runImageTests(
   suite: ImageTestSuite,
@@ -86,6 +91,8 @@ export async function runImageTests(
     name: string,
     body: (timeoutMs: number) => Promise<{ failures: string[]; stdout?: string; stderr?: string }>,
   ) => {
+    const interrupted = () => new ImageTestInterruptedError(options.image, { cause: options.signal?.reason });
+    if (options.signal?.aborted) throw interrupted();
     const begin = clock();
     const remaining = deadline - begin;
     let outcome: { failures: string[]; stdout?: string; stderr?: string };
@@ -95,8 +102,10 @@ export async function runImageTests(
       try {
         outcome = await body(Math.min(options.testTimeoutMs, remaining));
       } catch (error) {
+        if (options.signal?.aborted) throw interrupted();
         outcome = { failures: [`could not run: ${(error as Error).message}`] };
       }
+      if (options.signal?.aborted) throw interrupted();
     }
     const result = {
       kind,

@@ -31,6 +31,8 @@ export interface RunImageTestsDeps {
   readonly timeLimitMs: number;
   /** Receives the tester's progress lines. */
   readonly log?: (line: string) => void;
+  /** Aborted when the pipeline stops: running tests end with `ImageTestInterruptedError`, to run again. */
+  readonly signal?: AbortSignal;
 }
 
 /** The path of `image-tests.yaml` beside a definition: `services/api/Dockerfile` → `services/api/image-tests.yaml`. */
@@ -78,6 +80,7 @@ export async function runImageTests(
         suite,
         timeLimitMs: deps.timeLimitMs,
         ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
       })
     : { image: built.imageRef, passed: true, tests: 0, failed: 0, durationMs: 0, results: [] };
   const junitPath = await deps.reports.save(

@@ -13,6 +13,11 @@ export interface ImageTestRequest {
   readonly testTimeoutMs?: number;
   /** Receives a line per test and per step of the run. */
   readonly log?: (line: string) => void;
+  /**
+   * Aborted when the pipeline stops: the run ends as soon as it can (the sandbox is removed) and throws
+   * `ImageTestInterruptedError`; no report is made of a run that did not finish.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs image tests against an image in a sandbox with no network (podman locally, CodeBuild on AWS). */
@@ -22,6 +27,19 @@ export interface ImageTester {
    * `ToolMissingError` or `ImageTestSandboxError` when the sandbox cannot be set up.
    */
   test(request: ImageTestRequest): Promise<ImageTestReport>;
+}
+
+/** The pipeline stopped while the tests ran: they did not fail, and the request is to be handled again. */
+export class ImageTestInterruptedError extends DrydockError {
+  override readonly name = 'ImageTestInterruptedError';
+
+  constructor(image: string, options: { cause?: unknown } = {}) {
+    super(`the image tests of ${image} were interrupted because the pipeline is stopping; they run again`, {
+      code: 'IMAGE_TEST_INTERRUPTED',
+      retryable: true,
+      ...options,
+    });
+  }
 }
 
 /** The sandbox for the tests could not be started or inspected (no such image, the runtime failed). */

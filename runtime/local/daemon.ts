@@ -54,7 +54,7 @@ export interface LocalRuntime {
   readonly bases: BaseCatalogue;
   /** Seeds the default base catalogue when the registry holds no base yet; failures are logged, not thrown. */
   seedIfEmpty(): Promise<void>;
-  /** Stops taking work, waits briefly for running handlers, then interrupts builds, stops the registry and removes runtime.json. */
+  /** Stops taking work, waits briefly for running handlers, then interrupts builds and image tests, stops the registry and removes runtime.json. */
   stop(): Promise<void>;
 }
 
@@ -327,8 +327,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         stopping ??= (async () => {
           let left = await running.stop();
           if (left > 0) {
-            // A build can run for minutes: end buildah now (its request stays queued) rather than leave it running
-            // after this process, against a closed state database, while the next start builds the same image.
+            // A build or a test suite can run for minutes: end buildah and the test container now (their requests
+            // stay queued) rather than leave them running after this process, against a closed state database,
+            // while the next start builds or tests the same image.
             opened.interrupt();
             left = await running.stop(5_000);
           }

@@ -123,7 +123,7 @@ export interface LocalPipeline {
   readonly builder: BuildahBuildService;
   /** The handler of each queue, for the workers. */
   readonly handlers: Readonly<Record<string, EventHandler>>;
-  /** Ends the builds in progress (their requests are released for a retry, not failed); for stopping. */
+  /** Ends the builds and image tests in progress (their requests are released for a retry, not failed); for stopping. */
   interrupt(): void;
   /** Drains every queue until a whole pass finds nothing; returns the messages handled. */
   drainUntilIdle(maxPasses?: number): Promise<number>;
@@ -206,6 +206,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       reports: new FileTestReports(stateDir),
       lineage,
       testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
+      testSignal: stopping.signal,
       notify: options.notify ?? (async () => undefined),
       discardLocalImage: (ref) => builder.removeImage(ref),
     });

@@ -32,6 +32,8 @@ export interface PipelineDeps {
   readonly reports: TestReports;
   readonly lineage: LineageStore;
   readonly testTimeLimitMs: number;
+  /** Aborted when the pipeline stops; running image tests end and run again at the next start. */
+  readonly testSignal?: AbortSignal;
   /** Receives events meant for the team (failed verdicts, builds and tests); the outbox later. */
   readonly notify: (event: DrydockEvent) => Promise<void>;
   /** Drops a build's local image once it is published or will never be; failures are only reported. */
@@ -89,6 +91,7 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
           records: deps.records,
           clock: deps.clock,
           timeLimitMs: deps.testTimeLimitMs,
+          ...(deps.testSignal ? { signal: deps.testSignal } : {}),
         }),
       );
       await deps.bus.publish([tested]);

@@ -9,7 +9,7 @@ import { renderJUnitXml } from '../../../core/image-tests/junit-report.js';
 import { parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
 import { failureMessages } from '../../../core/image-tests/run-image-tests.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
-import { ImageTestSandboxError } from '../../../core/ports/image-tester.js';
+import { ImageTestInterruptedError, ImageTestSandboxError } from '../../../core/ports/image-tester.js';
 import {
   type ContainerStorage,
   createContainerStorage,
@@ -135,6 +135,35 @@ describe('PodmanImageTester', () => {
       ['command "sleep 30" timed out after 1000 ms'],
       ["not run: the suite's time limit of 1000 ms was reached"],
     ]);
+    expect(await testContainers()).toBe('');
+  });
+
+  it('ends a run at once when the pipeline stops: the container is removed and nothing is reported', async () => {
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: sleeps, command: sleep, args: ["30"]}\n',
+    );
+    const stopping = new AbortController();
+    const lines: string[] = [];
+    const started = Date.now();
+    const run = tester.test({
+      image: APP,
+      suite,
+      timeLimitMs: 60_000,
+      testTimeoutMs: 40_000,
+      signal: stopping.signal,
+      log: (l) => {
+        lines.push(l);
+        if (l.startsWith('started ')) setTimeout(() => stopping.abort(), 500);
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(ImageTestInterruptedError);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(lines.some((l) => /^interrupted: removing drydock-test-/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('FAIL') || l.startsWith('PASS'))).toBe(false);
+    expect(await testContainers()).toBe('');
+    await expect(
+      tester.test({ image: APP, suite, timeLimitMs: 1_000, signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(ImageTestInterruptedError);
     expect(await testContainers()).toBe('');
   });
 

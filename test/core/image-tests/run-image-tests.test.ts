@@ -6,6 +6,7 @@ import {
   type ImageProbe,
   runImageTests,
 } from '../../../core/image-tests/run-image-tests.js';
+import { ImageTestInterruptedError } from '../../../core/ports/image-tester.js';
 
 const CONFIG: ImageConfig = {
   env: [],
@@ -120,6 +121,69 @@ describe('runImageTests', () => {
       Array(4).fill(["not run: the suite's time limit of 1000 ms was reached"]),
     );
     expect(report.durationMs).toBe(2_100);
+  });
+
+  it('ends with ImageTestInterruptedError when aborted, reporting no result for the test it stopped', async () => {
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: first, command: "true"}\n  - {name: stopped, command: sleep}\n  - {name: never, command: "true"}\n',
+    );
+    const stopping = new AbortController();
+    const calls: string[] = [];
+    const results: string[] = [];
+    const run = runImageTests(
+      suite,
+      probe(calls, {
+        exec: async (argv) => {
+          calls.push(argv.join(' '));
+          if (argv[0] !== 'sleep') return { exitCode: 0, stdout: '', stderr: '' };
+          stopping.abort();
+          // What podman answers when the container is removed under the exec.
+          return { exitCode: 137, stdout: '', stderr: 'container has been removed' };
+        },
+      }),
+      {
+        image: 'app:1',
+        timeLimitMs: 60_000,
+        testTimeoutMs: 5_000,
+        signal: stopping.signal,
+        onResult: (r) => results.push(r.name),
+      },
+    );
+    await expect(run).rejects.toBeInstanceOf(ImageTestInterruptedError);
+    await expect(run).rejects.toMatchObject({ retryable: true, code: 'IMAGE_TEST_INTERRUPTED' });
+    expect(calls).toEqual(['true', 'sleep']);
+    expect(results).toEqual(['first']);
+  });
+
+  it('starts nothing when aborted before it runs, also when the probe throws on abort', async () => {
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: one, command: "true"}\n',
+    );
+    const calls: string[] = [];
+    await expect(
+      runImageTests(suite, probe(calls), {
+        image: 'app:1',
+        timeLimitMs: 1_000,
+        testTimeoutMs: 1_000,
+        signal: AbortSignal.abort(),
+      }),
+    ).rejects.toBeInstanceOf(ImageTestInterruptedError);
+    expect(calls).toEqual([]);
+    const stopping = new AbortController();
+    const throwing = probe(calls, {
+      exec: async () => {
+        stopping.abort();
+        throw new Error('podman exec: no such container');
+      },
+    });
+    await expect(
+      runImageTests(suite, throwing, {
+        image: 'app:1',
+        timeLimitMs: 1_000,
+        testTimeoutMs: 1_000,
+        signal: stopping.signal,
+      }),
+    ).rejects.toBeInstanceOf(ImageTestInterruptedError);
   });
 
   it('fails a test whose probe throws, and runs the others', async () => {
