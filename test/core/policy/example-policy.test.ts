@@ -81,3 +81,17 @@ describe('examples/policy.yaml', () => {
     ]);
   });
 });
+
+describe('the policy document shown in README.md', () => {
+  it('validates, as the README says its rules hold', () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('```yaml\nversion: 1\n');
+    expect(start).toBeGreaterThan(0);
+    const end = readme.indexOf('```', start + 7);
+    // The README elides the band-aid's text with "…"; a real one has a description and a command.
+    const text = readme.slice(start + '```yaml\n'.length, end).replaceAll('…', 'example');
+    const shown = parsePolicy(text, 'README.md');
+    expect(shown.allowed.map((a) => a.image)).toContain('docker.io/library/debian');
+    expect(shown.banned).toHaveLength(1);
+  });
+});
