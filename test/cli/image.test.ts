@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBusyboxBaseContext } from '../../adapters/local/busybox-base-seeder.js';
 import { shellQuote } from '../../cli/commands/image.js';
 import { runCli, tempTree } from '../helpers/cli.js';
 import { type LocalRegistry, startLocalRegistry } from '../helpers/local-registry.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // podman stands in for Docker: `image test` and `image bases` use only commands both have.
 let local: LocalRegistry;
@@ -160,7 +160,7 @@ describe('drydock image test', () => {
 
   it('exits 2 naming what to install when the engine is not there', async () => {
     const dir = tempTree({ 'image-tests.yaml': PASSING });
-    const emptyBin = mkdtempSync(join(tmpdir(), 'drydock-no-docker-'));
+    const emptyBin = tempDir('drydock-no-docker-');
     const { code, stderr } = await runCli(['image', 'test', APP, '--engine', 'docker'], {
       cwd: dir,
       env: { ...env, PATH: emptyBin },

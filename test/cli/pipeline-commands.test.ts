@@ -2,10 +2,9 @@
 // HTTP server: a small node:http server answering the API's routes with the typed fixtures (for layout and
 // flags), and once against a real `drydock start` (for the routes and shapes as the daemon serves them).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import {
   STATUS,
 } from '../fixtures/pipeline-api.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir as newTempDir } from '../helpers/temp-dir.js';
 
 /** A build the API no longer lists among the newest (only found by its whole id). */
 const OLD_BUILD: BuildSummary = { ...PUBLISHED, buildId: 'build-00aa11bb22cc33dd44ee55ff66778899' };
@@ -80,7 +80,7 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'drydock-pipeline-cli-'));
+const tempDir = () => newTempDir('drydock-pipeline-cli-');
 
 describe('pipeline commands against the API', () => {
   const requests: string[] = [];

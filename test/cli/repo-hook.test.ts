@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBareRepository } from '../../adapters/local/git-repositories.js';
 import { openStateDirectory } from '../../adapters/local/sqlite-database.js';
 import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
@@ -18,7 +18,7 @@ const git = (cwd: string, ...args: string[]) =>
 // The hook runs the bundled CLI (built by `npm test` before vitest), as a real git push runs it.
 describe('drydock repo create and the post-receive hook', () => {
   it('queues a Definition Pushed event for the definitions a real git push changed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drydock-repo-'));
+    const dir = tempDir('drydock-repo-');
     const state = join(dir, 'state');
     const created = await runCli(['repo', 'create', 'shop', '--state', state]);
     expect(created.code).toBe(0);
@@ -64,7 +64,7 @@ describe('drydock repo create and the post-receive hook', () => {
   }, 60_000);
 
   it('queues every branch of a push when another ref of it cannot be read, and names that one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drydock-repo-'));
+    const dir = tempDir('drydock-repo-');
     const state = join(dir, 'state');
     const repo = await createBareRepository(join(state, 'repos'), 'shop', ['true']);
     const work = join(dir, 'work');
@@ -97,13 +97,7 @@ describe('drydock repo create and the post-receive hook', () => {
   }, 60_000);
 
   it('refuses an unsafe name with exit 2', async () => {
-    const r = await runCli([
-      'repo',
-      'create',
-      '../x',
-      '--state',
-      mkdtempSync(join(tmpdir(), 'drydock-repo-')),
-    ]);
+    const r = await runCli(['repo', 'create', '../x', '--state', tempDir('drydock-repo-')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('must be lower-case');
   });

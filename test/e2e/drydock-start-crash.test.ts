@@ -1,7 +1,7 @@
 // Crash safety of `drydock start` for real: SIGKILL while a build runs, start again, and the work completes
 // with exactly one image for the (definition, commit).
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,11 @@ import {
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'drydock-crash-'));
 const state = join(root, 'state');
+// The daemon's own temp dir is under root too: the build it is killed in leaves its scratch dir
+// (drydock-build-*, made in os.tmpdir()) behind, and removeState(root) removes it with the rest.
+const tmp = join(root, 'tmp');
+mkdirSync(tmp);
+const env = { ...process.env, TMPDIR: tmp };
 let daemon: DrydockProcess | undefined;
 
 afterAll(async () => {
@@ -28,7 +33,7 @@ afterAll(async () => {
 
 describe('drydock start killed mid-build', () => {
   it('finishes the build after a restart and publishes exactly one image', async () => {
-    daemon = await startDrydock(state);
+    daemon = await startDrydock(state, [], 60_000, env);
     const first = daemon;
     await waitFor('the seeded bases', async () => {
       const { bases } = await first.api.get<{ bases: BaseSummary[] }>('/api/bases');
@@ -48,7 +53,7 @@ describe('drydock start killed mid-build', () => {
     first.child.kill('SIGKILL');
     await first.exited;
 
-    daemon = await startDrydock(state);
+    daemon = await startDrydock(state, [], 60_000, env);
     const second = daemon;
     expect(second.info.registry).toBe(host);
     const image = await waitFor(

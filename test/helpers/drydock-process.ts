@@ -47,12 +47,14 @@ export async function startDrydock(
   stateDir: string,
   extraArgs: readonly string[] = [],
   timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<DrydockProcess> {
   const child = spawn(
     process.execPath,
     [DRYDOCK_BIN, 'start', '--state', stateDir, '--port', '0', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     },
   );
   let out = '';

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DrydockPipelineProps } from '../../infra/drydock-pipeline.js';
 import { DrydockStack } from '../../infra/drydock-stack.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
@@ -25,7 +26,11 @@ export interface SynthOptions {
 export function drydockApp(options: SynthOptions = {}): { app: App; stack: DrydockStack } {
   // `aws:cdk:bundling-stacks: []` is the CDK's own switch for skipping asset bundling (as `cdk synth --exclusively`
   // does for other stacks): the template is the same apart from asset hashes, which tests never assert.
-  const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  // Its own outdir, removed after the test file: without one the CDK makes a cdk.out* dir in the temp dir and leaves it.
+  const app = new App({
+    outdir: tempDir('drydock-cdk-'),
+    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+  });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new DrydockStack(app, 'Drydock', {
     env: { account: ACCOUNT, region: REGION },

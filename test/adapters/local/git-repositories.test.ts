@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   parseRefUpdates,
   readFileAt,
 } from '../../../adapters/local/git-repositories.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
@@ -19,7 +19,7 @@ const git = (cwd: string, ...args: string[]) =>
 
 describe('local git repositories', () => {
   it('creates a bare repository whose post-receive hook receives the ref updates of a real push', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'drydock-git-'));
+    const root = tempDir('drydock-git-');
     const seen = join(root, 'hook-stdin.txt');
     const repo = await createBareRepository(join(root, 'repos'), 'payments', [
       process.execPath,
@@ -62,7 +62,7 @@ describe('local git repositories', () => {
   });
 
   it('refuses unsafe names and existing repositories', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'drydock-git-'));
+    const root = tempDir('drydock-git-');
     await expect(createBareRepository(root, '../escape', ['true'])).rejects.toThrow(/must be lower-case/);
     await createBareRepository(root, 'web', ['true']);
     await expect(createBareRepository(root, 'web', ['true'])).rejects.toThrow(/already exists/);

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
@@ -8,6 +7,7 @@ import { createBareRepository } from '../../../adapters/local/git-repositories.j
 import { parseEvent } from '../../../core/events/index.js';
 import { handlePush } from '../../../core/gate/handle-push.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const root = join(import.meta.dirname, '../../..');
 const policy = parsePolicy(readFileSync(join(root, 'examples/policy.yaml'), 'utf8'));
@@ -19,7 +19,7 @@ const git = (cwd: string, ...args: string[]) =>
 
 /** A real bare repository holding one commit with the given files, and the commit id. */
 async function repoWith(files: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-push-'));
+  const dir = tempDir('drydock-push-');
   const repo = await createBareRepository(join(dir, 'repos'), 'shop', ['true']);
   const work = join(dir, 'work');
   git(dir, 'init', '--quiet', '--initial-branch=main', work);
