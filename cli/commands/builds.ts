@@ -106,7 +106,7 @@ Examples:
 
   const logs = program
     .command('logs')
-    .description("Print a build's log: the buildah output with the resolved bases")
+    .description("Print a build's log: the buildah output with the resolved bases, then the image-test run")
     .argument('<build>', 'a build id or a unique prefix of one');
   withPipelineOptions(logs)
     .addHelpText(

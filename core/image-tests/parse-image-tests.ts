@@ -22,10 +22,7 @@ export class ImageTestsInvalidError extends DrydockError {
 
   constructor(issues: readonly ImageTestsIssue[], options: { source?: string; cause?: unknown } = {}) {
     const where = options.source ? `${options.source}: ` : '';
-    const lines = issues.map((i) => {
-      const at = i.line === undefined ? '' : `line ${i.line}, column ${i.column ?? 1}: `;
-      return `  ${at}${i.path ? `${i.path}: ` : ''}${i.message}`;
-    });
+    const lines = issues.map((i) => `  ${describeImageTestsIssue(i)}`);
     super(
       `${where}invalid image tests (${issues.length === 1 ? '1 problem' : `${issues.length} problems`}):\n${lines.join('\n')}`,
       {
@@ -35,6 +32,12 @@ export class ImageTestsInvalidError extends DrydockError {
     );
     this.issues = issues;
   }
+}
+
+/** One problem as a line: `line 17, column 3: metadataTests: unknown key "metadataTests"`. */
+export function describeImageTestsIssue(issue: ImageTestsIssue): string {
+  const at = issue.line === undefined ? '' : `line ${issue.line}, column ${issue.column ?? 1}: `;
+  return `${at}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
 }
 
 // container-structure-test features drydock does not run, named so that the message says so.

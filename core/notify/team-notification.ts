@@ -2,6 +2,12 @@ import { BUILD_FAILED } from '../events/build-failed.js';
 import { DEFINITION_VERDICT } from '../events/definition-verdict.js';
 import { IMAGE_TESTED } from '../events/image-tested.js';
 import type { DrydockEvent } from '../events/index.js';
+import {
+  fitLine,
+  INVALID_TESTS_SUITE,
+  invalidTestsLine,
+  testsFailedLine,
+} from '../image-tests/failure-summary.js';
 
 /** A message for the team that owns a definition: what went wrong, in one paragraph. */
 export interface TeamNotification {
@@ -16,6 +22,8 @@ export interface TeamNotification {
 }
 
 const MAX_LISTED = 10;
+// Each listed failure stays short: a message (SNS too) stays readable with ten of them.
+const MAX_ITEM = 500;
 
 function listed(lines: readonly string[]): string {
   const shown = lines.slice(0, MAX_LISTED).map((l) => `  ${l}`);
@@ -64,6 +72,10 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
   }
   if (event.detailType === BUILD_FAILED) {
     const d = event.detail;
+    const at12 = `${d.definition} at ${d.commit.slice(0, 12)}`;
+    const log = d.logTail ? `\nLast lines of the log:\n${d.logTail}` : '';
+    // On AWS failed image tests end the build: the first line names what failed, as the local Image Tested does.
+    const tests = d.stage === 'test' ? testFailureInLog(d.logTail) : undefined;
     return {
       id: event.id,
       kind: 'build-failed',
@@ -71,21 +83,71 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
       definition: d.definition,
       commit: d.commit,
       at,
-      summary: `${d.definition} at ${d.commit.slice(0, 12)}: ${d.stage} failed: ${d.reason}${d.logTail ? `\nLast lines of the log:\n${d.logTail}` : ''}`,
+      summary: tests
+        ? `${at12}: test failed: ${tests}\n${d.reason}${log}`
+        : `${at12}: ${d.stage} failed: ${d.reason}${log}`,
     };
   }
   if (event.detailType === IMAGE_TESTED && !event.detail.passed) {
     const d = event.detail;
-    const failures = d.failures.map((f) => `${f.name}: ${f.message}`);
-    return {
+    const subject = {
       id: event.id,
-      kind: 'tests-failed',
+      kind: 'tests-failed' as const,
       repository: d.repository,
       definition: d.definition,
       commit: d.commit,
       at,
-      summary: `${d.definition} at ${d.commit.slice(0, 12)}: ${d.summary.failures} of ${d.summary.tests} image tests failed; the image was not published.\n${listed(failures)}`,
     };
+    const at12 = `${d.definition} at ${d.commit.slice(0, 12)}`;
+    const [only] = d.failures;
+    if (d.failures.length === 1 && only?.suite === INVALID_TESTS_SUITE) {
+      // The file could not be read as tests: no test ran, so none failed.
+      const problems = only.message.split('\n').filter((l) => l.trim() !== '');
+      return {
+        ...subject,
+        summary: `${at12}: ${invalidTestsLine(only.name, problems)}\nNo image test ran and the image was not published. Problems in ${only.name}:\n${listed(problems.map((p) => fitLine(p, '', MAX_ITEM)))}`,
+      };
+    }
+    // One line per broken assertion, each naming its test.
+    const failures = d.failures.flatMap((f) => {
+      const assertions = f.message.split('\n').filter((l) => l.trim() !== '');
+      return (assertions.length ? assertions : ['failed']).map((a) =>
+        fitLine(`${f.name}: ${a}`, '', MAX_ITEM),
+      );
+    });
+    const first = d.failures[0];
+    const firstAssertion = first && `${first.name}: ${first.message.split('\n')[0] || 'failed'}`;
+    return {
+      ...subject,
+      summary: `${at12}: ${testsFailedLine({ failed: d.summary.failures, tests: d.summary.tests }, firstAssertion)}\nThe image was not published. Every broken assertion:\n${listed(failures)}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The first failed test in the log of a build whose test stage failed, as `drydock image test` prints it
+ * (`FAIL commandTests[1] uid (12 ms)`, then its broken assertions indented), or the first problem of an invalid
+ * tests file (`…: invalid image tests (1 problem):`, then the problems indented); one line, or undefined when
+ * the log's tail shows neither.
+ */
+export function testFailureInLog(logTail: string): string | undefined {
+  const lines = logTail.split(/\r?\n/);
+  const indented = (i: number) => {
+    const next = lines[i + 1];
+    return next !== undefined && /^\s+\S/.test(next) ? next.trim() : undefined;
+  };
+  const failed = lines.findIndex((l) => /^FAIL \S/.test(l));
+  if (failed >= 0) {
+    const test = (lines[failed] ?? '').slice('FAIL '.length).replace(/ \(\d+ ms\)\s*$/, '');
+    const assertion = indented(failed);
+    return fitLine(assertion ? `${test}: ${assertion}` : test);
+  }
+  const invalid = lines.findIndex((l) => /invalid image tests \(\d+ problems?\):\s*$/.test(l));
+  if (invalid >= 0) {
+    const file = /(?:^drydock: )?(.*?): invalid image tests/.exec(lines[invalid] ?? '')?.[1];
+    const problem = indented(invalid);
+    return fitLine(`invalid ${file || 'image tests'}${problem ? `: ${problem}` : ''}`);
   }
   return undefined;
 }

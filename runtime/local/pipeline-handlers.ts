@@ -1,5 +1,6 @@
 import { DrydockError } from '../../core/errors.js';
 import type { BuildFailedEvent } from '../../core/events/build-failed.js';
+import type { ImageTestedEvent } from '../../core/events/image-tested.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { handlePush } from '../../core/gate/handle-push.js';
 import type { LintConfig } from '../../core/lint/config.js';
@@ -83,17 +84,29 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
     },
     test: async (e) => {
       if (e.detailType !== 'Build Completed') return;
-      const tested = await orFailBuild(e.detail, 'test', () =>
-        runImageTests(e, {
-          source: deps.source,
-          tester: deps.tester,
-          reports: deps.reports,
-          records: deps.records,
-          clock: deps.clock,
-          timeLimitMs: deps.testTimeLimitMs,
-          ...(deps.testSignal ? { signal: deps.testSignal } : {}),
-        }),
-      );
+      // The test run goes on in the build's log (a reopened log appends), so `drydock logs` shows the outcome.
+      const log = deps.build.logSink(e.detail.buildId);
+      let tested: ImageTestedEvent | BuildFailedEvent;
+      try {
+        tested = await orFailBuild(e.detail, 'test', () =>
+          runImageTests(e, {
+            source: deps.source,
+            tester: deps.tester,
+            reports: deps.reports,
+            records: deps.records,
+            clock: deps.clock,
+            timeLimitMs: deps.testTimeLimitMs,
+            log: (line) => log.write(line),
+            ...(deps.testSignal ? { signal: deps.testSignal } : {}),
+          }),
+        );
+      } finally {
+        try {
+          await log.close();
+        } catch {
+          // The log is for people: the event and the JUnit report carry the outcome, so it is not run again.
+        }
+      }
       await deps.bus.publish([tested]);
       if (tested.detailType !== 'Image Tested' || !tested.detail.passed) await discard(e.detail.imageRef);
     },

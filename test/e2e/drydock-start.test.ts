@@ -139,6 +139,24 @@ describe('drydock start', () => {
       state,
     ]);
     expect(log.stdout).toContain('exit 3');
+    // Why the tests failed shows without --format json: in the build's error, its log and the notification.
+    const untested = failed.find((b) => b.definition === 'untested/Dockerfile')!;
+    const why = 'fileContentTests[0] "version": expectedContents[0]: "v2" not found';
+    expect(untested.error).toMatch(/^1 of 1 image tests failed: fileContentTests\[0\] "version": /);
+    expect((await drydock(['builds', '--state', state])).stdout).toContain(why);
+    const testLog = (await drydock(['logs', untested.buildId, '--state', state])).stdout;
+    expect(testLog).toMatch(
+      /^FAIL fileContentTests\[0\] version \(\d+ ms\)\n {2}expectedContents\[0\]: "v2"/m,
+    );
+    expect(testLog).toContain(
+      `drydock: JUnit report: ${join(state, 'reports', `${untested.buildId}.junit.xml`)}`,
+    );
+    expect((await drydock(['notifications', '--state', state])).stdout).toContain(
+      `untested/Dockerfile at ${commit.slice(0, 12)}: 1 of 1 image tests failed: fileContentTests[0] version: expectedContents[0]`,
+    );
+    expect(testsFailed?.summary.split('\n')[0]).toContain(
+      '1 of 1 image tests failed: fileContentTests[0] version: expectedContents[0]: "v2" not found',
+    );
     const published = (await daemon.api.get<{ images: ImageSummary[] }>('/api/images')).images;
     expect(published.filter((i) => i.commit === commit).map((i) => i.definition)).toEqual([
       'hello/Dockerfile',

@@ -150,7 +150,7 @@ describe('teamNotificationFor', () => {
     expect(note?.summary).toBe('services/api/Dockerfile at 405906c9d5be: push failed: registry refused');
   });
 
-  it('tells about failed image tests, each failure', () => {
+  it('tells about failed image tests, the first broken assertion on the first line, then each one', () => {
     const event = fixture<'Image Tested'>('image-tested.json');
     expect(teamNotificationFor(event)).toMatchObject({
       id: event.id,
@@ -158,10 +158,104 @@ describe('teamNotificationFor', () => {
       definition: 'services/api/Dockerfile',
       at: '2025-03-14T09:28:30.500Z',
       summary: [
-        'services/api/Dockerfile at 405906c9d5be: 1 of 4 image tests failed; the image was not published.',
+        'services/api/Dockerfile at 405906c9d5be: 1 of 4 image tests failed: runs as a non-root user: expected uid != 0, got 0',
+        'The image was not published. Every broken assertion:',
         '  runs as a non-root user: expected uid != 0, got 0',
       ].join('\n'),
     });
+  });
+
+  it('names the first failing assertion of several on one short first line and lists each assertion', () => {
+    const stdout = JSON.stringify(`${'x'.repeat(2000)}\n`);
+    const event = fixture<'Image Tested'>('image-tested.json', {
+      summary: { tests: 4, failures: 2, skipped: 0, durationMs: 2870 },
+      failures: [
+        {
+          name: 'commandTests[1] uid',
+          message: `expectedOutput[0]: "^1000$" not found in stdout ${stdout}\nexitCode: expected 0, got 1`,
+          suite: 'commandTests',
+        },
+        { name: 'metadataTest metadata', message: 'user: expected "app", got ""', suite: 'metadataTest' },
+      ],
+    });
+    const lines = teamNotificationFor(event)!.summary.split('\n');
+    expect(lines[0]).toMatch(
+      /^services\/api\/Dockerfile at 405906c9d5be: 2 of 4 image tests failed: commandTests\[1\] uid: expectedOutput\[0\]: "\^1000\$" not found in stdout "x+…; and 1 more$/,
+    );
+    expect(lines[0]!.length).toBeLessThanOrEqual(400);
+    expect(lines.slice(1)).toEqual([
+      'The image was not published. Every broken assertion:',
+      expect.stringMatching(/^ {2}commandTests\[1\] uid: expectedOutput\[0\]: .{400,}…$/),
+      '  commandTests[1] uid: exitCode: expected 0, got 1',
+      '  metadataTest metadata: user: expected "app", got ""',
+    ]);
+  });
+
+  it('says an invalid image-tests.yaml is invalid, naming the file once and its first problem first', () => {
+    const event = fixture<'Image Tested'>('image-tested.json', {
+      summary: { tests: 1, failures: 1, skipped: 0, durationMs: 0 },
+      failures: [
+        {
+          name: 'app/image-tests.yaml',
+          message:
+            'line 17, column 3: metadataTests: unknown key "metadataTests"\nline 2, column 1: schemaVersion: is required',
+          suite: 'image-tests',
+        },
+      ],
+    });
+    const summary = teamNotificationFor(event)?.summary;
+    expect(summary).toBe(
+      [
+        'services/api/Dockerfile at 405906c9d5be: invalid app/image-tests.yaml: line 17, column 3: metadataTests: unknown key "metadataTests"; and 1 more',
+        'No image test ran and the image was not published. Problems in app/image-tests.yaml:',
+        '  line 17, column 3: metadataTests: unknown key "metadataTests"',
+        '  line 2, column 1: schemaVersion: is required',
+      ].join('\n'),
+    );
+    expect(summary).not.toContain('image tests failed');
+  });
+
+  it('names the failing assertion of a build whose test stage failed (AWS), from its log', () => {
+    const note = teamNotificationFor(
+      fixture('build-failed.json', {
+        stage: 'test',
+        reason: 'CodeBuild build failed in BUILD: Error while executing command: node drydock.mjs image test',
+        logTail: [
+          'started drydock-test-0a1b2c (no network)',
+          'PASS commandTests[0] says hello (12 ms)',
+          'FAIL commandTests[1] uid (9 ms)',
+          '  expectedOutput[0]: "^1000$" not found in stdout "0\\n"',
+          'removed 1 container',
+        ].join('\n'),
+      }),
+    );
+    expect(note?.summary.split('\n').slice(0, 2)).toEqual([
+      'services/api/Dockerfile at 405906c9d5be: test failed: commandTests[1] uid: expectedOutput[0]: "^1000$" not found in stdout "0\\n"',
+      'CodeBuild build failed in BUILD: Error while executing command: node drydock.mjs image test',
+    ]);
+  });
+
+  it('names the first problem of an invalid tests file of a build whose test stage failed (AWS)', () => {
+    const note = teamNotificationFor(
+      fixture('build-failed.json', {
+        stage: 'test',
+        reason: 'CodeBuild build failed in BUILD',
+        logTail:
+          'drydock: .drydock/context/image-tests.yaml: invalid image tests (1 problem):\n  line 4, column 5: commandTests[0].command: is required\n',
+      }),
+    );
+    expect(note?.summary.split('\n')[0]).toBe(
+      'services/api/Dockerfile at 405906c9d5be: test failed: invalid .drydock/context/image-tests.yaml: line 4, column 5: commandTests[0].command: is required',
+    );
+  });
+
+  it('keeps the reason first for a failed test stage whose log does not show a test', () => {
+    const note = teamNotificationFor(
+      fixture('build-failed.json', { stage: 'test', reason: 'cannot test x: no such image', logTail: '' }),
+    );
+    expect(note?.summary).toBe(
+      'services/api/Dockerfile at 405906c9d5be: test failed: cannot test x: no such image',
+    );
   });
 
   it('says nothing about image tests that passed', () => {
