@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, EXIT, UsageError } from '../context.js';
 import { stateDir } from '../state-dir.js';
@@ -51,7 +52,21 @@ Examples:
       ]);
       const state = stateDir(flags.state, io.env, io.cwd);
       const stamp = () => new Date().toISOString().slice(11, 19);
-      const log = (line: string) => io.stdout(`${stamp()} ${line}\n`);
+      // Output gone (`drydock start | head`, a closed terminal): stop as on SIGTERM, cleanly. The CLI's own
+      // handler (cli/bin.ts) exits at once on EPIPE, which here would leave the registry running and
+      // runtime.json behind, so it is replaced. Later writes are dropped.
+      let outputGone: (() => void) | undefined;
+      let silent = false;
+      const onOutputError = (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+        silent = true;
+        outputGone?.();
+      };
+      process.stdout.removeAllListeners('error');
+      process.stdout.on('error', onOutputError);
+      const log = (line: string) => {
+        if (!silent) io.stdout(`${stamp()} ${line}\n`);
+      };
       const runtime = await startLocalRuntime({
         stateDir: state,
         version: VERSION,
@@ -76,16 +91,19 @@ Examples:
           `  policy    ${info.policy}`,
           `  repos     ${info.repos}  (add one: drydock repo create NAME --state ${info.stateDir})`,
           ...repos,
+          ...cliLine(),
           `Other shells find this pipeline with --state ${info.stateDir} or DRYDOCK_STATE=${info.stateDir}.`,
           'Ctrl-C stops it; work in flight resumes at the next start.',
           '',
         ].join('\n'),
       );
       if (flags.seed !== false) void runtime.seedIfEmpty();
-      const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+      const signal = await new Promise<NodeJS.Signals | 'EPIPE'>((resolveSignal) => {
         const on = (s: NodeJS.Signals) => resolveSignal(s);
         process.once('SIGINT', on);
         process.once('SIGTERM', on);
+        outputGone = () => resolveSignal('EPIPE');
+        if (silent) outputGone();
       });
       log(`${signal}: stopping (again to stop at once)`);
       process.once('SIGINT', () => process.exit(130));
@@ -94,4 +112,11 @@ Examples:
       log('stopped');
       setExit(EXIT.ok);
     });
+}
+
+// Where the CLI is, for shells outside this checkout: there `npx drydock` would fetch another npm package.
+function cliLine(): string[] {
+  const script = process.argv[1];
+  if (!script || !/[\\/]bin[\\/]drydock\.js$/.test(script)) return [];
+  return [`  cli       ${resolve(script)}  (npx drydock inside the checkout; npm link puts drydock on PATH)`];
 }

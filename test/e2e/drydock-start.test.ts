@@ -1,8 +1,8 @@
 // The local pipeline as a user runs it: `drydock start` in a child process, `drydock repo create`, a real
 // `git push` through the post-receive hook, and the results read back through the HTTP API, the CLI and
 // skopeo against the registry.
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type {
   StatusResponse,
 } from '../../runtime/local/api-types.js';
 import {
+  DRYDOCK_BIN,
   type DrydockProcess,
   drydock,
   pushFiles,
@@ -274,4 +275,38 @@ describe('the CLI without a running pipeline', () => {
     expect(result.stderr).toContain('apt-get install');
     await removeState(empty);
   });
+});
+
+describe('drydock start with its output closed', () => {
+  it('stops cleanly, as on SIGTERM: registry stopped, runtime.json and the lock removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-epipe-'));
+    const stateDir = join(dir, 'state');
+    const child = spawn(process.execPath, [DRYDOCK_BIN, 'start', '--state', stateDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+        if (out.includes('the local pipeline runs')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`drydock start exited early:\n${out}`)));
+    });
+    // `drydock start | head`: the reader goes away; the seeding's next progress line meets a closed pipe.
+    child.stdout.destroy();
+    const code = await Promise.race([
+      exited,
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000)),
+    ]);
+    if (code === 'timeout') child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(existsSync(join(stateDir, 'runtime.json'))).toBe(false);
+    expect(existsSync(join(stateDir, 'drydock.lock'))).toBe(false);
+    const registries = await run('pgrep', ['-f', `docker-registry serve ${stateDir}/`]).catch(
+      (e: { code?: number }) => ({ stdout: '', code: e.code }),
+    );
+    expect(registries.stdout).toBe('');
+    await removeState(dir);
+  }, 90_000);
 });
