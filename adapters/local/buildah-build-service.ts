@@ -82,7 +82,9 @@ export class BuildahBuildService implements BuildService {
     checkRequest(request);
     const started = Date.now();
     // Outside the context: the substituted Dockerfile must not end up in the image or replace the team's file.
-    const scratch = await mkdtemp(join(tmpdir(), 'drydock-build-'));
+    // In the container environment's TMPDIR (the state dir's scratch space, which the next start sweeps) when
+    // there is one, so a build killed with its process leaves nothing in the machine's /tmp.
+    const scratch = await mkdtemp(join(this.#env.TMPDIR ?? tmpdir(), 'drydock-build-'));
     const tail: string[] = [];
     const log = (line: string) => {
       tail.push(line);

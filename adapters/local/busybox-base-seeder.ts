@@ -24,6 +24,8 @@ export interface BusyboxBaseSeedOptions {
   readonly busybox?: string;
   /** Time limit of each build. @default 120000 */
   readonly timeoutMs?: number;
+  /** Where the build contexts are made (the state dir's scratch space, swept at start). @default os.tmpdir() */
+  readonly workDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ export async function seedBusyboxBases(options: BusyboxBaseSeedOptions): Promise
   const seeded: SeededBase[] = [];
   for (const version of options.versions ?? BUSYBOX_BASE_VERSIONS) {
     const ref = `${options.registryHost}/${repository}:${version}`;
-    const context = await mkdtemp(join(tmpdir(), 'drydock-seed-'));
+    const context = await mkdtemp(join(options.workDir ?? tmpdir(), 'drydock-seed-'));
     try {
       const dockerfileText = await writeBusyboxBaseContext(context, version, busybox);
       const built = await options.builder.build({

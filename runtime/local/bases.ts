@@ -181,6 +181,7 @@ export async function seedBases(
       repository: busybox,
       versions: missing,
       ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+      ...(deps.workDir === undefined ? {} : { workDir: deps.workDir }),
       log: onProgress,
     });
     for (const s of seeded) present.set(s.version, s.digest);

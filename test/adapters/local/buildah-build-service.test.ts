@@ -106,6 +106,10 @@ describe('BuildahBuildService', () => {
     ]);
     expect(out).toBe('hi there\nhello from the context\n');
     expect(await readFile(join(ctx, 'Dockerfile'), 'utf8')).toBe('FROM docker.io/library/banned:1\n');
+    // The substituted Dockerfile was written in the environment's TMPDIR (swept at start), and removed.
+    const tmp = storage.env.TMPDIR ?? '';
+    expect(lines[0]).toContain(` -f ${join(tmp, 'drydock-build-')}`);
+    expect((await readdir(tmp)).filter((e) => e.startsWith('drydock-build-'))).toEqual([]);
   });
 
   it('fails with the tail of the log when a step fails', async () => {
