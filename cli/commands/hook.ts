@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, EXIT } from '../context.js';
@@ -42,7 +43,7 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
           ref: update.ref,
           before: update.before,
           after: update.after,
-          pusher: io.env.GL_USERNAME ?? io.env.USER ?? 'unknown',
+          pusher: pusherOf(io.env),
           definitions,
         },
       });
@@ -87,4 +88,16 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
     .requiredOption('--repo <name>', 'the repository the hook belongs to')
     .option('-s, --state <dir>', 'state directory (default: $DRYDOCK_STATE or ./.drydock)')
     .action(async (flags: { state?: string; repo: string }) => setExit(await runPostReceive(flags, io)));
+}
+
+// Who pushed: a forge's user when it runs the hook, else the account that ran git push (USER is unset in
+// many service and container environments, so the account itself is asked).
+function pusherOf(env: NodeJS.ProcessEnv): string {
+  const named = env.GL_USERNAME || env.USER || env.LOGNAME;
+  if (named) return named;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

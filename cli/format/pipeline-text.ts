@@ -127,8 +127,15 @@ export const FINDINGS_SHOWN = 3;
 
 function verdictLines(v: VerdictSummary, colour: boolean): { head: string[]; findings: string[] } {
   const state = v.passed ? paint(colour, 'green', 'passed') : paint(colour, 'alarm', 'FAILED');
-  const findings = v.findings.length === 0 ? 'no findings' : plural(v.findings.length, 'finding');
   const denied = v.bases.filter((b) => b.outcome !== 'allowed');
+  const refused = denied.filter((b) => b.outcome === 'denied').length;
+  // A verdict failed by the policy alone has no lint findings: say what did fail it.
+  const findings =
+    v.findings.length > 0
+      ? plural(v.findings.length, 'finding')
+      : refused > 0
+        ? `${plural(refused, 'base')} denied`
+        : 'no findings';
   const build = v.buildId ? `build ${shortBuildId(v.buildId)}` : v.passed ? 'build pending' : 'not built';
   const lines = v.findings
     .slice(0, FINDINGS_SHOWN)

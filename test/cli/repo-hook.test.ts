@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBareRepository } from '../../adapters/local/git-repositories.js';
@@ -36,10 +37,13 @@ describe('drydock repo create and the post-receive hook', () => {
     git(work, 'add', '.');
     git(work, 'commit', '--quiet', '-m', 'first');
     git(work, 'remote', 'add', 'drydock', remote);
+    // As from a service account or a container: no USER or LOGNAME; the hook names the account itself.
+    const { USER: _user, LOGNAME: _logname, ...env } = process.env;
     const pushed = execFileSync('git', ['push', 'drydock', 'main'], {
       cwd: work,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     void pushed;
     const after = git(work, 'rev-parse', 'HEAD').trim();
@@ -54,6 +58,7 @@ describe('drydock repo create and the post-receive hook', () => {
             repository: 'shop',
             ref: 'refs/heads/main',
             after,
+            pusher: userInfo().username,
             definitions: [{ path: 'api/Dockerfile', change: 'added' }],
           }),
         }),

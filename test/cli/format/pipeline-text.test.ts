@@ -202,6 +202,19 @@ describe('renderPushes', () => {
   });
 });
 
+describe('renderPushes, a verdict failed by the policy alone', () => {
+  it('says how many bases were denied instead of "no findings"', () => {
+    const verdict = { ...SHOP_PUSH.verdicts[0]!, findings: [] };
+    const text = renderPushes([{ ...SHOP_PUSH, verdicts: [verdict] }], plain);
+    expect(lineWith(text, 'bad/Dockerfile ')).toMatch(
+      /^ {4}bad\/Dockerfile +FAILED +1 base denied +not built$/,
+    );
+    expect(text).toContain(
+      '      base docker.io/library/alpine:3.20 denied: docker.io is not a trusted registry\n',
+    );
+  });
+});
+
 describe('renderBuilds', () => {
   it('lists builds newest first with their state and the first line of an error', () => {
     const text = renderBuilds(BUILDS, plain);
