@@ -8,6 +8,7 @@ import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
 import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
+import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
@@ -171,8 +172,13 @@ export function describeEvent(event: DrydockEvent): string {
       return `built ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId})`;
     case 'Build Failed':
       return `build FAILED ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId}) at ${event.detail.stage}: ${event.detail.reason}`;
-    case 'Image Tested':
-      return `tested ${event.detail.repository}/${event.detail.definition} (${event.detail.buildId}): ${event.detail.passed ? 'passed' : 'FAILED'} ${event.detail.summary.tests - event.detail.summary.failures}/${event.detail.summary.tests}`;
+    case 'Image Tested': {
+      const d = event.detail;
+      const subject = `tested ${d.repository}/${d.definition} (${d.buildId})`;
+      const invalid = d.failures.find((f) => f.suite === INVALID_TESTS_SUITE);
+      if (invalid) return `${subject}: FAILED, ${invalid.name} is invalid (no test ran)`;
+      return `${subject}: ${d.passed ? 'passed' : 'FAILED'} ${d.summary.tests - d.summary.failures}/${d.summary.tests}`;
+    }
     case 'Image Published':
       return `published ${event.detail.ref} ${event.detail.digest.slice(0, 19)}`;
     default:
@@ -256,7 +262,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             log(`${name}: ${describeEvent(event)}: ${(error as Error).message} (will retry or dead-letter)`);
             throw error;
           }
-          if (name !== 'notify' && name !== 'lineage') log(`${name}: ${describeEvent(event)}`);
+          // The lineage step's event is the one that says an image was published; the outbox is shown apart.
+          if (name !== 'notify') log(`${name}: ${describeEvent(event)}`);
         },
       ]),
     );

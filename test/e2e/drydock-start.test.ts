@@ -82,6 +82,10 @@ describe('drydock start', () => {
       return images.find((i) => i.definition === 'hello/Dockerfile' && i.commit === commit);
     });
     expect(image).toMatchObject({ repository: 'shop', status: 'supported' });
+    // The foreground log says so too.
+    await waitFor('the published line', async () =>
+      daemon.output().includes(`lineage: published ${image.ref}`) ? true : undefined,
+    );
     expect(image.bases).toEqual([{ name: `${host}/base/busybox:1.36.1`, digest: bases[1]?.digest }]);
 
     // The labels, read from the registry itself.
