@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { evaluateCommandTest } from '../../../core/image-tests/evaluate-command-test.js';
 import { ImageTestsInvalidError, parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
 
 const fixture = (name: string) =>
@@ -69,5 +70,28 @@ describe('parseImageTests', () => {
     ).toEqual([
       '3: fileContentTests[0].excludedContents[0]: not a valid regular expression: flag "U" is not supported (only i, m, s)',
     ]);
+  });
+});
+
+describe('the image tests shipped as examples', () => {
+  const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+  it('examples/payments-api/image-tests.yaml is valid', () => {
+    const suite = parseImageTests(read('examples/payments-api/image-tests.yaml'));
+    expect(suite.commandTests.map((t) => t.name)).toEqual([
+      'the pinned Python',
+      'runs as the app user, not root',
+    ]);
+    expect(suite.metadataTest?.user).toBe('10001');
+  });
+
+  it("README's example is valid, and its pattern matches id's output with its newline", () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('```yaml\nschemaVersion: "2.0.0"');
+    expect(start).toBeGreaterThan(0);
+    const text = readme.slice(start + '```yaml\n'.length, readme.indexOf('```', start + 7));
+    const test = parseImageTests(text).commandTests[0]!;
+    expect(evaluateCommandTest(test, { exitCode: 0, stdout: '10001\n', stderr: '' })).toEqual([]);
+    expect(evaluateCommandTest(test, { exitCode: 0, stdout: '0\n', stderr: '' })).toHaveLength(1);
   });
 });
