@@ -279,9 +279,15 @@ async function measure(
     if (!t) throw new Error(`${definition}: no ${kind} tool timing`);
     return { start: t.end - t.ms, end: t.end, ms: t.ms };
   };
-  const { images } = await api.get<{ images: ImageSummary[] }>('/api/images');
-  const ref = images.find((i) => i.commit === commit && i.definition === definition)?.ref;
-  if (!ref) throw new Error(`${definition}: no published image in the API`);
+  // The record turns published when the push is verified; lineage is written by the next handler, a moment later.
+  let ref: string | undefined;
+  for (const deadline = Date.now() + 10_000; ref === undefined && Date.now() < deadline; ) {
+    const { images } = await api.get<{ images: ImageSummary[] }>('/api/images');
+    ref = images.find((i) => i.commit === commit && i.definition === definition)?.ref;
+    if (ref === undefined) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!ref)
+    throw new Error(`${definition}: no published image in the API 10 s after its build was published`);
   const buildTool = tool('build', (s) => s === buildId);
   const testTool = tool('test', (s) => s.includes(buildId));
   const pushTool = tool('push', (s) => ref.endsWith(`/${s}`));
