@@ -16,7 +16,8 @@ const TEXT_MAX = 200_000;
 
 const oneLine = (text: string, max: number) => {
   const flat = text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  // ASCII only, the ellipsis too: SNS refuses a subject with any other character.
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
 };
 
 const WHAT: Readonly<Record<TeamNotification['kind'], string>> = {
