@@ -8,6 +8,7 @@ import {
   invalidTestsLine,
   testsFailedLine,
 } from '../image-tests/failure-summary.js';
+import { imageTestsPathFor } from '../image-tests/paths.js';
 
 /** A message for the team that owns a definition: what went wrong, in one paragraph. */
 export interface TeamNotification {
@@ -75,7 +76,7 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
     const at12 = `${d.definition} at ${d.commit.slice(0, 12)}`;
     const log = d.logTail ? `\nLast lines of the log:\n${d.logTail}` : '';
     // On AWS failed image tests end the build: the first line names what failed, as the local Image Tested does.
-    const tests = d.stage === 'test' ? testFailureInLog(d.logTail) : undefined;
+    const tests = d.stage === 'test' ? testFailureInLog(d.logTail, d.definition) : undefined;
     return {
       id: event.id,
       kind: 'build-failed',
@@ -131,7 +132,7 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
  * tests file (`…: invalid image tests (1 problem):`, then the problems indented); one line, or undefined when
  * the log's tail shows neither.
  */
-export function testFailureInLog(logTail: string): string | undefined {
+export function testFailureInLog(logTail: string, definition?: string): string | undefined {
   const lines = logTail.split(/\r?\n/);
   const indented = (i: number) => {
     const next = lines[i + 1];
@@ -145,9 +146,16 @@ export function testFailureInLog(logTail: string): string | undefined {
   }
   const invalid = lines.findIndex((l) => /invalid image tests \(\d+ problems?\):\s*$/.test(l));
   if (invalid >= 0) {
-    const file = /(?:^drydock: )?(.*?): invalid image tests/.exec(lines[invalid] ?? '')?.[1];
+    // The log names the file where the build machine had it (.drydock/context/…); the team knows it by its path
+    // beside the definition.
+    const header = lines[invalid] ?? '';
+    const file = definition
+      ? imageTestsPathFor(definition)
+      : /(?:^drydock: )?(.*?): invalid image tests/.exec(header)?.[1];
+    const count = Number(/\((\d+) problems?\)/.exec(header)?.[1] ?? 1);
     const problem = indented(invalid);
-    return fitLine(`invalid ${file || 'image tests'}${problem ? `: ${problem}` : ''}`);
+    const more = problem && count > 1 ? `; and ${count - 1} more` : '';
+    return fitLine(`invalid ${file || 'image tests'}${problem ? `: ${problem}` : ''}`, more);
   }
   return undefined;
 }

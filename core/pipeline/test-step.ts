@@ -15,6 +15,7 @@ import {
   ImageTestsInvalidError,
   parseImageTests,
 } from '../image-tests/parse-image-tests.js';
+import { imageTestsPathFor } from '../image-tests/paths.js';
 import type { ImageTestReport } from '../image-tests/run-image-tests.js';
 import type { ImageTestSuite } from '../image-tests/schema.js';
 import { type BuildRecord, type BuildRecords, isTerminal } from '../ports/build-records.js';
@@ -22,8 +23,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
 import { type ImageTester, ImageTestInterruptedError } from '../ports/image-tester.js';
 
-/** The file of black-box tests, read from the directory of the definition at the pushed commit. */
-export const IMAGE_TESTS_FILE = 'image-tests.yaml';
+export { IMAGE_TESTS_FILE, imageTestsPathFor } from '../image-tests/paths.js';
 
 /** Where JUnit reports are kept (a state-dir folder locally, S3 or CodeBuild reports on AWS). */
 export interface TestReports {
@@ -48,12 +48,6 @@ export interface RunImageTestsDeps {
   readonly log?: (line: string) => void;
   /** Aborted when the pipeline stops: running tests end with `ImageTestInterruptedError`, to run again. */
   readonly signal?: AbortSignal;
-}
-
-/** The path of `image-tests.yaml` beside a definition: `services/api/Dockerfile` → `services/api/image-tests.yaml`. */
-export function imageTestsPathFor(definition: string): string {
-  const slash = definition.lastIndexOf('/');
-  return slash < 0 ? IMAGE_TESTS_FILE : `${definition.slice(0, slash)}/${IMAGE_TESTS_FILE}`;
 }
 
 /**
@@ -132,7 +126,8 @@ export async function runImageTests(
   );
   const failures: TestFailure[] = report.results
     .filter((r) => !r.passed)
-    .map((r) => ({ name: `${r.id} ${r.name}`, message: r.failures.join('\n'), suite: r.kind }));
+    // One line per assertion: the message is read back split on line breaks (notifications, the log).
+    .map((r) => ({ name: `${r.id} ${r.name}`, message: r.failures.map(oneLine).join('\n'), suite: r.kind }));
   if (report.passed) {
     if (suite)
       say(`drydock: image tests passed: ${plural(report.tests, 'test')}; JUnit report: ${junitPath}`);

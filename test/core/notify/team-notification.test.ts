@@ -241,11 +241,12 @@ describe('teamNotificationFor', () => {
         stage: 'test',
         reason: 'CodeBuild build failed in BUILD',
         logTail:
-          'drydock: .drydock/context/image-tests.yaml: invalid image tests (1 problem):\n  line 4, column 5: commandTests[0].command: is required\n',
+          'drydock: .drydock/context/image-tests.yaml: invalid image tests (3 problems):\n  line 4, column 5: commandTests[0].command: is required\n  line 9, column 1: x: unknown key "x"\n',
       }),
     );
+    // Named by its path beside the definition, not where the build machine had it; the other problems counted.
     expect(note?.summary.split('\n')[0]).toBe(
-      'services/api/Dockerfile at 405906c9d5be: test failed: invalid .drydock/context/image-tests.yaml: line 4, column 5: commandTests[0].command: is required',
+      'services/api/Dockerfile at 405906c9d5be: test failed: invalid services/api/image-tests.yaml: line 4, column 5: commandTests[0].command: is required; and 2 more',
     );
   });
 

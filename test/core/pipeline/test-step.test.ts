@@ -146,7 +146,12 @@ describe('runImageTests', () => {
         })),
       }),
     };
-    await runImageTests(await built('many'), { ...deps, tester });
+    const event = await runImageTests(await built('many'), { ...deps, tester });
+    // One line per assertion in the event, however many lines an assertion's text had.
+    expect(event.detail.failures[0]?.message.split('\n')).toEqual([
+      `could not run: ${long} second line`,
+      'exitCode: expected 0, got 1',
+    ]);
     const error = (await records.get('build-many'))?.error ?? '';
     expect(error).not.toContain('\n');
     expect(error.length).toBeLessThanOrEqual(300);
