@@ -1,4 +1,12 @@
-import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildLog } from '../../core/pipeline/build-step.js';
@@ -42,8 +50,13 @@ export class FileBuildLogs {
     const path = this.pathOf(buildId);
     mkdirSync(this.#dir, { recursive: true });
     const maxBytes = this.#maxBytes;
+    const marker = `[drydock] build log limit of ${maxBytes} bytes reached: later output is not kept here\n`;
+    // Room is kept for the marker, so the file never grows past maxBytes.
+    const budget = Math.max(0, maxBytes - Buffer.byteLength(marker));
     let size = sizeOf(path);
-    let full = size >= maxBytes;
+    let full = size >= budget;
+    // A reopened log that is already full says so once more only if it does not end with the marker yet.
+    let marked = full && endsWith(path, size, marker);
     let stream: WriteStream | undefined;
     let failure: Error | undefined;
     const closed = { value: false };
@@ -57,12 +70,13 @@ export class FileBuildLogs {
     return {
       path,
       write(line: string) {
-        if (closed.value || full) return;
+        if (closed.value) return;
         // A line with its own newlines would read back as several; keep the one-write-one-line promise.
         const text = `${line.replace(/\r?\n/g, '\\n')}\n`;
-        if (size + Buffer.byteLength(text) > maxBytes) {
-          full = true;
-          append(`[drydock] build log limit of ${maxBytes} bytes reached: later output is not kept here\n`);
+        if (!full && size + Buffer.byteLength(text) > budget) full = true;
+        if (full) {
+          if (!marked) append(marker);
+          marked = true;
           return;
         }
         append(text);
@@ -89,5 +103,18 @@ function sizeOf(path: string): number {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
+  }
+}
+
+function endsWith(path: string, size: number, text: string): boolean {
+  const want = Buffer.from(text);
+  if (size < want.length) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const got = Buffer.alloc(want.length);
+    readSync(fd, got, 0, want.length, size - want.length);
+    return got.equals(want);
+  } finally {
+    closeSync(fd);
   }
 }
