@@ -18,7 +18,7 @@ function positive(value: string): number {
   return n;
 }
 
-/** `drydock start`: runs the local pipeline in the foreground until SIGINT or SIGTERM. */
+/** `drydock start`: runs the local pipeline in the foreground until SIGINT, SIGTERM or SIGHUP, or until its output is closed. */
 export function registerStart(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('start')
@@ -52,13 +52,14 @@ Examples:
       ]);
       const state = stateDir(flags.state, io.env, io.cwd);
       const stamp = () => new Date().toISOString().slice(11, 19);
-      // Output gone (`drydock start | head`, a closed terminal): stop as on SIGTERM, cleanly. The CLI's own
+      // Output gone (`drydock start | head`, a terminal gone): stop as on SIGTERM, cleanly. The CLI's own
       // handler (cli/bin.ts) exits at once on EPIPE, which here would leave the registry running and
       // runtime.json behind, so it is replaced. Later writes are dropped.
       let outputGone: (() => void) | undefined;
       let silent = false;
       const onOutputError = (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+        // EPIPE: the reader went away; EIO: the terminal hung up; destroyed: an earlier one of those.
+        if (!['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED'].includes(error.code ?? '')) throw error;
         silent = true;
         outputGone?.();
       };
@@ -102,6 +103,8 @@ Examples:
         const on = (s: NodeJS.Signals) => resolveSignal(s);
         process.once('SIGINT', on);
         process.once('SIGTERM', on);
+        // A closed terminal: stop cleanly rather than die with the registry running and runtime.json left.
+        process.once('SIGHUP', on);
         outputGone = () => resolveSignal('EPIPE');
         if (silent) outputGone();
       });

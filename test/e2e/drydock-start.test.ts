@@ -281,6 +281,20 @@ describe('the CLI without a running pipeline', () => {
   });
 });
 
+describe('drydock start when its terminal closes', () => {
+  it('stops cleanly on SIGHUP: registry stopped, runtime.json and the lock removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-hup-'));
+    const stateDir = join(dir, 'state');
+    const hup = await startDrydock(stateDir, ['--no-seed']);
+    hup.child.kill('SIGHUP');
+    expect(await hup.exited).toBe(0);
+    expect(hup.output()).toContain('SIGHUP: stopping');
+    expect(existsSync(join(stateDir, 'runtime.json'))).toBe(false);
+    expect(existsSync(join(stateDir, 'drydock.lock'))).toBe(false);
+    await removeState(dir);
+  }, 60_000);
+});
+
 describe('drydock start with its output closed', () => {
   it('stops cleanly, as on SIGTERM: registry stopped, runtime.json and the lock removed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drydock-epipe-'));
@@ -307,10 +321,12 @@ describe('drydock start with its output closed', () => {
     expect(code).toBe(0);
     expect(existsSync(join(stateDir, 'runtime.json'))).toBe(false);
     expect(existsSync(join(stateDir, 'drydock.lock'))).toBe(false);
-    const registries = await run('pgrep', ['-f', `docker-registry serve ${stateDir}/`]).catch(
-      (e: { code?: number }) => ({ stdout: '', code: e.code }),
+    // pgrep exits 1 when nothing matches; anything else (a match, pgrep missing) fails the test.
+    const registries = await run('pgrep', ['-f', `docker-registry serve ${stateDir}/`]).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code?: number | string; stdout?: string }) => ({ code: e.code, stdout: e.stdout ?? '' }),
     );
-    expect(registries.stdout).toBe('');
+    expect(registries).toEqual({ code: 1, stdout: '' });
     await removeState(dir);
   }, 90_000);
 });
