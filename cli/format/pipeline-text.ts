@@ -128,14 +128,14 @@ export const FINDINGS_SHOWN = 3;
 function verdictLines(v: VerdictSummary, colour: boolean): { head: string[]; findings: string[] } {
   const state = v.passed ? paint(colour, 'green', 'passed') : paint(colour, 'alarm', 'FAILED');
   const denied = v.bases.filter((b) => b.outcome !== 'allowed');
-  const refused = denied.filter((b) => b.outcome === 'denied').length;
-  // A verdict failed by the policy alone has no lint findings: say what did fail it.
-  const findings =
-    v.findings.length > 0
-      ? plural(v.findings.length, 'finding')
-      : refused > 0
-        ? `${plural(refused, 'base')} denied`
-        : 'no findings';
+  // Say what failed the verdict: lint findings, bases the policy denied, bases the gate could not work out.
+  const count = (outcome: string) => denied.filter((b) => b.outcome === outcome).length;
+  const causes = [
+    v.findings.length > 0 ? plural(v.findings.length, 'finding') : '',
+    count('denied') > 0 ? `${plural(count('denied'), 'base')} denied` : '',
+    count('unresolved') > 0 ? `${plural(count('unresolved'), 'base')} unresolved` : '',
+  ].filter((c) => c !== '');
+  const findings = causes.length > 0 ? causes.join(', ') : 'no findings';
   const build = v.buildId ? `build ${shortBuildId(v.buildId)}` : v.passed ? 'build pending' : 'not built';
   const lines = v.findings
     .slice(0, FINDINGS_SHOWN)

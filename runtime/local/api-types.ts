@@ -51,7 +51,7 @@ export interface StatusResponse {
 export interface VerdictSummary {
   readonly definition: string;
   readonly passed: boolean;
-  /** allowed / denied / substituted per base, as `ref → outcome`. */
+  /** allowed / denied / substituted per base, as `ref → outcome`; `unresolved` for a base the gate could not work out. */
   readonly bases: readonly { readonly ref: string; readonly outcome: string; readonly detail?: string }[];
   readonly findings: readonly {
     readonly line: number;

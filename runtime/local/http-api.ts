@@ -138,13 +138,17 @@ async function pushSummary(
         return {
           definition: v.detail.definition,
           passed: v.detail.passed,
-          bases: v.detail.bases.map((b) =>
-            b.outcome === 'allowed'
-              ? { ref: b.ref, outcome: b.outcome, detail: `${b.via} ${b.entry}` }
-              : b.outcome === 'denied'
-                ? { ref: b.ref, outcome: b.outcome, detail: b.reason }
-                : { ref: b.from, outcome: b.outcome, detail: `→ ${b.to}: ${b.why}` },
-          ),
+          bases: [
+            ...v.detail.bases.map((b) =>
+              b.outcome === 'allowed'
+                ? { ref: b.ref, outcome: b.outcome, detail: `${b.via} ${b.entry}` }
+                : b.outcome === 'denied'
+                  ? { ref: b.ref, outcome: b.outcome, detail: b.reason }
+                  : { ref: b.from, outcome: b.outcome, detail: `→ ${b.to}: ${b.why}` },
+            ),
+            // A base the gate could not work out (`FROM $X` with no default) fails the verdict too.
+            ...v.detail.unresolved.map((u) => ({ ref: u.written, outcome: 'unresolved', detail: u.reason })),
+          ],
           findings: v.detail.findings.map((f) => ({
             line: f.line,
             column: f.column,

@@ -120,7 +120,7 @@ describe('pipeline commands against the API', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('  registry  127.0.0.1:44597\n');
       expect(r.stdout).toContain('  ! 2 dead letters');
-      expect(r.stdout).toContain('    bad/Dockerfile     FAILED  4 findings   not built\n');
+      expect(r.stdout).toContain('    bad/Dockerfile     FAILED  4 findings, 1 base denied  not built\n');
       expect(r.stdout).toMatch(/ebfeebc91b4f +shop\/tested\/Dockerfile +cdcc8a499682 +failed +2 +3\.3s/);
       expect(r.stdout).not.toContain('\u001b[');
       expect(lastRequest()).toBe('/api/status');

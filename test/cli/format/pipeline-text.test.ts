@@ -129,7 +129,9 @@ describe('renderStatus', () => {
 
   it('shows each push with a verdict per definition, the first findings and the build id', () => {
     expect(text).toContain('  shop main cdcc8a499682  by alice, 42s ago\n');
-    expect(lineWith(text, 'bad/Dockerfile ')).toBe('    bad/Dockerfile     FAILED  4 findings   not built');
+    expect(lineWith(text, 'bad/Dockerfile ')).toMatch(
+      /^ {4}bad\/Dockerfile +FAILED +4 findings, 1 base denied +not built$/,
+    );
     expect(text).toContain(
       '      2:5 DD110 error: Remote script piped into a shell: wget output is piped into sh; download, verify the checksum, then run\n',
     );
@@ -139,7 +141,7 @@ describe('renderStatus', () => {
       '      base docker.io/library/alpine:3.20 denied: docker.io is not a trusted registry\n',
     );
     expect(lineWith(text, 'hello/Dockerfile ')).toBe(
-      '    hello/Dockerfile   passed  no findings  build f17af62636ee',
+      '    hello/Dockerfile   passed  no findings                build f17af62636ee',
     );
   });
 
@@ -203,6 +205,19 @@ describe('renderPushes', () => {
 });
 
 describe('renderPushes, a verdict failed by the policy alone', () => {
+  it('names a base the gate could not work out', () => {
+    const verdict = {
+      ...SHOP_PUSH.verdicts[0]!,
+      findings: [],
+      bases: [{ ref: '$BASE', outcome: 'unresolved', detail: 'ARG BASE has no default and no --build-arg' }],
+    };
+    const text = renderPushes([{ ...SHOP_PUSH, verdicts: [verdict] }], plain);
+    expect(lineWith(text, 'bad/Dockerfile ')).toMatch(
+      /^ {4}bad\/Dockerfile +FAILED +1 base unresolved +not built$/,
+    );
+    expect(text).toContain('      base $BASE unresolved: ARG BASE has no default and no --build-arg\n');
+  });
+
   it('says how many bases were denied instead of "no findings"', () => {
     const verdict = { ...SHOP_PUSH.verdicts[0]!, findings: [] };
     const text = renderPushes([{ ...SHOP_PUSH, verdicts: [verdict] }], plain);
