@@ -3,8 +3,6 @@ import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
-import { writeBusyboxBaseContext } from '../../../adapters/local/busybox-base-seeder.js';
 import { ContainerCli } from '../../../adapters/local/container-cli.js';
 import { ContainerCliImageTester } from '../../../adapters/local/container-cli-image-tester.js';
 import { ToolMissingError } from '../../../core/errors.js';
@@ -12,13 +10,16 @@ import { parseImageTests } from '../../../core/image-tests/parse-image-tests.js'
 import { failureMessages } from '../../../core/image-tests/run-image-tests.js';
 import { ImageTestSandboxError } from '../../../core/ports/image-tester.js';
 import {
+  buildHelloImages,
   type ContainerStorage,
   createContainerStorage,
+  HELLO_APP,
+  HELLO_BASE,
 } from '../../fixtures/image-tests/container-storage.js';
 
 // podman's command line stands in for Docker's: the tester uses only the commands and flags both have.
-const BASE = 'localhost/base/busybox:1.36.0';
-const APP = 'localhost/apps/hello:1';
+const BASE = HELLO_BASE;
+const APP = HELLO_APP;
 const FILES = 'localhost/apps/files:1';
 const BARE = 'localhost/apps/bare:1';
 const fixture = (name: string) =>
@@ -30,40 +31,7 @@ let tester: ContainerCliImageTester;
 
 beforeAll(async () => {
   storage = await createContainerStorage();
-  const builder = new BuildahBuildService({ env: storage.env, pull: 'never' });
-  const build = async (tag: string, dir: string, dockerfileText: string, labels = {}) =>
-    builder.build({
-      buildId: tag.replaceAll(/[^a-z0-9]/g, '-'),
-      contextDir: dir,
-      dockerfileText,
-      tag,
-      labels,
-      timeoutMs: 60_000,
-      log: () => undefined,
-    });
-  const base = join(storage.dir, 'base');
-  const baseId = (await build(BASE, base, await writeBusyboxBaseContext(base, '1.36.0'))).imageId;
-  const app = join(storage.dir, 'app');
-  await mkdir(app);
-  await writeFile(join(app, 'hello.txt'), 'hello from the app\n');
-  await build(
-    APP,
-    app,
-    [
-      `FROM ${BASE}`,
-      'COPY hello.txt /app/hello.txt',
-      'EXPOSE 8080',
-      'VOLUME /data',
-      'WORKDIR /app',
-      'USER nobody',
-      'CMD httpd -f -p 8080',
-      '',
-    ].join('\n'),
-    {
-      'org.opencontainers.image.revision': '0123456789abcdef',
-      'org.opencontainers.image.base.digest': baseId,
-    },
-  );
+  const { build, appDir: app } = await buildHelloImages(storage);
   await build(
     FILES,
     app,

@@ -1,9 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
-import { writeBusyboxBaseContext } from '../../../adapters/local/busybox-base-seeder.js';
 import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
 import { renderJUnitXml } from '../../../core/image-tests/junit-report.js';
 import { parseImageTests } from '../../../core/image-tests/parse-image-tests.js';
@@ -11,12 +8,13 @@ import { failureMessages } from '../../../core/image-tests/run-image-tests.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
 import { ImageTestInterruptedError, ImageTestSandboxError } from '../../../core/ports/image-tester.js';
 import {
+  buildHelloImages,
   type ContainerStorage,
   createContainerStorage,
+  HELLO_APP,
 } from '../../fixtures/image-tests/container-storage.js';
 
-const BASE = 'localhost/base/busybox:1.36.0';
-const APP = 'localhost/apps/hello:1';
+const APP = HELLO_APP;
 const BARE = 'localhost/apps/bare:1';
 const fixture = (name: string) =>
   readFile(new URL(`../../fixtures/image-tests/${name}`, import.meta.url), 'utf8');
@@ -26,40 +24,7 @@ let tester: PodmanImageTester;
 
 beforeAll(async () => {
   storage = await createContainerStorage();
-  const builder = new BuildahBuildService({ env: storage.env, pull: 'never' });
-  const build = async (tag: string, dir: string, dockerfileText: string, labels = {}) =>
-    builder.build({
-      buildId: tag,
-      contextDir: dir,
-      dockerfileText,
-      tag,
-      labels,
-      timeoutMs: 60_000,
-      log: () => undefined,
-    });
-  const base = join(storage.dir, 'base');
-  const baseId = (await build(BASE, base, await writeBusyboxBaseContext(base, '1.36.0'))).imageId;
-  const app = join(storage.dir, 'app');
-  await mkdir(app);
-  await writeFile(join(app, 'hello.txt'), 'hello from the app\n');
-  await build(
-    APP,
-    app,
-    [
-      `FROM ${BASE}`,
-      'COPY hello.txt /app/hello.txt',
-      'EXPOSE 8080',
-      'VOLUME /data',
-      'WORKDIR /app',
-      'USER nobody',
-      'CMD httpd -f -p 8080',
-      '',
-    ].join('\n'),
-    {
-      'org.opencontainers.image.revision': '0123456789abcdef',
-      'org.opencontainers.image.base.digest': baseId,
-    },
-  );
+  const { build, appDir: app } = await buildHelloImages(storage);
   // An image with neither a shell nor stat nor cat: file checks cannot be made in it.
   await build(BARE, app, 'FROM scratch\nCOPY hello.txt /hello.txt\n');
   tester = new PodmanImageTester({ env: storage.env });
