@@ -7,25 +7,16 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { LAMBDA_ENV as FUNCTION_ENV } from '../test/fixtures/lambda-env.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TARGET_ZIPPED_KB = 1024;
 const TARGET_INIT_MS = 150;
 
-// Dummy values of every variable the functions read, in the formats lambdas/shared/env.ts checks.
+// Every variable the functions read, plus the region and dummy credentials the SDK clients want at init.
 const LAMBDA_ENV: Record<string, string> = {
-  BUS_NAME: 'drydock-bus',
-  POLICY_PARAMETER: '/drydock/policy',
-  SNAPSHOT_BUCKET: 'drydock-snapshots',
-  LOG_BUCKET: 'drydock-build-logs',
-  IDEMPOTENCY_TABLE: 'drydock-idempotency',
-  LINEAGE_TABLE: 'drydock-lineage',
-  BUILD_PROJECT: 'drydock-image-build',
-  TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:drydock-teams',
-  WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:drydock-webhook-AbCdEf',
-  ECR_REGISTRY: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
-  REPOSITORY_PREFIX: 'drydock',
+  ...FUNCTION_ENV,
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench',

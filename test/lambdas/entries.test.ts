@@ -5,21 +5,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV_SCHEMA, readEnv } from '../../lambdas/shared/env.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
+import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './helpers.js';
 
-const ENV: Record<string, string> = {
-  BUS_NAME: 'drydock-bus',
-  POLICY_PARAMETER: '/drydock/policy',
-  SNAPSHOT_BUCKET: 'drydock-snapshots',
-  LOG_BUCKET: 'drydock-build-logs',
-  IDEMPOTENCY_TABLE: 'drydock-idempotency',
-  LINEAGE_TABLE: 'drydock-lineage',
-  BUILD_PROJECT: 'drydock-image-build',
-  TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:drydock-teams',
-  WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:drydock-webhook-AbCdEf',
-  ECR_REGISTRY: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
-  REPOSITORY_PREFIX: 'drydock',
-};
+const ENV = LAMBDA_ENV;
 const ENTRIES = readdirSync(join(import.meta.dirname, '../../lambdas'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''))
