@@ -117,12 +117,15 @@ describe('drydock start', () => {
       `docker://${host}/apps/shop/bad`,
     ]).catch((e: { stderr: string }) => ({ stdout: '', stderr: e.stderr }));
     expect(tags.stdout).not.toContain(commit.slice(0, 12));
-    const { notifications } = await daemon.api.get<{ notifications: NotificationSummary[] }>(
-      '/api/notifications',
-    );
-    expect(notifications).toContainEqual(
-      expect.objectContaining({ kind: 'verdict-failed', definition: 'bad/Dockerfile', commit }),
-    );
+    // The team is told through the notify queue, a step after the verdict.
+    await waitFor('the failed verdict told to the team', async () => {
+      const { notifications } = await daemon.api.get<{ notifications: NotificationSummary[] }>(
+        '/api/notifications',
+      );
+      return notifications.find(
+        (n) => n.kind === 'verdict-failed' && n.definition === 'bad/Dockerfile' && n.commit === commit,
+      );
+    });
 
     // A build that fails and an image whose tests fail: each told to the team, with the cause; neither published.
     const failed = await waitFor('the failed build and the failed tests', async () => {
@@ -131,11 +134,15 @@ describe('drydock start', () => {
       return done.length === 2 ? done : undefined;
     });
     expect(failed.map((b) => b.definition).sort()).toEqual(['broken/Dockerfile', 'untested/Dockerfile']);
-    const told = (await daemon.api.get<{ notifications: NotificationSummary[] }>('/api/notifications'))
-      .notifications;
-    const buildFailed = told.find((n) => n.kind === 'build-failed' && n.definition === 'broken/Dockerfile');
+    // The record turns failed before the notify step has run: wait for both notifications.
+    const [buildFailed, testsFailed] = await waitFor('the two failure notifications', async () => {
+      const told = (await daemon.api.get<{ notifications: NotificationSummary[] }>('/api/notifications'))
+        .notifications;
+      const build = told.find((n) => n.kind === 'build-failed' && n.definition === 'broken/Dockerfile');
+      const tests = told.find((n) => n.kind === 'tests-failed' && n.definition === 'untested/Dockerfile');
+      return build && tests ? [build, tests] : undefined;
+    });
     expect(buildFailed?.summary).toContain('compiling');
-    const testsFailed = told.find((n) => n.kind === 'tests-failed' && n.definition === 'untested/Dockerfile');
     expect(testsFailed?.summary).toMatch(/1 of 1 image tests failed[\s\S]*version/);
     const log = await drydock([
       'logs',
