@@ -100,7 +100,14 @@ export async function runImageTests(
       outcome = { failures: [`not run: the suite's time limit of ${options.timeLimitMs} ms was reached`] };
     } else {
       try {
-        outcome = await body(Math.min(options.testTimeoutMs, remaining));
+        const given = Math.min(options.testTimeoutMs, remaining);
+        outcome = await body(given);
+        // Cut short by the suite's limit: name that limit, not the few ms left of it (which vary run to run).
+        if (given < options.testTimeoutMs) {
+          const cut = `timed out after ${given} ms`;
+          const suiteLimit = `was stopped at the suite's time limit of ${options.timeLimitMs} ms`;
+          outcome = { ...outcome, failures: outcome.failures.map((f) => f.replace(cut, suiteLimit)) };
+        }
       } catch (error) {
         if (options.signal?.aborted) throw interrupted();
         outcome = { failures: [`could not run: ${(error as Error).message}`] };

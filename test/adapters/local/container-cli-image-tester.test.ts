@@ -211,7 +211,7 @@ commandTests:
     });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(report.results.map((r) => r.failures)).toEqual([
-      ['command "sleep 30" timed out after 1000 ms'],
+      ['command "sleep 30" was stopped at the suite\'s time limit of 1000 ms'],
       ["not run: the suite's time limit of 1000 ms was reached"],
     ]);
     expect((await leftovers()).containers).toBe('');

@@ -97,7 +97,7 @@ describe('PodmanImageTester', () => {
     const report = await tester.test({ image: APP, suite, timeLimitMs: 1_000, testTimeoutMs: 5_000 });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(report.results.map((r) => r.failures)).toEqual([
-      ['command "sleep 30" timed out after 1000 ms'],
+      ['command "sleep 30" was stopped at the suite\'s time limit of 1000 ms'],
       ["not run: the suite's time limit of 1000 ms was reached"],
     ]);
     expect(await testContainers()).toBe('');

@@ -123,6 +123,26 @@ describe('runImageTests', () => {
     expect(report.durationMs).toBe(2_100);
   });
 
+  it('names the suite limit, not the milliseconds left of it, when a command is cut short by it', async () => {
+    let now = 0;
+    const suite = parseImageTests('schemaVersion: "2.0.0"\ncommandTests:\n  - {name: sleeps, command: sleep}\n');
+    const slow = probe([], {
+      exec: async (_argv, _env, timeoutMs) => {
+        now += timeoutMs;
+        return { exitCode: null, stdout: '', stderr: '', timedOutAfterMs: timeoutMs };
+      },
+    });
+    const report = await runImageTests(suite, slow, {
+      image: 'img',
+      timeLimitMs: 1_000,
+      testTimeoutMs: 5_000,
+      clock: () => now++, // every look at the clock takes a moment of the suite's time
+    });
+    expect(report.results.map((r) => r.failures)).toEqual([
+      ['command "sleep" was stopped at the suite\'s time limit of 1000 ms'],
+    ]);
+  });
+
   it('ends with ImageTestInterruptedError when aborted, reporting no result for the test it stopped', async () => {
     const suite = parseImageTests(
       'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: first, command: "true"}\n  - {name: stopped, command: sleep}\n  - {name: never, command: "true"}\n',
