@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import { ToolMissingError } from './container-env.js';
+import { SETPRIV, setprivExecFailed, withParentDeathSignal } from './parent-death-signal.js';
 
 const LOOPBACK = '127.0.0.1';
 const LOG_TAIL_LINES = 20;
@@ -138,11 +139,12 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 
   const binary = options.binary ?? 'docker-registry';
-  const child = spawn(binary, ['serve', configPath], {
+  // Under a parent-death signal: a drydock killed with SIGKILL takes its registry with it.
+  const line = withParentDeathSignal(binary, ['serve', configPath]);
+  const child = spawn(line.command, [...line.args], {
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid !== undefined) await writeFile(pidFile, `${child.pid}\n`, { mode: 0o600 });
   const tail: string[] = [];
   let listening = false;
   const collect = (chunk: Buffer): void => {
@@ -158,13 +160,16 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
     (resolve) => {
       child.once('error', (error) => resolve({ code: null, signal: null, error }));
-      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // 'close', not 'exit': setpriv's "failed to execute" line must be in the tail before it is read.
+      child.once('close', (code, signal) => resolve({ code, signal }));
     },
   );
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
   });
+  // Only once the handlers above listen: a child that fails at once must not exit unheard during the write.
+  if (child.pid !== undefined) await writeFile(pidFile, `${child.pid}\n`, { mode: 0o600 });
 
   const url = address.kind === 'tcp' ? `http://${address.host}:${address.port}` : 'http://localhost';
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
@@ -172,9 +177,12 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
     if (hasExited) {
       const result = await exited;
       if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-        throw new ToolMissingError(binary, 'docker-registry', { cause: result.error });
+        throw new ToolMissingError(SETPRIV, 'util-linux', { cause: result.error });
       }
       const log = tail.join('\n');
+      if (setprivExecFailed(result.code, log)) {
+        throw new ToolMissingError(binary, 'docker-registry', { cause: new Error(log) });
+      }
       if (address.kind === 'tcp' && /address already in use/.test(log)) {
         throw new RegistryPortInUseError(address.port, { cause: new Error(log) });
       }

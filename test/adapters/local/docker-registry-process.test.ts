@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   type RunningDockerRegistry,
   startDockerRegistry,
 } from '../../../adapters/local/docker-registry-process.js';
+import { alive, gone, runScript } from '../../helpers/orphans.js';
 
 /** One HTTP request to the registry at a TCP or unix address. */
 function call(
@@ -107,6 +108,29 @@ describe('startDockerRegistry', () => {
     });
     expect((await stat(join(stateDir, 'registry'))).mode & 0o777).toBe(0o700);
     expect((await call(registry.address, 'GET', '/v2/')).status).toBe(200);
+  });
+
+  it('does not outlive the process that started it when that process is killed with SIGKILL', async () => {
+    const script = join(stateDir, 'owner.mts');
+    const module = join(import.meta.dirname, '../../../adapters/local/docker-registry-process.ts');
+    await writeFile(
+      script,
+      `import { startDockerRegistry } from ${JSON.stringify(module)};
+const registry = await startDockerRegistry({ stateDir: ${JSON.stringify(stateDir)} });
+console.log(registry.pid);
+setInterval(() => {}, 1000);
+`,
+    );
+    const { child, line } = await runScript(script);
+    const pid = Number(line);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    try {
+      child.kill('SIGKILL');
+      expect(await gone(pid)).toBe(true);
+    } finally {
+      // Without the parent-death signal the registry would be left running: end it either way.
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('names the Debian package when docker-registry is missing', async () => {

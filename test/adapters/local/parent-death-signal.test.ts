@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { setprivExecFailed, withParentDeathSignal } from '../../../adapters/local/parent-death-signal.js';
+import { alive, gone, runScript } from '../../helpers/orphans.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const HELPER = join(import.meta.dirname, '../../../adapters/local/parent-death-signal.ts');
+
+describe('withParentDeathSignal', () => {
+  it('wraps the command in setpriv --pdeathsig KILL', () => {
+    expect(withParentDeathSignal('docker-registry', ['serve', '/x/config.yml'])).toEqual({
+      command: 'setpriv',
+      args: ['--pdeathsig', 'KILL', '--', 'docker-registry', 'serve', '/x/config.yml'],
+    });
+  });
+
+  it('kills the child when its parent is killed with SIGKILL', async () => {
+    const dir = tempDir('drydock-pdeath-');
+    const parent = join(dir, 'parent.mts');
+    // The parent spawns a long sleep under the signal, says its pid, and waits to be killed.
+    writeFileSync(
+      parent,
+      `import { spawn } from 'node:child_process';
+import { withParentDeathSignal } from ${JSON.stringify(HELPER)};
+const line = withParentDeathSignal('sleep', ['600']);
+const child = spawn(line.command, [...line.args], { stdio: 'ignore' });
+console.log(child.pid);
+setInterval(() => {}, 1000);
+`,
+    );
+    const { child, line } = await runScript(parent);
+    const sleeper = Number(line);
+    expect(alive(sleeper)).toBe(true);
+    try {
+      child.kill('SIGKILL');
+      expect(await gone(sleeper)).toBe(true);
+    } finally {
+      if (alive(sleeper)) process.kill(sleeper, 'SIGKILL');
+    }
+  });
+
+  it('leaves a child running while its parent lives, so it is a death signal and nothing else', async () => {
+    const line = withParentDeathSignal('sleep', ['600']);
+    const child = spawn(line.command, [...line.args], { stdio: 'ignore' });
+    try {
+      expect(alive(child.pid!)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('tells a command setpriv could not execute from one that failed', () => {
+    expect(setprivExecFailed(127, 'setpriv: failed to execute nope: No such file or directory')).toBe(true);
+    expect(setprivExecFailed(127, 'sh: nope: not found')).toBe(false);
+    expect(setprivExecFailed(1, 'setpriv: failed to execute nope: No such file or directory')).toBe(false);
+  });
+});
