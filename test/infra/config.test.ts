@@ -2,10 +2,10 @@ import { App } from 'aws-cdk-lib';
 import { CfnRegistryScanningConfiguration } from 'aws-cdk-lib/aws-ecr';
 import { describe, expect, it } from 'vitest';
 import { contextList, readConfig } from '../../infra/config.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { cdkOutdir } from './outdir.js';
 import { drydockApp, OPS_ROLE } from './synth.js';
 
-const app = (context: Record<string, unknown>) => new App({ outdir: tempDir('drydock-cdk-'), context });
+const app = (context: Record<string, unknown>) => new App({ outdir: cdkOutdir(), context });
 
 describe('readConfig', () => {
   it('reads ops principals from a cdk.json list or a comma-separated -c value', () => {

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DrydockPipelineProps } from '../../infra/drydock-pipeline.js';
 import { DrydockStack } from '../../infra/drydock-stack.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { cdkOutdir } from './outdir.js';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
@@ -26,9 +26,9 @@ export interface SynthOptions {
 export function drydockApp(options: SynthOptions = {}): { app: App; stack: DrydockStack } {
   // `aws:cdk:bundling-stacks: []` is the CDK's own switch for skipping asset bundling (as `cdk synth --exclusively`
   // does for other stacks): the template is the same apart from asset hashes, which tests never assert.
-  // Its own outdir, removed after the test file: without one the CDK makes a cdk.out* dir in the temp dir and leaves it.
+  // Its own outdir, removed after the run: without one the CDK makes a cdk.out* dir in the temp dir and leaves it.
   const app = new App({
-    outdir: tempDir('drydock-cdk-'),
+    outdir: cdkOutdir(),
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -44,10 +44,19 @@ export function drydockApp(options: SynthOptions = {}): { app: App; stack: Drydo
   return { app, stack };
 }
 
-/** The synthesized template of the drydock stack. */
+let defaultStack: { stack: DrydockStack; template: Template } | undefined;
+
+/**
+ * The synthesized template of the drydock stack. The default one is synthesized once and shared by the infra
+ * test files (their vitest project runs them in one worker without module isolation); tests only read it.
+ */
 export function synthDrydock(options: SynthOptions = {}): { stack: DrydockStack; template: Template } {
+  const isDefault = Object.keys(options).length === 0;
+  if (isDefault && defaultStack) return defaultStack;
   const { stack } = drydockApp(options);
-  return { stack, template: Template.fromStack(stack) };
+  const synthesized = { stack, template: Template.fromStack(stack) };
+  if (isDefault) defaultStack = synthesized;
+  return synthesized;
 }
 
 /** One IAM statement with the path of the policy or role that holds it. */
