@@ -276,7 +276,8 @@ describe('validatePolicy', () => {
     } catch (error) {
       issues = (error as PolicyValidationError).issues;
     }
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Milliseconds with the length check; an edit distance against every known key takes tens of seconds.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(issues).toEqual([
       { path: `${'a'.repeat(80)}…`, message: `unknown key "${'a'.repeat(80)}…" (2000000 characters)` },
     ]);

@@ -116,16 +116,15 @@ describe('startWorkers', () => {
   it('wakes an idle worker long before its poll interval', async () => {
     const { queues, bus } = pipelineState();
     const seen: string[] = [];
-    const workers = start({ bus, queues, handlers: { build: recorder(seen) }, pollMs: 10_000 });
+    // An hour's poll: only the wake can make the worker find the message within the test's time.
+    const workers = start({ bus, queues, handlers: { build: recorder(seen) }, pollMs: 3_600_000 });
     // Let every loop find nothing and go to sleep for the whole poll interval.
     await pause(50);
     await queues.build!.send({ rule: 'test', event: buildRequested('woken') });
     await pause(100);
     expect(seen).toEqual([]);
-    const woken = Date.now();
     workers.wake();
-    await until('the woken worker', () => seen.length === 1, 2_000);
-    expect(Date.now() - woken).toBeLessThan(1_000);
+    await until('the woken worker', () => seen.length === 1, 20_000);
   });
 
   it('runs as many handlers of a queue at once as its concurrency', async () => {
@@ -203,19 +202,17 @@ describe('startWorkers', () => {
     });
     await bus.publish([buildRequested('stuck')]);
     await started.opened;
-    const asked = Date.now();
+    // The handler is released only after stop returns: a stop that waited for it would never return.
     expect(await workers.stop(100)).toBe(1);
-    expect(Date.now() - asked).toBeLessThan(1_000);
     release.open();
   });
 
   it('stops at once when idle, without waiting out its poll interval', async () => {
     const { queues, bus } = pipelineState();
-    const workers = start({ bus, queues, handlers: { build: recorder([]) }, pollMs: 10_000 });
+    // An hour's poll and an hour's grace: a stop that waited out either would pass the test's time limit.
+    const workers = start({ bus, queues, handlers: { build: recorder([]) }, pollMs: 3_600_000 });
     // Stopped while every loop is still in its first look for work.
-    const asked = Date.now();
-    expect(await workers.stop(5_000)).toBe(0);
-    expect(Date.now() - asked).toBeLessThan(1_000);
+    expect(await workers.stop(3_600_000)).toBe(0);
   });
 
   it('keeps handling work when the activity observer throws', async () => {
