@@ -158,6 +158,19 @@ const MIGRATIONS: readonly string[] = [
     applied_at INTEGER NOT NULL
   );
   `,
+  // Message groups (the repository): a queue serves its groups in turn, so one repository's thousand messages
+  // cannot starve another's one; `served` says when a group last had a message received.
+  `
+  ALTER TABLE queue_messages ADD COLUMN grp TEXT NOT NULL DEFAULT '';
+  ALTER TABLE queue_dead ADD COLUMN grp TEXT NOT NULL DEFAULT '';
+  CREATE INDEX queue_messages_group ON queue_messages (queue, grp, visible_at, seq);
+  CREATE TABLE queue_groups (
+    queue TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    served INTEGER NOT NULL,
+    PRIMARY KEY (queue, grp)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */

@@ -40,7 +40,11 @@ interface DeadRow {
   reason: string;
 }
 
-/** A work queue in the SQLite state database; claims are `UPDATE … RETURNING` inside BEGIN IMMEDIATE. */
+/**
+ * A work queue in the SQLite state database; claims are `UPDATE … RETURNING` inside BEGIN IMMEDIATE. Messages
+ * sent with a group id (the repository) are received fairly, like SQS fair queues: the group served longest
+ * ago goes next, so a repository with thousands of queued messages delays another's single one by one turn.
+ */
 export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
   readonly name: string;
   private readonly db: StateDatabase;
@@ -73,7 +77,7 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
       ),
       forget: db.prepare('DELETE FROM queue_dedup WHERE queue = ? AND expires_at <= ?'),
       insert: db.prepare(
-        'INSERT INTO queue_messages (queue, id, body, sent_at, visible_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO queue_messages (queue, id, body, sent_at, visible_at, grp) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       // A message still holding a receipt when it becomes visible again was not acked in time.
       exhaustReason: db.prepare(
@@ -82,13 +86,20 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
          WHERE queue = @queue AND receive_count >= @max AND visible_at <= @now`,
       ),
       exhaust: db.prepare(
-        `INSERT INTO queue_dead (queue, id, body, sent_at, receive_count, dead_at, reason)
+        `INSERT INTO queue_dead (queue, id, body, sent_at, receive_count, dead_at, reason, grp)
          SELECT queue, id, body, sent_at, receive_count, @now,
-                'exceeded ' || CAST(@max AS INTEGER) || ' receives; last error: ' || last_error
+                'exceeded ' || CAST(@max AS INTEGER) || ' receives; last error: ' || last_error, grp
          FROM queue_messages WHERE queue = @queue AND receive_count >= @max AND visible_at <= @now ORDER BY seq`,
       ),
       dropExhausted: db.prepare(
         'DELETE FROM queue_messages WHERE queue = @queue AND receive_count >= @max AND visible_at <= @now',
+      ),
+      // The next message: the oldest visible one of the group served longest ago (a group never served first).
+      next: db.prepare(
+        `SELECT m.seq, m.grp FROM queue_messages m
+         LEFT JOIN queue_groups g ON g.queue = m.queue AND g.grp = m.grp
+         WHERE m.queue = @queue AND m.visible_at <= @now
+         ORDER BY coalesce(g.served, 0), m.visible_at, m.seq LIMIT 1`,
       ),
       claim: db.prepare(
         `UPDATE queue_messages SET
@@ -96,9 +107,13 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
            receive_count = receive_count + 1,
            visible_at = @now + @timeout,
            last_error = CASE WHEN receipt IS NOT NULL THEN 'visibility timeout expired without ack' ELSE last_error END
-         WHERE seq IN (SELECT seq FROM queue_messages WHERE queue = @queue AND visible_at <= @now
-                       ORDER BY visible_at, seq LIMIT @limit)
+         WHERE seq = @seq
          RETURNING id, body, receipt, receive_count, sent_at, last_error`,
+      ),
+      served: db.prepare(
+        `INSERT INTO queue_groups (queue, grp, served)
+         VALUES (@queue, @grp, (SELECT coalesce(max(served), 0) + 1 FROM queue_groups WHERE queue = @queue))
+         ON CONFLICT (queue, grp) DO UPDATE SET served = excluded.served`,
       ),
       ack: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt = ?'),
       held: db.prepare('SELECT receive_count FROM queue_messages WHERE queue = ? AND receipt = ?'),
@@ -107,8 +122,8 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
          WHERE queue = @queue AND receipt = @receipt`,
       ),
       deadOne: db.prepare(
-        `INSERT INTO queue_dead (queue, id, body, sent_at, receive_count, dead_at, reason)
-         SELECT queue, id, body, sent_at, receive_count, @now, @reason FROM queue_messages
+        `INSERT INTO queue_dead (queue, id, body, sent_at, receive_count, dead_at, reason, grp)
+         SELECT queue, id, body, sent_at, receive_count, @now, @reason, grp FROM queue_messages
          WHERE queue = @queue AND receipt = @receipt`,
       ),
       dropOne: db.prepare('DELETE FROM queue_messages WHERE queue = @queue AND receipt = @receipt'),
@@ -116,13 +131,13 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
         'SELECT id, body, receive_count, sent_at, dead_at, reason FROM queue_dead WHERE queue = ? ORDER BY seq LIMIT ?',
       ),
       redriveAll: db.prepare(
-        `INSERT INTO queue_messages (queue, id, body, sent_at, visible_at)
-         SELECT queue, id, body, sent_at, ? FROM queue_dead WHERE queue = ? ORDER BY seq`,
+        `INSERT INTO queue_messages (queue, id, body, sent_at, visible_at, grp)
+         SELECT queue, id, body, sent_at, ?, grp FROM queue_dead WHERE queue = ? ORDER BY seq`,
       ),
       dropDeadAll: db.prepare('DELETE FROM queue_dead WHERE queue = ?'),
       redriveOne: db.prepare(
-        `INSERT INTO queue_messages (queue, id, body, sent_at, visible_at)
-         SELECT queue, id, body, sent_at, ? FROM queue_dead WHERE queue = ? AND id = ?`,
+        `INSERT INTO queue_messages (queue, id, body, sent_at, visible_at, grp)
+         SELECT queue, id, body, sent_at, ?, grp FROM queue_dead WHERE queue = ? AND id = ?`,
       ),
       dropDeadOne: db.prepare('DELETE FROM queue_dead WHERE queue = ? AND id = ?'),
       recover: db.prepare(
@@ -138,7 +153,10 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
     };
   }
 
-  async send(body: T, options: { dedupId?: string; delayMs?: number } = {}): Promise<SendResult> {
+  async send(
+    body: T,
+    options: { dedupId?: string; delayMs?: number; groupId?: string } = {},
+  ): Promise<SendResult> {
     const json = JSON.stringify(body);
     if (json === undefined) {
       throw new DrydockError(`queue ${this.name}: a message body must be JSON`, {
@@ -153,7 +171,14 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
         if (seen) return { messageId: seen.message_id, duplicate: true };
       }
       const messageId = randomUUID();
-      s.insert.run(this.name, messageId, json, now, now + Math.max(0, options.delayMs ?? 0));
+      s.insert.run(
+        this.name,
+        messageId,
+        json,
+        now,
+        now + Math.max(0, options.delayMs ?? 0),
+        options.groupId ?? '',
+      );
       if (options.dedupId !== undefined) {
         s.forget.run(this.name, now);
         s.remember.run(this.name, options.dedupId, messageId, now + this.dedupWindowMs);
@@ -171,19 +196,25 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
     const rows = this.db.write(() => {
       s.exhaustReason.run(key);
       if (s.exhaust.run(key).changes > 0) s.dropExhausted.run(key);
-      return s.claim.all({ queue: this.name, now, timeout, limit }) as MessageRow[];
+      // One message at a time, each from the group served longest ago: the groups take turns.
+      const claimed: MessageRow[] = [];
+      while (claimed.length < limit) {
+        const next = s.next.get({ queue: this.name, now }) as { seq: number; grp: string } | undefined;
+        if (!next) break;
+        claimed.push(s.claim.get({ seq: next.seq, now, timeout }) as MessageRow);
+        s.served.run({ queue: this.name, grp: next.grp });
+      }
+      return claimed;
     });
-    // RETURNING gives rows in no promised order; hand them out oldest first.
-    return rows
-      .sort((a, b) => a.sent_at - b.sent_at)
-      .map((row) => ({
-        messageId: row.id,
-        body: JSON.parse(row.body) as T,
-        receiptHandle: row.receipt,
-        receiveCount: row.receive_count,
-        sentAt: new Date(row.sent_at),
-        ...(row.last_error === null ? {} : { lastError: row.last_error }),
-      }));
+    // In the order they were claimed: oldest first within a group, the groups in turn.
+    return rows.map((row) => ({
+      messageId: row.id,
+      body: JSON.parse(row.body) as T,
+      receiptHandle: row.receipt,
+      receiveCount: row.receive_count,
+      sentAt: new Date(row.sent_at),
+      ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    }));
   }
 
   async ack(receiptHandle: string): Promise<boolean> {

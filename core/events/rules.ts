@@ -166,6 +166,15 @@ export function matches(pattern: EventPattern, event: DrydockEvent | Record<stri
   return matchesObject(pattern, wire);
 }
 
+/**
+ * The message group of an event on its way to a rule's queue: the repository it concerns, so that a queue
+ * serves repositories in turn (SQS calls it the message group id); undefined for an event of no repository.
+ */
+export function messageGroupOf(event: DrydockEvent): string | undefined {
+  const repository = (event.detail as { readonly repository?: unknown }).repository;
+  return typeof repository === 'string' && repository !== '' ? repository : undefined;
+}
+
 /** The rules an event matches, in definition order. */
 export function matchingRules<R extends EventRule>(
   rules: readonly R[],

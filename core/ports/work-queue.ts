@@ -41,8 +41,16 @@ export interface QueueDepth {
  */
 export interface WorkQueue<T = unknown> {
   readonly name: string;
-  /** Sends a message; a dedup id seen within the dedup window returns the first message id and sends nothing. */
-  send(body: T, options?: { readonly dedupId?: string; readonly delayMs?: number }): Promise<SendResult>;
+  /**
+   * Sends a message; a dedup id seen within the dedup window returns the first message id and sends nothing.
+   * A group id (the repository) asks for fairness between groups: `SqliteWorkQueue` serves its groups in turn;
+   * `SqsWorkQueue` does not send it (the deployed queues are fed by EventBridge, whose SQS target sets no group
+   * on a standard queue), so on AWS the per-definition messages and the gate's concurrency bound the delay.
+   */
+  send(
+    body: T,
+    options?: { readonly dedupId?: string; readonly delayMs?: number; readonly groupId?: string },
+  ): Promise<SendResult>;
   /**
    * Claims up to `max` visible messages for `visibilityTimeoutMs` (the queue default when omitted); two
    * receivers never get the same message while it is invisible. Messages past the max receive count go to the DLQ.

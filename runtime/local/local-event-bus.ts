@@ -1,5 +1,5 @@
 import type { DrydockEvent } from '../../core/events/index.js';
-import { type EventRule, matchingRules } from '../../core/events/rules.js';
+import { type EventRule, matchingRules, messageGroupOf } from '../../core/events/rules.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
 import type { EventLog } from '../../core/ports/event-log.js';
 import type { WorkQueue } from '../../core/ports/work-queue.js';
@@ -43,10 +43,12 @@ export class LocalEventBus implements EventBus {
       const events = await this.log.readAfter(cursor, batch);
       if (events.length === 0) return routed;
       for (const { seq, event } of events) {
+        // Grouped by repository: a queue serves repositories in turn.
+        const group = messageGroupOf(event);
         for (const rule of matchingRules(this.rules, event)) {
           await this.queues[rule.target]?.send(
             { rule: rule.name, event },
-            { dedupId: `${event.id}:${rule.name}` },
+            { dedupId: `${event.id}:${rule.name}`, ...(group === undefined ? {} : { groupId: group }) },
           );
         }
         await this.log.saveCursor(ROUTER, seq);

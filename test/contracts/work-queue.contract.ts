@@ -182,6 +182,14 @@ export function workQueueContract(name: string, make: (settings: QueueSettings) 
         expect((await q.receive({ max: 3 })).map((m) => m.body.n)).toEqual([0]);
       }));
 
+    it('accepts a message group and delivers the message as any other', () =>
+      withQueue(async (q) => {
+        const { messageId } = await q.send({ n: 1 }, { groupId: 'github.com/acme/payments' });
+        const [m] = await q.receive();
+        expect(m).toMatchObject({ messageId, body: { n: 1 }, receiveCount: 1 });
+        expect(await q.ack(m!.receiptHandle)).toBe(true);
+      }));
+
     it('keeps queues apart by name', () =>
       withQueue(async (q, _clock, h) => {
         await q.send({ n: 1 });

@@ -1,9 +1,82 @@
+import { describe, expect, it } from 'vitest';
 import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { sqliteHarness } from '../../contracts/local-state.js';
+import { ManualClock } from '../../contracts/manual-clock.js';
 import { type Job, workQueueContract } from '../../contracts/work-queue.contract.js';
 
 workQueueContract('SqliteWorkQueue', (settings) => {
   const h = sqliteHarness((db) => new SqliteWorkQueue<Job>(db, settings));
   const db = h.state.open();
   return { ...h, queue: (name) => new SqliteWorkQueue<Job>(db, { ...settings, name }) };
+});
+
+describe('SqliteWorkQueue message groups', () => {
+  const withQueue = async (fn: (q: SqliteWorkQueue<Job>, clock: ManualClock) => Promise<void>) => {
+    const clock = new ManualClock();
+    const h = sqliteHarness((db) => new SqliteWorkQueue<Job>(db, { name: 'gate', clock }));
+    try {
+      await fn(h.subject, clock);
+    } finally {
+      h.close();
+    }
+  };
+  // Receives one message at a time, as a worker does, acking each; returns the groups in the order served.
+  const drain = async (q: SqliteWorkQueue<Job>, receives: number): Promise<number[]> => {
+    const seen: number[] = [];
+    for (let i = 0; i < receives; i++) {
+      const [m] = await q.receive();
+      if (!m) break;
+      seen.push(m.body.n);
+      await q.ack(m.receiptHandle);
+    }
+    return seen;
+  };
+
+  it("serves repository B's one message among the first receives after 300 of repository A", () =>
+    withQueue(async (q, clock) => {
+      for (let i = 0; i < 300; i++) {
+        await q.send({ n: 1 }, { groupId: 'repo-a' });
+        clock.advance(1);
+      }
+      await q.send({ n: 2 }, { groupId: 'repo-b' });
+      const first = await drain(q, 3);
+      expect(first).toContain(2);
+      expect(first.indexOf(2)).toBeLessThanOrEqual(1);
+      expect((await q.depth()).visible).toBe(298);
+    }));
+
+  it('takes the groups in turn while each has messages, oldest first within a group', () =>
+    withQueue(async (q, clock) => {
+      for (const [n, group] of [
+        [10, 'a'],
+        [11, 'a'],
+        [12, 'a'],
+        [20, 'b'],
+        [21, 'b'],
+        [30, 'c'],
+      ] as const) {
+        await q.send({ n }, { groupId: group });
+        clock.advance(1);
+      }
+      expect(await drain(q, 10)).toEqual([10, 20, 30, 11, 21, 12]);
+    }));
+
+  it('takes the groups in turn within one batch too', () =>
+    withQueue(async (q) => {
+      for (let i = 0; i < 5; i++) await q.send({ n: 1 }, { groupId: 'a' });
+      await q.send({ n: 2 }, { groupId: 'b' });
+      expect((await q.receive({ max: 3 })).map((m) => m.body.n)).toEqual([1, 2, 1]);
+    }));
+
+  it('keeps the group of a dead letter when it is redriven', () =>
+    withQueue(async (q) => {
+      for (let i = 0; i < 3; i++) await q.send({ n: 1 }, { groupId: 'a' });
+      await q.send({ n: 2 }, { groupId: 'b' });
+      const [, b] = await q.receive({ max: 2 });
+      expect(b!.body.n).toBe(2);
+      await q.fail(b!.receiptHandle, 'bad');
+      expect(await q.redrive()).toBe(1);
+      // b was served last, so a goes first; then b again, ahead of a's remaining messages.
+      expect(await drain(q, 2)).toEqual([1, 2]);
+    }));
 });

@@ -116,3 +116,26 @@ describe('drainOnce', () => {
     expect(r).toEqual({ handled: 0, retried: 0, deadLettered: 1 });
   });
 });
+
+describe('LocalEventBus message groups', () => {
+  it("delivers repository B's one event among the first after 300 of repository A's", async () => {
+    const { bus, queues } = setup();
+    const forRepo = (id: string, repository: string) => {
+      const event = buildRequested(id);
+      return { ...event, detail: { ...event.detail, repository } };
+    };
+    await bus.publish(Array.from({ length: 300 }, (_, i) => forRepo(`a-${i}`, 'team/a')));
+    await bus.publish([forRepo('b-0', 'team/b')]);
+    const handled: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await drainOnce(
+        queues.build!,
+        async (e) => {
+          if (e.detailType === 'Build Requested') handled.push(e.detail.repository);
+        },
+        { batch: 1 },
+      );
+    }
+    expect(handled).toContain('team/b');
+  });
+});
