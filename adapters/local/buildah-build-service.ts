@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import {
   BuildCancelledError,
@@ -12,6 +14,7 @@ import {
   type BuiltImage,
   ToolMissingError,
 } from '../../core/ports/build-service.js';
+import { type BuildCgroup, createBuildCgroup } from './build-cgroup.js';
 
 /** How buildah pulls the bases: `newer` (buildah's `--pull=true`) also works offline with images already in store. */
 export type PullPolicy = 'newer' | 'always' | 'missing' | 'never';
@@ -30,7 +33,43 @@ export interface BuildahBuildServiceOptions {
   readonly tlsVerify?: boolean;
   /** Lines of the log kept for a failure's message. @default 30 */
   readonly tailLines?: number;
+  /**
+   * The sandbox limits of each build, read again for every build (the policy's `build` section can change while
+   * the pipeline runs); missing values take the defaults of `DEFAULT_BUILD_LIMITS`.
+   */
+  readonly limits?: Partial<BuildLimits> | (() => Promise<Partial<BuildLimits>>);
 }
+
+/** Where a build's RUN steps may connect to. */
+export type BuildNetwork = 'none' | 'egress';
+
+/** What one build may use; going over any of them fails the build with a message naming the limit. */
+export interface BuildLimits {
+  /** `none`: only the build's own loopback. `egress`: the outside world through a bridge that cannot reach this host. */
+  readonly network: BuildNetwork;
+  /** Memory of the build's RUN steps together. */
+  readonly memoryBytes: number;
+  /** Processes (and threads) of the build's RUN steps together. */
+  readonly maxProcesses: number;
+  /** Bytes of the build context (every file under the context directory). */
+  readonly maxContextBytes: number;
+  /** Bytes of the built image (its layers, uncompressed); also the largest file a RUN step may write. */
+  readonly maxImageBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** The limits of a build that the policy does not set: no network, 2 GiB, 1024 processes, 512 MiB context, 4 GiB image. */
+export const DEFAULT_BUILD_LIMITS: BuildLimits = {
+  network: 'none',
+  memoryBytes: 2048 * MIB,
+  maxProcesses: 1024,
+  maxContextBytes: 512 * MIB,
+  maxImageBytes: 4096 * MIB,
+};
+
+/** The name of the network the `egress` builds use (see container-env's build network). */
+export const BUILD_NETWORK_NAME = 'drydock-build';
 
 const PULL_FLAG: Record<PullPolicy, string> = {
   newer: 'true',
@@ -39,7 +78,12 @@ const PULL_FLAG: Record<PullPolicy, string> = {
   never: 'never',
 };
 
-/** BuildService over `buildah bud --isolation chroot`, each build with its own Dockerfile file and time limit. */
+/**
+ * BuildService over `buildah bud --isolation oci --userns=auto`: each build in its own user, PID, mount, IPC, UTS
+ * and network namespaces (root in a RUN is an unprivileged host uid; PID 1 is the step's shell, so nothing it
+ * starts outlives the step), in its own cgroup with memory and process limits, with a time limit, a context size
+ * checked before and an image size checked after.
+ */
 export class BuildahBuildService implements BuildService {
   readonly #buildah: string;
   readonly #env: Readonly<Record<string, string>>;
@@ -47,6 +91,8 @@ export class BuildahBuildService implements BuildService {
   readonly #pull: PullPolicy;
   readonly #tlsVerify: boolean;
   readonly #tailLines: number;
+  readonly #runtime: string;
+  readonly #limits: () => Promise<Partial<BuildLimits>>;
 
   constructor(options: BuildahBuildServiceOptions = {}) {
     this.#buildah = options.buildah ?? 'buildah';
@@ -55,6 +101,9 @@ export class BuildahBuildService implements BuildService {
     this.#pull = options.pull ?? 'newer';
     this.#tlsVerify = options.tlsVerify ?? false;
     this.#tailLines = options.tailLines ?? 30;
+    this.#runtime = this.#env.BUILDAH_RUNTIME ?? 'runc';
+    const limits = options.limits ?? {};
+    this.#limits = typeof limits === 'function' ? limits : async () => limits;
   }
 
   /**
@@ -80,7 +129,16 @@ export class BuildahBuildService implements BuildService {
 
   async build(request: BuildRequest): Promise<BuiltImage> {
     checkRequest(request);
+    const limits: BuildLimits = { ...DEFAULT_BUILD_LIMITS, ...(await this.#limits()) };
     const started = Date.now();
+    const contextBytes = await treeSize(resolve(request.contextDir), limits.maxContextBytes);
+    if (contextBytes > limits.maxContextBytes) {
+      throw new BuildFailedError(
+        request.buildId,
+        `the build context is larger than the limit of ${mib(limits.maxContextBytes)} (build.maxContextMiB)`,
+        [],
+      );
+    }
     // Outside the context: the substituted Dockerfile must not end up in the image or replace the team's file.
     // In the container environment's TMPDIR (the state dir's scratch space, which the next start sweeps) when
     // there is one, so a build killed with its process leaves nothing in the machine's /tmp.
@@ -91,16 +149,32 @@ export class BuildahBuildService implements BuildService {
       if (tail.length > this.#tailLines) tail.shift();
       request.log(line);
     };
+    let cgroup: BuildCgroup | undefined;
     try {
       const dockerfile = join(scratch, 'Dockerfile');
       const iidfile = join(scratch, 'image-id');
       await writeFile(dockerfile, request.dockerfileText);
+      cgroup = await createBuildCgroup(cgroupName(request.buildId), limits);
       const args = [
         '--storage-driver',
         this.#storageDriver,
         'bud',
         '--isolation',
-        'chroot',
+        'oci',
+        '--runtime',
+        this.#runtime,
+        '--userns=auto',
+        '--network',
+        limits.network === 'egress' ? BUILD_NETWORK_NAME : 'none',
+        '--cgroup-parent',
+        cgroup.runParent,
+        // Per process, besides the cgroup's total: a single file a RUN writes can be no larger than the image may be.
+        '--ulimit',
+        `fsize=${limits.maxImageBytes}:${limits.maxImageBytes}`,
+        '--ulimit',
+        'nofile=1024:1024',
+        '--ulimit',
+        `nproc=${limits.maxProcesses}:${limits.maxProcesses}`,
         `--pull=${PULL_FLAG[this.#pull]}`,
         `--tls-verify=${this.#tlsVerify}`,
         '--layers=false',
@@ -120,7 +194,8 @@ export class BuildahBuildService implements BuildService {
       const run = await runTool({
         command: this.#buildah,
         args,
-        env: this.#env,
+        // The RUN steps' bundles go where the build's root can reach them (see ContainerEnv.buildTmp).
+        env: { ...this.#env, TMPDIR: this.#env.DRYDOCK_BUILD_TMPDIR ?? this.#env.TMPDIR ?? tmpdir() },
         timeoutMs: request.timeoutMs,
         signal: request.signal,
         debianPackage: 'buildah',
@@ -129,7 +204,9 @@ export class BuildahBuildService implements BuildService {
       if (run.timedOut) throw new BuildTimedOutError(request.buildId, request.timeoutMs, [...tail]);
       if (run.aborted) throw new BuildCancelledError(request.buildId, { cause: request.signal?.reason });
       if (run.exitCode !== 0) {
+        const limit = await limitHit(cgroup, limits, tail);
         const reason =
+          limit ??
           [...tail].reverse().find((l) => l.startsWith('Error: ')) ??
           `buildah exited with ${run.exitCode === null ? `signal ${run.signal}` : `status ${run.exitCode}`}`;
         throw new BuildFailedError(request.buildId, reason, [...tail]);
@@ -140,11 +217,88 @@ export class BuildahBuildService implements BuildService {
           ...tail,
         ]);
       }
+      const imageBytes = await this.#imageSize(imageId);
+      if (imageBytes > limits.maxImageBytes) {
+        await this.removeImage(imageId).catch(() => undefined);
+        throw new BuildFailedError(
+          request.buildId,
+          `the image is ${mib(imageBytes)}, larger than the limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB)`,
+          [...tail],
+        );
+      }
       return { imageId, tag: request.tag, durationMs: Date.now() - started };
     } finally {
+      await cgroup?.remove().catch(() => undefined);
       await rm(scratch, { recursive: true, force: true });
     }
   }
+
+  // The layers' uncompressed sizes, from the manifest buildah keeps for the image in local storage.
+  async #imageSize(imageId: string): Promise<number> {
+    const run = await runTool({
+      command: this.#buildah,
+      args: ['--storage-driver', this.#storageDriver, 'inspect', '--type', 'image', '--', imageId],
+      env: this.#env,
+      timeoutMs: 60_000,
+      debianPackage: 'buildah',
+    });
+    if (run.exitCode !== 0) {
+      throw new DrydockError(
+        `buildah inspect ${imageId} failed: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
+        {
+          code: 'IMAGE_INSPECT_FAILED',
+          retryable: true,
+        },
+      );
+    }
+    const manifest = JSON.parse((JSON.parse(run.stdout) as { Manifest: string }).Manifest) as {
+      layers?: { size?: number }[];
+    };
+    return (manifest.layers ?? []).reduce((sum, layer) => sum + (layer.size ?? 0), 0);
+  }
+}
+
+const mib = (bytes: number): string => `${Math.ceil(bytes / MIB)} MiB`;
+
+// A cgroup name from the build id, unique among builds running at once (a retried build id may still be cleaning up).
+function cgroupName(buildId: string): string {
+  return `${buildId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)}-${randomBytes(4).toString('hex')}`;
+}
+
+// What makes a failed build's RUN fail when it is one of the sandbox's limits: the cgroup's memory counters, or a
+// fork refused (by the pids cgroup or the nproc limit) as the shell reports it.
+async function limitHit(
+  cgroup: BuildCgroup | undefined,
+  limits: BuildLimits,
+  tail: readonly string[],
+): Promise<string | undefined> {
+  if (await cgroup?.memoryLimitHit()) {
+    return `the build ran out of memory: its limit is ${mib(limits.memoryBytes)} (build.memoryMiB)`;
+  }
+  if (tail.some((l) => /can't fork|fork: (retry: )?Resource temporarily unavailable|Cannot fork/i.test(l))) {
+    return `the build reached its limit of ${limits.maxProcesses} processes (build.maxProcesses)`;
+  }
+  if (tail.some((l) => /File size limit exceeded|SIGXFSZ/i.test(l))) {
+    return `a RUN step wrote a file larger than the image limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB)`;
+  }
+  return undefined;
+}
+
+/** Bytes of the files under `dir` (symbolic links not followed), counting stops once past `stopAbove`. */
+async function treeSize(dir: string, stopAbove: number): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  while (pending.length > 0 && total <= stopAbove) {
+    const current = pending.pop() as string;
+    const entries = await readdir(current, { withFileTypes: true });
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) total += (await lstat(path)).size;
+      if (total > stopAbove) break;
+    }
+  }
+  return total;
 }
 
 function checkRequest(request: BuildRequest): void {
@@ -202,9 +356,50 @@ const KILL_GRACE_MS = 2_000;
 // A grandchild that escaped the process group (conmon) may hold the pipes open after the tool exited.
 const CLOSE_GRACE_MS = 1_000;
 
+/** Where `setpriv` (util-linux) is looked for, before `PATH`. */
+const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv'];
+
+function executableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The absolute path a command runs from: itself when it names a path, else the first match on PATH (or /usr/sbin, /sbin). */
+export function findExecutable(command: string, path: string | undefined): string | undefined {
+  if (command.includes('/')) return executableFile(command) ? command : undefined;
+  const dirs = [...(path ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/sbin'];
+  return dirs.map((d) => join(d, command)).find(executableFile);
+}
+
 /**
- * Runs a tool in its own process group; on timeout or abort the group gets SIGTERM (buildah then removes its
- * working container) and SIGKILL two seconds later. Throws `ToolMissingError` when the tool cannot be started.
+ * The argv that runs a command under `setpriv --pdeathsig KILL`: the kernel kills it when the process that started
+ * it dies, even by SIGKILL, so no buildah or podman outlives a killed daemon (they run in their own process group,
+ * which no signal to the daemon reaches). A missing command or setpriv is a `ToolMissingError`, not a failed run.
+ */
+export function underParentDeathSignal(
+  command: string,
+  args: readonly string[],
+  path: string | undefined,
+  debianPackage: string,
+): { ok: true; command: string; args: string[] } | { ok: false; error: ToolMissingError } {
+  const resolved = findExecutable(command, path);
+  if (resolved === undefined) return { ok: false, error: new ToolMissingError(command, debianPackage) };
+  const setpriv = [...SETPRIV_PATHS, findExecutable('setpriv', path)].find(
+    (p): p is string => p !== undefined && executableFile(p),
+  );
+  if (setpriv === undefined) return { ok: false, error: new ToolMissingError('setpriv', 'util-linux') };
+  return { ok: true, command: setpriv, args: ['--pdeathsig', 'KILL', '--', resolved, ...args] };
+}
+
+/**
+ * Runs a tool in its own process group, under a parent-death signal (it dies with this process); on timeout or
+ * abort the group gets SIGTERM (buildah then removes its working container) and SIGKILL two seconds later.
+ * Throws `ToolMissingError` when the tool cannot be started.
  */
 export function runTool(run: ToolRun): Promise<ToolResult> {
   const maxBytes = run.maxOutputBytes ?? 4 * 1024 * 1024;
@@ -221,8 +416,14 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       });
       return;
     }
-    const child = spawn(run.command, [...run.args], {
-      env: { ...process.env, ...run.env },
+    const env = { ...process.env, ...run.env };
+    const spawned = underParentDeathSignal(run.command, run.args, env.PATH, run.debianPackage);
+    if (!spawned.ok) {
+      reject(spawned.error);
+      return;
+    }
+    const child = spawn(spawned.command, spawned.args, {
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { DrydockError, ToolMissingError } from '../../core/errors.js';
 import { formatImageRef, type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import type { ImageConfig } from '../../core/image-tests/observations.js';
-import { runTool, type ToolResult } from './buildah-build-service.js';
+import { runTool, type ToolResult, underParentDeathSignal } from './buildah-build-service.js';
 
 /** The container engines whose command line drydock drives with the same commands. */
 export const CONTAINER_ENGINES = ['docker', 'podman'] as const;
@@ -121,8 +121,15 @@ export class ContainerCli {
     onStdout: (chunk: Buffer) => boolean,
   ): Promise<StreamResult> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(this.binary, [...args], {
-        env: { ...process.env, ...this.#env },
+      const env = { ...process.env, ...this.#env };
+      // Under a parent-death signal, as runTool starts tools: the engine's client dies with drydock.
+      const spawned = underParentDeathSignal(this.binary, args, env.PATH, DEBIAN_PACKAGES[this.engine]);
+      if (!spawned.ok) {
+        reject(spawned.error);
+        return;
+      }
+      const child = spawn(spawned.command, spawned.args, {
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });

@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findExecutable } from './buildah-build-service.js';
 
 export { ToolMissingError } from '../../core/errors.js';
 
@@ -15,9 +17,17 @@ export interface ContainerEnv {
   readonly env: Readonly<Record<string, string>>;
   /** `<stateDir>/containers`: the config files, image storage (`storage/`), run root (`run/`) and `tmp/`. */
   readonly root: string;
+  /**
+   * buildah's temp dir for builds (`DRYDOCK_BUILD_TMPDIR`), where the bundles of RUN steps go: under /run, since
+   * root of a build's user namespace must be able to walk down to its bundle, which the state dir may not allow.
+   */
+  readonly buildTmp: string;
 }
 
 const quote = (value: string): string => JSON.stringify(value);
+
+/** Where each state dir gets the temp dir of its builds (see `ContainerEnv.buildTmp`). */
+export const BUILD_TMP_ROOT = '/run/drydock-builds';
 
 // An own auth file keeps buildah away from the user's credentials (~/.docker, $XDG_RUNTIME_DIR/containers);
 // one that exists is kept, with whatever logins it holds.
@@ -30,9 +40,37 @@ async function createAuthFile(path: string): Promise<void> {
 }
 
 /**
+ * The OCI runtime of builds: runc, after giving the container's root directory to the container's root user.
+ * buildah 1.28 with `--userns=auto` leaves that directory owned by the host's root (podman chowns it, buildah
+ * does not), so root in a RUN could neither create /proc for runc nor write a file in /. Only the one directory
+ * named as `root.path` in the bundle's config.json changes owner, to the host ids that uid and gid 0 map to; without
+ * a user namespace nothing is changed.
+ */
+export function buildRuntimeScript(runc: string): string {
+  return String.raw`#!/bin/sh
+# Written by drydock (adapters/local/container-env.ts): runc for buildah builds in a user namespace.
+if [ "$1" = create ] && [ "$2" = --bundle ] && [ -f "$3/config.json" ]; then
+  ids=$(sed -n 's/.*"uidMappings":\[{"containerID":0,"hostID":\([0-9]*\),.*"gidMappings":\[{"containerID":0,"hostID":\([0-9]*\),.*/\1:\2/p' "$3/config.json")
+  root=$(sed -n 's/.*"root":{"path":"\([^"\\]*\)".*/\1/p' "$3/config.json")
+  if [ -n "$ids" ] && [ -n "$root" ]; then
+    chown "$ids" "$root" || exit 1
+  fi
+fi
+exec ${JSON.stringify(runc)} "$@"
+`;
+}
+
+async function writeBuildRuntime(path: string): Promise<void> {
+  const runc = findExecutable('runc', process.env.PATH) ?? '/usr/sbin/runc';
+  await writeFile(path, buildRuntimeScript(runc), { mode: 0o700 });
+  // An existing file keeps its mode through writeFile.
+  await chmod(path, 0o700);
+}
+
+/**
  * Writes storage.conf (vfs, storage inside the state dir), registries.conf (no unqualified search, the given
- * registries insecure), containers.conf (runc, cgroupfs, file events) and an empty auth file under
- * `<stateDir>/containers`, and returns the environment that makes buildah and podman use them.
+ * registries insecure), containers.conf (runc, cgroupfs, file events), the build runtime (`build-runtime`) and an
+ * empty auth file under `<stateDir>/containers`, and returns the environment that makes buildah and podman use them.
  */
 export async function prepareContainerEnv(
   stateDir: string,
@@ -41,6 +79,11 @@ export async function prepareContainerEnv(
   const root = join(stateDir, 'containers');
   const tmp = join(root, 'tmp');
   await mkdir(tmp, { recursive: true, mode: 0o700 });
+  const buildTmp = join(BUILD_TMP_ROOT, createHash('sha256').update(root).digest('hex').slice(0, 16));
+  await mkdir(BUILD_TMP_ROOT, { recursive: true, mode: 0o711 });
+  // Search only: the build's root may walk down to its own bundle, nobody may list the bundles.
+  await mkdir(buildTmp, { recursive: true, mode: 0o711 });
+  await chmod(buildTmp, 0o711);
 
   const storageConf = join(root, 'storage.conf');
   const registriesConf = join(root, 'registries.conf');
@@ -49,7 +92,9 @@ export async function prepareContainerEnv(
   const registries = (options.insecureRegistries ?? []).map(
     (host) => `[[registry]]\nlocation = ${quote(host)}\ninsecure = true\n`,
   );
+  const runtime = join(root, 'build-runtime');
   await Promise.all([
+    writeBuildRuntime(runtime),
     writeFile(
       storageConf,
       `[storage]\ndriver = "vfs"\ngraphroot = ${quote(join(root, 'storage'))}\nrunroot = ${quote(join(root, 'run'))}\n`,
@@ -71,13 +116,17 @@ export async function prepareContainerEnv(
   ]);
   return {
     root,
+    buildTmp,
     env: {
       CONTAINERS_STORAGE_CONF: storageConf,
       CONTAINERS_REGISTRIES_CONF: registriesConf,
       CONTAINERS_CONF: containersConf,
       REGISTRY_AUTH_FILE: authFile,
-      BUILDAH_ISOLATION: 'chroot',
+      // Every buildah command that runs something does so in a container with its own namespaces, never chroot.
+      BUILDAH_ISOLATION: 'oci',
+      BUILDAH_RUNTIME: runtime,
       TMPDIR: tmp,
+      DRYDOCK_BUILD_TMPDIR: buildTmp,
     },
   };
 }

@@ -90,7 +90,9 @@ describe('BuildahBuildService', () => {
     expect(`sha256:${inspected.FromImageID}`).toBe(built.imageId);
     // The version label the base carries is overridden, the lineage labels are set.
     expect(inspected.OCIv1.config.Labels).toMatchObject(labels);
-    expect(lines[0]).toMatch(/^\$ buildah .* bud --isolation chroot/);
+    expect(lines[0]).toMatch(
+      /^\$ buildah .* bud --isolation oci --runtime \S+ --userns=auto --network none /,
+    );
     expect(lines[0]).toContain('--build-arg GREETING=… ');
     expect(lines.join('\n')).not.toContain('hi there');
     expect(lines.some((l) => l.includes('COPY hello.txt /hello.txt'))).toBe(true);
