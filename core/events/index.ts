@@ -3,6 +3,7 @@ import { quoteInput } from '../errors.js';
 import { BUILD_COMPLETED, BuildCompletedEvent } from './build-completed.js';
 import { BUILD_FAILED, BuildFailedEvent } from './build-failed.js';
 import { BUILD_REQUESTED, BuildRequestedEvent } from './build-requested.js';
+import { DEFINITION_GATE_REQUESTED, DefinitionGateRequestedEvent } from './definition-gate-requested.js';
 import { DEFINITION_PUSHED, DefinitionPushedEvent } from './definition-pushed.js';
 import { DEFINITION_VERDICT, DefinitionVerdictEvent } from './definition-verdict.js';
 import { IMAGE_PUBLISHED, ImagePublishedEvent } from './image-published.js';
@@ -12,6 +13,7 @@ import { type EventIssue, InvalidEventError } from './invalid-event-error.js';
 export * from './build-completed.js';
 export * from './build-failed.js';
 export * from './build-requested.js';
+export * from './definition-gate-requested.js';
 export * from './definition-pushed.js';
 export * from './definition-verdict.js';
 export { CommitId, Digest, EVENT_SOURCE, eventEnvelope } from './envelope.js';
@@ -22,6 +24,7 @@ export { type EventIssue, InvalidEventError } from './invalid-event-error.js';
 /** The envelope schema of every detail-type drydock emits, keyed by detail-type. */
 export const EVENT_SCHEMAS = {
   [DEFINITION_PUSHED]: DefinitionPushedEvent,
+  [DEFINITION_GATE_REQUESTED]: DefinitionGateRequestedEvent,
   [DEFINITION_VERDICT]: DefinitionVerdictEvent,
   [BUILD_REQUESTED]: BuildRequestedEvent,
   [BUILD_COMPLETED]: BuildCompletedEvent,

@@ -1,6 +1,7 @@
 import { BUILD_COMPLETED } from './build-completed.js';
 import { BUILD_FAILED } from './build-failed.js';
 import { BUILD_REQUESTED } from './build-requested.js';
+import { DEFINITION_GATE_REQUESTED } from './definition-gate-requested.js';
 import { DEFINITION_PUSHED } from './definition-pushed.js';
 import { DEFINITION_VERDICT } from './definition-verdict.js';
 import { EVENT_SOURCE } from './envelope.js';
@@ -51,6 +52,13 @@ export const EVENT_RULES = [
       'replay-name': notReplayed,
       detail: { ref: [{ prefix: 'refs/heads/' }], after: [{ 'anything-but': ZERO_COMMIT }] },
     },
+    target: 'gate',
+  },
+  {
+    name: 'gate-each-definition',
+    description:
+      'Gate each definition of a push on its own: one message per definition, so one big push cannot hold the gate.',
+    pattern: { source, 'detail-type': [DEFINITION_GATE_REQUESTED], 'replay-name': notReplayed },
     target: 'gate',
   },
   {

@@ -18,6 +18,12 @@ export const POLICY_CODES = {
   teamConfig: { id: 'DD203', level: 'error', title: "Team's lint configuration cannot be used" },
   // A definition the push lists but the commit does not serve (a path git cannot name in UTF-8, say).
   unreadable: { id: 'DD204', level: 'error', title: 'Definition cannot be read at the pushed commit' },
+  // One push may not hold the gate for everyone: past the cap (policy gate.maxDefinitionsPerPush) nothing is gated.
+  tooManyDefinitions: {
+    id: 'DD205',
+    level: 'error',
+    title: 'Push changes more definitions than the gate takes',
+  },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;
 
 /** What the gate needs to judge one definition. */

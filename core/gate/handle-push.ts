@@ -1,4 +1,8 @@
 import { BUILD_REQUESTED, type BuildRequestedEvent } from '../events/build-requested.js';
+import {
+  DEFINITION_GATE_REQUESTED,
+  type DefinitionGateRequestedEvent,
+} from '../events/definition-gate-requested.js';
 import type { DefinitionPushedEvent } from '../events/definition-pushed.js';
 import {
   DEFINITION_VERDICT,
@@ -28,105 +32,205 @@ export interface PushOutcome {
   readonly builds: readonly BuildRequestedEvent[];
 }
 
+/** Definitions one push may add or modify when the policy does not say (`gate.maxDefinitionsPerPush`). */
+export const DEFAULT_MAX_DEFINITIONS_PER_PUSH = 200;
+
+// How many paths the verdict of a push over the cap names, so that it stays one readable message.
+const LISTED_PATHS = 5;
+
+/** A push taken apart: a gate request per definition, or one failed verdict for a push over the cap. */
+export interface PushSplit {
+  /** One per added or modified definition, none for a push over the cap. */
+  readonly requests: readonly DefinitionGateRequestedEvent[];
+  /** One failed verdict naming the cap and the count when the push is over the cap; otherwise none. */
+  readonly verdicts: readonly DefinitionVerdictEvent[];
+}
+
+/** The id of the verdict on one definition at one commit; the same for every delivery and every push of it. */
+export function verdictIdFor(repository: string, commit: string, definition: string): string {
+  return stableId('verdict', repository, commit, definition);
+}
+
 /**
- * Gates every definition a push added or modified (lint + base-image policy, with the team's own
- * `.drydock.yaml`/`.hadolint.yaml` at that commit, as on a laptop) and asks for a build of each one that passed, on the substituted text when the policy replaced a base. Event ids are derived from
- * (repository, commit, definition), so a redelivered push yields the same events and builds nothing twice.
+ * Takes a push apart into one `Definition Gate Requested` per added or modified definition, so that each is
+ * gated as its own message and queues can interleave other repositories' work. A push with more than the
+ * policy's `gate.maxDefinitionsPerPush` (default 200) gets one failed verdict (DD205) that says the cap and the
+ * count instead, and nothing of it is gated or built. Ids are derived from (repository, commit, definition).
+ */
+export async function splitPush(
+  push: DefinitionPushedEvent,
+  deps: Pick<HandlePushDeps, 'policy' | 'clock'>,
+): Promise<PushSplit> {
+  const { repository, after } = push.detail;
+  const time = deps.clock.now().toISOString();
+  const changed = push.detail.definitions.flatMap((d) =>
+    d.change === 'deleted' ? [] : [{ path: d.path, change: d.change }],
+  );
+  const cap = (await deps.policy()).gate.maxDefinitionsPerPush ?? DEFAULT_MAX_DEFINITIONS_PER_PUSH;
+  if (changed.length > cap) {
+    const code = POLICY_CODES.tooManyDefinitions;
+    const shown = changed.slice(0, LISTED_PATHS).map((d) => JSON.stringify(d.path));
+    const more = changed.length > LISTED_PATHS ? `, and ${changed.length - LISTED_PATHS} more` : '';
+    const definition = `(push of ${changed.length} definitions)`;
+    return {
+      requests: [],
+      verdicts: [
+        {
+          id: stableId('push-verdict', repository, after),
+          source: EVENT_SOURCE,
+          detailType: DEFINITION_VERDICT,
+          time,
+          detail: {
+            repository,
+            commit: after,
+            definition,
+            passed: false,
+            findings: [
+              {
+                file: definition,
+                line: 1,
+                column: 1,
+                code: code.id,
+                level: code.level,
+                message: `${code.title}: ${after.slice(0, 12)} adds or modifies ${changed.length} definitions and the gate takes at most ${cap} per push, so none of them was gated or built (${shown.join(', ')}${more}). Push them in parts of at most ${cap}, or ask ops to raise gate.maxDefinitionsPerPush in the policy.`,
+              },
+            ],
+            bases: [],
+            unresolved: [],
+          },
+        },
+      ],
+    };
+  }
+  return {
+    verdicts: [],
+    requests: changed.map((d) => ({
+      id: stableId('gate-requested', repository, after, d.path),
+      source: EVENT_SOURCE,
+      detailType: DEFINITION_GATE_REQUESTED,
+      time,
+      detail: { repository, commit: after, definition: d.path, change: d.change, correlationId: push.id },
+    })),
+  };
+}
+
+/**
+ * Gates every definition a push added or modified in one call (see `splitPush` and `gateRequestedDefinition`);
+ * the runtimes gate each definition as its own message instead.
  */
 export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDeps): Promise<PushOutcome> {
-  const { repository, after } = push.detail;
+  const split = await splitPush(push, deps);
+  const verdicts = [...split.verdicts];
+  const builds: BuildRequestedEvent[] = [];
+  for (const request of split.requests) {
+    const out = await gateRequestedDefinition(request, deps);
+    verdicts.push(...out.verdicts);
+    builds.push(...out.builds);
+  }
+  return { verdicts, builds };
+}
+
+/**
+ * Gates one definition of a push (lint + base-image policy, with the team's own `.drydock.yaml`/`.hadolint.yaml`
+ * at that commit, as on a laptop) and asks for a build when it passed, on the substituted text when the policy
+ * replaced a base. Event ids are derived from (repository, commit, definition), so a redelivered request yields
+ * the same events and builds nothing twice.
+ */
+export async function gateRequestedDefinition(
+  request: DefinitionGateRequestedEvent,
+  deps: HandlePushDeps,
+): Promise<PushOutcome> {
+  const { repository, commit: after, correlationId } = request.detail;
+  const def = { path: request.detail.definition, change: request.detail.change };
   const policy = await deps.policy();
   const now = deps.clock.now();
   const verdicts: DefinitionVerdictEvent[] = [];
   const builds: BuildRequestedEvent[] = [];
-  for (const def of push.detail.definitions) {
-    if (def.change === 'deleted') continue;
-    const text = await deps.source.read(repository, after, def.path);
-    const key = [repository, after, def.path];
-    if (text === undefined) {
-      // Never dropped in silence: the team hears that the gate could not read what it pushed.
-      verdicts.push({
-        id: stableId('verdict', ...key),
-        source: EVENT_SOURCE,
-        detailType: DEFINITION_VERDICT,
-        time: now.toISOString(),
-        detail: {
-          repository,
-          commit: after,
-          definition: def.path,
+  const text = await deps.source.read(repository, after, def.path);
+  const key = [repository, after, def.path] as const;
+  if (text === undefined) {
+    // Never dropped in silence: the team hears that the gate could not read what it pushed.
+    verdicts.push({
+      id: verdictIdFor(...key),
+      source: EVENT_SOURCE,
+      detailType: DEFINITION_VERDICT,
+      time: now.toISOString(),
+      detail: {
+        repository,
+        commit: after,
+        definition: def.path,
+        passed: false,
+        findings: [
+          {
+            file: def.path,
+            line: 1,
+            column: 1,
+            code: POLICY_CODES.unreadable.id,
+            level: POLICY_CODES.unreadable.level,
+            message: `${POLICY_CODES.unreadable.title}: the push lists ${JSON.stringify(def.path)} as ${def.change}, but ${after.slice(0, 12)} does not serve it under that name (a path that is not valid UTF-8?)`,
+          },
+        ],
+        bases: [],
+        unresolved: [],
+      },
+    });
+    return { verdicts, builds };
+  }
+  // The repository is the project: per-project exceptions are keyed by it.
+  const team = await teamConfigFor(deps.source, repository, after, def.path);
+  const config = team.kind === 'found' ? team.config : deps.config;
+  const gated = gateDefinition({
+    text,
+    file: def.path,
+    project: repository,
+    policy,
+    now,
+    ...(config ? { config } : {}),
+  });
+  const verdict =
+    team.kind === 'invalid'
+      ? {
+          ...gated,
           passed: false,
           findings: [
             {
               file: def.path,
               line: 1,
               column: 1,
-              code: POLICY_CODES.unreadable.id,
-              level: POLICY_CODES.unreadable.level,
-              message: `${POLICY_CODES.unreadable.title}: the push lists ${JSON.stringify(def.path)} as ${def.change}, but ${after.slice(0, 12)} does not serve it under that name (a path that is not valid UTF-8?)`,
+              code: POLICY_CODES.teamConfig.id,
+              level: POLICY_CODES.teamConfig.level,
+              message: `${POLICY_CODES.teamConfig.title}: ${team.reason} (the gate ran with the defaults and does not pass until it is fixed)`,
             },
+            ...gated.findings,
           ],
-          bases: [],
-          unresolved: [],
-        },
-      });
-      continue;
-    }
-    // The repository is the project: per-project exceptions are keyed by it.
-    const team = await teamConfigFor(deps.source, repository, after, def.path);
-    const config = team.kind === 'found' ? team.config : deps.config;
-    const gated = gateDefinition({
-      text,
-      file: def.path,
-      project: repository,
-      policy,
-      now,
-      ...(config ? { config } : {}),
-    });
-    const verdict =
-      team.kind === 'invalid'
-        ? {
-            ...gated,
-            passed: false,
-            findings: [
-              {
-                file: def.path,
-                line: 1,
-                column: 1,
-                code: POLICY_CODES.teamConfig.id,
-                level: POLICY_CODES.teamConfig.level,
-                message: `${POLICY_CODES.teamConfig.title}: ${team.reason} (the gate ran with the defaults and does not pass until it is fixed)`,
-              },
-              ...gated.findings,
-            ],
-          }
-        : gated;
-    verdicts.push({
-      id: stableId('verdict', ...key),
-      source: EVENT_SOURCE,
-      detailType: DEFINITION_VERDICT,
-      time: now.toISOString(),
-      detail: verdictDetail(verdict, { repository, commit: after, definition: def.path }),
-    });
-    if (!verdict.passed) continue;
-    const buildId = stableId('build', ...key);
-    builds.push({
-      id: stableId('build-requested', ...key),
-      source: EVENT_SOURCE,
-      detailType: BUILD_REQUESTED,
-      time: now.toISOString(),
-      detail: {
-        buildId,
-        repository,
-        commit: after,
-        definition: def.path,
-        dockerfile: verdict.substituted ?? text,
-        substitutions: verdict.bases.flatMap((b) =>
-          b.outcome === 'substituted' ? [{ from: b.from, to: b.to, rule: b.rule }] : [],
-        ),
-        correlationId: push.id,
-      },
-    });
-  }
+        }
+      : gated;
+  verdicts.push({
+    id: verdictIdFor(...key),
+    source: EVENT_SOURCE,
+    detailType: DEFINITION_VERDICT,
+    time: now.toISOString(),
+    detail: verdictDetail(verdict, { repository, commit: after, definition: def.path }),
+  });
+  if (!verdict.passed) return { verdicts, builds };
+  const buildId = stableId('build', ...key);
+  builds.push({
+    id: stableId('build-requested', ...key),
+    source: EVENT_SOURCE,
+    detailType: BUILD_REQUESTED,
+    time: now.toISOString(),
+    detail: {
+      buildId,
+      repository,
+      commit: after,
+      definition: def.path,
+      dockerfile: verdict.substituted ?? text,
+      substitutions: verdict.bases.flatMap((b) =>
+        b.outcome === 'substituted' ? [{ from: b.from, to: b.to, rule: b.rule }] : [],
+      ),
+      correlationId,
+    },
+  });
   return { verdicts, builds };
 }
 

@@ -170,6 +170,12 @@ const GateSchema = z.strictObject({
   enforce: z
     .array(z.string().regex(/^(DL|DD)\d{3,4}$/, { error: 'must be a rule id like DD110 or DL3008' }))
     .default([]),
+  /** Definitions one push may add or modify; a push with more gets one failed verdict and no build. @default 200 */
+  maxDefinitionsPerPush: z
+    .number(wrongType('must be a whole number'))
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .optional(),
 });
 
 /** The base-image policy document, `version: 1`; unknown keys are errors so that a typo cannot weaken policy. */

