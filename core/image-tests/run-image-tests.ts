@@ -58,7 +58,7 @@ export interface RunImageTestsOptions {
   readonly image: string;
   /** Tests not started within this time fail as not run. */
   readonly timeLimitMs: number;
-  /** Limit of each command, stat or read. */
+  /** Limit of each test: a command test's setup, command and teardown together; a stat; a read. */
   readonly testTimeoutMs: number;
   /** @default Date.now */
   readonly clock?: () => number;
@@ -129,7 +129,7 @@ export async function runImageTests(
   for (const [i, test] of suite.commandTests.entries()) {
     const env = { ...globalEnv, ...Object.fromEntries(test.envVars.map((v) => [v.key, v.value])) };
     await run('commandTests', `commandTests[${i}]`, test.name, (timeoutMs) =>
-      runCommandTest(test, env, probe, timeoutMs),
+      runCommandTest(test, env, probe, timeoutMs, clock),
     );
   }
   for (const [i, test] of suite.fileExistenceTests.entries()) {
@@ -169,11 +169,23 @@ async function runCommandTest(
   env: Readonly<Record<string, string>>,
   probe: ImageProbe,
   timeoutMs: number,
+  clock: () => number,
 ): Promise<{ failures: string[]; stdout?: string; stderr?: string }> {
+  const deadline = clock() + timeoutMs;
+  // Setup, command and teardown share the test's one limit, so that steps cannot stretch a test past it: each
+  // gets what is left, none starts once it is spent, and a step stopped early is named by the test's limit.
+  const withinTest =
+    (exec: ImageProbe['exec']): ImageProbe['exec'] =>
+    async (argv, e) => {
+      const left = deadline - clock();
+      if (left <= 0) return { exitCode: null, stdout: '', stderr: '', timedOutAfterMs: timeoutMs };
+      const observed = await exec(argv, e, left);
+      return observed.timedOutAfterMs === undefined ? observed : { ...observed, timedOutAfterMs: timeoutMs };
+    };
   if (probe.withSteps && (test.setup.length > 0 || test.teardown.length > 0)) {
-    return probe.withSteps((exec) => runCommandSteps(test, env, exec, timeoutMs));
+    return probe.withSteps((exec) => runCommandSteps(test, env, withinTest(exec), timeoutMs));
   }
-  return runCommandSteps(test, env, (argv, e, t) => probe.exec(argv, e, t), timeoutMs);
+  return runCommandSteps(test, env, withinTest(probe.exec.bind(probe)), timeoutMs);
 }
 
 async function runCommandSteps(

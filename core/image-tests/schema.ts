@@ -1,18 +1,30 @@
 import * as z from 'zod';
+import { quoteInput } from '../errors.js';
 import { compileGoRegex } from './go-regex.js';
 
 const text = z.string().min(1);
 
-// A regular expression in Go's syntax (what container-structure-test uses), refused here if JavaScript cannot run it.
+// A regular expression in Go's syntax (what container-structure-test uses, RE2), refused here if RE2 refuses it.
 const regex = z.string().superRefine((value, ctx) => {
-  const compiled = compileGoRegex(value);
-  if (!compiled.ok)
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${compiled.error}` });
+  const problem = regexProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+function regexProblem(pattern: string): string | undefined {
+  const compiled = compileGoRegex(pattern);
+  return compiled.ok
+    ? undefined
+    : `${quoteInput(pattern)} is not a valid Go (RE2) regular expression: ${compiled.error}`;
+}
 
 const envVar = z.strictObject({ key: text, value: z.string() });
 
-const keyValueCheck = z.strictObject({ key: text, value: z.string(), isRegex: z.boolean().default(false) });
+const keyValueCheck = z
+  .strictObject({ key: text, value: z.string(), isRegex: z.boolean().default(false) })
+  .superRefine((check, ctx) => {
+    const problem = check.isRegex ? regexProblem(check.value) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
 
 // One command with its arguments, as setup and teardown list them: [command, arg…].
 const argv = z.array(z.string()).min(1);

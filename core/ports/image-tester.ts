@@ -9,7 +9,10 @@ export interface ImageTestRequest {
   readonly suite: ImageTestSuite;
   /** Time limit of the whole suite; tests not started by then fail as not run. */
   readonly timeLimitMs: number;
-  /** Time limit of each command, stat or read. @default 30000, and never more than `timeLimitMs` */
+  /**
+   * Time limit of each test (a command test's setup, command and teardown together; a stat; a read).
+   * @default 30000, and never more than `timeLimitMs`
+   */
   readonly testTimeoutMs?: number;
   /** Receives a line per test and per step of the run. */
   readonly log?: (line: string) => void;

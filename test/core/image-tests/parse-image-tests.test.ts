@@ -37,7 +37,7 @@ describe('parseImageTests', () => {
     expect(issuesOf(fixture('invalid.yaml'))).toEqual([
       '1: schemaVersion: must be "2.0.0" (quote it: YAML reads 2.0 as a number)',
       '3: commandTests[0].command: is required',
-      '7: commandTests[1].expectedOutput[0]: not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group',
+      '7: commandTests[1].expectedOutput[0]: "(unclosed" is not a valid Go (RE2) regular expression: missing closing ): `(unclosed`',
       '9: fileExistenceTests[0].shouldExist: is required',
       '11: fileExistenceTests[0].isExecutableBy: must be "any" or "owner" or "group" or "other"',
       '14: metadataTest.labels[0].value: is required',
@@ -62,13 +62,35 @@ describe('parseImageTests', () => {
     ]);
   });
 
-  it('refuses Go regular expression flags JavaScript cannot honour', () => {
+  it("refuses what Go (RE2) refuses, naming the test's field and the pattern", () => {
+    const doc = (patterns: string[]) =>
+      `schemaVersion: "2.0.0"\nfileContentTests:\n  - {name: x, path: /x, excludedContents: ${JSON.stringify(patterns)}}\n`;
+    expect(issuesOf(doc(['(a)\\1', '(?=a)b', 'a\\Z', 'a{1001}', '(?<!a)b']))).toEqual([
+      '3: fileContentTests[0].excludedContents[0]: "(a)\\\\1" is not a valid Go (RE2) regular expression: invalid escape sequence: `\\1`',
+      '3: fileContentTests[0].excludedContents[1]: "(?=a)b" is not a valid Go (RE2) regular expression: invalid or unsupported Perl syntax: `(?=`',
+      '3: fileContentTests[0].excludedContents[2]: "a\\\\Z" is not a valid Go (RE2) regular expression: invalid escape sequence: `\\Z`',
+      '3: fileContentTests[0].excludedContents[3]: "a{1001}" is not a valid Go (RE2) regular expression: invalid repeat count: `{1001}`',
+      '3: fileContentTests[0].excludedContents[4]: "(?<!a)b" is not a valid Go (RE2) regular expression: invalid named capture: `(?<!a)b`',
+    ]);
+    expect(issuesOf(doc(['a'.repeat(5000)]))[0]).toMatch(
+      /excludedContents\[0\]: "a+…" \(5000 characters\) is not a valid Go \(RE2\) regular expression: it is 5000 characters long, over the limit of 4096$/,
+    );
+  });
+
+  it('accepts the Go flags and syntax JavaScript lacks: (?U), \\z, (?P<name>), [[:alpha:]]', () => {
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\nfileContentTests:\n  - {name: x, path: /x, excludedContents: ["(?U)a+", "a\\\\z", "(?P<v>[[:alpha:]]+)"]}\n',
+    );
+    expect(suite.fileContentTests[0]?.excludedContents).toHaveLength(3);
+  });
+
+  it('checks a metadata value marked isRegex as a pattern, and leaves other values alone', () => {
     expect(
       issuesOf(
-        'schemaVersion: "2.0.0"\nfileContentTests:\n  - {name: x, path: /x, excludedContents: ["(?U)a+"]}\n',
+        'schemaVersion: "2.0.0"\nmetadataTest:\n  labels:\n    - {key: a, value: "(b", isRegex: true}\n    - {key: c, value: "(d"}\n',
       ),
     ).toEqual([
-      '3: fileContentTests[0].excludedContents[0]: not a valid regular expression: flag "U" is not supported (only i, m, s)',
+      '4: metadataTest.labels[0].value: "(b" is not a valid Go (RE2) regular expression: missing closing ): `(b`',
     ]);
   });
 });

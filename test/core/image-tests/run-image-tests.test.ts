@@ -72,6 +72,7 @@ describe('runImageTests', () => {
       image: 'img',
       timeLimitMs: 60_000,
       testTimeoutMs: 5_000,
+      clock: () => 0,
       onResult: (r) => seen.push(r.id),
     });
     expect(calls).toEqual([
@@ -107,7 +108,7 @@ describe('runImageTests', () => {
       exec: async (argv, _env, timeoutMs) => {
         calls.push(`exec ${argv[0]} ${timeoutMs}`);
         now += 700;
-        return { exitCode: 0, stdout: '', stderr: '' };
+        return { exitCode: 0, stdout: 'ok', stderr: '' };
       },
     });
     const report = await runImageTests(SUITE, slow, {
@@ -116,16 +117,59 @@ describe('runImageTests', () => {
       testTimeoutMs: 5_000,
       clock: () => now,
     });
-    expect(calls).toEqual(['exec mkdir 1000', 'exec echo 1000', 'exec rm 1000']);
+    // The teardown is not started: the suite's time ran out during the command.
+    expect(calls).toEqual(['exec mkdir 1000', 'exec echo 300']);
+    expect(report.results[0]?.failures).toEqual([
+      'teardown[0]: "rm -r /w" was stopped at the suite\'s time limit of 1000 ms',
+    ]);
     expect(report.results.slice(1).map((r) => r.failures)).toEqual(
       Array(4).fill(["not run: the suite's time limit of 1000 ms was reached"]),
     );
-    expect(report.durationMs).toBe(2_100);
+    expect(report.durationMs).toBe(1_400);
+  });
+
+  it("bounds a command test as a whole: setup, command and teardown share the test's limit", async () => {
+    let now = 0;
+    const calls: string[] = [];
+    const suite = parseImageTests(`
+schemaVersion: "2.0.0"
+commandTests:
+  - name: slow steps
+    setup: [["s1"], ["s2"], ["s3"]]
+    teardown: [["t1"]]
+    command: c
+  - {name: next, command: n}
+`);
+    const slow = probe(calls, {
+      exec: async (argv, _env, timeoutMs) => {
+        calls.push(`exec ${argv[0]} ${timeoutMs}`);
+        // Each step takes 400 ms, or is stopped at its limit.
+        now += Math.min(400, timeoutMs);
+        return timeoutMs < 400
+          ? { exitCode: null, stdout: '', stderr: '', timedOutAfterMs: timeoutMs }
+          : { exitCode: 0, stdout: '', stderr: '' };
+      },
+    });
+    const report = await runImageTests(suite, slow, {
+      image: 'img',
+      timeLimitMs: 60_000,
+      testTimeoutMs: 1_000,
+      clock: () => now,
+    });
+    // Each step would fit the limit on its own; together they do not: the third is stopped, the teardown not started.
+    expect(calls).toEqual(['exec s1 1000', 'exec s2 600', 'exec s3 200', 'exec n 1000']);
+    expect(failureMessages(report)).toEqual([
+      'commandTests[0] "slow steps": setup[2]: "s3" timed out after 1000 ms',
+      'commandTests[0] "slow steps": command "c" not run: setup failed',
+      'commandTests[0] "slow steps": teardown[0]: "t1" timed out after 1000 ms',
+    ]);
   });
 
   it('names the suite limit, not the milliseconds left of it, when a command is cut short by it', async () => {
     let now = 0;
-    const suite = parseImageTests('schemaVersion: "2.0.0"\ncommandTests:\n  - {name: sleeps, command: sleep}\n');
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: sleeps, command: sleep}\n',
+    );
     const slow = probe([], {
       exec: async (_argv, _env, timeoutMs) => {
         now += timeoutMs;
@@ -242,7 +286,7 @@ commandTests:
           return result;
         },
       },
-      { image: 'img', timeLimitMs: 60_000, testTimeoutMs: 1_000 },
+      { image: 'img', timeLimitMs: 60_000, testTimeoutMs: 1_000, clock: () => 0 },
     );
     expect(calls).toEqual([
       'steps begin',
