@@ -20,6 +20,8 @@ export interface BuildCgroup {
   readonly runParent: string;
   /** Whether the build's memory went over its limit (the kernel then refused pages or killed a process). */
   memoryLimitHit(): Promise<boolean>;
+  /** Whether the build's processes reached their limit (the kernel then refused a fork). */
+  processLimitHit(): Promise<boolean>;
   /** Removes the build's cgroup in every hierarchy runc made it in; kills what is still in it first. */
   remove(): Promise<void>;
 }
@@ -43,29 +45,36 @@ function layout(): Layout | undefined {
 }
 
 /**
- * Makes `/drydock-builds/<name>` with the build's memory and process limits (cgroup v1: in the memory and pids
+ * Makes `/drydock-builds/<scope>/<name>` (scope: one per state dir) with the build's memory and process limits (cgroup v1: in the memory and pids
  * hierarchies; v2: one cgroup with both controllers enabled above it). runc puts each RUN step in a child of it, so
  * the limits hold for the build's steps together and the memory counters survive the steps.
  */
-export async function createBuildCgroup(name: string, limits: BuildCgroupLimits): Promise<BuildCgroup> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new BuildCgroupUnavailableError(`bad cgroup name ${name}`);
+export async function createBuildCgroup(
+  scope: string,
+  name: string,
+  limits: BuildCgroupLimits,
+): Promise<BuildCgroup> {
+  for (const part of [scope, name]) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(part)) throw new BuildCgroupUnavailableError(`bad cgroup name ${part}`);
+  }
   const found = layout();
   if (!found) throw new BuildCgroupUnavailableError(`no memory and pids controllers under ${CGROUP_ROOT}`);
-  const relative = `/${BUILDS}/${name}`;
+  const relative = `/${BUILDS}/${scope}/${name}`;
   try {
     if (found.version === 1) {
-      const pids = join(CGROUP_ROOT, 'pids', BUILDS, name);
-      const memory = join(CGROUP_ROOT, 'memory', BUILDS, name);
+      const pids = join(CGROUP_ROOT, 'pids', relative);
+      const memory = join(CGROUP_ROOT, 'memory', relative);
       await mkdir(pids, { recursive: true });
       await mkdir(memory, { recursive: true });
       await writeFile(join(pids, 'pids.max'), String(limits.maxProcesses));
       await writeFile(join(memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
     } else {
-      const parent = join(CGROUP_ROOT, BUILDS);
-      await mkdir(parent, { recursive: true });
-      await writeFile(join(CGROUP_ROOT, 'cgroup.subtree_control'), '+memory +pids');
-      await writeFile(join(parent, 'cgroup.subtree_control'), '+memory +pids');
-      const own = join(parent, name);
+      // Each level above the build's cgroup hands the memory and pids controllers down.
+      for (const level of [CGROUP_ROOT, join(CGROUP_ROOT, BUILDS), join(CGROUP_ROOT, BUILDS, scope)]) {
+        await mkdir(level, { recursive: true });
+        await writeFile(join(level, 'cgroup.subtree_control'), '+memory +pids');
+      }
+      const own = join(CGROUP_ROOT, relative);
       await mkdir(own, { recursive: true });
       await writeFile(join(own, 'pids.max'), String(limits.maxProcesses));
       await writeFile(join(own, 'memory.max'), String(limits.memoryBytes));
@@ -79,16 +88,30 @@ export async function createBuildCgroup(name: string, limits: BuildCgroupLimits)
     runParent: `${relative}/run`,
     async memoryLimitHit() {
       if (found.version === 1) {
-        const dir = join(CGROUP_ROOT, 'memory', BUILDS, name);
+        const dir = join(CGROUP_ROOT, 'memory', relative);
         const failcnt = Number((await readFile(join(dir, 'memory.failcnt'), 'utf8').catch(() => '0')).trim());
         const oom = await readFile(join(dir, 'memory.oom_control'), 'utf8').catch(() => '');
         return failcnt > 0 || /^oom_kill [1-9]/m.test(oom);
       }
-      const events = await readFile(join(CGROUP_ROOT, BUILDS, name, 'memory.events'), 'utf8').catch(() => '');
+      const events = await readFile(join(CGROUP_ROOT, relative, 'memory.events'), 'utf8').catch(() => '');
       return /^(max|oom|oom_kill) [1-9]/m.test(events);
+    },
+    async processLimitHit() {
+      const dir = join(CGROUP_ROOT, found.version === 1 ? 'pids' : '', relative);
+      const events = await readFile(join(dir, 'pids.events'), 'utf8').catch(() => '');
+      // pids.peak (Linux 6.1+) is the most the cgroup ever held; a refused fork is counted in the step's own
+      // cgroup, which runc has removed by now.
+      const peak = Number((await readFile(join(dir, 'pids.peak'), 'utf8').catch(() => '0')).trim());
+      return /^max [1-9]/m.test(events) || peak >= limits.maxProcesses;
     },
     remove: () => removeEverywhere(relative),
   };
+}
+
+/** Removes the cgroups of every build of one scope (a state dir), killing what runs in them: for a start after a crash. */
+export async function removeBuildCgroups(scope: string): Promise<void> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(scope)) return;
+  await removeEverywhere(`/${BUILDS}/${scope}`);
 }
 
 // runc makes the parent path in every hierarchy (cpu, devices, freezer…), so each gets its copy removed, deepest

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
-import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import {
   BuildCancelledError,
@@ -154,7 +154,7 @@ export class BuildahBuildService implements BuildService {
       const dockerfile = join(scratch, 'Dockerfile');
       const iidfile = join(scratch, 'image-id');
       await writeFile(dockerfile, request.dockerfileText);
-      cgroup = await createBuildCgroup(cgroupName(request.buildId), limits);
+      cgroup = await createBuildCgroup(buildCgroupScope(this.#env), cgroupName(request.buildId), limits);
       const args = [
         '--storage-driver',
         this.#storageDriver,
@@ -188,6 +188,13 @@ export class BuildahBuildService implements BuildService {
         request.tag,
         resolve(request.contextDir),
       ];
+      // The disk a build fills is watched while it runs, not only the image it leaves: storage growing by more than
+      // twice the image limit (the working container's copy, then the committed layers) stops the build.
+      const stop = new AbortController();
+      const onCancel = () => stop.abort(request.signal?.reason);
+      if (request.signal?.aborted) onCancel();
+      request.signal?.addEventListener('abort', onCancel, { once: true });
+      const watch = watchStorage(this.#storageDir(), 2 * limits.maxImageBytes, () => stop.abort());
       // Build-arg values stay out of the kept log: teams do pass tokens that way, however often told not to.
       const shown = args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=')[0]}=…` : a));
       log(`$ ${this.#buildah} ${shown.join(' ')}`);
@@ -197,11 +204,21 @@ export class BuildahBuildService implements BuildService {
         // The RUN steps' bundles go where the build's root can reach them (see ContainerEnv.buildTmp).
         env: { ...this.#env, TMPDIR: this.#env.DRYDOCK_BUILD_TMPDIR ?? this.#env.TMPDIR ?? tmpdir() },
         timeoutMs: request.timeoutMs,
-        signal: request.signal,
+        signal: stop.signal,
         debianPackage: 'buildah',
         onLine: log,
+      }).finally(() => {
+        watch.stop();
+        request.signal?.removeEventListener('abort', onCancel);
       });
       if (run.timedOut) throw new BuildTimedOutError(request.buildId, request.timeoutMs, [...tail]);
+      if (watch.exceeded()) {
+        throw new BuildFailedError(
+          request.buildId,
+          `the build wrote more than ${mib(2 * limits.maxImageBytes)} to image storage, twice the image limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB), and was stopped`,
+          [...tail],
+        );
+      }
       if (run.aborted) throw new BuildCancelledError(request.buildId, { cause: request.signal?.reason });
       if (run.exitCode !== 0) {
         const limit = await limitHit(cgroup, limits, tail);
@@ -233,6 +250,11 @@ export class BuildahBuildService implements BuildService {
     }
   }
 
+  #storageDir(): string {
+    const conf = this.#env.CONTAINERS_STORAGE_CONF;
+    return conf ? dirname(conf) : (this.#env.TMPDIR ?? tmpdir());
+  }
+
   // The layers' uncompressed sizes, from the manifest buildah keeps for the image in local storage.
   async #imageSize(imageId: string): Promise<number> {
     const run = await runTool({
@@ -260,6 +282,11 @@ export class BuildahBuildService implements BuildService {
 
 const mib = (bytes: number): string => `${Math.ceil(bytes / MIB)} MiB`;
 
+/** The cgroup scope of a container environment's builds: one per state dir (the name of its build temp dir). */
+export function buildCgroupScope(env: Readonly<Record<string, string>>): string {
+  return basename(env.DRYDOCK_BUILD_TMPDIR ?? 'default');
+}
+
 // A cgroup name from the build id, unique among builds running at once (a retried build id may still be cleaning up).
 function cgroupName(buildId: string): string {
   return `${buildId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)}-${randomBytes(4).toString('hex')}`;
@@ -275,13 +302,62 @@ async function limitHit(
   if (await cgroup?.memoryLimitHit()) {
     return `the build ran out of memory: its limit is ${mib(limits.memoryBytes)} (build.memoryMiB)`;
   }
-  if (tail.some((l) => /can't fork|fork: (retry: )?Resource temporarily unavailable|Cannot fork/i.test(l))) {
+  if (
+    (await cgroup?.processLimitHit()) ||
+    tail.some((l) => /can't fork|fork: (retry: )?Resource temporarily unavailable|Cannot fork/i.test(l))
+  ) {
     return `the build reached its limit of ${limits.maxProcesses} processes (build.maxProcesses)`;
   }
   if (tail.some((l) => /File size limit exceeded|SIGXFSZ/i.test(l))) {
     return `a RUN step wrote a file larger than the image limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB)`;
   }
   return undefined;
+}
+
+const STORAGE_POLL_MS = 1_000;
+
+/**
+ * Polls the free space of the filesystem holding `dir`; once it has shrunk by more than `maxGrowthBytes` since the
+ * start, calls `onExceeded` (once). Coarse by design: it sees every writer of that filesystem, so it is set well
+ * above what a build within its limits writes.
+ */
+function watchStorage(
+  dir: string,
+  maxGrowthBytes: number,
+  onExceeded: () => void,
+): { stop(): void; exceeded(): boolean } {
+  let exceeded = false;
+  let startFree: number | undefined;
+  let busy = false;
+  const free = async () => {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  };
+  const timer = setInterval(() => {
+    if (busy || exceeded) return;
+    busy = true;
+    void free()
+      .then((now) => {
+        startFree ??= now;
+        if (startFree - now > maxGrowthBytes) {
+          exceeded = true;
+          onExceeded();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, STORAGE_POLL_MS);
+  void free()
+    .then((now) => {
+      startFree ??= now;
+    })
+    .catch(() => undefined);
+  return {
+    stop: () => clearInterval(timer),
+    exceeded: () => exceeded,
+  };
 }
 
 /** Bytes of the files under `dir` (symbolic links not followed), counting stops once past `stopAbove`. */
