@@ -168,7 +168,8 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       maxReceives: options.maxReceives ?? 3,
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
     });
-    const bus = new LocalEventBus(new SqliteEventLog(db), queues, EVENT_RULES);
+    const eventLog = new SqliteEventLog(db);
+    const bus = new LocalEventBus(eventLog, queues, EVENT_RULES);
     const reposRoot = join(stateDir, 'repos');
     const records = new SqliteBuildRecords(db);
     const lineage = new SqliteLineageStore(db);
@@ -208,6 +209,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
       testSignal: stopping.signal,
       notify: options.notify ?? (async () => undefined),
+      logged: async (id) => (await eventLog.get(id)) !== undefined,
       discardLocalImage: (ref) => builder.removeImage(ref),
     });
     const openedGuard = guard;

@@ -1,8 +1,9 @@
+import { BUILDAH_1_28 } from '../../core/dockerfile/builder-profile.js';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildFailedEvent } from '../../core/events/build-failed.js';
 import type { ImageTestedEvent } from '../../core/events/image-tested.js';
 import type { DrydockEvent } from '../../core/events/index.js';
-import { handlePush } from '../../core/gate/handle-push.js';
+import { gateRequestedDefinition, splitPush, verdictIdFor } from '../../core/gate/handle-push.js';
 import type { LintConfig } from '../../core/lint/config.js';
 import { type BuildStepDeps, runBuild } from '../../core/pipeline/build-step.js';
 import { type FailedBuildSubject, failBuild } from '../../core/pipeline/fail-build.js';
@@ -37,6 +38,11 @@ export interface PipelineDeps {
   readonly testSignal?: AbortSignal;
   /** Receives events meant for the team (failed verdicts, builds and tests); the outbox later. */
   readonly notify: (event: DrydockEvent) => Promise<void>;
+  /**
+   * True when the event log already holds an event id: a redelivered gate request whose verdict is logged
+   * (the verdict is published last, after its build request) is not gated again. @default never logged
+   */
+  readonly logged?: (eventId: string) => Promise<boolean>;
   /** Drops a build's local image once it is published or will never be; failures are only reported. */
   readonly discardLocalImage?: (localImage: string) => Promise<void>;
 }
@@ -66,15 +72,27 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
     }
   };
   return {
+    // A push is taken apart into one message per definition, which the fair gate queue interleaves with
+    // other repositories' work; each definition is then gated alone.
     gate: async (e) => {
-      if (e.detailType !== 'Definition Pushed') return;
-      const out = await handlePush(e, {
+      if (e.detailType === 'Definition Pushed') {
+        const split = await splitPush(e, { policy: deps.policy, clock: deps.clock });
+        await deps.bus.publish([...split.verdicts, ...split.requests]);
+        return;
+      }
+      if (e.detailType !== 'Definition Gate Requested') return;
+      const { repository, commit, definition } = e.detail;
+      if (await deps.logged?.(verdictIdFor(repository, commit, definition))) return;
+      const out = await gateRequestedDefinition(e, {
         source: deps.source,
         policy: deps.policy,
         clock: deps.clock,
         ...(deps.lintConfig ? { config: deps.lintConfig } : {}),
+        // The local builder is buildah 1.28: no heredocs, so the gate refuses them here.
+        builders: [BUILDAH_1_28],
       });
-      await deps.bus.publish([...out.verdicts, ...out.builds]);
+      // The verdict last: once it is logged, everything this request produces is.
+      await deps.bus.publish([...out.builds, ...out.verdicts]);
     },
     build: async (e) => {
       if (e.detailType !== 'Build Requested') return;
