@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { BuilderProfile } from '../core/dockerfile/builder-profile.js';
 import type { LintConfig } from '../core/lint/config.js';
 import { type Finding, lintText } from '../core/lint/engine.js';
 import type { LintPolicy } from '../core/lint/rule.js';
@@ -15,6 +16,8 @@ export interface PoolSetup<P> {
   readonly config: LintConfig;
   /** Plain data from which `makePolicy` rebuilds the lint policy inside each worker. */
   readonly policyData?: P;
+  /** The builders to check the files against (plain data). @default ALL_BUILDERS */
+  readonly builders?: readonly BuilderProfile[];
 }
 
 /** Below this many files a pool costs more than it saves: each worker loads the bundle (~250 ms) and warms the
@@ -43,7 +46,7 @@ export async function lintAll<P>(
 ): Promise<Finding[][]> {
   if (options.workers <= 1 || !options.workerUrl || jobs.length <= CHUNK) {
     const policy = makePolicy(setup.policyData);
-    return jobs.map((j) => lintText(j.text, j.file, { config: setup.config, policy }));
+    return jobs.map((j) => lintText(j.text, j.file, lintOptions(setup, policy)));
   }
   const results: Finding[][] = new Array(jobs.length);
   let next = 0;
@@ -83,7 +86,11 @@ export function serveLintWorker<P>(makePolicy: (data: P | undefined) => LintPoli
   const { setup } = workerData as { setup: PoolSetup<P> };
   const policy = makePolicy(setup.policyData);
   parentPort?.on('message', (msg: { start: number; jobs: LintJob[] }) => {
-    const findings = msg.jobs.map((j) => lintText(j.text, j.file, { config: setup.config, policy }));
+    const findings = msg.jobs.map((j) => lintText(j.text, j.file, lintOptions(setup, policy)));
     parentPort?.postMessage({ start: msg.start, findings });
   });
+}
+
+function lintOptions<P>(setup: PoolSetup<P>, policy: LintPolicy) {
+  return { config: setup.config, policy, ...(setup.builders ? { builders: setup.builders } : {}) };
 }

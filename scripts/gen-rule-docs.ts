@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARSE_DIFFERENCES } from '../core/dockerfile/builder-differences.js';
 import { POLICY_CODES } from '../core/gate/gate-definition.js';
 import { ENGINE_CODES } from '../core/lint/engine.js';
 import { RULES } from '../core/lint/rules/index.js';
@@ -21,6 +22,22 @@ export function renderRuleDocs(): string {
     '| id | level | meaning |',
     '|---|---|---|',
     ...Object.values(ENGINE_CODES).map((c) => `| ${c.id} | ${c.level} | ${c.title} |`),
+    '',
+    'Engine codes cannot be silenced: no pragma, `--ignore`, ignore list, team `.drydock.yaml`/`.hadolint.yaml`',
+    'or severity override turns them off or lowers them (a pragma naming one gets DD002).',
+    '',
+    '### Syntax the builders read differently (DD004)',
+    '',
+    "The gate judges what the builder builds. Where dockerfile-ast (the gate's parser) and a builder disagree,",
+    'the gate refuses the file rather than guess. `drydock lint`/`check` check against every builder',
+    '(`--builder all`, the default); the local pipeline uses `buildah-1.28`, the AWS gate `buildkit`.',
+    '',
+    '| syntax | gate (dockerfile-ast) | buildah 1.28 | BuildKit | gate decision |',
+    '|---|---|---|---|---|',
+    ...PARSE_DIFFERENCES.map(
+      (d) =>
+        `| ${[d.syntax, d.gate, d.buildah, d.buildkit, d.decision].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`,
+    ),
     '',
     '## Base-image policy codes (`drydock check`)',
     '',

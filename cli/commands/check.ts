@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import {
   colourOn,
   type LintFlags,
+  parseBuilders,
   parseFormat,
   resolveConfig,
   warnUnknownIds,
@@ -57,6 +58,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
       'no project given: pass --project NAME (or set DRYDOCK_PROJECT); exceptions are per project',
     );
   const buildArgs = parseBuildArgs(flags.buildArg);
+  const builders = parseBuilders(flags.builder);
   const config = resolveConfig(flags, io);
   const source = policyPath(flags.policy, io.env);
   const policy = loadPolicy(source);
@@ -79,6 +81,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
       now,
       config,
       buildArgs,
+      builders,
     });
     // The rewrite worked on the text without its byte-order mark; put the mark back so only references change.
     verdicts.push(

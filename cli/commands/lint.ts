@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { ALL_BUILDERS, type BuilderProfile, buildersNamed } from '../../core/dockerfile/builder-profile.js';
 import { failsAt, type LintConfig, type Threshold } from '../../core/lint/config.js';
-import type { Finding } from '../../core/lint/engine.js';
+import { ENGINE_IDS, type Finding } from '../../core/lint/engine.js';
 import { HADOLINT_IDS, isShellcheckId } from '../../core/lint/hadolint-ids.js';
 import type { LintPolicy } from '../../core/lint/rule.js';
 import { RULES } from '../../core/lint/rules/index.js';
@@ -26,6 +27,15 @@ export interface LintFlags {
   color?: boolean;
   noFail?: boolean;
   jobs?: string;
+  builder?: string;
+}
+
+/** The builders `--builder` names: `all` (the default, the strictest), `buildah-1.28` or `buildkit`. */
+export function parseBuilders(value: string | undefined): readonly BuilderProfile[] {
+  if (value === undefined) return ALL_BUILDERS;
+  const found = buildersNamed(value.toLowerCase());
+  if (!found) throw new UsageError(`unknown --builder "${value}"; use one of all, buildah-1.28, buildkit`);
+  return found;
 }
 
 /** Validated output format. */
@@ -60,6 +70,12 @@ export function warnUnknownIds(io: CliIo, where: string, ids: readonly string[])
   const known = new Set(ruleList().map((r) => r.id));
   for (const raw of ids) {
     const id = raw.toUpperCase();
+    if (ENGINE_IDS.has(id)) {
+      io.stderr(
+        `drydock: warning: ${where} names ${raw}, an engine code that cannot be ignored or lowered; it has no effect\n`,
+      );
+      continue;
+    }
     if (known.has(id) || HADOLINT_IDS.has(id) || isShellcheckId(id)) continue;
     io.stderr(`drydock: warning: ${where} names unknown rule "${raw}"; run \`drydock rules\` for the list\n`);
   }
@@ -103,7 +119,7 @@ export async function lintInputs(
   const workers = poolSize(jobs.length, parseJobs(flags.jobs));
   const perFile = await lintAll(
     jobs,
-    { config, policyData: policy.data },
+    { config, policyData: policy.data, builders: parseBuilders(flags.builder) },
     (data) => (data === policy.data ? policy.lint : lintPolicyOf(data)),
     {
       workers,
@@ -116,6 +132,7 @@ export async function lintInputs(
 /** Runs the linter over paths; returns the exit code. */
 export async function runLint(paths: readonly string[], flags: LintFlags, io: CliIo): Promise<number> {
   const format = parseFormat(flags.format);
+  parseBuilders(flags.builder);
   const config = resolveConfig(flags, io);
   const { findings, ioErrors } = await lintInputs(paths, flags, io, config);
   io.stdout(renderFindings(findings, format, colourOn(flags, io)));
@@ -141,6 +158,10 @@ export function withLintOptions(cmd: Command): Command {
       'lint findings fail at or above: error | warning | info | style | none (default: warning)',
     )
     .option('--ignore <rule>', 'ignore a lint rule id (repeatable, or comma-separated)', collectIds)
+    .option(
+      '--builder <builder>',
+      'refuse syntax this builder reads differently: all | buildah-1.28 | buildkit (default: all)',
+    )
     .option('--no-fail', 'always exit 0 when inputs could be read')
     .option('--no-color', 'never colour the text output');
 }

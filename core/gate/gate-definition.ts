@@ -1,3 +1,4 @@
+import type { BuilderProfile } from '../dockerfile/builder-profile.js';
 import { externalImages, type UnresolvedImage } from '../dockerfile/image-uses.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, failsAt, type LintConfig, stricterThreshold } from '../lint/config.js';
@@ -35,6 +36,8 @@ export interface GateInput {
   readonly now: Date;
   readonly config?: LintConfig;
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** The builders the definition is built with; syntax any of them reads differently fails it. @default ALL_BUILDERS */
+  readonly builders?: readonly BuilderProfile[];
 }
 
 /** The gate's verdict on one definition: lint findings and a verdict per external image. */
@@ -74,7 +77,11 @@ export function gateConfig(config: LintConfig, gate: GateSettings): LintConfig {
 export function gateDefinition(input: GateInput): DefinitionVerdict {
   const config = gateConfig(input.config ?? DEFAULT_CONFIG, input.policy.gate);
   const parsed = parseDockerfile(input.text, input.file);
-  const findings = lintParsed(parsed, { config, policy: lintPolicyFor(input.policy) });
+  const findings = lintParsed(parsed, {
+    config,
+    policy: lintPolicyFor(input.policy),
+    ...(input.builders ? { builders: input.builders } : {}),
+  });
   const uses =
     parsed.problems.length > 0
       ? { images: [], unresolved: [] }

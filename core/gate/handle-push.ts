@@ -1,3 +1,4 @@
+import type { BuilderProfile } from '../dockerfile/builder-profile.js';
 import { BUILD_REQUESTED, type BuildRequestedEvent } from '../events/build-requested.js';
 import {
   DEFINITION_GATE_REQUESTED,
@@ -24,6 +25,8 @@ export interface HandlePushDeps {
   readonly policy: () => Promise<Policy>;
   readonly clock: Clock;
   readonly config?: LintConfig;
+  /** The builder this runtime builds with; the gate refuses syntax it reads differently. @default ALL_BUILDERS */
+  readonly builders?: readonly BuilderProfile[];
 }
 
 /** The events one push produces: a verdict per changed definition, and a build request per passing one. */
@@ -186,6 +189,7 @@ export async function gateRequestedDefinition(
     policy,
     now,
     ...(config ? { config } : {}),
+    ...(deps.builders ? { builders: deps.builders } : {}),
   });
   const verdict =
     team.kind === 'invalid'

@@ -1,3 +1,5 @@
+import { builderDifferences } from '../dockerfile/builder-differences.js';
+import { ALL_BUILDERS, type BuilderProfile } from '../dockerfile/builder-profile.js';
 import type { Instruction } from '../dockerfile/model.js';
 import { type ParseResult, parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, type LintConfig } from './config.js';
@@ -21,14 +23,25 @@ export const ENGINE_CODES = {
   syntax: { id: 'DD000', level: 'error', title: 'Dockerfile cannot be parsed' },
   // An error: the gate cannot vouch for a script it cannot read, so it fails closed.
   shell: { id: 'DD001', level: 'error', title: 'RUN script cannot be parsed as shell' },
-  pragma: { id: 'DD002', level: 'warning', title: 'Ignore pragma names an unknown rule' },
+  pragma: {
+    id: 'DD002',
+    level: 'warning',
+    title: 'Ignore pragma has no effect: it names an unknown rule or an engine code',
+  },
   crash: { id: 'DD003', level: 'error', title: 'A rule failed while checking this file' },
+  // The gate must judge what the builder builds: syntax a builder reads differently is refused, not guessed.
+  builder: { id: 'DD004', level: 'error', title: 'The builder would read this Dockerfile differently' },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;
+
+/** Engine codes: no pragma, ignore list, team config or override can silence or lower them. */
+export const ENGINE_IDS: ReadonlySet<string> = new Set(Object.values(ENGINE_CODES).map((c) => c.id));
 
 export interface LintOptions {
   readonly config?: LintConfig;
   readonly policy?: LintPolicy;
   readonly rules?: readonly Rule[];
+  /** The builders the file is built with; syntax any of them reads differently is DD004. @default ALL_BUILDERS */
+  readonly builders?: readonly BuilderProfile[];
 }
 
 /** Lints one Dockerfile: parse once, run every rule on the shared parse, then apply pragmas and config. */
@@ -51,14 +64,17 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
     message: f.message,
   });
 
+  const differences = builderDifferences(parsed, options.builders ?? ALL_BUILDERS).map((d) =>
+    at(ENGINE_CODES.builder, { ...d.loc, message: d.message }),
+  );
   if (problems.length > 0) {
     // A file Docker cannot parse gets one clear finding; rules on a broken parse only add noise.
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
-    return [at(ENGINE_CODES.syntax, { ...first.loc, message: `${first.message}${more}` })];
+    return [at(ENGINE_CODES.syntax, { ...first.loc, message: `${first.message}${more}` }), ...differences];
   }
 
-  const raw: Finding[] = [];
+  const raw: Finding[] = [...differences];
   for (const inst of model.instructions) {
     const err = inst.shell?.error;
     if (err) {
@@ -92,9 +108,18 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
     for (const f of found) raw.push(at(rule, f));
   }
 
-  const known = new Set([...rules.map((r) => r.id), ...Object.values(ENGINE_CODES).map((c) => c.id)]);
+  const known = new Set(rules.map((r) => r.id));
   for (const p of model.pragmas) {
     for (const id of p.rules) {
+      if (ENGINE_IDS.has(id)) {
+        raw.push(
+          at(ENGINE_CODES.pragma, {
+            ...p.loc,
+            message: `${p.tool} ignore pragma names ${id}, an engine code that cannot be ignored; the pragma has no effect on it`,
+          }),
+        );
+        continue;
+      }
       if (known.has(id) || HADOLINT_IDS.has(id) || isShellcheckId(id)) continue;
       raw.push(
         at(ENGINE_CODES.pragma, {
@@ -128,7 +153,8 @@ function applySuppressions(
       }
     }
   }
-  const enforced = new Set(config.enforced ?? []);
+  // Engine codes are about whether the gate could read the file at all: always enforced.
+  const enforced = new Set([...(config.enforced ?? []), ...ENGINE_IDS]);
   return findings
     .filter((f) => {
       // Rules the policy enforces cannot be ignored by the team's pragmas or config.

@@ -1,4 +1,5 @@
 import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
+import { BUILDKIT } from '../../core/dockerfile/builder-profile.js';
 import { DefinitionPushedEvent } from '../../core/events/definition-pushed.js';
 import { handlePush } from '../../core/gate/handle-push.js';
 import type { Policy } from '../../core/policy/schema.js';
@@ -32,7 +33,13 @@ export const makeGateHandler = (deps: GateDeps) =>
     idempotency: { ...deps.idempotency, key: 'body.detail' },
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     handle: async (push) => {
-      const out = await handlePush(push, { source: deps.source, policy: deps.policy, clock: deps.clock });
+      // CodeBuild builds with BuildKit: the gate refuses what BuildKit would read differently.
+      const out = await handlePush(push, {
+        source: deps.source,
+        policy: deps.policy,
+        clock: deps.clock,
+        builders: [BUILDKIT],
+      });
       await deps.bus.publish([...out.verdicts, ...out.builds]);
       deps.obs.logger.info('push gated', {
         repository: push.detail.repository,
