@@ -68,6 +68,12 @@ export const DEFAULT_BUILD_LIMITS: BuildLimits = {
   maxImageBytes: 4096 * MIB,
 };
 
+/**
+ * A user namespace of its own for each build and test container, from the `containers` ranges of /etc/subuid and
+ * /etc/subgid; 65536 ids so that every uid an image may use (nobody is 65534) maps to an unprivileged host id.
+ */
+export const USERNS_AUTO = '--userns=auto:size=65536';
+
 /** The name of the network the `egress` builds use (see container-env's build network). */
 export const BUILD_NETWORK_NAME = 'drydock-build';
 
@@ -163,7 +169,7 @@ export class BuildahBuildService implements BuildService {
         'oci',
         '--runtime',
         this.#runtime,
-        '--userns=auto',
+        USERNS_AUTO,
         '--network',
         limits.network === 'egress' ? BUILD_NETWORK_NAME : 'none',
         '--cgroup-parent',

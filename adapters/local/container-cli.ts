@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { DrydockError, ToolMissingError } from '../../core/errors.js';
 import { formatImageRef, type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import type { ImageConfig } from '../../core/image-tests/observations.js';
-import { runTool, type ToolResult, underParentDeathSignal } from './buildah-build-service.js';
+import { runTool, type ToolResult, USERNS_AUTO, underParentDeathSignal } from './buildah-build-service.js';
 
 /** The container engines whose command line drydock drives with the same commands. */
 export const CONTAINER_ENGINES = ['docker', 'podman'] as const;
@@ -82,6 +82,15 @@ export class ContainerCli {
    */
   get copyKeepsOwners(): boolean {
     return this.engine === 'docker';
+  }
+
+  /**
+   * The flags that give a test container its own user namespace: `--userns=auto` for podman (root inside is an
+   * unprivileged uid from the containers range, see USERNS_AUTO); none for Docker, whose daemon maps users only when configured
+   * to (`userns-remap`), never per container.
+   */
+  userNamespaceArgs(): string[] {
+    return this.engine === 'podman' ? [USERNS_AUTO] : [];
   }
 
   /** Runs one engine command; throws `ToolMissingError` when the binary cannot be started. */

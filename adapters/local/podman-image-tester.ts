@@ -17,7 +17,7 @@ import {
   type ImageTestRequest,
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
-import { runTool, type ToolResult } from './buildah-build-service.js';
+import { runTool, type ToolResult, USERNS_AUTO } from './buildah-build-service.js';
 import { type InspectedImage, imageConfigOf, lastLine } from './container-cli.js';
 
 /** Options of the podman image tester. */
@@ -34,7 +34,7 @@ export interface PodmanImageTesterOptions {
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * ImageTester over one podman container per suite: no network, catatonit as init holding the container open
+ * ImageTester over one podman container per suite: no network, its own user namespace, catatonit as init holding the container open
  * (so the image needs no shell or sleep), the pipeline's ulimits; commands run with `podman exec`, file checks
  * as root with the image's own `stat` and `cat`; the container is removed afterwards.
  */
@@ -127,6 +127,8 @@ export class PodmanImageTester implements ImageTester {
       container,
       '--network',
       'none',
+      // Root in the container is an unprivileged host uid, as in the builds.
+      USERNS_AUTO,
       '--init',
       '--pull',
       'never',

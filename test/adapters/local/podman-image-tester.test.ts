@@ -160,6 +160,24 @@ describe('PodmanImageTester', () => {
     expect((error as Error).message).toMatch(/^cannot test localhost\/apps\/missing:1: .*image not known/);
   });
 
+  it('runs the tests as root of its own user namespace, an unprivileged uid on the host', async () => {
+    const suite = parseImageTests(
+      [
+        'schemaVersion: "2.0.0"',
+        'commandTests:',
+        '  - name: uid map',
+        '    command: cat',
+        '    args: ["/proc/self/uid_map"]',
+        // "0 <host uid> <count>": root inside is a uid of the containers range outside, never the host's root.
+        "    expectedOutput: ['^\\s*0\\s+21474\\d{5}\\s+\\d+\\s*$']",
+        '',
+      ].join('\n'),
+    );
+    const report = await tester.test({ image: APP, suite, timeLimitMs: 30_000 });
+    expect(failureMessages(report)).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+
   it('names the Debian package when podman is missing', async () => {
     const missing = new PodmanImageTester({ podman: '/nonexistent/podman', env: storage.env });
     const error = await missing
