@@ -13,6 +13,8 @@ import { EventBridgeEventBus } from '../../adapters/aws/eventbridge-event-bus.js
 import { definitionKey, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
 import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { SsmPolicySource } from '../../adapters/aws/ssm-policy-source.js';
+import { matches } from '../../core/events/rules.js';
+import { deployedRules } from '../../infra/rule-targets.js';
 import { makeGateHandler } from '../../lambdas/handlers/gate.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { ManualClock } from '../contracts/manual-clock.js';
@@ -97,6 +99,29 @@ const idempotencyHash = (value: unknown) =>
     .update(JSON.stringify(sorted(value)))
     .digest('base64');
 const putEntries = () => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+let deliveries = 0;
+/**
+ * What EventBridge does with the entries put so far: each that a deployed rule routes to the gate function's
+ * queue comes back as an SQS record (with an id of EventBridge's own), as the shared EVENT_RULES say.
+ */
+const routedToGate = () =>
+  putEntries().flatMap((entry) => {
+    const delivery = eventBridgeDelivery(
+      {
+        id: '',
+        detailType: entry.DetailType!,
+        time: '2025-03-14T09:27:00Z',
+        detail: JSON.parse(entry.Detail!),
+      },
+      `eventbridge-${++deliveries}`,
+    );
+    const routed = deployedRules().filter((d) => d.consumer === 'gate' && matches(d.pattern, delivery));
+    return routed.map(() => sqsRecord(delivery));
+  });
+const putTypes = () =>
+  putEntries()
+    .map((e) => e.DetailType)
+    .sort();
 
 beforeEach(() => {
   ddb = new FakeDynamoDb();
@@ -120,11 +145,36 @@ afterEach(() => {
 });
 
 describe('gate handler', () => {
+  it('takes a push apart into one Definition Gate Requested per definition, which the rules bring back to it', async () => {
+    const { handler: gate } = handler();
+    expect(await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(putTypes()).toEqual(['Definition Gate Requested', 'Definition Gate Requested']);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    const requests = routedToGate();
+    expect(requests.map((r) => JSON.parse(r.body).detail)).toEqual([
+      {
+        repository: REPO,
+        commit: AFTER,
+        definition: 'services/api/Dockerfile',
+        change: 'modified',
+        correlationId: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
+      },
+      {
+        repository: REPO,
+        commit: AFTER,
+        definition: 'services/legacy/Dockerfile',
+        change: 'added',
+        correlationId: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
+      },
+    ]);
+  });
+
   it('puts a verdict per definition and a Build Requested for the one that passed', async () => {
     const { handler: gate } = handler();
-    const response = await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext());
+    await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext());
+    const response = await gate(sqsEvent(...routedToGate()), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
-    const entries = putEntries();
+    const entries = putEntries().filter((e) => e.DetailType !== 'Definition Gate Requested');
     expect(entries.map((e) => e.DetailType).sort()).toEqual([
       'Build Requested',
       'Definition Verdict',
@@ -146,6 +196,40 @@ describe('gate handler', () => {
       correlationId: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
     });
     expect(entries.every((e) => e.Source === 'drydock' && e.EventBusName === 'drydock')).toBe(true);
+  });
+
+  it('gates a definition once, keyed by (repository, commit, definition), however often it is delivered', async () => {
+    const { handler: gate } = handler();
+    await gate(sqsEvent(sqsRecord(push([BOTH[0]!]))), lambdaContext());
+    const [request] = routedToGate();
+    await gate(sqsEvent(request!), lambdaContext());
+    const puts = eb.commandCalls(PutEventsCommand).length;
+    const reads = s3.commandCalls(GetObjectCommand).length;
+    // SQS redelivers the record, and EventBridge delivers the same definition again under a new id.
+    const body = JSON.parse(request!.body);
+    const again = await gate(
+      sqsEvent(sqsRecord(body, { receiveCount: 2 }), sqsRecord({ ...body, id: 'another-eventbridge-id' })),
+      lambdaContext(),
+    );
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(puts);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(reads);
+    expect(ddb.items('idempotency').map((r) => r.id?.S)).toContain(
+      `drydock.gate#${idempotencyHash([REPO, AFTER, 'services/api/Dockerfile'])}`,
+    );
+  });
+
+  it('refuses a push over the cap with one failed verdict and reads no definition', async () => {
+    const { handler: gate } = handler();
+    const many = Array.from({ length: 201 }, (_, i) => ({ path: `svc-${i}/Dockerfile`, change: 'added' }));
+    expect(await gate(sqsEvent(sqsRecord(push(many))), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(putTypes()).toEqual(['Definition Verdict']);
+    const verdict = JSON.parse(putEntries()[0]!.Detail!);
+    expect(verdict).toMatchObject({ repository: REPO, commit: AFTER, passed: false });
+    expect(verdict.findings[0].code).toBe('DD205');
+    expect(verdict.findings[0].message).toMatch(/201 definitions and the gate takes at most 200 per push/);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(routedToGate()).toEqual([]);
   });
 
   it('gates a redelivered push once: the same detail returns the stored result and puts nothing', async () => {
@@ -186,12 +270,8 @@ describe('gate handler', () => {
       'record rejected: it does not match its schema',
       expect.objectContaining({ messageId: 'bad-one' }),
     );
-    // good-1: a verdict and a build; good-2: the failed verdict of the legacy definition.
-    expect(
-      putEntries()
-        .map((e) => e.DetailType)
-        .sort(),
-    ).toEqual(['Build Requested', 'Definition Verdict', 'Definition Verdict']);
+    // good-1 and good-2: a gate request each.
+    expect(putTypes()).toEqual(['Definition Gate Requested', 'Definition Gate Requested']);
   });
 
   it('reads the policy parameter once for a whole batch', async () => {
@@ -236,9 +316,8 @@ describe('gate handler', () => {
     const calls = eb.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(2);
     expect(calls[1]!.args[0].input.Entries?.map((e) => e.DetailType).sort()).toEqual([
-      'Build Requested',
-      'Definition Verdict',
-      'Definition Verdict',
+      'Definition Gate Requested',
+      'Definition Gate Requested',
     ]);
   });
 });
