@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 
@@ -19,7 +19,53 @@ export const LOCAL_PIPELINE_TOOLS: readonly RequiredTool[] = [
   { binary: 'catatonit', debianPackage: 'catatonit', usedFor: 'the init process of test containers' },
   { binary: 'docker-registry', debianPackage: 'docker-registry', usedFor: 'the local registry' },
   { binary: '/bin/busybox', debianPackage: 'busybox-static', usedFor: 'seeding the base catalogue' },
+  { binary: 'setpriv', debianPackage: 'util-linux', usedFor: 'ending buildah and podman with drydock' },
 ];
+
+/** The user-namespace range builds and test containers take their ids from (`--userns=auto`). */
+export const SUBID_RANGE = { name: 'containers', start: 2147483647, count: 2147483648 } as const;
+/** The fewest ids a range may hold: one build or test container needs 65536. */
+const MIN_SUBIDS = 65536;
+
+/** /etc/subuid or /etc/subgid has no usable `containers` range, so builds cannot get a user namespace. */
+export class UserNamespaceRangesMissingError extends DrydockError {
+  override readonly name = 'UserNamespaceRangesMissingError';
+
+  constructor(files: readonly string[]) {
+    const line = `${SUBID_RANGE.name}:${SUBID_RANGE.start}:${SUBID_RANGE.count}`;
+    super(
+      `builds and image tests run in a user namespace, but ${files.join(' and ')} ${files.length > 1 ? 'have' : 'has'} ` +
+        `no "${SUBID_RANGE.name}" range of at least ${MIN_SUBIDS} ids; add the line\n  ${line}\n` +
+        `to ${files.join(' and ')} (as root), or run scripts/bootstrap`,
+      { code: 'USERNS_RANGES_MISSING' },
+    );
+  }
+}
+
+/** Whether a subordinate-id file grants the `containers` user a range of at least 65536 ids. */
+export function hasContainersRange(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const [name, start, count] = line.trim().split(':');
+    return (
+      name === SUBID_RANGE.name &&
+      /^\d+$/.test(start ?? '') &&
+      /^\d+$/.test(count ?? '') &&
+      Number(count) >= MIN_SUBIDS
+    );
+  });
+}
+
+/** Throws `UserNamespaceRangesMissingError` naming each of /etc/subuid and /etc/subgid that lacks the range. */
+export async function assertUserNamespaceRanges(
+  files: readonly string[] = ['/etc/subuid', '/etc/subgid'],
+): Promise<void> {
+  const missing: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (!hasContainersRange(text)) missing.push(file);
+  }
+  if (missing.length > 0) throw new UserNamespaceRangesMissingError(missing);
+}
 
 /** Programs the local pipeline needs are missing; the message names each with its Debian package. */
 export class ToolsMissingError extends DrydockError {

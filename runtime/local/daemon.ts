@@ -2,7 +2,11 @@ import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../adapters/local/docker-registry-process.js';
 import { removeLeftovers } from '../../adapters/local/leftovers.js';
-import { assertToolsInstalled, LOCAL_PIPELINE_TOOLS } from '../../adapters/local/preflight.js';
+import {
+  assertToolsInstalled,
+  assertUserNamespaceRanges,
+  LOCAL_PIPELINE_TOOLS,
+} from '../../adapters/local/preflight.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
@@ -198,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ? LOCAL_PIPELINE_TOOLS.filter((t) => t.debianPackage !== 'busybox-static')
       : LOCAL_PIPELINE_TOOLS,
   );
+  await assertUserNamespaceRanges();
   await mkdir(stateDir, { recursive: true });
   const releaseLock = await acquireLock(stateDir);
   const log = options.log;

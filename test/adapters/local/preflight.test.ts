@@ -4,9 +4,11 @@ import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   assertToolsInstalled,
+  assertUserNamespaceRanges,
   missingTools,
   type RequiredTool,
   ToolsMissingError,
+  UserNamespaceRangesMissingError,
 } from '../../../adapters/local/preflight.js';
 
 const dirs: string[] = [];
@@ -102,5 +104,42 @@ describe('ToolsMissingError', () => {
 
   it('is not thrown when every tool is found', async () => {
     await expect(assertToolsInstalled([tool('dd-ok')], binDir({ 'dd-ok': 0o755 }))).resolves.toBeUndefined();
+  });
+});
+
+describe('assertUserNamespaceRanges', () => {
+  function subidFiles(uid: string, gid: string): [string, string] {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-subid-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'subuid'), uid);
+    writeFileSync(join(dir, 'subgid'), gid);
+    return [join(dir, 'subuid'), join(dir, 'subgid')];
+  }
+
+  it('accepts the containers range bootstrap writes', async () => {
+    const line = 'containers:2147483647:2147483648\n';
+    await expect(
+      assertUserNamespaceRanges(subidFiles(`alice:100000:65536\n${line}`, line)),
+    ).resolves.toBeUndefined();
+  });
+
+  it('names each file without the range and the line that fixes it', async () => {
+    const files = subidFiles('', 'containers:100000:1000\n');
+    const error = await assertUserNamespaceRanges(files).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserNamespaceRangesMissingError);
+    expect((error as UserNamespaceRangesMissingError).code).toBe('USERNS_RANGES_MISSING');
+    expect((error as Error).message).toContain(`${files[0]} and ${files[1]} have no "containers" range`);
+    expect((error as Error).message).toContain('containers:2147483647:2147483648');
+    expect((error as Error).message).toContain('scripts/bootstrap');
+  });
+
+  it('reads a missing file as no range', async () => {
+    await expect(assertUserNamespaceRanges(['/nonexistent/subuid'])).rejects.toThrow(
+      '/nonexistent/subuid has no "containers" range',
+    );
+  });
+
+  it('holds on this machine, as scripts/bootstrap leaves it', async () => {
+    await expect(assertUserNamespaceRanges()).resolves.toBeUndefined();
   });
 });
