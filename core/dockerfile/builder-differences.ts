@@ -39,7 +39,11 @@ export function builderDifferences(
     if (builder.syntaxRunsFrontend && frontend && !OFFICIAL_FRONTEND.test(frontend.value)) {
       out.push({
         loc: { line: frontend.line, column: 1 },
-        message: `\`# syntax=${frontend.value}\` on line ${frontend.line}: ${builder.name} would pull that image and let it parse and run the build, unseen by the gate; only the official docker/dockerfile frontend (docker/dockerfile:1, :1.x, :1.x.y, optionally @sha256:…) is allowed`,
+        message: `\`# syntax=${frontend.value}\` on line ${frontend.line}: ${
+          /^(docker\.io\/)?docker\/dockerfile:/.test(frontend.value)
+            ? `${builder.name} would parse the file with an experimental channel of the frontend, whose syntax the gate does not know`
+            : `${builder.name} would pull that image and let it parse and run the build, unseen by the gate`
+        }; only the stable docker/dockerfile frontend (docker/dockerfile:1, :1.x, :1.x.y, optionally @sha256:…) is allowed`,
       });
     }
     if (lone || parsed.problems.length > 0) continue;
