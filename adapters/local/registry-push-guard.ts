@@ -9,10 +9,11 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DrydockError } from '../../core/errors.js';
+import { NAME_MAX_LENGTH, PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
 import type { RegistryAddress } from './docker-registry-process.js';
 
 /** The user name of the pipeline's registry credential. */
@@ -24,13 +25,28 @@ export interface PipelineCredential {
   readonly secret: string;
 }
 
-/** A write (push, upload, delete) the guard refused, for the runtime to count and record. */
+/**
+ * Why the guard refused a request: no or a wrong credential for a write; framing a registry client never
+ * sends (a body on a read, ambiguous lengths, a transfer coding other than chunked: the shapes of request
+ * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest delete.
+ */
+export type PushRefusalReason =
+  | 'no-credential'
+  | 'wrong-credential'
+  | 'malformed-request'
+  | 'tag-moved'
+  | 'manifest-too-large'
+  | 'manifest-delete';
+
+/** A request the guard refused, for the runtime to count and record. */
 export interface PushRefusal {
   readonly at: Date;
   readonly method: string;
   /** Request path without the query string, cut to 200 characters. */
   readonly path: string;
-  readonly reason: 'no-credential' | 'wrong-credential';
+  readonly reason: PushRefusalReason;
+  /** What was wrong, in a sentence (framing problems, the tag's current digest). */
+  readonly detail?: string;
   readonly remoteAddress?: string;
 }
 
@@ -41,8 +57,10 @@ export interface RegistryPushGuardOptions {
   readonly credential: PipelineCredential;
   /** Loopback port of the guard. @default a free port the OS picks */
   readonly port?: number;
-  /** Called once per refused write. */
+  /** Called once per refused request. */
   readonly onRefused?: (refusal: PushRefusal) => void;
+  /** Largest manifest the guard buffers to check its tag; a bigger one is refused with 413. @default 4 MiB */
+  readonly manifestLimitBytes?: number;
 }
 
 /** A running push guard: the registry's public address. */
@@ -52,7 +70,7 @@ export interface RunningPushGuard {
   readonly port: number;
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
-  /** Writes refused since the guard started. */
+  /** Requests refused since the guard started. */
   readonly refusedCount: number;
   /** Stops accepting connections and closes open ones. Idempotent. */
   close(): Promise<void>;
@@ -121,32 +139,130 @@ function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
+/** How a request's body is delimited, once the guard has accepted its framing. */
+type Framing =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'chunked' };
+
+/**
+ * The framing of a request, or why the guard refuses it. Node's parser already rejects some of these (CL with
+ * TE, `xchunked`); the guard checks them all itself, on the raw headers, so that what it forwards never
+ * depends on which parser would have read the bytes differently.
+ */
+function framingOf(req: IncomingMessage, read: boolean): Framing | { readonly problem: string } {
+  if (!(req.url ?? '').startsWith('/')) return { problem: 'the request target must be a path' };
+  if (req.httpVersion !== '1.1' && req.httpVersion !== '1.0') {
+    return { problem: `HTTP/${req.httpVersion} is not spoken here` };
+  }
+  const lengths: string[] = [];
+  const codings: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]?.toLowerCase();
+    const value = req.rawHeaders[i + 1] ?? '';
+    if (name === 'content-length') lengths.push(value);
+    if (name === 'transfer-encoding') codings.push(value);
+  }
+  if (lengths.length > 1) return { problem: 'Content-Length appears more than once' };
+  if (codings.length > 1) return { problem: 'Transfer-Encoding appears more than once' };
+  const [length] = lengths;
+  const [coding] = codings;
+  if (length !== undefined && !/^\d{1,15}$/.test(length)) {
+    return { problem: 'Content-Length must be one decimal number' };
+  }
+  if (coding !== undefined && length !== undefined) {
+    return { problem: 'Transfer-Encoding and Content-Length together' };
+  }
+  if (coding !== undefined && coding !== 'chunked')
+    return { problem: 'Transfer-Encoding must be exactly "chunked"' };
+  if (coding !== undefined && req.httpVersion === '1.0')
+    return { problem: 'HTTP/1.0 has no chunked transfer coding' };
+  if (read && (coding !== undefined || Number(length ?? 0) !== 0)) {
+    return { problem: `a ${req.method} carries no body` };
+  }
+  if (coding !== undefined) return { kind: 'chunked' };
+  if (length !== undefined && Number(length) > 0) return { kind: 'length', length: Number(length) };
+  return { kind: 'none' };
+}
+
+/** A manifest request's repository and reference, `undefined` when the path is not a manifest's. */
+type ManifestTarget = { readonly repository: string; readonly reference: string; readonly byTag: boolean };
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Reads `/v2/<name>/manifests/<reference>`: `undefined` when the path names no manifest, `'invalid'` when it
+ * mentions one in a shape the guard does not recognise (refused rather than guessed: the registry's router
+ * might read it as a manifest the tag check never saw).
+ */
+function manifestTarget(path: string): ManifestTarget | 'invalid' | undefined {
+  if (!path.includes('/manifests/')) return undefined;
+  const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(path);
+  if (!match) return 'invalid';
+  const [, repository = '', reference = ''] = match;
+  const validName =
+    repository.length <= NAME_MAX_LENGTH && repository.split('/').every((c) => PATH_COMPONENT.test(c));
+  if (!validName) return 'invalid';
+  if (DIGEST.test(reference)) return { repository, reference, byTag: false };
+  if (TAG.test(reference)) return { repository, reference, byTag: true };
+  return 'invalid';
+}
+
 const READS = new Set(['GET', 'HEAD']);
-const REFUSAL_BODY = JSON.stringify({
-  errors: [{ code: 'UNAUTHORIZED', message: 'only the drydock pipeline may push to this registry' }],
-});
-const UNAVAILABLE_BODY = JSON.stringify({
-  errors: [{ code: 'UNAVAILABLE', message: 'the registry behind the drydock push guard is not answering' }],
-});
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+].join(', ');
+const registryError = (code: string, message: string): string =>
+  JSON.stringify({ errors: [{ code, message }] });
+const REFUSAL_BODY = registryError('UNAUTHORIZED', 'only the drydock pipeline may push to this registry');
+const UNAVAILABLE_BODY = registryError(
+  'UNAVAILABLE',
+  'the registry behind the drydock push guard is not answering',
+);
 const CHALLENGE = 'Basic realm="drydock"';
+const DEFAULT_MANIFEST_LIMIT = 4 * 1024 * 1024;
 
 const digestOf = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** Reads a request body into memory, up to `limit` bytes; `undefined` when it is longer (the rest is drained). */
+async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  // Read to the end even past the limit: leaving the loop early would destroy the socket before the answer.
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) parts.push(chunk as Buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(parts);
+}
+
 /**
  * Starts an HTTP reverse proxy on 127.0.0.1 in front of the registry: GET and HEAD for anyone, every other
- * method only with the pipeline credential. Bodies are streamed both ways; upstream `Location` headers are
- * rewritten to the guard's address.
+ * method only with the pipeline credential. Requests framed in any way a registry client never frames them
+ * are refused (400, connection closed) before anything is forwarded; each forwarded request gets its own
+ * upstream connection and an explicitly framed body. A manifest put that would move an existing tag to
+ * another digest is refused (409), as is a manifest delete (405): published tags are immutable. Bodies are
+ * otherwise streamed both ways; upstream `Location` headers are rewritten to the guard's address.
  */
 export async function startRegistryPushGuard(options: RegistryPushGuardOptions): Promise<RunningPushGuard> {
   const { upstream, credential, onRefused } = options;
+  const manifestLimit = options.manifestLimitBytes ?? DEFAULT_MANIFEST_LIMIT;
   // Hashing both sides gives equal lengths for timingSafeEqual and hides the secret's length.
   const expected = digestOf(`${credential.username}:${credential.secret}`);
+  // No agent: one upstream connection per forwarded request, closed after it, so that no request ever rides
+  // a connection another one opened (and whatever a client sent can never be read as a second request).
   const upstreamTarget =
     upstream.kind === 'tcp'
-      ? { host: upstream.host, port: upstream.port }
-      : { socketPath: upstream.socketPath };
+      ? { host: upstream.host, port: upstream.port, agent: false as const }
+      : { socketPath: upstream.socketPath, agent: false as const };
   const upstreamOrigin = upstream.kind === 'tcp' ? `http://${upstream.host}:${upstream.port}` : undefined;
   let refused = 0;
+  // Manifest puts by tag, one at a time per repository:tag, so two puts cannot both find the tag free.
+  const tagLocks = new Map<string, Promise<void>>();
 
   const credentialOf = (req: IncomingMessage): 'valid' | 'no-credential' | 'wrong-credential' => {
     const header = req.headers.authorization;
@@ -157,24 +273,15 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
     return timingSafeEqual(given, expected) ? 'valid' : 'wrong-credential';
   };
 
-  const refuse = (req: IncomingMessage, res: ServerResponse, reason: PushRefusal['reason']): void => {
+  const report = (req: IncomingMessage, reason: PushRefusalReason, detail?: string): void => {
     refused += 1;
-    res.writeHead(401, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(REFUSAL_BODY),
-      'www-authenticate': CHALLENGE,
-      'docker-distribution-api-version': 'registry/2.0',
-      connection: 'close',
-    });
-    res.end(REFUSAL_BODY);
-    // Discard whatever body the client still sends, without keeping it.
-    req.resume();
     try {
       onRefused?.({
         at: new Date(),
         method: req.method ?? '',
         path: (req.url ?? '').split('?')[0]?.slice(0, 200) ?? '',
         reason,
+        ...(detail === undefined ? {} : { detail }),
         ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
       });
     } catch {
@@ -182,49 +289,206 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
     }
   };
 
-  const unavailable = (res: ServerResponse): void => {
+  // Connections the guard is closing after a refusal: a request Node already parsed from one of them
+  // (pipelined behind the refused one) is never answered or forwarded.
+  const closing = new WeakSet<Socket>();
+
+  /** Answers with a registry-style error and closes the connection after it. */
+  const answerAndClose = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: string,
+    extra: OutgoingHttpHeaders = {},
+  ): void => {
+    closing.add(req.socket);
+    // The body still arriving is read and dropped, so that the answer is not lost to a reset.
+    req.resume();
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res.writeHead(503, {
+    // `connection: close` makes Node end the socket once this answer is written.
+    res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(UNAVAILABLE_BODY),
+      'content-length': Buffer.byteLength(body),
+      'docker-distribution-api-version': 'registry/2.0',
+      connection: 'close',
+      ...extra,
     });
-    res.end(UNAVAILABLE_BODY);
+    res.end(body);
+  };
+
+  const unavailable = (req: IncomingMessage, res: ServerResponse): void =>
+    answerAndClose(req, res, 503, UNAVAILABLE_BODY);
+
+  /** Forwards a request upstream with its body (streamed, or the buffered `body`) framed as `framing` says. */
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    framing: Framing,
+    body?: Buffer,
+  ): Promise<void> =>
+    new Promise<void>((done) => {
+      const method = req.method ?? 'GET';
+      const headers = endToEnd(req.headers);
+      // The registry itself has no auth; the secret stays with the guard.
+      delete headers.authorization;
+      delete headers.expect;
+      delete headers['content-length'];
+      for (const name of Object.keys(headers)) if (name.startsWith('x-forwarded-')) delete headers[name];
+      headers.connection = 'close';
+      if (body !== undefined) headers['content-length'] = body.length;
+      else if (framing.kind === 'length') headers['content-length'] = framing.length;
+      else if (framing.kind === 'chunked') headers['transfer-encoding'] = 'chunked';
+      else if (!READS.has(method)) headers['content-length'] = 0;
+
+      const proxied = request({ ...upstreamTarget, method, path: req.url, headers }, (answer) => {
+        const out = endToEnd(answer.headers);
+        const location = answer.headers.location;
+        if (location !== undefined && upstreamOrigin !== undefined && location.startsWith(upstreamOrigin)) {
+          out.location = `http://${req.headers.host ?? guardHost}${location.slice(upstreamOrigin.length)}`;
+        }
+        // containers/image sends credentials only to registries that announce a challenge when pinged; a 200
+        // keeps anonymous clients (Docker) pulling without one.
+        if (READS.has(method) && /^\/v2\/?$/.test(req.url ?? '')) out['www-authenticate'] = CHALLENGE;
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+        pipeline(answer, res)
+          .catch(() => res.destroy())
+          .finally(done);
+      });
+      proxied.on('error', () => {
+        unavailable(req, res);
+        done();
+      });
+      if (body !== undefined) proxied.end(body);
+      else if (framing.kind === 'none') proxied.end();
+      else pipeline(req, proxied).catch(() => proxied.destroy());
+    });
+
+  /** The manifest digest a tag names upstream now: `undefined` for no such tag, `'unavailable'` on a fault. */
+  const currentDigest = (target: ManifestTarget): Promise<string | undefined | 'unavailable'> =>
+    new Promise((resolve) => {
+      const head = request(
+        {
+          ...upstreamTarget,
+          method: 'HEAD',
+          path: `/v2/${target.repository}/manifests/${target.reference}`,
+          headers: { accept: MANIFEST_TYPES, connection: 'close' },
+        },
+        (answer) => {
+          answer.resume();
+          const digest = answer.headers['docker-content-digest'];
+          if (answer.statusCode === 404) resolve(undefined);
+          else if (answer.statusCode === 200 && typeof digest === 'string' && DIGEST.test(digest))
+            resolve(digest);
+          else resolve('unavailable');
+        },
+      );
+      head.on('error', () => resolve('unavailable'));
+      head.end();
+    });
+
+  /** A manifest put by tag: buffered, hashed, and forwarded only when the tag is free or names this digest. */
+  const putManifest = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    framing: Framing,
+    target: ManifestTarget,
+    expectsContinue: boolean,
+  ): Promise<void> => {
+    const tooLarge = () => {
+      report(req, 'manifest-too-large', `over ${manifestLimit} bytes`);
+      answerAndClose(
+        req,
+        res,
+        413,
+        registryError('SIZE_INVALID', `a manifest may have at most ${manifestLimit} bytes`),
+      );
+    };
+    if (framing.kind === 'length' && framing.length > manifestLimit) {
+      tooLarge();
+      return;
+    }
+    if (expectsContinue) res.writeContinue();
+    const body = framing.kind === 'none' ? Buffer.alloc(0) : await readLimited(req, manifestLimit);
+    if (body === undefined) {
+      tooLarge();
+      return;
+    }
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const key = `${target.repository}:${target.reference}`;
+    const previous = tagLocks.get(key) ?? Promise.resolve();
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chained = previous.then(() => mine);
+    tagLocks.set(key, chained);
+    await previous;
+    try {
+      const current = await currentDigest(target);
+      if (current === 'unavailable') {
+        unavailable(req, res);
+        return;
+      }
+      if (current !== undefined && current !== digest) {
+        const message = `${key} is published as ${current}; tags are immutable, push ${digest} under a new tag`;
+        report(req, 'tag-moved', message);
+        answerAndClose(req, res, 409, registryError('TAG_INVALID', message));
+        return;
+      }
+      await forward(req, res, framing, body);
+    } finally {
+      release();
+      if (tagLocks.get(key) === chained) tagLocks.delete(key);
+    }
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
+    if (closing.has(req.socket)) {
+      req.resume();
+      return;
+    }
     const method = req.method ?? 'GET';
-    if (!READS.has(method)) {
+    const read = READS.has(method);
+    const framing = framingOf(req, read);
+    if ('problem' in framing) {
+      report(req, 'malformed-request', framing.problem);
+      answerAndClose(req, res, 400, registryError('UNSUPPORTED', `malformed request: ${framing.problem}`));
+      return;
+    }
+    if (!read) {
       const verdict = credentialOf(req);
       if (verdict !== 'valid') {
-        refuse(req, res, verdict);
+        report(req, verdict);
+        // Whatever body the client still sends is never read: the connection closes after the answer.
+        answerAndClose(req, res, 401, REFUSAL_BODY, { 'www-authenticate': CHALLENGE });
         return;
       }
     }
+    const manifest = read ? undefined : manifestTarget((req.url ?? '').split('?')[0] ?? '');
+    if (manifest === 'invalid') {
+      report(req, 'malformed-request', 'unrecognised manifest path');
+      answerAndClose(req, res, 400, registryError('NAME_INVALID', 'unrecognised manifest path'));
+      return;
+    }
+    if (manifest !== undefined && method === 'DELETE') {
+      report(req, 'manifest-delete');
+      answerAndClose(
+        req,
+        res,
+        405,
+        registryError('UNSUPPORTED', 'published images are never deleted through the drydock push guard'),
+      );
+      return;
+    }
+    if (manifest?.byTag && method === 'PUT') {
+      putManifest(req, res, framing, manifest, expectsContinue).catch(() => unavailable(req, res));
+      return;
+    }
     if (expectsContinue) res.writeContinue();
-
-    const headers = endToEnd(req.headers);
-    // The registry itself has no auth; the secret stays with the guard.
-    delete headers.authorization;
-    delete headers.expect;
-    for (const name of Object.keys(headers)) if (name.startsWith('x-forwarded-')) delete headers[name];
-
-    const proxied = request({ ...upstreamTarget, method, path: req.url, headers }, (answer) => {
-      const out = endToEnd(answer.headers);
-      const location = answer.headers.location;
-      if (location !== undefined && upstreamOrigin !== undefined && location.startsWith(upstreamOrigin)) {
-        out.location = `http://${req.headers.host ?? guardHost}${location.slice(upstreamOrigin.length)}`;
-      }
-      // containers/image sends credentials only to registries that announce a challenge when pinged; a 200
-      // keeps anonymous clients (Docker) pulling without one.
-      if (READS.has(method) && /^\/v2\/?$/.test(req.url ?? '')) out['www-authenticate'] = CHALLENGE;
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
-      pipeline(answer, res).catch(() => res.destroy());
-    });
-    proxied.on('error', () => unavailable(res));
-    pipeline(req, proxied).catch(() => proxied.destroy());
+    void forward(req, res, framing);
   };
 
   const server = createServer((req, res) => handle(req, res, false));
@@ -245,7 +509,7 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
   }
   const port = (server.address() as AddressInfo).port;
   const guardHost = `127.0.0.1:${port}`;
-  let closing: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
   return {
     host: guardHost,
     port,
@@ -254,11 +518,11 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
       return refused;
     },
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
+      stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      return closing;
+      return stopping;
     },
   };
 }
