@@ -94,6 +94,8 @@ describe('the escape directive', () => {
   );
   refused(ALL_BUILDERS, '# escape=x\nFROM a:1\nRUN echo a\n', 'must be');
   same(ALL_BUILDERS, '# escape=`\n# syntax=docker/dockerfile:1\nFROM a:1\nRUN echo a `\n  b\n');
+  // The builders drop a byte-order mark before reading directives, as the gate's parser does.
+  same(ALL_BUILDERS, '\uFEFF# escape=`\nFROM a:1\nRUN echo a `\n  b\n');
 });
 
 describe('the syntax directive', () => {
@@ -121,6 +123,8 @@ describe('line continuations', () => {
   same(ALL_BUILDERS, 'FROM a:1\r\nRUN echo a \\\r\n  b\r\n');
   refused(ALL_BUILDERS, 'FROM a:1\nRUN echo a\\\\\nFROM b:1\n', 'ends in 2 escape characters');
   refused(ALL_BUILDERS, 'FROM a:1\nRUN echo a\rFROM b:1\n', 'carriage return');
+  // Only spaces and tabs may follow the escape character of a continuation, for the builders.
+  refused(ALL_BUILDERS, 'FROM a:1\nRUN echo a \\\u000b\nUSER 1000\n', 'other than spaces and tabs');
 });
 
 describe('instructions', () => {
