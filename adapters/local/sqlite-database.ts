@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
@@ -37,6 +37,56 @@ export class StateStoreError extends DrydockError {
 
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super(message, { code: 'STATE_STORE_FAILED', ...options });
+  }
+}
+
+/** The state database fails SQLite's integrity check (or is not a database at all); nothing was changed in it. */
+export class StateDatabaseCorruptError extends DrydockError {
+  override readonly name = 'StateDatabaseCorruptError';
+  readonly path: string;
+  readonly problems: readonly string[];
+
+  constructor(path: string, problems: readonly string[], options: { cause?: unknown } = {}) {
+    const shown = problems.slice(0, 5).map((p) => `  ${p}`);
+    if (problems.length > 5) shown.push(`  … and ${problems.length - 5} more`);
+    super(
+      `the state database ${path} is corrupt; drydock will not run on it:\n${shown.join('\n')}\n` +
+        `Move it aside (mv ${path} ${path}.corrupt, with its -wal and -shm files) and restore it from a backup, ` +
+        `or start on a new state dir; sqlite3 ${path}.corrupt .recover may save what is left.`,
+      { code: 'STATE_DB_CORRUPT', ...options },
+    );
+    this.path = path;
+    this.problems = problems;
+  }
+}
+
+// How many problems quick_check reports at most: enough to show, cheap on a badly broken file.
+const QUICK_CHECK_MAX_ERRORS = 20;
+
+/**
+ * Runs SQLite's `PRAGMA quick_check` on the state database at `path` and throws `StateDatabaseCorruptError`
+ * naming the file and what to do when it fails (or the file is not a database); a missing file passes (the first
+ * start creates it). Opens its own connection and changes nothing.
+ */
+export function checkStateDatabase(path: string): void {
+  if (!existsSync(path)) return;
+  let connection: SqliteConnection | undefined;
+  try {
+    connection = new Database(path, { timeout: 5000 });
+    const rows = connection.pragma(`quick_check(${QUICK_CHECK_MAX_ERRORS})`) as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    if (problems.length > 0) throw new StateDatabaseCorruptError(path, problems);
+  } catch (error) {
+    if (error instanceof DrydockError) throw error;
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) {
+      throw new StateDatabaseCorruptError(path, [(error as Error).message], { cause: error });
+    }
+    throw new StateStoreError(`cannot check state database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    if (connection?.open) connection.close();
   }
 }
 

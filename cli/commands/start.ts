@@ -38,7 +38,8 @@ export function registerStart(program: Command, io: CliIo, setExit: (code: numbe
       `
 Everything lives in the state directory: SQLite state, the registry's storage, bare git repositories,
 build logs, test reports and policy.yaml. runtime.json there tells other drydock commands where the
-API is. Stop with Ctrl-C; work in flight resumes at the next start.
+API is. Stop with Ctrl-C; work in flight resumes at the next start. A state dir that is deleted or moved
+while it runs stops it (exit 2); a corrupt state database is refused at start, naming the file.
 
 Examples:
   drydock start                                  run on ./.drydock
@@ -99,8 +100,10 @@ Examples:
         ].join('\n'),
       );
       if (flags.seed !== false) void runtime.seedIfEmpty();
-      const signal = await new Promise<NodeJS.Signals | 'EPIPE'>((resolveSignal) => {
+      const signal = await new Promise<NodeJS.Signals | 'EPIPE' | 'LOST'>((resolveSignal) => {
         const on = (s: NodeJS.Signals) => resolveSignal(s);
+        // The state dir deleted or moved: the runtime has said so and stops itself.
+        void runtime.lost.then(() => resolveSignal('LOST'));
         process.once('SIGINT', on);
         process.once('SIGTERM', on);
         // A closed terminal: stop cleanly rather than die with the registry running and runtime.json left.
@@ -108,12 +111,17 @@ Examples:
         outputGone = () => resolveSignal('EPIPE');
         if (silent) outputGone();
       });
-      log(`${signal}: stopping (again to stop at once)`);
+      if (signal !== 'LOST') log(`${signal}: stopping (again to stop at once)`);
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       await runtime.stop();
       log('stopped');
-      setExit(EXIT.ok);
+      if (signal === 'LOST') {
+        io.stderr(
+          `drydock start: ${await runtime.lost}; stopped. Start again on a state dir that is there.\n`,
+        );
+        setExit(EXIT.usage);
+      } else setExit(EXIT.ok);
     });
 }
 

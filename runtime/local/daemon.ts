@@ -7,6 +7,7 @@ import {
   assertUserNamespaceRanges,
   LOCAL_PIPELINE_TOOLS,
 } from '../../adapters/local/preflight.js';
+import { checkStateDatabase, STATE_FILE } from '../../adapters/local/sqlite-database.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
@@ -18,6 +19,7 @@ import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-ap
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
+import { watchStateDir } from './state-dir-watch.js';
 import { startWorkers, type Workers } from './workers.js';
 
 /** Ports a state directory keeps across restarts, so that image references and the API address stay valid. */
@@ -45,6 +47,8 @@ export interface LocalRuntimeOptions {
   readonly onToolTime?: LocalPipelineOptions['onToolTime'];
   /** How often idle workers look for work nobody announced. @default 250 */
   readonly pollMs?: number;
+  /** How often to check that the state dir and its database are still the ones it started on. @default 1000 */
+  readonly stateDirCheckMs?: number;
   /** One line per thing the pipeline does, for the foreground output. */
   readonly log: (line: string) => void;
   /** The base catalogue over the pipeline's registry and builder. */
@@ -57,6 +61,8 @@ export interface LocalRuntime {
   readonly pipeline: LocalPipeline;
   readonly workers: Workers;
   readonly bases: BaseCatalogue;
+  /** Resolves with what happened if the state dir or its database is deleted, moved or replaced; it then stops. */
+  readonly lost: Promise<string>;
   /** Seeds the default base catalogue when the registry holds no base yet; failures are logged, not thrown. */
   seedIfEmpty(): Promise<void>;
   /** Stops taking work, waits briefly for running handlers, then interrupts builds and image tests, stops the registry and removes runtime.json. */
@@ -165,6 +171,10 @@ export function describeEvent(event: DrydockEvent): string {
       const d = event.detail;
       return `push ${d.repository} ${d.ref} ${d.after.slice(0, 12)}: ${d.definitions.map((c) => c.path).join(', ')}`;
     }
+    case 'Definition Gate Requested': {
+      const d = event.detail;
+      return `definition ${d.repository}/${d.definition} ${d.commit.slice(0, 12)} (${d.change})`;
+    }
     case 'Definition Verdict': {
       const d = event.detail;
       const errors = d.findings.length;
@@ -210,6 +220,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   let api: RunningHttpApi | undefined;
   let workers: Workers | undefined;
   try {
+    // A corrupt database is refused before anything reads or writes it.
+    checkStateDatabase(join(stateDir, STATE_FILE));
     const settings = await loadSettings(stateDir, options.apiPort);
     let policy: () => Promise<import('../../core/policy/schema.js').Policy> = async () => {
       throw new DrydockError('the policy is not loaded yet', { code: 'POLICY_NOT_READY', retryable: true });
@@ -313,10 +325,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     await writeRuntimeInfo(info);
 
+    // A state dir deleted or moved under a running pipeline: stop, rather than write into files nobody can reach.
+    let reportLost: (reason: string) => void = () => undefined;
+    const lost = new Promise<string>((resolveLost) => {
+      reportLost = resolveLost;
+    });
+    const watch = await watchStateDir(stateDir, {
+      files: [STATE_FILE],
+      intervalMs: options.stateDirCheckMs ?? 1000,
+      onLost: (reason) => {
+        log(`${reason}: stopping`);
+        reportLost(reason);
+        void runtime.stop();
+      },
+    });
+
     const openedApi = api;
     const started = info;
     let stopping: Promise<void> | undefined;
-    return {
+    const runtime: LocalRuntime = {
+      lost,
       info: started,
       pipeline: opened,
       workers: running,
@@ -337,6 +365,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       stop: () => {
         stopping ??= (async () => {
+          watch.stop();
           let left = await running.stop();
           if (left > 0) {
             // A build or a test suite can run for minutes: end buildah and the test container now (their requests
@@ -357,6 +386,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return stopping;
       },
     };
+    return runtime;
   } catch (error) {
     await workers?.stop(1_000);
     await api?.close();

@@ -16,8 +16,13 @@ export class TempState {
     return db;
   }
 
+  /** Closes every connection opened so far and keeps the files. */
+  closeConnections(): void {
+    for (const db of this.opened.splice(0)) db.close();
+  }
+
   close(): void {
-    for (const db of this.opened) db.close();
+    this.closeConnections();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

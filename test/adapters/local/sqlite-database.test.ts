@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  checkStateDatabase,
   openStateDatabase,
   openStateDirectory,
   STATE_SCHEMA_VERSION,
+  StateDatabaseCorruptError,
   StateStoreError,
 } from '../../../adapters/local/sqlite-database.js';
 import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
@@ -98,5 +101,56 @@ describe('openStateDatabase', () => {
     expect(got.length).toBe(reported);
     expect(got.map((m) => m.body.n)).toEqual(Array.from({ length: reported }, (_, n) => n));
     expect((await q.send({ n: 0 }, { dedupId: 'job-0' })).duplicate).toBe(true);
+  });
+});
+
+/** A state database with a few hundred queued messages (so it has many pages), closed again. */
+function filledState(): TempState {
+  const filled = new TempState();
+  const db = filled.open();
+  const queue = new SqliteWorkQueue(db, { name: 'gate' });
+  for (let n = 0; n < 300; n++) void queue.send({ n, padding: 'x'.repeat(200) });
+  filled.closeConnections();
+  return filled;
+}
+
+/** Overwrites `pages` whole pages of the file, from page `from` (1-based), with bytes no b-tree page has. */
+function scribble(path: string, from: number, pages: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(4096 * pages, 0xa5), 0, 4096 * pages, 4096 * (from - 1));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('checkStateDatabase', () => {
+  it('passes a sound database, and a missing one (the first start creates it)', () => {
+    state = filledState();
+    expect(() => checkStateDatabase(state.path)).not.toThrow();
+    expect(() => checkStateDatabase(join(state.dir, 'none.db'))).not.toThrow();
+  });
+
+  it('refuses a database whose pages were overwritten, naming the file and what to do', () => {
+    state = filledState();
+    expect(statSync(state.path).size).toBeGreaterThan(4096 * 8);
+    scribble(state.path, 3, 4);
+    let error: unknown;
+    try {
+      checkStateDatabase(state.path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StateDatabaseCorruptError);
+    expect(error).toMatchObject({ code: 'STATE_DB_CORRUPT', path: state.path });
+    expect((error as Error).message).toContain(`the state database ${state.path} is corrupt`);
+    expect((error as Error).message).toMatch(/restore it from a backup/);
+    expect((error as StateDatabaseCorruptError).problems.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a file that is not a database at all', () => {
+    state = filledState();
+    scribble(state.path, 1, 1);
+    expect(() => checkStateDatabase(state.path)).toThrow(StateDatabaseCorruptError);
   });
 });
