@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
+import { BUILDKIT } from '../../core/dockerfile/builder-profile.js';
 import {
   DEFINITION_GATE_REQUESTED,
   DefinitionGateRequestedEvent,
@@ -65,6 +66,8 @@ export const makeGateHandler = (deps: GateDeps) =>
         source: deps.source,
         policy: deps.policy,
         clock: deps.clock,
+        // CodeBuild builds with BuildKit: the gate refuses what BuildKit would read differently.
+        builders: [BUILDKIT],
       });
       await deps.bus.publish([...out.builds, ...out.verdicts]);
       deps.obs.logger.info('definition gated', {

