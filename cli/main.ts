@@ -15,6 +15,7 @@ import { registerRules } from './commands/rules.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerSubmit } from './commands/submit.js';
+import { registerVerify } from './commands/verify.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
 import { VERSION } from './version.js';
 
@@ -58,6 +59,7 @@ Examples:
   registerNotifications(program, io, setExit);
   registerDeadLetters(program, io, setExit);
   registerSubmit(program, io, setExit);
+  registerVerify(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RunningDockerRegistry,
+  startDockerRegistry,
+} from '../../../adapters/local/docker-registry-process.js';
+import { readRegistryTags } from '../../../adapters/local/registry-reader.js';
+import { RegistryUnavailableError } from '../../../core/ports/image-registry.js';
+
+const sha256 = (data: string | Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
+
+describe('readRegistryTags', () => {
+  let stateDir: string;
+  let registry: RunningDockerRegistry;
+  const digests = new Map<string, string>();
+
+  /** Puts a one-layer image as `repository:tag` (a plain registry, no guard: this reads any registry). */
+  const put = async (repository: string, tag: string): Promise<void> => {
+    const layer = Buffer.from(`layer ${repository}:${tag}`);
+    const config = Buffer.from(
+      JSON.stringify({ os: 'linux', architecture: 'amd64', id: `${repository}:${tag}` }),
+    );
+    for (const blob of [layer, config]) {
+      const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+      const location = new URL(start.headers.get('location') ?? '', registry.url);
+      location.searchParams.set('digest', sha256(blob));
+      expect((await fetch(location, { method: 'PUT', body: blob })).status).toBe(201);
+    }
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: SCHEMA2,
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        size: config.length,
+        digest: sha256(config),
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+          size: layer.length,
+          digest: sha256(layer),
+        },
+      ],
+    });
+    const answer = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': SCHEMA2 },
+      body: manifest,
+    });
+    expect(answer.status).toBe(201);
+    digests.set(`${repository}:${tag}`, sha256(manifest));
+  };
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'drydock-reader-'));
+    registry = await startDockerRegistry({ stateDir });
+    await put('apps/b', '2');
+    await put('apps/b', '1');
+    await put('apps/a', 'x');
+    await put('base/busybox', '1.36.1');
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('reads every tag of every repository with its manifest digest, following pages of one entry', async () => {
+    const host = registry.url.replace('http://', '');
+    const expected = [
+      { repository: 'apps/a', tag: 'x', digest: digests.get('apps/a:x') },
+      { repository: 'apps/b', tag: '1', digest: digests.get('apps/b:1') },
+      { repository: 'apps/b', tag: '2', digest: digests.get('apps/b:2') },
+      { repository: 'base/busybox', tag: '1.36.1', digest: digests.get('base/busybox:1.36.1') },
+    ];
+    expect(await readRegistryTags(host, { pageSize: 1 })).toEqual(expected);
+    expect(await readRegistryTags(host)).toEqual(expected);
+  });
+
+  it('throws RegistryUnavailableError when nothing answers', async () => {
+    const gone = await mkdtemp(join(tmpdir(), 'drydock-reader-gone-'));
+    const stopped = await startDockerRegistry({ stateDir: gone });
+    const host = stopped.url.replace('http://', '');
+    await stopped.stop();
+    await rm(gone, { recursive: true, force: true });
+    await expect(readRegistryTags(host)).rejects.toBeInstanceOf(RegistryUnavailableError);
+  });
+});
