@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +25,12 @@ export interface BuildCgroup {
   processLimitHit(): Promise<boolean>;
   /** Removes the build's cgroup in every hierarchy runc made it in; kills what is still in it first. */
   remove(): Promise<void>;
+  /**
+   * Starts a guard that kills every process of the build's cgroup once this process dies (SIGKILL included): a RUN
+   * step's processes are children of buildah's runtime monitor, not of buildah, so no parent-death signal reaches
+   * them. The returned function stops the guard, for a build that ended normally.
+   */
+  guard(): () => void;
 }
 
 /** The machine has no cgroup hierarchy drydock can set build limits in. */
@@ -105,6 +112,25 @@ export async function createBuildCgroup(
       return /^max [1-9]/m.test(events) || peak >= limits.maxProcesses;
     },
     remove: () => removeEverywhere(relative),
+    guard() {
+      const procs = join(CGROUP_ROOT, found.version === 1 ? 'pids' : '', relative);
+      // Waits for end of file on its stdin, which only this process holds: the end of this process.
+      const script = `read _; for i in 1 2 3 4 5; do find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9 2>/dev/null; sleep 0.2; done`;
+      const guard = spawn('/bin/sh', ['-c', script, 'drydock-build-guard', procs], {
+        stdio: ['pipe', 'ignore', 'ignore'],
+        detached: true,
+      });
+      guard.on('error', () => undefined);
+      guard.stdin?.on('error', () => undefined);
+      guard.unref();
+      return () => {
+        try {
+          guard.kill('SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      };
+    },
   };
 }
 

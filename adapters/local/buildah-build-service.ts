@@ -156,11 +156,13 @@ export class BuildahBuildService implements BuildService {
       request.log(line);
     };
     let cgroup: BuildCgroup | undefined;
+    let stopGuard: (() => void) | undefined;
     try {
       const dockerfile = join(scratch, 'Dockerfile');
       const iidfile = join(scratch, 'image-id');
       await writeFile(dockerfile, request.dockerfileText);
       cgroup = await createBuildCgroup(buildCgroupScope(this.#env), cgroupName(request.buildId), limits);
+      stopGuard = cgroup.guard();
       const args = [
         '--storage-driver',
         this.#storageDriver,
@@ -251,6 +253,7 @@ export class BuildahBuildService implements BuildService {
       }
       return { imageId, tag: request.tag, durationMs: Date.now() - started };
     } finally {
+      stopGuard?.();
       await cgroup?.remove().catch(() => undefined);
       await rm(scratch, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runTool } from './buildah-build-service.js';
+import { removeBuildCgroups } from './build-cgroup.js';
+import { buildCgroupScope, runTool } from './buildah-build-service.js';
 import type { ContainerEnv } from './container-env.js';
 
 /** What a killed run left behind in a state dir's container storage, and the next start removed. */
@@ -11,7 +12,7 @@ export interface Leftovers {
   readonly testContainers: number;
   /** buildah working containers of interrupted builds. */
   readonly workingContainers: number;
-  /** Build workspaces and tool temp files under `containers/tmp`. */
+  /** Build workspaces and tool temp files under `containers/tmp` and the build temp dir (RUN step bundles). */
   readonly tempEntries: number;
 }
 
@@ -39,10 +40,16 @@ export async function removeLeftovers(containerEnv: ContainerEnv): Promise<Lefto
     (ids) => ['rm', ...ids],
     containerEnv,
   );
-  const tmp = join(containerEnv.root, 'tmp');
-  const entries = await readdir(tmp).catch(() => [] as string[]);
-  for (const entry of entries) await rm(join(tmp, entry), { recursive: true, force: true });
-  return { processes, testContainers, workingContainers, tempEntries: entries.length };
+  // RUN steps of a killed build (children of buildah's runtime monitor, which the build's guard normally ends).
+  await removeBuildCgroups(buildCgroupScope(containerEnv.env));
+  let tempEntries = 0;
+  for (const tmp of [join(containerEnv.root, 'tmp'), containerEnv.env.DRYDOCK_BUILD_TMPDIR]) {
+    if (tmp === undefined) continue;
+    const entries = await readdir(tmp).catch(() => [] as string[]);
+    for (const entry of entries) await rm(join(tmp, entry), { recursive: true, force: true });
+    tempEntries += entries.length;
+  }
+  return { processes, testContainers, workingContainers, tempEntries };
 }
 
 /** Pids of the processes (other than this one) whose environment points at this container storage. */
