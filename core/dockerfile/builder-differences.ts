@@ -183,7 +183,8 @@ function readInstructions(
     instructions.push({ start: start + 1, keyword });
     if (!builder.heredocs) continue;
     const target = keyword === 'onbuild' ? (words[1] ?? '').toLowerCase() : keyword;
-    const rest = line.trim().slice(line.trim().indexOf(target) + target.length);
+    // The arguments after the keyword (and after ONBUILD's trigger keyword).
+    const rest = line.trim().replace(keyword === 'onbuild' ? /^\S+[\t\v\f\r ]+\S+/ : /^\S+/, '');
     if (!['run', 'copy', 'add'].includes(target) || !rest.includes('<<') || isJsonForm(rest)) continue;
     for (const doc of heredocsOf(line)) {
       if (doc.name.includes('$')) {

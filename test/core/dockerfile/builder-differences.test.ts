@@ -54,6 +54,8 @@ describe('heredocs', () => {
   // dockerfile-ast takes `<<EOF"]` in a JSON-form RUN for a heredoc; BuildKit has none in JSON form.
   refused(buildkit, 'FROM a:1\nRUN ["sh", "-c", "cat <<EOF"]\nFROM x\nEOF\n', 'line 3 (`FROM x`)');
   refused(buildkit, 'FROM a:1\nRUN cat <<$X\nFROM x\n$X\n', 'expands variables');
+  same(buildkit, 'FROM a:1\nONBUILD RUN <<EOF\necho hi\nEOF\n');
+  refused(buildkit, 'FROM a:1\nONBUILD RUN ["sh", "-c", "cat <<EOF"]\nFROM x\nEOF\n', 'line 3 (`FROM x`)');
   refused(buildkit, 'FROM a:1\nRUN <<EOF\nFROM x\n', 'never terminated');
   // A continuation after the heredoc word: the builder joins the next line into the delimiter.
   refused(buildkit, 'FROM a:1\nRUN cat <<EOF\\\n \nFROM x\nEOF\n');
