@@ -1,5 +1,6 @@
-import { request } from 'node:http';
+import { type ClientRequest, type OutgoingHttpHeaders, request } from 'node:http';
 import { DrydockError } from '../core/errors.js';
+import { readApiToken } from '../runtime/local/api-tokens.js';
 import { type RuntimeInfo, readRuntimeInfo } from '../runtime/local/runtime-info.js';
 
 /** No `drydock start` runs for the state directory; the message says how to start one. */
@@ -31,19 +32,43 @@ export type StreamLine =
   | { readonly type: 'result'; readonly [key: string]: unknown }
   | { readonly type: 'error'; readonly message: string };
 
+/** Writes a request's body and ends it; rejecting aborts the request, so the server never takes half a body. */
+export type BodyWriter = (req: ClientRequest) => Promise<void>;
+
+interface CallOptions {
+  readonly headers?: OutgoingHttpHeaders;
+  /** A JSON body, or a writer for a streamed one (sent after the server's `100 Continue`). */
+  readonly body?: Buffer | BodyWriter;
+  readonly onLine?: (line: StreamLine) => void;
+}
+
 /** A client of the loopback HTTP API of a running `drydock start`. */
 export class PipelineApi {
-  private constructor(readonly info: RuntimeInfo) {}
+  private constructor(
+    readonly info: RuntimeInfo,
+    private readonly token: string | undefined,
+  ) {}
 
-  /** Connects to the pipeline of a state directory, or throws `PipelineNotRunningError`. */
-  static async connect(stateDir: string): Promise<PipelineApi> {
+  /**
+   * Connects to the pipeline of a state directory with the ops token from its `api/` directory; throws
+   * `PipelineNotRunningError`, or `ApiTokenUnreadableError` when this user cannot read the token. With
+   * `authenticate: false` no token is read: only the wake-up (`wake()`) answers then.
+   */
+  static async connect(stateDir: string, options: { authenticate?: boolean } = {}): Promise<PipelineApi> {
     const found = await readRuntimeInfo(stateDir);
     if (found.state === 'absent') throw new PipelineNotRunningError(stateDir, 'no runtime.json');
     if (found.state === 'invalid')
       throw new PipelineNotRunningError(stateDir, `runtime.json is unreadable: ${found.reason}`);
     if (found.state === 'stale')
       throw new PipelineNotRunningError(stateDir, `process ${found.info.pid} is gone`);
-    return new PipelineApi(found.info);
+    const token = options.authenticate === false ? undefined : await readApiToken(stateDir, 'ops');
+    return new PipelineApi(found.info, token);
+  }
+
+  /** Tells the workers to look for work now; needs no token and sends nothing (what a git hook does). */
+  async wake(): Promise<void> {
+    const { status, body } = await this.call('POST', '/api/wake', { headers: { 'content-length': 0 } });
+    this.json(status, body);
   }
 
   /** GETs a JSON document. */
@@ -61,25 +86,42 @@ export class PipelineApi {
 
   /** POSTs JSON and reads a JSON answer. */
   async post<T>(path: string, payload: unknown = {}): Promise<T> {
-    const { status, body } = await this.call('POST', path, payload);
+    const { status, body } = await this.call('POST', path, jsonBody(payload));
     return this.json<T>(status, body);
   }
 
   /**
-   * POSTs JSON and reads an NDJSON stream, calling `onLine` for each line; resolves to the `result` line,
-   * throws the `error` line as an `ApiError`.
+   * POSTs JSON, or a streamed body with its content type, and reads an NDJSON stream, calling `onLine` for
+   * each line; resolves to the `result` line, throws the `error` line as an `ApiError`.
    */
   async stream(
     path: string,
-    payload: unknown,
+    payload: unknown | { readonly contentType: string; readonly write: BodyWriter },
     onLine: (line: StreamLine) => void,
   ): Promise<Record<string, unknown>> {
     let result: Record<string, unknown> | undefined;
     let failure: string | undefined;
-    const { status, body } = await this.call('POST', path, payload, (line) => {
-      onLine(line);
-      if (line.type === 'result') result = line;
-      if (line.type === 'error') failure = line.message;
+    const streamed =
+      typeof payload === 'object' &&
+      payload !== null &&
+      'write' in payload &&
+      typeof payload.write === 'function'
+        ? (payload as { readonly contentType: string; readonly write: BodyWriter })
+        : undefined;
+    const options: CallOptions = streamed
+      ? {
+          // The server answers a refusal (no token, a tag that exists) before a byte of the body is sent.
+          headers: { 'content-type': streamed.contentType, expect: '100-continue' },
+          body: streamed.write,
+        }
+      : jsonBody(payload);
+    const { status, body } = await this.call('POST', path, {
+      ...options,
+      onLine: (line) => {
+        onLine(line);
+        if (line.type === 'result') result = line;
+        if (line.type === 'error') failure = line.message;
+      },
     });
     if (status >= 400) this.json(status, body);
     if (failure !== undefined) throw new ApiError(status, failure);
@@ -108,19 +150,23 @@ export class PipelineApi {
   private call(
     method: string,
     path: string,
-    payload?: unknown,
-    onLine?: (line: StreamLine) => void,
+    options: CallOptions = {},
   ): Promise<{ status: number; body: string }> {
     const url = new URL(path, this.info.api);
-    const data = payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
+    const { onLine } = options;
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = request(
         url,
         {
           method,
-          headers: data ? { 'content-type': 'application/json', 'content-length': data.length } : undefined,
+          headers: {
+            ...options.headers,
+            ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+          },
         },
         (res) => {
+          answered = true;
           res.setEncoding('utf8');
           let body = '';
           let pending = '';
@@ -146,14 +192,42 @@ export class PipelineApi {
         },
       );
       req.on('error', (err) => {
+        // Once the server has answered (a refusal while the body was still going), its answer is what counts.
+        if (answered) return;
         reject(
-          new PipelineNotRunningError(
-            this.info.stateDir,
-            `its API at ${this.info.api} does not answer: ${(err as Error).message}`,
-          ),
+          err instanceof DrydockError
+            ? err
+            : new PipelineNotRunningError(
+                this.info.stateDir,
+                `its API at ${this.info.api} does not answer: ${(err as Error).message}`,
+              ),
         );
       });
-      req.end(data);
+      const { body } = options;
+      if (typeof body === 'function') {
+        req.once('continue', () => {
+          body(req).catch((error: unknown) => {
+            req.destroy();
+            if (answered) return;
+            reject(
+              error instanceof DrydockError
+                ? error
+                : new ApiError(
+                    0,
+                    `sending the request body failed: ${(error as Error)?.message ?? String(error)}`,
+                  ),
+            );
+          });
+        });
+        req.flushHeaders();
+      } else {
+        req.end(body);
+      }
     });
   }
+}
+
+function jsonBody(payload: unknown): CallOptions {
+  const data = Buffer.from(JSON.stringify(payload));
+  return { headers: { 'content-type': 'application/json', 'content-length': data.length }, body: data };
 }

@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
 import { DrydockError } from '../../core/errors.js';
 import type { BaseSummary } from '../../runtime/local/api-types.js';
-import { PipelineApi, type StreamLine } from '../api-client.js';
+import { type BodyWriter, PipelineApi, type StreamLine } from '../api-client.js';
 import { type CliIo, EXIT } from '../context.js';
 import { stateDir } from '../state-dir.js';
 
@@ -30,13 +35,132 @@ function printBases(bases: readonly BaseSummary[], format: 'text' | 'json', io: 
   for (const b of bases) io.stdout(`${b.ref.padEnd(width)}  ${b.digest}\n`);
 }
 
+/** A rootfs source this process cannot send (missing, unreadable, neither a directory nor a file). */
+export class BaseSourceUnreadableError extends DrydockError {
+  override readonly name = 'BaseSourceUnreadableError';
+
+  constructor(path: string, problem: string, options: { cause?: unknown } = {}) {
+    super(`cannot import ${path}: ${problem}`, { code: 'BASE_SOURCE_UNREADABLE', ...options });
+  }
+}
+
+/** Sends a tarball as it is; the pipeline recognises its compression. */
+function sendFile(path: string): BodyWriter {
+  return (req: ClientRequest) => pipeline(createReadStream(path), req);
+}
+
+/**
+ * Sends a directory as a tar stream made by the system's tar, run as this user: the pipeline gets what this
+ * user can read, with owners as ids, modes, symlinks and xattrs. The request ends only once tar succeeded,
+ * so a directory tar could not read whole is never imported in part.
+ */
+function sendDirectory(path: string): BodyWriter {
+  return (req) =>
+    new Promise((done, fail) => {
+      const tar = spawn(
+        'tar',
+        [
+          '--create',
+          '--file',
+          '-',
+          // Owners as ids: the names may mean other ids inside the image than on this machine.
+          '--numeric-owner',
+          '--xattrs',
+          '--xattrs-include=*',
+          '--format=pax',
+          '--sort=name',
+          // A mount left inside the rootfs (a chroot's /proc) is not part of it.
+          '--one-file-system',
+          '--directory',
+          path,
+          '.',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+      );
+      let stderr = '';
+      tar.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
+      });
+      tar.stdout.pipe(req, { end: false });
+      tar.once('error', (error: NodeJS.ErrnoException) =>
+        fail(
+          new BaseSourceUnreadableError(
+            path,
+            error.code === 'ENOENT' ? 'tar is not installed (Debian package tar)' : error.message,
+            { cause: error },
+          ),
+        ),
+      );
+      tar.once('close', (code) => {
+        if (code === 0) {
+          req.end();
+          done();
+          return;
+        }
+        const reason = stderr
+          .trim()
+          .split('\n')
+          .find((l) => l !== '' && !/Exiting with failure|Error is not recoverable/.test(l));
+        fail(
+          new BaseSourceUnreadableError(
+            path,
+            `tar could not pack it: ${reason ?? `tar exited with ${code}`}`,
+          ),
+        );
+      });
+    });
+}
+
+/** How `bases import` sends a source: a directory packed by tar, a file as it is; checked as this user. */
+async function uploadOf(source: string): Promise<{ contentType: string; write: BodyWriter }> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(source);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BaseSourceUnreadableError(
+      source,
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : String(error),
+      { cause: error },
+    );
+  }
+  if (info.isDirectory()) return { contentType: 'application/x-tar', write: sendDirectory(source) };
+  if (!info.isFile())
+    throw new BaseSourceUnreadableError(
+      source,
+      'not a directory or a tarball (.tar, .tar.gz, .tar.xz, .tar.zst)',
+    );
+  // Opened now, as this user, so that an unreadable file is said before anything is sent.
+  try {
+    const probe = createReadStream(source);
+    await new Promise<void>((ok, fail) => {
+      probe.once('open', () => ok());
+      probe.once('error', fail);
+    });
+    probe.destroy();
+  } catch (error) {
+    throw new BaseSourceUnreadableError(source, 'permission denied', { cause: error });
+  }
+  return { contentType: 'application/x-tar', write: sendFile(source) };
+}
+
 /** Streams a long operation: progress lines to stderr as they arrive, the bases of the result to stdout. */
-async function streamBases(path: string, payload: unknown, flags: CommonFlags, io: CliIo): Promise<number> {
+async function streamBases(
+  path: string,
+  payload: unknown | ((api: PipelineApi) => Promise<unknown>),
+  flags: CommonFlags,
+  io: CliIo,
+): Promise<number> {
   const api = await PipelineApi.connect(stateDir(flags.state, io.env, io.cwd));
+  const body = typeof payload === 'function' ? await payload(api) : payload;
   const onLine = (line: StreamLine) => {
     if (line.type === 'progress') io.stderr(`${line.message}\n`);
   };
-  const result = await api.stream(path, payload, onLine);
+  const result = await api.stream(path, body, onLine);
   const bases = (result.bases ?? []) as BaseSummary[];
   printBases(bases, flags.format, io);
   return EXIT.ok;
@@ -117,7 +241,10 @@ Examples:
     .addHelpText(
       'after',
       `
-A directory keeps its owners, modes and symlinks. The image is FROM scratch with the rootfs as its one layer.
+The source is read by this command, with your rights, and sent to the pipeline (a directory packed by tar): the
+pipeline never opens a path you name. A directory keeps its owners, modes and symlinks. The pipeline refuses
+entries outside the rootfs (absolute names, ".."), device nodes, FIFOs and sockets, and uploads over 2 GiB.
+The image is FROM scratch with the rootfs as its one layer.
 
 Examples:
   drydock bases import ./rootfs --name alpine --tag 3.20
@@ -126,9 +253,13 @@ Examples:
     .action((source: string, flags: CommonFlags & { name: string; tag: string }) =>
       guarded(io, setExit, () =>
         streamBases(
-          '/api/bases/import',
-          // The pipeline may run in another directory: it gets the path resolved here.
-          { source: resolve(io.cwd, source), name: flags.name, tag: flags.tag },
+          `/api/bases/import?${new URLSearchParams({ name: flags.name, tag: flags.tag })}`,
+          async () => {
+            const path = resolve(io.cwd, source);
+            const upload = await uploadOf(path);
+            io.stderr(`sending ${path} to the pipeline\n`);
+            return upload;
+          },
           flags,
           io,
         ),

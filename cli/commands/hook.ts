@@ -43,7 +43,7 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
           ref: update.ref,
           before: update.before,
           after: update.after,
-          pusher: pusherOf(io.env),
+          pusher: pusherOf(),
           definitions,
         },
       });
@@ -63,15 +63,21 @@ export async function runPostReceive(flags: { state?: string; repo: string }, io
   }
 }
 
-/** Tells a running pipeline to look at the log now; says when none runs (the push waits for `drydock start`). */
+/**
+ * Tells a running pipeline to look at the log now; says when none runs (the push waits for `drydock start`).
+ * The pusher may be any local user, who cannot read the API's tokens: the wake-up needs none (it carries
+ * nothing), so the hook does not read them.
+ */
 async function wakePipeline(state: string, io: CliIo): Promise<void> {
-  const { PipelineApi } = await import('../api-client.js');
+  const { PipelineApi, PipelineNotRunningError } = await import('../api-client.js');
   try {
-    const api = await PipelineApi.connect(state);
-    await api.post('/api/wake');
-  } catch {
+    const api = await PipelineApi.connect(state, { authenticate: false });
+    await api.wake();
+  } catch (error) {
     io.stdout(
-      `drydock: the local pipeline is not running; this push is gated when drydock start runs on ${state}\n`,
+      error instanceof PipelineNotRunningError
+        ? `drydock: the local pipeline is not running; this push is gated when drydock start runs on ${state}\n`
+        : `drydock: the local pipeline was not woken (${(error as Error).message}); it finds this push at its next look\n`,
     );
   }
 }
@@ -90,14 +96,17 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
     .action(async (flags: { state?: string; repo: string }) => setExit(await runPostReceive(flags, io)));
 }
 
-// Who pushed: a forge's user when it runs the hook, else the account that ran git push (USER is unset in
-// many service and container environments, so the account itself is asked).
-function pusherOf(env: NodeJS.ProcessEnv): string {
-  const named = env.GL_USERNAME || env.USER || env.LOGNAME;
-  if (named) return named;
+/**
+ * Who pushed: the account the hook really runs as (git runs it as the user who pushed), looked up from the
+ * process's uid. Never $USER, $LOGNAME or a forge's variable: the pusher sets those to anything.
+ */
+export function pusherOf(): string {
+  const uid = process.getuid?.();
   try {
-    return userInfo().username || 'unknown';
+    const name = userInfo().username;
+    if (name) return name;
   } catch {
-    return 'unknown';
+    // A uid with no account (a container's arbitrary uid): the number is who it was.
   }
+  return uid === undefined ? 'unknown' : `uid ${uid}`;
 }

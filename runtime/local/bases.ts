@@ -1,4 +1,6 @@
-import { isAbsolute } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as z from 'zod';
 import { BUSYBOX_BASE_VERSIONS, seedBusyboxBases } from '../../adapters/local/busybox-base-seeder.js';
 import { DEBIAN_BASE_SUITE, seedDebianBase } from '../../adapters/local/debian-base-seeder.js';
@@ -8,6 +10,13 @@ import { tagProblem } from '../../core/image-ref/grammar.js';
 import type { BuildService } from '../../core/ports/build-service.js';
 import { type ImageRegistry, InvalidImageTargetError } from '../../core/ports/image-registry.js';
 import type { BaseSummary } from './api-types.js';
+import {
+  checkRootfsTarball,
+  DEFAULT_MAX_UNPACKED_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  receiveUpload,
+  type UploadBody,
+} from './rootfs-upload.js';
 
 /** What the base-image service needs; the daemon passes the pipeline's own builder and registry. */
 export interface BasesDeps {
@@ -21,6 +30,10 @@ export interface BasesDeps {
   readonly workDir?: string;
   /** Time limit of each build (and of debootstrap). @default 600000 */
   readonly timeoutMs?: number;
+  /** Largest rootfs upload taken by `receiveBase`, as sent. @default DEFAULT_MAX_UPLOAD_BYTES (2 GiB) */
+  readonly maxUploadBytes?: number;
+  /** Largest total size an uploaded rootfs may unpack to. @default DEFAULT_MAX_UNPACKED_BYTES (8 GiB) */
+  readonly maxUnpackedBytes?: number;
 }
 
 /** Receives one line of progress for the NDJSON stream. */
@@ -50,10 +63,10 @@ export const SeedBasesRequestSchema = z
     versions: z.array(tagSchema).min(1).max(50).optional(),
     /** Also seed the Debian minbase (`base/debian:bookworm`) with debootstrap. */
     debian: z.boolean().optional(),
-    /** Mirror debootstrap downloads from. @default http://deb.debian.org/debian */
+    /** Mirror debootstrap downloads from; never a file:// path, which the daemon would read. @default http://deb.debian.org/debian */
     debianMirror: z
       .string()
-      .regex(/^(https?|file):\/\/\S+$/, 'an http(s):// or file:// URL')
+      .refine((v) => /^https?:\/\/[^\s/]+\S*$/.test(v) && isHttpUrl(v), 'an http(s):// URL')
       .optional(),
   })
   .strict();
@@ -66,14 +79,12 @@ export interface SeedBasesInput {
   readonly debianMirror?: string;
 }
 
-/** Body of `POST /api/bases/import`. */
+/**
+ * Query of `POST /api/bases/import?name=…&tag=…`, whose body is the rootfs tarball itself: the daemon never
+ * opens a path a request names, it imports only what the caller could read and sent.
+ */
 export const ImportBaseRequestSchema = z
   .object({
-    /** Absolute path, on the pipeline's machine, of a rootfs directory or tarball. */
-    source: z
-      .string()
-      .min(1)
-      .refine(isAbsolute, 'must be an absolute path (the CLI resolves it against its working directory)'),
     /** The base's name: the repository becomes `base/<name>`. */
     name: z.string().superRefine((name, ctx) => {
       const problem = repositoryProblem(`${BASE_NAMESPACE}/${name}`);
@@ -84,11 +95,31 @@ export const ImportBaseRequestSchema = z
   .strict();
 export type ImportBaseRequest = z.infer<typeof ImportBaseRequestSchema>;
 
-/** What `importBase` takes: an import body, validated again there. */
+/** What `receiveBase` takes: an import query, validated again there. */
 export interface ImportBaseInput {
-  readonly source: string;
   readonly name: string;
   readonly tag: string;
+}
+
+/** An uploaded rootfs, stored in scratch space of the daemon and checked, waiting for `importReceivedBase`. */
+export interface ReceivedBase {
+  readonly name: string;
+  readonly tag: string;
+  /** The stored tarball, in a 0700 directory of the daemon's. */
+  readonly tarball: string;
+  readonly bytes: number;
+  readonly entries: number;
+  /** Removes the stored tarball; `importReceivedBase` does it itself. */
+  discard(): Promise<void>;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** A request body the base-image service cannot take; the HTTP API answers it with 400. */
@@ -125,7 +156,7 @@ export function parseSeedBasesRequest(body: unknown): SeedBasesRequest {
   return parseWith(SeedBasesRequestSchema, body, 'seed');
 }
 
-/** Validates a `POST /api/bases/import` body; throws `BaseRequestInvalidError`. */
+/** Validates a `POST /api/bases/import` query (`name`, `tag`); throws `BaseRequestInvalidError`. */
 export function parseImportBaseRequest(body: unknown): ImportBaseRequest {
   return parseWith(ImportBaseRequestSchema, body, 'import');
 }
@@ -223,33 +254,68 @@ async function seedDebian(
 }
 
 /**
- * Imports a rootfs directory or tarball as `base/<name>:<tag>` and returns it (a list of one, the shape of
- * the seed's answer); refuses a tag that exists already with `BaseExistsError`.
+ * Takes an uploaded rootfs tarball for `base/<name>:<tag>`: refuses a tag that exists already
+ * (`BaseExistsError`) before reading anything, stores the upload in a new 0700 scratch directory up to
+ * `maxUploadBytes`, and checks its entries (`checkRootfsTarball`: nothing outside the rootfs, no devices).
  */
-export async function importBase(
+export async function receiveBase(
   deps: BasesDeps,
-  body: ImportBaseInput,
-  onProgress: BaseProgress,
-): Promise<BaseSummary[]> {
-  const request = parseImportBaseRequest(body);
+  query: ImportBaseInput,
+  upload: UploadBody,
+): Promise<ReceivedBase> {
+  const request = parseImportBaseRequest(query);
   const repository = `${BASE_NAMESPACE}/${request.name}`;
   const found = await deps.registry.inspect(`${repository}:${request.tag}`);
   if (found !== undefined) {
     throw new BaseExistsError(`${deps.registryHost}/${repository}:${request.tag}`, found.digest);
   }
-  onProgress(`importing ${request.source} as ${deps.registryHost}/${repository}:${request.tag}`);
-  const imported = await importRootfsBase({
-    builder: deps.builder,
-    push: deps.push,
-    registryHost: deps.registryHost,
-    source: request.source,
-    repository,
-    tag: request.tag,
-    ...(deps.workDir === undefined ? {} : { workDir: deps.workDir }),
-    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
-    log: onProgress,
-  });
-  return [summary(deps.registryHost, repository, request.tag, imported.digest)];
+  const dir = await mkdtemp(join(deps.workDir ?? tmpdir(), 'drydock-upload-'));
+  const discard = () => rm(dir, { recursive: true, force: true });
+  try {
+    const tarball = join(dir, 'rootfs.tar');
+    const bytes = await receiveUpload(upload, tarball, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+    const { entries } = await checkRootfsTarball(tarball, {
+      maxUnpackedBytes: deps.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES,
+      ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+    });
+    return { name: request.name, tag: request.tag, tarball, bytes, entries, discard };
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+}
+
+const mebibytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/**
+ * Imports a received rootfs as `base/<name>:<tag>` and returns it (a list of one, the shape of the seed's
+ * answer); the stored upload is removed whatever happens.
+ */
+export async function importReceivedBase(
+  deps: BasesDeps,
+  received: ReceivedBase,
+  onProgress: BaseProgress,
+): Promise<BaseSummary[]> {
+  try {
+    const repository = `${BASE_NAMESPACE}/${received.name}`;
+    onProgress(
+      `importing the uploaded rootfs (${mebibytes(received.bytes)}, ${received.entries} entries) as ${deps.registryHost}/${repository}:${received.tag}`,
+    );
+    const imported = await importRootfsBase({
+      builder: deps.builder,
+      push: deps.push,
+      registryHost: deps.registryHost,
+      source: received.tarball,
+      repository,
+      tag: received.tag,
+      ...(deps.workDir === undefined ? {} : { workDir: deps.workDir }),
+      ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+      log: onProgress,
+    });
+    return [summary(deps.registryHost, repository, received.tag, imported.digest)];
+  } finally {
+    await received.discard();
+  }
 }
 
 const byVersion = new Intl.Collator('en', { numeric: true });
@@ -276,11 +342,13 @@ export async function listBases(registry: ImageRegistry): Promise<BaseSummary[]>
 export function localBaseCatalogue(deps: BasesDeps): {
   list(): Promise<BaseSummary[]>;
   seed(request: SeedBasesInput, progress: BaseProgress): Promise<BaseSummary[]>;
-  import(request: ImportBaseInput, progress: BaseProgress): Promise<BaseSummary[]>;
+  receive(query: ImportBaseInput, upload: UploadBody): Promise<ReceivedBase>;
+  import(received: ReceivedBase, progress: BaseProgress): Promise<BaseSummary[]>;
 } {
   return {
     list: () => listBases(deps.registry),
     seed: (request, progress) => seedBases(deps, request, progress),
-    import: (request, progress) => importBase(deps, request, progress),
+    receive: (query, upload) => receiveBase(deps, query, upload),
+    import: (received, progress) => importReceivedBase(deps, received, progress),
   };
 }

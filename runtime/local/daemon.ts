@@ -15,6 +15,7 @@ import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
+import { ensureApiTokens } from './api-tokens.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
@@ -300,6 +301,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     workers = running;
 
     const bases = options.bases(opened);
+    const { tokens, generated } = await ensureApiTokens(stateDir);
+    if (generated.length > 0)
+      log(
+        `API tokens made (only this user can read them): ${generated.map((r) => `api/${r}-token`).join(', ')}`,
+      );
     let info: RuntimeInfo | undefined;
     api = await startHttpApi(
       {
@@ -310,6 +316,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         policyVersions: versions,
         bases,
         wake: () => running.wake(),
+        tokens,
       },
       { port: settings.apiPort },
     );

@@ -9,6 +9,7 @@ import type { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-ve
 import { DrydockError } from '../../core/errors.js';
 import type { BuildRecord, BuildState } from '../../core/ports/build-records.js';
 import type { ImageRecord } from '../../core/ports/lineage-store.js';
+import { type ApiRole, type ApiTokens, roleOfToken } from './api-tokens.js';
 import type {
   BaseSummary,
   BuildSummary,
@@ -19,13 +20,16 @@ import type {
   StatusResponse,
 } from './api-types.js';
 import {
+  BaseExistsError,
   BaseRequestInvalidError,
   type ImportBaseInput,
   parseImportBaseRequest,
   parseSeedBasesRequest,
+  type ReceivedBase,
   type SeedBasesInput,
 } from './bases.js';
 import type { LocalPipeline } from './open-local-pipeline.js';
+import { BaseUploadRefusedError, BaseUploadTooLargeError, type UploadBody } from './rootfs-upload.js';
 import type { RuntimeInfo } from './runtime-info.js';
 
 /** Progress callback of a long operation the API streams as NDJSON. */
@@ -35,7 +39,10 @@ export type Progress = (message: string) => void;
 export interface BaseCatalogue {
   list(): Promise<readonly BaseSummary[]>;
   seed(request: SeedBasesInput, progress: Progress): Promise<readonly BaseSummary[]>;
-  import(request: ImportBaseInput, progress: Progress): Promise<readonly BaseSummary[]>;
+  /** Stores and checks an uploaded rootfs tarball; refuses before reading when the tag exists. */
+  receive(query: ImportBaseInput, upload: UploadBody): Promise<ReceivedBase>;
+  /** Imports a received rootfs and removes the upload. */
+  import(received: ReceivedBase, progress: Progress): Promise<readonly BaseSummary[]>;
 }
 
 /** What the API reads and drives. */
@@ -48,6 +55,16 @@ export interface HttpApiDeps {
   readonly bases: BaseCatalogue;
   /** Makes the workers look for work now. */
   readonly wake: () => void;
+  /** The bearer tokens each role presents (api-tokens.ts); every endpoint but the wake-up needs one. */
+  readonly tokens: ApiTokens;
+}
+
+/** Options of `startHttpApi`. */
+export interface HttpApiOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Wake-ups closer together than this are merged into one at the end of the interval. @default 100 */
+  readonly wakeIntervalMs?: number;
 }
 
 /** A running API server. */
@@ -61,9 +78,41 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
+}
+
+/** The challenge of a 401: RFC 6750 bearer tokens. */
+const CHALLENGE = 'Bearer realm="drydock"';
+const TARBALL_TYPES = new Set([
+  'application/x-tar',
+  'application/gzip',
+  'application/x-gzip',
+  'application/x-xz',
+  'application/zstd',
+  'application/x-bzip2',
+  'application/octet-stream',
+]);
+
+/**
+ * The role an endpoint needs: none for the wake-up (it carries nothing and reads nothing), `read` for every
+ * GET, and `ops` for everything else, so that an endpoint added later is ops-only until said otherwise.
+ */
+export function requiredRole(method: string, path: string): ApiRole | 'none' {
+  if (method === 'POST' && path === '/api/wake') return 'none';
+  if (method === 'GET' || method === 'HEAD') return 'read';
+  return 'ops';
+}
+
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/** Tells a client that sent `Expect: 100-continue` to send its body, once the request may go on. */
+function continueBody(req: IncomingMessage, res: ServerResponse): void {
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
 }
 
 const MAX_BODY = 64 * 1024;
@@ -182,10 +231,11 @@ function limitOf(url: URL, fallback: number): number {
   return n;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown>> {
   const type = req.headers['content-type'] ?? '';
   // Browsers cannot send application/json across origins without a preflight this server never answers.
   if (!type.startsWith('application/json')) throw new HttpError(415, 'POST bodies must be application/json');
+  continueBody(req, res);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -206,9 +256,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = `${JSON.stringify(body, null, 2)}\n`;
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
@@ -247,23 +303,68 @@ async function listRepos(reposRoot: string): Promise<{ name: string; remote: str
 
 /**
  * The loopback HTTP API of `drydock start`: JSON reads of pushes, builds, images, bases, notifications and
- * dead letters; streamed base-catalogue operations; a wake-up for hooks. Listens on 127.0.0.1 only and
- * refuses requests whose Host is not the loopback address (a web page cannot rebind a name to it).
+ * dead letters; streamed base-catalogue operations; a wake-up for hooks. Listens on 127.0.0.1 only, refuses
+ * requests whose Host is not the loopback address (a web page cannot rebind a name to it) and browser
+ * requests from any other origin, and answers nothing without a bearer token (`requiredRole`): 401 without a
+ * valid one, 403 when the token's role may not do it, both before any of the request's body is read.
  */
-export async function startHttpApi(
-  deps: HttpApiDeps,
-  options: { port?: number } = {},
-): Promise<RunningHttpApi> {
+export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): Promise<RunningHttpApi> {
   const { pipeline } = deps;
   let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+  const wakeIntervalMs = options.wakeIntervalMs ?? 100;
+  let lastWake = Number.NEGATIVE_INFINITY;
+  let pendingWake: NodeJS.Timeout | undefined;
+  // Anyone who can push may wake the workers, so wake-ups are merged: however many arrive, the workers are
+  // woken at most once per interval, and none is lost (a merged one runs at the interval's end).
+  const wake = () => {
+    const now = performance.now();
+    if (now - lastWake >= wakeIntervalMs) {
+      lastWake = now;
+      deps.wake();
+      return;
+    }
+    pendingWake ??= setTimeout(
+      () => {
+        pendingWake = undefined;
+        lastWake = performance.now();
+        deps.wake();
+      },
+      wakeIntervalMs - (now - lastWake),
+    );
+  };
+
+  const authorise = (req: IncomingMessage, method: string, path: string): void => {
+    const needed = requiredRole(method, path);
+    if (needed === 'none') return;
+    const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
+    const role = match?.[1] === undefined ? undefined : roleOfToken(deps.tokens, match[1]);
+    if (role === undefined) {
+      throw new HttpError(
+        401,
+        match
+          ? 'the API token is not valid (drydock start may have made new ones: read the token file again)'
+          : "this API needs a bearer token: Authorization: Bearer <the ops-token or read-token in the state dir's api/ directory>",
+        { 'www-authenticate': match ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE },
+      );
+    }
+    if (needed === 'ops' && role !== 'ops') {
+      throw new HttpError(403, `${method} ${path} needs the ops token; the ${role} token may only read`);
+    }
+  };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = req.headers.host ?? '';
     if (!allowedHosts.has(host)) throw new HttpError(421, `this API answers only on ${[...allowedHosts][0]}`);
+    // A browser names the page's origin; only the API's own may call it (no page can, with a token or not).
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin))
+      throw new HttpError(403, `requests from ${origin} are refused: this API serves no other origin`);
     const url = new URL(req.url ?? '/', `http://${host}`);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const get = method === 'GET' || method === 'HEAD';
+    authorise(req, method, path);
 
     if (get && path === '/api/status') {
       const info = deps.info();
@@ -365,37 +466,74 @@ export async function startHttpApi(
     }
     if (get && path === '/api/bases') return send(res, 200, { bases: await deps.bases.list() });
     if (method === 'POST' && path === '/api/wake') {
-      deps.wake();
+      // Unauthenticated (any pusher's hook calls it), so it takes nothing: no body, no query.
+      if (hasBody(req) || url.search !== '')
+        throw new HttpError(400, 'POST /api/wake takes no body and no query');
+      wake();
       res.writeHead(204).end();
       return;
     }
     if (method === 'POST' && path === '/api/bases/seed') {
       // Validated before the stream starts, so a bad body is a 400 and not an error line.
-      const request = parseSeedBasesRequest(await readJson(req));
+      const request = parseSeedBasesRequest(await readJson(req, res));
       return stream(res, async (progress) => ({ bases: await deps.bases.seed(request, progress) }));
     }
     if (method === 'POST' && path === '/api/bases/import') {
-      const request = parseImportBaseRequest(await readJson(req));
-      return stream(res, async (progress) => ({ bases: await deps.bases.import(request, progress) }));
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!TARBALL_TYPES.has(type))
+        throw new HttpError(
+          415,
+          'the body of POST /api/bases/import is the rootfs tarball: application/x-tar',
+        );
+      const unknown = [...url.searchParams.keys()].find((k) => k !== 'name' && k !== 'tag');
+      if (unknown !== undefined)
+        throw new HttpError(
+          400,
+          `unknown query parameter ${JSON.stringify(unknown)}: the rootfs is the request body, never a path the pipeline opens`,
+        );
+      const request = parseImportBaseRequest({
+        name: url.searchParams.get('name') ?? undefined,
+        tag: url.searchParams.get('tag') ?? undefined,
+      });
+      // Refusals (a tag that exists, a bad tarball, too large) come as statuses, before the stream starts.
+      continueBody(req, res);
+      const received = await deps.bases.receive(request, req);
+      // The import removes the upload whatever happens, also when the client has gone away meanwhile.
+      return stream(res, async (progress) => ({ bases: await deps.bases.import(received, progress) }));
     }
     if (path.startsWith('/api/'))
       throw new HttpError(get || method === 'POST' ? 404 : 405, `no ${method} ${path}`);
     throw new HttpError(404, `no ${path}; the API is under /api/`);
   };
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      if (err instanceof HttpError) return send(res, err.status, { error: err.message });
-      if (err instanceof BaseRequestInvalidError) return send(res, 400, { error: err.message });
+      // A refused request's body is not read: close the connection rather than drain what may be gigabytes.
+      const close: Record<string, string> = !req.readableEnded && hasBody(req) ? { connection: 'close' } : {};
+      if (err instanceof HttpError)
+        return send(res, err.status, { error: err.message }, { ...err.headers, ...close });
+      const refused =
+        err instanceof BaseRequestInvalidError || err instanceof BaseUploadRefusedError
+          ? 400
+          : err instanceof BaseExistsError
+            ? 409
+            : err instanceof BaseUploadTooLargeError
+              ? 413
+              : undefined;
+      if (refused !== undefined) return send(res, refused, { error: (err as Error).message }, close);
       // Anything but a bad request is the server's fault: 503 when a retry can help (a busy database), else 500.
       const status = err instanceof DrydockError && err.retryable ? 503 : 500;
-      send(res, status, { error: (err as Error)?.message ?? String(err) });
+      send(res, status, { error: (err as Error)?.message ?? String(err) }, close);
     });
-  });
+  };
+  const server: Server = createServer(handle);
+  // A client that asks before sending a body (`Expect: 100-continue`) is told to send it only once the request
+  // is authorised; a refusal is answered without reading it.
+  server.on('checkContinue', handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
@@ -414,11 +552,13 @@ export async function startHttpApi(
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        clearTimeout(pendingWake);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +19,16 @@ import { SqlitePipelineViews } from '../../../adapters/local/sqlite-pipeline-vie
 import { SqlitePolicyVersions } from '../../../adapters/local/sqlite-policy-versions.js';
 import { parseEvent } from '../../../core/events/index.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
+import { type ApiTokens, ensureApiTokens } from '../../../runtime/local/api-tokens.js';
 import type { StatusResponse } from '../../../runtime/local/api-types.js';
-import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
-import { type RunningHttpApi, startHttpApi } from '../../../runtime/local/http-api.js';
+import { localBaseCatalogue, pushTo } from '../../../runtime/local/bases.js';
+import { type RunningHttpApi, requiredRole, startHttpApi } from '../../../runtime/local/http-api.js';
 import { type LocalPipeline, openLocalPipeline } from '../../../runtime/local/open-local-pipeline.js';
 import { defaultLocalPolicy } from '../../../runtime/local/policy-store.js';
 import type { RuntimeInfo } from '../../../runtime/local/runtime-info.js';
 import { commit } from '../../contracts/sample-events.js';
 import { eventFixture } from '../../core/events/fixtures.js';
+import { packDirectory, tarArchive } from '../../helpers/tar-archive.js';
 
 const run = promisify(execFile);
 
@@ -26,9 +37,14 @@ let pipeline: LocalPipeline;
 let api: RunningHttpApi;
 let wakes = 0;
 let policyText = '';
+let tokens: ApiTokens;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drydock-api-'));
+  // As `drydock start` leaves a state dir (mkdir with the usual umask): other users may look inside it, so
+  // only the api/ directory's and the tokens' own modes keep the tokens from them.
+  chmodSync(dir, 0o755);
+  tokens = (await ensureApiTokens(dir)).tokens;
   pipeline = await openLocalPipeline({ stateDir: dir, policy: async () => parsePolicy(policyText) });
   policyText = defaultLocalPolicy(pipeline.registryHost);
   const policyVersions = new SqlitePolicyVersions(pipeline.db);
@@ -43,17 +59,28 @@ beforeAll(async () => {
     repos: pipeline.reposRoot,
     policy: join(dir, 'policy.yaml'),
   };
-  api = await startHttpApi({
-    info: () => ({ ...info, api: api.url }),
-    pipeline,
-    views: new SqlitePipelineViews(pipeline.db),
-    outbox: new SqliteOutbox(pipeline.db),
-    policyVersions,
-    bases: baseCatalogue(pipeline),
-    wake: () => {
-      wakes++;
+  api = await startHttpApi(
+    {
+      info: () => ({ ...info, api: api.url }),
+      pipeline,
+      views: new SqlitePipelineViews(pipeline.db),
+      outbox: new SqliteOutbox(pipeline.db),
+      policyVersions,
+      bases: localBaseCatalogue({
+        builder: pipeline.builder,
+        registry: pipeline.registry,
+        push: pushTo(pipeline.registry),
+        registryHost: pipeline.registryHost,
+        workDir: join(dir, 'containers', 'tmp'),
+        maxUploadBytes: 4 * 1024 * 1024,
+      }),
+      wake: () => {
+        wakes++;
+      },
+      tokens,
     },
-  });
+    { wakeIntervalMs: 60_000 },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -73,12 +100,16 @@ interface Answer {
   readonly json: () => Record<string, unknown>;
 }
 
-/** One request to the API over real HTTP; the Host header is the loopback address unless given. */
+/**
+ * One request to the API over real HTTP; the Host header is the loopback address unless given, and the ops
+ * token goes with it unless `token` says another (null: none).
+ */
 function call(
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: { headers?: Record<string, string>; body?: string | Buffer; token?: string | null } = {},
 ): Promise<Answer> {
+  const token = options.token === undefined ? tokens.ops : options.token;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -86,7 +117,11 @@ function call(
         port: api.port,
         method,
         path,
-        headers: { host: `127.0.0.1:${api.port}`, ...options.headers },
+        headers: {
+          host: `127.0.0.1:${api.port}`,
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -109,6 +144,8 @@ function call(
 
 const postJson = (path: string, body: string | Buffer) =>
   call('POST', path, { headers: { 'content-type': 'application/json' }, body });
+const postTar = (path: string, body: Buffer) =>
+  call('POST', path, { headers: { 'content-type': 'application/x-tar' }, body });
 
 describe('startHttpApi', () => {
   it('listens on the loopback address', () => {
@@ -268,14 +305,27 @@ describe('startHttpApi', () => {
     ]);
   });
 
-  it('wakes the workers on POST /api/wake with 204', async () => {
+  it('wakes the workers on POST /api/wake with 204, without a token, merging wake-ups within the interval', async () => {
     const before = wakes;
-    const answer = await call('POST', '/api/wake');
+    const answer = await call('POST', '/api/wake', { token: null });
     expect(answer.status).toBe(204);
     expect(answer.text).toBe('');
     expect(wakes).toBe(before + 1);
+    // However many come, the workers are woken once per interval (60 s here): pushers cannot keep them busy.
+    const flood = await Promise.all(
+      Array.from({ length: 20 }, () => call('POST', '/api/wake', { token: null })),
+    );
+    expect(flood.map((a) => a.status)).toEqual(Array(20).fill(204));
+    expect(wakes).toBe(before + 1);
     expect((await call('GET', '/api/wake')).status).toBe(404);
     expect(wakes).toBe(before + 1);
+  });
+
+  it('refuses a wake-up that carries a body or a query with 400', async () => {
+    const before = wakes;
+    expect((await call('POST', '/api/wake', { token: null, body: 'x' })).status).toBe(400);
+    expect((await call('POST', '/api/wake?x=1', { token: null })).status).toBe(400);
+    expect(wakes).toBe(before);
   });
 
   it('refuses a POST body that is not application/json with 415', async () => {
@@ -285,7 +335,11 @@ describe('startHttpApi', () => {
     });
     expect(answer.status).toBe(415);
     expect(answer.json()).toEqual({ error: 'POST bodies must be application/json' });
-    expect((await call('POST', '/api/bases/import', { body: '{}' })).status).toBe(415);
+    const json = await postJson('/api/bases/import?name=x&tag=1', '{}');
+    expect(json.status).toBe(415);
+    expect(json.json().error).toBe(
+      'the body of POST /api/bases/import is the rootfs tarball: application/x-tar',
+    );
   });
 
   it('refuses a body over 64 KiB with 413, and reads one of exactly 64 KiB', async () => {
@@ -315,10 +369,60 @@ describe('startHttpApi', () => {
     expect(typeof answer.json().error).toBe('string');
   });
 
-  it('answers 400 before streaming for an import of a relative path', async () => {
-    const answer = await postJson('/api/bases/import', '{"source": "rootfs.tar", "name": "x", "tag": "1"}');
+  it('takes no path to import: a JSON body naming one is 415, a source query 400', async () => {
+    const json = await postJson('/api/bases/import?name=x&tag=1', '{"source": "/etc/shadow"}');
+    expect(json.status).toBe(415);
+    const query = await postTar('/api/bases/import?name=x&tag=1&source=%2Fetc%2Fshadow', tarArchive([]));
+    expect(query.status).toBe(400);
+    expect(query.json().error).toBe(
+      'unknown query parameter "source": the rootfs is the request body, never a path the pipeline opens',
+    );
+    expect(await pipeline.registry.repositories()).not.toContain('base/x');
+  });
+
+  it('imports a rootfs sent as the body, streaming progress as NDJSON', async () => {
+    const rootfs = join(dir, 'rootfs');
+    mkdirSync(join(rootfs, 'bin'), { recursive: true });
+    copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
+    symlinkSync('busybox', join(rootfs, 'bin', 'sh'));
+    const chunks: Buffer[] = [];
+    for await (const chunk of packDirectory(rootfs)) chunks.push(chunk as Buffer);
+    const answer = await postTar('/api/bases/import?name=tiny&tag=1', Buffer.concat(chunks));
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const lines = answer.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toEqual({
+      type: 'progress',
+      message: expect.stringMatching(/^importing the uploaded rootfs \(\d+\.\d MiB, 4 entries\) as /),
+    });
+    const digest = (await pipeline.registry.inspect('base/tiny:1'))?.digest;
+    expect(lines.at(-1)).toEqual({
+      type: 'result',
+      bases: [{ ref: `${pipeline.registryHost}/base/tiny:1`, digest, repository: 'base/tiny', tag: '1' }],
+    });
+    // The same tag again is refused before the body is read.
+    const again = await postTar('/api/bases/import?name=tiny&tag=1', Buffer.concat(chunks));
+    expect(again.status).toBe(409);
+  }, 120_000);
+
+  it.each([
+    ['"../" entries', tarArchive([{ name: '../../etc/cron.d/evil', content: '* * * * * root id\n' }])],
+    ['a device node', tarArchive([{ name: 'dev/mem', type: '3' }])],
+    ['what is not a tarball', Buffer.from('not a tarball')],
+  ])('refuses an import of %s with 400 and imports nothing', async (_what, body) => {
+    const answer = await postTar('/api/bases/import?name=evil&tag=1', body);
     expect(answer.status).toBe(400);
-    expect(answer.json().error).toMatch(/absolute path/);
+    expect(answer.json().error).toMatch(/^the uploaded rootfs is refused: /);
+    expect(await pipeline.registry.repositories()).not.toContain('base/evil');
+  });
+
+  it('refuses an upload over the size limit with 413', async () => {
+    const answer = await postTar('/api/bases/import?name=evil&tag=1', Buffer.alloc(4 * 1024 * 1024 + 1));
+    expect(answer.status).toBe(413);
+    expect(answer.json().error).toBe('the upload is over the limit of 4194304 bytes');
   });
 
   it('shows the policy in force and its versions', async () => {
@@ -334,5 +438,156 @@ describe('startHttpApi', () => {
   it('lists notifications and dead letters', async () => {
     expect((await call('GET', '/api/notifications')).json()).toEqual({ notifications: [] });
     expect((await call('GET', '/api/dead-letters')).json()).toEqual({ deadLetters: [] });
+  });
+});
+
+/** What a command run as another local account printed and how it ended. */
+function runAs(
+  user: string,
+  argv: readonly string[],
+  input?: Buffer,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // Asynchronous: the API answering the command runs in this very process.
+    const child = execFile(
+      'runuser',
+      ['-u', user, '--', ...argv],
+      { encoding: 'buffer' },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? null) : 0;
+        if (error && typeof (error as { code?: unknown }).code !== 'number') return reject(error);
+        resolve({ code, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') });
+      },
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/** One HTTP request sent by curl running as `nobody`: real bytes from an unprivileged local user. */
+async function curlAs(
+  user: string,
+  method: string,
+  path: string,
+  options: { headers?: readonly string[]; body?: Buffer } = {},
+): Promise<{ status: number; headers: string; body: string }> {
+  const { code, stdout, stderr } = await runAs(
+    user,
+    [
+      'curl',
+      '--silent',
+      '--show-error',
+      '--include',
+      '--request',
+      method,
+      ...(options.headers ?? []).flatMap((h) => ['--header', h]),
+      ...(options.body ? ['--data-binary', '@-'] : []),
+      `http://127.0.0.1:${api.port}${path}`,
+    ],
+    options.body,
+  );
+  if (code !== 0) throw new Error(`curl as ${user} failed (${code}): ${stderr}`);
+  let text = stdout;
+  // An interim `100 Continue` comes first when curl asked for it.
+  while (/^HTTP\/1\.1 100 /.test(text)) text = text.slice(text.indexOf('\r\n\r\n') + 4);
+  const end = text.indexOf('\r\n\r\n');
+  const headers = text.slice(0, end);
+  return { status: Number(headers.split(' ')[1]), headers: headers.toLowerCase(), body: text.slice(end + 4) };
+}
+
+const asNobody = (method: string, path: string, options?: { headers?: readonly string[]; body?: Buffer }) =>
+  curlAs('nobody', method, path, options);
+
+describe('who may call the API', () => {
+  const evilTar = () => tarArchive([{ name: 'bin/sh', content: '#!/bin/sh\n', mode: 0o755 }]);
+  // Every kind of request another local user could make: reads of builds, logs and policy, and every change.
+  const requests: [string, string, { headers?: string[]; body?: Buffer }][] = [
+    ['GET', '/api/status', {}],
+    ['GET', '/api/pushes', {}],
+    ['GET', '/api/builds/build-api-1/log', {}],
+    ['GET', '/api/policy', {}],
+    ['GET', '/api/notifications', {}],
+    ['POST', '/api/bases/seed', { headers: ['content-type: application/json'], body: Buffer.from('{}') }],
+    [
+      'POST',
+      '/api/bases/import?name=stolen&tag=1',
+      { headers: ['content-type: application/x-tar'], body: evilTar() },
+    ],
+  ];
+
+  it('keeps the tokens from other users: a 0700 directory, 0600 files that nobody cannot read', async () => {
+    expect(statSync(join(dir, 'api')).mode & 0o777).toBe(0o700);
+    for (const role of ['ops', 'read']) {
+      expect(statSync(join(dir, 'api', `${role}-token`)).mode & 0o777).toBe(0o600);
+      const read = await runAs('nobody', ['cat', join(dir, 'api', `${role}-token`)]);
+      expect(read.code).not.toBe(0);
+      expect(read.stderr).toContain('Permission denied');
+      expect(read.stdout).toBe('');
+    }
+  });
+
+  it.each(requests)(
+    'answers nobody’s %s %s without a token with 401 and does nothing',
+    async (method, path, options) => {
+      const answer = await asNobody(method, path, options);
+      expect(answer.status).toBe(401);
+      expect(answer.headers).toContain('www-authenticate: bearer realm="drydock"');
+      expect(JSON.parse(answer.body)).toEqual({ error: expect.stringMatching(/needs a bearer token/) });
+      expect(answer.body).not.toContain('STEP 1/2');
+      expect(await pipeline.registry.repositories()).toEqual(
+        expect.not.arrayContaining(['base/busybox', 'base/stolen']),
+      );
+    },
+  );
+
+  it.each(requests)('answers nobody’s %s %s with a guessed token with 401', async (method, path, options) => {
+    const guessed = `drydock_${'A'.repeat(43)}`;
+    const answer = await asNobody(method, path, {
+      ...options,
+      headers: [...(options.headers ?? []), `authorization: Bearer ${guessed}`],
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.headers).toContain('error="invalid_token"');
+    expect(await pipeline.registry.repositories()).not.toContain('base/stolen');
+  });
+
+  it('lets the read token read everything and change nothing (403)', async () => {
+    const read = [`authorization: Bearer ${tokens.read}`];
+    for (const [method, path, options] of requests) {
+      const answer = await asNobody(method, path, {
+        ...options,
+        headers: [...(options.headers ?? []), ...read],
+      });
+      if (method === 'GET') {
+        expect([path, answer.status]).toEqual([path, 200]);
+      } else {
+        expect([path, answer.status]).toEqual([path, 403]);
+        expect(JSON.parse(answer.body).error).toBe(
+          `POST ${path.split('?')[0]} needs the ops token; the read token may only read`,
+        );
+      }
+    }
+    expect(await pipeline.registry.repositories()).toEqual(
+      expect.not.arrayContaining(['base/busybox', 'base/stolen']),
+    );
+  });
+
+  it('refuses a browser request from another origin, even with the ops token, and takes its own', async () => {
+    const evil = await call('GET', '/api/status', { headers: { origin: 'http://evil.example' } });
+    expect(evil.status).toBe(403);
+    expect(evil.json().error).toBe(
+      'requests from http://evil.example are refused: this API serves no other origin',
+    );
+    const wake = await call('POST', '/api/wake', { token: null, headers: { origin: 'null' } });
+    expect(wake.status).toBe(403);
+    const own = await call('GET', '/api/status', { headers: { origin: `http://127.0.0.1:${api.port}` } });
+    expect(own.status).toBe(200);
+  });
+
+  it('makes every endpoint but the wake-up need a token, and every change the ops one', () => {
+    expect(requiredRole('POST', '/api/wake')).toBe('none');
+    expect(requiredRole('GET', '/api/wake')).toBe('read');
+    expect(requiredRole('GET', '/api/anything')).toBe('read');
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+      expect(requiredRole(method, '/api/bans')).toBe('ops');
   });
 });
