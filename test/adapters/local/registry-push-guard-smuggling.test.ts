@@ -68,7 +68,8 @@ const SMUGGLED = Buffer.concat([
   ]),
   raw(
     'PUT /v2/evil/img/manifests/pwned HTTP/1.1',
-    ['Host: registry', `Content-Type: ${SCHEMA2}`, `Content-Length: ${MANIFEST.length}`],
+    // The last request closes the connection, so an exchange straight with the registry ends on its own.
+    ['Host: registry', `Content-Type: ${SCHEMA2}`, `Content-Length: ${MANIFEST.length}`, 'Connection: close'],
     MANIFEST,
   ),
 ]);
@@ -78,8 +79,9 @@ const chunked = (bytes: Buffer): Buffer =>
   Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
 
 /**
- * Writes `bytes` on a fresh connection and collects what comes back until the guard closes it (or nothing
- * came for a while: the bound only ends a connection the guard keeps open, it is not asserted on).
+ * Writes `bytes` on a fresh connection and collects what comes back until the peer closes it. Every exchange
+ * here ends in a close (a refusal, or a last request with `Connection: close`); the idle bound only keeps a
+ * broken guard from hanging the test, and nothing is asserted on it.
  */
 function exchange(port: number, bytes: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -93,7 +95,7 @@ function exchange(port: number, bytes: Buffer): Promise<string> {
     };
     const arm = () => {
       clearTimeout(idle);
-      idle = setTimeout(done, 1500);
+      idle = setTimeout(done, 10_000);
     };
     socket.on('connect', () => {
       socket.write(bytes);
@@ -443,12 +445,12 @@ describe('the push guard upstream connections', () => {
 
   it('gives every forwarded request a connection of its own, closed after it', async () => {
     const before = connections.length;
-    // Three reads on one keep-alive client connection.
-    const three = Buffer.concat(
-      ['/v2/', '/v2/_catalog', '/v2/'].map((path) =>
-        raw(`GET ${path} HTTP/1.1`, ['Host: x', 'Connection: keep-alive']),
-      ),
-    );
+    // Three reads on one keep-alive client connection; the last closes it, so the exchange ends there.
+    const three = Buffer.concat([
+      raw('GET /v2/ HTTP/1.1', ['Host: x', 'Connection: keep-alive']),
+      raw('GET /v2/_catalog HTTP/1.1', ['Host: x', 'Connection: keep-alive']),
+      raw('GET /v2/ HTTP/1.1', ['Host: x', 'Connection: close']),
+    ]);
     const answer = await exchange(guard.port, three);
     expect(statuses(answer)).toEqual([200, 200, 200]);
     const opened = connections.slice(before);
@@ -466,7 +468,11 @@ describe('the push guard upstream connections', () => {
     const before = connections.length;
     const start = await exchange(
       guard.port,
-      raw('POST /v2/framed/app/blobs/uploads/ HTTP/1.1', ['Host: x', `Authorization: ${auth}`]),
+      raw('POST /v2/framed/app/blobs/uploads/ HTTP/1.1', [
+        'Host: x',
+        `Authorization: ${auth}`,
+        'Connection: close',
+      ]),
     );
     expect(statuses(start)).toEqual([202]);
     const location = /\r\nLocation: http:\/\/[^/]+(\S+)\r\n/i.exec(start)?.[1] ?? '';
@@ -477,6 +483,7 @@ describe('the push guard upstream connections', () => {
           'Host: x',
           `Authorization: ${auth}`,
           'Transfer-Encoding: chunked',
+          'Connection: close',
         ]),
         chunked(Buffer.from('layer bytes')),
       ]),
