@@ -48,8 +48,14 @@ const SUBCOMMANDS = new Set(
   ),
 );
 const commandName = (file: unknown, argv: unknown): string => {
+  const args = Array.isArray(argv) ? argv : [];
+  // Tools run under `setpriv --pdeathsig KILL -- <tool> …` (see runTool): name the tool, not setpriv.
+  if (basename(String(file)) === 'setpriv' && args.includes('--')) {
+    const rest = args.slice(args.indexOf('--') + 1);
+    return commandName(rest[0], rest.slice(1));
+  }
   const name = basename(String(file));
-  const sub = (Array.isArray(argv) ? argv : []).find((a) => typeof a === 'string' && SUBCOMMANDS.has(a));
+  const sub = args.find((a) => typeof a === 'string' && SUBCOMMANDS.has(a));
   return sub ? `${name} ${sub}` : name;
 };
 const timeChild = (child: ChildProcess | undefined, file: unknown, argv: unknown): void => {

@@ -5,6 +5,7 @@ import { lstat, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
+import type { BuildSettings } from '../../core/policy/schema.js';
 import {
   BuildCancelledError,
   BuildFailedError,
@@ -67,6 +68,17 @@ export const DEFAULT_BUILD_LIMITS: BuildLimits = {
   maxContextBytes: 512 * MIB,
   maxImageBytes: 4096 * MIB,
 };
+
+/** The limits the policy's `build` section sets (MiB turned into bytes); what it leaves out keeps the defaults. */
+export function buildLimitsFrom(settings: BuildSettings | undefined): Partial<BuildLimits> {
+  const limits: { -readonly [K in keyof BuildLimits]?: BuildLimits[K] } = {};
+  if (settings?.network !== undefined) limits.network = settings.network;
+  if (settings?.memoryMiB !== undefined) limits.memoryBytes = settings.memoryMiB * MIB;
+  if (settings?.maxProcesses !== undefined) limits.maxProcesses = settings.maxProcesses;
+  if (settings?.maxContextMiB !== undefined) limits.maxContextBytes = settings.maxContextMiB * MIB;
+  if (settings?.maxImageMiB !== undefined) limits.maxImageBytes = settings.maxImageMiB * MIB;
+  return limits;
+}
 
 /**
  * A user namespace of its own for each build and test container, from the `containers` ranges of /etc/subuid and

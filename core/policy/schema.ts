@@ -178,6 +178,26 @@ const GateSchema = z.strictObject({
     .optional(),
 });
 
+const whole = (what: string, min: number) =>
+  z
+    .number(wrongType(`must be a whole number of ${what}`))
+    .int({ error: `must be a whole number of ${what}` })
+    .min(min, { error: `must be at least ${min}` });
+
+/** The sandbox of every build; what is left out takes the builder's default (in brackets). */
+const BuildSchema = z.strictObject({
+  /** `none`: RUN steps reach nothing, not even this host (default). `egress`: the outside world, never this host. */
+  network: z.enum(['none', 'egress'], wrongType('must be none or egress')).optional(),
+  /** Memory of a build's RUN steps together (2048). */
+  memoryMiB: whole('MiB', 16).optional(),
+  /** Processes and threads of a build's RUN steps together (1024). */
+  maxProcesses: whole('processes', 16).optional(),
+  /** Size of the build context (512). */
+  maxContextMiB: whole('MiB', 1).optional(),
+  /** Size of the built image, its layers uncompressed (4096). */
+  maxImageMiB: whole('MiB', 1).optional(),
+});
+
 /** The base-image policy document, `version: 1`; unknown keys are errors so that a typo cannot weaken policy. */
 export const PolicySchema = z.strictObject({
   version: z.literal(1, wrongType('must be 1')),
@@ -192,6 +212,8 @@ export const PolicySchema = z.strictObject({
   requireDigestListed: z.boolean(wrongType('must be true or false')).optional(),
   /** Lint settings the gate enforces over the team's own config. */
   gate: GateSchema.default({ failureThreshold: 'warning', enforce: [] }),
+  /** The build sandbox's network and limits. */
+  build: BuildSchema.optional(),
 });
 
 /** A validated policy: image strings normalised (`node` is `docker.io/library/node`), absent lists empty. */
@@ -210,12 +232,15 @@ export type InsecurePackage = Policy['insecurePackages'][number];
 export type BandAid = Policy['bandAids'][number];
 /** The lint settings the gate enforces. */
 export type GateSettings = Policy['gate'];
+/** The build sandbox settings of the policy. */
+export type BuildSettings = z.output<typeof BuildSchema>;
 
 /** Every key the schema knows, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS: readonly string[] = [
   ...new Set([
     ...Object.keys(PolicySchema.shape),
     ...Object.keys(GateSchema.shape),
+    ...Object.keys(BuildSchema.shape),
     ...Object.keys(AllowedEntrySchema.shape),
     ...Object.keys(ExceptionEntrySchema.shape),
     ...Object.keys(BannedEntrySchema.shape),

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BuildahBuildService } from '../../adapters/local/buildah-build-service.js';
+import { BuildahBuildService, buildLimitsFrom } from '../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../adapters/local/buildah-image-registry.js';
 import { type ContainerEnv, prepareContainerEnv } from '../../adapters/local/container-env.js';
 import {
@@ -174,7 +174,11 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     const records = new SqliteBuildRecords(db);
     const lineage = new SqliteLineageStore(db);
     const logs = new FileBuildLogs(stateDir);
-    const builder = new BuildahBuildService({ env: containerEnv.env });
+    // The policy's build section is read for every build, so a changed policy applies to the next build.
+    const builder = new BuildahBuildService({
+      env: containerEnv.env,
+      limits: async () => buildLimitsFrom((await options.policy()).build),
+    });
     const tester = new PodmanImageTester({ env: containerEnv.env });
     const pipelineBuilder: BuildService = onTool
       ? {

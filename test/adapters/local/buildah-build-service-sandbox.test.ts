@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BuildahBuildService,
   type BuildLimits,
+  buildLimitsFrom,
   DEFAULT_BUILD_LIMITS,
 } from '../../../adapters/local/buildah-build-service.js';
 import { writeBusyboxBaseContext } from '../../../adapters/local/busybox-base-seeder.js';
@@ -317,6 +318,19 @@ describe('BuildahBuildService sandbox', () => {
     expect(lines).toContain(`size ${4 * 1024 * 1024}`);
     expect(error).toBeInstanceOf(BuildFailedError);
     expect((error as Error).message).toMatch(/^build attack failed: .*\(build\.maxImageMiB\)/);
+  });
+
+  it('takes the limits the policy build section sets, in bytes, and leaves the rest to the defaults', () => {
+    expect(buildLimitsFrom(undefined)).toEqual({});
+    expect(buildLimitsFrom({ network: 'egress', memoryMiB: 512, maxImageMiB: 100 })).toEqual({
+      network: 'egress',
+      memoryBytes: 512 * 1024 * 1024,
+      maxImageBytes: 100 * 1024 * 1024,
+    });
+    expect(buildLimitsFrom({ maxProcesses: 64, maxContextMiB: 1 })).toEqual({
+      maxProcesses: 64,
+      maxContextBytes: 1024 * 1024,
+    });
   });
 
   it('has defaults a build of a real application fits in', () => {
