@@ -209,6 +209,8 @@ function manifestTarget(path: string): ManifestTarget | 'invalid' | undefined {
 }
 
 const READS = new Set(['GET', 'HEAD']);
+// What a registry write's path is made of: `/v2/`, repository names, tags, digests, upload ids.
+const WRITE_PATH = /^\/v2\/[A-Za-z0-9._:/-]*$/;
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -467,7 +469,15 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
         return;
       }
     }
-    const manifest = read ? undefined : manifestTarget((req.url ?? '').split('?')[0] ?? '');
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    // The registry's router matches the decoded path: `manifest%73` is `manifests` there. A write path is
+    // only ever names, tags, digests and upload ids, so anything else is refused rather than decoded here.
+    if (!read && !WRITE_PATH.test(path)) {
+      report(req, 'malformed-request', 'unexpected characters in the path');
+      answerAndClose(req, res, 400, registryError('NAME_INVALID', 'unexpected characters in the path'));
+      return;
+    }
+    const manifest = read ? undefined : manifestTarget(path);
     if (manifest === 'invalid') {
       report(req, 'malformed-request', 'unrecognised manifest path');
       answerAndClose(req, res, 400, registryError('NAME_INVALID', 'unrecognised manifest path'));

@@ -228,6 +228,8 @@ describe('the push guard keeps published tags immutable', () => {
       '/v2/apps/./odd/manifests/1',
       '/v2/apps/../apps/odd/manifests/1',
       '/v2/apps%2Fodd/manifests/1',
+      '/v2/apps/odd/manifest%73/1',
+      '/v2/apps/odd/%6Danifests/1',
       '/v2/apps/odd/manifests/-1',
       '/v2/apps/odd/manifests/sha256:abc',
       '/v2//apps/odd/manifests/1',
