@@ -101,7 +101,8 @@ Examples:
       `
 The images are those the gate checks: FROM, COPY --from=<image> and RUN --mount=from=<image>, with ARGs
 resolved from their defaults and --build-arg. A reference with a digest keeps it; otherwise the digest is
-the one the engine recorded for the repository when the image was pulled.
+the one the engine recorded for the repository when the image was pulled. A reference with both a tag and a
+digest is refused unless the tag points at that digest (the build uses the digest, the gate judged the tag).
 
 --format json prints {"final": {"name", "digest"} or null for FROM scratch, "bases": [{"name", "digest"}]}.
 --format env prints DRYDOCK_BASE_NAME, DRYDOCK_BASE_DIGEST (empty for FROM scratch) and DRYDOCK_BASES
@@ -196,10 +197,12 @@ function printReport(report: ImageTestReport, flags: TestFlags, io: CliIo): void
 async function runImageBases(flags: BasesFlags, io: CliIo): Promise<number> {
   const deadline = Date.now() + milliseconds(flags.timeLimit, '--time-limit');
   const buildArgs = parseBuildArgs(flags.buildArg);
-  const [{ dockerfileBases }, { ContainerCli }] = await Promise.all([
-    import('../../core/dockerfile/dockerfile-bases.js'),
-    import('../../adapters/local/container-cli.js'),
-  ]);
+  const [{ dockerfileBases }, { ContainerCli }, { PinnedTagMismatchError, pinnedTagOf, pinnedTagProblem }] =
+    await Promise.all([
+      import('../../core/dockerfile/dockerfile-bases.js'),
+      import('../../adapters/local/container-cli.js'),
+      import('../../core/pipeline/pinned-tag.js'),
+    ]);
   const text = readOptional(resolve(io.cwd, flags.dockerfile), flags.dockerfile);
   if (text === undefined) throw new UsageError(`${flags.dockerfile} does not exist`);
   const found = dockerfileBases(text, flags.dockerfile, buildArgs);
@@ -221,6 +224,16 @@ async function runImageBases(flags: BasesFlags, io: CliIo): Promise<number> {
         if (timeoutMs <= 0)
           throw new UsageError(`--time-limit ${flags.timeLimit} reached before ${base.image.text}`);
         digest = await cli.resolveDigest(base.ref, { pull: flags.pull ?? false, timeoutMs });
+        // `name:tag@digest` is built on the digest: the tag the gate judged must point at it.
+        if (pinnedTagOf(base.ref) !== undefined) {
+          const byTag = { ...base.ref, digest: undefined };
+          const left = Math.max(1, deadline - Date.now());
+          const problem = pinnedTagProblem(
+            base.ref,
+            await cli.resolveDigest(byTag, { pull: flags.pull ?? false, timeoutMs: left }),
+          );
+          if (problem) throw new PinnedTagMismatchError(`line ${base.image.line}: ${problem}`);
+        }
         digests.set(key, digest);
       }
       out.push({ name: base.name, digest });

@@ -17,6 +17,7 @@ import {
   BuildTimedOutError,
 } from '../ports/build-service.js';
 import type { ImageRegistry } from '../ports/image-registry.js';
+import { pinnedTagOf, pinnedTagProblem } from './pinned-tag.js';
 
 /** The log of one build: one line per `write`, kept at `path` (a file locally, CloudWatch Logs on AWS). */
 export interface BuildLog {
@@ -92,7 +93,7 @@ const PAST_BUILDING = new Set(['testing', 'pushing', 'published']);
 
 /**
  * Builds one requested definition: resolves every external base through the pipeline's registry (a base
- * elsewhere fails the build), pins the bases by digest, exports the context, builds with the lineage labels
+ * elsewhere fails the build, as does a `name:tag@digest` whose tag points at another digest), pins the bases by digest, exports the context, builds with the lineage labels
  * and moves the record queued → building → testing (or failed). A redelivered request whose record is past
  * building returns the recorded outcome without building again; event ids derive from (repository, commit,
  * definition). Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
@@ -244,11 +245,19 @@ async function resolveBases(text: string, definition: string, registry: ImageReg
   }
   const resolved = new Map<ExternalImage, ResolvedBase>();
   const missing: string[] = [];
+  const mispinned: string[] = [];
   for (const { image, ref } of refs) {
     const name = formatImageRef(ref);
     const details = await registry.inspect(name);
-    if (details === undefined) missing.push(name);
-    else resolved.set(image, { name, digest: details.digest });
+    if (details === undefined) {
+      missing.push(name);
+      continue;
+    }
+    // `name:tag@digest` builds on the digest: the tag the gate judged and the labels name must point at it.
+    const tagged = pinnedTagOf(ref);
+    const problem = tagged && pinnedTagProblem(ref, (await registry.inspect(tagged))?.digest);
+    if (problem) mispinned.push(`line ${image.line}: ${problem}`);
+    resolved.set(image, { name, digest: details.digest });
   }
   if (missing.length > 0) {
     return {
@@ -256,6 +265,7 @@ async function resolveBases(text: string, definition: string, registry: ImageReg
       reason: `base image ${[...new Set(missing)].join(', ')} not found in ${registry.host}`,
     };
   }
+  if (mispinned.length > 0) return { ok: false, reason: mispinned.join('; ') };
   const bases = [...new Map([...resolved.values()].map((b) => [`${b.name}@${b.digest}`, b])).values()];
   const final = finalStageBase(model, uses.images);
   const labelBase = final === undefined ? undefined : resolved.get(final);
