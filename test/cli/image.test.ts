@@ -225,6 +225,24 @@ describe('drydock image bases', () => {
     expect(JSON.parse(scratch.stdout)).toEqual({ final: null, bases: [{ name: BASE, digest: baseDigest }] });
   });
 
+  it('refuses a tag pinned to the digest of another image, naming the digest the tag points at, and exits 2', async () => {
+    const other = (await local.tool('buildah', ['from', 'scratch'])).trim();
+    await local.tool('buildah', ['config', '--label', 'other=yes', other]);
+    await local.tool('buildah', ['commit', '--quiet', '--rm', other, 'localhost/other:1']);
+    const { digest } = await local.registry.push('localhost/other:1', {
+      repository: 'base/busybox',
+      tag: '1.35.0',
+    });
+    const { code, stdout, stderr } = await bases(`FROM ${BASE}@${digest}\n`, '--pull');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `pulling ${BASE}@${digest} (line 1)\n` +
+        `drydock: line 1: ${BASE}@${digest}: the tag 1.36.0 points at ${baseDigest}, not the pinned digest; ` +
+        `pin the digest the tag points at, or write ${local.host}/base/busybox@${digest} without the tag\n`,
+    );
+  });
+
   it('prints single-quoted variables that a shell can source', async () => {
     const { code, stdout } = await bases(`FROM ${BASE}\n`, '--format', 'env');
     expect(code).toBe(0);
