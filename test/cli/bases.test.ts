@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerBases } from '../../cli/commands/bases.js';
 import type { CliIo } from '../../cli/context.js';
+import { type ApiTokens, ensureApiTokens } from '../../runtime/local/api-tokens.js';
 import {
+  BaseExistsError,
   BaseRequestInvalidError,
   type BasesDeps,
   localBaseCatalogue,
@@ -15,6 +18,7 @@ import {
   parseSeedBasesRequest,
   pushTo,
 } from '../../runtime/local/bases.js';
+import { BaseUploadRefusedError } from '../../runtime/local/rootfs-upload.js';
 import { writeRuntimeInfo } from '../../runtime/local/runtime-info.js';
 import { type LocalRegistry, startLocalRegistry } from '../helpers/local-registry.js';
 
@@ -22,8 +26,13 @@ let local: LocalRegistry;
 let server: Server;
 let dir: string;
 let state: string;
+let tokens: ApiTokens;
+const authorisations: string[] = [];
 
-/** The base routes of the HTTP API (runtime/local/api-types.ts) over the real service and registry. */
+/**
+ * The base routes of the HTTP API (runtime/local/api-types.ts) over the real service and registry, behind the
+ * ops token as the daemon's are; the import's body is the rootfs tarball.
+ */
 function serveBases(deps: BasesDeps): Server {
   const catalogue = localBaseCatalogue(deps);
   const body = async (req: IncomingMessage): Promise<unknown> => {
@@ -37,6 +46,12 @@ function serveBases(deps: BasesDeps): Server {
       res.end(JSON.stringify(value));
     };
     try {
+      authorisations.push(req.headers.authorization ?? '');
+      if (req.headers.authorization !== `Bearer ${tokens.ops}`) {
+        json(401, { error: 'this API needs a bearer token' });
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET' && req.url === '/api/bases') {
         json(200, { bases: await catalogue.list() });
         return;
@@ -46,9 +61,10 @@ function serveBases(deps: BasesDeps): Server {
       if (req.method === 'POST' && req.url === '/api/bases/seed') {
         const request = parseSeedBasesRequest(await body(req));
         run = (progress) => catalogue.seed(request, progress);
-      } else if (req.method === 'POST' && req.url === '/api/bases/import') {
-        const request = parseImportBaseRequest(await body(req));
-        run = (progress) => catalogue.import(request, progress);
+      } else if (req.method === 'POST' && url.pathname === '/api/bases/import') {
+        const request = parseImportBaseRequest(Object.fromEntries(url.searchParams));
+        const received = await catalogue.receive(request, req);
+        run = (progress) => catalogue.import(received, progress);
       } else {
         json(404, { error: `no route ${req.method} ${req.url}` });
         return;
@@ -63,7 +79,13 @@ function serveBases(deps: BasesDeps): Server {
       }
       res.end();
     } catch (error) {
-      json(error instanceof BaseRequestInvalidError ? 400 : 500, { error: (error as Error).message });
+      const status =
+        error instanceof BaseRequestInvalidError || error instanceof BaseUploadRefusedError
+          ? 400
+          : error instanceof BaseExistsError
+            ? 409
+            : 500;
+      json(status, { error: (error as Error).message });
     }
   });
 }
@@ -110,6 +132,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drydock-cli-bases-'));
   state = join(dir, 'state');
   mkdirSync(state);
+  tokens = (await ensureApiTokens(state)).tokens;
   server = serveBases({
     builder: local.builder,
     registry: local.registry,
@@ -193,9 +216,13 @@ describe('drydock bases against a running pipeline', () => {
       },
     );
     expect(imported.code).toBe(0);
-    expect(imported.stderr).toContain(
-      `importing ${join(dir, 'work', 'rootfs')} as ${local.host}/base/tiny:1\n`,
+    // The command reads the directory and sends it; the pipeline is never told a path.
+    expect(imported.stderr).toMatch(
+      new RegExp(
+        `^sending ${join(dir, 'work', 'rootfs')} to the pipeline\\nimporting the uploaded rootfs \\(\\d+\\.\\d MiB, 4 entries\\) as ${local.host}/base/tiny:1\\n`,
+      ),
     );
+    expect(authorisations.at(-1)).toBe(`Bearer ${tokens.ops}`);
     const digest = (await local.registry.inspect('base/tiny:1'))!.digest;
     expect(imported.stdout).toBe(`${local.host}/base/tiny:1  ${digest}\n`);
     expect(await local.runIn(`${local.host}/base/tiny:1`, 'echo ran')).toBe('ran\n');
@@ -225,7 +252,7 @@ describe('drydock bases against a running pipeline', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
       new RegExp(
-        `^drydock: ${local.host}/base/tiny:1 already exists \\(sha256:[0-9a-f]{64}\\); bases do not change`,
+        `^sending ${join(dir, 'work', 'rootfs')} to the pipeline\\ndrydock: ${local.host}/base/tiny:1 already exists \\(sha256:[0-9a-f]{64}\\); bases do not change`,
       ),
     );
     const missing = await drydock([
@@ -242,12 +269,12 @@ describe('drydock bases against a running pipeline', () => {
     expect(missing).toEqual({
       code: 2,
       stdout: '',
-      stderr: `importing ${join(dir, 'nope.tar')} as ${local.host}/base/tiny:2\ndrydock: cannot import ${join(dir, 'nope.tar')}: no such file or directory\n`,
+      stderr: `drydock: cannot import ${join(dir, 'nope.tar')}: no such file or directory\n`,
     });
     const invalid = await drydock([
       'bases',
       'import',
-      'rootfs',
+      join(dir, 'work', 'rootfs'),
       '--name',
       'Tiny',
       '--tag',
@@ -258,9 +285,99 @@ describe('drydock bases against a running pipeline', () => {
     expect(invalid).toEqual({
       code: 2,
       stdout: '',
-      stderr:
-        'drydock: invalid import request: name: invalid name: "Tiny" is not a valid repository component: lower-case letters and digits, joined by ".", "_", "__" or "-"\n',
+      stderr: `sending ${join(dir, 'work', 'rootfs')} to the pipeline\ndrydock: invalid import request: name: invalid name: "Tiny" is not a valid repository component: lower-case letters and digits, joined by ".", "_", "__" or "-"\n`,
     });
+  });
+});
+
+describe('drydock bases import of what the pipeline refuses', () => {
+  it('imports a compressed tarball as it is, and refuses one whose entries leave the rootfs', async () => {
+    const work = join(dir, 'work');
+    execFileSync('tar', [
+      '--create',
+      '--gzip',
+      '--file',
+      join(work, 'rootfs.tar.gz'),
+      '--directory',
+      join(work, 'rootfs'),
+      '.',
+    ]);
+    const tarball = await drydock(
+      ['bases', 'import', 'rootfs.tar.gz', '--name', 'tiny', '--tag', '2', '--state', state],
+      {
+        cwd: work,
+      },
+    );
+    expect(tarball.code).toBe(0);
+    expect(tarball.stdout).toBe(
+      `${local.host}/base/tiny:2  ${(await local.registry.inspect('base/tiny:2'))!.digest}\n`,
+    );
+
+    // GNU tar keeps `..` in a name only when told to (-P); an attacker's tarball has it anyway.
+    execFileSync('tar', [
+      '--create',
+      '--absolute-names',
+      '--file',
+      join(work, 'evil.tar'),
+      join(work, 'rootfs', '..', 'rootfs', 'bin', 'busybox'),
+    ]);
+    const evil = await drydock(
+      ['bases', 'import', 'evil.tar', '--name', 'evil', '--tag', '1', '--state', state],
+      {
+        cwd: work,
+      },
+    );
+    expect(evil.code).toBe(2);
+    expect(evil.stderr).toContain(
+      `drydock: the uploaded rootfs is refused: the entry "${join(work, 'rootfs', '..', 'rootfs', 'bin', 'busybox')}" is absolute\n`,
+    );
+    expect(await local.registry.inspect('base/evil:1')).toBeUndefined();
+  }, 120_000);
+
+  it('refuses a directory holding a FIFO, and leaves nothing of the upload behind', async () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(join(odd, 'bin'), { recursive: true });
+    copyFileSync('/bin/busybox', join(odd, 'bin', 'busybox'));
+    execFileSync('mkfifo', [join(odd, 'pipe')]);
+    const refused = await drydock(['bases', 'import', odd, '--name', 'odd', '--tag', '1', '--state', state]);
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `sending ${odd} to the pipeline\ndrydock: the uploaded rootfs is refused: "./pipe" is a FIFO\n`,
+    });
+    expect(
+      readdirSync(local.containerEnv.env.TMPDIR!).filter((n) => n.startsWith('drydock-upload-')),
+    ).toEqual([]);
+  });
+
+  it('says the token is not valid when the pipeline refuses it', async () => {
+    const other = join(dir, 'other-state');
+    mkdirSync(other);
+    await ensureApiTokens(other);
+    await writeRuntimeInfo({
+      version: 'test',
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      stateDir: other,
+      api: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      registry: local.host,
+      repos: join(other, 'repos'),
+      policy: join(other, 'policy.yaml'),
+    });
+    const refused = await drydock([
+      'bases',
+      'import',
+      join(dir, 'work', 'rootfs'),
+      '--name',
+      'x',
+      '--tag',
+      '1',
+      '--state',
+      other,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('drydock: this API needs a bearer token\n');
+    expect(await local.registry.inspect('base/x:1')).toBeUndefined();
   });
 });
 
