@@ -28,7 +28,8 @@ export interface PipelineCredential {
 /**
  * Why the guard refused a request: no or a wrong credential for a write; framing a registry client never
  * sends (a body on a read, ambiguous lengths, a transfer coding other than chunked: the shapes of request
- * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest delete.
+ * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest or blob
+ * delete.
  */
 export type PushRefusalReason =
   | 'no-credential'
@@ -36,7 +37,7 @@ export type PushRefusalReason =
   | 'malformed-request'
   | 'tag-moved'
   | 'manifest-too-large'
-  | 'manifest-delete';
+  | 'image-delete';
 
 /** A request the guard refused, for the runtime to count and record. */
 export interface PushRefusal {
@@ -246,9 +247,9 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer 
  * Starts an HTTP reverse proxy on 127.0.0.1 in front of the registry: GET and HEAD for anyone, every other
  * method only with the pipeline credential. Requests framed in any way a registry client never frames them
  * are refused (400, connection closed) before anything is forwarded; each forwarded request gets its own
- * upstream connection and an explicitly framed body. A manifest put that would move an existing tag to
- * another digest is refused (409), as is a manifest delete (405): published tags are immutable. Bodies are
- * otherwise streamed both ways; upstream `Location` headers are rewritten to the guard's address.
+ * upstream connection and an explicitly framed body. Published tags are immutable: a manifest put that
+ * would move an existing tag to another digest is refused (409), as are manifest and blob deletes (405).
+ * Bodies are otherwise streamed both ways; upstream `Location` headers are rewritten to the guard's address.
  */
 export async function startRegistryPushGuard(options: RegistryPushGuardOptions): Promise<RunningPushGuard> {
   const { upstream, credential, onRefused } = options;
@@ -483,8 +484,9 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
       answerAndClose(req, res, 400, registryError('NAME_INVALID', 'unrecognised manifest path'));
       return;
     }
-    if (manifest !== undefined && method === 'DELETE') {
-      report(req, 'manifest-delete');
+    // A deleted manifest frees its tag for another digest; a deleted blob breaks the images that use it.
+    if (method === 'DELETE' && (manifest !== undefined || /\/blobs\/sha256:/.test(path))) {
+      report(req, 'image-delete');
       answerAndClose(
         req,
         res,

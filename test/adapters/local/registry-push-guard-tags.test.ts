@@ -186,7 +186,7 @@ describe('the push guard keeps published tags immutable', () => {
     expect(await tagDigest('apps/race', 't')).toBe(sha256(winner));
   });
 
-  it('refuses manifest deletes, even with the credential: a delete then a put would move the tag', async () => {
+  it('refuses manifest and blob deletes, even with the credential: a delete then a put would move the tag', async () => {
     const a = await manifestFor('apps/keep', 'a');
     expect((await putManifest('/v2/apps/keep/manifests/1', a)).status).toBe(201);
     for (const reference of ['1', sha256(a)]) {
@@ -197,8 +197,16 @@ describe('the push guard keeps published tags immutable', () => {
       expect(answer.status, reference).toBe(405);
       expect(await answer.json()).toMatchObject({ errors: [{ code: 'UNSUPPORTED' }] });
     }
-    expect(refusals.at(-1)?.reason).toBe('manifest-delete');
+    expect(refusals.at(-1)?.reason).toBe('image-delete');
     expect(await tagDigest('apps/keep', '1')).toBe(sha256(a));
+    // Nor a blob of it: the image would no longer pull.
+    const manifest = JSON.parse(a.toString('utf8')) as { config: { digest: string } };
+    const blob = await fetch(`${guard.url}/v2/apps/keep/blobs/${manifest.config.digest}`, {
+      method: 'DELETE',
+      headers: auth,
+    });
+    expect(blob.status).toBe(405);
+    expect((await fetch(`${guard.url}/v2/apps/keep/blobs/${manifest.config.digest}`)).status).toBe(200);
   });
 
   it('refuses manifest paths it cannot read rather than guess what the registry would make of them', async () => {
