@@ -16,6 +16,8 @@ import {
   ToolMissingError,
 } from '../../core/ports/build-service.js';
 import { type BuildCgroup, createBuildCgroup } from './build-cgroup.js';
+import { ensureBuildFirewall } from './build-firewall.js';
+import { BUILD_NETWORK } from './container-env.js';
 
 /** How buildah pulls the bases: `newer` (buildah's `--pull=true`) also works offline with images already in store. */
 export type PullPolicy = 'newer' | 'always' | 'missing' | 'never';
@@ -85,9 +87,6 @@ export function buildLimitsFrom(settings: BuildSettings | undefined): Partial<Bu
  * /etc/subgid; 65536 ids so that every uid an image may use (nobody is 65534) maps to an unprivileged host id.
  */
 export const USERNS_AUTO = '--userns=auto:size=65536';
-
-/** The name of the network the `egress` builds use (see container-env's build network). */
-export const BUILD_NETWORK_NAME = 'drydock-build';
 
 const PULL_FLAG: Record<PullPolicy, string> = {
   newer: 'true',
@@ -173,6 +172,7 @@ export class BuildahBuildService implements BuildService {
       const dockerfile = join(scratch, 'Dockerfile');
       const iidfile = join(scratch, 'image-id');
       await writeFile(dockerfile, request.dockerfileText);
+      if (limits.network === 'egress') await ensureBuildFirewall(BUILD_NETWORK.bridge);
       cgroup = await createBuildCgroup(buildCgroupScope(this.#env), cgroupName(request.buildId), limits);
       stopGuard = cgroup.guard();
       const args = [
@@ -185,7 +185,7 @@ export class BuildahBuildService implements BuildService {
         this.#runtime,
         USERNS_AUTO,
         '--network',
-        limits.network === 'egress' ? BUILD_NETWORK_NAME : 'none',
+        limits.network === 'egress' ? BUILD_NETWORK.name : 'none',
         '--cgroup-parent',
         cgroup.runParent,
         // Per process, besides the cgroup's total: a single file a RUN writes can be no larger than the image may be.

@@ -67,9 +67,34 @@ async function writeBuildRuntime(path: string): Promise<void> {
   await chmod(path, 0o700);
 }
 
+/** The bridge of `build.network: egress` builds: its own subnet and interface, which the host firewall knows. */
+export const BUILD_NETWORK = {
+  name: 'drydock-build',
+  bridge: 'ddbuild0',
+  subnet: '10.89.200.0/24',
+  gateway: '10.89.200.1',
+} as const;
+
+// A netavark network definition, as `podman network create` writes it; the id is fixed so rewriting is idempotent.
+async function writeBuildNetwork(dir: string): Promise<void> {
+  const network = {
+    name: BUILD_NETWORK.name,
+    id: createHash('sha256').update(BUILD_NETWORK.name).digest('hex'),
+    driver: 'bridge',
+    network_interface: BUILD_NETWORK.bridge,
+    created: '2026-01-01T00:00:00Z',
+    subnets: [{ subnet: BUILD_NETWORK.subnet, gateway: BUILD_NETWORK.gateway }],
+    ipv6_enabled: false,
+    internal: false,
+    dns_enabled: false,
+    ipam_options: { driver: 'host-local' },
+  };
+  await writeFile(join(dir, `${BUILD_NETWORK.name}.json`), `${JSON.stringify(network, null, 2)}\n`);
+}
+
 /**
  * Writes storage.conf (vfs, storage inside the state dir), registries.conf (no unqualified search, the given
- * registries insecure), containers.conf (runc, cgroupfs, file events), the build runtime (`build-runtime`) and an
+ * registries insecure), containers.conf (runc, cgroupfs, file events, netavark with the build network), the build runtime (`build-runtime`) and an
  * empty auth file under `<stateDir>/containers`, and returns the environment that makes buildah and podman use them.
  */
 export async function prepareContainerEnv(
@@ -93,6 +118,8 @@ export async function prepareContainerEnv(
     (host) => `[[registry]]\nlocation = ${quote(host)}\ninsecure = true\n`,
   );
   const runtime = join(root, 'build-runtime');
+  const networks = join(root, 'networks');
+  await mkdir(networks, { recursive: true, mode: 0o700 });
   await Promise.all([
     writeBuildRuntime(runtime),
     writeFile(
@@ -109,9 +136,13 @@ export async function prepareContainerEnv(
         'runtime = "runc"',
         'cgroup_manager = "cgroupfs"',
         'events_logger = "file"',
+        '[network]',
+        'network_backend = "netavark"',
+        `network_config_dir = ${quote(networks)}`,
         '',
       ].join('\n'),
     ),
+    writeBuildNetwork(networks),
     createAuthFile(authFile),
   ]);
   return {

@@ -12,6 +12,7 @@ import {
   DEFAULT_BUILD_LIMITS,
 } from '../../../adapters/local/buildah-build-service.js';
 import { writeBusyboxBaseContext } from '../../../adapters/local/busybox-base-seeder.js';
+import { BUILD_NETWORK } from '../../../adapters/local/container-env.js';
 import { BuildFailedError, type BuildRequest } from '../../../core/ports/build-service.js';
 import {
   type ContainerStorage,
@@ -164,6 +165,38 @@ describe('BuildahBuildService sandbox', () => {
       expect(lines).toContain('unreachable');
       expect(lines).toContain('lo');
       expect(lines).not.toContain('eth0');
+      expect(service.connections()).toBe(0);
+    } finally {
+      service.server.close();
+    }
+  });
+
+  it('with build.network egress, is on its own bridge and still reaches neither the gateway nor the host address', async () => {
+    const service = await listen('0.0.0.0');
+    try {
+      const { stdout } = await run('hostname', ['-I']);
+      const hostAddress = stdout.trim().split(/\s+/)[0] ?? '127.0.0.1';
+      const ctx = await context('egress');
+      const tries = [BUILD_NETWORK.gateway, hostAddress, '127.0.0.1']
+        .map(
+          (address) =>
+            `if echo x | nc -w 3 ${address} ${service.port} >/dev/null 2>&1; then echo "REACHED $address-$((1+1))"; else echo "unreachable ${address}"; fi`,
+        )
+        .join('; ');
+      const { lines, error } = await buildLog(
+        withLimits({ network: 'egress' }),
+        request(
+          ctx,
+          `FROM ${BASE}\nRUN echo "address $(ip -4 -o addr show eth0 | awk '{print $4}')"; ${tries}\n`,
+        ),
+      );
+      expect(error).toBeUndefined();
+      // On the build bridge: egress itself cannot be shown on a machine without a network.
+      expect(lines.find((l) => l.startsWith('address '))).toMatch(/^address 10\.89\.200\.\d+\/24$/);
+      expect(lines).toContain(`unreachable ${BUILD_NETWORK.gateway}`);
+      expect(lines).toContain(`unreachable ${hostAddress}`);
+      expect(lines).toContain('unreachable 127.0.0.1');
+      expect(lines.filter((l) => l.startsWith('REACHED'))).toEqual([]);
       expect(service.connections()).toBe(0);
     } finally {
       service.server.close();
