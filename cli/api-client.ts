@@ -1,7 +1,7 @@
 import { type ClientRequest, type OutgoingHttpHeaders, request } from 'node:http';
 import { DrydockError } from '../core/errors.js';
 import { readApiToken } from '../runtime/local/api-tokens.js';
-import { type RuntimeInfo, readRuntimeInfo } from '../runtime/local/runtime-info.js';
+import { type RuntimeInfo, readRuntimeInfo, runtimeInfoPath } from '../runtime/local/runtime-info.js';
 
 /** No `drydock start` runs for the state directory; the message says how to start one. */
 export class PipelineNotRunningError extends DrydockError {
@@ -55,7 +55,14 @@ export class PipelineApi {
    * `authenticate: false` no token is read: only the wake-up (`wake()`) answers then.
    */
   static async connect(stateDir: string, options: { authenticate?: boolean } = {}): Promise<PipelineApi> {
-    const found = await readRuntimeInfo(stateDir);
+    const found = await readRuntimeInfo(stateDir).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM') throw error;
+      throw new DrydockError(
+        `cannot read ${runtimeInfoPath(stateDir)}: only the user who runs drydock start may use its API`,
+        { code: 'RUNTIME_INFO_UNREADABLE', cause: error },
+      );
+    });
     if (found.state === 'absent') throw new PipelineNotRunningError(stateDir, 'no runtime.json');
     if (found.state === 'invalid')
       throw new PipelineNotRunningError(stateDir, `runtime.json is unreadable: ${found.reason}`);

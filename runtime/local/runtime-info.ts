@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 
@@ -29,11 +29,17 @@ export function runtimeInfoPath(stateDir: string): string {
   return join(stateDir, RUNTIME_FILE);
 }
 
-/** Writes the runtime file atomically (a reader never sees half of it). */
+/**
+ * Writes the runtime file atomically (a reader never sees half of it). Readable by every local user: it holds
+ * addresses, no secret (the API's tokens are apart, api-tokens.ts), and a git hook running as whoever pushed
+ * finds the API's wake-up through it.
+ */
 export async function writeRuntimeInfo(info: RuntimeInfo): Promise<void> {
   const path = runtimeInfoPath(info.stateDir);
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o644 });
+  // The umask may narrow the mode; the file is meant to be read by others.
+  await chmod(tmp, 0o644);
   await rename(tmp, path);
 }
 

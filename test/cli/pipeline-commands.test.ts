@@ -2,12 +2,13 @@
 // HTTP server: a small node:http server answering the API's routes with the typed fixtures (for layout and
 // flags), and once against a real `drydock start` (for the routes and shapes as the daemon serves them).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiTokens, ensureApiTokens } from '../../runtime/local/api-tokens.js';
 import type { BuildSummary, StatusResponse } from '../../runtime/local/api-types.js';
 import { readRuntimeInfo, writeRuntimeInfo } from '../../runtime/local/runtime-info.js';
 import {
@@ -28,8 +29,11 @@ const OLD_BUILD: BuildSummary = { ...PUBLISHED, buildId: 'build-00aa11bb22cc33dd
 
 const STATES = ['queued', 'building', 'testing', 'pushing', 'published', 'failed'];
 
-/** Answers the API's routes as runtime/local/http-api.ts does, from the fixtures; records each request. */
-function fixtureApi(requests: string[]): Server {
+/**
+ * Answers the API's routes as runtime/local/http-api.ts does, from the fixtures, to the ops token only;
+ * records each request.
+ */
+function fixtureApi(requests: string[], tokens: () => ApiTokens): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(`${url.pathname}${url.search}`);
@@ -37,6 +41,8 @@ function fixtureApi(requests: string[]): Server {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(`${JSON.stringify(body, null, 2)}\n`);
     };
+    if (req.headers.authorization !== `Bearer ${tokens().ops}`)
+      return json(401, { error: 'this API needs a bearer token' });
     const rawLimit = url.searchParams.get('limit');
     const limit = rawLimit === null ? 1000 : Number(rawLimit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
@@ -89,10 +95,13 @@ describe('pipeline commands against the API', () => {
   const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
     runCli([...argv, '--state', state], opts);
 
+  let tokens: ApiTokens;
+
   beforeAll(async () => {
-    server = fixtureApi(requests);
+    server = fixtureApi(requests, () => tokens);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     state = tempDir();
+    tokens = (await ensureApiTokens(state)).tokens;
     const port = (server.address() as AddressInfo).port;
     await writeRuntimeInfo({
       version: '0.1.0',
@@ -366,6 +375,7 @@ describe('pipeline commands with no pipeline running', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await ensureApiTokens(state);
     await writeRuntimeInfo({
       version: '0.1.0',
       pid: process.pid,
@@ -401,6 +411,8 @@ describe('pipeline commands against a real drydock start', () => {
 
   beforeAll(async () => {
     dir = tempDir();
+    // Other users may look into the state dir, as into one `drydock start` makes in a home or /srv.
+    chmodSync(dir, 0o755);
     state = join(dir, 'state');
     mkdirSync(state);
     daemon = spawn(process.execPath, [bin, 'start', '--state', state, '--port', '0', '--no-seed'], {
@@ -466,6 +478,28 @@ describe('pipeline commands against a real drydock start', () => {
     expect((await runCli(['builds', '--only', 'failed', '--state', state])).stdout).toBe(
       'no failed builds\n',
     );
+  });
+
+  it('tells another local user that the API token is not theirs to read, and the API refuses them', () => {
+    const asNobody = (argv: string[]) =>
+      spawnSync('runuser', ['-u', 'nobody', '--', ...argv], { encoding: 'utf8', cwd: dir });
+    const status = asNobody([process.execPath, bin, 'status', '--state', state]);
+    expect(status.status).toBe(2);
+    expect(status.stderr).toBe(
+      `drydock: cannot read ${join(state, 'api', 'ops-token')}: drydock's API token is readable only by the user who runs drydock start (root)\n`,
+    );
+    expect(status.stdout).toBe('');
+    const api = readFileSync(join(state, 'runtime.json'), 'utf8').match(/"api": "([^"]+)"/)?.[1];
+    const curl = asNobody([
+      'curl',
+      '--silent',
+      '--output',
+      '/dev/null',
+      '--write-out',
+      '%{http_code}',
+      `${api}/api/status`,
+    ]);
+    expect(curl.stdout).toBe('401');
   });
 
   it('logs of an unknown build is a usage error, exit 2', async () => {
