@@ -258,6 +258,16 @@ describe('splitPush', () => {
   });
 });
 
+describe('gate.maxDefinitionsPerPush in the policy', () => {
+  it.each(['0', '1.5', '"200"'])('refuses %s', (value) => {
+    const text = readFileSync(join(root, 'examples/policy.yaml'), 'utf8').replace(
+      /^gate:\n/m,
+      `gate:\n  maxDefinitionsPerPush: ${value}\n`,
+    );
+    expect(() => parsePolicy(text)).toThrow(/maxDefinitionsPerPush/);
+  });
+});
+
 describe('gateRequestedDefinition', () => {
   it('gates one definition alone and gives the same events for a redelivered request', async () => {
     const { source, commit } = await repoWith({
