@@ -467,9 +467,16 @@ function executableFile(path: string): boolean {
 }
 
 /** The absolute path a command runs from: itself when it names a path, else the first match on PATH (or /usr/sbin, /sbin). */
-export function findExecutable(command: string, path: string | undefined): string | undefined {
+export function findExecutable(
+  command: string,
+  path: string | undefined,
+  systemDirs = true,
+): string | undefined {
   if (command.includes('/')) return executableFile(command) ? command : undefined;
-  const dirs = [...(path ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/sbin'];
+  const dirs = [
+    ...(path ?? '').split(delimiter).filter(Boolean),
+    ...(systemDirs ? ['/usr/sbin', '/sbin'] : []),
+  ];
   return dirs.map((d) => join(d, command)).find(executableFile);
 }
 
@@ -490,7 +497,13 @@ export function underParentDeathSignal(
     (p): p is string => p !== undefined && executableFile(p),
   );
   if (setpriv === undefined) return { ok: false, error: new ToolMissingError('setpriv', 'util-linux') };
-  return { ok: true, command: setpriv, args: ['--pdeathsig', 'KILL', '--', resolved, ...args] };
+  // A name found on PATH is passed as it is, so the tool sees its usual argv[0] (and names itself so in messages).
+  const onPath = command.includes('/') || findExecutable(command, path, false) !== undefined;
+  return {
+    ok: true,
+    command: setpriv,
+    args: ['--pdeathsig', 'KILL', '--', onPath ? command : resolved, ...args],
+  };
 }
 
 /**
