@@ -11,6 +11,7 @@ import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records
 import { openStateDirectory } from '../../../adapters/local/sqlite-database.js';
 import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { PolicyValidationError } from '../../../core/errors.js';
+import { readApiToken } from '../../../runtime/local/api-tokens.js';
 import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
 import { AlreadyRunningError, type LocalRuntime, startLocalRuntime } from '../../../runtime/local/daemon.js';
 import { POLICY_FILE } from '../../../runtime/local/policy-store.js';
@@ -70,6 +71,8 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+const opsAuth = async (dir: string) => ({ authorization: `Bearer ${await readApiToken(dir, 'ops')}` });
+
 describe('startLocalRuntime', () => {
   it('runs on a state dir: lock, runtime.json and settings; stopping removes the lock and runtime.json', async () => {
     const dir = stateDir();
@@ -80,7 +83,10 @@ describe('startLocalRuntime', () => {
     expect(runtime.info.registry).toBe(`127.0.0.1:${settingsOf(dir).registryPort}`);
     expect(runtime.info.policy).toBe(join(dir, POLICY_FILE));
     expect(log).toContainEqual(expect.stringMatching(/^policy version 1 in force/));
-    const res = await fetch(`${runtime.info.api}/api/status`);
+    // The API answers only with the ops token drydock start made for its own user.
+    expect(log).toContain('API tokens made (only this user can read them): api/ops-token, api/read-token');
+    expect((await fetch(`${runtime.info.api}/api/status`)).status).toBe(401);
+    const res = await fetch(`${runtime.info.api}/api/status`, { headers: await opsAuth(dir) });
     expect(res.status).toBe(200);
     await stop(runtime);
     expect(existsSync(lockOf(dir))).toBe(false);
@@ -105,7 +111,7 @@ describe('startLocalRuntime', () => {
     const first = await start(dir);
     await expect(start(dir)).rejects.toBeInstanceOf(AlreadyRunningError);
     expect(readFileSync(lockOf(dir), 'utf8')).toBe(`${process.pid}\n`);
-    expect((await fetch(`${first.info.api}/api/status`)).status).toBe(200);
+    expect((await fetch(`${first.info.api}/api/status`, { headers: await opsAuth(dir) })).status).toBe(200);
     await stop(first);
     expect(existsSync(lockOf(dir))).toBe(false);
   });
