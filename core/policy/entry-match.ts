@@ -19,7 +19,7 @@ export type Admission = 'digest' | 'tag' | 'unverified-tag';
 
 /** Options of the policy that change how entries admit references. */
 export interface AdmitOptions {
-  /** Admit a digest-pinned reference only when the entry lists its digest. @default false */
+  /** Admit a digest-pinned reference only when the entry lists its digest (a parsed policy's default is true). @default false */
   readonly requireDigestListed?: boolean;
 }
 

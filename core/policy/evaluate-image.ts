@@ -125,7 +125,7 @@ function digestHint(policy: Policy, ref: ImageRef): string {
   if (ref.digest === undefined || ref.tag === undefined) return '';
   const byTag = { ...ref, digest: undefined };
   if (!policy.allowed.some((entry) => entryAdmits(entry, byTag))) return '';
-  const rule = policy.requireDigestListed ? 'requireDigestListed is set' : 'the entry lists digests';
+  const rule = policy.requireDigestListed ? 'requireDigestListed is on' : 'the entry lists digests';
   return `; ${rule}, so only a listed digest admits a digest-pinned reference and the tag "${ref.tag}" beside it does not count`;
 }
 

@@ -208,8 +208,11 @@ export const PolicySchema = z.strictObject({
   insecurePackages: z.array(InsecurePackageSchema).default([]),
   bandAids: z.array(BandAidSchema).default([]),
   trustedRegistries: z.array(registry).min(1).optional(),
-  /** Admit a digest-pinned reference only when the admitting entry lists its digest. @default false */
-  requireDigestListed: z.boolean(wrongType('must be true or false')).optional(),
+  /**
+   * Admit a digest-pinned reference only when the admitting entry lists its digest: builders pull the digest and
+   * ignore the tag beside it, so without this the tag admits content the policy never named. @default true
+   */
+  requireDigestListed: z.boolean(wrongType('must be true or false')).default(true),
   /** Lint settings the gate enforces over the team's own config. */
   gate: GateSchema.default({ failureThreshold: 'warning', enforce: [] }),
   /** The build sandbox's network and limits. */

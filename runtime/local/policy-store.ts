@@ -27,6 +27,12 @@ gate:
   failureThreshold: warning
   enforce: [DD104, DD105, DD107, DD110, DD111, DD112, DD116, DD117, DD118]
 
+# A digest-pinned base (name:tag@sha256:…) is admitted only by a digest its entry lists: builders pull the
+# digest and ignore the tag beside it. The seeded bases are built on this machine, so their digests are known
+# only once seeded: \`drydock bases ls\` shows them; list them under the entry (digests: ["sha256:…"]) to let
+# teams pin them. A base named by its tag alone is admitted by the tag.
+requireDigestListed: true
+
 # The whitelist: exactly the catalogue \`drydock bases seed\` builds. Add an imported base here to admit it.
 allowed:
   - image: ${registryHost}/base/busybox

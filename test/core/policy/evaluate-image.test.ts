@@ -4,9 +4,12 @@ import { evaluateImage } from '../../../core/policy/evaluate-image.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import type { BaseVerdict, ImageUse } from '../../../core/policy/verdict.js';
 
-const policy = parsePolicy(
-  readFileSync(new URL('../../fixtures/policy/valid/evaluation.yaml', import.meta.url), 'utf8'),
+const evaluationYaml = readFileSync(
+  new URL('../../fixtures/policy/valid/evaluation.yaml', import.meta.url),
+  'utf8',
 );
+// Most cases here are about the opt-out, where the tag written beside a digest may admit it; the default is below.
+const policy = parsePolicy(`${evaluationYaml}requireDigestListed: false\n`);
 const now = new Date('2026-05-01T12:00:00Z');
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -242,10 +245,8 @@ describe('evaluateImage', () => {
     expect(verdict).toMatchObject({ outcome: 'substituted', use: { kind } });
   });
 
-  describe('with requireDigestListed', () => {
-    const strict = parsePolicy(
-      `${readFileSync(new URL('../../fixtures/policy/valid/evaluation.yaml', import.meta.url), 'utf8')}requireDigestListed: true\n`,
-    );
+  describe('with requireDigestListed, the default', () => {
+    const strict = parsePolicy(evaluationYaml);
     const decide = (text: string, project = 'payments') => evaluateImage(use(text), strict, { project, now });
 
     it.each([
@@ -260,7 +261,7 @@ describe('evaluateImage', () => {
 
     it('explains that the digest must be listed', () => {
       expect(decide(`node:20@${D9}`)).toMatchObject({
-        reason: `docker.io/library/node:20@${D9} is not on the base-image whitelist; allowed: docker.io/library/node with tags 20*, 22*; requireDigestListed is set, so only a listed digest admits a digest-pinned reference and the tag "20" beside it does not count`,
+        reason: `docker.io/library/node:20@${D9} is not on the base-image whitelist; allowed: docker.io/library/node with tags 20*, 22*; requireDigestListed is on, so only a listed digest admits a digest-pinned reference and the tag "20" beside it does not count`,
       });
     });
   });

@@ -44,11 +44,10 @@ describe('examples/policy.yaml', () => {
     expect(decide('node:16-bullseye', 'legacy-billing', new Date(at)).outcome).toBe(outcome);
   });
 
-  it('flags node pinned by digest as admitted by an unverified tag', () => {
+  it('denies node pinned by a digest no entry lists, whatever tag is written beside it', () => {
     expect(decide(`node:20@sha256:${'0'.repeat(64)}`)).toMatchObject({
-      outcome: 'allowed',
-      entry: 'allowed[3]',
-      unverifiedTag: true,
+      outcome: 'denied',
+      reason: expect.stringContaining('requireDigestListed is on'),
     });
   });
 

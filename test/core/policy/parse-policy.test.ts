@@ -26,6 +26,7 @@ describe('parsePolicy', () => {
       substitutions: [],
       insecurePackages: [],
       bandAids: [],
+      requireDigestListed: true,
       gate: { failureThreshold: 'warning', enforce: [] },
     });
   });
@@ -195,10 +196,10 @@ describe('parsePolicy', () => {
     );
   });
 
-  it('reads requireDigestListed as a boolean, absent unless written', () => {
+  it('reads requireDigestListed as a boolean, true unless written false', () => {
     const text = 'version: 1\nallowed: [{ image: debian, tags: ["*"] }]\n';
-    expect(parsePolicy(text)).not.toHaveProperty('requireDigestListed');
-    expect(parsePolicy(`${text}requireDigestListed: true\n`).requireDigestListed).toBe(true);
+    expect(parsePolicy(text).requireDigestListed).toBe(true);
+    expect(parsePolicy(`${text}requireDigestListed: false\n`).requireDigestListed).toBe(false);
     expect(issuesOf(`${text}requireDigestListed: "yes"\n`)).toEqual([
       { path: 'requireDigestListed', message: 'must be true or false', line: 3, column: 22 },
     ]);

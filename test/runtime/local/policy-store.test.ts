@@ -55,6 +55,19 @@ describe('defaultLocalPolicy', () => {
     expect(outcome(policy, ref)).toBe('allowed');
   });
 
+  it('requires a digest-pinned seeded base to have its digest listed, and admits it once it is', () => {
+    const digest = `sha256:${'5'.repeat(64)}`;
+    const pinned = `${HOST}/base/busybox:1.36.1@${digest}`;
+    expect(policy.requireDigestListed).toBe(true);
+    expect(outcome(policy, pinned)).toBe('not-whitelisted');
+    const listed = defaultLocalPolicy(HOST).replace(
+      '    note: ops-built',
+      `    digests: ["${digest}"]\n    note: ops-built`,
+    );
+    expect(outcome(parsePolicy(listed), pinned)).toBe('allowed');
+    expect(outcome(parsePolicy(listed), `${HOST}/base/busybox:1.36.1`)).toBe('allowed');
+  });
+
   it.each([
     [`${HOST}/base/busybox:1.36.2`, 'not-whitelisted'],
     [`${HOST}/base/busybox:1.36`, 'not-whitelisted'],
