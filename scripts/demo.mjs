@@ -65,7 +65,9 @@ const drydock = (args, options) => sh(`drydock ${args.join(' ')}`, process.execP
 /** GETs JSON from the running pipeline's API. */
 async function api(path) {
   const { api: base } = JSON.parse(readFileSync(join(state, 'runtime.json'), 'utf8'));
-  const answer = await fetch(`${base}${path}`);
+  // Every endpoint needs a token; drydock start keeps the ops one in the state dir, readable by this user only.
+  const token = readFileSync(join(state, 'api', 'ops-token'), 'utf8').trim();
+  const answer = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!answer.ok) throw new Error(`GET ${path}: ${answer.status} ${await answer.text()}`);
   return answer.json();
 }

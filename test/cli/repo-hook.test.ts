@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,46 @@ describe('drydock repo create and the post-receive hook', () => {
           }),
         }),
       ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('records as pusher the account the hook runs as, whatever USER, LOGNAME or GL_USERNAME say', async () => {
+    const dir = tempDir('drydock-repo-');
+    chmodSync(dir, 0o755);
+    const state = join(dir, 'state');
+    expect((await runCli(['repo', 'create', 'shop', '--state', state])).code).toBe(0);
+    const work = join(dir, 'work');
+    git(dir, 'init', '--quiet', '--initial-branch=main', work);
+    mkdirSync(join(work, 'api'));
+    writeFileSync(join(work, 'api', 'Dockerfile'), 'FROM busybox:1.36\n');
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', 'first');
+    // Another local user who may push here (the repository and the state are theirs in this test).
+    execFileSync('chown', ['-R', 'nobody', state, work]);
+    execFileSync(
+      'runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        'env',
+        'USER=root',
+        'LOGNAME=root',
+        'GL_USERNAME=root',
+        'git',
+        'push',
+        '--quiet',
+        join(state, 'repos', 'shop.git'),
+        'main',
+      ],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const db = openStateDirectory(state);
+    try {
+      const events = await new SqliteEventLog(db).readAfter(0);
+      expect(events.map((e) => (e.event.detail as { pusher: string }).pusher)).toEqual(['nobody']);
     } finally {
       db.close();
     }
