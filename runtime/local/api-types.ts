@@ -7,6 +7,9 @@ export type { PolicyVersion };
  * The JSON shapes of the local pipeline's loopback HTTP API (`drydock start`), shared by the server and
  * the CLI. Times are ISO 8601 strings.
  *
+ * Every request but the wake-up carries `Authorization: Bearer <token>` (api-tokens.ts: `<state>/api/ops-token`
+ * for everything, `read-token` for the GETs): 401 without a valid one, 403 for a POST with the read token.
+ *
  * GET  /api/status               → StatusResponse
  * GET  /api/pushes?limit=N       → { pushes: PushSummary[] }
  * GET  /api/builds?limit=N&state=S → { builds: BuildSummary[] }
@@ -15,11 +18,12 @@ export type { PolicyVersion };
  * GET  /api/images?limit=N       → { images: ImageSummary[] }
  * GET  /api/bases                → { bases: BaseSummary[] }
  * GET  /api/policy?limit=N       → { path, versions: PolicyVersion[] (newest first), text (of the version in force) }
- * POST /api/bases/seed {versions?,debian?,debianMirror?} → NDJSON: {type:'progress',message}… then {type:'result',bases}
- * POST /api/bases/import {source,name,tag}    → NDJSON, the same shape
+ * POST /api/bases/seed {versions?,debian?,debianMirror? (http(s) only)} → NDJSON: {type:'progress',message}… then {type:'result',bases}
+ * POST /api/bases/import?name=N&tag=T, body: the rootfs tarball (application/x-tar, compressed or not) → NDJSON,
+ *      the same shape; 409 when the tag exists, 400 for a tarball with entries outside its root or devices, 413 over the size limit
  * GET  /api/notifications?limit=N → { notifications: NotificationSummary[] }
  * GET  /api/dead-letters         → { deadLetters: DeadLetterSummary[] }
- * POST /api/wake                 → 204; workers look for work now (the post-receive hook calls it)
+ * POST /api/wake                 → 204; workers look for work now (the post-receive hook calls it; no token, no body)
  * Errors: status ≥ 400 with `{ error: string }`.
  */
 
