@@ -103,7 +103,8 @@ export async function runImageTests(
         const given = Math.min(options.testTimeoutMs, remaining);
         outcome = await body(given);
         // Cut short by the suite's limit: name that limit, not the few ms left of it (which vary run to run).
-        if (given < options.testTimeoutMs) {
+        // `given === remaining` also when the two limits are equal (a tester caps the test's at the suite's).
+        if (given === remaining) {
           const cut = `timed out after ${given} ms`;
           const suiteLimit = `was stopped at the suite's time limit of ${options.timeLimitMs} ms`;
           outcome = { ...outcome, failures: outcome.failures.map((f) => f.replace(cut, suiteLimit)) };

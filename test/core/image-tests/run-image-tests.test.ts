@@ -187,6 +187,29 @@ commandTests:
     ]);
   });
 
+  it("names the suite limit when the test's own limit equals it, as when a tester caps one at the other", async () => {
+    const suite = parseImageTests(
+      'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: sleeps, command: sleep}\n',
+    );
+    const slow = probe([], {
+      exec: async (_argv, _env, timeoutMs) => ({
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        timedOutAfterMs: timeoutMs,
+      }),
+    });
+    const report = await runImageTests(suite, slow, {
+      image: 'img',
+      timeLimitMs: 1_000,
+      testTimeoutMs: 1_000,
+      clock: () => 0,
+    });
+    expect(report.results.map((r) => r.failures)).toEqual([
+      ['command "sleep" was stopped at the suite\'s time limit of 1000 ms'],
+    ]);
+  });
+
   it('ends with ImageTestInterruptedError when aborted, reporting no result for the test it stopped', async () => {
     const suite = parseImageTests(
       'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: first, command: "true"}\n  - {name: stopped, command: sleep}\n  - {name: never, command: "true"}\n',
