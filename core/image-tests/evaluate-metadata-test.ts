@@ -1,5 +1,5 @@
 import { quoteInput } from '../errors.js';
-import { compileGoRegex } from './go-regex.js';
+import { compileGoRegex, MAX_MATCH_STEPS } from './go-regex.js';
 import type { ImageConfig } from './observations.js';
 import type { MetadataTest } from './schema.js';
 
@@ -65,7 +65,12 @@ function checkKeyValues(
       const compiled = compileGoRegex(check.value);
       if (!compiled.ok) {
         failures.push(
-          `${field}[${i}]: ${quoteInput(check.value)} is not a valid regular expression: ${compiled.error}`,
+          `${field}[${i}]: ${quoteInput(check.value)} is not a valid Go (RE2) regular expression: ${compiled.error}`,
+        );
+      } else if (compiled.regex.size * Math.max(1, value.length) > MAX_MATCH_STEPS) {
+        failures.push(
+          `${field}[${i}]: ${quoteInput(check.value)} not matched: ${what} ${check.key} is ${value.length} characters, ` +
+            `too long for this pattern (over ${MAX_MATCH_STEPS} steps)`,
         );
       } else if (!compiled.regex.test(value)) {
         failures.push(

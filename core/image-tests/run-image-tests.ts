@@ -4,6 +4,7 @@ import { commandLine, evaluateCommandTest } from './evaluate-command-test.js';
 import { evaluateFileContentTest } from './evaluate-file-content-test.js';
 import { evaluateFileExistenceTest } from './evaluate-file-existence-test.js';
 import { evaluateMetadataTest } from './evaluate-metadata-test.js';
+import { MAX_SUITE_MATCH_STEPS, type MatchBudget } from './go-regex.js';
 import type { CommandObservation, FileRead, FileStat, ImageConfig } from './observations.js';
 import type { CommandTest, ImageTestSuite } from './schema.js';
 
@@ -84,6 +85,8 @@ export async function runImageTests(
   const deadline = started + options.timeLimitMs;
   const results: ImageTestResult[] = [];
   const globalEnv = Object.fromEntries(suite.globalEnvVars.map((v) => [v.key, v.value]));
+  // Matching runs on the caller's thread: the suite's patterns share one bound on the work they may take.
+  const budget: MatchBudget = { left: MAX_SUITE_MATCH_STEPS };
 
   const run = async (
     kind: ImageTestKind,
@@ -130,7 +133,7 @@ export async function runImageTests(
   for (const [i, test] of suite.commandTests.entries()) {
     const env = { ...globalEnv, ...Object.fromEntries(test.envVars.map((v) => [v.key, v.value])) };
     await run('commandTests', `commandTests[${i}]`, test.name, (timeoutMs) =>
-      runCommandTest(test, env, probe, timeoutMs, clock),
+      runCommandTest(test, env, probe, timeoutMs, clock, budget),
     );
   }
   for (const [i, test] of suite.fileExistenceTests.entries()) {
@@ -140,7 +143,7 @@ export async function runImageTests(
   }
   for (const [i, test] of suite.fileContentTests.entries()) {
     await run('fileContentTests', `fileContentTests[${i}]`, test.name, async (timeoutMs) => ({
-      failures: evaluateFileContentTest(test, await probe.read(test.path, timeoutMs)),
+      failures: evaluateFileContentTest(test, await probe.read(test.path, timeoutMs), budget),
     }));
   }
   const metadata = suite.metadataTest;
@@ -171,6 +174,7 @@ async function runCommandTest(
   probe: ImageProbe,
   timeoutMs: number,
   clock: () => number,
+  budget: MatchBudget,
 ): Promise<{ failures: string[]; stdout?: string; stderr?: string }> {
   const deadline = clock() + timeoutMs;
   // Setup, command and teardown share the test's one limit, so that steps cannot stretch a test past it: each
@@ -184,9 +188,9 @@ async function runCommandTest(
       return observed.timedOutAfterMs === undefined ? observed : { ...observed, timedOutAfterMs: timeoutMs };
     };
   if (probe.withSteps && (test.setup.length > 0 || test.teardown.length > 0)) {
-    return probe.withSteps((exec) => runCommandSteps(test, env, withinTest(exec), timeoutMs));
+    return probe.withSteps((exec) => runCommandSteps(test, env, withinTest(exec), timeoutMs, budget));
   }
-  return runCommandSteps(test, env, withinTest(probe.exec.bind(probe)), timeoutMs);
+  return runCommandSteps(test, env, withinTest(probe.exec.bind(probe)), timeoutMs, budget);
 }
 
 async function runCommandSteps(
@@ -194,6 +198,7 @@ async function runCommandSteps(
   env: Readonly<Record<string, string>>,
   exec: ImageProbe['exec'],
   timeoutMs: number,
+  budget: MatchBudget,
 ): Promise<{ failures: string[]; stdout?: string; stderr?: string }> {
   // Without withSteps, setup and teardown share the probe's one container of the suite.
   const step = async (field: 'setup' | 'teardown', argv: readonly string[], i: number) => {
@@ -218,7 +223,7 @@ async function runCommandSteps(
   }
   if (failures.length === 0) {
     observed = await exec([test.command, ...test.args], env, timeoutMs);
-    failures.push(...evaluateCommandTest(test, observed));
+    failures.push(...evaluateCommandTest(test, observed, budget));
   }
   for (const [i, argv] of test.teardown.entries()) {
     const failure = await step('teardown', argv, i);

@@ -59,6 +59,20 @@ describe('evaluateCommandTest', () => {
       'exitCode: expected 0, got 127 (stderr "sh: nope: not found")',
     ]);
   });
+  it('does not run a match whose work is over the limit, and fails its assertion whether expected or excluded', () => {
+    // About 3000 instructions against 40,000 characters: seconds of the daemon's one thread, so it is not run.
+    const costly = '(a|b)*a(a|b){999}$';
+    const failures = evaluateCommandTest(
+      command({ expectedOutput: [costly], excludedOutput: [costly, 'b$'] }),
+      run('ab'.repeat(20_000)),
+    );
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toMatch(
+      /^expectedOutput\[0\]: "\(a\|b\)\*a\(a\|b\)\{999\}\$" not matched: \d+ instructions against 40000 characters of stdout is up to \d+ steps, over the limit of 67108864 per match; shorten the pattern or the text$/,
+    );
+    expect(failures[1]).toMatch(/^excludedOutput\[0\]: .* not matched: /);
+    expect(failures[2]).toMatch(/^excludedOutput\[1\]: "b\$" found in stdout/);
+  });
   it('fails a command that timed out', () => {
     expect(evaluateCommandTest(command({ args: ['1'] }), { ...run(''), timedOutAfterMs: 500 })).toEqual([
       'command "x 1" timed out after 500 ms',
@@ -130,6 +144,13 @@ describe('evaluateFileContentTest', () => {
 });
 
 describe('evaluateMetadataTest', () => {
+  it('does not match a label too long for its pattern, and fails the check', () => {
+    const config = { ...CONFIG, labels: { big: 'x'.repeat(30_000) } };
+    const test = MetadataTestSchema.parse({ labels: [{ key: 'big', value: '(a|b){999}', isRegex: true }] });
+    expect(evaluateMetadataTest(test, config)).toEqual([
+      `labels[0]: "(a|b){999}" not matched: label big is 30000 characters, too long for this pattern (over 67108864 steps)`,
+    ]);
+  });
   it('passes a matching configuration', () => {
     expect(
       metadata({

@@ -54,6 +54,11 @@ describe('compileGoRegex', () => {
     expect(refusal(`${'('.repeat(2000)}${')'.repeat(2000)}`)).toBe('expression nests too deeply');
   });
 
+  it('tells the size of the compiled program, which counted repeats multiply', () => {
+    expect(compiled('abc').size).toBeLessThan(10);
+    expect(compiled('(a|b){999}').size).toBeGreaterThan(2_000);
+  });
+
   it('refuses a pattern longer than 4096 characters', () => {
     expect(refusal('a'.repeat(4096))).toBe('compiled');
     expect(refusal('a'.repeat(4097))).toBe('it is 4097 characters long, over the limit of 4096');

@@ -210,6 +210,29 @@ commandTests:
     ]);
   });
 
+  it('bounds the matching work of the whole suite: tests past its limit fail without matching', async () => {
+    // Each match is about 3000 instructions × 20,000 characters, under the limit of one match; five are over
+    // the suite's.
+    const suite = parseImageTests(
+      `schemaVersion: "2.0.0"\ncommandTests:\n${'  - {name: t, command: x, excludedOutput: ["(a|b){999}"]}\n'.repeat(5)}`,
+    );
+    const wordy = probe([], {
+      exec: async () => ({ exitCode: 0, stdout: 'x'.repeat(20_000), stderr: '' }),
+    });
+    const report = await runImageTests(suite, wordy, {
+      image: 'img',
+      timeLimitMs: 60_000,
+      testTimeoutMs: 5_000,
+      clock: () => 0,
+    });
+    expect(report.results.map((r) => r.passed)).toEqual([true, true, true, true, false]);
+    expect(report.results[4]?.failures).toEqual([
+      expect.stringMatching(
+        /^excludedOutput\[0\]: .* not matched: .* over the \d+ left of the suite's limit; /,
+      ),
+    ]);
+  });
+
   it('ends with ImageTestInterruptedError when aborted, reporting no result for the test it stopped', async () => {
     const suite = parseImageTests(
       'schemaVersion: "2.0.0"\ncommandTests:\n  - {name: first, command: "true"}\n  - {name: stopped, command: sleep}\n  - {name: never, command: "true"}\n',
