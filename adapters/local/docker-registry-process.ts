@@ -7,7 +7,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import { ToolMissingError } from './container-env.js';
-import { SETPRIV, setprivExecFailed, withParentDeathSignal } from './parent-death-signal.js';
+import {
+  executableExists,
+  SETPRIV,
+  setprivExecFailed,
+  withParentDeathSignal,
+} from './parent-death-signal.js';
 
 const LOOPBACK = '127.0.0.1';
 const LOG_TAIL_LINES = 20;
@@ -139,10 +144,12 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 
   const binary = options.binary ?? 'docker-registry';
+  const path = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
+  if (!executableExists(binary, path)) throw new ToolMissingError(binary, 'docker-registry');
   // Under a parent-death signal: a drydock killed with SIGKILL takes its registry with it.
   const line = withParentDeathSignal(binary, ['serve', configPath]);
   const child = spawn(line.command, [...line.args], {
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { PATH: path },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

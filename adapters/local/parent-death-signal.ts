@@ -1,3 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
 /** The util-linux program that sets the parent-death signal before it executes the real command. */
 export const SETPRIV = 'setpriv';
 
@@ -22,8 +25,30 @@ export function withParentDeathSignal(command: string, args: readonly string[]):
 
 /**
  * True when a child started by `withParentDeathSignal` exited because setpriv could not execute the command:
- * status 127 and setpriv's own "failed to execute" line in its output.
+ * status 127 and setpriv's own "failed to execute" message in its output (which setpriv writes in pieces).
  */
 export function setprivExecFailed(code: number | null, output: string): boolean {
-  return code === SETPRIV_EXEC_FAILED && /setpriv: failed to execute/.test(output);
+  return code === SETPRIV_EXEC_FAILED && /setpriv:\s*failed to execute/.test(output.replace(/\s+/g, ' '));
+}
+
+/**
+ * True when `command` is an executable file: a path as it is, a name in one of `path`'s directories. Checked
+ * before spawning under setpriv, which would otherwise start and report the missing command only as exit 127.
+ */
+export function executableExists(command: string, path: string | undefined): boolean {
+  const candidates = command.includes('/')
+    ? [command]
+    : (path ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
+  return candidates.some((file) => {
+    try {
+      if (!statSync(file).isFile()) return false;
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setprivExecFailed, withParentDeathSignal } from '../../../adapters/local/parent-death-signal.js';
+import {
+  executableExists,
+  setprivExecFailed,
+  withParentDeathSignal,
+} from '../../../adapters/local/parent-death-signal.js';
 import { alive, gone, runScript } from '../../helpers/orphans.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -55,5 +59,20 @@ setInterval(() => {}, 1000);
     expect(setprivExecFailed(127, 'setpriv: failed to execute nope: No such file or directory')).toBe(true);
     expect(setprivExecFailed(127, 'sh: nope: not found')).toBe(false);
     expect(setprivExecFailed(1, 'setpriv: failed to execute nope: No such file or directory')).toBe(false);
+    // setpriv writes its message in pieces, which arrive as separate chunks.
+    expect(setprivExecFailed(127, 'setpriv: \nfailed to execute nope\n: No such file or directory')).toBe(
+      true,
+    );
+  });
+
+  it('tells an executable command from a missing one, by path or on PATH', () => {
+    expect(executableExists('/bin/sh', undefined)).toBe(true);
+    expect(executableExists('sh', '/nonexistent:/bin')).toBe(true);
+    expect(executableExists('sh', '/nonexistent')).toBe(false);
+    expect(executableExists('/nonexistent/docker-registry', '/bin')).toBe(false);
+    const plain = join(tempDir('drydock-exec-'), 'plain');
+    writeFileSync(plain, 'not a program\n', { mode: 0o644 });
+    expect(executableExists(plain, undefined)).toBe(false);
+    expect(executableExists('/bin', undefined)).toBe(false);
   });
 });
