@@ -110,6 +110,7 @@ describe('startDockerRegistry', () => {
     expect((await call(registry.address, 'GET', '/v2/')).status).toBe(200);
   });
 
+  // 60 s: a node started with a TypeScript loader can take a while on a loaded machine.
   it('does not outlive the process that started it when that process is killed with SIGKILL', async () => {
     const script = join(stateDir, 'owner.mts');
     const module = join(import.meta.dirname, '../../../adapters/local/docker-registry-process.ts');
@@ -131,7 +132,7 @@ setInterval(() => {}, 1000);
       // Without the parent-death signal the registry would be left running: end it either way.
       if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
-  });
+  }, 60_000);
 
   it('names the Debian package when docker-registry is missing', async () => {
     const start = startDockerRegistry({ stateDir, binary: '/nonexistent/docker-registry' });

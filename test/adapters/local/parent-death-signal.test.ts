@@ -20,6 +20,7 @@ describe('withParentDeathSignal', () => {
     });
   });
 
+  // 60 s: a node started with a TypeScript loader can take a while on a loaded machine.
   it('kills the child when its parent is killed with SIGKILL', async () => {
     const dir = tempDir('drydock-pdeath-');
     const parent = join(dir, 'parent.mts');
@@ -43,7 +44,7 @@ setInterval(() => {}, 1000);
     } finally {
       if (alive(sleeper)) process.kill(sleeper, 'SIGKILL');
     }
-  });
+  }, 60_000);
 
   it('leaves a child running while its parent lives, so it is a death signal and nothing else', async () => {
     const line = withParentDeathSignal('sleep', ['600']);
