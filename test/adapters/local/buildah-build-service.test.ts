@@ -91,7 +91,7 @@ describe('BuildahBuildService', () => {
     // The version label the base carries is overridden, the lineage labels are set.
     expect(inspected.OCIv1.config.Labels).toMatchObject(labels);
     expect(lines[0]).toMatch(
-      /^\$ buildah .* bud --isolation oci --runtime \S+ --userns=auto --network none /,
+      /^\$ buildah .* bud --isolation oci --runtime \S+ --userns=auto:size=65536 --network none /,
     );
     expect(lines[0]).toContain('--build-arg GREETING=… ');
     expect(lines.join('\n')).not.toContain('hi there');
