@@ -21,6 +21,7 @@ import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 import { watchStateDir } from './state-dir-watch.js';
+import { restrictStateFiles } from './state-permissions.js';
 import { startWorkers, type Workers } from './workers.js';
 
 /** Ports a state directory keeps across restarts, so that image references and the API address stay valid. */
@@ -302,6 +303,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const bases = options.bases(opened);
     const { tokens, generated } = await ensureApiTokens(stateDir);
+    await restrictStateFiles(stateDir);
     if (generated.length > 0)
       log(
         `API tokens made (only this user can read them): ${generated.map((r) => `api/${r}-token`).join(', ')}`,
