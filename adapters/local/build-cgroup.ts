@@ -111,7 +111,11 @@ export async function createBuildCgroup(
       const peak = Number((await readFile(join(dir, 'pids.peak'), 'utf8').catch(() => '0')).trim());
       return /^max [1-9]/m.test(events) || peak >= limits.maxProcesses;
     },
-    remove: () => removeEverywhere(relative),
+    async remove() {
+      await removeEverywhere(relative);
+      // The scope's own directory too, once no other build of it runs (rmdir refuses a non-empty one).
+      await removeEverywhere(`/${BUILDS}/${scope}`, false);
+    },
     guard() {
       const procs = join(CGROUP_ROOT, found.version === 1 ? 'pids' : '', relative);
       // Waits for end of file on its stdin, which only this process holds: the end of this process.
@@ -142,14 +146,15 @@ export async function removeBuildCgroups(scope: string): Promise<void> {
 
 // runc makes the parent path in every hierarchy (cpu, devices, freezer…), so each gets its copy removed, deepest
 // first; a process still in one (none should be: the build's PID namespace ended with its step) is killed first.
-async function removeEverywhere(relative: string): Promise<void> {
+async function removeEverywhere(relative: string, recursive = true): Promise<void> {
   const hierarchies = existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))
     ? ['']
     : await readdir(CGROUP_ROOT).catch(() => [] as string[]);
   for (const hierarchy of hierarchies) {
     const top = join(CGROUP_ROOT, hierarchy, relative);
     if (!existsSync(top)) continue;
-    await removeTree(top);
+    if (recursive) await removeTree(top);
+    else await rmdir(top).catch(() => undefined);
   }
 }
 

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
-import { lstat, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildSettings } from '../../core/policy/schema.js';
 import {
@@ -168,12 +168,16 @@ export class BuildahBuildService implements BuildService {
     };
     let cgroup: BuildCgroup | undefined;
     let stopGuard: (() => void) | undefined;
+    const name = cgroupName(request.buildId);
+    // The build's own dir in the state dir's build temp dir (see ContainerEnv.buildTmp), removed after it.
+    const buildTmp = join(this.#env.DRYDOCK_BUILD_TMPDIR ?? this.#env.TMPDIR ?? tmpdir(), name);
     try {
+      await mkdir(buildTmp, { recursive: true, mode: 0o711 });
       const dockerfile = join(scratch, 'Dockerfile');
       const iidfile = join(scratch, 'image-id');
       await writeFile(dockerfile, request.dockerfileText);
       if (limits.network === 'egress') await ensureBuildFirewall(BUILD_NETWORK.bridge);
-      cgroup = await createBuildCgroup(buildCgroupScope(this.#env), cgroupName(request.buildId), limits);
+      cgroup = await createBuildCgroup(buildCgroupScope(this.#env), name, limits);
       stopGuard = cgroup.guard();
       const args = [
         '--storage-driver',
@@ -208,13 +212,18 @@ export class BuildahBuildService implements BuildService {
         request.tag,
         resolve(request.contextDir),
       ];
-      // The disk a build fills is watched while it runs, not only the image it leaves: storage growing by more than
-      // twice the image limit (the working container's copy, then the committed layers) stops the build.
+      // The disk a build fills is watched while it runs, not only the image it leaves: once the files of its
+      // working containers pass the image limit, the build is stopped.
       const stop = new AbortController();
       const onCancel = () => stop.abort(request.signal?.reason);
       if (request.signal?.aborted) onCancel();
       request.signal?.addEventListener('abort', onCancel, { once: true });
-      const watch = watchStorage(this.#storageDir(), 2 * limits.maxImageBytes, () => stop.abort());
+      const watch = watchWorkingContainers(
+        await this.#storage(),
+        cgroup.runParent,
+        limits.maxImageBytes,
+        () => stop.abort(),
+      );
       // Build-arg values stay out of the kept log: teams do pass tokens that way, however often told not to.
       const shown = args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=')[0]}=…` : a));
       log(`$ ${this.#buildah} ${shown.join(' ')}`);
@@ -222,7 +231,7 @@ export class BuildahBuildService implements BuildService {
         command: this.#buildah,
         args,
         // The RUN steps' bundles go where the build's root can reach them (see ContainerEnv.buildTmp).
-        env: { ...this.#env, TMPDIR: this.#env.DRYDOCK_BUILD_TMPDIR ?? this.#env.TMPDIR ?? tmpdir() },
+        env: { ...this.#env, TMPDIR: buildTmp },
         timeoutMs: request.timeoutMs,
         signal: stop.signal,
         debianPackage: 'buildah',
@@ -235,7 +244,7 @@ export class BuildahBuildService implements BuildService {
       if (watch.exceeded()) {
         throw new BuildFailedError(
           request.buildId,
-          `the build wrote more than ${mib(2 * limits.maxImageBytes)} to image storage, twice the image limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB), and was stopped`,
+          `the image is over the limit of ${mib(limits.maxImageBytes)} (build.maxImageMiB): its files passed it while the build ran, and the build was stopped`,
           [...tail],
         );
       }
@@ -268,12 +277,17 @@ export class BuildahBuildService implements BuildService {
       stopGuard?.();
       await cgroup?.remove().catch(() => undefined);
       await rm(scratch, { recursive: true, force: true });
+      await rm(buildTmp, { recursive: true, force: true });
     }
   }
 
-  #storageDir(): string {
+  // Where the image store is and its driver, from the storage.conf in use.
+  async #storage(): Promise<{ graphroot: string; driver: string } | undefined> {
     const conf = this.#env.CONTAINERS_STORAGE_CONF;
-    return conf ? dirname(conf) : (this.#env.TMPDIR ?? tmpdir());
+    if (!conf) return undefined;
+    const text = await readFile(conf, 'utf8').catch(() => '');
+    const graphroot = /^\s*graphroot\s*=\s*"([^"]+)"/m.exec(text)?.[1];
+    return graphroot ? { graphroot, driver: this.#storageDriver } : undefined;
   }
 
   // The layers' uncompressed sizes, from the manifest buildah keeps for the image in local storage.
@@ -335,46 +349,65 @@ async function limitHit(
   return undefined;
 }
 
-const STORAGE_POLL_MS = 1_000;
+const WATCH_POLL_MS = 2_000;
 
 /**
- * Polls the free space of the filesystem holding `dir`; once it has shrunk by more than `maxGrowthBytes` since the
- * start, calls `onExceeded` (once). Coarse by design: it sees every writer of that filesystem, so it is set well
- * above what a build within its limits writes.
+ * Every two seconds, sums the files of the build's working containers (found by the cgroup parent buildah records
+ * for each in its buildah.json) and calls `onExceeded` (once) when they pass `maxBytes`: a RUN step filling the disk
+ * is stopped while it runs, not found out after. Not watched when the store is unknown (no storage.conf).
  */
-function watchStorage(
-  dir: string,
-  maxGrowthBytes: number,
+function watchWorkingContainers(
+  storage: { graphroot: string; driver: string } | undefined,
+  cgroupParent: string,
+  maxBytes: number,
   onExceeded: () => void,
 ): { stop(): void; exceeded(): boolean } {
   let exceeded = false;
-  let startFree: number | undefined;
   let busy = false;
-  const free = async () => {
-    const s = await statfs(dir);
-    return s.bavail * s.bsize;
+  if (!storage) return { stop: () => undefined, exceeded: () => false };
+  const containersDir = join(storage.graphroot, `${storage.driver}-containers`);
+  const layerDir = (layer: string) =>
+    storage.driver === 'vfs'
+      ? join(storage.graphroot, 'vfs', 'dir', layer)
+      : join(storage.graphroot, storage.driver, layer, 'diff');
+  const layers = new Map<string, string>();
+  const check = async () => {
+    const ids = (await readdir(containersDir).catch(() => [] as string[])).filter((id) =>
+      /^[0-9a-f]{64}$/.test(id),
+    );
+    const fresh = ids.filter((id) => !layers.has(id));
+    if (fresh.length > 0) {
+      const listed = JSON.parse(
+        await readFile(join(containersDir, 'containers.json'), 'utf8').catch(() => '[]'),
+      ) as { id: string; layer: string }[];
+      for (const id of fresh) {
+        const state = await readFile(join(containersDir, id, 'userdata', 'buildah.json'), 'utf8').catch(
+          () => '',
+        );
+        if (!state.includes(`"CgroupParent":${JSON.stringify(cgroupParent)}`)) continue;
+        const layer = listed.find((c) => c.id === id)?.layer;
+        if (layer) layers.set(id, layer);
+      }
+    }
+    let total = 0;
+    for (const layer of layers.values()) {
+      total += await treeSize(layerDir(layer), maxBytes - total).catch(() => 0);
+      if (total > maxBytes) break;
+    }
+    if (total > maxBytes) {
+      exceeded = true;
+      onExceeded();
+    }
   };
   const timer = setInterval(() => {
     if (busy || exceeded) return;
     busy = true;
-    void free()
-      .then((now) => {
-        startFree ??= now;
-        if (startFree - now > maxGrowthBytes) {
-          exceeded = true;
-          onExceeded();
-        }
-      })
+    void check()
       .catch(() => undefined)
       .finally(() => {
         busy = false;
       });
-  }, STORAGE_POLL_MS);
-  void free()
-    .then((now) => {
-      startFree ??= now;
-    })
-    .catch(() => undefined);
+  }, WATCH_POLL_MS);
   return {
     stop: () => clearInterval(timer),
     exceeded: () => exceeded,
