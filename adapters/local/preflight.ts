@@ -19,7 +19,11 @@ export const LOCAL_PIPELINE_TOOLS: readonly RequiredTool[] = [
   { binary: 'catatonit', debianPackage: 'catatonit', usedFor: 'the init process of test containers' },
   { binary: 'docker-registry', debianPackage: 'docker-registry', usedFor: 'the local registry' },
   { binary: '/bin/busybox', debianPackage: 'busybox-static', usedFor: 'seeding the base catalogue' },
-  { binary: 'setpriv', debianPackage: 'util-linux', usedFor: 'ending buildah, podman and the registry with drydock' },
+  {
+    binary: 'setpriv',
+    debianPackage: 'util-linux',
+    usedFor: 'ending buildah, podman and the registry with drydock',
+  },
 ];
 
 /** The user-namespace range builds and test containers take their ids from (`--userns=auto`). */
