@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, statSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildSettings } from '../../core/policy/schema.js';
 import {
@@ -18,6 +17,7 @@ import {
 import { type BuildCgroup, createBuildCgroup } from './build-cgroup.js';
 import { ensureBuildFirewall } from './build-firewall.js';
 import { BUILD_NETWORK } from './container-env.js';
+import { underParentDeathSignal } from './parent-death-signal.js';
 
 /** How buildah pulls the bases: `newer` (buildah's `--pull=true`) also works offline with images already in store. */
 export type PullPolicy = 'newer' | 'always' | 'missing' | 'never';
@@ -487,58 +487,6 @@ const KILL_GRACE_MS = 2_000;
 const CLOSE_GRACE_MS = 1_000;
 
 /** Where `setpriv` (util-linux) is looked for, before `PATH`. */
-const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv'];
-
-function executableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The absolute path a command runs from: itself when it names a path, else the first match on PATH (or /usr/sbin, /sbin). */
-export function findExecutable(
-  command: string,
-  path: string | undefined,
-  systemDirs = true,
-): string | undefined {
-  if (command.includes('/')) return executableFile(command) ? command : undefined;
-  const dirs = [
-    ...(path ?? '').split(delimiter).filter(Boolean),
-    ...(systemDirs ? ['/usr/sbin', '/sbin'] : []),
-  ];
-  return dirs.map((d) => join(d, command)).find(executableFile);
-}
-
-/**
- * The argv that runs a command under `setpriv --pdeathsig KILL`: the kernel kills it when the process that started
- * it dies, even by SIGKILL, so no buildah or podman outlives a killed daemon (they run in their own process group,
- * which no signal to the daemon reaches). A missing command or setpriv is a `ToolMissingError`, not a failed run.
- */
-export function underParentDeathSignal(
-  command: string,
-  args: readonly string[],
-  path: string | undefined,
-  debianPackage: string,
-): { ok: true; command: string; args: string[] } | { ok: false; error: ToolMissingError } {
-  const resolved = findExecutable(command, path);
-  if (resolved === undefined) return { ok: false, error: new ToolMissingError(command, debianPackage) };
-  const setpriv = [...SETPRIV_PATHS, findExecutable('setpriv', path)].find(
-    (p): p is string => p !== undefined && executableFile(p),
-  );
-  if (setpriv === undefined) return { ok: false, error: new ToolMissingError('setpriv', 'util-linux') };
-  // A name found on PATH is passed as it is, so the tool sees its usual argv[0] (and names itself so in messages).
-  const onPath = command.includes('/') || findExecutable(command, path, false) !== undefined;
-  return {
-    ok: true,
-    command: setpriv,
-    args: ['--pdeathsig', 'KILL', '--', onPath ? command : resolved, ...args],
-  };
-}
-
 /**
  * Runs a tool in its own process group, under a parent-death signal (it dies with this process); on timeout or
  * abort the group gets SIGTERM (buildah then removes its working container) and SIGKILL two seconds later.

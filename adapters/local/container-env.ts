@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findExecutable } from './buildah-build-service.js';
+import { findExecutable } from './parent-death-signal.js';
 
 export { ToolMissingError } from '../../core/errors.js';
 

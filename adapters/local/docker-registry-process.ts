@@ -7,12 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import { ToolMissingError } from './container-env.js';
-import {
-  executableExists,
-  SETPRIV,
-  setprivExecFailed,
-  withParentDeathSignal,
-} from './parent-death-signal.js';
+import { setprivExecFailed, underParentDeathSignal } from './parent-death-signal.js';
 
 const LOOPBACK = '127.0.0.1';
 const LOG_TAIL_LINES = 20;
@@ -145,9 +140,9 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
 
   const binary = options.binary ?? 'docker-registry';
   const path = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
-  if (!executableExists(binary, path)) throw new ToolMissingError(binary, 'docker-registry');
   // Under a parent-death signal: a drydock killed with SIGKILL takes its registry with it.
-  const line = withParentDeathSignal(binary, ['serve', configPath]);
+  const line = underParentDeathSignal(binary, ['serve', configPath], path, 'docker-registry');
+  if (!line.ok) throw line.error;
   const child = spawn(line.command, [...line.args], {
     env: { PATH: path },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -184,7 +179,7 @@ export async function startDockerRegistry(options: DockerRegistryOptions): Promi
     if (hasExited) {
       const result = await exited;
       if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-        throw new ToolMissingError(SETPRIV, 'util-linux', { cause: result.error });
+        throw new ToolMissingError('setpriv', 'util-linux', { cause: result.error });
       }
       const log = tail.join('\n');
       if (setprivExecFailed(result.code, log)) {

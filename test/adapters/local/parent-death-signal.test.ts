@@ -3,21 +3,37 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  executableExists,
+  findExecutable,
   setprivExecFailed,
-  withParentDeathSignal,
+  underParentDeathSignal,
 } from '../../../adapters/local/parent-death-signal.js';
+import { ToolMissingError } from '../../../core/errors.js';
 import { alive, gone, runScript } from '../../helpers/orphans.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const HELPER = join(import.meta.dirname, '../../../adapters/local/parent-death-signal.ts');
 
-describe('withParentDeathSignal', () => {
-  it('wraps the command in setpriv --pdeathsig KILL', () => {
-    expect(withParentDeathSignal('docker-registry', ['serve', '/x/config.yml'])).toEqual({
-      command: 'setpriv',
-      args: ['--pdeathsig', 'KILL', '--', 'docker-registry', 'serve', '/x/config.yml'],
+// Spawns `command args` under the death signal, as the adapters do.
+function spawnUnderSignal(command: string, args: readonly string[]) {
+  const line = underParentDeathSignal(command, args, process.env.PATH, 'coreutils');
+  if (!line.ok) throw line.error;
+  return spawn(line.command, line.args, { stdio: 'ignore' });
+}
+
+describe('underParentDeathSignal', () => {
+  it('wraps the command in setpriv --pdeathsig KILL, keeping a name found on PATH as it is', () => {
+    expect(underParentDeathSignal('sh', ['-c', 'true'], '/usr/bin:/bin', 'dash')).toEqual({
+      ok: true,
+      command: '/usr/bin/setpriv',
+      args: ['--pdeathsig', 'KILL', '--', 'sh', '-c', 'true'],
     });
+  });
+
+  it('names the Debian package of a missing command instead of spawning setpriv', () => {
+    const line = underParentDeathSignal('docker-registry-nope', [], '/usr/bin:/bin', 'docker-registry');
+    expect(line.ok).toBe(false);
+    expect(!line.ok && line.error).toBeInstanceOf(ToolMissingError);
+    expect(!line.ok && line.error.message).toContain('docker-registry');
   });
 
   // 60 s: a node started with a TypeScript loader can take a while on a loaded machine.
@@ -28,9 +44,10 @@ describe('withParentDeathSignal', () => {
     writeFileSync(
       parent,
       `import { spawn } from 'node:child_process';
-import { withParentDeathSignal } from ${JSON.stringify(HELPER)};
-const line = withParentDeathSignal('sleep', ['600']);
-const child = spawn(line.command, [...line.args], { stdio: 'ignore' });
+import { underParentDeathSignal } from ${JSON.stringify(HELPER)};
+const line = underParentDeathSignal('sleep', ['600'], process.env.PATH, 'coreutils');
+if (!line.ok) throw line.error;
+const child = spawn(line.command, line.args, { stdio: 'ignore' });
 console.log(child.pid);
 setInterval(() => {}, 1000);
 `,
@@ -47,8 +64,7 @@ setInterval(() => {}, 1000);
   }, 60_000);
 
   it('leaves a child running while its parent lives, so it is a death signal and nothing else', async () => {
-    const line = withParentDeathSignal('sleep', ['600']);
-    const child = spawn(line.command, [...line.args], { stdio: 'ignore' });
+    const child = spawnUnderSignal('sleep', ['600']);
     try {
       expect(alive(child.pid!)).toBe(true);
     } finally {
@@ -67,13 +83,13 @@ setInterval(() => {}, 1000);
   });
 
   it('tells an executable command from a missing one, by path or on PATH', () => {
-    expect(executableExists('/bin/sh', undefined)).toBe(true);
-    expect(executableExists('sh', '/nonexistent:/bin')).toBe(true);
-    expect(executableExists('sh', '/nonexistent')).toBe(false);
-    expect(executableExists('/nonexistent/docker-registry', '/bin')).toBe(false);
+    expect(findExecutable('/bin/sh', undefined)).toBe('/bin/sh');
+    expect(findExecutable('sh', '/nonexistent:/bin')).toBe('/bin/sh');
+    expect(findExecutable('sh', '/nonexistent', false)).toBeUndefined();
+    expect(findExecutable('/nonexistent/docker-registry', '/bin')).toBeUndefined();
     const plain = join(tempDir('drydock-exec-'), 'plain');
     writeFileSync(plain, 'not a program\n', { mode: 0o644 });
-    expect(executableExists(plain, undefined)).toBe(false);
-    expect(executableExists('/bin', undefined)).toBe(false);
+    expect(findExecutable(plain, undefined)).toBeUndefined();
+    expect(findExecutable('/bin', undefined)).toBeUndefined();
   });
 });
