@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
@@ -14,7 +13,8 @@ import {
   RegistryUnauthorizedError,
   RegistryUnavailableError,
 } from '../../core/ports/image-registry.js';
-import { type ContainerEnv, ToolMissingError } from './container-env.js';
+import { runTool } from './buildah-build-service.js';
+import type { ContainerEnv } from './container-env.js';
 import type { PipelineCredential } from './registry-push-guard.js';
 
 /** Options of `BuildahImageRegistry`. */
@@ -48,6 +48,9 @@ function validRepository(repository: string): boolean {
     repository.split('/').every((c) => PATH_COMPONENT.test(c))
   );
 }
+
+/** How long one `buildah push` may take: a 4 GiB image over loopback takes about a minute. */
+const PUSH_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * The local `ImageRegistry`: pushes with buildah under the pipeline credential through the push guard, reads
@@ -243,26 +246,29 @@ export class BuildahImageRegistry implements ImageRegistry {
     });
   }
 
-  private buildah(args: string[], localImage: string, signal: AbortSignal | undefined): Promise<string> {
-    const binary = this.props.buildah ?? 'buildah';
-    return new Promise((resolve, reject) => {
-      execFile(
-        binary,
-        args,
-        { env: { ...process.env, ...this.props.containerEnv.env }, maxBuffer: 16 * 1024 * 1024, signal },
-        (error, stdout, stderr) => {
-          if (error === null) {
-            resolve(stdout);
-            return;
-          }
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-            reject(new ToolMissingError(binary, 'buildah', { cause: error }));
-            return;
-          }
-          reject(classifyPushFailure(stderr, localImage, this.host, error));
-        },
-      );
+  // Through runTool: under a parent-death signal like every buildah the pipeline runs, so a push does not outlive
+  // a killed daemon, and with a time limit, so a registry that stops answering does not hold the publish step.
+  private async buildah(
+    args: string[],
+    localImage: string,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const run = await runTool({
+      command: this.props.buildah ?? 'buildah',
+      args,
+      env: this.props.containerEnv.env,
+      timeoutMs: PUSH_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+      debianPackage: 'buildah',
+      maxOutputBytes: 16 * 1024 * 1024,
     });
+    if (run.exitCode === 0) return run.stdout;
+    const why = run.timedOut
+      ? `timed out after ${PUSH_TIMEOUT_MS} ms`
+      : run.aborted
+        ? 'stopped: the pipeline is stopping'
+        : `exited with ${run.exitCode ?? `signal ${run.signal}`}`;
+    throw classifyPushFailure(run.stderr, localImage, this.host, new Error(`buildah push ${why}`));
   }
 }
 
