@@ -7,6 +7,7 @@ import {
   assertUserNamespaceRanges,
   LOCAL_PIPELINE_TOOLS,
 } from '../../adapters/local/preflight.js';
+import type { PushRefusal } from '../../adapters/local/registry-push-guard.js';
 import { checkStateDatabase, STATE_FILE } from '../../adapters/local/sqlite-database.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
@@ -166,6 +167,30 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Logs the writes the registry's push guard refused, at most one line a second: whoever sends thousands must not
+ * bury the log, and the next line says how many were not shown.
+ */
+export function refusalLogger(
+  log: (line: string) => void,
+  now: () => number = Date.now,
+): (refusal: PushRefusal) => void {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let unshown = 0;
+  return (refusal) => {
+    if (now() - lastAt < 1_000) {
+      unshown++;
+      return;
+    }
+    lastAt = now();
+    const from = refusal.remoteAddress ? ` from ${refusal.remoteAddress}` : '';
+    const detail = refusal.detail ? ` (${refusal.detail})` : '';
+    const more = unshown > 0 ? `; ${unshown} more refused before it, not shown` : '';
+    unshown = 0;
+    log(`registry: refused ${refusal.method} ${refusal.path}${from}: ${refusal.reason}${detail}${more}`);
+  };
+}
+
 /** One line saying what an event is about, for the foreground log. */
 export function describeEvent(event: DrydockEvent): string {
   switch (event.detailType) {
@@ -233,6 +258,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stateDir,
       policy: () => policy(),
       registryPort: settings.registryPort,
+      onRegistryRefused: refusalLogger(log),
       ...(options.onToolTime ? { onToolTime: options.onToolTime } : {}),
       ...(options.buildTimeoutMs ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
       notify: async (event) => {

@@ -15,6 +15,7 @@ import { PodmanImageTester } from '../../adapters/local/podman-image-tester.js';
 import {
   ensurePipelineCredential,
   type PipelineCredential,
+  type PushRefusal,
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../adapters/local/registry-push-guard.js';
@@ -54,6 +55,8 @@ export interface LocalPipelineOptions {
    * for measuring drydock's own overhead apart from the tools'.
    */
   readonly onToolTime?: (timing: ToolTiming) => void;
+  /** Told of every write the registry's push guard refused (no or a wrong credential, smuggling, a tag move). */
+  readonly onRegistryRefused?: (refusal: PushRefusal) => void;
   /** Visibility timeout of every queue: longer than the slowest handler (a build). @default 900000 */
   readonly visibilityTimeoutMs?: number;
 }
@@ -149,6 +152,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       upstream: registryProcess.address,
       credential,
       ...(options.registryPort ? { port: options.registryPort } : {}),
+      ...(options.onRegistryRefused ? { onRefused: options.onRegistryRefused } : {}),
     });
     const containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
     const registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });

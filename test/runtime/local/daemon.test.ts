@@ -13,7 +13,12 @@ import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { PolicyValidationError } from '../../../core/errors.js';
 import { readApiToken } from '../../../runtime/local/api-tokens.js';
 import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
-import { AlreadyRunningError, type LocalRuntime, startLocalRuntime } from '../../../runtime/local/daemon.js';
+import {
+  AlreadyRunningError,
+  type LocalRuntime,
+  refusalLogger,
+  startLocalRuntime,
+} from '../../../runtime/local/daemon.js';
 import { POLICY_FILE } from '../../../runtime/local/policy-store.js';
 import { processAlive, readRuntimeInfo } from '../../../runtime/local/runtime-info.js';
 import { pushFiles, removeState, waitFor } from '../../helpers/drydock-process.js';
@@ -92,6 +97,36 @@ describe('startLocalRuntime', () => {
     expect(existsSync(lockOf(dir))).toBe(false);
     expect(await readRuntimeInfo(dir)).toEqual({ state: 'absent' });
     expect(await listening(settingsOf(dir).registryPort)).toBe(false);
+  });
+
+  it('logs a write the registry guard refused: who tried what, and why', async () => {
+    const dir = stateDir();
+    const log: string[] = [];
+    const runtime = await start(dir, log);
+    const res = await fetch(`http://${runtime.info.registry}/v2/apps/evil/blobs/uploads/`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(401);
+    expect(log).toContainEqual(
+      'registry: refused POST /v2/apps/evil/blobs/uploads/ from 127.0.0.1: no-credential',
+    );
+  });
+
+  it('logs at most one refusal a second and says how many it did not show', () => {
+    let now = 0;
+    const log: string[] = [];
+    const refused = refusalLogger(
+      (line) => log.push(line),
+      () => now,
+    );
+    const put = { at: new Date(0), method: 'PUT', path: '/v2/a/manifests/1', reason: 'tag-moved' } as const;
+    for (let i = 0; i < 5; i++) refused(put);
+    now = 1_000;
+    refused({ ...put, reason: 'wrong-credential' });
+    expect(log).toEqual([
+      'registry: refused PUT /v2/a/manifests/1: tag-moved',
+      'registry: refused PUT /v2/a/manifests/1: wrong-credential; 4 more refused before it, not shown',
+    ]);
   });
 
   it('refuses a state dir another running process has locked', async () => {
