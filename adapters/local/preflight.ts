@@ -46,6 +46,24 @@ export class UserNamespaceRangesMissingError extends DrydockError {
   }
 }
 
+/** `drydock start` runs as another user than root: builds need root for their namespaces and cgroups. */
+export class NotRootError extends DrydockError {
+  override readonly name = 'NotRootError';
+
+  constructor(uid: number) {
+    super(
+      `drydock start runs as uid ${uid}, but the build sandbox needs root: each build gets its own user, PID and ` +
+        'network namespaces and a cgroup with its limits, which only root can set up; run it as root (sudo drydock start)',
+      { code: 'NOT_ROOT' },
+    );
+  }
+}
+
+/** Throws `NotRootError` unless the process runs as root. */
+export function assertRunsAsRoot(uid: number | undefined = process.getuid?.()): void {
+  if (uid !== undefined && uid !== 0) throw new NotRootError(uid);
+}
+
 /** Whether a subordinate-id file grants the `containers` user a range of at least 65536 ids. */
 export function hasContainersRange(text: string): boolean {
   return text.split('\n').some((line) => {

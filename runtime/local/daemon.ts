@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../adapters/local/docker-registry-process.js';
 import { removeLeftovers } from '../../adapters/local/leftovers.js';
 import {
+  assertRunsAsRoot,
   assertToolsInstalled,
   assertUserNamespaceRanges,
   LOCAL_PIPELINE_TOOLS,
@@ -239,6 +240,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ? LOCAL_PIPELINE_TOOLS.filter((t) => t.debianPackage !== 'busybox-static')
       : LOCAL_PIPELINE_TOOLS,
   );
+  assertRunsAsRoot();
   await assertUserNamespaceRanges();
   await mkdir(stateDir, { recursive: true });
   const releaseLock = await acquireLock(stateDir);

@@ -1,8 +1,8 @@
 // The local pipeline as a user runs it: `drydock start` in a child process, `drydock repo create`, a real
 // `git push` through the post-receive hook, and the results read back through the HTTP API, the CLI and
 // skopeo against the registry.
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -285,6 +285,31 @@ describe('the CLI without a running pipeline', () => {
       expect(result.stderr).toContain(`"${pkg}"`);
     expect(result.stderr).toContain('apt-get install');
     await removeState(empty);
+  });
+
+  it('refuses to start as another user than root, saying why, before it creates anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-notroot-'));
+    chmodSync(dir, 0o777);
+    const started = spawnSync(
+      'runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        process.execPath,
+        DRYDOCK_BIN,
+        'start',
+        '--state',
+        join(dir, 'state'),
+        '--no-seed',
+      ],
+      { encoding: 'utf8', env: { ...process.env, HOME: dir } },
+    );
+    expect(started.status).toBe(2);
+    expect(started.stderr).toContain('drydock start runs as uid 65534, but the build sandbox needs root');
+    expect(started.stderr).not.toContain('    at ');
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+    await removeState(dir);
   });
 });
 

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  assertRunsAsRoot,
   assertToolsInstalled,
   assertUserNamespaceRanges,
   missingTools,
+  NotRootError,
   type RequiredTool,
   ToolsMissingError,
   UserNamespaceRangesMissingError,
@@ -104,6 +106,14 @@ describe('ToolsMissingError', () => {
 
   it('is not thrown when every tool is found', async () => {
     await expect(assertToolsInstalled([tool('dd-ok')], binDir({ 'dd-ok': 0o755 }))).resolves.toBeUndefined();
+  });
+});
+
+describe('assertRunsAsRoot', () => {
+  it('passes root and refuses any other uid, naming it and the fix', () => {
+    expect(() => assertRunsAsRoot(0)).not.toThrow();
+    expect(() => assertRunsAsRoot(1000)).toThrow(NotRootError);
+    expect(() => assertRunsAsRoot(1000)).toThrow(/runs as uid 1000, but the build sandbox needs root.*sudo/);
   });
 });
 
