@@ -54,8 +54,19 @@ const IMAGE_TESTS_RULES: DocumentRules<ImageTestSuite> = {
   invalidValueNote: (input) => (typeof input === 'number' ? ' (quote it: YAML reads 2.0 as a number)' : ''),
 };
 
+/**
+ * The longest image-tests.yaml read, in characters. A team writes it and the daemon parses it on its main thread: 10 MB
+ * of nested `[` held the parser for over a minute and then ran the process out of memory, while a real suite is a few
+ * kilobytes.
+ */
+export const MAX_IMAGE_TESTS_CHARS = 256 * 1024;
+
 /** Parses and validates an image-tests.yaml (container-structure-test schema 2.0.0); throws `ImageTestsInvalidError`. */
 export function parseImageTests(text: string, source?: string): ImageTestSuite {
+  if (text.length > MAX_IMAGE_TESTS_CHARS) {
+    const message = `the file has ${text.length} characters, more than the ${MAX_IMAGE_TESTS_CHARS} an image-tests file may have; it was not parsed`;
+    throw new ImageTestsInvalidError([{ path: '', message }], { source });
+  }
   return orThrow(parseValidatedYaml(text, IMAGE_TESTS_RULES), source);
 }
 

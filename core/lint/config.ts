@@ -56,8 +56,20 @@ export const DEFAULT_CONFIG: LintConfig = {
   disableIgnorePragma: false,
 };
 
+/**
+ * The longest `.drydock.yaml` / `.hadolint.yaml` read, in characters. The pipeline parses a team's file on its main
+ * thread: 10 MB of nested `[` held the parser for over a minute and then ran the process out of memory, while a real
+ * configuration is a few hundred bytes.
+ */
+export const MAX_LINT_CONFIG_CHARS = 64 * 1024;
+
 /** Parses `.drydock.yaml` / `.hadolint.yaml` text; errors name the file, the field path and the line. */
 export function parseLintConfig(text: string, source: string): LintConfig {
+  if (text.length > MAX_LINT_CONFIG_CHARS) {
+    throw new ConfigError(
+      `${source}: the file has ${text.length} characters, more than the ${MAX_LINT_CONFIG_CHARS} a lint configuration may have; it was not parsed`,
+    );
+  }
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : parseYaml(text);

@@ -150,6 +150,23 @@ describe("handlePush with the team's lint configuration", () => {
     expect(verdict?.detail.findings[0]?.message).toContain('api/.drydock.yaml');
     expect(out.builds).toEqual([]);
   });
+
+  it('fails a .drydock.yaml too large to parse (2 MB of nested lists) without parsing it', async () => {
+    // 10 MB of these held the YAML parser for over a minute and then ran the daemon out of memory.
+    const depth = 1_000_000;
+    const { source, commit } = await repoWith({
+      'api/Dockerfile': 'FROM node:20\nUSER 1000\n',
+      'api/.drydock.yaml': `ignored: ${'['.repeat(depth)}${']'.repeat(depth)}\n`,
+    });
+    const out = await handlePush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source));
+    const [verdict] = out.verdicts;
+    expect(verdict?.detail.passed).toBe(false);
+    expect(verdict?.detail.findings[0]).toMatchObject({ code: 'DD203', level: 'error' });
+    expect(verdict?.detail.findings[0]?.message).toContain(
+      'api/.drydock.yaml: the file has 2000010 characters, more than the 65536 a lint configuration may have',
+    );
+    expect(out.builds).toEqual([]);
+  });
 });
 
 describe('handlePush with a definition the commit does not serve', () => {

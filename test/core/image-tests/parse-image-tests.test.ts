@@ -18,6 +18,15 @@ function issuesOf(text: string): string[] {
 }
 
 describe('parseImageTests', () => {
+  it('refuses a file too large to parse (2 MB of nested lists) without parsing it', () => {
+    // 10 MB of these held the YAML parser for over a minute and then ran the daemon out of memory.
+    const depth = 1_000_000;
+    const text = `schemaVersion: "2.0.0"\ncommandTests: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    expect(issuesOf(text)).toEqual([
+      `-: : the file has ${text.length} characters, more than the 262144 an image-tests file may have; it was not parsed`,
+    ]);
+  });
+
   it('reads a container-structure-test document and fills in the defaults', () => {
     const suite = parseImageTests(fixture('passing.yaml'));
     expect(suite.commandTests).toHaveLength(4);
