@@ -391,7 +391,7 @@ function watchWorkingContainers(
     }
     let total = 0;
     for (const layer of layers.values()) {
-      total += await treeSize(layerDir(layer), maxBytes - total).catch(() => 0);
+      total += await treeSize(layerDir(layer), maxBytes - total, true).catch(() => 0);
       if (total > maxBytes) break;
     }
     if (total > maxBytes) {
@@ -414,8 +414,12 @@ function watchWorkingContainers(
   };
 }
 
-/** Bytes of the files under `dir` (symbolic links not followed), counting stops once past `stopAbove`. */
-async function treeSize(dir: string, stopAbove: number): Promise<number> {
+/**
+ * Bytes of the files under `dir` (symbolic links not followed), counting stops once past `stopAbove`. With `onDisk`,
+ * what the tree takes on disk: every entry counts its tar header (512 bytes) and the blocks it holds, a file at least
+ * its length; otherwise directories, links and empty files cost nothing, and a step filled the disk with them unseen.
+ */
+async function treeSize(dir: string, stopAbove: number, onDisk = false): Promise<number> {
   let total = 0;
   const pending = [dir];
   while (pending.length > 0 && total <= stopAbove) {
@@ -424,7 +428,10 @@ async function treeSize(dir: string, stopAbove: number): Promise<number> {
     for (const entry of entries) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) pending.push(path);
-      else if (entry.isFile()) total += (await lstat(path)).size;
+      if (onDisk) {
+        const stats = await lstat(path).catch(() => undefined);
+        if (stats) total += 512 + Math.max(stats.blocks * 512, stats.isFile() ? stats.size : 0);
+      } else if (entry.isFile()) total += (await lstat(path)).size;
       if (total > stopAbove) break;
     }
   }

@@ -341,6 +341,25 @@ describe('BuildahBuildService sandbox', () => {
     );
   });
 
+  it('stops a build that fills the disk with empty directories while it runs, counting what they take', async () => {
+    const ctx = await context('dir-filler');
+    const limited = withLimits({ maxImageBytes: 4 * 1024 * 1024 });
+    // 3000 directories hold no file bytes but take a block each (12 MB on ext4); removed before the step ends,
+    // they are in no image, so only the watch can see them. Counted as zero bytes, they passed any limit.
+    const { lines, error } = await buildLog(
+      limited,
+      request(
+        ctx,
+        `FROM ${BASE}\nRUN mkdir /d && cd /d && seq 3000 | xargs mkdir && echo "made $(ls | wc -l)" && sleep 100; rm -rf /d\n`,
+      ),
+    );
+    expect(lines).toContain('made 3000');
+    expect(error).toBeInstanceOf(BuildFailedError);
+    expect((error as Error).message).toMatch(
+      /^build attack failed: the image is over the limit of 4 MiB \(build\.maxImageMiB\): its files passed it while the build ran, and the build was stopped/,
+    );
+  });
+
   it('stops a RUN step writing one file larger than the image may be', async () => {
     const ctx = await context('big-file');
     const limited = withLimits({ maxImageBytes: 4 * 1024 * 1024 });
