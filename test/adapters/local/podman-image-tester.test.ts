@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
 import { renderJUnitXml } from '../../../core/image-tests/junit-report.js';
@@ -13,6 +15,7 @@ import {
   createContainerStorage,
   HELLO_APP,
 } from '../../fixtures/image-tests/container-storage.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const APP = HELLO_APP;
 const BARE = 'localhost/apps/bare:1';
@@ -146,6 +149,23 @@ describe('PodmanImageTester', () => {
       'fileExistenceTests[0] "hello": cannot check /hello.txt: the image has no stat command, which the tests need to check files',
       'fileContentTests[0] "hello": cannot read /hello.txt: the image has no cat command, which the tests need to read files',
     ]);
+  });
+
+  it('asks for another try when an image that exists gives a container that does not start', async () => {
+    // The real podman for everything but starting the container, which fails as runc sometimes does.
+    const podman = join(tempDir('drydock-podman-'), 'podman');
+    writeFileSync(
+      podman,
+      '#!/bin/sh\nfor a; do [ "$a" = run ] && { echo "Error: runc: runc create failed: unable to start container process: error during container init: error preparing rootfs: permission denied: OCI permission denied" >&2; exit 126; }; done\nexec podman "$@"\n',
+      { mode: 0o755 },
+    );
+    const flaky = new PodmanImageTester({ podman, env: storage.env });
+    const error = await flaky
+      .test({ image: APP, suite: parseImageTests('schemaVersion: "2.0.0"\n'), timeLimitMs: 10_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageTestSandboxError);
+    expect((error as ImageTestSandboxError).retryable).toBe(true);
+    expect((error as Error).message).toContain('podman run failed: Error: runc: runc create failed');
   });
 
   it('refuses an image that does not exist', async () => {
