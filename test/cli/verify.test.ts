@@ -2,7 +2,6 @@
 // store fed through the bus as the lineage step is, and its HTTP API. Drift is made the way it happens: by
 // writing to the registry's private socket, behind the guard's back.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,10 +15,9 @@ import { baseCatalogue } from '../../runtime/local/base-catalogue.js';
 import { type LocalRuntime, startLocalRuntime } from '../../runtime/local/daemon.js';
 import { runCli } from '../helpers/cli.js';
 import { removeState, waitFor } from '../helpers/drydock-process.js';
+import { SCHEMA2, schema2Manifest, sha256 } from '../helpers/image-manifest.js';
 
 const run = promisify(execFile);
-const sha256 = (data: string | Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const WEB_COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const API_COMMIT = 'f0e1d2c3b4a5968778695a4b3c2d1e0f12345678';
 
@@ -72,24 +70,7 @@ async function writeBehindGuard(repository: string, tag: string, name: string): 
     url.searchParams.set('digest', sha256(blob));
     expect((await direct('PUT', `${url.pathname}${url.search}`, blob)).status).toBe(201);
   }
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: SCHEMA2,
-      config: {
-        mediaType: 'application/vnd.docker.container.image.v1+json',
-        size: config.length,
-        digest: sha256(config),
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-          size: layer.length,
-          digest: sha256(layer),
-        },
-      ],
-    }),
-  );
+  const manifest = schema2Manifest(config, layer);
   const put = await direct('PUT', `/v2/${repository}/manifests/${tag}`, manifest, {
     'content-type': SCHEMA2,
   });

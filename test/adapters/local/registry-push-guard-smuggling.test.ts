@@ -3,7 +3,6 @@
 // `evil/img:pwned` without the pipeline credential, by mounting the layers of an image the pipeline pushed
 // and putting a manifest; after each, the registry's own catalog (read on its private socket, not through
 // the guard) must still hold only that image.
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -21,33 +20,14 @@ import {
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../../adapters/local/registry-push-guard.js';
-
-const sha256 = (data: string | Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
+import { SCHEMA2, schema2Manifest, sha256 } from '../../helpers/image-manifest.js';
 
 // The seed image the pipeline pushes, whose blobs the attacker mounts into a repository of its own.
 const LAYER = Buffer.from('not really a tarball, the registry does not look inside');
 const CONFIG = Buffer.from(
   JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers' } }),
 );
-const MANIFEST = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: SCHEMA2,
-    config: {
-      mediaType: 'application/vnd.docker.container.image.v1+json',
-      size: CONFIG.length,
-      digest: sha256(CONFIG),
-    },
-    layers: [
-      {
-        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-        size: LAYER.length,
-        digest: sha256(LAYER),
-      },
-    ],
-  }),
-);
+const MANIFEST = schema2Manifest(CONFIG, LAYER);
 
 /** One HTTP/1.1 request as raw bytes; `headers` lines are written as given (no normalisation). */
 const raw = (requestLine: string, headers: readonly string[], body: string | Buffer = ''): Buffer =>

@@ -1,6 +1,5 @@
 // Published tags are immutable: real buildah pushes and real HTTP through the guard to a real docker-registry.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -21,10 +20,9 @@ import {
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../../adapters/local/registry-push-guard.js';
+import { SCHEMA2, schema2Manifest, sha256 } from '../../helpers/image-manifest.js';
 
 const run = promisify(execFile);
-const sha256 = (data: string | Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const MIB = 1024 * 1024;
 
 describe('the push guard keeps published tags immutable', () => {
@@ -68,24 +66,7 @@ describe('the push guard keeps published tags immutable', () => {
     );
     await upload(repository, layer);
     await upload(repository, config);
-    return Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: SCHEMA2,
-        config: {
-          mediaType: 'application/vnd.docker.container.image.v1+json',
-          size: config.length,
-          digest: sha256(config),
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-            size: layer.length,
-            digest: sha256(layer),
-          },
-        ],
-      }),
-    );
+    return schema2Manifest(config, layer);
   };
 
   const putManifest = (path: string, body: Buffer): Promise<Response> =>

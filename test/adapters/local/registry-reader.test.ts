@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,7 @@ import {
 } from '../../../adapters/local/docker-registry-process.js';
 import { readRegistryTags } from '../../../adapters/local/registry-reader.js';
 import { RegistryUnavailableError } from '../../../core/ports/image-registry.js';
-
-const sha256 = (data: string | Buffer): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
+import { SCHEMA2, schema2Manifest, sha256 } from '../../helpers/image-manifest.js';
 
 describe('readRegistryTags', () => {
   let stateDir: string;
@@ -30,22 +27,7 @@ describe('readRegistryTags', () => {
       location.searchParams.set('digest', sha256(blob));
       expect((await fetch(location, { method: 'PUT', body: blob })).status).toBe(201);
     }
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: SCHEMA2,
-      config: {
-        mediaType: 'application/vnd.docker.container.image.v1+json',
-        size: config.length,
-        digest: sha256(config),
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-          size: layer.length,
-          digest: sha256(layer),
-        },
-      ],
-    });
+    const manifest = schema2Manifest(config, layer).toString();
     const answer = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
       method: 'PUT',
       headers: { 'content-type': SCHEMA2 },
