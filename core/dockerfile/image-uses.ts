@@ -46,9 +46,15 @@ export function externalImages(
   const args = new Map<string, string | undefined>();
   for (const a of model.globalArgs) args.set(a.name, buildArgs[a.name] ?? a.value ?? undefined);
 
-  const add = (written: string, kind: ExternalImage['kind'], start: number, stage: number): void => {
+  const add = (
+    written: string,
+    kind: ExternalImage['kind'],
+    start: number,
+    stage: number,
+    scope: Map<string, string | undefined> = args,
+  ): void => {
     const names = model.stages.filter((s) => s.index < stage || (kind !== 'from' && s.index <= stage));
-    const resolved = substitute(written, args);
+    const resolved = substitute(written, scope, kind === 'from' ? 'before the first FROM' : 'in its stage');
     const loc = locAt(model.text, start);
     if (typeof resolved !== 'string') {
       unresolved.push({ written, kind, loc, reason: resolved.reason });
@@ -71,15 +77,46 @@ export function externalImages(
 
   for (const stage of model.stages) {
     add(stage.image, 'from', stage.imageStart, stage.index);
+    // buildah expands COPY --from and RUN --mount with the stage's own ARGs: a global ARG only once the stage
+    // declares it again (then with its global value), a stage ARG with its own default.
+    const scope = new Map<string, string | undefined>();
     for (const inst of stage.instructions) {
       if (inst.onbuild) continue;
+      if (inst.keyword === 'ARG') {
+        for (const p of inst.properties) {
+          scope.set(
+            p.name,
+            buildArgs[p.name] ?? p.value ?? (args.has(p.name) ? args.get(p.name) : undefined),
+          );
+        }
+        continue;
+      }
       for (const flag of inst.flags) {
         if (inst.keyword === 'COPY' && flag.name.toLowerCase() === 'from' && flag.value) {
-          add(flag.value, 'copy-from', flagValueOffset(model.text, inst, 'from', flag.value), stage.index);
+          add(
+            flag.value,
+            'copy-from',
+            flagValueOffset(model.text, inst, 'from', flag.value),
+            stage.index,
+            scope,
+          );
         }
         if (inst.keyword === 'RUN' && flag.name.toLowerCase() === 'mount' && flag.value) {
-          const from = /(?:^|,)from=([^,]+)/.exec(flag.value)?.[1];
-          if (from) add(from, 'mount-from', flagValueOffset(model.text, inst, 'mount', from), stage.index);
+          // buildah removes quotes and escapes from the value before splitting it, and takes the last from=: a
+          // value with either is not resolved here, and every from= is judged.
+          if (/["'\\]/.test(flag.value)) {
+            unresolved.push({
+              written: flag.value,
+              kind: 'mount-from',
+              loc: locAt(model.text, inst.start),
+              reason: `RUN --mount=${flag.value} holds quotes or escapes, which the builder removes before reading from=; write the mount without them`,
+            });
+            continue;
+          }
+          for (const m of flag.value.matchAll(/(?:^|,)from=([^,]+)/g)) {
+            const from = m[1] as string;
+            add(from, 'mount-from', flagValueOffset(model.text, inst, 'mount', from), stage.index, scope);
+          }
         }
       }
     }
@@ -87,7 +124,11 @@ export function externalImages(
   return { images, unresolved };
 }
 
-function substitute(written: string, args: Map<string, string | undefined>): string | { reason: string } {
+function substitute(
+  written: string,
+  args: Map<string, string | undefined>,
+  scopeName: string,
+): string | { reason: string } {
   let missing: string | undefined;
   const out = written.replace(
     VAR,
@@ -107,7 +148,7 @@ function substitute(written: string, args: Map<string, string | undefined>): str
       if (value === undefined) {
         missing ??= declared
           ? `build arg ${name} has no default and was not supplied (pass --build-arg ${name}=…)`
-          : `${name} is not declared with ARG before the first FROM`;
+          : `${name} is not declared with ARG ${scopeName}`;
         return '';
       }
       return value;
