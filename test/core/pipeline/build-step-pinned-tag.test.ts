@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
 import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { createBareRepository, readFileAt } from '../../../adapters/local/git-repositories.js';
+import { createBareRepository } from '../../../adapters/local/git-repositories.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
-import { stableId } from '../../../core/events/ids.js';
-import { BUILD_REQUESTED, type BuildRequestedEvent, parseEvent } from '../../../core/events/index.js';
 import { type BuildStepDeps, runBuild } from '../../../core/pipeline/build-step.js';
+import { buildRequestedAt } from '../../fixtures/pipeline/pipeline-state.js';
 import { type LocalRegistry, startLocalRegistry } from '../../helpers/local-registry.js';
 
 const git = (cwd: string, ...args: string[]) =>
@@ -84,26 +83,7 @@ afterAll(async () => {
   await local?.stop();
 });
 
-async function requested(definition: string): Promise<BuildRequestedEvent> {
-  const key = ['team-a', commit, definition];
-  const parsed = parseEvent({
-    id: stableId('build-requested', ...key),
-    source: 'drydock',
-    detailType: BUILD_REQUESTED,
-    time: new Date().toISOString(),
-    detail: {
-      buildId: stableId('build', ...key),
-      repository: 'team-a',
-      commit,
-      definition,
-      dockerfile: await readFileAt(repoPath, commit, definition),
-      substitutions: [],
-      correlationId: 'push-1',
-    },
-  });
-  if (!parsed.ok || parsed.event.detailType !== BUILD_REQUESTED) throw new Error('bad sample event');
-  return parsed.event;
-}
+const requested = (definition: string) => buildRequestedAt(repoPath, 'team-a', commit, definition);
 
 describe('runBuild with a name:tag@digest base', () => {
   it('refuses FROM tool:2@<digest of tool:1>, naming both digests, without building', async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../adapters/local/docker-registry-process.js';
 import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
 import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { createBareRepository, readFileAt } from '../../../adapters/local/git-repositories.js';
+import { createBareRepository } from '../../../adapters/local/git-repositories.js';
 import {
   ensurePipelineCredential,
   type RunningPushGuard,
@@ -22,8 +22,7 @@ import {
 } from '../../../adapters/local/registry-push-guard.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
-import { stableId } from '../../../core/events/ids.js';
-import { BUILD_REQUESTED, type BuildRequestedEvent, parseEvent } from '../../../core/events/index.js';
+import { parseEvent } from '../../../core/events/index.js';
 import {
   BuildInterruptedError,
   type BuildStepDeps,
@@ -31,6 +30,7 @@ import {
   runBuild,
 } from '../../../core/pipeline/build-step.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
+import { buildRequestedAt } from '../../fixtures/pipeline/pipeline-state.js';
 
 const run = promisify(execFile);
 const git = (cwd: string, ...args: string[]) =>
@@ -120,26 +120,7 @@ afterAll(async () => {
 });
 
 /** A Build Requested event the way the gate makes it, with the definition read from the bare repository. */
-async function requested(definition: string): Promise<BuildRequestedEvent> {
-  const key = ['team-a', commit, definition];
-  const parsed = parseEvent({
-    id: stableId('build-requested', ...key),
-    source: 'drydock',
-    detailType: BUILD_REQUESTED,
-    time: new Date().toISOString(),
-    detail: {
-      buildId: stableId('build', ...key),
-      repository: 'team-a',
-      commit,
-      definition,
-      dockerfile: await readFileAt(repoPath, commit, definition),
-      substitutions: [],
-      correlationId: 'push-1',
-    },
-  });
-  if (!parsed.ok || parsed.event.detailType !== BUILD_REQUESTED) throw new Error('bad sample event');
-  return parsed.event;
-}
+const requested = (definition: string) => buildRequestedAt(repoPath, 'team-a', commit, definition);
 
 async function inspectImage(ref: string) {
   const { stdout } = await run('buildah', ['inspect', '--type', 'image', ref], {
