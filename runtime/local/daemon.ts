@@ -23,7 +23,7 @@ import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 import { watchStateDir } from './state-dir-watch.js';
-import { restrictStateFiles } from './state-permissions.js';
+import { assertStateDirTrusted, restrictStateFiles } from './state-permissions.js';
 import { startWorkers, type Workers } from './workers.js';
 
 /** Ports a state directory keeps across restarts, so that image references and the API address stay valid. */
@@ -242,13 +242,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   );
   assertRunsAsRoot();
   await assertUserNamespaceRanges();
-  await mkdir(stateDir, { recursive: true });
+  await mkdir(stateDir, { recursive: true, mode: 0o755 });
+  // Before anything in it is read: a state dir another user can write is theirs, whatever it holds.
+  await assertStateDirTrusted(stateDir);
   const releaseLock = await acquireLock(stateDir);
   const log = options.log;
   let pipeline: LocalPipeline | undefined;
   let api: RunningHttpApi | undefined;
   let workers: Workers | undefined;
   try {
+    // state.db is made 0600 before SQLite first opens it, so no other user can open it in between.
+    await restrictStateFiles(stateDir);
     // A corrupt database is refused before anything reads or writes it.
     checkStateDatabase(join(stateDir, STATE_FILE));
     const settings = await loadSettings(stateDir, options.apiPort);
