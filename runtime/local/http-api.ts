@@ -65,7 +65,16 @@ export interface HttpApiOptions {
   readonly port?: number;
   /** Wake-ups closer together than this are merged into one at the end of the interval. @default 100 */
   readonly wakeIntervalMs?: number;
+  /** Connections open at once; more are closed as they come. @default API_MAX_CONNECTIONS */
+  readonly maxConnections?: number;
 }
+
+/**
+ * Connections the API holds at once. Any local user may connect (the wake-up is open), and each connection is
+ * a file descriptor of the daemon: without a bound, one user's idle connections took all 20000 of them, and
+ * with them the registry guard, every build's buildah and the logs. Past it a connection is closed at once.
+ */
+export const API_MAX_CONNECTIONS = 256;
 
 /** A running API server. */
 export interface RunningHttpApi {
@@ -531,6 +540,7 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
     });
   };
   const server: Server = createServer(handle);
+  server.maxConnections = options.maxConnections ?? API_MAX_CONNECTIONS;
   // A client that asks before sending a body (`Expect: 100-continue`) is told to send it only once the request
   // is authorised; a refusal is answered without reading it.
   server.on('checkContinue', handle);

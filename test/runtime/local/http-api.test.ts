@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   chmodSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -22,7 +24,12 @@ import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import { type ApiTokens, ensureApiTokens } from '../../../runtime/local/api-tokens.js';
 import type { StatusResponse } from '../../../runtime/local/api-types.js';
 import { localBaseCatalogue, pushTo } from '../../../runtime/local/bases.js';
-import { type RunningHttpApi, requiredRole, startHttpApi } from '../../../runtime/local/http-api.js';
+import {
+  API_MAX_CONNECTIONS,
+  type RunningHttpApi,
+  requiredRole,
+  startHttpApi,
+} from '../../../runtime/local/http-api.js';
 import { type LocalPipeline, openLocalPipeline } from '../../../runtime/local/open-local-pipeline.js';
 import { defaultLocalPolicy } from '../../../runtime/local/policy-store.js';
 import type { RuntimeInfo } from '../../../runtime/local/runtime-info.js';
@@ -590,4 +597,64 @@ describe('who may call the API', () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
       expect(requiredRole(method, '/api/bans')).toBe('ops');
   });
+});
+
+/** A local user's flood: `count` connections to the port, held open and silent until the process is killed. */
+const FLOODER = `
+const net = require('node:net');
+const [port, count] = process.argv.slice(1).map(Number);
+let settled = 0;
+const done = () => { if (++settled === count) process.stdout.write('settled\\n'); };
+for (let i = 0; i < count; i++) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.once('connect', done);
+  socket.once('error', done);
+}
+`;
+
+describe('a local user flooding the API with connections', () => {
+  it('holds at most API_MAX_CONNECTIONS of them, so the daemon keeps its file descriptors', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    // setpriv execs node as nobody (runuser would fork, and the flood outlive the kill).
+    const flooder = spawn(
+      'setpriv',
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        process.execPath,
+        '-e',
+        FLOODER,
+        String(api.port),
+        '2000',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const exited = once(flooder, 'exit');
+    try {
+      let output = '';
+      flooder.stdout.setEncoding('utf8');
+      await new Promise<void>((resolve) =>
+        flooder.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          if (output.includes('settled')) resolve();
+        }),
+      );
+      // Each of the 2000 got through the kernel's backlog (511), so the server accepted at least 1489 of them;
+      // without a bound every one it accepted stayed open, a descriptor each.
+      expect(fds() - before).toBeLessThan(API_MAX_CONNECTIONS + 64);
+    } finally {
+      flooder.kill('SIGKILL');
+      await exited;
+    }
+    // Once the flood's connections are gone the API answers again (the tests after this one use it).
+    for (;;) {
+      const answer = await call('POST', '/api/wake', { token: null }).catch(() => undefined);
+      if (answer !== undefined) {
+        expect(answer.status).toBe(204);
+        break;
+      }
+    }
+  }, 60_000);
 });
