@@ -272,6 +272,15 @@ export class BuildahBuildService implements BuildService {
           [...tail],
         );
       }
+      const device = await this.#deviceNode(imageId);
+      if (device) {
+        await this.removeImage(imageId).catch(() => undefined);
+        throw new BuildFailedError(
+          request.buildId,
+          `the image holds a device node (${device}): buildah unpacks an ADDed tarball's device nodes as the host's root, and no image needs one (a container's /dev is made when it starts)`,
+          [...tail],
+        );
+      }
       return { imageId, tag: request.tag, durationMs: Date.now() - started };
     } finally {
       stopGuard?.();
@@ -288,6 +297,33 @@ export class BuildahBuildService implements BuildService {
     const text = await readFile(conf, 'utf8').catch(() => '');
     const graphroot = /^\s*graphroot\s*=\s*"([^"]+)"/m.exec(text)?.[1];
     return graphroot ? { graphroot, driver: this.#storageDriver } : undefined;
+  }
+
+  // The first block or character device in the image's files (`/path, block 8:0`), read from its top layer, which with
+  // the vfs driver holds the whole file system; not looked for with another driver or an unknown store.
+  async #deviceNode(imageId: string): Promise<string | undefined> {
+    const storage = await this.#storage();
+    if (storage?.driver !== 'vfs') return undefined;
+    const images = JSON.parse(
+      await readFile(join(storage.graphroot, 'vfs-images', 'images.json'), 'utf8').catch(() => '[]'),
+    ) as { id: string; layer?: string }[];
+    const layer = images.find((i) => i.id === imageId.replace(/^sha256:/, ''))?.layer;
+    if (!layer) return undefined;
+    const root = join(storage.graphroot, 'vfs', 'dir', layer);
+    const pending = [root];
+    while (pending.length > 0) {
+      const current = pending.pop() as string;
+      for (const entry of await readdir(current, { withFileTypes: true })) {
+        const path = join(current, entry.name);
+        if (entry.isDirectory()) pending.push(path);
+        else if (entry.isBlockDevice() || entry.isCharacterDevice()) {
+          const { rdev } = await lstat(path);
+          const kind = entry.isBlockDevice() ? 'block' : 'character';
+          return `${path.slice(root.length)}, ${kind} ${Math.floor(rdev / 256) & 0xfff}:${(rdev & 0xff) | ((rdev >> 12) & 0xfff00)}`;
+        }
+      }
+    }
+    return undefined;
   }
 
   // The layers' uncompressed sizes, from the manifest buildah keeps for the image in local storage.
