@@ -228,6 +228,13 @@ const UNAVAILABLE_BODY = registryError(
 );
 const CHALLENGE = 'Basic realm="drydock"';
 const DEFAULT_MANIFEST_LIMIT = 4 * 1024 * 1024;
+/**
+ * Client connections the guard holds at once (each forwarded one holds a registry connection too). Anyone on
+ * the machine may connect to pull; without a bound one user's idle connections took every file descriptor of
+ * the drydock process the guard runs in (its API, its database, every build's spawn). Past it a new connection
+ * is closed at once.
+ */
+export const GUARD_MAX_CONNECTIONS = 1024;
 
 const digestOf = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -507,6 +514,7 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
   server.on('checkContinue', (req, res) => handle(req, res, true));
   // Blob uploads of big layers may take longer than Node's default 5 minutes per request.
   server.requestTimeout = 0;
+  server.maxConnections = GUARD_MAX_CONNECTIONS;
   server.listen(options.port ?? 0, '127.0.0.1');
   try {
     await once(server, 'listening');

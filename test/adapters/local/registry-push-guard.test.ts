@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,12 +13,26 @@ import {
 import {
   CredentialExposedError,
   ensurePipelineCredential,
+  GUARD_MAX_CONNECTIONS,
   PIPELINE_USER,
   type PipelineCredential,
   type PushRefusal,
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../../adapters/local/registry-push-guard.js';
+
+/** A local user's flood: `count` connections to the port, held open and silent until the process is killed. */
+const FLOODER = `
+const net = require('node:net');
+const [port, count] = process.argv.slice(1).map(Number);
+let settled = 0;
+const done = () => { if (++settled === count) process.stdout.write('settled\\n'); };
+for (let i = 0; i < count; i++) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.once('connect', done);
+  socket.once('error', done);
+}
+`;
 
 const basic = (user: string, secret: string): string =>
   `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
@@ -205,6 +221,42 @@ describe('startRegistryPushGuard', () => {
     expect(ping.headers.get('www-authenticate')).toBe('Basic realm="drydock"');
     expect(ping.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
   });
+
+  it('holds at most GUARD_MAX_CONNECTIONS connections of a local user flooding it, keeping the descriptors of its process', async () => {
+    const fds = async () => (await readdir('/proc/self/fd')).length;
+    const before = await fds();
+    // 3000 silent connections from nobody (setpriv execs node, so the kill below ends the flood).
+    const flooder = spawn(
+      'setpriv',
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        process.execPath,
+        '-e',
+        FLOODER,
+        String(guard.port),
+        '3000',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const exited = once(flooder, 'exit');
+    try {
+      let output = '';
+      flooder.stdout.setEncoding('utf8');
+      await new Promise<void>((resolve) =>
+        flooder.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          if (output.includes('settled')) resolve();
+        }),
+      );
+      // All 3000 passed the kernel's backlog (511): the guard accepted 2489 or more, one descriptor each unbounded.
+      expect((await fds()) - before).toBeLessThan(GUARD_MAX_CONNECTIONS + 64);
+    } finally {
+      flooder.kill('SIGKILL');
+      await exited;
+    }
+  }, 60_000);
 
   it('answers 503 in the registry error format when the registry is down', async () => {
     const down = await startRegistryPushGuard({
