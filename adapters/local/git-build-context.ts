@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,12 +19,25 @@ export class BuildContextError extends DrydockError {
   }
 }
 
+/** Options of `GitBuildContext`. */
+export interface GitBuildContextOptions {
+  /**
+   * The most bytes a context may take, read for every export (the policy's build.maxContextMiB); the tree is measured
+   * from git's object sizes before anything is written. @default 512 MiB
+   */
+  readonly maxBytes?: () => Promise<number>;
+}
+
+const MIB = 1024 * 1024;
+
 /** BuildContextSource over the local bare repositories `<root>/<repository>.git` (git archive + tar). */
 export class GitBuildContext implements BuildContextSource {
   readonly #root: string;
+  readonly #maxBytes: () => Promise<number>;
 
-  constructor(root: string) {
+  constructor(root: string, options: GitBuildContextOptions = {}) {
     this.#root = resolve(root);
+    this.#maxBytes = options.maxBytes ?? (async () => 512 * MIB);
   }
 
   async export(repository: string, commit: string, definitionDir: string, dest: string): Promise<void> {
@@ -42,8 +56,55 @@ export class GitBuildContext implements BuildContextSource {
     if (existsSync(dest) && (await readdir(dest)).length > 0) {
       throw new BuildContextError(`build context directory ${dest} is not empty`);
     }
+    // A few kilobytes of git (one blob named a million times through nested trees) export to a terabyte: the tree is
+    // measured first, each entry counting its length and a tar header, and one over the limit is not exported.
+    const maxBytes = await this.#maxBytes();
+    if (!(await treeWithin(repo, dir ? `${commit}:${dir}` : commit, maxBytes))) {
+      throw new BuildContextError(
+        `the tree of ${dir || 'the repository'} at ${commit.slice(0, 12)} is larger than the build context limit of ${Math.ceil(maxBytes / MIB)} MiB (build.maxContextMiB); nothing was exported`,
+      );
+    }
     await exportDirectory(repo, commit, dir, dest);
   }
+}
+
+// Whether the files of a tree (git ls-tree -r -l, read as it comes and stopped once past the limit) fit in `maxBytes`.
+function treeWithin(repo: string, treeish: string, maxBytes: number): Promise<boolean> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['ls-tree', '-r', '-l', '-z', '--', treeish], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let total = 0;
+    let over = false;
+    let partial = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (over) return;
+      const records = (partial + chunk).split('\0');
+      partial = records.pop() ?? '';
+      for (const record of records) {
+        const size = Number(/^\S+ \S+ \S+ +(\d+)\t/.exec(record)?.[1] ?? 0);
+        total += 512 + size;
+        if (total > maxBytes) {
+          over = true;
+          child.kill('SIGKILL');
+          break;
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (over) resolvePromise(false);
+      else if (code !== 0) {
+        reject(new BuildContextError(`git ls-tree ${treeish} failed: ${stderr.trim()}`));
+      } else resolvePromise(true);
+    });
+  });
 }
 
 /**

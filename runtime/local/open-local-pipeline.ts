@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BuildahBuildService, buildLimitsFrom } from '../../adapters/local/buildah-build-service.js';
+import {
+  BuildahBuildService,
+  buildLimitsFrom,
+  DEFAULT_BUILD_LIMITS,
+} from '../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../adapters/local/buildah-image-registry.js';
 import { type ContainerEnv, prepareContainerEnv } from '../../adapters/local/container-env.js';
 import {
@@ -202,7 +206,11 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       ...(options.lintConfig ? { lintConfig: options.lintConfig } : {}),
       source: new GitDefinitionSource(reposRoot),
       build: {
-        context: new GitBuildContext(reposRoot),
+        context: new GitBuildContext(reposRoot, {
+          maxBytes: async () =>
+            buildLimitsFrom((await options.policy()).build).maxContextBytes ??
+            DEFAULT_BUILD_LIMITS.maxContextBytes,
+        }),
         builder: pipelineBuilder,
         workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
         logSink: (id) => logs.open(id),

@@ -81,3 +81,65 @@ describe('GitBuildContext', () => {
     await expect(context.export('team-a', commit, 'apps/hello', dest)).rejects.toThrow(/not empty/);
   });
 });
+
+describe('GitBuildContext and a git bomb', () => {
+  // A push of a few kilobytes: one 1 MiB blob of zeros, a tree naming it 10 times, a tree naming that tree 10 times,
+  // and so on. Exported, three levels are 1000 MiB on disk (six would be a terabyte); the context limit was only
+  // checked by the builder, after git archive and tar had written it all.
+  function bomb(levels: number): string {
+    const work = mkdtempSync(join(root, 'bomb-'));
+    git(root, 'init', '--quiet', '--initial-branch=main', work);
+    writeFileSync(join(work, 'zeros'), Buffer.alloc(1024 * 1024));
+    const blob = git(work, 'hash-object', '-w', 'zeros');
+    let entry = `100644 blob ${blob}`;
+    for (let level = 0; level < levels; level++) {
+      const listing = Array.from({ length: 10 }, (_, i) => `${entry}\tf${i}\n`).join('');
+      const tree = execFileSync('git', ['mktree'], { cwd: work, input: listing, encoding: 'utf8' }).trim();
+      entry = `040000 tree ${tree}`;
+    }
+    const dockerfile = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: work,
+      input: 'FROM scratch\n',
+      encoding: 'utf8',
+    }).trim();
+    const app = execFileSync('git', ['mktree'], {
+      cwd: work,
+      input: `100644 blob ${dockerfile}\tDockerfile\n${entry}\tbomb\n`,
+      encoding: 'utf8',
+    }).trim();
+    const top = execFileSync('git', ['mktree'], {
+      cwd: work,
+      input: `040000 tree ${app}\tapp\n`,
+      encoding: 'utf8',
+    }).trim();
+    const bombCommit = git(work, 'commit-tree', top, '-m', 'bomb');
+    git(
+      work,
+      'push',
+      '--quiet',
+      join(root, 'repos', 'team-a.git'),
+      `${bombCommit}:refs/heads/bomb-${levels}`,
+    );
+    return bombCommit;
+  }
+
+  it('refuses a tree larger than the context limit before writing any of it', async () => {
+    const bombCommit = bomb(3);
+    const workspace = await tempBuildWorkspaces(root)('bomb');
+    const context = new GitBuildContext(join(root, 'repos'), { maxBytes: async () => 64 * 1024 * 1024 });
+    await expect(context.export('team-a', bombCommit, 'app', workspace.contextDir)).rejects.toThrow(
+      /^the tree of app at [0-9a-f]{12} is larger than the build context limit of 64 MiB \(build\.maxContextMiB\); nothing was exported$/,
+    );
+    expect(existsSync(workspace.contextDir) ? readdirSync(workspace.contextDir) : []).toEqual([]);
+    await workspace.release();
+  });
+
+  it('exports a tree within the limit', async () => {
+    const bombCommit = bomb(1);
+    const workspace = await tempBuildWorkspaces(root)('small');
+    const context = new GitBuildContext(join(root, 'repos'), { maxBytes: async () => 64 * 1024 * 1024 });
+    await context.export('team-a', bombCommit, 'app', workspace.contextDir);
+    expect(readdirSync(join(workspace.contextDir, 'bomb'))).toHaveLength(10);
+    await workspace.release();
+  });
+});
