@@ -29,7 +29,7 @@ export interface PipelineCredential {
  * Why the guard refused a request: no or a wrong credential for a write; framing a registry client never
  * sends (a body on a read, ambiguous lengths, a transfer coding other than chunked: the shapes of request
  * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest or blob
- * delete.
+ * delete; a read for another host name than the guard's (DNS rebinding).
  */
 export type PushRefusalReason =
   | 'no-credential'
@@ -37,7 +37,8 @@ export type PushRefusalReason =
   | 'malformed-request'
   | 'tag-moved'
   | 'manifest-too-large'
-  | 'image-delete';
+  | 'image-delete'
+  | 'wrong-host';
 
 /** A request the guard refused, for the runtime to count and record. */
 export interface PushRefusal {
@@ -271,6 +272,8 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
       : { socketPath: upstream.socketPath, agent: false as const };
   const upstreamOrigin = upstream.kind === 'tcp' ? `http://${upstream.host}:${upstream.port}` : undefined;
   let refused = 0;
+  // The guard's own names, known once it listens (requests arrive only after that).
+  let allowedHosts = new Set<string>();
   // Manifest puts by tag, one at a time per repository:tag, so two puts cannot both find the tag free.
   const tagLocks = new Map<string, Promise<void>>();
 
@@ -468,6 +471,13 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
       answerAndClose(req, res, 400, registryError('UNSUPPORTED', `malformed request: ${framing.problem}`));
       return;
     }
+    // A web page whose name was rebound to 127.0.0.1 sends its own name: reads answer only to the guard's, or
+    // any page on the web could read every image. Writes need the credential, which no page holds.
+    if (read && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      report(req, 'wrong-host', `Host ${JSON.stringify(req.headers.host ?? '').slice(0, 100)}`);
+      answerAndClose(req, res, 421, registryError('DENIED', `this registry answers only on ${guardHost}`));
+      return;
+    }
     if (!read) {
       const verdict = credentialOf(req);
       if (verdict !== 'valid') {
@@ -529,6 +539,7 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
   }
   const port = (server.address() as AddressInfo).port;
   const guardHost = `127.0.0.1:${port}`;
+  allowedHosts = new Set([guardHost, `localhost:${port}`]);
   let stopping: Promise<void> | undefined;
   return {
     host: guardHost,

@@ -327,7 +327,7 @@ describe('the push guard against request smuggling', () => {
 
   it('judges each pipelined request on its own: a read, then an unauthenticated write, is refused at the write', async () => {
     for (const version of ['HTTP/1.1', 'HTTP/1.0']) {
-      const first = raw(`GET /v2/ ${version}`, ['Host: x', 'Connection: keep-alive']);
+      const first = raw(`GET /v2/ ${version}`, [`Host: 127.0.0.1:${guard.port}`, 'Connection: keep-alive']);
       const answer = await exchange(guard.port, Buffer.concat([first, SMUGGLED]));
       expect(statuses(answer)[0]).toBe(200);
       expect(statuses(answer).slice(1)).not.toContain(201);
@@ -427,9 +427,9 @@ describe('the push guard upstream connections', () => {
     const before = connections.length;
     // Three reads on one keep-alive client connection; the last closes it, so the exchange ends there.
     const three = Buffer.concat([
-      raw('GET /v2/ HTTP/1.1', ['Host: x', 'Connection: keep-alive']),
-      raw('GET /v2/_catalog HTTP/1.1', ['Host: x', 'Connection: keep-alive']),
-      raw('GET /v2/ HTTP/1.1', ['Host: x', 'Connection: close']),
+      raw('GET /v2/ HTTP/1.1', [`Host: 127.0.0.1:${guard.port}`, 'Connection: keep-alive']),
+      raw('GET /v2/_catalog HTTP/1.1', [`Host: 127.0.0.1:${guard.port}`, 'Connection: keep-alive']),
+      raw('GET /v2/ HTTP/1.1', [`Host: 127.0.0.1:${guard.port}`, 'Connection: close']),
     ]);
     const answer = await exchange(guard.port, three);
     expect(statuses(answer)).toEqual([200, 200, 200]);

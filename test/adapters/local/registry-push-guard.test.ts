@@ -258,6 +258,32 @@ describe('startRegistryPushGuard', () => {
     }
   }, 60_000);
 
+  it('refuses a read for another host name: a web page that rebinds its name to 127.0.0.1 reads no image', async () => {
+    // What a browser sends for a page of attacker.example whose DNS now answers 127.0.0.1.
+    const asked = (host: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: guard.port, path: '/v2/_catalog', headers: { host } },
+          (answer) => {
+            let text = '';
+            answer.setEncoding('utf8');
+            answer.on('data', (chunk: string) => {
+              text += chunk;
+            });
+            answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const rebound = await asked(`attacker.example:${guard.port}`);
+    expect(rebound.status).toBe(421);
+    expect(rebound.text).not.toContain('repositories');
+    expect((await asked(`127.0.0.1:${guard.port}`)).status).toBe(200);
+    expect((await asked(`localhost:${guard.port}`)).status).toBe(200);
+    expect(refusals.at(-1)).toMatchObject({ method: 'GET', reason: 'wrong-host' });
+  });
+
   it('answers 503 in the registry error format when the registry is down', async () => {
     const down = await startRegistryPushGuard({
       upstream: { kind: 'unix', socketPath: join(stateDir, 'no-such.sock') },
