@@ -223,6 +223,9 @@ export class BuildahBuildService implements BuildService {
         cgroup.runParent,
         limits.maxImageBytes,
         () => stop.abort(),
+        // The build's temp dir holds its RUN --mount=type=cache directories and the files bound into its steps,
+        // which a step writes on the host's disk and which are in no layer.
+        [buildTmp],
       );
       // Build-arg values stay out of the kept log: teams do pass tokens that way, however often told not to.
       const shown = args.map((a, i) => (args[i - 1] === '--build-arg' ? `${a.split('=')[0]}=…` : a));
@@ -389,7 +392,7 @@ const WATCH_POLL_MS = 2_000;
 
 /**
  * Every two seconds, sums the files of the build's working containers (found by the cgroup parent buildah records
- * for each in its buildah.json) and calls `onExceeded` (once) when they pass `maxBytes`: a RUN step filling the disk
+ * for each in its buildah.json) and of `otherDirs` (the build's temp dir: cache mounts) and calls `onExceeded` (once) when they pass `maxBytes`: a RUN step filling the disk
  * is stopped while it runs, not found out after. Not watched when the store is unknown (no storage.conf).
  */
 function watchWorkingContainers(
@@ -397,6 +400,7 @@ function watchWorkingContainers(
   cgroupParent: string,
   maxBytes: number,
   onExceeded: () => void,
+  otherDirs: readonly string[] = [],
 ): { stop(): void; exceeded(): boolean } {
   let exceeded = false;
   let busy = false;
@@ -426,6 +430,7 @@ function watchWorkingContainers(
       }
     }
     let total = 0;
+    for (const dir of otherDirs) total += await treeSize(dir, maxBytes - total, true).catch(() => 0);
     for (const layer of layers.values()) {
       total += await treeSize(layerDir(layer), maxBytes - total, true).catch(() => 0);
       if (total > maxBytes) break;

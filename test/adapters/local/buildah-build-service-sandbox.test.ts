@@ -382,6 +382,31 @@ describe('BuildahBuildService sandbox', () => {
     );
   });
 
+  it('stops a build that fills a cache mount past the image limit: the mount is not in its image', async () => {
+    const ctx = await context('cache-filler');
+    // A cache mount is a directory on the host owned by the uid the mount names; root of the build is the first
+    // host uid of its user namespace, which a first build shows.
+    const probe = await buildLog(
+      builder,
+      request(ctx, `FROM ${BASE}\nRUN echo "uidmap $(head -n1 /proc/self/uid_map)"\n`),
+    );
+    const uid = probe.lines.find((l) => l.startsWith('uidmap '))?.split(/\s+/)[2];
+    const limited = withLimits({ maxImageBytes: 4 * 1024 * 1024 });
+    const { lines, error } = await buildLog(
+      limited,
+      request(
+        ctx,
+        `FROM ${BASE}\nARG U\nRUN --mount=type=cache,target=/c,uid=$U,gid=$U for i in 1 2 3 4; do head -c 3000000 /dev/urandom > /c/f$i; done; echo "cached $(ls /c | wc -l)"; sleep 100\n`,
+        { buildArgs: { U: uid ?? '0' } },
+      ),
+    );
+    expect(lines.join('\n')).not.toContain('Permission denied');
+    expect(error).toBeInstanceOf(BuildFailedError);
+    expect((error as Error).message).toMatch(
+      /^build attack failed: the image is over the limit of 4 MiB \(build\.maxImageMiB\): its files passed it while the build ran, and the build was stopped/,
+    );
+  });
+
   it('stops a RUN step writing one file larger than the image may be', async () => {
     const ctx = await context('big-file');
     const limited = withLimits({ maxImageBytes: 4 * 1024 * 1024 });
