@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { type ClientRequest, type OutgoingHttpHeaders, request } from 'node:http';
 import { DrydockError } from '../core/errors.js';
 import { readApiToken } from '../runtime/local/api-tokens.js';
@@ -42,6 +43,50 @@ interface CallOptions {
   readonly onLine?: (line: StreamLine) => void;
 }
 
+/** The owners (uids) of the listening TCP sockets on a loopback port, from /proc/net/tcp and tcp6. */
+export function listenerUids(port: number): number[] | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const uids: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      if (table.endsWith('6')) continue;
+      return undefined; // No /proc (not Linux): nothing to check with.
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local = '', , state, , , , uid] = line.trim().split(/\s+/);
+      if (state === '0A' && local.endsWith(`:${hexPort}`)) uids.push(Number(uid));
+    }
+  }
+  return uids;
+}
+
+/**
+ * Refuses to send the ops token to an API port another user listens on. runtime.json outlives a killed
+ * drydock start, its pid soon names another process (pid_max is 32768 here), and its port is free: a local
+ * user who listens there would be sent the token, which the next start keeps. The listener must be owned by
+ * the user who wrote runtime.json, the one who runs drydock start.
+ */
+function assertApiListener(stateDir: string, info: RuntimeInfo): void {
+  const port = Number(new URL(info.api).port);
+  const uids = listenerUids(port);
+  if (uids === undefined) return;
+  const owner = statSync(runtimeInfoPath(stateDir)).uid;
+  const strangers = uids.filter((uid) => uid !== owner);
+  if (uids.length === 0)
+    throw new PipelineNotRunningError(
+      stateDir,
+      `its API at ${info.api} does not answer: nothing listens there`,
+    );
+  if (strangers.length > 0)
+    throw new DrydockError(
+      `the API port ${port} of ${stateDir} is held by uid ${strangers[0]}, not by uid ${owner} who runs drydock start: the API token is not sent there (drydock start was probably killed and another user took its port)`,
+      { code: 'API_PORT_TAKEN' },
+    );
+}
+
 /** A client of the loopback HTTP API of a running `drydock start`. */
 export class PipelineApi {
   private constructor(
@@ -68,6 +113,7 @@ export class PipelineApi {
       throw new PipelineNotRunningError(stateDir, `runtime.json is unreadable: ${found.reason}`);
     if (found.state === 'stale')
       throw new PipelineNotRunningError(stateDir, `process ${found.info.pid} is gone`);
+    if (options.authenticate !== false) assertApiListener(stateDir, found.info);
     const token = options.authenticate === false ? undefined : await readApiToken(stateDir, 'ops');
     return new PipelineApi(found.info, token);
   }
