@@ -531,6 +531,8 @@ export interface ToolResult {
 }
 
 const KILL_GRACE_MS = 2_000;
+/** The longest output line passed to `onLine`; a longer one comes in pieces of this length. */
+const MAX_LINE_CHARS = 64 * 1024;
 // A grandchild that escaped the process group (conmon) may hold the pipes open after the tool exited.
 const CLOSE_GRACE_MS = 1_000;
 
@@ -609,9 +611,25 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       }
       size[stream] += chunk.length;
       if (run.onLine) {
-        const lines = (partial[stream] + chunk.toString('utf8')).split(/\r?\n/);
+        // Only the new chunk is split; a pending line longer than MAX_LINE_CHARS is passed on in pieces (a RUN step
+        // printing 20 MB without a line feed was joined and split again for every chunk, work growing with its square).
+        const lines = chunk.toString('utf8').split('\n');
+        lines[0] = partial[stream] + lines[0];
         partial[stream] = lines.pop() ?? '';
-        for (const line of lines) run.onLine(line, stream);
+        for (const line of lines) {
+          const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+          for (let at = 0; at < text.length - MAX_LINE_CHARS; at += MAX_LINE_CHARS) {
+            run.onLine(text.slice(at, at + MAX_LINE_CHARS), stream);
+          }
+          run.onLine(
+            text.slice(Math.max(0, Math.ceil(text.length / MAX_LINE_CHARS) - 1) * MAX_LINE_CHARS),
+            stream,
+          );
+        }
+        while (partial[stream].length > MAX_LINE_CHARS) {
+          run.onLine(partial[stream].slice(0, MAX_LINE_CHARS), stream);
+          partial[stream] = partial[stream].slice(MAX_LINE_CHARS);
+        }
       }
     };
     child.stdout.on('data', collect('stdout'));

@@ -283,6 +283,21 @@ describe('BuildahBuildService sandbox', () => {
     ).toBe('');
   });
 
+  it('cuts a RUN step output line without end into pieces instead of joining it again for every chunk', async () => {
+    const ctx = await context('long-line');
+    // 20 MB with no line feed: every chunk was appended to the pending line and the whole of it split again, work
+    // growing with the square of the output on the daemon's thread (and a string past V8's limit at ~512 MB).
+    const { lines, error } = await buildLog(
+      builder,
+      request(ctx, `FROM ${BASE}\nRUN head -c 20000000 /dev/zero | tr '\\0' a; echo; echo done\n`),
+    );
+    expect(error).toBeUndefined();
+    expect(lines).toContain('done');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(64 * 1024);
+    const pieces = lines.filter((l) => /^a+$/.test(l));
+    expect(pieces.reduce((sum, l) => sum + l.length, 0)).toBe(20_000_000);
+  });
+
   it('fails a fork bomb with a message naming the process limit', async () => {
     const ctx = await context('fork-bomb');
     const limited = withLimits({ maxProcesses: 64 });
