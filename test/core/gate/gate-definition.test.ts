@@ -14,6 +14,21 @@ const gate = (text: string, extra: Partial<Parameters<typeof gateDefinition>[0]>
 const CLEAN = 'FROM node:20-bookworm-slim\nUSER 1000\nCMD ["node", "server.js"]\n';
 
 describe('gateDefinition', () => {
+  it('fails a Dockerfile too large to lint without parsing it', () => {
+    // 20,000 RUN lines (900 KB) held the gate for 64 s on the daemon's thread (rules that compare each instruction
+    // with every other grow with the square of the file), and the gate reads a definition of up to 64 MB.
+    const text = `FROM node:20-bookworm-slim\nUSER 1000\n${'RUN echo hello world && ls -la /tmp | grep x\n'.repeat(6000)}`;
+    const v = gate(text);
+    expect(v.passed).toBe(false);
+    expect(v.findings).toEqual([
+      expect.objectContaining({
+        code: 'DD000',
+        level: 'error',
+        message: `the file has ${text.length} characters, more than the 131072 a Dockerfile may have; it was not parsed`,
+      }),
+    ]);
+  });
+
   it('passes a clean definition on a whitelisted base', () => {
     const v = gate(CLEAN);
     expect(v.passed).toBe(true);
