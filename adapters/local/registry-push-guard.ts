@@ -237,6 +237,10 @@ const DEFAULT_MANIFEST_LIMIT = 4 * 1024 * 1024;
  */
 export const GUARD_MAX_CONNECTIONS = 1024;
 
+// How often, and how far apart, a connection to the registry that could not be made is tried again.
+const UPSTREAM_CONNECT_RETRIES = 5;
+const UPSTREAM_RETRY_DELAY_MS = 200;
+
 const digestOf = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 /** Reads a request body into memory, up to `limit` bytes; `undefined` when it is longer (the rest is drained). */
@@ -356,27 +360,45 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
       else if (framing.kind === 'chunked') headers['transfer-encoding'] = 'chunked';
       else if (!READS.has(method)) headers['content-length'] = 0;
 
-      const proxied = request({ ...upstreamTarget, method, path: req.url, headers }, (answer) => {
-        const out = endToEnd(answer.headers);
-        const location = answer.headers.location;
-        if (location !== undefined && upstreamOrigin !== undefined && location.startsWith(upstreamOrigin)) {
-          out.location = `http://${req.headers.host ?? guardHost}${location.slice(upstreamOrigin.length)}`;
-        }
-        // containers/image sends credentials only to registries that announce a challenge when pinged; a 200
-        // keeps anonymous clients (Docker) pulling without one.
-        if (READS.has(method) && /^\/v2\/?$/.test(req.url ?? '')) out['www-authenticate'] = CHALLENGE;
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
-        pipeline(answer, res)
-          .catch(() => res.destroy())
-          .finally(done);
-      });
-      proxied.on('error', () => {
-        unavailable(req, res);
-        done();
-      });
-      if (body !== undefined) proxied.end(body);
-      else if (framing.kind === 'none') proxied.end();
-      else pipeline(req, proxied).catch(() => proxied.destroy());
+      const attempt = (left: number): void => {
+        let connected = false;
+        const proxied = request({ ...upstreamTarget, method, path: req.url, headers }, (answer) => {
+          const out = endToEnd(answer.headers);
+          const location = answer.headers.location;
+          if (location !== undefined && upstreamOrigin !== undefined && location.startsWith(upstreamOrigin)) {
+            out.location = `http://${req.headers.host ?? guardHost}${location.slice(upstreamOrigin.length)}`;
+          }
+          // containers/image sends credentials only to registries that announce a challenge when pinged; a 200
+          // keeps anonymous clients (Docker) pulling without one.
+          if (READS.has(method) && /^\/v2\/?$/.test(req.url ?? '')) out['www-authenticate'] = CHALLENGE;
+          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+          pipeline(answer, res)
+            .catch(() => res.destroy())
+            .finally(done);
+        });
+        proxied.on('error', () => {
+          // Not connected yet, so not a byte of the client's body is spent: a registry too busy to accept the
+          // connection at once (seen under load) gets another try instead of failing a push with 503.
+          if (!connected && left > 0) {
+            setTimeout(() => attempt(left - 1), UPSTREAM_RETRY_DELAY_MS);
+            return;
+          }
+          unavailable(req, res);
+          done();
+        });
+        // The body flows only once the registry took the connection, so that a failed connect can be retried.
+        proxied.on('socket', (socket) => {
+          const send = () => {
+            connected = true;
+            if (body !== undefined) proxied.end(body);
+            else if (framing.kind === 'none') proxied.end();
+            else pipeline(req, proxied).catch(() => proxied.destroy());
+          };
+          if (socket.connecting) socket.once('connect', send);
+          else send();
+        });
+      };
+      attempt(UPSTREAM_CONNECT_RETRIES);
     });
 
   /** The manifest digest a tag names upstream now: `undefined` for no such tag, `'unavailable'` on a fault. */

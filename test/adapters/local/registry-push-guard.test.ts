@@ -297,4 +297,35 @@ describe('startRegistryPushGuard', () => {
       await down.close();
     }
   });
+
+  it('tries again a registry that does not take the connection at once, with the whole body', async () => {
+    const socketPath = join(stateDir, 'late.sock');
+    const late = await startRegistryPushGuard({ upstream: { kind: 'unix', socketPath }, credential });
+    const { createServer } = await import('node:http');
+    // A registry that starts listening only after the guard's first connect failed.
+    const registry = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        res.writeHead(202, { 'content-type': 'text/plain' });
+        res.end(`${req.method} ${Buffer.concat(parts).length}`);
+      });
+    });
+    try {
+      const sent = fetch(`${late.url}/v2/apps/x/blobs/uploads/abc`, {
+        method: 'PATCH',
+        headers: { authorization: basic(PIPELINE_USER, credential.secret) },
+        body: Buffer.alloc(300_000, 7),
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      registry.listen(socketPath);
+      await once(registry, 'listening');
+      const answer = await sent;
+      expect(answer.status).toBe(202);
+      expect(await answer.text()).toBe('PATCH 300000');
+    } finally {
+      registry.close();
+      await late.close();
+    }
+  });
 });
