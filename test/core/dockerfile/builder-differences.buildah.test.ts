@@ -1,9 +1,8 @@
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDAH_1_28 } from '../../../core/dockerfile/builder-profile.js';
 import { parseDockerfile } from '../../../core/dockerfile/parse.js';
 import { lintText } from '../../../core/lint/engine.js';
+import { buildMarkedBases, buildText, readInImage } from '../../fixtures/buildah-probe.js';
 import {
   type ContainerStorage,
   createContainerStorage,
@@ -13,7 +12,6 @@ import {
 const GOOD = 'localhost/diff/good:1';
 const EVIL = 'localhost/diff/evil:1';
 let storage: ContainerStorage;
-let n = 0;
 
 /** Builds a Dockerfile with the real buildah; the image's user and files, or buildah's error. */
 async function build(
@@ -21,35 +19,11 @@ async function build(
 ): Promise<
   { ok: true; user: string; read: (path: string) => Promise<string> } | { ok: false; error: string }
 > {
-  const dir = await mkdtemp(join(storage.dir, 'ctx-'));
-  await writeFile(join(dir, 'Dockerfile'), text);
-  const tag = `localhost/diff/case:${++n}`;
-  try {
-    await storage.tool('buildah', [
-      'bud',
-      '--isolation',
-      'chroot',
-      '--layers=false',
-      '--pull=never',
-      '-q',
-      '-t',
-      tag,
-      dir,
-    ]);
-  } catch (error) {
-    return { ok: false, error: String((error as { stderr?: string }).stderr ?? error) };
-  }
+  const built = await buildText(storage, text, 'localhost/diff/case');
+  if (!built.ok) return built;
+  const { tag } = built;
   const user = (await storage.tool('buildah', ['inspect', '--format', '{{.OCIv1.Config.User}}', tag])).trim();
-  const read = async (path: string) => {
-    const c = (await storage.tool('buildah', ['from', '--pull-never', tag])).trim();
-    try {
-      return await storage
-        .tool('buildah', ['run', '--isolation', 'chroot', c, 'cat', path])
-        .catch(() => '(missing)');
-    } finally {
-      await storage.tool('buildah', ['rm', c]);
-    }
-  };
+  const read = (path: string) => readInImage(storage, tag, path).catch(() => '(missing)');
   return { ok: true, user, read };
 }
 
@@ -58,19 +32,7 @@ const dd004 = (text: string) =>
 
 beforeAll(async () => {
   storage = await createContainerStorage();
-  for (const [tag, marker] of [
-    [GOOD, 'good'],
-    [EVIL, 'evil'],
-  ] as const) {
-    const dir = join(storage.dir, marker);
-    await mkdir(dir);
-    await copyFile('/bin/busybox', join(dir, 'busybox'));
-    await writeFile(
-      join(dir, 'Dockerfile'),
-      `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nRUN echo ${marker} > /base\n`,
-    );
-    await storage.tool('buildah', ['bud', '--isolation', 'chroot', '--layers=false', '-q', '-t', tag, dir]);
-  }
+  await buildMarkedBases(storage, { good: GOOD, evil: EVIL });
 }, 120_000);
 
 afterAll(async () => {

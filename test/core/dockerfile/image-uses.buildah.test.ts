@@ -1,7 +1,6 @@
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerfileBases } from '../../../core/dockerfile/dockerfile-bases.js';
+import { buildMarkedBases, buildText, readInImage } from '../../fixtures/buildah-probe.js';
 import {
   type ContainerStorage,
   createContainerStorage,
@@ -13,34 +12,12 @@ import {
 const GOOD = 'localhost/uses/good:1';
 const EVIL = 'localhost/uses/evil:1';
 let storage: ContainerStorage;
-let n = 0;
 
 /** Builds with the real buildah; what the image's /used holds (the /base of the image buildah used), or the error. */
 async function used(text: string): Promise<string> {
-  const dir = await mkdtemp(join(storage.dir, 'ctx-'));
-  await writeFile(join(dir, 'Dockerfile'), text);
-  const tag = `localhost/uses/case:${++n}`;
-  try {
-    await storage.tool('buildah', [
-      'bud',
-      '--isolation',
-      'chroot',
-      '--layers=false',
-      '--pull=never',
-      '-q',
-      '-t',
-      tag,
-      dir,
-    ]);
-  } catch (error) {
-    return `error: ${String((error as { stderr?: string }).stderr ?? error)}`;
-  }
-  const c = (await storage.tool('buildah', ['from', '--pull-never', tag])).trim();
-  try {
-    return (await storage.tool('buildah', ['run', '--isolation', 'chroot', c, 'cat', '/used'])).trim();
-  } finally {
-    await storage.tool('buildah', ['rm', c]);
-  }
+  const built = await buildText(storage, text, 'localhost/uses/case');
+  if (!built.ok) return `error: ${built.error}`;
+  return (await readInImage(storage, built.tag, '/used')).trim();
 }
 
 /** The gate's reading: the images it judges, or that it refuses the file. */
@@ -51,19 +28,7 @@ function gateSees(text: string): string[] | 'refused' {
 
 beforeAll(async () => {
   storage = await createContainerStorage();
-  for (const [tag, marker] of [
-    [GOOD, 'good'],
-    [EVIL, 'evil'],
-  ] as const) {
-    const dir = join(storage.dir, marker);
-    await mkdir(dir);
-    await copyFile('/bin/busybox', join(dir, 'busybox'));
-    await writeFile(
-      join(dir, 'Dockerfile'),
-      `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nRUN echo ${marker} > /base\n`,
-    );
-    await storage.tool('buildah', ['bud', '--isolation', 'chroot', '--layers=false', '-q', '-t', tag, dir]);
-  }
+  await buildMarkedBases(storage, { good: GOOD, evil: EVIL });
 }, 120_000);
 
 afterAll(async () => {
