@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -20,20 +19,9 @@ import {
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../../adapters/local/registry-push-guard.js';
+import { floodAsNobody, openDescriptors } from '../../helpers/connection-flood.js';
 
 /** A local user's flood: `count` connections to the port, held open and silent until the process is killed. */
-const FLOODER = `
-const net = require('node:net');
-const [port, count] = process.argv.slice(1).map(Number);
-let settled = 0;
-const done = () => { if (++settled === count) process.stdout.write('settled\\n'); };
-for (let i = 0; i < count; i++) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.once('connect', done);
-  socket.once('error', done);
-}
-`;
-
 const basic = (user: string, secret: string): string =>
   `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 
@@ -223,38 +211,14 @@ describe('startRegistryPushGuard', () => {
   });
 
   it('holds at most GUARD_MAX_CONNECTIONS connections of a local user flooding it, keeping the descriptors of its process', async () => {
-    const fds = async () => (await readdir('/proc/self/fd')).length;
-    const before = await fds();
-    // 3000 silent connections from nobody (setpriv execs node, so the kill below ends the flood).
-    const flooder = spawn(
-      'setpriv',
-      [
-        '--reuid=nobody',
-        '--regid=nogroup',
-        '--clear-groups',
-        process.execPath,
-        '-e',
-        FLOODER,
-        String(guard.port),
-        '3000',
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    const exited = once(flooder, 'exit');
+    const before = openDescriptors();
+    // 3000 silent connections from nobody.
+    const flood = await floodAsNobody(guard.port, 3000);
     try {
-      let output = '';
-      flooder.stdout.setEncoding('utf8');
-      await new Promise<void>((resolve) =>
-        flooder.stdout.on('data', (chunk: string) => {
-          output += chunk;
-          if (output.includes('settled')) resolve();
-        }),
-      );
       // All 3000 passed the kernel's backlog (511): the guard accepted 2489 or more, one descriptor each unbounded.
-      expect((await fds()) - before).toBeLessThan(GUARD_MAX_CONNECTIONS + 64);
+      expect(openDescriptors() - before).toBeLessThan(GUARD_MAX_CONNECTIONS + 64);
     } finally {
-      flooder.kill('SIGKILL');
-      await exited;
+      await flood.stop();
     }
   }, 60_000);
 

@@ -1,11 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -35,6 +33,7 @@ import { defaultLocalPolicy } from '../../../runtime/local/policy-store.js';
 import type { RuntimeInfo } from '../../../runtime/local/runtime-info.js';
 import { commit } from '../../contracts/sample-events.js';
 import { eventFixture } from '../../core/events/fixtures.js';
+import { floodAsNobody, openDescriptors } from '../../helpers/connection-flood.js';
 import { packDirectory, tarArchive } from '../../helpers/tar-archive.js';
 
 const run = promisify(execFile);
@@ -600,53 +599,16 @@ describe('who may call the API', () => {
 });
 
 /** A local user's flood: `count` connections to the port, held open and silent until the process is killed. */
-const FLOODER = `
-const net = require('node:net');
-const [port, count] = process.argv.slice(1).map(Number);
-let settled = 0;
-const done = () => { if (++settled === count) process.stdout.write('settled\\n'); };
-for (let i = 0; i < count; i++) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.once('connect', done);
-  socket.once('error', done);
-}
-`;
-
 describe('a local user flooding the API with connections', () => {
   it('holds at most API_MAX_CONNECTIONS of them, so the daemon keeps its file descriptors', async () => {
-    const fds = () => readdirSync('/proc/self/fd').length;
-    const before = fds();
-    // setpriv execs node as nobody (runuser would fork, and the flood outlive the kill).
-    const flooder = spawn(
-      'setpriv',
-      [
-        '--reuid=nobody',
-        '--regid=nogroup',
-        '--clear-groups',
-        process.execPath,
-        '-e',
-        FLOODER,
-        String(api.port),
-        '2000',
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    const exited = once(flooder, 'exit');
+    const before = openDescriptors();
+    const flood = await floodAsNobody(api.port, 2000);
     try {
-      let output = '';
-      flooder.stdout.setEncoding('utf8');
-      await new Promise<void>((resolve) =>
-        flooder.stdout.on('data', (chunk: string) => {
-          output += chunk;
-          if (output.includes('settled')) resolve();
-        }),
-      );
       // Each of the 2000 got through the kernel's backlog (511), so the server accepted at least 1489 of them;
       // without a bound every one it accepted stayed open, a descriptor each.
-      expect(fds() - before).toBeLessThan(API_MAX_CONNECTIONS + 64);
+      expect(openDescriptors() - before).toBeLessThan(API_MAX_CONNECTIONS + 64);
     } finally {
-      flooder.kill('SIGKILL');
-      await exited;
+      await flood.stop();
     }
     // Once the flood's connections are gone the API answers again (the tests after this one use it).
     for (;;) {
