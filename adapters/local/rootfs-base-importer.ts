@@ -7,6 +7,7 @@ import type { BuildService } from '../../core/ports/build-service.js';
 import { InvalidImageTargetError } from '../../core/ports/image-registry.js';
 import { runTool, type ToolResult } from './buildah-build-service.js';
 import { ToolMissingError } from './container-env.js';
+import { rootfsTarArgs } from './rootfs-tar.js';
 
 /** Options of `importRootfsBase`. */
 export interface RootfsBaseImportOptions {
@@ -112,27 +113,7 @@ export async function importRootfsBase(options: RootfsBaseImportOptions): Promis
       if (entries.length === 0) throw new BaseSourceError(source, 'the directory is empty');
       hasShell = await anyExists(source, SHELLS);
       log(`packing ${source}`);
-      await runTar(
-        tar,
-        [
-          '--create',
-          '--file',
-          tarball,
-          // Owners as ids: the names may mean other ids inside the image than on this machine.
-          '--numeric-owner',
-          '--xattrs',
-          '--xattrs-include=*',
-          '--format=pax',
-          '--sort=name',
-          // A mount left inside the rootfs (a chroot's /proc) is not part of it.
-          '--one-file-system',
-          '--directory',
-          source,
-          '.',
-        ],
-        source,
-        timeoutMs,
-      );
+      await runTar(tar, rootfsTarArgs(tarball, source), source, timeoutMs);
     } else {
       const listed = await listTarball(tar, source, timeoutMs);
       hasShell = listed.hasShell;

@@ -5,6 +5,7 @@ import type { ClientRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
+import { rootfsTarArgs } from '../../adapters/local/rootfs-tar.js';
 import { DrydockError } from '../../core/errors.js';
 import type { BaseSummary } from '../../runtime/local/api-types.js';
 import { type BodyWriter, PipelineApi, type StreamLine } from '../api-client.js';
@@ -57,26 +58,10 @@ function sendFile(path: string): BodyWriter {
 function sendDirectory(path: string): BodyWriter {
   return (req) =>
     new Promise((done, fail) => {
-      const tar = spawn(
-        'tar',
-        [
-          '--create',
-          '--file',
-          '-',
-          // Owners as ids: the names may mean other ids inside the image than on this machine.
-          '--numeric-owner',
-          '--xattrs',
-          '--xattrs-include=*',
-          '--format=pax',
-          '--sort=name',
-          // A mount left inside the rootfs (a chroot's /proc) is not part of it.
-          '--one-file-system',
-          '--directory',
-          path,
-          '.',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
-      );
+      const tar = spawn('tar', rootfsTarArgs('-', path), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' },
+      });
       let stderr = '';
       tar.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
