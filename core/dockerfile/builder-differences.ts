@@ -89,6 +89,14 @@ function readDirectives(lines: readonly string[], builder: BuilderProfile): Dire
   const values = new Map<string, { value: string; line: number }>();
   let why = 'the file has no escape directive';
   let endedAt = 1;
+  // A file the builder refuses outright: read on with the default escape, the refusal at `line`.
+  const refuse = (line: number, message: string): Directives => ({
+    escape: '\\',
+    values,
+    endedAt,
+    why,
+    refused: { loc: { line, column: 1 }, message },
+  });
   for (const [i, raw] of lines.entries()) {
     const line = trimLeft(raw);
     endedAt = i + 1;
@@ -114,32 +122,20 @@ function readDirectives(lines: readonly string[], builder: BuilderProfile): Dire
       break;
     }
     if (values.has(name)) {
-      return {
-        escape: '\\',
-        values,
-        endedAt,
-        why,
-        refused: {
-          loc: { line: i + 1, column: 1 },
-          message: `a second \`${name}\` directive on line ${i + 1}: ${builder.name} refuses the file ("only one ${name} parser directive can be used")`,
-        },
-      };
+      return refuse(
+        i + 1,
+        `a second \`${name}\` directive on line ${i + 1}: ${builder.name} refuses the file ("only one ${name} parser directive can be used")`,
+      );
     }
     values.set(name, { value, line: i + 1 });
     if (name === 'escape') why = `the escape directive is on line ${i + 1}`;
   }
   const directive = values.get('escape');
   if (directive && directive.value !== '\\' && directive.value !== '`') {
-    return {
-      escape: '\\',
-      values,
-      endedAt,
-      why,
-      refused: {
-        loc: { line: directive.line, column: 1 },
-        message: `\`# escape=${directive.value}\` on line ${directive.line}: ${builder.name} refuses it (the escape character must be \`\\\` or a backtick)`,
-      },
-    };
+    return refuse(
+      directive.line,
+      `\`# escape=${directive.value}\` on line ${directive.line}: ${builder.name} refuses it (the escape character must be \`\\\` or a backtick)`,
+    );
   }
   if (!directive) {
     // The gate may have honoured an escape directive the builder does not reach: say which line stopped it.
