@@ -221,6 +221,102 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (queue, grp)
   ) WITHOUT ROWID;
   `,
+  // The ban response: bans, the images each marks unsupported, each affected definition's rebuild, each
+  // band-aid run. Builds gain the rebuild they are ('' for a push's build): one build per (definition, commit)
+  // and rebuild, so a ban's rebuild of a commit is a build of its own. The builds table is rebuilt (SQLite
+  // cannot drop a constraint); build_history's references are checked when the migration commits.
+  `
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TABLE bans (
+    ban_id TEXT PRIMARY KEY,
+    ref TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    replacement TEXT,
+    band_aids TEXT NOT NULL,
+    by_whom TEXT NOT NULL,
+    at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    lifted_by TEXT,
+    lifted_at TEXT,
+    planned_at TEXT,
+    protected_at TEXT,
+    remediated_at TEXT,
+    seq INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX bans_active_ref ON bans (ref) WHERE state = 'active';
+  CREATE TABLE ban_images (
+    ban_id TEXT NOT NULL REFERENCES bans (ban_id),
+    digest TEXT NOT NULL,
+    config_digest TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    PRIMARY KEY (ban_id, digest)
+  ) WITHOUT ROWID;
+  CREATE INDEX ban_images_digest ON ban_images (digest);
+  CREATE INDEX ban_images_config ON ban_images (config_digest);
+  CREATE TABLE rebuilds (
+    ban_id TEXT NOT NULL REFERENCES bans (ban_id),
+    def_key TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    build_id TEXT,
+    new_ref TEXT,
+    new_digest TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (ban_id, def_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX rebuilds_build ON rebuilds (build_id);
+  CREATE INDEX rebuilds_definition ON rebuilds (repository, definition, commit_id);
+  CREATE TABLE band_aid_runs (
+    ban_id TEXT NOT NULL REFERENCES bans (ban_id),
+    band_aid_id TEXT NOT NULL,
+    container_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    image_digest TEXT NOT NULL,
+    state TEXT NOT NULL,
+    exit_code INTEGER,
+    output_tail TEXT,
+    duration_ms INTEGER,
+    reason TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    PRIMARY KEY (ban_id, band_aid_id, container_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE builds_v6 (
+    build_id TEXT PRIMARY KEY,
+    repository TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    rebuild TEXT NOT NULL DEFAULT '',
+    correlation_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    queued_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    log_path TEXT,
+    image_digest TEXT,
+    error TEXT,
+    UNIQUE (repository, definition, commit_id, rebuild)
+  );
+  INSERT INTO builds_v6 (build_id, repository, definition, commit_id, correlation_id, state, attempts, queued_at,
+    updated_at, started_at, finished_at, log_path, image_digest, error)
+    SELECT build_id, repository, definition, commit_id, correlation_id, state, attempts, queued_at, updated_at,
+      started_at, finished_at, log_path, image_digest, error FROM builds ORDER BY rowid;
+  DROP TABLE builds;
+  ALTER TABLE builds_v6 RENAME TO builds;
+  CREATE INDEX builds_state ON builds (state);
+  CREATE INDEX builds_definition ON builds (repository, definition, queued_at);
+  `,
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */

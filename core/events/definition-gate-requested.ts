@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
+import { Rebuild } from './rebuild.js';
 
 /** Detail-type of one definition of a push, handed to the gate on its own. */
 export const DEFINITION_GATE_REQUESTED = 'Definition Gate Requested';
@@ -15,6 +16,8 @@ export const DefinitionGateRequestedDetail = z.strictObject({
   change: z.enum(['added', 'modified']),
   /** The id of the `Definition Pushed` event it came from; builds carry it on. */
   correlationId: NonEmpty,
+  /** Set when a ban asks for the definition to be rebuilt; the gate applies its substitutions first. */
+  rebuild: Rebuild.optional(),
 });
 
 /** A `Definition Gate Requested` event. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { DefinitionVerdict } from '../gate/gate-definition.js';
 import { CommitId, eventEnvelope, NonEmpty } from './envelope.js';
+import { Rebuild } from './rebuild.js';
 
 /** Detail-type of the gate's verdict on one pushed definition. */
 export const DEFINITION_VERDICT = 'Definition Verdict';
@@ -79,6 +80,8 @@ export const DefinitionVerdictDetail = z.strictObject({
   bases: z.array(BaseVerdictSchema),
   unresolved: z.array(UnresolvedImageSchema),
   substituted: z.string().optional(),
+  /** Set when the verdict is on a ban's rebuild. */
+  rebuild: Rebuild.optional(),
 });
 
 /** A `Definition Verdict` event. */

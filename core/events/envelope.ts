@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { digestProblem } from '../image-ref/digest.js';
+import { Rebuild } from './rebuild.js';
 
 /** The `source` of every drydock event, as EventBridge carries it. */
 export const EVENT_SOURCE = 'drydock';
@@ -43,6 +44,8 @@ export const buildSubject = {
   commit: CommitId,
   definition: NonEmpty,
   correlationId: NonEmpty,
+  /** Set when the build is a ban's rebuild; absent for a push's build. */
+  rebuild: Rebuild.optional(),
 };
 
 /** One base image an image was built on: its reference and the digest it resolved to. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BaseImage, CommitId, Digest, eventEnvelope, NonEmpty } from './envelope.js';
+import { Rebuild } from './rebuild.js';
 
 export { BaseImage } from './envelope.js';
 
@@ -19,6 +20,8 @@ export const ImagePublishedDetail = z.strictObject({
   repository: NonEmpty,
   commit: CommitId,
   correlationId: NonEmpty.optional(),
+  /** Set when the image is a ban's rebuild. */
+  rebuild: Rebuild.optional(),
 });
 
 /** An `Image Published` event. */

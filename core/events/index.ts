@@ -1,5 +1,8 @@
 import type * as z from 'zod';
 import { quoteInput } from '../errors.js';
+import { BAND_AID_REQUESTED, BandAidRequestedEvent } from './band-aid-requested.js';
+import { BASE_IMAGE_BANNED, BaseImageBannedEvent } from './base-image-banned.js';
+import { BASE_IMAGE_UNBANNED, BaseImageUnbannedEvent } from './base-image-unbanned.js';
 import { BUILD_COMPLETED, BuildCompletedEvent } from './build-completed.js';
 import { BUILD_FAILED, BuildFailedEvent } from './build-failed.js';
 import { BUILD_REQUESTED, BuildRequestedEvent } from './build-requested.js';
@@ -9,7 +12,11 @@ import { DEFINITION_VERDICT, DefinitionVerdictEvent } from './definition-verdict
 import { IMAGE_PUBLISHED, ImagePublishedEvent } from './image-published.js';
 import { IMAGE_TESTED, ImageTestedEvent } from './image-tested.js';
 import { type EventIssue, InvalidEventError } from './invalid-event-error.js';
+import { REBUILD_OUTCOME, RebuildOutcomeEvent } from './rebuild-outcome.js';
 
+export * from './band-aid-requested.js';
+export * from './base-image-banned.js';
+export * from './base-image-unbanned.js';
 export * from './build-completed.js';
 export * from './build-failed.js';
 export * from './build-requested.js';
@@ -20,6 +27,8 @@ export { CommitId, Digest, EVENT_SOURCE, eventEnvelope } from './envelope.js';
 export * from './image-published.js';
 export * from './image-tested.js';
 export { type EventIssue, InvalidEventError } from './invalid-event-error.js';
+export * from './rebuild.js';
+export * from './rebuild-outcome.js';
 
 /** The envelope schema of every detail-type drydock emits, keyed by detail-type. */
 export const EVENT_SCHEMAS = {
@@ -31,6 +40,10 @@ export const EVENT_SCHEMAS = {
   [BUILD_FAILED]: BuildFailedEvent,
   [IMAGE_TESTED]: ImageTestedEvent,
   [IMAGE_PUBLISHED]: ImagePublishedEvent,
+  [BASE_IMAGE_BANNED]: BaseImageBannedEvent,
+  [BASE_IMAGE_UNBANNED]: BaseImageUnbannedEvent,
+  [BAND_AID_REQUESTED]: BandAidRequestedEvent,
+  [REBUILD_OUTCOME]: RebuildOutcomeEvent,
 } as const;
 
 /** A detail-type drydock emits. */

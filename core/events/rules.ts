@@ -1,3 +1,6 @@
+import { BAND_AID_REQUESTED } from './band-aid-requested.js';
+import { BASE_IMAGE_BANNED } from './base-image-banned.js';
+import { BASE_IMAGE_UNBANNED } from './base-image-unbanned.js';
 import { BUILD_COMPLETED } from './build-completed.js';
 import { BUILD_FAILED } from './build-failed.js';
 import { BUILD_REQUESTED } from './build-requested.js';
@@ -8,6 +11,7 @@ import { EVENT_SOURCE } from './envelope.js';
 import { IMAGE_PUBLISHED } from './image-published.js';
 import { IMAGE_TESTED } from './image-tested.js';
 import { type DrydockEvent, toEventBridge } from './index.js';
+import { REBUILD_OUTCOME } from './rebuild-outcome.js';
 
 /** A literal an EventBridge pattern compares with equality. */
 export type PatternLiteral = string | number | boolean | null;
@@ -115,6 +119,51 @@ export const EVENT_RULES = [
     target: 'notify',
   },
 ] as const satisfies readonly EventRule[];
+
+/**
+ * The rules of the ban response. The local pipeline routes them with `EVENT_RULES`; the AWS stack deploys them
+ * with the ban response on AWS (issue #12), so they are kept apart until then.
+ */
+export const BAN_RULES = [
+  {
+    name: 'respond-to-bans',
+    description: 'Plan and start the response to a ban, or undo it when the ban is lifted (never on replay).',
+    pattern: {
+      source,
+      'detail-type': [BASE_IMAGE_BANNED, BASE_IMAGE_UNBANNED],
+      'replay-name': notReplayed,
+    },
+    target: 'ban',
+  },
+  {
+    name: 'track-rebuilds',
+    description:
+      'Follow each rebuild to its end (published, or failed at the gate, build, tests or push) and start the rebuilds that waited for it.',
+    pattern: {
+      source,
+      'detail-type': [IMAGE_PUBLISHED, BUILD_FAILED, DEFINITION_VERDICT, IMAGE_TESTED],
+      'replay-name': notReplayed,
+      detail: { rebuild: { banId: [{ exists: true }] }, passed: [false, { exists: false }] },
+    },
+    target: 'rebuilds',
+  },
+  {
+    name: 'run-band-aids',
+    description: 'Run an approved band-aid in the containers of one batch of hosts (never on replay).',
+    pattern: { source, 'detail-type': [BAND_AID_REQUESTED], 'replay-name': notReplayed },
+    target: 'band-aids',
+  },
+  {
+    name: 'notify-rebuild-outcomes',
+    description:
+      'Tell the team what a ban did to each of its definitions and the FROM change to make (never on replay).',
+    pattern: { source, 'detail-type': [REBUILD_OUTCOME], 'replay-name': notReplayed },
+    target: 'notify',
+  },
+] as const satisfies readonly EventRule[];
+
+/** Every rule the local pipeline routes: the push flow and the ban response. */
+export const LOCAL_EVENT_RULES: readonly EventRule[] = [...EVENT_RULES, ...BAN_RULES];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -29,6 +29,15 @@ export interface LineageStore {
   image(digest: string): Promise<ImageRecord | undefined>;
   /** Every image whose bases include the digest, and every image built on those, recursively; by depth, then digest. */
   imagesBuiltOn(digest: string): Promise<DescendantImage[]>;
+  /**
+   * Every image built on any of the digests, transitively, each once with its deepest depth (1: built directly
+   * on one of them); by depth, then digest.
+   */
+  imagesBuiltOnAny(digests: readonly string[]): Promise<DescendantImage[]>;
+  /** Every distinct (name, digest) recorded as a base of some image. */
+  baseReferences(): Promise<BaseImage[]>;
+  /** The newest published image of a definition (repository + path), if any. */
+  newestOf(repository: string, definition: string): Promise<ImageRecord | undefined>;
   /** Recorded images, newest first, at most `limit`. */
   list(options?: { readonly limit?: number; readonly repository?: string }): Promise<ImageRecord[]>;
 }

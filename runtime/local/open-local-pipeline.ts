@@ -29,7 +29,7 @@ import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import { SqliteLineageStore } from '../../adapters/local/sqlite-lineage-store.js';
 import { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
 import type { DrydockEvent } from '../../core/events/index.js';
-import { EVENT_RULES } from '../../core/events/rules.js';
+import { LOCAL_EVENT_RULES } from '../../core/events/rules.js';
 import type { LintConfig } from '../../core/lint/config.js';
 import type { Policy } from '../../core/policy/schema.js';
 import type { BuildService } from '../../core/ports/build-service.js';
@@ -74,7 +74,7 @@ export function pipelineQueues(
   options: { readonly maxReceives: number; readonly visibilityTimeoutMs: number; readonly clock?: Clock },
 ): Record<string, SqliteWorkQueue<QueuedEvent>> {
   return Object.fromEntries(
-    [...new Set(EVENT_RULES.map((r) => r.target))].map((name) => [
+    [...new Set(LOCAL_EVENT_RULES.map((r) => r.target))].map((name) => [
       name,
       new SqliteWorkQueue<QueuedEvent>(db, {
         name,
@@ -177,7 +177,7 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
     });
     const eventLog = new SqliteEventLog(db);
-    const bus = new LocalEventBus(eventLog, queues, EVENT_RULES);
+    const bus = new LocalEventBus(eventLog, queues, LOCAL_EVENT_RULES);
     const reposRoot = join(stateDir, 'repos');
     const records = new SqliteBuildRecords(db);
     const lineage = new SqliteLineageStore(db);
