@@ -5,6 +5,7 @@ import { digestProblem } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import { registryProblem, tagProblem } from '../image-ref/grammar.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
+import { compileGoRegex } from '../image-tests/go-regex.js';
 import { hasWildcard, type PatternShape, parseImagePattern } from './image-pattern.js';
 
 /** Package ecosystems an insecure-package entry can name; `any` matches every ecosystem. */
@@ -87,6 +88,12 @@ const versionSpec = z
     error: 'looks like a range but is not a valid semver range',
   });
 
+const whole = (what: string, min: number) =>
+  z
+    .number(wrongType(`must be a whole number of ${what}`))
+    .int({ error: `must be a whole number of ${what}` })
+    .min(min, { error: `must be at least ${min}` });
+
 const tagRules = {
   tags: z.array(tagGlob).min(1).optional(),
   versions: tagRange.optional(),
@@ -121,6 +128,17 @@ const BannedEntrySchema = z.strictObject({
   image: pattern({ tag: true, digest: true, digestOnly: true }),
   reason: text('a string'),
   replacement: target.optional(),
+  /** The ban's id, written by `drydock ban` so that `drydock unban` can lift it; hand-written entries have none. */
+  id: z
+    .string(wrongType('must be a ban id string'))
+    .regex(/^ban-[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { error: 'must be a ban id like ban-1a2b3c' })
+    .optional(),
+  /** Who published the ban. */
+  by: text('a string').optional(),
+  /** When the ban was published (ISO 8601). */
+  at: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 timestamp like 2026-12-07T18:00:00Z' })
+    .optional(),
 });
 
 const SubstitutionSchema = z.strictObject({
@@ -142,22 +160,134 @@ const InsecurePackageSchema = z.strictObject({
   fixedIn: text('a version string').optional(),
 });
 
-const BandAidSchema = z.strictObject({
-  id: z
-    .string(wrongType('must be an id string'))
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'must be a kebab-case id like disable-sslv3' }),
-  description: text('a string'),
-  command: z
-    .array(
-      z.string(wrongType('must be a string (one argv element)')).min(1, { error: 'must not be empty' }),
-      wrongType('must be an argv array like ["/bin/sh", "-c", "…"], never one shell string'),
-    )
-    .min(1, { error: 'must hold at least the program' })
-    .refine((argv) => argv[0]?.startsWith('/') ?? false, {
-      error: 'the program (first element) must be an absolute path',
-      path: [0],
+/** The longest value a band-aid parameter may take; patterns are ops' to write, this bound holds whatever they say. */
+export const MAX_PARAM_VALUE_LENGTH = 256;
+
+/** The longest pattern a band-aid parameter may declare. */
+export const MAX_PARAM_PATTERN_LENGTH = 1024;
+
+const PARAM_NAME = /^[a-z][a-z0-9_]*$/;
+const WHOLE_PLACEHOLDER = /^\{\{([^{}]*)\}\}$/;
+// Options after which the next argv element is program text for an interpreter (sh -c, bash -ec, python -c,
+// node -e, perl -e, pwsh -Command): a value placed there would be run as code, not passed as data.
+const SCRIPT_OPTION = /^(?:-[A-Za-z]*[ce][A-Za-z]*|--eval|--command|-Command)$/;
+
+/** Why a band-aid parameter pattern cannot be used, or undefined when it compiles (RE2, so it cannot backtrack). */
+export function paramPatternProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_PARAM_PATTERN_LENGTH)
+    return `is ${pattern.length} characters long, over the limit of ${MAX_PARAM_PATTERN_LENGTH}`;
+  const compiled = compileGoRegex(`\\A(?:${pattern})\\z`);
+  return compiled.ok ? undefined : `is not an RE2 regular expression: ${compiled.error}`;
+}
+
+const BandAidParamSchema = z.strictObject({
+  /** RE2 regular expression a value must match in full. */
+  pattern: z
+    .string(wrongType('must be a regular expression string (RE2 syntax, matched against the whole value)'))
+    .min(1, { error: 'must not be empty' })
+    .check((ctx) => {
+      const problem = paramPatternProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
     }),
-  appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),
+  description: text('a string').optional(),
+});
+
+const BandAidSchema = z
+  .strictObject({
+    id: z
+      .string(wrongType('must be an id string'))
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: 'must be a kebab-case id like disable-sslv3' }),
+    description: text('a string'),
+    command: z
+      .array(
+        z.string(wrongType('must be a string (one argv element)')).min(1, { error: 'must not be empty' }),
+        wrongType('must be an argv array like ["/bin/sh", "-c", "…"], never one shell string'),
+      )
+      .min(1, { error: 'must hold at least the program' })
+      .refine((argv) => argv[0]?.startsWith('/') ?? false, {
+        error: 'the program (first element) must be an absolute path',
+        path: [0],
+      }),
+    /** Parameters a ban supplies, by name: each value must match its pattern in full; `{{name}}` in `command` is replaced by it. */
+    params: z
+      .record(
+        z
+          .string()
+          .regex(PARAM_NAME, { error: 'a parameter name must be lower case letters, digits and "_"' }),
+        BandAidParamSchema,
+        wrongType('must be a map of parameter name to { pattern, description }'),
+      )
+      .default({}),
+    appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),
+    /** A run still going after this is ended and recorded as failed. @default 60 */
+    timeoutSeconds: z
+      .number(wrongType('must be a whole number of seconds'))
+      .int({ error: 'must be a whole number of seconds' })
+      .min(1, { error: 'must be at least 1' })
+      .max(3600, { error: 'must be at most 3600 (one hour)' })
+      .default(60),
+    /** Containers it runs in at once. @default 10 */
+    maxConcurrency: whole('containers', 1).default(10),
+    /** Failed runs tolerated before no more are dispatched; 0 stops after the first failure. @default 0 */
+    maxErrors: whole('failed runs', 0).default(0),
+  })
+  .check((ctx) => {
+    for (const issue of placeholderIssues(ctx.value.command, ctx.value.params)) {
+      ctx.issues.push({ code: 'custom', ...issue, input: ctx.value });
+    }
+  });
+
+// Placeholders stand only as whole argv elements, so a value becomes exactly one argument and is never spliced
+// into a string that a shell (or any interpreter) reads; each names a declared parameter, each parameter is used.
+function placeholderIssues(
+  command: readonly string[],
+  params: Readonly<Record<string, unknown>>,
+): { message: string; path: (string | number)[] }[] {
+  const issues: { message: string; path: (string | number)[] }[] = [];
+  const used = new Set<string>();
+  command.forEach((element, i) => {
+    const placeholder = WHOLE_PLACEHOLDER.exec(element);
+    if (placeholder) {
+      const name = placeholder[1] ?? '';
+      if (!Object.hasOwn(params, name)) {
+        const known = Object.keys(params);
+        issues.push({
+          path: ['command', i],
+          message: `placeholder ${quoteInput(element)} names no declared parameter (${known.length ? `declared: ${known.join(', ')}` : 'params declares none'})`,
+        });
+      } else {
+        used.add(name);
+      }
+      const before = command[i - 1];
+      if (before !== undefined && SCRIPT_OPTION.test(before)) {
+        issues.push({
+          path: ['command', i],
+          message: `placeholder ${quoteInput(element)} follows ${quoteInput(before)}, so its value would be run as program text; pass it as an argument after the script instead, e.g. ["/bin/sh", "-c", "… "$1"", "sh", "${element}"]`,
+        });
+      }
+      return;
+    }
+    if (element.includes('{{') || element.includes('}}')) {
+      issues.push({
+        path: ['command', i],
+        message: `a placeholder must be a whole argv element ("{{name}}" alone), never part of one, so that a value is never spliced into a string a shell reads: pass it as its own element, e.g. ["/bin/sh", "-c", "… "$1"", "sh", "{{name}}"]`,
+      });
+    }
+  });
+  for (const name of Object.keys(params)) {
+    if (!used.has(name))
+      issues.push({
+        path: ['params', name],
+        message: `parameter "${name}" is declared but command never uses {{${name}}}`,
+      });
+  }
+  return issues;
+}
+
+/** How the ban response paces itself. */
+const ResponseSchema = z.strictObject({
+  /** Rebuilds of a ban running at once. @default the build concurrency of the runtime */
+  maxConcurrentRebuilds: whole('rebuilds', 1).optional(),
 });
 
 /** What the gate enforces whatever the team's lint config and pragmas say. */
@@ -177,12 +307,6 @@ const GateSchema = z.strictObject({
     .min(1, { error: 'must be at least 1' })
     .optional(),
 });
-
-const whole = (what: string, min: number) =>
-  z
-    .number(wrongType(`must be a whole number of ${what}`))
-    .int({ error: `must be a whole number of ${what}` })
-    .min(min, { error: `must be at least ${min}` });
 
 /** The sandbox of every build; what is left out takes the builder's default (in brackets). */
 const BuildSchema = z.strictObject({
@@ -217,6 +341,8 @@ export const PolicySchema = z.strictObject({
   gate: GateSchema.default({ failureThreshold: 'warning', enforce: [] }),
   /** The build sandbox's network and limits. */
   build: BuildSchema.optional(),
+  /** How the ban response paces rebuilds. */
+  response: ResponseSchema.optional(),
 });
 
 /** A validated policy: image strings normalised (`node` is `docker.io/library/node`), absent lists empty. */
@@ -235,6 +361,10 @@ export type InsecurePackage = Policy['insecurePackages'][number];
 export type BandAid = Policy['bandAids'][number];
 /** The lint settings the gate enforces. */
 export type GateSettings = Policy['gate'];
+/** One declared parameter of a band-aid. */
+export type BandAidParam = BandAid['params'][string];
+/** The ban response settings of the policy. */
+export type ResponseSettings = z.output<typeof ResponseSchema>;
 /** The build sandbox settings of the policy. */
 export type BuildSettings = z.output<typeof BuildSchema>;
 
@@ -250,6 +380,8 @@ export const KNOWN_KEYS: readonly string[] = [
     ...Object.keys(SubstitutionSchema.shape),
     ...Object.keys(InsecurePackageSchema.shape),
     ...Object.keys(BandAidSchema.shape),
+    ...Object.keys(BandAidParamSchema.shape),
+    ...Object.keys(ResponseSchema.shape),
   ]),
 ];
 
