@@ -2,22 +2,33 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DrydockError } from '../../core/errors.js';
-import type { ImagePublishedEvent } from '../../core/events/image-published.js';
+import type { BaseImage, ImagePublishedEvent } from '../../core/events/image-published.js';
 import type { DescendantImage, ImageRecord, LineageStore } from '../../core/ports/lineage-store.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
 import { forEachLimited } from './concurrency.js';
-import { basePartition, COUNTER_KEY, edgeKey, imageKey, listPartition, listSortKey } from './lineage-keys.js';
+import {
+  BASE_REFERENCES,
+  basePartition,
+  baseReferenceKey,
+  COUNTER_KEY,
+  definitionListPartition,
+  edgeKey,
+  imageKey,
+  listPartition,
+  listSortKey,
+} from './lineage-keys.js';
 
 // Content addressing makes a cycle impossible; the bound keeps corrupt data from looping forever.
 const MAX_DEPTH = 64;
-// One transaction holds the image, the two list items and one edge per base: DynamoDB allows 100 actions.
-const MAX_BASES = 97;
+// One transaction holds the image, the three list items and one edge per base: DynamoDB allows 100 actions.
+const MAX_BASES = 96;
 const QUERY_CONCURRENCY = 8;
 
 type Item = Record<string, AttributeValue>;
@@ -79,6 +90,10 @@ export class DynamoDbLineageStore implements LineageStore {
       eventId: event.id,
     };
     const image = s(JSON.stringify(record));
+    // Base references are written before the image and outside its transaction: every image built on a popular base
+    // writes the same item, which would make concurrent transactions conflict; a reference left by a write that
+    // failed afterwards only names a base nothing is recorded on yet, which a ban plan finds nothing under.
+    await this.recordBaseReferences(d.bases);
     const seq = await this.nextSequence();
     const put = (k: { pk: string; sk: string }, extra: Item = {}): TransactWriteItem => ({
       Put: { TableName: this.table, Item: { ...key(k), image, ...extra } },
@@ -94,6 +109,7 @@ export class DynamoDbLineageStore implements LineageStore {
       ...baseDigests.map((base) => put(edgeKey(base, d.digest))),
       put({ pk: listPartition(), sk: listSortKey(seq) }),
       put({ pk: listPartition(d.repository), sk: listSortKey(seq) }),
+      put({ pk: definitionListPartition(d.repository, d.definition), sk: listSortKey(seq) }),
     ];
     try {
       await awsCall('dynamodb:TransactWriteItems', () =>
@@ -117,10 +133,14 @@ export class DynamoDbLineageStore implements LineageStore {
   }
 
   async imagesBuiltOn(digest: string): Promise<DescendantImage[]> {
+    return this.imagesBuiltOnAny([digest]);
+  }
+
+  async imagesBuiltOnAny(digests: readonly string[]): Promise<DescendantImage[]> {
     const children = new Map<string, ImageRecord[]>();
     const depth = new Map<string, number>();
     const records = new Map<string, ImageRecord>();
-    let frontier = [digest];
+    let frontier = [...new Set(digests)];
     for (let level = 1; frontier.length > 0 && level <= MAX_DEPTH; level++) {
       const unknown = frontier.filter((parent) => !children.has(parent));
       await forEachLimited(unknown, QUERY_CONCURRENCY, async (parent) => {
@@ -144,12 +164,50 @@ export class DynamoDbLineageStore implements LineageStore {
       .sort((a, b) => a.depth - b.depth || a.image.digest.localeCompare(b.image.digest));
   }
 
+  async baseReferences(): Promise<BaseImage[]> {
+    const items = await this.query(BASE_REFERENCES, {});
+    return items.map((item) => {
+      const name = item.name?.S;
+      const digest = item.digest?.S;
+      if (name === undefined || digest === undefined) {
+        throw new DrydockError(`lineage item ${BASE_REFERENCES} ${item.sk?.S} has no name or digest`, {
+          code: 'LINEAGE_ITEM_INVALID',
+        });
+      }
+      return { name, digest };
+    });
+  }
+
+  async newestOf(repository: string, definition: string): Promise<ImageRecord | undefined> {
+    const pk = definitionListPartition(repository, definition);
+    const [item] = await this.query(pk, { newestFirst: true, limit: 1 });
+    return item ? imageOf(item, pk) : undefined;
+  }
+
   async list(
     options: { readonly limit?: number; readonly repository?: string } = {},
   ): Promise<ImageRecord[]> {
     const limit = options.limit ?? 100;
     const items = await this.query(listPartition(options.repository), { newestFirst: true, limit });
     return items.map((item) => imageOf(item, listPartition(options.repository)));
+  }
+
+  private async recordBaseReferences(bases: readonly BaseImage[]): Promise<void> {
+    const distinct = new Map(bases.map((b) => [`${b.digest}#${b.name}`, b]));
+    await forEachLimited([...distinct.values()], QUERY_CONCURRENCY, async (base) => {
+      await awsCall('dynamodb:PutItem', () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: {
+              ...key(baseReferenceKey(base.name, base.digest)),
+              name: s(base.name),
+              digest: s(base.digest),
+            },
+          }),
+        ),
+      );
+    });
   }
 
   private async builtDirectlyOn(digest: string): Promise<ImageRecord[]> {

@@ -11,6 +11,8 @@
  * | edge, one per distinct base | `BASE#<base digest>` | `IMAGE#<image digest>` | "every image built on X" is a Query on `BASE#X`; transitive descent repeats it on each child |
  * | newest-first list | `LIST#ALL` | `SEQ#<12-digit sequence>` | `list()` is a Query, descending |
  * | newest-first list per repository | `LIST#REPOSITORY#<repository>` | `SEQ#<12-digit sequence>` | `list({ repository })` |
+ * | newest-first list per definition | `LIST#DEFINITION#<JSON [repository, definition]>` | `SEQ#<12-digit sequence>` | `newestOf(repository, definition)` is a Query, descending, Limit 1 |
+ * | base reference, one per distinct (name, digest) | `BASEREFS` | `REF#<base digest>#<base name>` | `baseReferences()` is a Query (attributes `name`, `digest`; no `image`) |
  * | sequence counter | `COUNTER` | `IMAGES` | the next sequence number (attribute `seq`, atomic ADD) |
  */
 export const LINEAGE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -31,6 +33,19 @@ export const edgeKey = (baseDigest: string, imageDigest: string) => ({
 export const LIST_ALL = 'LIST#ALL';
 export const listPartition = (repository?: string) =>
   repository === undefined ? LIST_ALL : `LIST#REPOSITORY#${repository}`;
+
+/** The newest-first list partition of one definition; JSON keeps a `#` in either part from making two keys collide. */
+export const definitionListPartition = (repository: string, definition: string) =>
+  `LIST#DEFINITION#${JSON.stringify([repository, definition])}`;
+
+/** The partition holding one item per distinct base reference (name, digest) ever recorded. */
+export const BASE_REFERENCES = 'BASEREFS';
+
+/** A base reference item's key. */
+export const baseReferenceKey = (name: string, digest: string) => ({
+  pk: BASE_REFERENCES,
+  sk: `REF#${digest}#${name}`,
+});
 
 /** A list item's sort key: the sequence number, zero-padded so that string order is numeric order. */
 export const listSortKey = (seq: number) => `SEQ#${String(seq).padStart(12, '0')}`;

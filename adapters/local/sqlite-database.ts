@@ -224,9 +224,10 @@ const MIGRATIONS: readonly string[] = [
   // The ban response: bans, the images each marks unsupported, each affected definition's rebuild, each
   // band-aid run. Builds gain the rebuild they are ('' for a push's build): one build per (definition, commit)
   // and rebuild, so a ban's rebuild of a commit is a build of its own. The builds table is rebuilt (SQLite
-  // cannot drop a constraint); build_history's references are checked when the migration commits.
+  // cannot drop a constraint), and build_history with it: dropping a parent that still has children counts
+  // each child as a foreign-key violation (deferred or not), and foreign keys cannot be turned off inside the
+  // migration's transaction.
   `
-  PRAGMA defer_foreign_keys = ON;
   CREATE TABLE bans (
     ban_id TEXT PRIMARY KEY,
     ref TEXT NOT NULL,
@@ -269,6 +270,8 @@ const MIGRATIONS: readonly string[] = [
     build_id TEXT,
     new_ref TEXT,
     new_digest TEXT,
+    dispatched TEXT,
+    position INTEGER NOT NULL,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (ban_id, def_key)
   ) WITHOUT ROWID;
@@ -289,6 +292,7 @@ const MIGRATIONS: readonly string[] = [
     finished_at TEXT,
     PRIMARY KEY (ban_id, band_aid_id, container_id)
   ) WITHOUT ROWID;
+  CREATE INDEX band_aid_runs_state ON band_aid_runs (state);
 
   CREATE TABLE builds_v6 (
     build_id TEXT PRIMARY KEY,
@@ -312,15 +316,30 @@ const MIGRATIONS: readonly string[] = [
     updated_at, started_at, finished_at, log_path, image_digest, error)
     SELECT build_id, repository, definition, commit_id, correlation_id, state, attempts, queued_at, updated_at,
       started_at, finished_at, log_path, image_digest, error FROM builds ORDER BY rowid;
+  CREATE TABLE build_history_v6 (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    build_id TEXT NOT NULL REFERENCES builds_v6 (build_id),
+    state TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  INSERT INTO build_history_v6 (seq, build_id, state, at) SELECT seq, build_id, state, at FROM build_history ORDER BY seq;
+  DROP TABLE build_history;
   DROP TABLE builds;
   ALTER TABLE builds_v6 RENAME TO builds;
+  ALTER TABLE build_history_v6 RENAME TO build_history;
   CREATE INDEX builds_state ON builds (state);
   CREATE INDEX builds_definition ON builds (repository, definition, queued_at);
+  CREATE INDEX build_history_build ON build_history (build_id, seq);
   `,
+  // A ban plan asks for the newest image of each affected definition.
+  'CREATE INDEX images_definition ON images (repository, definition);',
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The migrations, in order (entry i moves version i to i + 1): tests build a database of an older version with them. */
+export const STATE_MIGRATIONS: readonly string[] = MIGRATIONS;
 
 /** The file of the state database inside a state directory. */
 export const STATE_FILE = 'state.db';

@@ -41,6 +41,9 @@ export class SqliteLineageStore implements LineageStore {
   private readonly insertBase;
   private readonly byDigest;
   private readonly descendants;
+  private readonly descendantsOfAny;
+  private readonly bases;
+  private readonly newestOfDefinition;
   private readonly newest;
   private readonly newestIn;
 
@@ -64,6 +67,25 @@ export class SqliteLineageStore implements LineageStore {
        deepest (digest, depth) AS (SELECT digest, max(depth) FROM built_on GROUP BY digest)
        SELECT ${COLUMNS}, d.depth AS depth FROM deepest d JOIN images i ON i.digest = d.digest
        ORDER BY d.depth, i.digest`,
+    );
+    // The roots come as one JSON array, so that any number of them is one statement and one walk.
+    this.descendantsOfAny = db.prepare(
+      `WITH RECURSIVE roots (digest) AS (SELECT DISTINCT value FROM json_each(?)),
+       built_on (digest, depth) AS (
+         SELECT b.image_digest, 1 FROM roots r JOIN image_bases b ON b.base_digest = r.digest
+         UNION
+         SELECT b.image_digest, d.depth + 1 FROM built_on d JOIN image_bases b ON b.base_digest = d.digest
+         WHERE d.depth < ${MAX_DEPTH}
+       ),
+       deepest (digest, depth) AS (SELECT digest, max(depth) FROM built_on GROUP BY digest)
+       SELECT ${COLUMNS}, d.depth AS depth FROM deepest d JOIN images i ON i.digest = d.digest
+       ORDER BY d.depth, i.digest`,
+    );
+    this.bases = db.prepare(
+      'SELECT DISTINCT base_name AS name, base_digest AS digest FROM image_bases ORDER BY base_digest, base_name',
+    );
+    this.newestOfDefinition = db.prepare(
+      `SELECT ${COLUMNS} FROM images i WHERE i.repository = ? AND i.definition = ? ORDER BY i.rowid DESC LIMIT 1`,
     );
     this.newest = db.prepare(`SELECT ${COLUMNS} FROM images i ORDER BY i.rowid DESC LIMIT ?`);
     this.newestIn = db.prepare(
@@ -100,6 +122,21 @@ export class SqliteLineageStore implements LineageStore {
   async imagesBuiltOn(digest: string): Promise<DescendantImage[]> {
     const rows = this.descendants.all(digest) as (ImageRow & { depth: number })[];
     return rows.map((row) => ({ image: toRecord(row), depth: row.depth }));
+  }
+
+  async imagesBuiltOnAny(digests: readonly string[]): Promise<DescendantImage[]> {
+    if (digests.length === 0) return [];
+    const rows = this.descendantsOfAny.all(JSON.stringify(digests)) as (ImageRow & { depth: number })[];
+    return rows.map((row) => ({ image: toRecord(row), depth: row.depth }));
+  }
+
+  async baseReferences(): Promise<BaseImage[]> {
+    return this.bases.all() as BaseImage[];
+  }
+
+  async newestOf(repository: string, definition: string): Promise<ImageRecord | undefined> {
+    const row = this.newestOfDefinition.get(repository, definition) as ImageRow | undefined;
+    return row && toRecord(row);
   }
 
   async list(options: { limit?: number; repository?: string } = {}): Promise<ImageRecord[]> {

@@ -99,6 +99,92 @@ export function lineageStoreContract(name: string, make: () => ContractHarness<L
         ]);
       }));
 
+    it('finds every image built on any of several digests, each once at its deepest depth', () =>
+      withStore(async (store) => {
+        // debian → ops-python → app-a; busybox → ops-tools; app-mixed is built on ops-python and busybox;
+        // app-deep on app-a; alpine → ops-alpine is not asked for.
+        await store.record(published('ops-python', ['debian']));
+        await store.record(published('ops-tools', ['busybox']));
+        await store.record(published('app-a', ['ops-python']));
+        await store.record(published('app-mixed', ['ops-python', 'busybox']));
+        await store.record(published('app-deep', ['app-a']));
+        await store.record(published('ops-alpine', ['alpine']));
+        const all = ['ops-python', 'ops-tools', 'app-a', 'app-mixed', 'app-deep', 'ops-alpine'];
+        const found = await store.imagesBuiltOnAny([digest('debian'), digest('busybox'), digest('debian')]);
+        expect(names(found, all)).toEqual(
+          [
+            ['ops-python', 1],
+            ['ops-tools', 1],
+            ['app-a', 2],
+            ['app-mixed', 2],
+            ['app-deep', 3],
+          ].sort(
+            (a, b) =>
+              (a[1] as number) - (b[1] as number) ||
+              digest(a[0] as string).localeCompare(digest(b[0] as string)),
+          ),
+        );
+        expect(
+          found.find((f) => f.image.digest === digest('app-mixed'))?.image.bases.map((b) => b.digest),
+        ).toEqual([digest('ops-python'), digest('busybox')]);
+        // A root that is itself built on another root is found at its depth below that root.
+        expect(names(await store.imagesBuiltOnAny([digest('ops-python'), digest('debian')]), all)).toEqual(
+          names(await store.imagesBuiltOn(digest('debian')), all),
+        );
+        expect(await store.imagesBuiltOnAny([])).toEqual([]);
+        expect(await store.imagesBuiltOnAny([digest('unknown')])).toEqual([]);
+      }));
+
+    it('lists every distinct base reference once, whatever the number of images on it', () =>
+      withStore(async (store) => {
+        expect(await store.baseReferences()).toEqual([]);
+        await store.record(published('ops-python', ['debian']));
+        await store.record(published('app-a', ['ops-python', 'debian']));
+        await store.record(published('app-b', ['ops-python']));
+        // The same digest pulled by another name is another reference.
+        const renamed = published('app-c', ['debian']);
+        await store.record({
+          ...renamed,
+          detail: {
+            ...renamed.detail,
+            bases: [{ name: 'docker.io/library/debian:12', digest: digest('debian') }],
+          },
+        });
+        const refs = await store.baseReferences();
+        const key = (b: { name: string; digest: string }) => `${b.name} ${b.digest}`;
+        expect(refs.map(key).sort()).toEqual(
+          [
+            { name: 'registry.local/debian:1', digest: digest('debian') },
+            { name: 'docker.io/library/debian:12', digest: digest('debian') },
+            { name: 'registry.local/ops-python:1', digest: digest('ops-python') },
+          ]
+            .map(key)
+            .sort(),
+        );
+        for (const ref of refs) expect(Object.keys(ref).sort()).toEqual(['digest', 'name']);
+      }));
+
+    it('answers the newest image of a definition, not of another definition or repository', () =>
+      withStore(async (store) => {
+        const first = published('app', ['debian'], '2025-03-14T09:00:00Z');
+        const second = published('app-v2', ['debian'], '2025-03-15T09:00:00Z');
+        const sameDefinition = {
+          ...second,
+          detail: { ...second.detail, definition: first.detail.definition },
+        };
+        const otherRepository = published('ops-app', ['debian'], '2025-03-16T09:00:00Z');
+        await store.record(first);
+        await store.record(sameDefinition);
+        await store.record({
+          ...otherRepository,
+          detail: { ...otherRepository.detail, definition: first.detail.definition },
+        });
+        expect((await store.newestOf('team/apps', 'app/Dockerfile'))?.digest).toBe(digest('app-v2'));
+        expect((await store.newestOf('ops/bases', 'app/Dockerfile'))?.digest).toBe(digest('ops-app'));
+        expect(await store.newestOf('team/apps', 'app-v2/Dockerfile')).toBeUndefined();
+        expect(await store.newestOf('team/other', 'app/Dockerfile')).toBeUndefined();
+      }));
+
     it('shows committed lineage to a second connection', () =>
       withStore(async (store, h) => {
         await store.record(published('ops-python', ['debian']));
