@@ -1,6 +1,7 @@
 import { DrydockError } from '../../core/errors.js';
 import {
   BUILD_TRANSITIONS,
+  type BuildKey,
   BuildNotFoundError,
   type BuildRecord,
   type BuildRecords,
@@ -18,6 +19,7 @@ interface BuildRow {
   repository: string;
   definition: string;
   commit_id: string;
+  rebuild: string;
   correlation_id: string;
   state: BuildState;
   attempts: number;
@@ -30,10 +32,10 @@ interface BuildRow {
   error: string | null;
 }
 
-const COLUMNS = `build_id, repository, definition, commit_id, correlation_id, state, attempts, queued_at, updated_at,
+const COLUMNS = `build_id, repository, definition, commit_id, rebuild, correlation_id, state, attempts, queued_at, updated_at,
   started_at, finished_at, log_path, image_digest, error`;
 
-/** Build records in the SQLite state database, one per (repository, definition, commit). */
+/** Build records in the SQLite state database, one per (repository, definition, commit, rebuild); '' is a push's. */
 export class SqliteBuildRecords implements BuildRecords {
   private readonly db: StateDatabase;
   private readonly clock: Clock;
@@ -44,14 +46,19 @@ export class SqliteBuildRecords implements BuildRecords {
     this.clock = options.clock ?? systemClock;
     this.s = {
       insert: db.prepare(
-        `INSERT INTO builds (build_id, repository, definition, commit_id, correlation_id, state, queued_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO builds (build_id, repository, definition, commit_id, rebuild, correlation_id, state, queued_at,
+           updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`,
       ),
       history: db.prepare('INSERT INTO build_history (build_id, state, at) VALUES (?, ?, ?)'),
       historyOf: db.prepare('SELECT state, at FROM build_history WHERE build_id = ? ORDER BY seq'),
       byId: db.prepare(`SELECT ${COLUMNS} FROM builds WHERE build_id = ?`),
       byKey: db.prepare(
-        `SELECT ${COLUMNS} FROM builds WHERE repository = ? AND definition = ? AND commit_id = ?`,
+        `SELECT ${COLUMNS} FROM builds WHERE repository = ? AND definition = ? AND commit_id = ? AND rebuild = ?`,
+      ),
+      newestOf: db.prepare(
+        `SELECT ${COLUMNS} FROM builds WHERE repository = ? AND definition = ?
+         ORDER BY queued_at DESC, rowid DESC LIMIT 1`,
       ),
       update: db.prepare(
         `UPDATE builds SET state = @state, attempts = @attempts, updated_at = @now, started_at = @startedAt,
@@ -68,23 +75,25 @@ export class SqliteBuildRecords implements BuildRecords {
 
   async enqueue(request: BuildRequest): Promise<{ record: BuildRecord; created: boolean }> {
     const now = this.clock.now().getTime();
+    const rebuild = request.rebuild ?? '';
     return this.db.write(() => {
       const { changes } = this.s.insert.run(
         request.buildId,
         request.repository,
         request.definition,
         request.commit,
+        rebuild,
         request.correlationId,
         now,
         now,
       );
       if (changes > 0) this.s.history.run(request.buildId, 'queued', now);
-      const row = this.s.byKey.get(request.repository, request.definition, request.commit) as
+      const row = this.s.byKey.get(request.repository, request.definition, request.commit, rebuild) as
         | BuildRow
         | undefined;
       if (!row) {
         throw new DrydockError(
-          `build id ${request.buildId} is already used by another (repository, definition, commit)`,
+          `build id ${request.buildId} is already used by another (repository, definition, commit, rebuild)`,
           { code: 'BUILD_ID_CONFLICT' },
         );
       }
@@ -124,13 +133,18 @@ export class SqliteBuildRecords implements BuildRecords {
     });
   }
 
-  async find(key: {
-    repository: string;
-    definition: string;
-    commit: string;
-  }): Promise<BuildRecord | undefined> {
+  async find(key: BuildKey): Promise<BuildRecord | undefined> {
     return this.db.read(() => {
-      const row = this.s.byKey.get(key.repository, key.definition, key.commit) as BuildRow | undefined;
+      const row = this.s.byKey.get(key.repository, key.definition, key.commit, key.rebuild ?? '') as
+        | BuildRow
+        | undefined;
+      return row && this.toRecord(row);
+    });
+  }
+
+  async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
+    return this.db.read(() => {
+      const row = this.s.newestOf.get(repository, definition) as BuildRow | undefined;
       return row && this.toRecord(row);
     });
   }
@@ -156,6 +170,7 @@ export class SqliteBuildRecords implements BuildRecords {
       repository: row.repository,
       definition: row.definition,
       commit: row.commit_id,
+      ...(row.rebuild === '' ? {} : { rebuild: row.rebuild }),
       correlationId: row.correlation_id,
       state: row.state,
       attempts: row.attempts,

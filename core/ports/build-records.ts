@@ -18,12 +18,14 @@ export function isTerminal(state: BuildState): boolean {
   return state === 'published' || state === 'failed';
 }
 
-/** One build of one definition at one commit. */
+/** One build of one definition at one commit: a push's, or a ban's rebuild of it. */
 export interface BuildRecord {
   readonly buildId: string;
   readonly repository: string;
   readonly definition: string;
   readonly commit: string;
+  /** The rebuild this build is (`<banId>#<number>`, see `rebuildKey`); absent for a push's build. */
+  readonly rebuild?: string;
   readonly correlationId: string;
   readonly state: BuildState;
   /** 1 on the first start; each restart after a crash adds one. */
@@ -48,6 +50,16 @@ export interface BuildRequest {
   readonly definition: string;
   readonly commit: string;
   readonly correlationId: string;
+  /** The rebuild this build is (`<banId>#<number>`); absent or '' for a push's build. */
+  readonly rebuild?: string;
+}
+
+/** Which build of a definition at a commit: the push's (no `rebuild`, or '') or one rebuild's. */
+export interface BuildKey {
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly rebuild?: string;
 }
 
 /** Details a transition may add to the record. */
@@ -79,11 +91,14 @@ export class BuildNotFoundError extends DrydockError {
   }
 }
 
-/** The build records: one per (repository, definition, commit), moved through the build state machine. */
+/**
+ * The build records: one per (repository, definition, commit, rebuild), moved through the build state machine;
+ * a push's build and each ban's rebuild of the same commit are separate records.
+ */
 export interface BuildRecords {
   /**
-   * Queues a build once per (repository, definition, commit); asking again returns the existing record
-   * (whatever its build id and state) with `created: false`.
+   * Queues a build once per (repository, definition, commit, rebuild); asking again returns the existing record
+   * (whatever its build id and state) with `created: false`. A build id already used by another key throws.
    */
   enqueue(request: BuildRequest): Promise<{ readonly record: BuildRecord; readonly created: boolean }>;
   /**
@@ -92,11 +107,13 @@ export interface BuildRecords {
    */
   transition(buildId: string, to: BuildState, details?: TransitionDetails): Promise<BuildRecord>;
   get(buildId: string): Promise<BuildRecord | undefined>;
-  find(key: {
-    readonly repository: string;
-    readonly definition: string;
-    readonly commit: string;
-  }): Promise<BuildRecord | undefined>;
+  /** The build of that key; without `rebuild` (or with '') the push's build. */
+  find(key: BuildKey): Promise<BuildRecord | undefined>;
+  /**
+   * The newest build of a definition at any commit, push or rebuild (latest `queuedAt`, the later queued on a
+   * tie), so that a rebuild not yet started can tell whether a newer push superseded it.
+   */
+  newestFor(repository: string, definition: string): Promise<BuildRecord | undefined>;
   /** Builds, newest first; only those in the given states when set. */
   list(options?: {
     readonly states?: readonly BuildState[];

@@ -142,6 +142,63 @@ export function buildRecordsContract(
         expect((await records.list({ states: ['queued'], limit: 1 })).map((r) => r.buildId)).toEqual(['b-c']);
       }));
 
+    it("keeps each rebuild of a commit apart from the push's build of it", () =>
+      withRecords(async (records) => {
+        const push = (await records.enqueue(request('b1'))).record;
+        expect(push).not.toHaveProperty('rebuild');
+        const rebuild = await records.enqueue({ ...request('r1'), rebuild: 'ban-1#1' });
+        expect(rebuild.created).toBe(true);
+        expect(rebuild.record).toMatchObject({ buildId: 'r1', rebuild: 'ban-1#1', state: 'queued' });
+        expect((await records.enqueue({ ...request('r2'), rebuild: 'ban-2#1' })).created).toBe(true);
+        // Asked again under another id: the same rebuild, not a third build.
+        expect(await records.enqueue({ ...request('r1-again'), rebuild: 'ban-1#1' })).toEqual({
+          record: rebuild.record,
+          created: false,
+        });
+        // '' is a push's build, as absent is.
+        expect((await records.enqueue({ ...request('b1-again'), rebuild: '' })).record.buildId).toBe('b1');
+        const key = { repository: 'team/apps', definition: 'services/api/Dockerfile', commit: commit('c1') };
+        expect((await records.find(key))?.buildId).toBe('b1');
+        expect((await records.find({ ...key, rebuild: '' }))?.buildId).toBe('b1');
+        expect((await records.find({ ...key, rebuild: 'ban-1#1' }))?.buildId).toBe('r1');
+        expect(await records.find({ ...key, rebuild: 'ban-1#2' })).toBeUndefined();
+      }));
+
+    it('refuses a build id that another (definition, commit, rebuild) already has', () =>
+      withRecords(async (records) => {
+        await records.enqueue(request('b1'));
+        // A rebuild cannot take over the push's record by naming its build id.
+        const taken = records.enqueue({ ...request('b1'), rebuild: 'ban-1#1' });
+        await expect(taken).rejects.toBeInstanceOf(DrydockError);
+        await expect(taken).rejects.toMatchObject({ code: 'BUILD_ID_CONFLICT' });
+        expect(await records.get('b1')).not.toHaveProperty('rebuild');
+      }));
+
+    it('finds the newest build of a definition, push or rebuild', () =>
+      withRecords(async (records, clock) => {
+        const api = 'services/api/Dockerfile';
+        expect(await records.newestFor('team/apps', api)).toBeUndefined();
+        await records.enqueue(request('push-c1'));
+        clock.advance(1_000);
+        await records.enqueue({ ...request('rebuild-c1'), rebuild: 'ban-1#1' });
+        await records.enqueue(request('other', 'other/Dockerfile'));
+        expect(await records.newestFor('team/apps', api)).toMatchObject({
+          buildId: 'rebuild-c1',
+          rebuild: 'ban-1#1',
+          queuedAt: clock.now(),
+        });
+        clock.advance(1_000);
+        await records.enqueue({ ...request('push-c2'), commit: commit('c2') });
+        const newest = await records.newestFor('team/apps', api);
+        expect(newest).toMatchObject({ buildId: 'push-c2', commit: commit('c2'), queuedAt: clock.now() });
+        expect(newest).not.toHaveProperty('rebuild');
+        // Queued in the same millisecond: the one queued later is newer.
+        await records.enqueue({ ...request('rebuild-c2'), commit: commit('c2'), rebuild: 'ban-1#1' });
+        expect((await records.newestFor('team/apps', api))?.buildId).toBe('rebuild-c2');
+        expect(await records.newestFor('team/other', api)).toBeUndefined();
+        expect(await records.newestFor('team/apps', 'services/api')).toBeUndefined();
+      }));
+
     it('shows committed state to a second connection', () =>
       withRecords(async (records, _clock, h) => {
         await records.enqueue(request('b1'));
