@@ -1,3 +1,4 @@
+import { DrydockError } from '../errors.js';
 import type { BandAidUse } from '../events/base-image-banned.js';
 import type { RebuildSubstitution } from '../events/rebuild.js';
 import type { UnsupportedImage } from './admission-list.js';
@@ -137,6 +138,17 @@ export interface BandAidRunEnd {
   readonly reason?: string;
 }
 
+/** A ban store was asked to change a ban it does not hold. */
+export class BanNotFoundError extends DrydockError {
+  override readonly name = 'BanNotFoundError';
+  readonly banId: string;
+
+  constructor(banId: string) {
+    super(`no ban ${banId} in the ban store`, { code: 'BAN_NOT_FOUND' });
+    this.banId = banId;
+  }
+}
+
 /**
  * Bans and their response: the truth of which image is unsupported and why, each affected definition's
  * rebuild, and each band-aid run. Every write is idempotent, so a redelivered event changes nothing twice.
@@ -151,7 +163,7 @@ export interface BanStore {
   list(): Promise<readonly BanRecord[]>;
   /** Lifts an active ban; a lifted or unknown ban is returned as it is (or undefined). */
   lift(banId: string, by: string, at: string): Promise<BanRecord | undefined>;
-  /** Sets `plannedAt`, `protectedAt` or `remediatedAt` when not set yet; returns the ban. */
+  /** Sets `plannedAt`, `protectedAt` or `remediatedAt` when not set yet; returns the ban (`BanNotFoundError` when unknown). */
   stamp(banId: string, field: 'plannedAt' | 'protectedAt' | 'remediatedAt', at: string): Promise<BanRecord>;
 
   /** Marks images unsupported by the ban; marking again changes nothing. Returns how many were new. */
@@ -187,6 +199,7 @@ export interface BanStore {
   ): Promise<number>;
   /** Moves a pending run to running; false when it was not pending (it ran, or is running, already). */
   claimBandAidRun(banId: string, bandAidId: string, containerId: string, at: string): Promise<boolean>;
+  /** Records how a pending (skipped before it ran) or running run ended; a run that has ended keeps its first end. */
   finishBandAidRun(
     banId: string,
     bandAidId: string,
