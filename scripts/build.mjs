@@ -12,7 +12,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // every push runs does not compile the linter's parsers.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: { drydock: join(root, 'cli/bin.ts'), 'drydock-hook': join(root, 'cli/hook-bin.ts') },
+  entryPoints: {
+    drydock: join(root, 'cli/bin.ts'),
+    'drydock-hook': join(root, 'cli/hook-bin.ts'),
+    'drydock-admission-hook': join(root, 'cli/admission-hook-bin.ts'),
+  },
   outdir: join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

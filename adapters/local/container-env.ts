@@ -93,6 +93,26 @@ async function writeBuildNetwork(dir: string): Promise<void> {
 }
 
 /**
+ * containers.conf of a state dir: runc, cgroupfs, file events, netavark with the networks in `networks`, and OCI hooks
+ * from `hooksDir` when given (the fleet's podman only: builds and image tests run no admission hook).
+ */
+export function containersConfText(networks: string, hooksDir?: string): string {
+  return [
+    '[containers]',
+    'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]',
+    '[engine]',
+    'runtime = "runc"',
+    'cgroup_manager = "cgroupfs"',
+    'events_logger = "file"',
+    ...(hooksDir === undefined ? [] : [`hooks_dir = [${quote(hooksDir)}]`]),
+    '[network]',
+    'network_backend = "netavark"',
+    `network_config_dir = ${quote(networks)}`,
+    '',
+  ].join('\n');
+}
+
+/**
  * Writes storage.conf (vfs, storage inside the state dir), registries.conf (no unqualified search, the given
  * registries insecure), containers.conf (runc, cgroupfs, file events, netavark with the build network), the build runtime (`build-runtime`) and an
  * empty auth file under `<stateDir>/containers`, and returns the environment that makes buildah and podman use them.
@@ -127,21 +147,7 @@ export async function prepareContainerEnv(
       `[storage]\ndriver = "vfs"\ngraphroot = ${quote(join(root, 'storage'))}\nrunroot = ${quote(join(root, 'run'))}\n`,
     ),
     writeFile(registriesConf, ['unqualified-search-registries = []\n', ...registries].join('\n')),
-    writeFile(
-      containersConf,
-      [
-        '[containers]',
-        'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]',
-        '[engine]',
-        'runtime = "runc"',
-        'cgroup_manager = "cgroupfs"',
-        'events_logger = "file"',
-        '[network]',
-        'network_backend = "netavark"',
-        `network_config_dir = ${quote(networks)}`,
-        '',
-      ].join('\n'),
-    ),
+    writeFile(containersConf, containersConfText(networks)),
     writeBuildNetwork(networks),
     createAuthFile(authFile),
   ]);

@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DrydockError } from '../../core/errors.js';
+import { parseImageRef } from '../../core/image-ref/parse-image-ref.js';
+import type { BandAidResult, Fleet, RunningContainer } from '../../core/ports/fleet.js';
+import { hooksDir, installAdmissionHook } from './admission-hook.js';
+import { runTool, type ToolResult } from './buildah-build-service.js';
+import { lastLine } from './container-cli.js';
+import { type ContainerEnvOptions, containersConfText, prepareContainerEnv } from './container-env.js';
+
+/** Labels of every fleet container: that it is one, its host, and its image's manifest digest when known. */
+export const FLEET_LABELS = {
+  fleet: 'io.drydock.fleet',
+  host: 'io.drydock.host',
+  imageDigest: 'io.drydock.image-digest',
+} as const;
+
+/** The podman configuration of the fleet: the pipeline's storage and registries, with the admission hook installed. */
+export interface FleetEnv {
+  /** Variables for podman children: the pipeline's, with CONTAINERS_CONF naming the fleet's containers.conf. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly hooksDir: string;
+}
+
+/**
+ * Prepares the state dir's container environment and the fleet's own containers.conf (`fleet-containers.conf`,
+ * `hooks_dir` = `<stateDir>/hooks`), and installs the admission hook there as `hookCommand`.
+ */
+export async function prepareFleetEnv(
+  stateDir: string,
+  hookCommand: readonly string[],
+  options: ContainerEnvOptions = {},
+): Promise<FleetEnv> {
+  const container = await prepareContainerEnv(stateDir, options);
+  const dir = hooksDir(stateDir);
+  await installAdmissionHook(stateDir, hookCommand);
+  const conf = join(container.root, 'fleet-containers.conf');
+  await writeFile(conf, containersConfText(join(container.root, 'networks'), dir));
+  return { env: { ...container.env, CONTAINERS_CONF: conf }, hooksDir: dir };
+}
+
+/** The fleet could not do what was asked: podman failed, the image or container is unknown, bad input. */
+export class FleetError extends DrydockError {
+  override readonly name = 'FleetError';
+
+  constructor(message: string, options: { retryable?: boolean; cause?: unknown; code?: string } = {}) {
+    super(message, { code: options.code ?? 'FLEET_FAILED', ...options });
+  }
+}
+
+/** What the fleet knows of a local image before starting it. */
+export interface FleetImage {
+  readonly ref: string;
+  /** The image ID as `sha256:…`. */
+  readonly configDigest: string;
+  /** podman's manifest digest of it (the registry's, for a pulled image). */
+  readonly digest?: string;
+  /** Every manifest digest storage knows for it. */
+  readonly digests: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** Options of `PodmanFleet`. */
+export interface PodmanFleetOptions {
+  /** The fleet's podman environment (`prepareFleetEnv`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** @default 'podman' */
+  readonly podman?: string;
+  /** Time limit of podman's own commands (inspect, pull, run, ps, rm). @default 120000 */
+  readonly commandTimeoutMs?: number;
+}
+
+const HOST = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const TAIL_BYTES = 4096;
+const EXEC_KILL_GRACE_MS = 5_000;
+
+interface PsEntry {
+  readonly Id: string;
+  readonly Names?: readonly string[];
+  readonly Image: string;
+  readonly ImageID: string;
+  readonly Labels?: Readonly<Record<string, string>> | null;
+  readonly StartedAt?: number;
+}
+
+/** Fleet over labelled podman containers of the state dir's storage; band-aids run with `podman exec`. */
+export class PodmanFleet implements Fleet {
+  readonly #env: Readonly<Record<string, string>>;
+  readonly #podman: string;
+  readonly #timeoutMs: number;
+
+  constructor(options: PodmanFleetOptions) {
+    this.#env = options.env;
+    this.#podman = options.podman ?? 'podman';
+    this.#timeoutMs = options.commandTimeoutMs ?? 120_000;
+  }
+
+  /** The image a reference names in the fleet's storage, pulled first when it is not there. */
+  async image(ref: string): Promise<FleetImage> {
+    checkRef(ref);
+    let inspected = await this.#podmanRun(['image', 'inspect', '--format', 'json', '--', ref]);
+    if (inspected.exitCode !== 0) {
+      const pulled = await this.#podmanRun(['pull', '--quiet', '--', ref]);
+      if (pulled.exitCode !== 0)
+        throw this.#failure(`cannot find or pull ${ref}`, pulled, 'FLEET_IMAGE_UNKNOWN');
+      inspected = await this.#podmanRun(['image', 'inspect', '--format', 'json', '--', ref]);
+      if (inspected.exitCode !== 0)
+        throw this.#failure(`cannot inspect ${ref}`, inspected, 'FLEET_IMAGE_UNKNOWN');
+    }
+    const [info] = JSON.parse(inspected.stdout) as {
+      Id: string;
+      Digest?: string;
+      RepoDigests?: string[] | null;
+      RepoTags?: string[] | null;
+    }[];
+    if (!info) throw new FleetError(`podman image inspect ${ref} printed no image`);
+    const digests = new Set<string>();
+    if (info.Digest) digests.add(info.Digest);
+    for (const repoDigest of info.RepoDigests ?? []) {
+      const at = repoDigest.lastIndexOf('@');
+      if (at > 0) digests.add(repoDigest.slice(at + 1));
+    }
+    return {
+      ref,
+      configDigest: info.Id.startsWith('sha256:') ? info.Id : `sha256:${info.Id}`,
+      ...(info.Digest ? { digest: info.Digest } : {}),
+      digests: [...digests],
+      names: [...(info.RepoTags ?? [])],
+    };
+  }
+
+  /** Starts `count` detached containers of an image on a host; returns their ids. Admission is the caller's (and the hook's). */
+  async start(
+    image: string,
+    options: { readonly host: string; readonly count?: number; readonly args?: readonly string[] },
+  ): Promise<string[]> {
+    if (!HOST.test(options.host))
+      throw new FleetError(
+        `host ${JSON.stringify(options.host)} is not a valid name: lower-case letters, digits, ".", "_", "-"`,
+        {
+          code: 'FLEET_BAD_INPUT',
+        },
+      );
+    const count = options.count ?? 1;
+    if (!Number.isSafeInteger(count) || count < 1 || count > 100)
+      throw new FleetError(`count ${count} is not between 1 and 100`, { code: 'FLEET_BAD_INPUT' });
+    const known = await this.image(image);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `fleet-${options.host}-${randomBytes(4).toString('hex')}`;
+      const run = await this.#podmanRun([
+        'run',
+        '--detach',
+        '--pull',
+        'never',
+        '--name',
+        name,
+        '--label',
+        `${FLEET_LABELS.fleet}=1`,
+        '--label',
+        `${FLEET_LABELS.host}=${options.host}`,
+        ...(known.digest ? ['--label', `${FLEET_LABELS.imageDigest}=${known.digest}`] : []),
+        image,
+        ...(options.args ?? []),
+      ]);
+      if (run.exitCode !== 0) {
+        // A start the hook refused leaves a created container behind.
+        await this.#podmanRun(['rm', '--force', '--time', '0', name]).catch(() => undefined);
+        throw this.#failure(
+          `podman run ${image} on host ${options.host} failed`,
+          run,
+          run.exitCode === 126 ? 'FLEET_START_REFUSED' : 'FLEET_FAILED',
+        );
+      }
+      ids.push(run.stdout.trim());
+    }
+    return ids;
+  }
+
+  async running(): Promise<readonly RunningContainer[]> {
+    const ps = await this.#podmanRun(['ps', '--filter', `label=${FLEET_LABELS.fleet}=1`, '--format', 'json']);
+    if (ps.exitCode !== 0) throw this.#failure('podman ps failed', ps, 'FLEET_UNREACHABLE', true);
+    const entries = JSON.parse(ps.stdout || '[]') as PsEntry[];
+    return entries
+      .map((e): RunningContainer => {
+        const digest = e.Labels?.[FLEET_LABELS.imageDigest];
+        return {
+          id: e.Id,
+          name: e.Names?.[0] ?? e.Id.slice(0, 12),
+          host: e.Labels?.[FLEET_LABELS.host] ?? '',
+          image: e.Image,
+          ...(digest ? { imageDigest: digest } : {}),
+          configDigest: `sha256:${e.ImageID}`,
+          startedAt: new Date((e.StartedAt ?? 0) * 1000).toISOString(),
+        };
+      })
+      .sort((a, b) => (a.host === b.host ? a.id.localeCompare(b.id) : a.host.localeCompare(b.host)));
+  }
+
+  /** Stops and removes a fleet container (id, id prefix of at least 6, or name) or every container of a host; returns their ids. */
+  async stop(target: string | { readonly host: string }): Promise<string[]> {
+    const all = await this.running();
+    const chosen =
+      typeof target === 'string'
+        ? all.filter((c) => c.name === target || (target.length >= 6 && c.id.startsWith(target)))
+        : all.filter((c) => c.host === target.host);
+    if (typeof target === 'string' && chosen.length !== 1)
+      throw new FleetError(
+        chosen.length === 0
+          ? `no fleet container ${target}`
+          : `${target} names ${chosen.length} fleet containers`,
+        { code: 'FLEET_BAD_INPUT' },
+      );
+    if (chosen.length === 0) return [];
+    const rm = await this.#podmanRun(['rm', '--force', '--time', '2', ...chosen.map((c) => c.id)]);
+    if (rm.exitCode !== 0) throw this.#failure('podman rm failed', rm);
+    return chosen.map((c) => c.id);
+  }
+
+  async exec(
+    container: RunningContainer,
+    argv: readonly string[],
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<BandAidResult> {
+    if (argv.length === 0 || argv.some((a) => typeof a !== 'string' || a.includes('\0')))
+      throw new FleetError('a band-aid argv must be non-empty strings without NUL', {
+        code: 'FLEET_BAD_INPUT',
+      });
+    // A marker in the exec'd process's environment finds it (and its children) to end it at the time limit:
+    // ending podman's client leaves the process running in the container.
+    const marker = randomBytes(12).toString('hex');
+    const started = Date.now();
+    let timedOut = false;
+    const tail = new OutputTail(TAIL_BYTES);
+    const end = () => void this.#killMarked(container.id, marker);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      end();
+    }, options.timeoutMs);
+    options.signal?.addEventListener('abort', end, { once: true });
+    let run: ToolResult;
+    try {
+      run = await runTool({
+        command: this.#podman,
+        args: ['exec', '--env', `DRYDOCK_EXEC=${marker}`, container.id, ...argv],
+        env: this.#env,
+        timeoutMs: options.timeoutMs + EXEC_KILL_GRACE_MS,
+        ...(options.signal ? { signal: options.signal } : {}),
+        debianPackage: 'podman',
+        maxOutputBytes: 64 * 1024,
+        onLine: (line) => tail.add(line),
+      });
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', end);
+    }
+    const ended = timedOut || run.timedOut || run.aborted;
+    return {
+      exitCode: ended ? null : run.exitCode,
+      outputTail: tail.text(),
+      durationMs: Date.now() - started,
+      timedOut: timedOut || run.timedOut,
+    };
+  }
+
+  // SIGKILLs every process of the container's PID namespace whose environment carries the marker.
+  async #killMarked(containerId: string, marker: string): Promise<void> {
+    const inspect = await this.#podmanRun(['inspect', '--format', '{{.State.Pid}}', containerId]);
+    const pid = Number(inspect.stdout.trim());
+    if (!Number.isSafeInteger(pid) || pid <= 0) return;
+    let namespace: string;
+    try {
+      namespace = readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {
+      return;
+    }
+    const needle = Buffer.from(`DRYDOCK_EXEC=${marker}\0`);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readlinkSync(`/proc/${entry}/ns/pid`) !== namespace) continue;
+        if (!readFileSync(`/proc/${entry}/environ`).includes(needle)) continue;
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+  }
+
+  #podmanRun(args: readonly string[]): Promise<ToolResult> {
+    return runTool({
+      command: this.#podman,
+      args,
+      env: this.#env,
+      timeoutMs: this.#timeoutMs,
+      debianPackage: 'podman',
+    });
+  }
+
+  #failure(what: string, result: ToolResult, code = 'FLEET_FAILED', retryable = false): FleetError {
+    return result.timedOut
+      ? new FleetError(`${what}: timed out`, { retryable: true, code })
+      : new FleetError(`${what}: ${lastLine(result.stderr) || `exit ${result.exitCode}`}`, {
+          retryable,
+          code,
+        });
+  }
+}
+
+/** Refuses an image reference podman would read as an option, or that does not parse. */
+function checkRef(ref: string): void {
+  const parsed = parseImageRef(ref);
+  if (ref.startsWith('-') || (!parsed.ok && !/^sha256:[0-9a-f]{64}$/.test(ref)))
+    throw new FleetError(parsed.ok ? `invalid image ${JSON.stringify(ref)}` : parsed.error, {
+      code: 'FLEET_BAD_INPUT',
+    });
+}
+
+// The last `limit` bytes of the lines seen, in order.
+class OutputTail {
+  #lines: string[] = [];
+  #bytes = 0;
+
+  constructor(readonly limit: number) {}
+
+  add(line: string): void {
+    this.#lines.push(line);
+    this.#bytes += Buffer.byteLength(line) + 1;
+    while (this.#bytes > this.limit && this.#lines.length > 1) {
+      this.#bytes -= Buffer.byteLength(this.#lines.shift() ?? '') + 1;
+    }
+  }
+
+  text(): string {
+    const joined = this.#lines.join('\n');
+    const buffer = Buffer.from(joined);
+    return buffer.length <= this.limit
+      ? joined
+      : buffer.subarray(buffer.length - this.limit).toString('utf8');
+  }
+}
