@@ -9,6 +9,7 @@ import { insecurePackageMatch } from '../policy/insecure-packages.js';
 import { rewriteDockerfile } from '../policy/rewrite-dockerfile.js';
 import type { GateSettings, Policy } from '../policy/schema.js';
 import type { BaseVerdict } from '../policy/verdict.js';
+import { type RebuildBases, rebuildVerdict } from './rebuild-substitution.js';
 
 /** Codes for base-image policy outcomes when they are shown as findings (text, SARIF). */
 export const POLICY_CODES = {
@@ -38,6 +39,11 @@ export interface GateInput {
   readonly buildArgs?: Readonly<Record<string, string>>;
   /** The builders the definition is built with; syntax any of them reads differently fails it. @default ALL_BUILDERS */
   readonly builders?: readonly BuilderProfile[];
+  /**
+   * Set for a ban's rebuild: the uses its substitutions name are rewritten to their `to` first (`substituted`,
+   * with the substitution's rule), and the policy judges the others as for a push.
+   */
+  readonly rebuild?: RebuildBases;
 }
 
 /** The gate's verdict on one definition: lint findings and a verdict per external image. */
@@ -96,8 +102,10 @@ export function gateDefinition(input: GateInput): DefinitionVerdict {
       reason: 'the definition has no FROM instruction, so Docker cannot build it and it has no base to check',
     });
   }
-  const bases = images.map((use) =>
-    evaluateImage(use, input.policy, { project: input.project, now: input.now }),
+  const bases = images.map(
+    (use) =>
+      (input.rebuild && rebuildVerdict(use, input.rebuild)) ??
+      evaluateImage(use, input.policy, { project: input.project, now: input.now }),
   );
   const passed =
     !findings.some((f) => failsAt(f.level, config.failureThreshold)) &&

@@ -12,6 +12,7 @@ import {
 } from '../events/definition-verdict.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
+import { type RebuildName, rebuildIdParts, withRebuild } from '../events/rebuild-ids.js';
 import type { LintConfig } from '../lint/config.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
@@ -49,9 +50,30 @@ export interface PushSplit {
   readonly verdicts: readonly DefinitionVerdictEvent[];
 }
 
-/** The id of the verdict on one definition at one commit; the same for every delivery and every push of it. */
-export function verdictIdFor(repository: string, commit: string, definition: string): string {
-  return stableId('verdict', repository, commit, definition);
+/**
+ * The id of the verdict on one definition at one commit; the same for every delivery and every push of it, and
+ * its own for each ban's rebuild of it (`rebuild`).
+ */
+export function verdictIdFor(
+  repository: string,
+  commit: string,
+  definition: string,
+  rebuild?: RebuildName,
+): string {
+  return stableId('verdict', repository, commit, definition, ...rebuildIdParts(rebuild));
+}
+
+/**
+ * The build id the gate gives one definition at one commit: the push's, or one ban rebuild's (`rebuild`), so that
+ * a rebuild is a build of its own and the ban's scheduler can find its rebuild by the build id.
+ */
+export function buildIdFor(
+  repository: string,
+  commit: string,
+  definition: string,
+  rebuild?: RebuildName,
+): string {
+  return stableId('build', repository, commit, definition, ...rebuildIdParts(rebuild));
 }
 
 /**
@@ -136,14 +158,16 @@ export async function handlePush(push: DefinitionPushedEvent, deps: HandlePushDe
 /**
  * Gates one definition of a push (lint + base-image policy, with the team's own `.drydock.yaml`/`.hadolint.yaml`
  * at that commit, as on a laptop) and asks for a build when it passed, on the substituted text when the policy
- * replaced a base. Event ids are derived from (repository, commit, definition), so a redelivered request yields
- * the same events and builds nothing twice.
+ * replaced a base. For a ban's rebuild (`rebuild` set) the bases its substitutions name are replaced first (see
+ * `rebuildVerdict`), the policy judges the rest, and the verdict and build request carry `rebuild`. Event ids are
+ * derived from (repository, commit, definition), and a rebuild's also from its ban id and number, so a
+ * redelivered request yields the same events and builds nothing twice, and a rebuild is a build of its own.
  */
 export async function gateRequestedDefinition(
   request: DefinitionGateRequestedEvent,
   deps: HandlePushDeps,
 ): Promise<PushOutcome> {
-  const { repository, commit: after, correlationId } = request.detail;
+  const { repository, commit: after, correlationId, rebuild } = request.detail;
   const def = { path: request.detail.definition, change: request.detail.change };
   const policy = await deps.policy();
   const now = deps.clock.now();
@@ -154,7 +178,7 @@ export async function gateRequestedDefinition(
   if (text === undefined) {
     // Never dropped in silence: the team hears that the gate could not read what it pushed.
     verdicts.push({
-      id: verdictIdFor(...key),
+      id: verdictIdFor(...key, rebuild),
       source: EVENT_SOURCE,
       detailType: DEFINITION_VERDICT,
       time: now.toISOString(),
@@ -162,6 +186,7 @@ export async function gateRequestedDefinition(
         repository,
         commit: after,
         definition: def.path,
+        ...withRebuild(rebuild),
         passed: false,
         findings: [
           {
@@ -190,6 +215,7 @@ export async function gateRequestedDefinition(
     now,
     ...(config ? { config } : {}),
     ...(deps.builders ? { builders: deps.builders } : {}),
+    ...(rebuild ? { rebuild } : {}),
   });
   const verdict =
     team.kind === 'invalid'
@@ -210,16 +236,19 @@ export async function gateRequestedDefinition(
         }
       : gated;
   verdicts.push({
-    id: verdictIdFor(...key),
+    id: verdictIdFor(...key, rebuild),
     source: EVENT_SOURCE,
     detailType: DEFINITION_VERDICT,
     time: now.toISOString(),
-    detail: verdictDetail(verdict, { repository, commit: after, definition: def.path }),
+    detail: {
+      ...verdictDetail(verdict, { repository, commit: after, definition: def.path }),
+      ...withRebuild(rebuild),
+    },
   });
   if (!verdict.passed) return { verdicts, builds };
-  const buildId = stableId('build', ...key);
+  const buildId = buildIdFor(...key, rebuild);
   builds.push({
-    id: stableId('build-requested', ...key),
+    id: stableId('build-requested', ...key, ...rebuildIdParts(rebuild)),
     source: EVENT_SOURCE,
     detailType: BUILD_REQUESTED,
     time: now.toISOString(),
@@ -233,6 +262,7 @@ export async function gateRequestedDefinition(
         b.outcome === 'substituted' ? [{ from: b.from, to: b.to, rule: b.rule }] : [],
       ),
       correlationId,
+      ...withRebuild(rebuild),
     },
   });
   return { verdicts, builds };

@@ -7,6 +7,7 @@ import { BUILD_FAILED, type BuildFailedEvent } from '../events/build-failed.js';
 import type { BuildRequestedEvent } from '../events/build-requested.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
+import { rebuildIdParts, rebuildKey, withRebuild } from '../events/rebuild-ids.js';
 import { formatImageRef, parseImageRef } from '../image-ref/index.js';
 import type { BuildContextSource, BuildWorkspaces } from '../ports/build-context.js';
 import type { BuildRecord, BuildRecords } from '../ports/build-records.js';
@@ -73,6 +74,10 @@ export const BUILD_LABELS = {
   revision: 'org.opencontainers.image.revision',
   buildId: 'io.drydock.build-id',
   definition: 'io.drydock.definition',
+  /** Set on a ban's rebuild only: the manifest digest of the published image it replaces. */
+  rebuildOf: 'io.drydock.rebuild-of',
+  /** Set on a ban's rebuild only: the id of the ban it answers. */
+  ban: 'io.drydock.ban',
 } as const;
 
 /** The local tag of a build's image, which the test and publish steps read it by. */
@@ -96,7 +101,9 @@ const PAST_BUILDING = new Set(['testing', 'pushing', 'published']);
  * elsewhere fails the build, as does a `name:tag@digest` whose tag points at another digest), pins the bases by digest, exports the context, builds with the lineage labels
  * and moves the record queued → building → testing (or failed). A redelivered request whose record is past
  * building returns the recorded outcome without building again; event ids derive from (repository, commit,
- * definition). Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
+ * definition), and for a ban's rebuild also from its ban id and number: a rebuild has its own record (keyed by
+ * `rebuildKey`), carries `rebuild` on its outcome and labels the image `io.drydock.rebuild-of` and
+ * `io.drydock.ban`. Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
  * unavailable) for the worker to handle.
  */
 export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps): Promise<BuildOutcome> {
@@ -107,6 +114,7 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
     definition: d.definition,
     commit: d.commit,
     correlationId: d.correlationId,
+    ...(d.rebuild ? { rebuild: rebuildKey(d.rebuild) } : {}),
   });
   const buildId = record.buildId;
   if (!BUILD_ID.test(buildId)) {
@@ -147,6 +155,10 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
       [BUILD_LABELS.buildId]: buildId,
       [BUILD_LABELS.definition]: d.definition,
     };
+    if (d.rebuild) {
+      labels[BUILD_LABELS.rebuildOf] = d.rebuild.of;
+      labels[BUILD_LABELS.ban] = d.rebuild.banId;
+    }
     if (resolution.labelBase) {
       labels[BUILD_LABELS.baseName] = resolution.labelBase.name;
       labels[BUILD_LABELS.baseDigest] = resolution.labelBase.digest;
@@ -312,7 +324,7 @@ function failedEvent(
   const at = lastEntry(record, 'failed') ?? record.updatedAt;
   const started = lastEntry(record, 'building');
   return {
-    id: stableId('build-failed', d.repository, d.commit, d.definition),
+    id: stableId('build-failed', d.repository, d.commit, d.definition, ...rebuildIdParts(d.rebuild)),
     source: EVENT_SOURCE,
     detailType: BUILD_FAILED,
     time: at.toISOString(),
@@ -322,6 +334,7 @@ function failedEvent(
       commit: d.commit,
       definition: d.definition,
       correlationId: d.correlationId,
+      ...withRebuild(d.rebuild),
       stage: 'build',
       reason: outcome.reason,
       ...(started ? { durationMs: Math.max(0, at.getTime() - started.getTime()) } : {}),
@@ -343,7 +356,7 @@ function completed(
     record.history.slice(startIndex + 1).find((h) => h.state === 'testing')?.at ?? record.updatedAt;
   const started = startIndex >= 0 ? record.history[startIndex]!.at : finished;
   return {
-    id: stableId('build-completed', d.repository, d.commit, d.definition),
+    id: stableId('build-completed', d.repository, d.commit, d.definition, ...rebuildIdParts(d.rebuild)),
     source: EVENT_SOURCE,
     detailType: BUILD_COMPLETED,
     time: finished.toISOString(),
@@ -353,6 +366,7 @@ function completed(
       commit: d.commit,
       definition: d.definition,
       correlationId: d.correlationId,
+      ...withRebuild(d.rebuild),
       imageRef: buildImageTag(record.buildId),
       configDigest: record.imageDigest!,
       bases: outcome.bases.map((b) => ({ name: b.name, digest: b.digest })),

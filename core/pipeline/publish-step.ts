@@ -3,6 +3,8 @@ import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import { type BaseImage, IMAGE_PUBLISHED, type ImagePublishedEvent } from '../events/image-published.js';
 import type { ImageTestedEvent } from '../events/image-tested.js';
+import type { RebuildName } from '../events/rebuild-ids.js';
+import { rebuildIdParts, withRebuild } from '../events/rebuild-ids.js';
 import { isDigest } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import { NAME_MAX_LENGTH, TAG } from '../image-ref/grammar.js';
@@ -103,6 +105,15 @@ export function shortCommitTag(commit: string): string {
   return commit.slice(0, 12);
 }
 
+/**
+ * The tag a build is published under: `tag` (the commit's, {@link shortCommitTag} by default) for a push, and
+ * `<tag>-r<number>` for a ban's rebuild, so that a rebuild never touches the push's tag, which already holds the
+ * image the rebuild replaces.
+ */
+export function publishedTag(tag: string, rebuild: RebuildName | undefined): string {
+  return rebuild === undefined ? tag : `${tag}-r${rebuild.number}`;
+}
+
 /** Reads the base of an image from its `org.opencontainers.image.base.*` labels; none when they are absent or bad. */
 export function basesFromLabels(labels: Readonly<Record<string, string>>): BaseImage[] {
   const name = labels[BASE_NAME_LABEL];
@@ -113,8 +124,9 @@ export function basesFromLabels(labels: Readonly<Record<string, string>>): BaseI
 }
 
 /**
- * Pushes a tested image to the guarded registry as `<repositoryFor>:<tagFor>` and reports it as
- * `Image Published`. Exactly one image per (definition, commit): when the tag already holds the same image
+ * Pushes a tested image to the guarded registry as `<repositoryFor>:<tagFor>` (`<tagFor>-r<number>` for a ban's
+ * rebuild, see {@link publishedTag}) and reports it as `Image Published`, which carries the `rebuild` on.
+ * Exactly one image per (definition, commit, rebuild): when the tag already holds the same image
  * (same config digest) nothing is pushed and the same event comes back; a different image under the tag is
  * refused with `ImageTagConflictError`. Registry faults are thrown as the registry port throws them.
  */
@@ -125,7 +137,7 @@ export async function publishImage(
   const tested = event.detail;
   if (!tested.passed) throw new ImageNotPassedError(tested.buildId);
   const repository = (deps.repositoryFor ?? repositoryForDefinition)(tested.definition, tested.repository);
-  const tag = (deps.tagFor ?? shortCommitTag)(tested.commit);
+  const tag = publishedTag((deps.tagFor ?? shortCommitTag)(tested.commit), tested.rebuild);
   if (!TAG.test(tag)) throw new InvalidImageTargetError(`invalid tag ${quoteInput(tag)}`);
   const ref = `${deps.registry.host}/${repository}:${tag}`;
 
@@ -154,7 +166,14 @@ export async function publishImage(
     await deps.records.transition(tested.buildId, 'published', { imageDigest: details.digest });
   }
   return {
-    id: stableId('image-published', tested.repository, tested.commit, tested.definition, details.digest),
+    id: stableId(
+      'image-published',
+      tested.repository,
+      tested.commit,
+      tested.definition,
+      details.digest,
+      ...rebuildIdParts(tested.rebuild),
+    ),
     source: EVENT_SOURCE,
     detailType: IMAGE_PUBLISHED,
     time: deps.clock.now().toISOString(),
@@ -168,6 +187,7 @@ export async function publishImage(
       repository: tested.repository,
       commit: tested.commit,
       correlationId: tested.correlationId,
+      ...withRebuild(tested.rebuild),
     },
   };
 }

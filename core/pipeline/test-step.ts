@@ -3,6 +3,7 @@ import type { BuildCompletedEvent } from '../events/build-completed.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import { IMAGE_TESTED, type ImageTestedEvent, type TestFailure } from '../events/image-tested.js';
+import { withRebuild } from '../events/rebuild-ids.js';
 import {
   INVALID_TESTS_SUITE,
   invalidTestsLine,
@@ -188,6 +189,7 @@ function tested(
       commit: d.commit,
       definition: d.definition,
       correlationId: d.correlationId,
+      ...withRebuild(d.rebuild),
       imageRef: d.imageRef,
       configDigest: d.configDigest,
       passed: outcome.failures.length === 0,

@@ -81,8 +81,8 @@ export function pipelineHandlers(deps: PipelineDeps): Record<string, EventHandle
         return;
       }
       if (e.detailType !== 'Definition Gate Requested') return;
-      const { repository, commit, definition } = e.detail;
-      if (await deps.logged?.(verdictIdFor(repository, commit, definition))) return;
+      const { repository, commit, definition, rebuild } = e.detail;
+      if (await deps.logged?.(verdictIdFor(repository, commit, definition, rebuild))) return;
       const out = await gateRequestedDefinition(e, {
         source: deps.source,
         policy: deps.policy,
