@@ -12,6 +12,11 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import {
+  isMarkerManifestFor,
+  OCI_MANIFEST_TYPE,
+  SUPPORT_MARKER_TAG,
+} from '../../core/ban/support-marker-artifact.js';
 import { DrydockError } from '../../core/errors.js';
 import { NAME_MAX_LENGTH, PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
 import type { RegistryAddress } from './docker-registry-process.js';
@@ -28,8 +33,9 @@ export interface PipelineCredential {
 /**
  * Why the guard refused a request: no or a wrong credential for a write; framing a registry client never
  * sends (a body on a read, ambiguous lengths, a transfer coding other than chunked: the shapes of request
- * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest or blob
- * delete; a read for another host name than the guard's (DNS rebinding).
+ * smuggling); a manifest put that would move a published tag, or one over the size limit; a manifest that is
+ * not a drydock support marker for exactly the image its marker tag names; a manifest or blob delete; a read
+ * for another host name than the guard's (DNS rebinding).
  */
 export type PushRefusalReason =
   | 'no-credential'
@@ -37,6 +43,7 @@ export type PushRefusalReason =
   | 'malformed-request'
   | 'tag-moved'
   | 'manifest-too-large'
+  | 'marker-invalid'
   | 'image-delete'
   | 'wrong-host';
 
@@ -260,7 +267,8 @@ async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer 
  * method only with the pipeline credential. Requests framed in any way a registry client never frames them
  * are refused (400, connection closed) before anything is forwarded; each forwarded request gets its own
  * upstream connection and an explicitly framed body. Published tags are immutable: a manifest put that
- * would move an existing tag to another digest is refused (409), as are manifest and blob deletes (405).
+ * would move an existing tag to another digest is refused (409), as are manifest and blob deletes (405); the
+ * one exception is a support-marker tag, which takes only a marker of the image it names and may be replaced.
  * Bodies are otherwise streamed both ways; upstream `Location` headers are rewritten to the guard's address.
  */
 export async function startRegistryPushGuard(options: RegistryPushGuardOptions): Promise<RunningPushGuard> {
@@ -453,6 +461,20 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
     }
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     const key = `${target.repository}:${target.reference}`;
+    // A support-marker tag (exactly `sha256-<hex>.unsupported`) holds only a drydock marker about that very
+    // image, so that it may be replaced when the bans covering the image change, and nothing else rides on it.
+    const markerTag = SUPPORT_MARKER_TAG.test(target.reference);
+    if (markerTag) {
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim();
+      if (type !== OCI_MANIFEST_TYPE || !isMarkerManifestFor(target.reference, body.toString('utf8'))) {
+        const message = `${key} is a support-marker tag: it takes only a drydock support marker of the image it names`;
+        report(req, 'marker-invalid', message);
+        answerAndClose(req, res, 400, registryError('MANIFEST_INVALID', message));
+        return;
+      }
+    }
     const previous = tagLocks.get(key) ?? Promise.resolve();
     let release = () => {};
     const mine = new Promise<void>((resolve) => {
@@ -467,7 +489,7 @@ export async function startRegistryPushGuard(options: RegistryPushGuardOptions):
         unavailable(req, res);
         return;
       }
-      if (current !== undefined && current !== digest) {
+      if (current !== undefined && current !== digest && !markerTag) {
         const message = `${key} is published as ${current}; tags are immutable, push ${digest} under a new tag`;
         report(req, 'tag-moved', message);
         answerAndClose(req, res, 409, registryError('TAG_INVALID', message));
