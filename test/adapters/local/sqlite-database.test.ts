@@ -1,19 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteBanStore } from '../../../adapters/local/sqlite-ban-store.js';
+import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import {
   checkStateDatabase,
   openStateDatabase,
   openStateDirectory,
+  STATE_MIGRATIONS,
   STATE_SCHEMA_VERSION,
   StateDatabaseCorruptError,
   StateStoreError,
 } from '../../../adapters/local/sqlite-database.js';
 import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
 import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
+import { newBan } from '../../contracts/ban-store.contract.js';
 import { TempState } from '../../contracts/local-state.js';
-import { digest, published } from '../../contracts/sample-events.js';
+import { commit, digest, published } from '../../contracts/sample-events.js';
 
 let state: TempState;
 afterEach(() => state?.close());
@@ -152,5 +157,155 @@ describe('checkStateDatabase', () => {
     state = filledState();
     scribble(state.path, 1, 1);
     expect(() => checkStateDatabase(state.path)).toThrow(StateDatabaseCorruptError);
+  });
+});
+
+type RawDatabase = new (
+  path: string,
+) => {
+  exec(sql: string): void;
+  pragma(source: string): unknown;
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  close(): void;
+};
+const RawDatabase = createRequire(import.meta.url)('better-sqlite3') as RawDatabase;
+
+/** A state database as drydock with schema version 5 left it: two builds with their history, one image. */
+function version5State(): TempState {
+  const v5 = new TempState();
+  const raw = new RawDatabase(v5.path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  for (const sql of STATE_MIGRATIONS.slice(0, 5)) raw.exec(sql);
+  raw.pragma('user_version = 5');
+  const build = raw.prepare(
+    `INSERT INTO builds (build_id, repository, definition, commit_id, correlation_id, state, attempts, queued_at,
+       updated_at, started_at, finished_at, image_digest, error) VALUES (?, 'team/apps', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+  );
+  build.run(
+    'b1',
+    'api/Dockerfile',
+    commit('c1'),
+    'push-1',
+    'published',
+    1000,
+    4000,
+    2000,
+    4000,
+    digest('api'),
+    null,
+  );
+  build.run(
+    'b2',
+    'web/Dockerfile',
+    commit('c1'),
+    'push-1',
+    'failed',
+    1000,
+    3000,
+    2000,
+    3000,
+    null,
+    'tests failed',
+  );
+  const history = raw.prepare('INSERT INTO build_history (build_id, state, at) VALUES (?, ?, ?)');
+  for (const [id, s, at] of [
+    ['b1', 'queued', 1000],
+    ['b2', 'queued', 1000],
+    ['b1', 'building', 2000],
+    ['b2', 'building', 2000],
+    ['b2', 'failed', 3000],
+    ['b1', 'published', 4000],
+  ] as const) {
+    history.run(id, s, at);
+  }
+  raw
+    .prepare(
+      `INSERT INTO images (digest, ref, config_digest, repository, definition, commit_id, published_at, event_id)
+       VALUES (?, 'registry.local/team/api:c1', ?, 'team/apps', 'api/Dockerfile', ?, '2025-03-14T09:00:00Z', 'e1')`,
+    )
+    .run(digest('api'), digest('api-config'), commit('c1'));
+  raw.close();
+  return v5;
+}
+
+describe('the schema v6 migration', () => {
+  it('keeps builds and their history, joined, when it rebuilds the builds table', async () => {
+    state = version5State();
+    const db = state.open();
+    expect(db.connection.pragma('user_version', { simple: true })).toBe(STATE_SCHEMA_VERSION);
+    expect(db.connection.pragma('foreign_key_check')).toEqual([]);
+    expect(db.connection.pragma('integrity_check', { simple: true })).toBe('ok');
+    const records = new SqliteBuildRecords(db);
+    const b1 = await records.get('b1');
+    expect(b1).toMatchObject({ state: 'published', attempts: 1, imageDigest: digest('api') });
+    expect(b1?.rebuild).toBeUndefined();
+    expect(b1?.history.map((h) => h.state)).toEqual(['queued', 'building', 'published']);
+    expect((await records.get('b2'))?.history.map((h) => h.state)).toEqual(['queued', 'building', 'failed']);
+    expect((await records.get('b2'))?.error).toBe('tests failed');
+    expect(db.connection.prepare("SELECT count(*) AS n FROM builds WHERE rebuild = ''").get()).toEqual({
+      n: 2,
+    });
+    expect(await new SqliteLineageStore(db).image(digest('api'))).toMatchObject({
+      definition: 'api/Dockerfile',
+    });
+  });
+
+  it('keys builds by (repository, definition, commit, rebuild) and no longer by (repository, definition, commit)', async () => {
+    state = version5State();
+    const db = state.open();
+    const records = new SqliteBuildRecords(db);
+    const key = { repository: 'team/apps', definition: 'api/Dockerfile', commit: commit('c1') };
+    const rebuild = await records.enqueue({
+      ...key,
+      buildId: 'r1',
+      correlationId: 'ban-1',
+      rebuild: 'ban-1#1',
+    });
+    expect(rebuild.created).toBe(true);
+    expect((await records.enqueue({ ...key, buildId: 'b9', correlationId: 'push-9' })).record.buildId).toBe(
+      'b1',
+    );
+    expect(() =>
+      db.write(() =>
+        db.connection
+          .prepare(
+            `INSERT INTO builds (build_id, repository, definition, commit_id, rebuild, correlation_id, state,
+               queued_at, updated_at) VALUES ('dup', 'team/apps', 'api/Dockerfile', ?, 'ban-1#1', 'x', 'queued', 0, 0)`,
+          )
+          .run(commit('c1')),
+      ),
+    ).toThrow(/UNIQUE/);
+    const unique = (db.connection.pragma('index_list(builds)') as { name: string; unique: number }[])
+      .filter((i) => i.unique === 1)
+      .map((i) => (db.connection.pragma(`index_info(${i.name})`) as { name: string }[]).map((c) => c.name));
+    expect(unique).toContainEqual(['repository', 'definition', 'commit_id', 'rebuild']);
+    expect(unique).not.toContainEqual(['repository', 'definition', 'commit_id']);
+  });
+
+  it('continues the history sequence and still refuses history of an unknown build', async () => {
+    state = version5State();
+    const db = state.open();
+    const records = new SqliteBuildRecords(db);
+    await records.enqueue({
+      repository: 'team/apps',
+      definition: 'api/Dockerfile',
+      commit: commit('c1'),
+      buildId: 'r1',
+      correlationId: 'ban-1',
+      rebuild: 'ban-1#1',
+    });
+    const seqs = db.connection.prepare("SELECT seq FROM build_history WHERE build_id = 'r1'").all() as {
+      seq: number;
+    }[];
+    expect(seqs.map((r) => r.seq)).toEqual([7]);
+    expect(() =>
+      db.write(() =>
+        db.connection
+          .prepare("INSERT INTO build_history (build_id, state, at) VALUES ('ghost', 'queued', 0)")
+          .run(),
+      ),
+    ).toThrow(StateStoreError);
+    expect((await new SqliteBanStore(db).create(newBan('ban-1'))).created).toBe(true);
   });
 });
