@@ -211,11 +211,16 @@ const BandAidSchema = z
     /** Parameters a ban supplies, by name: each value must match its pattern in full; `{{name}}` in `command` is replaced by it. */
     params: z
       .record(
-        z
-          .string()
-          .regex(PARAM_NAME, { error: 'a parameter name must be lower case letters, digits and "_"' }),
+        z.string().regex(PARAM_NAME),
         BandAidParamSchema,
-        wrongType('must be a map of parameter name to { pattern, description }'),
+        {
+          error: (iss) =>
+            iss.code === 'invalid_key'
+              ? 'a parameter name must be lower case letters, digits and "_", starting with a letter'
+              : iss.input === undefined
+                ? undefined
+                : 'must be a map of parameter name to { pattern, description }',
+        },
       )
       .default({}),
     appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),

@@ -6,7 +6,7 @@ import type { Policy } from './schema.js';
 
 /**
  * Checks what the schema cannot: every replacement and substitution target is whitelisted, not banned and not
- * substituted again; whitelisted registries are trusted; band-aid ids are unique.
+ * substituted again; whitelisted registries are trusted; band-aid ids and ban ids are unique.
  */
 export function semanticIssues(policy: Policy): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
@@ -31,6 +31,19 @@ export function semanticIssues(policy: Policy): PolicyIssue[] {
       }
     });
   }
+  const banIds = new Map<string, number>();
+  policy.banned.forEach((ban, i) => {
+    if (ban.id === undefined) return;
+    const earlier = banIds.get(ban.id);
+    if (earlier !== undefined) {
+      issues.push({
+        path: `banned[${i}].id`,
+        message: `duplicate ban id ${quoteInput(ban.id)} (also banned[${earlier}])`,
+      });
+    } else {
+      banIds.set(ban.id, i);
+    }
+  });
   const seen = new Map<string, number>();
   policy.bandAids.forEach((bandAid, i) => {
     const earlier = seen.get(bandAid.id);
