@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/errors.js';
+import { registerBan } from './commands/ban.js';
 import { registerBases } from './commands/bases.js';
 import { registerBuilds } from './commands/builds.js';
 import { registerCheck } from './commands/check.js';
@@ -42,7 +43,9 @@ Examples:
   drydock rules --format json                   list every rule
   drydock start                                 run the local pipeline on ./.drydock (foreground)
   drydock repo create shop                      a git repository whose pushes are gated and built
-  drydock status                                what the running pipeline did lately`,
+  drydock status                                what the running pipeline did lately
+  drydock ban busybox:1.36.0 --reason CVE-… --replacement busybox:1.36.1 --dry-run
+                                                what banning a base image would do`,
     );
   registerLint(program, io, setExit);
   registerCheck(program, io, setExit);
@@ -54,6 +57,7 @@ Examples:
   registerBases(program, io, setExit);
   registerStatus(program, io, setExit);
   registerImages(program, io, setExit);
+  registerBan(program, io, setExit);
   registerImage(program, io, setExit);
   registerBuilds(program, io, setExit);
   registerNotifications(program, io, setExit);

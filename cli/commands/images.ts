@@ -21,12 +21,16 @@ export function registerImages(program: Command, io: CliIo, setExit: (code: numb
     .addHelpText(
       'after',
       `
+STATUS is supported, or UNSUPPORTED while an active ban marks the image (REASON names the ban and why;
+drydock ban show ID tells the rest).
+
 --format json prints an array of the API's items: ref, digest, bases [{name, digest}], status
-(supported | unsupported), repository, definition, commit, publishedAt.
+(supported | unsupported), supported (boolean), unsupportedBy [{banId, reason}], repository, definition,
+commit, publishedAt.
 
 Examples:
   drydock images
-  drydock images --format json | jq -r '.[] | select(.status == "unsupported") | .ref'`,
+  drydock images --format json | jq -r '.[] | select(.supported | not) | .ref'`,
     )
     .action(async (flags: PipelineFlags) => {
       const format = parseOutputFormat(flags.format);

@@ -330,15 +330,18 @@ export function renderImages(images: readonly ImageSummary[], { now, colour }: T
       { header: 'DEFINITION' },
       { header: 'COMMIT' },
       { header: 'PUBLISHED' },
+      // Why an image is unsupported (the bans that mark it) is shown only when one is.
+      ...(images.some((i) => i.status !== 'supported') ? [{ header: 'REASON' }] : []),
     ],
     images.map((i) => [
       i.ref,
       shortDigest(i.digest),
-      i.status === 'supported' ? i.status : paint(colour, 'alarm', i.status),
+      i.status === 'supported' ? i.status : paint(colour, 'alarm', i.status.toUpperCase()),
       i.bases.map((b) => baseLabel(b, i.ref)).join(', ') || '—',
       where(i.repository, i.definition),
       shortCommit(i.commit),
       relativeTime(i.publishedAt, now),
+      (i.unsupportedBy ?? []).map((b) => `${b.banId}: ${b.reason}`).join('; '),
     ]),
     { colour },
   );

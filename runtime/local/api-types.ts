@@ -1,4 +1,6 @@
 import type { PolicyVersion } from '../../adapters/local/sqlite-policy-versions.js';
+import type { BanPlan } from '../../core/ban/ban-plan.js';
+import type { BandAidRunRecord, BanRecord, MarkedImage, RebuildRecord } from '../../core/ports/ban-store.js';
 import type { BuildState } from '../../core/ports/build-records.js';
 
 export type { PolicyVersion };
@@ -23,6 +25,12 @@ export type { PolicyVersion };
  *      the same shape; 409 when the tag exists, 400 for a tarball with entries outside its root or devices, 413 over the size limit
  * GET  /api/notifications?limit=N → { notifications: NotificationSummary[] }
  * GET  /api/dead-letters         → { deadLetters: DeadLetterSummary[] }
+ * POST /api/bans {ref, reason, replacement?, bandAids?: [{id, params?}], user?, dryRun?} (ops) → 201 BanPublished
+ *      (200 with created: false when an active ban of the ref exists; 200 BanPreview with dryRun); 400 naming the field
+ * GET  /api/bans/plan?ref=R&replacement=R&bandAid=ID&param=K=V… → BanPreview (a `param` belongs to the `bandAid` before it)
+ * GET  /api/bans                 → { bans: BanSummary[] } (newest first)
+ * GET  /api/bans/:id             → BanDetail (404 when unknown)
+ * POST /api/bans/:id-or-ref/lift {user?} (ops) → BanLifted; 404 when no such (active) ban
  * POST /api/wake                 → 204; workers look for work now (the post-receive hook calls it; no token, no body)
  * Errors: status ≥ 400 with `{ error: string }`.
  */
@@ -103,6 +111,10 @@ export interface ImageSummary {
   readonly digest: string;
   readonly bases: readonly { readonly name: string; readonly digest: string }[];
   readonly status: 'supported' | 'unsupported';
+  /** False while an active ban marks the image. */
+  readonly supported: boolean;
+  /** The active bans that mark it, with their reasons; empty when supported. */
+  readonly unsupportedBy: readonly { readonly banId: string; readonly reason: string }[];
   readonly repository: string;
   readonly definition: string;
   readonly commit: string;
@@ -133,4 +145,49 @@ export interface DeadLetterSummary {
   readonly reason: string;
   readonly receiveCount: number;
   readonly detailType?: string;
+}
+
+/** A ban as the API shows it: the record, and its times to protection and remediation once reached. */
+export interface BanSummary extends BanRecord {
+  /** From the ban to admission refusing every affected image and every band-aid run ended. */
+  readonly timeToProtectionMs?: number;
+  /** From the ban to every affected definition republished or reported. */
+  readonly timeToRemediationMs?: number;
+}
+
+/** How many of something are in each state. */
+export type CountByState = Readonly<Record<string, number>>;
+
+/** One ban with its progress: the images it marked (by depth), its rebuilds and its band-aid runs. */
+export interface BanDetail extends BanSummary {
+  readonly images: readonly MarkedImage[];
+  readonly rebuilds: readonly RebuildRecord[];
+  readonly bandAidRuns: readonly BandAidRunRecord[];
+  readonly progress: {
+    readonly images: number;
+    readonly rebuilds: CountByState;
+    readonly bandAids: CountByState;
+  };
+}
+
+/** The answer of a dry run: the plan, nothing done. */
+export interface BanPreview {
+  readonly dryRun: true;
+  readonly plan: BanPlan;
+}
+
+/** The answer of a published ban: the ban in force, whether this request made it, its plan and policy version. */
+export interface BanPublished {
+  readonly dryRun: false;
+  readonly created: boolean;
+  readonly ban: BanSummary;
+  readonly plan: BanPlan;
+  readonly policyVersion: number;
+}
+
+/** The answer of a lift: the ban after it, and whether this request lifted it. */
+export interface BanLifted {
+  readonly lifted: boolean;
+  readonly ban: BanSummary;
+  readonly policyVersion: number;
 }

@@ -19,6 +19,7 @@ import type {
   QueueSummary,
   StatusResponse,
 } from './api-types.js';
+import { type BanApiDeps, BanApiRequestError, banApi } from './ban-api.js';
 import {
   BaseExistsError,
   BaseRequestInvalidError,
@@ -57,6 +58,8 @@ export interface HttpApiDeps {
   readonly wake: () => void;
   /** The bearer tokens each role presents (api-tokens.ts); every endpoint but the wake-up needs one. */
   readonly tokens: ApiTokens;
+  /** The ban response (`/api/bans…`, and images' support); without it those endpoints answer 503. */
+  readonly bans?: BanApiDeps;
 }
 
 /** Options of `startHttpApi`. */
@@ -156,14 +159,18 @@ export function buildSummary(r: BuildRecord): BuildSummary {
   };
 }
 
-/** A lineage record as the API shows it. */
-export function imageSummary(r: ImageRecord): ImageSummary {
+/** A lineage record as the API shows it, with the active bans that mark it (none: supported). */
+export function imageSummary(
+  r: ImageRecord,
+  unsupportedBy: readonly { readonly banId: string; readonly reason: string }[] = [],
+): ImageSummary {
   return {
     ref: r.ref,
     digest: r.digest,
     bases: r.bases.map((b) => ({ name: b.name, digest: b.digest })),
-    // Bans come with the ban-response capability; until a ban exists every published image is supported.
-    status: 'supported',
+    status: unsupportedBy.length === 0 ? 'supported' : 'unsupported',
+    supported: unsupportedBy.length === 0,
+    unsupportedBy: unsupportedBy.map((b) => ({ banId: b.banId, reason: b.reason })),
     repository: r.repository,
     definition: r.definition,
     commit: r.commit,
@@ -343,9 +350,9 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
     );
   };
 
-  const authorise = (req: IncomingMessage, method: string, path: string): void => {
+  const authorise = (req: IncomingMessage, method: string, path: string): ApiRole | 'none' => {
     const needed = requiredRole(method, path);
-    if (needed === 'none') return;
+    if (needed === 'none') return 'none';
     const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
     const role = match?.[1] === undefined ? undefined : roleOfToken(deps.tokens, match[1]);
     if (role === undefined) {
@@ -360,6 +367,13 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
     if (needed === 'ops' && role !== 'ops') {
       throw new HttpError(403, `${method} ${path} needs the ops token; the ${role} token may only read`);
     }
+    return role;
+  };
+  const bans = deps.bans ? banApi(deps.bans) : undefined;
+  const banEndpoints = () => {
+    if (!bans)
+      throw new HttpError(503, 'this pipeline has no ban response wired (bans, policy store, fleet)');
+    return bans;
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -373,7 +387,7 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const get = method === 'GET' || method === 'HEAD';
-    authorise(req, method, path);
+    const role = authorise(req, method, path);
 
     if (get && path === '/api/status') {
       const info = deps.info();
@@ -445,7 +459,16 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
     }
     if (get && path === '/api/images') {
       const images = await pipeline.lineage.list({ limit: limitOf(url, 100) });
-      return send(res, 200, { images: images.map(imageSummary) });
+      const support = deps.bans
+        ? await deps.bans.store.supportOf(images.flatMap((i) => [i.digest, i.configDigest]))
+        : new Map<string, readonly { banId: string; reason: string }[]>();
+      const marks = (i: ImageRecord) => {
+        const seen = new Map<string, { banId: string; reason: string }>();
+        for (const b of [...(support.get(i.digest) ?? []), ...(support.get(i.configDigest) ?? [])])
+          seen.set(b.banId, b);
+        return [...seen.values()];
+      };
+      return send(res, 200, { images: images.map((i) => imageSummary(i, marks(i))) });
     }
     if (get && path === '/api/notifications') {
       return send(res, 200, { notifications: await deps.outbox.list(limitOf(url, 50)) });
@@ -474,6 +497,22 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
       });
     }
     if (get && path === '/api/bases') return send(res, 200, { bases: await deps.bases.list() });
+    if (get && path === '/api/bans') return send(res, 200, { bans: await banEndpoints().list() });
+    // A preview changes nothing, so the read token may ask for one.
+    if (get && path === '/api/bans/plan')
+      return send(res, 200, { dryRun: true, plan: await banEndpoints().plan(url) });
+    const banMatch = /^\/api\/bans\/([^/]+)$/.exec(path);
+    if (get && banMatch)
+      return send(res, 200, await banEndpoints().show(decodedSegment(banMatch[1] ?? '', 'ban id')));
+    if (method === 'POST' && path === '/api/bans') {
+      const answer = await banEndpoints().ban(await readJson(req, res), role);
+      return send(res, answer.dryRun || !answer.created ? 200 : 201, answer);
+    }
+    const liftMatch = /^\/api\/bans\/([^/]+)\/lift$/.exec(path);
+    if (method === 'POST' && liftMatch) {
+      const target = decodedSegment(liftMatch[1] ?? '', 'ban id or ref');
+      return send(res, 200, await banEndpoints().lift(target, await readJson(req, res), role));
+    }
     if (method === 'POST' && path === '/api/wake') {
       // Unauthenticated (any pusher's hook calls it), so it takes nothing: no body, no query.
       if (hasBody(req) || url.search !== '')
@@ -525,6 +564,7 @@ export async function startHttpApi(deps: HttpApiDeps, options: HttpApiOptions = 
       const close: Record<string, string> = !req.readableEnded && hasBody(req) ? { connection: 'close' } : {};
       if (err instanceof HttpError)
         return send(res, err.status, { error: err.message }, { ...err.headers, ...close });
+      if (err instanceof BanApiRequestError) return send(res, err.status, { error: err.message }, close);
       const refused =
         err instanceof BaseRequestInvalidError || err instanceof BaseUploadRefusedError
           ? 400

@@ -168,7 +168,8 @@ describe('pipeline commands against the API', () => {
     it('lists images as a table', async () => {
       const r = await cli(['images']);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^REF +DIGEST +STATUS +BASES +DEFINITION +COMMIT +PUBLISHED\n/);
+      expect(r.stdout).toMatch(/^REF +DIGEST +STATUS +BASES +DEFINITION +COMMIT +PUBLISHED +REASON\n/);
+      expect(r.stdout).toMatch(/ UNSUPPORTED .* ban-0a1b2c3d4e5f: CVE-2026-1234 in busybox 1\.36\.0\n/);
       expect(r.stdout).toMatch(
         /127\.0\.0\.1:44597\/apps\/shop\/hello:cdcc8a499682 +aee48ed7f847 +supported +base\/busybox:1\.36\.1@7069ce1031d3/,
       );

@@ -285,12 +285,12 @@ describe('renderImages', () => {
 
   it('shows ref, short digest, status, bases, definition, short commit and age in aligned columns', () => {
     const [header, hello, frontend] = lines(text);
-    expect(header).toMatch(/^REF +DIGEST +STATUS +BASES +DEFINITION +COMMIT +PUBLISHED$/);
+    expect(header).toMatch(/^REF +DIGEST +STATUS +BASES +DEFINITION +COMMIT +PUBLISHED +REASON$/);
     expect(hello).toMatch(
       /^127\.0\.0\.1:44597\/apps\/shop\/hello:cdcc8a499682 +aee48ed7f847 +supported +base\/busybox:1\.36\.1@7069ce1031d3 +shop\/hello\/Dockerfile +cdcc8a499682 +39s ago$/,
     );
-    expect(frontend).toContain('unsupported');
-    expect(frontend).toContain('2d ago');
+    expect(frontend).toMatch(/ UNSUPPORTED /);
+    expect(frontend).toMatch(/2d ago +ban-0a1b2c3d4e5f: CVE-2026-1234 in busybox 1\.36\.0$/);
     expect(hello!.indexOf('aee48ed7f847')).toBe(header!.indexOf('DIGEST'));
     expect(frontend!.indexOf('3c9e4b7a1d2f')).toBe(header!.indexOf('DIGEST'));
   });
@@ -302,7 +302,12 @@ describe('renderImages', () => {
   });
 
   it('calls out an unsupported image in colour', () => {
-    expect(renderImages(IMAGES, coloured)).toContain('\u001b[1;31munsupported\u001b[0m');
+    expect(renderImages(IMAGES, coloured)).toContain('\u001b[1;31mUNSUPPORTED\u001b[0m');
+  });
+
+  it('has no REASON column while every image is supported', () => {
+    const [header] = lines(renderImages(IMAGES.slice(0, 1), plain));
+    expect(header).toMatch(/PUBLISHED$/);
   });
 
   it('says how images come to be when there are none', () => {
