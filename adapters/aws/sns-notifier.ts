@@ -25,6 +25,7 @@ const WHAT: Readonly<Record<TeamNotification['kind'], string>> = {
   'build-failed': 'build failed',
   'tests-failed': 'image tests failed',
   'base-substituted': 'built on a substituted base',
+  'rebuild-outcome': 'base image banned',
 };
 
 /**

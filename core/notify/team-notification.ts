@@ -2,6 +2,7 @@ import { BUILD_FAILED } from '../events/build-failed.js';
 import { DEFINITION_VERDICT } from '../events/definition-verdict.js';
 import { IMAGE_TESTED } from '../events/image-tested.js';
 import type { DrydockEvent } from '../events/index.js';
+import { REBUILD_OUTCOME, type RebuildOutcomeDetail } from '../events/rebuild-outcome.js';
 import {
   fitLine,
   INVALID_TESTS_SUITE,
@@ -14,7 +15,7 @@ import { imageTestsPathFor } from '../image-tests/paths.js';
 export interface TeamNotification {
   /** The id of the event it tells about; one notification per event. */
   readonly id: string;
-  readonly kind: 'verdict-failed' | 'build-failed' | 'tests-failed' | 'base-substituted';
+  readonly kind: 'verdict-failed' | 'build-failed' | 'tests-failed' | 'base-substituted' | 'rebuild-outcome';
   readonly repository: string;
   readonly definition: string;
   readonly commit: string;
@@ -32,13 +33,56 @@ function listed(lines: readonly string[]): string {
   return shown.join('\n');
 }
 
+const short = (digest: string): string => digest.slice(0, 19);
+
+/**
+ * What a ban did to one definition, for its team: what was banned and why, what the rebuild was built on and
+ * published as, and the FROM change to make in git, because the rebuild is a stop-gap and the next push would
+ * build on the banned base again.
+ */
+export function rebuildOutcomeSummary(d: RebuildOutcomeDetail): string {
+  const at12 = `${d.definition} at ${d.commit.slice(0, 12)}`;
+  const banned = `Ops banned ${d.banRef} (${d.banReason}; ban ${d.banId}). Your image ${short(d.of)} is built on it and is now unsupported: new containers of it are refused.`;
+  const reason = d.reason ? `: ${d.reason}` : '';
+  switch (d.state) {
+    case 'published': {
+      const base = d.base ? ` on ${d.base.to} instead of ${d.base.from}` : '';
+      const image = d.ref ? ` and published it as ${d.ref}${d.digest ? ` (${short(d.digest)})` : ''}` : '';
+      const change = d.fromChange
+        ? `The rebuild is a stop-gap: make this change in git so that your next push builds on an approved base:\n${d.fromChange}`
+        : `The rebuild is a stop-gap: change the FROM line of ${d.definition}${d.base ? ` from ${d.base.from} to ${d.base.to}` : ' to an approved base'} in git before your next push.`;
+      return `${banned}\ndrydock rebuilt ${at12} (rebuild ${d.number})${base}${image}.\n${change}`;
+    }
+    case 'failed':
+      return `${banned}\nThe rebuild of ${at12} failed${reason}. Move ${d.definition} to an approved base in git and push.`;
+    case 'reported':
+      return `${banned}\n${at12} was not rebuilt${reason}. Move ${d.definition} to an approved base in git and push.`;
+    case 'superseded':
+      return `${banned}\n${at12} was not rebuilt: a newer push of ${d.definition} came first${reason ? ` (${d.reason})` : ''}; it is gated against the ban like any push.`;
+    case 'cancelled':
+      return `Ops lifted the ban on ${d.banRef} (ban ${d.banId}) before ${at12} was rebuilt; nothing was rebuilt and nothing needs to change.`;
+  }
+}
+
 /**
  * The team notification an event calls for: a failed verdict (every finding and denied base), a passed one
- * whose base was substituted, a failed build (with the log tail), failed image tests (each failure); none
- * for anything else.
+ * whose base was substituted, a failed build (with the log tail), failed image tests (each failure), what a
+ * ban did to a definition (`Rebuild Outcome`); none for anything else.
  */
 export function teamNotificationFor(event: DrydockEvent): TeamNotification | undefined {
   const at = event.time;
+  if (event.detailType === REBUILD_OUTCOME) {
+    const d = event.detail;
+    return {
+      id: event.id,
+      kind: 'rebuild-outcome',
+      repository: d.repository,
+      definition: d.definition,
+      commit: d.commit,
+      at,
+      summary: rebuildOutcomeSummary(d),
+    };
+  }
   if (event.detailType === DEFINITION_VERDICT) {
     const d = event.detail;
     const subject = {
