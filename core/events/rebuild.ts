@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Digest, NonEmpty } from './envelope.js';
+import { Digest, NonEmpty } from './primitives.js';
 
 /** One base the gate rewrites for a rebuild before the policy sees it: the reference written and the one to build on. */
 export const RebuildSubstitution = z.strictObject({ from: NonEmpty, to: NonEmpty, rule: NonEmpty });
