@@ -163,3 +163,69 @@ describe('gateDefinition judges what the builder builds', () => {
     expect(v.findings).toContainEqual(expect.objectContaining({ code: 'DD002', line: 3 }));
   });
 });
+
+describe("gateDefinition for a ban's rebuild", () => {
+  const HOST = '127.0.0.1:5000';
+  const DIGEST = `sha256:${'a'.repeat(64)}`;
+  // The ban is in the policy by the time its rebuilds are gated: busybox 1.36.0 and debian bookworm-20240101.
+  const banned = {
+    ...policy,
+    banned: [
+      ...policy.banned,
+      { image: `${HOST}/base/busybox:1.36.0`, reason: 'CVE-2026-0001' },
+      { image: `${HOST}/base/debian:bookworm-20240101`, reason: 'CVE-2026-0002' },
+    ],
+  };
+  const text = `FROM ${HOST}/base/busybox:1.36.0 AS tools\nFROM ${HOST}/base/debian:bookworm\nCOPY --from=tools /bin/busybox /bin/busybox\nUSER 1000\n`;
+  const rebuild = {
+    banId: 'ban-1',
+    substitutions: [
+      { from: `${HOST}/base/busybox:1.36.0`, to: `${HOST}/base/busybox:1.36.1@${DIGEST}`, rule: 'banned[2]' },
+    ],
+  };
+
+  it('rewrites the uses its substitutions name before the policy judges the rest', () => {
+    expect(gate(text, { policy: banned }).bases[0]).toMatchObject({ outcome: 'denied', code: 'banned' });
+    const v = gate(text, { policy: banned, rebuild });
+    expect(v.passed).toBe(true);
+    expect(v.bases).toEqual([
+      expect.objectContaining({
+        outcome: 'substituted',
+        from: `${HOST}/base/busybox:1.36.0`,
+        to: `${HOST}/base/busybox:1.36.1@${DIGEST}`,
+        rule: 'banned[2]',
+      }),
+      expect.objectContaining({ outcome: 'allowed', ref: `${HOST}/base/debian:bookworm` }),
+    ]);
+    expect(v.substituted).toBe(text.replace('busybox:1.36.0', `busybox:1.36.1@${DIGEST}`));
+    expect(policyFindings(v)).toContainEqual(expect.objectContaining({ code: 'DD201', line: 1 }));
+  });
+
+  it('still denies a banned base that no substitution of the rebuild names', () => {
+    const other = text.replace('debian:bookworm', 'debian:bookworm-20240101');
+    const v = gate(other, { policy: banned, rebuild });
+    expect(v.passed).toBe(false);
+    expect(v.bases[0]).toMatchObject({ outcome: 'substituted' });
+    expect(v.bases[1]).toMatchObject({
+      outcome: 'denied',
+      code: 'banned',
+      ref: `${HOST}/base/debian:bookworm-20240101`,
+    });
+    expect(v.substituted).toContain(`${HOST}/base/debian:bookworm-20240101\n`);
+  });
+
+  it("lints the team's text, not the rewritten one", () => {
+    // The team wrote no tag (DL3006); the rewritten text has one, but the finding is the team's to fix.
+    const untagged = `FROM ${HOST}/base/busybox\nUSER 1000\n`;
+    const latest = {
+      banId: 'ban-1',
+      substitutions: [
+        { from: `${HOST}/base/busybox:latest`, to: `${HOST}/base/busybox:1.36.1`, rule: 'banned[2]' },
+      ],
+    };
+    const v = gate(untagged, { policy: banned, rebuild: latest });
+    expect(v.substituted).toBe(`FROM ${HOST}/base/busybox:1.36.1\nUSER 1000\n`);
+    expect(v.findings).toContainEqual(expect.objectContaining({ code: 'DL3006', line: 1 }));
+    expect(v.findings).toEqual(gate(untagged, { policy: banned }).findings);
+  });
+});

@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
 import { BUILDAH_1_28, BUILDKIT } from '../../../core/dockerfile/builder-profile.js';
+import { stableId } from '../../../core/events/ids.js';
 import { parseEvent } from '../../../core/events/index.js';
 import {
+  buildIdFor,
   DEFAULT_MAX_DEFINITIONS_PER_PUSH,
   gateRequestedDefinition,
   type HandlePushDeps,
   handlePush,
   splitPush,
+  verdictIdFor,
 } from '../../../core/gate/handle-push.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -356,5 +359,109 @@ describe('handlePush and syntax a builder reads differently', () => {
       expect.objectContaining({ code: 'DD001', level: 'error', line: 4 }),
     );
     expect(out.builds).toEqual([]);
+  });
+});
+
+describe("gateRequestedDefinition for a ban's rebuild", () => {
+  const HOST = '127.0.0.1:5000';
+  const OLD = `sha256:${'0'.repeat(64)}`;
+  const NEW = `sha256:${'1'.repeat(64)}`;
+  const definition = `FROM ${HOST}/base/busybox:1.36.0\nUSER 1000\nCMD ["/bin/true"]\n`;
+  // By the time its rebuilds are gated, the ban is in the policy: the push of the same text is denied.
+  const bannedPolicy = {
+    ...policy,
+    banned: [...policy.banned, { image: `${HOST}/base/busybox:1.36.0`, reason: 'CVE-2026-0001' }],
+  };
+  const rebuild = (number = 1) => ({
+    banId: 'ban-1',
+    number,
+    of: OLD,
+    substitutions: [
+      { from: `${HOST}/base/busybox:1.36.0`, to: `${HOST}/base/busybox:1.36.1@${NEW}`, rule: 'ban ban-1' },
+    ],
+  });
+  const deps = (source: GitDefinitionSource, p = policy) => ({
+    source,
+    policy: async () => p,
+    clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+  });
+  const requestsOf = async (source: GitDefinitionSource, commit: string) =>
+    (await splitPush(push(commit, [{ path: 'api/Dockerfile', change: 'added' }]), deps(source))).requests;
+
+  it('rewrites the FROM the substitution names, and the verdict and build request carry the rebuild', async () => {
+    const { source, commit } = await repoWith({ 'api/Dockerfile': definition });
+    const [request] = await requestsOf(source, commit);
+    const asked = { ...request!, detail: { ...request!.detail, rebuild: rebuild() } };
+    const out = await gateRequestedDefinition(asked, deps(source, bannedPolicy));
+    expect(out.verdicts[0]?.detail).toMatchObject({
+      passed: true,
+      rebuild: rebuild(),
+      bases: [
+        {
+          outcome: 'substituted',
+          from: `${HOST}/base/busybox:1.36.0`,
+          to: `${HOST}/base/busybox:1.36.1@${NEW}`,
+        },
+      ],
+    });
+    expect(out.builds[0]?.detail).toMatchObject({
+      buildId: buildIdFor('shop', commit, 'api/Dockerfile', rebuild()),
+      dockerfile: `FROM ${HOST}/base/busybox:1.36.1@${NEW}\nUSER 1000\nCMD ["/bin/true"]\n`,
+      substitutions: [
+        { from: `${HOST}/base/busybox:1.36.0`, to: `${HOST}/base/busybox:1.36.1@${NEW}`, rule: 'ban ban-1' },
+      ],
+      rebuild: rebuild(),
+    });
+    for (const e of [...out.verdicts, ...out.builds]) expect(parseEvent(e).ok).toBe(true);
+    // The push of the same commit under the same policy: denied, and no rebuild on it.
+    const pushed = await gateRequestedDefinition(request!, deps(source, bannedPolicy));
+    expect(pushed.verdicts[0]?.detail.passed).toBe(false);
+    expect(pushed.verdicts[0]?.detail).not.toHaveProperty('rebuild');
+  });
+
+  it("keeps a push's ids as they were, and gives each rebuild of the same commit its own", async () => {
+    const { source, commit } = await repoWith({ 'api/Dockerfile': definition });
+    const [request] = await requestsOf(source, commit);
+    const push1 = await gateRequestedDefinition(request!, deps(source));
+    const key = ['shop', commit, 'api/Dockerfile'] as const;
+    expect(push1.verdicts[0]?.id).toBe(stableId('verdict', ...key));
+    expect(push1.builds[0]?.id).toBe(stableId('build-requested', ...key));
+    expect(push1.builds[0]?.detail.buildId).toBe(stableId('build', ...key));
+    expect(push1.builds[0]?.detail.dockerfile).toBe(definition);
+    expect(push1.builds[0]?.detail).not.toHaveProperty('rebuild');
+
+    const ids = async (r?: ReturnType<typeof rebuild>) => {
+      const asked = r ? { ...request!, detail: { ...request!.detail, rebuild: r } } : request!;
+      const out = await gateRequestedDefinition(asked, deps(source, bannedPolicy));
+      return [out.verdicts[0]?.id, out.builds[0]?.id, out.builds[0]?.detail.buildId];
+    };
+    const first = await ids(rebuild(1));
+    expect(first).toEqual([
+      verdictIdFor(...key, rebuild(1)),
+      stableId('build-requested', ...key, 'ban-1', '1'),
+      stableId('build', ...key, 'ban-1', '1'),
+    ]);
+    const pushIds = [push1.verdicts[0]?.id, push1.builds[0]?.id, push1.builds[0]?.detail.buildId];
+    for (const [i, id] of first.entries()) expect(id).not.toBe(pushIds[i]);
+    // A redelivered rebuild request: the same ids; the next rebuild of the commit: new ones.
+    expect(await ids(rebuild(1))).toEqual(first);
+    const second = await ids(rebuild(2));
+    for (const [i, id] of second.entries()) expect(id).not.toBe(first[i]);
+  });
+
+  it('fails a rebuild of a definition the commit does not hold with its own verdict, carrying the rebuild', async () => {
+    const { source, commit } = await repoWith({ 'api/Dockerfile': definition });
+    const [request] = await requestsOf(source, commit);
+    const asked = {
+      ...request!,
+      detail: { ...request!.detail, definition: 'gone/Dockerfile', rebuild: rebuild() },
+    };
+    const out = await gateRequestedDefinition(asked, deps(source));
+    expect(out.builds).toEqual([]);
+    expect(out.verdicts[0]).toMatchObject({
+      id: verdictIdFor('shop', commit, 'gone/Dockerfile', rebuild()),
+      detail: { passed: false, rebuild: rebuild(), findings: [expect.objectContaining({ code: 'DD204' })] },
+    });
+    expect(parseEvent(out.verdicts[0]).ok).toBe(true);
   });
 });
