@@ -4,7 +4,7 @@ import type { ImageRef } from '../image-ref/image-ref.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 
 // `FROM [--flag=value …] image [AS name]` on one line; continuation lines are not rewritten (reported instead).
-const FROM_LINE = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)(.*)$/i;
+const FROM_LINE = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)(.*)$/is;
 // A line of a team's Dockerfile may be anything: the diff shows at most this much of it.
 const MAX_LINE = 300;
 

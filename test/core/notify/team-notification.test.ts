@@ -310,3 +310,69 @@ describe('teamNotificationFor', () => {
     expect(note?.summary.split('\n').slice(-2)).toEqual(['  test 10: failed', '  … and 1 more']);
   });
 });
+
+describe('teamNotificationFor: Rebuild Outcome', () => {
+  const outcome = (detail: Record<string, unknown>) => {
+    const result = parseEvent({
+      id: 'rebuild-outcome-1',
+      source: 'drydock',
+      detailType: 'Rebuild Outcome',
+      time: '2026-12-07T12:10:00.000Z',
+      detail: {
+        banId: 'ban-1a2b3c',
+        banRef: 'docker.io/library/busybox:1.36.0',
+        banReason: 'CVE-2026-0001',
+        repository: 'team/two',
+        definition: 'web/Dockerfile',
+        commit: '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb',
+        number: 1,
+        of: `sha256:${'a'.repeat(64)}`,
+        ...detail,
+      },
+    });
+    if (!result.ok) throw result.error;
+    return result.event;
+  };
+
+  it('tells what was banned and why, what it was rebuilt on, and the FROM diff to make in git', () => {
+    const diff =
+      '--- a/web/Dockerfile\n+++ b/web/Dockerfile\n@@ -1 +1 @@\n-FROM busybox:1.36.0\n+FROM docker.io/library/busybox:1.36.1';
+    const note = teamNotificationFor(
+      outcome({
+        state: 'published',
+        base: { from: 'docker.io/library/busybox:1.36.0', to: 'docker.io/library/busybox:1.36.1' },
+        ref: 'registry.local/apps/team/two/web:405906c9d5be-r1',
+        digest: `sha256:${'b'.repeat(64)}`,
+        fromChange: diff,
+      }),
+    );
+    expect(note).toMatchObject({ id: 'rebuild-outcome-1', kind: 'rebuild-outcome', repository: 'team/two' });
+    expect(note?.summary).toBe(
+      [
+        'Ops banned docker.io/library/busybox:1.36.0 (CVE-2026-0001; ban ban-1a2b3c). Your image sha256:aaaaaaaaaaaa is built on it and is now unsupported: new containers of it are refused.',
+        'drydock rebuilt web/Dockerfile at 405906c9d5be (rebuild 1) on docker.io/library/busybox:1.36.1 instead of docker.io/library/busybox:1.36.0 and published it as registry.local/apps/team/two/web:405906c9d5be-r1 (sha256:bbbbbbbbbbbb).',
+        'The rebuild is a stop-gap: make this change in git so that your next push builds on an approved base:',
+        diff,
+      ].join('\n'),
+    );
+  });
+
+  it('says why a definition was not rebuilt', () => {
+    const note = teamNotificationFor(outcome({ state: 'reported', reason: 'no approved base' }));
+    expect(note?.summary).toContain('web/Dockerfile at 405906c9d5be was not rebuilt: no approved base.');
+  });
+
+  it('says a failed rebuild failed and why', () => {
+    const note = teamNotificationFor(outcome({ state: 'failed', reason: 'build failed: RUN exited 1' }));
+    expect(note?.summary).toContain(
+      'The rebuild of web/Dockerfile at 405906c9d5be failed: build failed: RUN exited 1.',
+    );
+  });
+
+  it('says nothing needs to change when the ban was lifted first', () => {
+    const note = teamNotificationFor(outcome({ state: 'cancelled' }));
+    expect(note?.summary).toBe(
+      'Ops lifted the ban on docker.io/library/busybox:1.36.0 (ban ban-1a2b3c) before web/Dockerfile at 405906c9d5be was rebuilt; nothing was rebuilt and nothing needs to change.',
+    );
+  });
+});
