@@ -377,7 +377,14 @@ export class DrydockPipeline extends Construct {
       prefix: this.repositoryPrefix,
       description: `${name}: images only the pipeline pushes`,
       appliedFor: ['CREATE_ON_PUSH'],
-      imageTagMutability: 'IMMUTABLE',
+      // Tags stay immutable except drydock's support-marker tags, which a ban or an unban replaces.
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [
+        {
+          imageTagMutabilityExclusionFilterType: 'WILDCARD',
+          imageTagMutabilityExclusionFilterValue: 'sha256-*.unsupported',
+        },
+      ],
       encryptionConfiguration: { encryptionType: 'AES256' },
       repositoryPolicy: stack.toJsonString(repositoryPolicy(writers).toJSON()),
       lifecyclePolicy: JSON.stringify(lifecyclePolicy(props.maxImagesPerRepository ?? 500)),

@@ -201,9 +201,16 @@ describe('registry', () => {
     expect(t.Properties).toMatchObject({
       Prefix: 'drydock',
       AppliedFor: ['CREATE_ON_PUSH'],
-      ImageTagMutability: 'IMMUTABLE',
       EncryptionConfiguration: { EncryptionType: 'AES256' },
     });
+    // Immutable but for the support-marker tags, and only those.
+    expect(t.Properties.ImageTagMutability).toBe('IMMUTABLE_WITH_EXCLUSION');
+    expect(t.Properties.ImageTagMutabilityExclusionFilters).toEqual([
+      {
+        ImageTagMutabilityExclusionFilterType: 'WILDCARD',
+        ImageTagMutabilityExclusionFilterValue: 'sha256-*.unsupported',
+      },
+    ]);
     const lifecycle = JSON.parse(t.Properties.LifecyclePolicy);
     expect(lifecycle.rules.map((r: any) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
     expect(lifecycle.rules.every((r: any) => r.action.type === 'expire')).toBe(true);
