@@ -22,8 +22,11 @@ import {
 } from '../../../adapters/local/registry-push-guard.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
+import type { BuildRequestedEvent } from '../../../core/events/build-requested.js';
 import { parseEvent } from '../../../core/events/index.js';
+import { buildIdFor } from '../../../core/gate/handle-push.js';
 import {
+  BUILD_LABELS,
   BuildInterruptedError,
   type BuildStepDeps,
   buildImageTag,
@@ -246,4 +249,63 @@ describe('runBuild', () => {
     expect(error).toMatchObject({ retryable: true });
     expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
   });
+
+  it("builds a ban's rebuild of a built commit as a build of its own, labelled with the ban and the image it replaces", async () => {
+    const push = await requested('apps/hello/Dockerfile');
+    const pushed = await runBuild(push, deps);
+    const rebuild = { banId: 'ban-7', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
+    const outcome = await runBuild(asRebuild(push, rebuild), deps);
+    expect(outcome).toMatchObject({ detailType: 'Build Completed', detail: { rebuild } });
+    if (outcome.detailType !== 'Build Completed' || pushed.detailType !== 'Build Completed') return;
+    expect(parseEvent(outcome).ok).toBe(true);
+    expect(outcome.id).not.toBe(pushed.id);
+    expect(outcome.detail.buildId).toBe(buildIdFor('team-a', commit, 'apps/hello/Dockerfile', rebuild));
+    expect(outcome.detail.imageRef).not.toBe(pushed.detail.imageRef);
+    expect((await inspectImage(outcome.detail.imageRef)).OCIv1.config.Labels).toMatchObject({
+      [BUILD_LABELS.rebuildOf]: rebuild.of,
+      [BUILD_LABELS.ban]: 'ban-7',
+      [BUILD_LABELS.buildId]: outcome.detail.buildId,
+      [BUILD_LABELS.baseDigest]: baseDigest,
+    });
+    const pushLabels = (await inspectImage(pushed.detail.imageRef)).OCIv1.config.Labels;
+    expect(pushLabels).not.toHaveProperty(BUILD_LABELS.rebuildOf);
+    expect(pushLabels).not.toHaveProperty(BUILD_LABELS.ban);
+    // Two records of the same (definition, commit): the push's, untouched, and the rebuild's.
+    const key = { repository: 'team-a', definition: 'apps/hello/Dockerfile', commit };
+    expect(await deps.records.find(key)).toMatchObject({ buildId: push.detail.buildId, state: 'testing' });
+    expect(await deps.records.find(key)).not.toHaveProperty('rebuild');
+    expect(await deps.records.find({ ...key, rebuild: 'ban-7#1' })).toMatchObject({
+      buildId: outcome.detail.buildId,
+      rebuild: 'ban-7#1',
+      state: 'testing',
+      attempts: 1,
+    });
+  });
+
+  it("reports a rebuild's failure with the rebuild, apart from the push's failure", async () => {
+    const push = await requested('apps/broken/Dockerfile');
+    const pushFailed = await runBuild(push, deps);
+    const rebuild = { banId: 'ban-7', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
+    const outcome = await runBuild(asRebuild(push, rebuild), deps);
+    expect(outcome).toMatchObject({ detailType: 'Build Failed', detail: { stage: 'build', rebuild } });
+    expect(parseEvent(outcome).ok).toBe(true);
+    expect(outcome.id).not.toBe(pushFailed.id);
+    expect(await deps.records.get(outcome.detail.buildId)).toMatchObject({
+      state: 'failed',
+      rebuild: 'ban-7#1',
+    });
+  });
 });
+
+/** The push's build request as the gate makes it for a ban's rebuild of the same commit. */
+function asRebuild(
+  push: BuildRequestedEvent,
+  rebuild: NonNullable<BuildRequestedEvent['detail']['rebuild']>,
+): BuildRequestedEvent {
+  const { repository, commit: at, definition } = push.detail;
+  return {
+    ...push,
+    id: `${push.id}-rebuild`,
+    detail: { ...push.detail, buildId: buildIdFor(repository, at, definition, rebuild), rebuild },
+  };
+}

@@ -12,6 +12,7 @@ import {
   ImageNotPassedError,
   ImageTagConflictError,
   type PublishImageDeps,
+  publishedTag,
   publishImage,
   repositoryForDefinition,
   toPathComponent,
@@ -58,7 +59,13 @@ afterAll(async () => {
   await state?.cleanup();
 });
 
-function tested(fields: { buildId: string; passed?: boolean; configDigest?: string }): ImageTestedEvent {
+function tested(fields: {
+  buildId: string;
+  passed?: boolean;
+  configDigest?: string;
+  imageRef?: string;
+  rebuild?: ImageTestedEvent['detail']['rebuild'];
+}): ImageTestedEvent {
   return {
     id: `image-tested-${fields.buildId}`,
     source: 'drydock',
@@ -70,8 +77,9 @@ function tested(fields: { buildId: string; passed?: boolean; configDigest?: stri
       commit: COMMIT,
       definition: DEFINITION,
       correlationId: 'push-1',
-      imageRef: APP,
+      imageRef: fields.imageRef ?? APP,
       configDigest: fields.configDigest ?? appConfigDigest,
+      ...(fields.rebuild ? { rebuild: fields.rebuild } : {}),
       passed: fields.passed ?? true,
       summary: { tests: 2, failures: 0, skipped: 0, durationMs: 300 },
       failures: [],
@@ -79,13 +87,14 @@ function tested(fields: { buildId: string; passed?: boolean; configDigest?: stri
   };
 }
 
-async function testing(buildId: string): Promise<void> {
+async function testing(buildId: string, rebuild?: string): Promise<void> {
   await records.enqueue({
     buildId,
     repository: REPOSITORY,
     definition: DEFINITION,
     commit: COMMIT,
     correlationId: 'push-1',
+    ...(rebuild ? { rebuild } : {}),
   });
   await records.transition(buildId, 'building');
   await records.transition(buildId, 'testing');
@@ -150,6 +159,58 @@ describe('publishImage', () => {
       basesOf: async () => bases,
     });
     expect(event.detail.bases).toEqual(bases);
+  });
+});
+
+describe("publishImage for a ban's rebuild", () => {
+  it("publishes under <commit12>-r<number>, never the push's tag, and carries the rebuild on", async () => {
+    // The push's image, published by the first test or here when this one runs alone.
+    if (!(await records.get('build-web'))) await testing('build-web');
+    const pushed = await publishImage(tested({ buildId: 'build-web' }), deps);
+    const image = 'localhost/apps/payments-web:rebuild-1';
+    const configDigest = await state.buildApp(image, {
+      [BASE_NAME_LABEL]: base.name,
+      [BASE_DIGEST_LABEL]: base.digest,
+      'io.drydock.ban': 'ban-1',
+    });
+    const rebuild = { banId: 'ban-1', number: 1, of: pushed.detail.digest, substitutions: [] };
+    await testing('rebuild-web', 'ban-1#1');
+    const event = await publishImage(
+      tested({ buildId: 'rebuild-web', imageRef: image, configDigest, rebuild }),
+      deps,
+    );
+    expect(ImagePublishedEvent.parse(event)).toEqual(event);
+    const tag = `${COMMIT.slice(0, 12)}-r1`;
+    expect(event.detail).toMatchObject({
+      ref: `${registry.host}/apps/payments/web:${tag}`,
+      configDigest,
+      rebuild,
+    });
+    expect(event.id).not.toBe(pushed.id);
+    expect(pushed.detail).not.toHaveProperty('rebuild');
+    // The push's tag still holds the image the rebuild replaces.
+    expect(await registry.inspect(pushed.detail.ref)).toMatchObject({
+      digest: pushed.detail.digest,
+      configDigest: appConfigDigest,
+    });
+    expect(await records.get('rebuild-web')).toMatchObject({
+      state: 'published',
+      imageDigest: event.detail.digest,
+    });
+    expect(await records.get('build-web')).toMatchObject({ imageDigest: pushed.detail.digest });
+    // Redelivered: the same event, nothing pushed again.
+    expect(
+      await publishImage(tested({ buildId: 'rebuild-web', imageRef: image, configDigest, rebuild }), deps),
+    ).toEqual({ ...event, time: expect.any(String) });
+    expect((await registry.tags('apps/payments/web')).sort()).toEqual([COMMIT.slice(0, 12), tag]);
+  });
+
+  it.each([
+    [undefined, '405906c9d5be'],
+    [{ banId: 'b', number: 1 }, '405906c9d5be-r1'],
+    [{ banId: 'b', number: 12 }, '405906c9d5be-r12'],
+  ])('tags a build with rebuild %j as %s', (rebuild, tag) => {
+    expect(publishedTag('405906c9d5be', rebuild)).toBe(tag);
   });
 });
 

@@ -227,3 +227,27 @@ describe('runImageTests', () => {
     expect(imageTestsPathFor('services/api/Dockerfile')).toBe('services/api/image-tests.yaml');
   });
 });
+
+describe("runImageTests for a ban's rebuild", () => {
+  it('carries the rebuild from Build Completed to Image Tested, with an id of its own', async () => {
+    const definition = 'none/Dockerfile';
+    const buildId = 'rebuild-none';
+    await records.enqueue({
+      buildId,
+      repository: REPOSITORY,
+      definition,
+      commit,
+      correlationId: 'push-1',
+      rebuild: 'ban-1#1',
+    });
+    await records.transition(buildId, 'building');
+    const rebuild = { banId: 'ban-1', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
+    const completed = buildCompleted({ buildId, commit, definition, imageRef: APP, configDigest });
+    const event = await runImageTests({ ...completed, detail: { ...completed.detail, rebuild } }, deps);
+    expect(ImageTestedEvent.parse(event)).toEqual(event);
+    expect(event.detail).toMatchObject({ buildId, passed: true, rebuild });
+    const push = await runImageTests(await built('none'), deps);
+    expect(push.detail).not.toHaveProperty('rebuild');
+    expect(push.id).not.toBe(event.id);
+  });
+});
