@@ -202,7 +202,7 @@ describe("publishImage for a ban's rebuild", () => {
     expect(
       await publishImage(tested({ buildId: 'rebuild-web', imageRef: image, configDigest, rebuild }), deps),
     ).toEqual({ ...event, time: expect.any(String) });
-    expect((await registry.tags('apps/payments/web')).sort()).toEqual([COMMIT.slice(0, 12), tag]);
+    expect([...(await registry.tags('apps/payments/web'))].sort()).toEqual([COMMIT.slice(0, 12), tag]);
   });
 
   it.each([
