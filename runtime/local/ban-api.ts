@@ -142,7 +142,10 @@ function refusal(result: BanRefusal): never {
   const status = result.code === 'unknown-ban' ? 404 : 400;
   throw new BanApiRequestError(
     status,
-    result.code === 'invalid-request' ? `${result.field}: ${result.error}` : result.error,
+    // Name the field, once: core's messages may start with it already ("reason must not be empty").
+    result.code === 'invalid-request' && !result.error.startsWith(`${result.field} `)
+      ? `${result.field}: ${result.error}`
+      : result.error,
   );
 }
 

@@ -103,6 +103,16 @@ describe('bad ban requests', () => {
       { ref: 'x', reason: 'y', user: 'root (ops token)\nforged' },
       /user: must be a login name/,
     ],
+    [
+      'a reason over 500 characters',
+      { ref: 'busybox:1.36.0', reason: 'x'.repeat(501) },
+      /^reason is 501 characters; at most 500$/,
+    ],
+    [
+      'a reason with an escape sequence',
+      { ref: 'busybox:1.36.0', reason: 'CVE \u001b[2J' },
+      /^reason must not contain control characters/,
+    ],
     ['a ref that does not parse', { ref: 'Not::A Ref', reason: 'y' }, /^ref: cannot ban/],
     ['an unknown band-aid', { ref: 'busybox:1.36.0', reason: 'y', bandAids: [{ id: 'reboot' }] }, /reboot/],
     [
