@@ -1,8 +1,7 @@
 import { quoteInput } from '../errors.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
-import { compileGoRegex } from '../image-tests/go-regex.js';
 import { compiledPattern, patternMatches } from './image-pattern.js';
-import { type BandAid, MAX_PARAM_VALUE_LENGTH, type Policy } from './schema.js';
+import { type BandAid, fullMatchRegex, MAX_PARAM_VALUE_LENGTH, type Policy } from './schema.js';
 
 /** The approved band-aids whose `appliesTo` patterns match the image; none for a reference that does not parse. */
 export function bandAidsFor(policy: Policy, image: string): BandAid[] {
@@ -82,9 +81,18 @@ function paramValueProblem(value: unknown, pattern: string): string | undefined 
   // Length first: the pattern never sees a value over the limit, however large.
   if (value.length > MAX_PARAM_VALUE_LENGTH)
     return `is ${value.length} characters long, over the limit of ${MAX_PARAM_VALUE_LENGTH}`;
-  if (/[\0\n\r]/.test(value)) return 'must not hold a NUL or a line break';
-  const compiled = compileGoRegex(`\\A(?:${pattern})\\z`);
+  // Tab is the one control character a value may hold: NUL ends a C string, a line break starts a new command.
+  if (hasControlCharacter(value)) return 'must not hold a NUL, a line break or another control character';
+  const compiled = fullMatchRegex(pattern);
   if (!compiled.ok) return `has a pattern that does not compile: ${compiled.error}`;
   if (!compiled.regex.test(value)) return `${quoteInput(value)} does not match ${pattern}`;
   return undefined;
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
 }

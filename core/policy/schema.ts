@@ -5,7 +5,7 @@ import { digestProblem } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
 import { registryProblem, tagProblem } from '../image-ref/grammar.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
-import { compileGoRegex } from '../image-tests/go-regex.js';
+import { type CompiledRegex, compileGoRegex } from '../image-tests/go-regex.js';
 import { hasWildcard, type PatternShape, parseImagePattern } from './image-pattern.js';
 
 /** Package ecosystems an insecure-package entry can name; `any` matches every ecosystem. */
@@ -168,16 +168,31 @@ export const MAX_PARAM_PATTERN_LENGTH = 1024;
 
 const PARAM_NAME = /^[a-z][a-z0-9_]*$/;
 const WHOLE_PLACEHOLDER = /^\{\{([^{}]*)\}\}$/;
-// Options after which the next argv element is program text for an interpreter (sh -c, bash -ec, python -c,
-// node -e, perl -e, pwsh -Command): a value placed there would be run as code, not passed as data.
-const SCRIPT_OPTION = /^(?:-[A-Za-z]*[ce][A-Za-z]*|--eval|--command|-Command)$/;
+// Interpreters whose options take program text, and those options (sh -c, bash -ec, python3 -c, node -e,
+// perl -e, php -r, pwsh -Command): a value placed right after one would be run as code, not passed as data.
+const INTERPRETER =
+  /^(?:sh|bash|dash|ash|zsh|ksh|mksh|busybox|python[0-9.]*|perl|ruby|node|nodejs|php|pwsh|powershell|lua[0-9.]*|tclsh)$/;
+const SCRIPT_OPTION = /^(?:-[A-Za-z]*[cerp][A-Za-z]*|--eval|--print|--command|-Command|-EncodedCommand)$/;
+
+/**
+ * Compiles a band-aid parameter pattern to match whole values only. The pattern must compile on its own first:
+ * otherwise `0)|(.*` would close the anchoring group and match anything.
+ */
+export function fullMatchRegex(pattern: string): CompiledRegex {
+  if (pattern.length > MAX_PARAM_PATTERN_LENGTH)
+    return {
+      ok: false,
+      error: `it is ${pattern.length} characters long, over the limit of ${MAX_PARAM_PATTERN_LENGTH}`,
+    };
+  const alone = compileGoRegex(pattern);
+  if (!alone.ok) return alone;
+  return compileGoRegex(`\\A(?:${pattern})\\z`);
+}
 
 /** Why a band-aid parameter pattern cannot be used, or undefined when it compiles (RE2, so it cannot backtrack). */
 export function paramPatternProblem(pattern: string): string | undefined {
-  if (pattern.length > MAX_PARAM_PATTERN_LENGTH)
-    return `is ${pattern.length} characters long, over the limit of ${MAX_PARAM_PATTERN_LENGTH}`;
-  const compiled = compileGoRegex(`\\A(?:${pattern})\\z`);
-  return compiled.ok ? undefined : `is not an RE2 regular expression: ${compiled.error}`;
+  const compiled = fullMatchRegex(pattern);
+  return compiled.ok ? undefined : `is not a usable RE2 regular expression: ${compiled.error}`;
 }
 
 const BandAidParamSchema = z.strictObject({
@@ -210,18 +225,14 @@ const BandAidSchema = z
       }),
     /** Parameters a ban supplies, by name: each value must match its pattern in full; `{{name}}` in `command` is replaced by it. */
     params: z
-      .record(
-        z.string().regex(PARAM_NAME),
-        BandAidParamSchema,
-        {
-          error: (iss) =>
-            iss.code === 'invalid_key'
-              ? 'a parameter name must be lower case letters, digits and "_", starting with a letter'
-              : iss.input === undefined
-                ? undefined
-                : 'must be a map of parameter name to { pattern, description }',
-        },
-      )
+      .record(z.string().regex(PARAM_NAME), BandAidParamSchema, {
+        error: (iss) =>
+          iss.code === 'invalid_key'
+            ? 'a parameter name must be lower case letters, digits and "_", starting with a letter'
+            : iss.input === undefined
+              ? undefined
+              : 'must be a map of parameter name to { pattern, description }',
+      })
       .default({}),
     appliesTo: z.array(pattern({ tag: true, digest: true, digestOnly: true })).min(1),
     /** A run still going after this is ended and recorded as failed. @default 60 */
@@ -264,10 +275,13 @@ function placeholderIssues(
         used.add(name);
       }
       const before = command[i - 1];
-      if (before !== undefined && SCRIPT_OPTION.test(before)) {
+      const interpreted = command
+        .slice(0, i - 1)
+        .some((e) => INTERPRETER.test(e.slice(e.lastIndexOf('/') + 1)));
+      if (before !== undefined && interpreted && SCRIPT_OPTION.test(before)) {
         issues.push({
           path: ['command', i],
-          message: `placeholder ${quoteInput(element)} follows ${quoteInput(before)}, so its value would be run as program text; pass it as an argument after the script instead, e.g. ["/bin/sh", "-c", "… "$1"", "sh", "${element}"]`,
+          message: `placeholder ${quoteInput(element)} follows ${quoteInput(before)}, so its value would be run as program text; pass it as an argument after the script instead, e.g. ["/bin/sh", "-c", "… \\"$1\\"", "sh", "${element}"]`,
         });
       }
       return;
@@ -275,7 +289,7 @@ function placeholderIssues(
     if (element.includes('{{') || element.includes('}}')) {
       issues.push({
         path: ['command', i],
-        message: `a placeholder must be a whole argv element ("{{name}}" alone), never part of one, so that a value is never spliced into a string a shell reads: pass it as its own element, e.g. ["/bin/sh", "-c", "… "$1"", "sh", "{{name}}"]`,
+        message: `a placeholder must be a whole argv element ("{{name}}" alone), never part of one, so that a value is never spliced into a string a shell reads: pass it as its own element, e.g. ["/bin/sh", "-c", "… \\"$1\\"", "sh", "{{name}}"]`,
       });
     }
   });

@@ -128,11 +128,11 @@ describe('resolveBandAid', () => {
     },
   );
 
-  it('refuses a line break or NUL even where the pattern takes anything', () => {
-    for (const value of ['a\nb', 'a\rb', 'a\u0000b']) {
+  it('refuses a line break, NUL or other control character even where the pattern takes anything', () => {
+    for (const value of ['a\nb', 'a\rb', 'a\u0000b', 'a\u001bb', 'a\u007fb']) {
       expect(resolveBandAid(withParams, 'two', { key: 'k', value })).toEqual({
         ok: false,
-        error: 'band-aid two parameter value must not hold a NUL or a line break',
+        error: 'band-aid two parameter value must not hold a NUL, a line break or another control character',
       });
     }
   });
@@ -163,6 +163,10 @@ describe('resolveBandAid', () => {
     expect(resolveBandAid(p, 'alt', { v: 'off' }).ok).toBe(true);
     expect(resolveBandAid(p, 'alt', { v: 'on; reboot' }).ok).toBe(false);
     expect(resolveBandAid(p, 'alt', { v: 'x off' }).ok).toBe(false);
+  });
+
+  it('takes a tab where the pattern does', () => {
+    expect(resolveBandAid(withParams, 'two', { key: 'k', value: 'a\tb' })).toMatchObject({ ok: true });
   });
 
   it('does not take inherited names as parameters', () => {

@@ -53,14 +53,35 @@ describe('band-aid parameters', () => {
     ['["/usr/bin/python3", "-c", "{{p}}"]', '"-c"'],
     ['["/usr/bin/node", "-e", "{{p}}"]', '"-e"'],
     ['["/usr/bin/node", "--eval", "{{p}}"]', '"--eval"'],
+    ['["/usr/bin/env", "bash", "-c", "{{p}}"]', '"-c"'],
+    ['["/bin/busybox", "sh", "-c", "{{p}}"]', '"-c"'],
+    ['["/usr/bin/php", "-r", "{{p}}"]', '"-r"'],
   ])('refuses a placeholder that is the script of an interpreter: %s', (command, option) => {
     expect(issuesOf(bandAid(command, '    params: { p: { pattern: "[a-z]+" } }\n'))).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^bandAids\\[0\\]\\.command\\[2\\]: placeholder "\\{\\{p\\}\\}" follows ${option}, so its value would be run as program text`,
+          `^bandAids\\[0\\]\\.command\\[\\d\\]: placeholder "\\{\\{p\\}\\}" follows ${option}, so its value would be run as program text`,
         ),
       ),
     );
+  });
+
+  it.each([
+    ['["/usr/sbin/postconf", "-e", "{{p}}"]'],
+    ['["/usr/bin/find", "/tmp", "-name", "{{p}}", "-delete"]'],
+    ['["/bin/sh", "-c", "echo \\"$1\\"", "sh", "{{p}}"]'],
+  ])('takes a placeholder that is data, not program text: %s', (command) => {
+    expect(parsePolicy(bandAid(command, '    params: { p: { pattern: "[a-z]+" } }\n')).bandAids).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses a pattern that would close the anchoring group and match anything', () => {
+    expect(
+      issuesOf(bandAid('["/bin/echo", "{{p}}"]', '    params: { p: { pattern: "[0-9]+)|(.*" } }\n')),
+    ).toEqual([
+      expect.stringMatching(/^bandAids\[0\]\.params\.p\.pattern: is not a usable RE2 regular expression: /),
+    ]);
   });
 
   it('refuses a placeholder naming no declared parameter, and a parameter never used', () => {
@@ -87,7 +108,7 @@ describe('band-aid parameters', () => {
       ),
     );
     expect(issues).toContainEqual(
-      expect.stringMatching(/^bandAids\[0\]\.params\.p\.pattern: is not an RE2 regular expression/),
+      expect.stringMatching(/^bandAids\[0\]\.params\.p\.pattern: is not a usable RE2 regular expression/),
     );
     expect(issues).toContainEqual(
       expect.stringMatching(/^bandAids\[0\]\.params\.Bad-Name: a parameter name must be/),
