@@ -331,8 +331,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX builds_definition ON builds (repository, definition, queued_at);
   CREATE INDEX build_history_build ON build_history (build_id, seq);
   `,
-  // A ban plan asks for the newest image of each affected definition.
-  'CREATE INDEX images_definition ON images (repository, definition);',
+  // A ban plan reads every distinct base reference (a covering index scan, no sort) and the newest image of each
+  // affected definition.
+  `
+  CREATE INDEX image_bases_by_name ON image_bases (base_name, base_digest);
+  CREATE INDEX images_definition ON images (repository, definition);
+  `,
 ];
 
 /** The schema version this code writes (SQLite `user_version`). */

@@ -82,7 +82,7 @@ export class SqliteLineageStore implements LineageStore {
        ORDER BY d.depth, i.digest`,
     );
     this.bases = db.prepare(
-      'SELECT DISTINCT base_name AS name, base_digest AS digest FROM image_bases ORDER BY base_digest, base_name',
+      'SELECT DISTINCT base_name AS name, base_digest AS digest FROM image_bases ORDER BY base_name, base_digest',
     );
     this.newestOfDefinition = db.prepare(
       `SELECT ${COLUMNS} FROM images i WHERE i.repository = ? AND i.definition = ? ORDER BY i.rowid DESC LIMIT 1`,

@@ -23,7 +23,21 @@ export function banCoversBase(pattern: ImagePattern, base: BaseImage): boolean {
 /** The digests of the recorded bases the ban covers: the roots of the affected set, each once, sorted. */
 export function bannedRoots(pattern: ImagePattern, bases: readonly BaseImage[]): string[] {
   const roots = new Set<string>();
-  for (const base of bases)
-    if (!roots.has(base.digest) && banCoversBase(pattern, base)) roots.add(base.digest);
+  if (pattern.digest !== undefined) {
+    for (const base of bases) if (base.digest === pattern.digest) roots.add(base.digest);
+    return [...roots];
+  }
+  // Many digests share a name (a tag that moved, an ops base tag rebuilt): each name is parsed and matched once.
+  const nameMatches = new Map<string, boolean>();
+  for (const base of bases) {
+    if (roots.has(base.digest)) continue;
+    let hit = nameMatches.get(base.name);
+    if (hit === undefined) {
+      const parsed = parseImageRef(base.name);
+      hit = parsed.ok && patternMatches(pattern, parsed.ref);
+      nameMatches.set(base.name, hit);
+    }
+    if (hit) roots.add(base.digest);
+  }
   return [...roots].sort();
 }

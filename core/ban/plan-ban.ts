@@ -1,7 +1,7 @@
 import type { BandAidUse } from '../events/base-image-banned.js';
 import type { RebuildSubstitution } from '../events/rebuild.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
-import type { ImageRef } from '../image-ref/image-ref.js';
+import type { ImageRef, ParseResult } from '../image-ref/image-ref.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 import { resolveBandAid } from '../policy/band-aids.js';
 import { compiledPattern, type ImagePattern, patternMatches } from '../policy/image-pattern.js';
@@ -109,9 +109,13 @@ function resolveBandAids(
 }
 
 /** The references a container runs: as it was started (with its digest when known), and its affected image's. */
-function containerRefs(container: RunningContainer, image: ImageRecord): ImageRef[] {
+function containerRefs(
+  container: RunningContainer,
+  image: ImageRecord,
+  parse: (text: string) => ParseResult,
+): ImageRef[] {
   const refs: ImageRef[] = [];
-  const started = parseImageRef(container.image);
+  const started = parse(container.image);
   if (started.ok) {
     refs.push(
       started.ref.digest === undefined && container.imageDigest !== undefined
@@ -119,7 +123,7 @@ function containerRefs(container: RunningContainer, image: ImageRecord): ImageRe
         : started.ref,
     );
   }
-  const recorded = parseImageRef(image.ref);
+  const recorded = parse(image.ref);
   if (recorded.ok) refs.push({ ...recorded.ref, digest: image.digest });
   return refs;
 }
@@ -243,16 +247,30 @@ export async function planBan(input: PlanBanInput, ports: PlanBanPorts): Promise
   const rebuilds = reportOrphans(orderRebuilds(unordered));
 
   const containers = containersByHost(running.map((r) => r.container));
-  const planned: PlannedBandAid[] = bandAids.resolved.map(({ appliesTo, ...bandAid }) => ({
-    ...bandAid,
-    batches: batchByHosts(
-      running
-        .filter(({ container, image }) =>
-          containerRefs(container, image).some((r) => appliesTo.some((p) => patternMatches(p, r))),
-        )
-        .map((r) => r.container),
-    ),
-  }));
+  // Thousands of containers run a few hundred images: each reference is parsed once.
+  const parsedRefs = new Map<string, ParseResult>();
+  const parse = (text: string) => {
+    let hit = parsedRefs.get(text);
+    if (!hit) {
+      hit = parseImageRef(text);
+      parsedRefs.set(text, hit);
+    }
+    return hit;
+  };
+  const planned: PlannedBandAid[] = bandAids.resolved.map(({ appliesTo, ...bandAid }) => {
+    // Containers of one image started by one reference share the answer: each combination is matched once.
+    const answers = new Map<string, boolean>();
+    const applies = ({ container, image }: { container: RunningContainer; image: ImageRecord }) => {
+      const key = `${container.image}\n${container.imageDigest ?? ''}\n${image.digest}`;
+      let hit = answers.get(key);
+      if (hit === undefined) {
+        hit = containerRefs(container, image, parse).some((r) => appliesTo.some((p) => patternMatches(p, r)));
+        answers.set(key, hit);
+      }
+      return hit;
+    };
+    return { ...bandAid, batches: batchByHosts(running.filter(applies).map((r) => r.container)) };
+  });
 
   return {
     ok: true,
