@@ -12,7 +12,7 @@ import { definitionKey } from '../ports/ban-store.js';
 import type { Fleet } from '../ports/fleet.js';
 import type { LineageStore } from '../ports/lineage-store.js';
 import type { BanPlan, PlannedBandAid } from './ban-plan.js';
-import { rewriteSupport, type SupportPorts } from './ban-support.js';
+import { rewriteSupport, SupportMarkerError, type SupportPorts } from './ban-support.js';
 import { type DispatchPorts, dispatchRebuilds } from './dispatch-rebuilds.js';
 import { type PlanBanPorts, planBan } from './plan-ban.js';
 import { outcomeEvent } from './rebuild-outcomes.js';
@@ -125,7 +125,7 @@ export async function respondToBan(
 
   // Protection first: admission refuses the images before anything is rebuilt or run.
   await ports.store.markUnsupported(ban.banId, plan.affected.map(toMarked));
-  await rewriteSupport(ports, await ports.store.marked(ban.banId));
+  const markerFailures = await rewriteSupport(ports, await ports.store.marked(ban.banId));
 
   const recorded = await ports.store.addRebuilds(ban.banId, plan.rebuilds);
   const time = ports.clock.now().toISOString();
@@ -158,6 +158,8 @@ export async function respondToBan(
     await ports.store.stamp(ban.banId, 'protectedAt', now);
   }
   await stampRemediatedWhenDone(ban, ports);
+  // Reported last, so that everything else of the response is done and recorded first.
+  if (markerFailures.length) throw new SupportMarkerError(markerFailures);
   return plan;
 }
 
@@ -194,9 +196,10 @@ export async function respondToUnban(event: BaseImageUnbannedEvent, ports: BanSt
       time,
     );
   }
-  await rewriteSupport(ports, await ports.store.marked(ban.banId));
+  const markerFailures = await rewriteSupport(ports, await ports.store.marked(ban.banId));
   // Slots held by nothing now may go to another ban's rebuilds.
   await dispatchRebuilds(ports);
+  if (markerFailures.length) throw new SupportMarkerError(markerFailures);
 }
 
 /** Handles one event of the `ban` target; other detail-types are not this step's and are ignored. */

@@ -18,6 +18,7 @@ import type { DrydockEvent } from '../../core/events/index.js';
 import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
 import { ensureApiTokens } from './api-tokens.js';
+import { localPlanPorts } from './ban-api.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
@@ -267,6 +268,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       onRegistryRefused: refusalLogger(log),
       ...(options.onToolTime ? { onToolTime: options.onToolTime } : {}),
       ...(options.buildTimeoutMs ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
+      buildConcurrency: options.buildConcurrency ?? 2,
       notify: async (event) => {
         const note = teamNotificationFor(event);
         if (note && (await outboxRef.outbox?.put(note)))
@@ -298,6 +300,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (found.length > 0)
       log(`removed what a previous run left: ${found.map(([what, n]) => `${n} ${what}`).join(', ')}`);
 
+    // A band-aid a killed predecessor was running is recorded as interrupted and never run again.
+    const interrupted = await opened.bans.interruptRunning(new Date().toISOString());
+    if (interrupted > 0)
+      log(
+        `${interrupted} band-aid run${interrupted === 1 ? '' : 's'} a previous run left running marked interrupted`,
+      );
+    // The prestart hook reads the admission list without the daemon: it is rewritten from the ban store at once.
+    await opened.admission.replace(await opened.bans.unsupportedImages());
+
     let recovered = 0;
     for (const queue of Object.values(opened.queues)) recovered += queue.recoverInFlight();
     if (recovered > 0)
@@ -322,7 +333,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus: opened.bus,
       queues: opened.queues,
       handlers,
-      concurrency: { build: options.buildConcurrency ?? 2, test: 2 },
+      // The ban response's queues need one worker each: the band-aid step runs up to maxConcurrency execs itself.
+      concurrency: { build: options.buildConcurrency ?? 2, test: 2, ban: 1, rebuilds: 1, 'band-aids': 1 },
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       onActivity: (a) => {
         if (a.kind === 'dead-lettered')
@@ -351,6 +363,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         bases,
         wake: () => running.wake(),
         tokens,
+        bans: {
+          store: opened.bans,
+          policy: opened.policyStore,
+          bus: opened.bus,
+          plan: localPlanPorts(opened, opened.fleet),
+        },
       },
       { port: settings.apiPort },
     );

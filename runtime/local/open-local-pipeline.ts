@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AdmissionFile } from '../../adapters/local/admission-file.js';
 import {
   BuildahBuildService,
   buildLimitsFrom,
@@ -15,6 +16,7 @@ import { FileBuildLogs } from '../../adapters/local/file-build-logs.js';
 import { FileTestReports } from '../../adapters/local/file-test-reports.js';
 import { GitBuildContext, tempBuildWorkspaces } from '../../adapters/local/git-build-context.js';
 import { GitDefinitionSource } from '../../adapters/local/git-definition-source.js';
+import { PodmanFleet } from '../../adapters/local/podman-fleet.js';
 import { PodmanImageTester } from '../../adapters/local/podman-image-tester.js';
 import {
   ensurePipelineCredential,
@@ -23,11 +25,15 @@ import {
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../adapters/local/registry-push-guard.js';
+import { RegistrySupportMarkers } from '../../adapters/local/registry-support-markers.js';
+import { SqliteBanStore } from '../../adapters/local/sqlite-ban-store.js';
 import { SqliteBuildRecords } from '../../adapters/local/sqlite-build-records.js';
 import { openStateDirectory, type StateDatabase } from '../../adapters/local/sqlite-database.js';
 import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import { SqliteLineageStore } from '../../adapters/local/sqlite-lineage-store.js';
+import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
 import { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
+import { bannedPatternsOf } from '../../core/admission/admit.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { LOCAL_EVENT_RULES } from '../../core/events/rules.js';
 import type { LintConfig } from '../../core/lint/config.js';
@@ -36,6 +42,10 @@ import type { BuildService } from '../../core/ports/build-service.js';
 import { type Clock, systemClock } from '../../core/ports/clock.js';
 import type { ImageRegistry } from '../../core/ports/image-registry.js';
 import type { ImageTester } from '../../core/ports/image-tester.js';
+import type { PolicyStore } from '../../core/ports/policy-store.js';
+import { localPlanPorts } from './ban-api.js';
+import { banHandlers } from './ban-handlers.js';
+import { FilePolicyStore } from './file-policy-store.js';
 import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
 import { pipelineHandlers } from './pipeline-handlers.js';
 import { drainOnce, type EventHandler } from './queue-worker.js';
@@ -63,6 +73,10 @@ export interface LocalPipelineOptions {
   readonly onRegistryRefused?: (refusal: PushRefusal) => void;
   /** Visibility timeout of every queue: longer than the slowest handler (a build). @default 900000 */
   readonly visibilityTimeoutMs?: number;
+  /** Builds that run at once: a ban's rebuilds at once when the policy sets no `response.maxConcurrentRebuilds`. @default 2 */
+  readonly buildConcurrency?: number;
+  /** The policy file ops' bans are written into (see `FilePolicyStore`). @default <stateDir>/policy.yaml */
+  readonly policyFile?: string;
 }
 
 /** How long a routed (event, rule) is remembered so that it is never queued twice: 30 days. */
@@ -128,6 +142,16 @@ export interface LocalPipeline {
   readonly reposRoot: string;
   /** The buildah build service, for the base catalogue. */
   readonly builder: BuildahBuildService;
+  /** Bans and their response (marked images, rebuilds, band-aid runs). */
+  readonly bans: SqliteBanStore;
+  /** The labelled podman containers band-aids run in. */
+  readonly fleet: PodmanFleet;
+  /** The ops-owned policy, written only to add or lift a ban. */
+  readonly policyStore: PolicyStore;
+  /** The list the OCI prestart hook reads. */
+  readonly admission: AdmissionFile;
+  /** The registry's `sha256-<hex>.unsupported` marker tags. */
+  readonly markers: RegistrySupportMarkers;
   /** The handler of each queue, for the workers. */
   readonly handlers: Readonly<Record<string, EventHandler>>;
   /** Ends the builds and image tests in progress (their requests are released for a retry, not failed); for stopping. */
@@ -228,6 +252,36 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       logged: async (id) => (await eventLog.get(id)) !== undefined,
       discardLocalImage: (ref) => builder.removeImage(ref),
     });
+    const bans = new SqliteBanStore(db);
+    // Band-aids run with the pipeline's own podman configuration: the same storage the fleet's containers use.
+    const fleet = new PodmanFleet({ env: containerEnv.env });
+    const policyStore = new FilePolicyStore(
+      options.policyFile ?? join(stateDir, 'policy.yaml'),
+      new SqlitePolicyVersions(db),
+      { inForce: options.policy },
+    );
+    const admission = new AdmissionFile({
+      stateDir,
+      bannedPatterns: async () => bannedPatternsOf(await options.policy()),
+    });
+    const markers = new RegistrySupportMarkers({ host: guard.host, credential });
+    Object.assign(
+      handlers,
+      banHandlers({
+        store: bans,
+        lineage,
+        fleet,
+        admission,
+        markers,
+        bus,
+        clock: systemClock,
+        policy: options.policy,
+        records,
+        source: new GitDefinitionSource(reposRoot),
+        buildConcurrency: options.buildConcurrency ?? 2,
+        plan: localPlanPorts({ lineage, registry, registryHost: guard.host }, fleet),
+      }),
+    );
     const openedGuard = guard;
     const openedRegistry = registryProcess;
     return {
@@ -244,6 +298,11 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       reposRoot,
       builder,
       handlers,
+      bans,
+      fleet,
+      policyStore,
+      admission,
+      markers,
       interrupt() {
         stopping.abort(new Error('the pipeline is stopping'));
       },
