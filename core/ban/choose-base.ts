@@ -94,8 +94,15 @@ export async function chooseBase(
         a.tag.localeCompare(b.tag),
     );
   for (const c of candidates) {
+    // Tags come from a registry: one that does not parse back to exactly this name and tag is never used.
     const parsed = parseImageRef(`${ref.name}:${c.tag}`);
-    if (!parsed.ok) continue;
+    if (
+      !parsed.ok ||
+      parsed.ref.name !== ref.name ||
+      parsed.ref.tag !== c.tag ||
+      parsed.ref.digest !== undefined
+    )
+      continue;
     const text = formatImageRef(parsed.ref);
     if (allowedBase(text, ctx.policy, project, ctx.now)) {
       const variant = line.variant === '' ? '' : `, variant ${line.variant}`;
