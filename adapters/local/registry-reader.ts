@@ -1,3 +1,4 @@
+import { isMarkerManifestFor, markerTagSubject } from '../../core/ban/support-marker-artifact.js';
 import { DrydockError } from '../../core/errors.js';
 import type { RegistryTag } from '../../core/lineage/registry-drift.js';
 import { RegistryUnavailableError } from '../../core/ports/image-registry.js';
@@ -10,6 +11,8 @@ const MANIFEST_TYPES = [
 ].join(', ');
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const PAGE_SIZE = 1000;
+// A support marker's manifest is well under a kilobyte; more is not one.
+const MARKER_LIMIT = 64 * 1024;
 
 /** Options of `readRegistryTags`. */
 export interface RegistryReadOptions {
@@ -22,7 +25,8 @@ export interface RegistryReadOptions {
 /**
  * Every tag of every repository of a registry with the manifest digest it names, read anonymously through
  * its public side (the push guard): `_catalog`, `tags/list` and a `HEAD` of each tag, pages followed.
- * Sorted by repository, then tag. A tag deleted between the listing and its `HEAD` is left out.
+ * Sorted by repository, then tag. A tag deleted between the listing and its `HEAD` is left out. A support-marker
+ * tag's manifest is read too, and the tag carries `markerOf` when it is a drydock marker of that image.
  */
 export async function readRegistryTags(
   host: string,
@@ -87,7 +91,21 @@ export async function readRegistryTags(
           code: 'REGISTRY_REQUEST_FAILED',
         });
       }
-      tags.push({ repository, tag, digest });
+      const marker = markerTagSubject(tag);
+      if (marker === undefined) {
+        tags.push({ repository, tag, digest });
+        continue;
+      }
+      // A marker tag counts as a marker only when it holds one about that very image.
+      const body = await call('GET', path, MANIFEST_TYPES);
+      if (body.status === 404) continue;
+      if (body.status !== 200) await fail(body, `GET ${path}`);
+      const text = (await body.text()).slice(0, MARKER_LIMIT);
+      tags.push(
+        isMarkerManifestFor(tag, text)
+          ? { repository, tag, digest, markerOf: marker }
+          : { repository, tag, digest },
+      );
     }
   }
   return tags;

@@ -40,6 +40,8 @@ const EXPLAIN: Record<RegistryDrift['kind'], string> = {
   moved: 'the tag names another digest than the lineage record',
   missing: 'the lineage record names a tag the registry no longer has',
   untracked: 'in the registry, but neither a published image nor a base',
+  'unknown-marker':
+    'a support marker of an image that is neither a published image nor a base of its repository',
 };
 
 function renderReport(report: VerifyReport, colour: boolean): string {
@@ -51,7 +53,7 @@ function renderReport(report: VerifyReport, colour: boolean): string {
     d.kind,
     d.ref,
     'registryDigest' in d ? d.registryDigest : '—',
-    'lineageDigest' in d ? d.lineageDigest : '—',
+    'lineageDigest' in d ? d.lineageDigest : 'subject' in d ? `marks ${d.subject}` : '—',
   ]);
   const kinds = [...new Set(report.drift.map((d) => d.kind))].map((k) => `  ${k}: ${EXPLAIN[k]}\n`).join('');
   return `${head}${report.drift.length} drift${report.drift.length === 1 ? '' : 's'}:\n${table(
@@ -77,12 +79,15 @@ published images and bases through the running pipeline's API. Drift is:
   moved      a published image's tag names another digest than its lineage record
   missing    a published image's tag is gone from the registry
   untracked  a tag that is neither a published image nor a base (pushed around the pipeline)
+  unknown-marker  a support-marker tag (sha256-<hex>.unsupported) of an image that is neither a
+             published image nor a base of that repository
+Support-marker tags of known images are not drift: a ban writes them, and they may be replaced.
 The push guard refuses tag moves and manifest deletes, so drift means a write that did not go
 through it (the registry's storage or socket touched directly).
 
 Exit status: 0 no drift, 1 drift found, 2 error (pipeline not running, registry not answering).
 --format json prints {registry, checked: {tags, images, bases}, drift: [{kind, ref,
-registryDigest?, lineageDigest?}]}.
+registryDigest?, lineageDigest?, subject?}]}.
 
 Examples:
   drydock verify

@@ -4,6 +4,11 @@ export interface RegistryTag {
   readonly tag: string;
   /** The manifest digest the tag names. */
   readonly digest: string;
+  /**
+   * Set on a support-marker tag (`sha256-<hex>.unsupported`) that holds a drydock marker of that image: the
+   * image's digest. A marker-looking tag holding anything else has none and counts as an ordinary tag.
+   */
+  readonly markerOf?: string;
 }
 
 /** An image reference with the digest some record gives it (a lineage record, a base). */
@@ -15,10 +20,18 @@ export interface RecordedImage {
 
 /**
  * A difference between the registry and the lineage store: a tag nothing recorded (`untracked`), a recorded
- * image whose tag is gone (`missing`), or whose tag names another digest (`moved`).
+ * image whose tag is gone (`missing`), or whose tag names another digest (`moved`), or a support marker of an
+ * image that neither the lineage store nor the bases know in that repository (`unknown-marker`).
  */
 export type RegistryDrift =
   | { readonly kind: 'untracked'; readonly ref: string; readonly registryDigest: string }
+  | {
+      readonly kind: 'unknown-marker';
+      readonly ref: string;
+      readonly registryDigest: string;
+      /** The image the marker is about. */
+      readonly subject: string;
+    }
   | { readonly kind: 'missing'; readonly ref: string; readonly lineageDigest: string }
   | {
       readonly kind: 'moved';
@@ -39,15 +52,26 @@ export interface RegistryDriftInput {
   readonly bases: readonly RecordedImage[];
 }
 
-const ORDER = { moved: 0, missing: 1, untracked: 2 } as const;
+const ORDER = { moved: 0, missing: 1, 'unknown-marker': 2, untracked: 3 } as const;
+
+/** `<host>/<repository>` of a `<host>/<repository>:<tag>` reference. */
+const repositoryOf = (ref: string): string => ref.slice(0, ref.lastIndexOf(':'));
 
 /**
  * Compares every registry tag with the lineage store: each recorded image's tag must name its digest, and
- * each tag must belong to a recorded image or a base. Sorted: moved, missing, then untracked, each by ref.
+ * each tag must belong to a recorded image or a base, or be the support marker of one in the same repository.
+ * Sorted: moved, missing, unknown-marker, then untracked, each by ref.
  */
 export function findRegistryDrift(input: RegistryDriftInput): RegistryDrift[] {
+  const markers = input.tags.filter((t) => t.markerOf !== undefined);
   const inRegistry = new Map(
-    input.tags.map((t) => [`${input.registryHost}/${t.repository}:${t.tag}`, t.digest]),
+    input.tags
+      .filter((t) => t.markerOf === undefined)
+      .map((t) => [`${input.registryHost}/${t.repository}:${t.tag}`, t.digest]),
+  );
+  // Images by repository and digest: a marker is about a digest, in its own repository.
+  const imagesAt = new Set(
+    [...input.images, ...input.bases].map((i) => `${repositoryOf(i.ref)}@${i.digest}`),
   );
   const known = new Set(input.bases.map((b) => b.ref));
   const drift: RegistryDrift[] = [];
@@ -61,6 +85,12 @@ export function findRegistryDrift(input: RegistryDriftInput): RegistryDrift[] {
   }
   for (const [ref, digest] of inRegistry) {
     if (!known.has(ref)) drift.push({ kind: 'untracked', ref, registryDigest: digest });
+  }
+  for (const marker of markers) {
+    const subject = marker.markerOf ?? '';
+    if (imagesAt.has(`${input.registryHost}/${marker.repository}@${subject}`)) continue;
+    const ref = `${input.registryHost}/${marker.repository}:${marker.tag}`;
+    drift.push({ kind: 'unknown-marker', ref, registryDigest: marker.digest, subject });
   }
   return drift.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }

@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistrySupportMarkers } from '../../adapters/local/registry-support-markers.js';
+import { OCI_MANIFEST_TYPE, supportMarkerArtifact } from '../../core/ban/support-marker-artifact.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { IMAGE_PUBLISHED, type ImagePublishedEvent } from '../../core/events/image-published.js';
 import type { RegistryDrift } from '../../core/lineage/registry-drift.js';
+import { supportMarkerTag } from '../../core/ports/support-markers.js';
 import { baseCatalogue } from '../../runtime/local/base-catalogue.js';
 import { type LocalRuntime, startLocalRuntime } from '../../runtime/local/daemon.js';
 import { runCli } from '../helpers/cli.js';
@@ -203,6 +206,60 @@ describe('drydock verify', () => {
     expect(text.stdout).toContain('untracked: in the registry, but neither a published image nor a base');
   });
 
+  it('counts support markers of known images as no drift, and reports a marker of an unknown image', async () => {
+    const before = JSON.parse((await verify('--format', 'json')).stdout) as { drift: RegistryDrift[] };
+    const markers = new RegistrySupportMarkers({ host, credential: runtime.pipeline.credential });
+    const at = new Date().toISOString();
+    const bans = [{ banId: 'ban-1', reason: 'CVE-2026-0001' }];
+    await markers.put('apps/shop/web', { subject: web.digest, unsupported: true, bans, at });
+    await markers.put('base/tiny', { subject: base.digest, unsupported: true, bans, at });
+    // Behind the guard: a marker of an image nothing recorded, and an image under a marker-looking tag.
+    const rogue = await writeBehindGuard('apps/rogue', 'v2', 'rogue-2');
+    const artifact = supportMarkerArtifact(
+      { subject: rogue, unsupported: true, bans, at },
+      { mediaType: SCHEMA2, digest: rogue, size: 0 },
+    );
+    for (const blob of [artifact.config, artifact.layer].map((b) => Buffer.from(b))) {
+      const start = await direct('POST', '/v2/apps/rogue/blobs/uploads/');
+      const url = new URL(start.location, 'http://localhost');
+      url.searchParams.set('digest', sha256(blob));
+      expect((await direct('PUT', `${url.pathname}${url.search}`, blob)).status).toBe(201);
+    }
+    const rogueMarker = supportMarkerTag(rogue);
+    const put = await direct(
+      'PUT',
+      `/v2/apps/rogue/manifests/${rogueMarker}`,
+      Buffer.from(artifact.manifest),
+      {
+        'content-type': OCI_MANIFEST_TYPE,
+      },
+    );
+    expect(put.status).toBe(201);
+    const fakeMarker = supportMarkerTag(`sha256:${'e'.repeat(64)}`);
+    const impostor = await writeBehindGuard('apps/rogue', fakeMarker, 'not-a-marker');
+
+    const json = await verify('--format', 'json');
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { checked: { tags: number }; drift: RegistryDrift[] };
+    expect(report.checked.tags).toBe(8);
+    const added = report.drift.filter((d) => !before.drift.some((b) => b.ref === d.ref));
+    expect(added).toEqual([
+      {
+        kind: 'unknown-marker',
+        ref: `${host}/apps/rogue:${rogueMarker}`,
+        registryDigest: sha256(artifact.manifest),
+        subject: rogue,
+      },
+      { kind: 'untracked', ref: `${host}/apps/rogue:${fakeMarker}`, registryDigest: impostor },
+      { kind: 'untracked', ref: `${host}/apps/rogue:v2`, registryDigest: rogue },
+    ]);
+    const text = await verify();
+    expect(text.stdout).toMatch(
+      new RegExp(`unknown-marker +${host}/apps/rogue:${rogueMarker} +\\S+ +marks ${rogue}`),
+    );
+  });
+
   it('exits 2 when no pipeline runs on the state directory', async () => {
     const other = join(root, 'nothing-here');
     mkdirSync(other);
@@ -217,6 +274,7 @@ describe('drydock verify', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit status: 0 no drift, 1 drift found, 2 error');
     expect(r.stdout).toContain('Examples:\n  drydock verify\n');
-    for (const kind of ['moved', 'missing', 'untracked']) expect(r.stdout).toContain(`  ${kind} `);
+    for (const kind of ['moved', 'missing', 'untracked', 'unknown-marker'])
+      expect(r.stdout).toContain(`  ${kind} `);
   });
 });

@@ -7,7 +7,9 @@ import {
   startDockerRegistry,
 } from '../../../adapters/local/docker-registry-process.js';
 import { readRegistryTags } from '../../../adapters/local/registry-reader.js';
+import { OCI_MANIFEST_TYPE, supportMarkerArtifact } from '../../../core/ban/support-marker-artifact.js';
 import { RegistryUnavailableError } from '../../../core/ports/image-registry.js';
+import { supportMarkerTag } from '../../../core/ports/support-markers.js';
 import { SCHEMA2, schema2Manifest, sha256 } from '../../helpers/image-manifest.js';
 
 describe('readRegistryTags', () => {
@@ -69,5 +71,41 @@ describe('readRegistryTags', () => {
     await stopped.stop();
     await rm(gone, { recursive: true, force: true });
     await expect(readRegistryTags(host)).rejects.toBeInstanceOf(RegistryUnavailableError);
+  });
+
+  it('reads a support-marker tag holding a marker of its image as a marker, and any other as an ordinary tag', async () => {
+    const host = registry.url.replace('http://', '');
+    const image = digests.get('apps/a:x') ?? '';
+    const artifact = supportMarkerArtifact(
+      {
+        subject: image,
+        unsupported: true,
+        bans: [{ banId: 'ban-1', reason: 'x' }],
+        at: '2026-12-07T10:00:00Z',
+      },
+      { mediaType: SCHEMA2, digest: image, size: 1 },
+    );
+    for (const blob of [artifact.config, artifact.layer].map((b) => Buffer.from(b))) {
+      const start = await fetch(`${registry.url}/v2/apps/a/blobs/uploads/`, { method: 'POST' });
+      const location = new URL(start.headers.get('location') ?? '', registry.url);
+      location.searchParams.set('digest', sha256(blob));
+      expect((await fetch(location, { method: 'PUT', body: blob })).status).toBe(201);
+    }
+    const marker = supportMarkerTag(image);
+    const written = await fetch(`${registry.url}/v2/apps/a/manifests/${marker}`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST_TYPE },
+      body: artifact.manifest,
+    });
+    expect(written.status).toBe(201);
+    // An image under the marker tag of another digest is no marker.
+    const lookalike = supportMarkerTag(`sha256:${'f'.repeat(64)}`);
+    await put('apps/a', lookalike);
+    const tags = (await readRegistryTags(host)).filter((t) => t.repository === 'apps/a');
+    expect(tags).toEqual([
+      { repository: 'apps/a', tag: marker, digest: sha256(artifact.manifest), markerOf: image },
+      { repository: 'apps/a', tag: lookalike, digest: digests.get(`apps/a:${lookalike}`) },
+      { repository: 'apps/a', tag: 'x', digest: image },
+    ]);
   });
 });

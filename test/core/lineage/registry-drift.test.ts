@@ -74,4 +74,65 @@ describe('findRegistryDrift', () => {
       'untracked apps/z:1',
     ]);
   });
+
+  describe('support markers', () => {
+    const markerTag = (digest: string) => `${digest.replace(':', '-')}.unsupported`;
+    const marker = (repository: string, subject: string, digest = C) => ({
+      repository,
+      tag: markerTag(subject),
+      digest,
+      markerOf: subject,
+    });
+
+    it('finds no drift in markers of recorded images and of bases, in their own repositories', () => {
+      expect(
+        findRegistryDrift({
+          registryHost: HOST,
+          tags: [
+            tag('apps/web', '1', A),
+            marker('apps/web', A),
+            tag('base/busybox', '1.36.0', B),
+            marker('base/busybox', B),
+          ],
+          images: [image('apps/web:1', A)],
+          bases: [image('base/busybox:1.36.0', B)],
+        }),
+      ).toEqual([]);
+    });
+
+    it('reports a marker of an image its repository does not record, even one recorded elsewhere', () => {
+      expect(
+        findRegistryDrift({
+          registryHost: HOST,
+          tags: [tag('apps/web', '1', A), marker('apps/api', A), marker('apps/web', B)],
+          images: [image('apps/web:1', A)],
+          bases: [],
+        }),
+      ).toEqual([
+        { kind: 'unknown-marker', ref: `${HOST}/apps/api:${markerTag(A)}`, registryDigest: C, subject: A },
+        { kind: 'unknown-marker', ref: `${HOST}/apps/web:${markerTag(B)}`, registryDigest: C, subject: B },
+      ]);
+    });
+
+    it('treats a marker-looking tag that holds no marker as an ordinary tag: untracked', () => {
+      expect(
+        findRegistryDrift({
+          registryHost: HOST,
+          tags: [tag('apps/web', '1', A), tag('apps/web', markerTag(A), B)],
+          images: [image('apps/web:1', A)],
+          bases: [],
+        }),
+      ).toEqual([{ kind: 'untracked', ref: `${HOST}/apps/web:${markerTag(A)}`, registryDigest: B }]);
+    });
+
+    it('sorts unknown markers after missing images and before untracked tags', () => {
+      const drift = findRegistryDrift({
+        registryHost: HOST,
+        tags: [tag('apps/a', 'x', A), marker('apps/a', B)],
+        images: [image('apps/m:1', A)],
+        bases: [],
+      });
+      expect(drift.map((d) => d.kind)).toEqual(['missing', 'unknown-marker', 'untracked']);
+    });
+  });
 });
