@@ -89,9 +89,30 @@ function decide(stateDir: string, stateText: string): AdmissionDecision {
     throw new AdmissionListError(
       `container ${id.slice(0, 12)} is not in this state dir's storage (bundle ${String(state.bundle)})`,
     );
-  const subject = containerImage(stateDir, id);
-  const list = readAdmissionFile(stateDir);
-  return admitImage(subject, list);
+  return admitImage(containerImage(stateDir, id), readAdmissionFile(stateDir));
+}
+
+// When no decision can be made: refuse, unless ops created the root-owned override.
+function undecided(stateDir: string, error: unknown): HookAnswer {
+  const why =
+    error instanceof AdmissionListError ? error.message : `cannot decide: ${(error as Error).message}`;
+  const { failOpen } = admissionPaths(stateDir);
+  try {
+    readRootFile(failOpen, 4096);
+  } catch {
+    return { allow: false, reason: `${why} (failing closed)` };
+  }
+  return { allow: true, note: `${why}; allowed by ${failOpen}` };
+}
+
+/** Answers for an image as the hook would (same list, same override): `drydock admit`, `run` and `fleet start` use it. */
+export function answerForImage(stateDir: string, subject: AdmissionSubject): HookAnswer {
+  try {
+    const decision = admitImage(subject, readAdmissionFile(stateDir));
+    return decision.allow ? { allow: true } : { allow: false, reason: decision.reason };
+  } catch (error) {
+    return undecided(stateDir, error);
+  }
 }
 
 /**
@@ -104,13 +125,6 @@ export function answerPrestart(stateDir: string, stateText: string): HookAnswer 
     const decision = decide(stateDir, stateText);
     return decision.allow ? { allow: true } : { allow: false, reason: decision.reason };
   } catch (error) {
-    const why =
-      error instanceof AdmissionListError ? error.message : `cannot decide: ${(error as Error).message}`;
-    try {
-      readRootFile(admissionPaths(stateDir).failOpen, 4096);
-    } catch {
-      return { allow: false, reason: `${why} (failing closed)` };
-    }
-    return { allow: true, note: `${why}; allowed by ${admissionPaths(stateDir).failOpen}` };
+    return undecided(stateDir, error);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/image-ref/parse-image-ref.js';
@@ -25,20 +25,45 @@ export interface FleetEnv {
 }
 
 /**
- * Prepares the state dir's container environment and the fleet's own containers.conf (`fleet-containers.conf`,
- * `hooks_dir` = `<stateDir>/hooks`), and installs the admission hook there as `hookCommand`.
+ * The fleet's podman environment: the state dir's storage, registries and auth file (written by
+ * `prepareContainerEnv` with `options` only when the pipeline has not written them yet: a running pipeline's are
+ * never rewritten) and the fleet's own containers.conf (`fleet-containers.conf`, `hooks_dir` = `<stateDir>/hooks`),
+ * with the admission hook installed there as `hookCommand`.
  */
 export async function prepareFleetEnv(
   stateDir: string,
   hookCommand: readonly string[],
   options: ContainerEnvOptions = {},
 ): Promise<FleetEnv> {
-  const container = await prepareContainerEnv(stateDir, options);
+  const root = join(stateDir, 'containers');
+  const files = ['storage.conf', 'registries.conf', 'containers.conf', 'auth.json'].map((f) => join(root, f));
+  const ready = (
+    await Promise.all(
+      files.map((f) =>
+        access(f).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    )
+  ).every(Boolean);
+  if (!ready) await prepareContainerEnv(stateDir, options);
   const dir = hooksDir(stateDir);
   await installAdmissionHook(stateDir, hookCommand);
-  const conf = join(container.root, 'fleet-containers.conf');
-  await writeFile(conf, containersConfText(join(container.root, 'networks'), dir));
-  return { env: { ...container.env, CONTAINERS_CONF: conf }, hooksDir: dir };
+  const conf = join(root, 'fleet-containers.conf');
+  await writeFile(conf, containersConfText(join(root, 'networks'), dir));
+  const tmp = join(root, 'tmp');
+  await mkdir(tmp, { recursive: true, mode: 0o700 });
+  return {
+    env: {
+      CONTAINERS_STORAGE_CONF: join(root, 'storage.conf'),
+      CONTAINERS_REGISTRIES_CONF: join(root, 'registries.conf'),
+      CONTAINERS_CONF: conf,
+      REGISTRY_AUTH_FILE: join(root, 'auth.json'),
+      TMPDIR: tmp,
+    },
+    hooksDir: dir,
+  };
 }
 
 /** The fleet could not do what was asked: podman failed, the image or container is unknown, bad input. */
@@ -97,10 +122,12 @@ export class PodmanFleet implements Fleet {
     this.#timeoutMs = options.commandTimeoutMs ?? 120_000;
   }
 
-  /** The image a reference names in the fleet's storage, pulled first when it is not there. */
-  async image(ref: string): Promise<FleetImage> {
+  /** The image a reference names in the fleet's storage, pulled first when it is not there (unless `pull: false`). */
+  async image(ref: string, options: { readonly pull?: boolean } = {}): Promise<FleetImage> {
     checkRef(ref);
     let inspected = await this.#podmanRun(['image', 'inspect', '--format', 'json', '--', ref]);
+    if (inspected.exitCode !== 0 && options.pull === false)
+      throw this.#failure(`${ref} is not in the fleet's storage`, inspected, 'FLEET_IMAGE_UNKNOWN');
     if (inspected.exitCode !== 0) {
       const pulled = await this.#podmanRun(['pull', '--quiet', '--', ref]);
       if (pulled.exitCode !== 0)

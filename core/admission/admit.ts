@@ -1,5 +1,6 @@
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 import { parseImagePattern, patternMatches } from '../policy/image-pattern.js';
+import type { Policy } from '../policy/schema.js';
 import type { UnsupportedImage } from '../ports/admission-list.js';
 
 /** A ban pattern admission refuses by name: the policy's `banned[].image` (normalised), with its ban id when a ban made it. */
@@ -67,4 +68,13 @@ export function admitImage(subject: AdmissionSubject, rules: AdmissionRules): Ad
 
 function deny(reason: string, ban: BannedPattern): AdmissionDecision {
   return { allow: false, reason, banIds: ban.banId === undefined ? [] : [ban.banId] };
+}
+
+/** The banned patterns of a policy, for the admission list: every `banned` entry, with its ban id when a ban wrote it. */
+export function bannedPatternsOf(policy: Pick<Policy, 'banned'>): BannedPattern[] {
+  return policy.banned.map((entry) => ({
+    pattern: entry.image,
+    reason: entry.reason,
+    ...(entry.id === undefined ? {} : { banId: entry.id }),
+  }));
 }
