@@ -5,6 +5,7 @@ import {
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import type { RebuildSubstitution } from '../events/rebuild.js';
+import { buildIdFor } from '../gate/handle-push.js';
 import type { Policy } from '../policy/schema.js';
 import { type BanRecord, type BanStore, definitionKey, type RebuildRecord } from '../ports/ban-store.js';
 import type { BuildRecord } from '../ports/build-records.js';
@@ -52,7 +53,7 @@ export interface DispatchPorts {
   readonly buildConcurrency: number;
 }
 
-/** The build id of a ban's rebuild: the gate derives the same one (see `rebuildBuildId` users in core/gate). */
+/** The build id of a ban's rebuild: the gate's own derivation (`buildIdFor`), so the two can never disagree. */
 export function rebuildBuildId(
   repository: string,
   commit: string,
@@ -60,7 +61,7 @@ export function rebuildBuildId(
   banId: string,
   number: number,
 ): string {
-  return stableId('build', repository, commit, definition, banId, String(number));
+  return buildIdFor(repository, commit, definition, { banId, number });
 }
 
 /** The id of the gate request of a rebuild: one per (definition, commit, ban, number), whatever redelivers it. */
