@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteBanStore } from '../../../adapters/local/sqlite-ban-store.js';
 import { openStateDirectory, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
@@ -194,5 +195,25 @@ describe('drydock admit, run and fleet', () => {
       code: 2,
       stderr: expect.stringContaining('not a valid name'),
     });
+  }, 60_000);
+
+  it('run fails closed on a corrupt admission list, and starts with the root-owned fail-open override', async () => {
+    const list = `${storage.dir}/admission/unsupported.json`;
+    const good = readFileSync(list);
+    writeFileSync(list, '[]', { mode: 0o600 });
+    try {
+      const refused = await cli(['run'], HELLO_BASE, '--', 'sleep', '3600');
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(
+        /refused localhost\/base\/busybox:1\.36\.0: cannot read .*corrupt: .*\(failing closed\)/,
+      );
+      writeFileSync(`${storage.dir}/admission/fail-open`, 'incident 42\n', { mode: 0o600 });
+      const allowed = await cli(['run'], HELLO_BASE, '--', 'sleep', '3600');
+      expect(allowed.code, allowed.stderr).toBe(0);
+      expect(allowed.stderr).toMatch(/allowed by .*admission\/fail-open/);
+    } finally {
+      rmSync(`${storage.dir}/admission/fail-open`, { force: true });
+      writeFileSync(list, good);
+    }
   }, 60_000);
 });
