@@ -91,7 +91,8 @@ export class RegistrySupportMarkers implements SupportMarkers {
     checkRepository(repository);
     checkDigest(digest);
     const path = `/v2/${repository}/manifests/${supportMarkerTag(digest)}`;
-    const answer = await this.call(path, { headers: { accept: OCI_MANIFEST_TYPE } });
+    // Every manifest type is accepted: a marker tag holding an image is reported as not a marker, not as a fault.
+    const answer = await this.call(path, { headers: { accept: IMAGE_TYPES } });
     if (answer.status === 404) {
       await answer.body?.cancel();
       return undefined;

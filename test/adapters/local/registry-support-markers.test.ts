@@ -1,14 +1,18 @@
 // Support markers on the real docker-registry through the real push guard, written with the pipeline credential.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDockerRegistry } from '../../../adapters/local/docker-registry-process.js';
 import type { PipelineCredential, RunningPushGuard } from '../../../adapters/local/registry-push-guard.js';
 import { RegistrySupportMarkers } from '../../../adapters/local/registry-support-markers.js';
 import { SUPPORT_MARKER_TYPE } from '../../../core/ban/support-marker-artifact.js';
 import { supportMarkerTag } from '../../../core/ports/support-markers.js';
 import { supportMarkersContract } from '../../contracts/support-markers.contract.js';
 import { type GuardedRegistry, startGuardedRegistry } from '../../helpers/guarded-registry.js';
-import { SCHEMA2 } from '../../helpers/image-manifest.js';
+import { SCHEMA2, schema2Manifest, sha256 } from '../../helpers/image-manifest.js';
 
 const run = promisify(execFile);
 
@@ -100,5 +104,39 @@ describe('RegistrySupportMarkers', () => {
       code: 'REGISTRY_UNAVAILABLE',
       retryable: true,
     });
+  });
+
+  it('refuses what a marker tag holds when it is not a marker of that image (written around the guard)', async () => {
+    const plainState = await mkdtemp(join(tmpdir(), 'drydock-markers-plain-'));
+    const plain = await startDockerRegistry({ stateDir: plainState });
+    try {
+      const base = plain.url;
+      const layer = Buffer.from('layer');
+      const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+      for (const blob of [layer, config]) {
+        const start = await fetch(`${base}/v2/apps/x/blobs/uploads/`, { method: 'POST' });
+        const location = new URL(start.headers.get('location') ?? '', base);
+        location.searchParams.set('digest', sha256(blob));
+        expect((await fetch(location, { method: 'PUT', body: blob })).status).toBe(201);
+      }
+      const manifest = schema2Manifest(config, layer);
+      const subject = `sha256:${'d'.repeat(64)}`;
+      const put = await fetch(`${base}/v2/apps/x/manifests/${supportMarkerTag(subject)}`, {
+        method: 'PUT',
+        headers: { 'content-type': SCHEMA2 },
+        body: manifest,
+      });
+      expect(put.status).toBe(201);
+      const markers = new RegistrySupportMarkers({ host: base.replace('http://', ''), credential });
+      await expect(markers.get('apps/x', subject)).rejects.toMatchObject({
+        code: 'SUPPORT_MARKER_INVALID',
+        message: expect.stringContaining(
+          `apps/x:${supportMarkerTag(subject)} is not a drydock support marker`,
+        ),
+      });
+    } finally {
+      await plain.stop();
+      await rm(plainState, { recursive: true, force: true });
+    }
   });
 });
