@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -83,5 +84,14 @@ describe('AdmissionFile', () => {
     chmodSync(list, 0o600);
     chownSync(list, 65534, 65534);
     expect(() => readAdmissionFile(state)).toThrow(/owned by uid 65534, not root/);
+  });
+
+  it('refuses a FIFO planted at the list path at once, instead of hanging the hook on it', async () => {
+    const state = tempDir('drydock-admission-');
+    await admissionFile(state).replace([]);
+    const { list } = admissionPaths(state);
+    rmSync(list);
+    execFileSync('mkfifo', ['-m', '600', list]);
+    expect(() => readAdmissionFile(state)).toThrow(/not a regular file/);
   });
 });
