@@ -31,7 +31,7 @@ const BanId = z
 export const SupportMarkerSchema = z.strictObject({
   subject: Digest,
   unsupported: z.boolean(),
-  bans: z.array(z.strictObject({ banId: BanId, reason: z.string().max(4000) })).max(1000),
+  bans: z.array(z.strictObject({ banId: BanId, reason: z.string().max(16_000) })).max(1000),
   at: z.iso.datetime({ offset: true }),
 });
 
