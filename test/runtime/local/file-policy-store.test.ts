@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStateDatabase } from '../../../adapters/local/sqlite-database.js';
 import { SqlitePolicyVersions } from '../../../adapters/local/sqlite-policy-versions.js';
 import { PolicyValidationError } from '../../../core/errors.js';
+import { evaluateImage } from '../../../core/policy/evaluate-image.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import type { PolicyBan, PolicyChange } from '../../../core/ports/policy-store.js';
 import { FilePolicyStore } from '../../../runtime/local/file-policy-store.js';
@@ -174,12 +175,33 @@ describe('FilePolicyStore', () => {
       },
       (text) => recorded.push(versions.record(text, path).version.source),
     );
+    const from = `${HOST}/base/busybox:1.36.0`;
+    const judge = async () =>
+      evaluateImage(
+        { text: from, kind: 'from', line: 1, column: 6, start: 5, end: 5 + from.length },
+        await policy(),
+        {
+          project: 'shop',
+          now: new Date('2026-12-07T18:30:00Z'),
+        },
+      );
     expect((await policy()).banned).toEqual([]);
+    expect((await judge()).outcome).toBe('allowed');
     await store.addBan(ban, change);
     expect((await policy()).banned).toMatchObject([{ id: 'ban-0001', image: ban.image }]);
-    expect(recorded.at(-1)).toBe('ban ban-0001 by root at 2026-12-07T18:00:00.000Z: CVE-2026-0001');
-    expect(versions.history().length).toBe(2);
+    expect(await judge()).toMatchObject({ outcome: 'substituted', to: ban.replacement, rule: 'banned[0]' });
+    // A ban lifted and another without a replacement: the gate now refuses the base.
+    await store.removeBan('ban-0001', change);
+    await store.addBan({ ...ban, banId: 'ban-0002', replacement: undefined }, change);
+    expect(await judge()).toMatchObject({ outcome: 'denied', code: 'banned' });
+    // Each text the watcher applied was the version the store had recorded, with who, when and why.
+    expect(recorded).toEqual([
+      path,
+      'ban ban-0001 by root at 2026-12-07T18:00:00.000Z: CVE-2026-0001',
+      'ban ban-0002 by root at 2026-12-07T18:00:00.000Z: CVE-2026-0001',
+    ]);
+    expect(versions.history().length).toBe(4);
     const inForce = new FilePolicyStore(path, versions, { inForce: policy });
-    expect((await inForce.current()).banned).toHaveLength(1);
+    expect((await inForce.current()).banned).toMatchObject([{ id: 'ban-0002' }]);
   });
 });
