@@ -169,10 +169,10 @@ export const MAX_PARAM_PATTERN_LENGTH = 1024;
 const PARAM_NAME = /^[a-z][a-z0-9_]*$/;
 const WHOLE_PLACEHOLDER = /^\{\{([^{}]*)\}\}$/;
 // Interpreters whose options take program text, and those options (sh -c, bash -ec, python3 -c, node -e,
-// perl -e, php -r, pwsh -Command): a value placed right after one would be run as code, not passed as data.
+// python3 -m, perl -e, php -r, pwsh -Command): a value placed right after one would be run as code, not passed as data.
 const INTERPRETER =
   /^(?:sh|bash|dash|ash|zsh|ksh|mksh|busybox|python[0-9.]*|perl|ruby|node|nodejs|php|pwsh|powershell|lua[0-9.]*|tclsh)$/;
-const SCRIPT_OPTION = /^(?:-[A-Za-z]*[cerp][A-Za-z]*|--eval|--print|--command|-Command|-EncodedCommand)$/;
+const SCRIPT_OPTION = /^(?:-[A-Za-z]*[ceEmMrp][A-Za-z]*|--eval|--print|--command|-Command|-EncodedCommand)$/;
 
 /**
  * Compiles a band-aid parameter pattern to match whole values only. The pattern must compile on its own first:

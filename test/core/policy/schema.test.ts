@@ -56,6 +56,7 @@ describe('band-aid parameters', () => {
     ['["/usr/bin/env", "bash", "-c", "{{p}}"]', '"-c"'],
     ['["/bin/busybox", "sh", "-c", "{{p}}"]', '"-c"'],
     ['["/usr/bin/php", "-r", "{{p}}"]', '"-r"'],
+    ['["/usr/bin/python3", "-m", "{{p}}"]', '"-m"'],
   ])('refuses a placeholder that is the script of an interpreter: %s', (command, option) => {
     expect(issuesOf(bandAid(command, '    params: { p: { pattern: "[a-z]+" } }\n'))).toContainEqual(
       expect.stringMatching(
