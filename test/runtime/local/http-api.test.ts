@@ -299,6 +299,14 @@ describe('startHttpApi', () => {
     );
   });
 
+  it('answers 503 for the ban endpoints of a pipeline without the ban response, and images as supported', async () => {
+    const answer = await call('GET', '/api/bans');
+    expect(answer.status).toBe(503);
+    expect(answer.json().error).toMatch(/no ban response wired/);
+    expect((await postJson('/api/bans', '{"ref":"busybox:1","reason":"x"}')).status).toBe(503);
+    expect((await call('GET', '/api/images')).status).toBe(200);
+  });
+
   it('answers 404 for an unknown route and 405 for an unknown method under /api', async () => {
     expect(await call('GET', '/api/nothing').then((a) => [a.status, a.json().error])).toEqual([
       404,
