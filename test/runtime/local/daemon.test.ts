@@ -1,12 +1,22 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { readAdmissionFile } from '../../../adapters/local/admission-file.js';
 import { prepareContainerEnv } from '../../../adapters/local/container-env.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
+import { SqliteBanStore } from '../../../adapters/local/sqlite-ban-store.js';
 import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { openStateDirectory } from '../../../adapters/local/sqlite-database.js';
 import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
@@ -325,5 +335,53 @@ describe('starting after a run that was killed', () => {
     expect(tests.trim()).toBe('');
     expect(readdirSync(join(dir, 'containers', 'tmp'))).toEqual([]);
     expect(log).toContainEqual(expect.stringMatching(/^removed what a previous run left/));
+  }, 60_000);
+
+  it('marks a band-aid run it left running interrupted, never to run again, and rewrites the admission list', async () => {
+    const dir = stateDir();
+    await stop(await start(dir));
+    // What SIGKILL leaves in the middle of a ban: an image marked, a band-aid run claimed and never finished.
+    const db = openStateDirectory(dir);
+    const bans = new SqliteBanStore(db);
+    const at = '2026-12-07T12:00:00.000Z';
+    await bans.create({
+      banId: 'ban-killed',
+      ref: 'docker.io/library/busybox:1.36.0',
+      reason: 'CVE',
+      bandAids: [],
+      by: 'ops',
+      at,
+    });
+    const configDigest = `sha256:${'c'.repeat(64)}`;
+    await bans.markUnsupported('ban-killed', [
+      {
+        digest: `sha256:${'d'.repeat(64)}`,
+        configDigest,
+        ref: 'r/apps/x:1',
+        repository: 'x',
+        definition: 'Dockerfile',
+        depth: 1,
+      },
+    ]);
+    const run = {
+      banId: 'ban-killed',
+      bandAidId: 'aid',
+      containerId: 'c1',
+      host: 'h',
+      imageDigest: configDigest,
+    };
+    await bans.addBandAidRuns([run]);
+    expect(await bans.claimBandAidRun('ban-killed', 'aid', 'c1', at)).toBe(true);
+    db.close();
+    rmSync(join(dir, 'admission'), { recursive: true, force: true });
+
+    const log: string[] = [];
+    const runtime = await start(dir, log);
+    expect(log).toContain('1 band-aid run a previous run left running marked interrupted');
+    expect((await runtime.pipeline.bans.bandAidRuns('ban-killed')).map((r) => r.state)).toEqual([
+      'interrupted',
+    ]);
+    expect(await runtime.pipeline.bans.claimBandAidRun('ban-killed', 'aid', 'c1', at)).toBe(false);
+    expect(readAdmissionFile(dir).unsupported.map((i) => i.configDigest)).toEqual([configDigest]);
   }, 60_000);
 });
