@@ -1,0 +1,311 @@
+// The ban response end to end, as ops and teams meet it: `drydock start` in a child process, real pushes
+// through the post-receive hook, images built by buildah and published to the guarded registry, fleet
+// containers run by podman on two "hosts", then `drydock ban` through the ops credential of the API. The
+// checks read everything back the way a user would: the CLI, the HTTP API, skopeo on the registry, podman.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { appendFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApiToken } from '../../runtime/local/api-tokens.js';
+import type {
+  BanDetail,
+  BaseSummary,
+  BuildSummary,
+  ImageSummary,
+  NotificationSummary,
+} from '../../runtime/local/api-types.js';
+import {
+  type DrydockProcess,
+  drydock,
+  pushFiles,
+  removeState,
+  startDrydock,
+  waitFor,
+} from '../helpers/drydock-process.js';
+
+const run = promisify(execFile);
+
+let root: string;
+let state: string;
+let daemon: DrydockProcess;
+let busybox: Record<string, BaseSummary>;
+
+// --state before `--`: after it, words are the container's arguments.
+const cli = (command: readonly string[], ...rest: string[]) =>
+  drydock([...command, '--state', state, ...rest]);
+
+const imagesOf = async () => (await daemon.api.get<{ images: ImageSummary[] }>('/api/images')).images;
+
+async function publishedImage(repository: string, definition: string, commit: string): Promise<ImageSummary> {
+  return waitFor(
+    `the image of ${repository}/${definition}`,
+    async () => {
+      const found = (await imagesOf()).find(
+        (i) => i.repository === repository && i.definition === definition && i.commit === commit,
+      );
+      if (found) return found;
+      const failed = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds')).builds.find(
+        (b) => b.repository === repository && b.definition === definition && b.state === 'failed',
+      );
+      if (failed) throw new Error(`${repository}/${definition} failed: ${failed.error}`);
+      return undefined;
+    },
+    240_000,
+  );
+}
+
+// The fleet's podman as a host's operator would run it by hand: the state dir's storage and configuration,
+// whose containers.conf names drydock's admission hook.
+function fleetPodman(args: readonly string[]) {
+  const conf = join(state, 'containers');
+  return spawnSync('podman', args, {
+    env: {
+      ...process.env,
+      CONTAINERS_CONF: join(conf, 'fleet-containers.conf'),
+      CONTAINERS_STORAGE_CONF: join(conf, 'storage.conf'),
+      CONTAINERS_REGISTRIES_CONF: join(conf, 'registries.conf'),
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'drydock-ban-'));
+  state = join(root, 'state');
+  daemon = await startDrydock(state);
+  const seeded = await waitFor('the seeded bases', async () => {
+    const { bases } = await daemon.api.get<{ bases: BaseSummary[] }>('/api/bases');
+    return bases.length === 2 ? bases : undefined;
+  });
+  busybox = Object.fromEntries(seeded.map((b) => [b.ref.split(':').at(-1) ?? '', b]));
+}, 180_000);
+
+afterAll(async () => {
+  if (state) fleetPodman(['rm', '--force', '--all', '--time', '0']);
+  await daemon?.stop();
+  if (root) await removeState(root);
+});
+
+describe('a ban of busybox 1.36.0', () => {
+  it('marks every image built on it unsupported, refuses to start them, rebuilds bases before their children, runs the band-aid only where it applies, and tells the teams', async () => {
+    const host = daemon.info.registry;
+    // Ops admit the bases drydock builds for them, and approve one band-aid with a typed parameter.
+    await appendFile(
+      join(state, 'policy.yaml'),
+      [
+        `  - image: ${host}/apps/ops/base`,
+        '    tags: ["*"]',
+        '    note: the ops base image, built by drydock',
+        'bandAids:',
+        '  - id: stamp-containers',
+        '    description: leave a note in every container of an affected image',
+        '    command: ["/bin/sh", "-c", "echo \\"$1\\" > /tmp/band-aid", "band-aid", "{{note}}"]',
+        '    params:',
+        '      note: { pattern: "[a-z0-9-]{1,32}" }',
+        `    appliesTo: ["${host}/apps/**"]`,
+        '    timeoutSeconds: 20',
+        '    maxErrors: 2',
+        '',
+      ].join('\n'),
+    );
+    expect((await cli(['policy', 'validate', join(state, 'policy.yaml')])).code).toBe(0);
+
+    // Ops publish a base on busybox 1.36.0; a team builds one app on that base and one directly on busybox
+    // 1.36.0, and an unrelated app on busybox 1.36.1.
+    const opsRemote = (await cli(['repo', 'create', 'ops'])).stdout.trim().split('\n').at(-1) ?? '';
+    const opsCommit = pushFiles(join(root, 'ops-work'), opsRemote, {
+      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN echo ops > /etc/ops-base\nUSER 65534\n`,
+    });
+    const opsBase = await publishedImage('ops', 'base/Dockerfile', opsCommit);
+    const shopRemote = (await cli(['repo', 'create', 'shop'])).stdout.trim().split('\n').at(-1) ?? '';
+    const sleeper = 'USER 65534\nCMD ["sleep", "3600"]\n';
+    const shopCommit = pushFiles(join(root, 'shop-work'), shopRemote, {
+      'web/Dockerfile': `FROM ${opsBase.ref}\n${sleeper}`,
+      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\n${sleeper}`,
+      'other/Dockerfile': `FROM ${host}/base/busybox:1.36.1\n${sleeper}`,
+    });
+    const web = await publishedImage('shop', 'web/Dockerfile', shopCommit);
+    const api = await publishedImage('shop', 'api/Dockerfile', shopCommit);
+    const other = await publishedImage('shop', 'other/Dockerfile', shopCommit);
+    expect(web.bases.map((b) => b.digest)).toContain(opsBase.digest);
+
+    // Containers of the apps on two hosts, and one of the unrelated image.
+    for (const [image, hostName] of [
+      [web, 'host-a'],
+      [web, 'host-b'],
+      [api, 'host-a'],
+      [api, 'host-b'],
+      [other, 'host-a'],
+    ] as const) {
+      const started = await cli(['fleet', 'start'], image.ref, '--host', hostName, '--', 'sleep', '3600');
+      expect(started.code, started.stderr).toBe(0);
+    }
+    const fleetBefore = JSON.parse((await cli(['fleet', 'ls'], '--format', 'json')).stdout) as {
+      id: string;
+      host: string;
+      image: string;
+    }[];
+    expect(fleetBefore).toHaveLength(5);
+
+    // Without the ops credential the ban is refused and nothing changes.
+    const read = await readApiToken(state, 'read');
+    const refused = await fetch(`${daemon.info.api}/api/bans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${read}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: `${host}/base/busybox:1.36.0`, reason: 'CVE-2026-0001' }),
+    });
+    expect(refused.status).toBe(403);
+    expect((await daemon.api.get<{ bans: unknown[] }>('/api/bans')).bans).toEqual([]);
+    expect(await readFile(join(state, 'policy.yaml'), 'utf8')).not.toContain('CVE-2026-0001');
+
+    // The dry run shows the plan and changes nothing.
+    const banArgs = [
+      `${host}/base/busybox:1.36.0`,
+      '--reason',
+      'CVE-2026-0001: remote shell in the busybox httpd',
+      '--replacement',
+      `${host}/base/busybox:1.36.1`,
+      '--band-aid',
+      'stamp-containers',
+      '--param',
+      'note=patched',
+    ];
+    const dry = await cli(['ban', ...banArgs, '--dry-run', '--format', 'json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const preview = JSON.parse(dry.stdout) as { plan: { affected: unknown[]; rebuilds: unknown[] } };
+    expect(preview.plan.affected).toHaveLength(3);
+    expect(preview.plan.rebuilds).toHaveLength(3);
+    expect((await daemon.api.get<{ bans: unknown[] }>('/api/bans')).bans).toEqual([]);
+
+    const banned = await cli(['ban', ...banArgs, '--format', 'json']);
+    expect(banned.code, banned.stderr).toBe(0);
+    const banId = (JSON.parse(banned.stdout) as { ban: { banId: string } }).ban.banId;
+    expect(await readFile(join(state, 'policy.yaml'), 'utf8')).toContain(banId);
+
+    const done = await waitFor(
+      'the ban to be remediated and protection complete',
+      async () => {
+        const detail = await daemon.api.get<BanDetail>(`/api/bans/${banId}`);
+        return detail.remediatedAt && detail.protectedAt ? detail : undefined;
+      },
+      480_000,
+    );
+
+    // 1. Every image built on busybox 1.36.0, transitively, is unsupported; the unrelated one is not.
+    const affected = [opsBase, web, api].map((i) => i.digest).sort();
+    expect(done.images.map((m) => m.digest).sort()).toEqual(affected);
+    expect(done.images.find((m) => m.digest === web.digest)?.depth).toBe(2);
+    const images = await imagesOf();
+    for (const digest of affected) {
+      expect(images.find((i) => i.digest === digest)).toMatchObject({
+        status: 'unsupported',
+        unsupportedBy: [{ banId, reason: expect.stringContaining('CVE-2026-0001') }],
+      });
+    }
+    expect(images.find((i) => i.digest === other.digest)?.status).toBe('supported');
+    const listed = await cli(['images']);
+    expect(listed.stdout).toMatch(/UNSUPPORTED/);
+    // The registry says so too, to a tool that sees only the registry.
+    const marker = await run('skopeo', [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${host}/apps/shop/web:${web.digest.replace(':', '-')}.unsupported`,
+    ]);
+    expect(marker.stdout).toContain('application/vnd.drydock.support-marker.v1+json');
+
+    // 2. No new container of an old image starts: not through drydock, not through a plain podman run.
+    const runOld = await cli(['run'], web.ref, '--', 'true');
+    expect(runOld.code).toBe(1);
+    expect(runOld.stderr).toContain('CVE-2026-0001');
+    const plain = fleetPodman(['run', '--rm', api.ref, 'true']);
+    expect(plain.status, plain.stderr).toBe(126);
+    expect(plain.stderr).toContain('drydock admission: refused');
+    expect((await cli(['admit'], other.ref)).code).toBe(0);
+
+    // 3. Each affected definition was rebuilt at its commit, the ops base before the app built on it, which
+    //    builds on the ops base's new digest; the images built on busybox carry the replacement's digest.
+    const rebuilds = new Map(done.rebuilds.map((r) => [`${r.repository}/${r.definition}`, r]));
+    expect([...rebuilds.values()].map((r) => r.state)).toEqual(['published', 'published', 'published']);
+    const opsRebuild = rebuilds.get('ops/base/Dockerfile');
+    const webRebuild = rebuilds.get('shop/web/Dockerfile');
+    const apiRebuild = rebuilds.get('shop/api/Dockerfile');
+    expect(opsRebuild?.newRef).toBe(`${host}/apps/ops/base:${opsCommit.slice(0, 12)}-r1`);
+    const labels = async (ref: string) =>
+      (
+        JSON.parse((await run('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`])).stdout) as {
+          Labels: Record<string, string>;
+        }
+      ).Labels;
+    const opsLabels = await labels(opsRebuild?.newRef ?? '');
+    expect(opsLabels).toMatchObject({
+      'org.opencontainers.image.base.digest': busybox['1.36.1']?.digest,
+      'io.drydock.rebuild-of': opsBase.digest,
+      'io.drydock.ban': banId,
+    });
+    expect(await labels(apiRebuild?.newRef ?? '')).toMatchObject({
+      'org.opencontainers.image.base.digest': busybox['1.36.1']?.digest,
+      'io.drydock.rebuild-of': api.digest,
+    });
+    expect(await labels(webRebuild?.newRef ?? '')).toMatchObject({
+      'org.opencontainers.image.base.digest': opsRebuild?.newDigest,
+      'io.drydock.rebuild-of': web.digest,
+    });
+    const builds = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds?limit=50')).builds;
+    const opsBuild = builds.find((b) => b.buildId === opsRebuild?.buildId);
+    const webBuild = builds.find((b) => b.buildId === webRebuild?.buildId);
+    expect(opsBuild?.finishedAt).toBeDefined();
+    expect(Date.parse(webBuild?.queuedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(opsBuild?.finishedAt ?? ''),
+    );
+    // The published tags were not touched: the old images are still there under their own tags.
+    expect((await run('skopeo', ['inspect', '--tls-verify=false', `docker://${web.ref}`])).stdout).toContain(
+      web.digest,
+    );
+
+    // 4. The band-aid ran in each container of an affected image, once, and in no other.
+    expect(done.bandAidRuns).toHaveLength(4);
+    expect(done.bandAidRuns.every((r) => r.state === 'succeeded' && r.exitCode === 0)).toBe(true);
+    for (const container of fleetBefore) {
+      const note = fleetPodman(['exec', container.id, 'cat', '/tmp/band-aid']);
+      if (container.image === other.ref) expect(note.status).not.toBe(0);
+      else expect(note.stdout).toBe('patched\n');
+    }
+
+    // 5. Each team heard what was banned, what it was rebuilt on, and the FROM line to change.
+    const { notifications } = await daemon.api.get<{ notifications: NotificationSummary[] }>(
+      '/api/notifications?limit=100',
+    );
+    const outcomes = notifications.filter((n) => n.kind === 'rebuild-outcome');
+    expect(outcomes.map((n) => `${n.repository}/${n.definition}`).sort()).toEqual([
+      'ops/base/Dockerfile',
+      'shop/api/Dockerfile',
+      'shop/web/Dockerfile',
+    ]);
+    const apiNotice = outcomes.find((n) => n.definition === 'api/Dockerfile')?.summary ?? '';
+    expect(apiNotice).toContain('CVE-2026-0001');
+    expect(apiNotice).toContain(`-FROM ${host}/base/busybox:1.36.0`);
+    expect(apiNotice).toContain(`+FROM ${host}/base/busybox:1.36.1`);
+
+    // 6. The same ban again is the same ban: nothing is marked, built or run twice.
+    const again = await cli(['ban', ...banArgs, '--format', 'json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false, ban: { banId } });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const after = await daemon.api.get<BanDetail>(`/api/bans/${banId}`);
+    expect(after.rebuilds.map((r) => r.number)).toEqual(done.rebuilds.map((r) => r.number));
+    expect(after.bandAidRuns.map((r) => r.finishedAt)).toEqual(done.bandAidRuns.map((r) => r.finishedAt));
+    expect((await daemon.api.get<{ bans: unknown[] }>('/api/bans')).bans).toHaveLength(1);
+    const buildsAfter = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds?limit=50')).builds;
+    expect(buildsAfter).toHaveLength(builds.length);
+
+    // Times are recorded and shown.
+    const show = await cli(['ban', 'show', banId]);
+    expect(show.stdout).toMatch(/protection/i);
+    expect(show.stdout).toMatch(/remediation/i);
+  }, 900_000);
+});
