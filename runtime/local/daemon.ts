@@ -223,7 +223,17 @@ export function describeEvent(event: DrydockEvent): string {
       return `${subject}: ${d.passed ? 'passed' : 'FAILED'} ${d.summary.tests - d.summary.failures}/${d.summary.tests}`;
     }
     case 'Image Published':
-      return `published ${event.detail.ref} ${event.detail.digest.slice(0, 19)}`;
+      return `published ${event.detail.ref} ${event.detail.digest.slice(0, 19)}${event.detail.rebuild ? ` (rebuild for ${event.detail.rebuild.banId})` : ''}`;
+    case 'Base Image Banned':
+      return `ban ${event.detail.banId} of ${event.detail.ref} by ${event.detail.by}: ${event.detail.reason}`;
+    case 'Base Image Unbanned':
+      return `ban ${event.detail.banId} of ${event.detail.ref} lifted by ${event.detail.by}`;
+    case 'Band-Aid Requested':
+      return `band-aid ${event.detail.bandAidId} for ${event.detail.banId}: ${event.detail.targets.length} container${event.detail.targets.length === 1 ? '' : 's'} (batch ${event.detail.batch})`;
+    case 'Rebuild Outcome': {
+      const d = event.detail;
+      return `rebuild ${d.repository}/${d.definition} ${d.commit.slice(0, 12)} for ${d.banId}: ${d.state}${d.reason ? ` (${d.reason})` : ''}`;
+    }
     default:
       return (event as { detailType: string }).detailType;
   }
