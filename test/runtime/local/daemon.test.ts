@@ -103,6 +103,10 @@ describe('startLocalRuntime', () => {
     expect((await fetch(`${runtime.info.api}/api/status`)).status).toBe(401);
     const res = await fetch(`${runtime.info.api}/api/status`, { headers: await opsAuth(dir) });
     expect(res.status).toBe(200);
+    // The ban endpoints are wired to the pipeline's ban store, policy store and fleet (without them: 503).
+    const bans = await fetch(`${runtime.info.api}/api/bans`, { headers: await opsAuth(dir) });
+    expect(bans.status).toBe(200);
+    expect(await bans.json()).toEqual({ bans: [] });
     await stop(runtime);
     expect(existsSync(lockOf(dir))).toBe(false);
     expect(await readRuntimeInfo(dir)).toEqual({ state: 'absent' });
