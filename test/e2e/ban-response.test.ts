@@ -3,7 +3,7 @@
 // containers run by podman on two "hosts", then `drydock ban` through the ops credential of the API. The
 // checks read everything back the way a user would: the CLI, the HTTP API, skopeo on the registry, podman.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +87,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (state) fleetPodman(['rm', '--force', '--all', '--time', '0']);
   await daemon?.stop();
-  if (root) await removeState(root);
+  if (state) await removeState(state);
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe('a ban of busybox 1.36.0', () => {
@@ -112,7 +113,8 @@ describe('a ban of busybox 1.36.0', () => {
         '',
       ].join('\n'),
     );
-    expect((await cli(['policy', 'validate', join(state, 'policy.yaml')])).code).toBe(0);
+    const valid = await drydock(['policy', 'validate', join(state, 'policy.yaml')]);
+    expect(valid.code, valid.stdout + valid.stderr).toBe(0);
 
     // Ops publish a base on busybox 1.36.0; a team builds one app on that base and one directly on busybox
     // 1.36.0, and an unrelated app on busybox 1.36.1.
@@ -145,7 +147,7 @@ describe('a ban of busybox 1.36.0', () => {
       expect(started.code, started.stderr).toBe(0);
     }
     const fleetBefore = JSON.parse((await cli(['fleet', 'ls'], '--format', 'json')).stdout) as {
-      id: string;
+      container: string;
       host: string;
       image: string;
     }[];
@@ -271,9 +273,9 @@ describe('a ban of busybox 1.36.0', () => {
     expect(done.bandAidRuns).toHaveLength(4);
     expect(done.bandAidRuns.every((r) => r.state === 'succeeded' && r.exitCode === 0)).toBe(true);
     for (const container of fleetBefore) {
-      const note = fleetPodman(['exec', container.id, 'cat', '/tmp/band-aid']);
+      const note = fleetPodman(['exec', container.container, 'cat', '/tmp/band-aid']);
       if (container.image === other.ref) expect(note.status).not.toBe(0);
-      else expect(note.stdout).toBe('patched\n');
+      else expect(note.stdout, note.stderr).toBe('patched\n');
     }
 
     // 5. Each team heard what was banned, what it was rebuilt on, and the FROM line to change.
