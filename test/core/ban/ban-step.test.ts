@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BanPlanError, handleBanEvent, respondToBan, respondToUnban } from '../../../core/ban/ban-step.js';
+import { DrydockError } from '../../../core/errors.js';
 import { digest } from '../../contracts/sample-events.js';
 import { BAN_ID, BanHarness, BUSYBOX, container } from './ban-response-harness.js';
 
@@ -156,5 +157,46 @@ describe('ban step: Base Image Unbanned', () => {
     const published = h.bus.order.length;
     await handleBanEvent(h.unbanned(), h.ports);
     expect(h.bus.order.length).toBe(published);
+  });
+});
+
+describe('ban step: registry markers', () => {
+  it('finishes the response when a marker cannot be written, then reports the images', async () => {
+    const ports = {
+      ...h.ports,
+      markers: {
+        put: async () => {
+          throw new DrydockError('no such image manifest in the registry', { code: 'NOT_FOUND' });
+        },
+        get: async () => undefined,
+      },
+    };
+    await expect(respondToBan(h.banned(), ports)).rejects.toMatchObject({
+      code: 'SUPPORT_MARKER_FAILED',
+      retryable: false,
+      message: expect.stringContaining('registry.local/team/one:app-on-ops: no such image manifest'),
+    });
+    expect(h.admission.at(-1)).toHaveLength(3);
+    expect(Object.values(await h.states()).sort()).toEqual(['dispatched', 'dispatched', 'waiting']);
+    expect((await h.store.get(BAN_ID))?.plannedAt).toBeDefined();
+  });
+
+  it('stops at once on a failure a retry may fix, admission already written', async () => {
+    const ports = {
+      ...h.ports,
+      markers: {
+        put: async () => {
+          throw new DrydockError('registry busy', { code: 'REGISTRY_BUSY', retryable: true });
+        },
+        get: async () => undefined,
+      },
+    };
+    await expect(respondToBan(h.banned(), ports)).rejects.toMatchObject({ code: 'REGISTRY_BUSY' });
+    expect(h.admission.at(-1)).toHaveLength(3);
+    expect(await h.store.rebuilds(BAN_ID)).toEqual([]);
+    // The redelivery, with the registry back, does the rest.
+    await respondToBan(h.banned(), h.ports);
+    expect(h.markers.size).toBe(3);
+    expect(await h.states()).toMatchObject({ 'ops/bases': 'dispatched' });
   });
 });
