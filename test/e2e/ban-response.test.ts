@@ -309,5 +309,20 @@ describe('a ban of busybox 1.36.0', () => {
     const show = await cli(['ban', 'show', banId]);
     expect(show.stdout).toMatch(/protection/i);
     expect(show.stdout).toMatch(/remediation/i);
+
+    // 7. Lifting the ban makes the old images supported again, startable, and the policy as it was; what
+    //    ran stays recorded.
+    const lifted = await cli(['unban', `${host}/base/busybox:1.36.0`]);
+    expect(lifted.code, lifted.stderr).toBe(0);
+    await waitFor('the images to be supported again', async () => {
+      const all = await imagesOf();
+      return affected.every((d) => all.find((i) => i.digest === d)?.status === 'supported') ? all : undefined;
+    });
+    expect((await cli(['admit'], web.ref)).code).toBe(0);
+    expect(await readFile(join(state, 'policy.yaml'), 'utf8')).not.toContain(banId);
+    const liftedDetail = await daemon.api.get<BanDetail>(`/api/bans/${banId}`);
+    expect(liftedDetail.state).toBe('lifted');
+    expect(liftedDetail.bandAidRuns).toHaveLength(4);
+    expect(liftedDetail.rebuilds.map((r) => r.state)).toEqual(['published', 'published', 'published']);
   }, 900_000);
 });
