@@ -160,6 +160,18 @@ describe('rebuild step', () => {
     expect(await h.states()).toEqual(states);
   });
 
+  it('tells the outcome again when a crash came between recording it and publishing it', async () => {
+    await respondToBan(h.banned(), h.ports);
+    const base = await h.rebuildPublished('ops/bases');
+    await handleRebuildEvent(base, h.ports);
+    const told = h.bus.of('Rebuild Outcome').find((o) => o.detail.repository === 'ops/bases');
+    if (!told) throw new Error('no outcome');
+    // The crash: the state was saved, the outcome never reached the bus, nor the child's dispatch.
+    h.bus.byId.delete(told.id);
+    await handleRebuildEvent(base, h.ports);
+    expect(h.bus.byId.get(told.id)?.detail).toMatchObject({ state: 'published', ref: base.detail.ref });
+  });
+
   it('ignores an event of another rebuild number or of an unknown ban', async () => {
     await respondToBan(h.banned(), h.ports);
     const base = await h.rebuildPublished('ops/bases');
