@@ -206,13 +206,20 @@ export class PodmanFleet implements Fleet {
     return ids;
   }
 
+  /**
+   * Every fleet container, its image named by podman's image ID: the digest label is whoever started the
+   * container's to write, so it counts only when it is one of that image's own manifest digests.
+   */
   async running(): Promise<readonly RunningContainer[]> {
     const ps = await this.#podmanRun(['ps', '--filter', `label=${FLEET_LABELS.fleet}=1`, '--format', 'json']);
     if (ps.exitCode !== 0) throw this.#failure('podman ps failed', ps, 'FLEET_UNREACHABLE', true);
     const entries = JSON.parse(ps.stdout || '[]') as PsEntry[];
+    const digestsOf = await this.#manifestDigests([...new Set(entries.map((e) => e.ImageID))]);
     return entries
       .map((e): RunningContainer => {
-        const digest = e.Labels?.[FLEET_LABELS.imageDigest];
+        const known = digestsOf.get(e.ImageID);
+        const label = e.Labels?.[FLEET_LABELS.imageDigest];
+        const digest = label !== undefined && known?.all.includes(label) ? label : known?.digest;
         return {
           id: e.Id,
           name: e.Names?.[0] ?? e.Id.slice(0, 12),
@@ -224,6 +231,35 @@ export class PodmanFleet implements Fleet {
         };
       })
       .sort((a, b) => (a.host === b.host ? a.id.localeCompare(b.id) : a.host.localeCompare(b.host)));
+  }
+
+  // The manifest digests storage knows for each image ID (podman's own, then its repo digests); an image that
+  // cannot be inspected (removed meanwhile) has none, and its containers are named by image ID alone.
+  async #manifestDigests(
+    imageIds: readonly string[],
+  ): Promise<Map<string, { readonly digest?: string; readonly all: readonly string[] }>> {
+    const found = new Map<string, { digest?: string; all: string[] }>();
+    if (imageIds.length === 0) return found;
+    const inspected = await this.#podmanRun(['image', 'inspect', '--format', 'json', '--', ...imageIds]);
+    let infos: { Id: string; Digest?: string; RepoDigests?: string[] | null }[] = [];
+    try {
+      infos = JSON.parse(inspected.stdout || '[]');
+    } catch {
+      // podman printed no JSON (every image gone): no digest is known.
+    }
+    for (const info of infos) {
+      const all = new Set<string>();
+      if (info.Digest) all.add(info.Digest);
+      for (const repoDigest of info.RepoDigests ?? []) {
+        const at = repoDigest.lastIndexOf('@');
+        if (at > 0) all.add(repoDigest.slice(at + 1));
+      }
+      found.set(info.Id.replace(/^sha256:/, ''), {
+        ...(info.Digest ? { digest: info.Digest } : {}),
+        all: [...all],
+      });
+    }
+    return found;
   }
 
   /** Stops and removes a fleet container (id, id prefix of at least 6, or name) or every container of a host; returns their ids. */
