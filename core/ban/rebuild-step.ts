@@ -27,8 +27,13 @@ export interface RebuildStepPorts extends DispatchPorts {
 // Each reason stays one readable line in the outcome and the team's message.
 const MAX_REASON = 500;
 
+// A team's Dockerfile, build output and test names reach the reason: no control character of theirs (an escape
+// sequence that retitles or clears the operator's terminal) reaches `drydock ban show`, the log or a message.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to remove them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 function cut(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.replace(/\s+/g, ' ').replace(CONTROL, '?').trim();
   return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON)}…` : line;
 }
 
