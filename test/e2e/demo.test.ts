@@ -1,4 +1,4 @@
-// The scripted tour (npm run demo) as a smoke test: it runs to the end against a real drydock start.
+// The scripted tour (npm run demo) as a smoke test: it runs to the end against a real drydock start, a ban included.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,9 +13,9 @@ afterAll(async () => {
 });
 
 describe('npm run demo', () => {
-  it('tours the pipeline: a refused definition, a published image with its labels, a clean stop', async () => {
+  it('tours the pipeline: a refused definition, a published image with its labels, a ban of its base with a rebuild and a band-aid, a clean stop', async () => {
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(process.execPath, [DEMO], { encoding: 'utf8', timeout: 150_000 }, (error, stdout, stderr) =>
+      execFile(process.execPath, [DEMO], { encoding: 'utf8', timeout: 300_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
       );
     });
@@ -29,5 +29,18 @@ describe('npm run demo', () => {
     );
     expect(output).toContain('"org.opencontainers.image.base.name"');
     expect(output).toContain(`drydock start --state ${stateDir}`);
-  }, 180_000);
+    // The ban: a dry run first, then the image unsupported, rebuilt on the replacement, refused, band-aided.
+    expect(output).toMatch(/^\$ drydock ban \S+\/base\/busybox:1\.36\.0 .*--dry-run$/m);
+    expect(output).toMatch(
+      /^ +127\.0\.0\.1:\d+\/apps\/shop\/hello:[0-9a-f]{12} +[0-9a-f]{12} +UNSUPPORTED +/m,
+    );
+    expect(output).toMatch(
+      /^ +[0-9a-f]{12} +web-2 .* UNSUPPORTED \(ban-[0-9a-f]+: CVE-2026-0001.*stamp-containers succeeded/m,
+    );
+    expect(output).toMatch(
+      /^ban ban-[0-9a-f]+ of 127\.0\.0\.1:\d+\/base\/busybox:1\.36\.0: 1 image unsupported, rebuilt as 127\.0\.0\.1:\d+\/apps\/shop\/hello:[0-9a-f]{12}-r1 sha256:[0-9a-f]{64}; band-aid succeeded in 2 of 2 containers; protection \d+ ms, remediation \d+ ms$/m,
+    );
+    expect(output).toMatch(/drydock admission: refused/);
+    expect(output).toContain('(exit 126)');
+  }, 330_000);
 });
