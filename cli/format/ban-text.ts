@@ -3,7 +3,12 @@ import type { BanDetail, BanSummary, CountByState } from '../../runtime/local/ap
 import { relativeTime, type TextOptions, table } from './pipeline-text.js';
 
 const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
-const where = (repository: string, definition: string): string => `${repository}/${definition}`;
+// A definition path is whatever file name a team pushed (git takes any byte but NUL): shown, never obeyed.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to remove them.
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Text from the pipeline's data on one line, every control character (an escape sequence, a line break) as `?`. */
+export const printable = (text: string): string => text.replace(ANY_CONTROL, '?');
+const where = (repository: string, definition: string): string => printable(`${repository}/${definition}`);
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** `12.3s`, `850ms`, `4m05s`: a duration for people. */
@@ -52,19 +57,19 @@ export function renderBanPlan(plan: BanPlan): string {
   for (const r of plan.rebuilds) {
     const head = `  ${where(r.repository, r.definition)} at ${r.commit.slice(0, 12)} (depth ${r.depth}, ${plural(r.runningContainers, 'running container')})`;
     if (r.reportReason) {
-      out.push(`${head}: NOT REBUILT, reported: ${r.reportReason}`);
+      out.push(`${head}: NOT REBUILT, reported: ${printable(r.reportReason)}`);
       continue;
     }
     out.push(`${head}`);
     for (const s of r.substitutions) out.push(`      FROM ${s.from} → ${s.to}  (${s.rule})`);
     if (r.waitsFor.length > 0)
       out.push(
-        `      after ${r.waitsFor.map((k) => k.replace('\u0000', '/')).join(', ')} (built on its new digest)`,
+        `      after ${r.waitsFor.map((k) => printable(k.replace('\u0000', '/'))).join(', ')} (built on its new digest)`,
       );
   }
   if (plan.skipped.length > 0) {
     out.push('', `Not rebuilt (${plan.skipped.length}):`);
-    for (const s of plan.skipped) out.push(`  ${where(s.repository, s.definition)}: ${s.reason}`);
+    for (const s of plan.skipped) out.push(`  ${where(s.repository, s.definition)}: ${printable(s.reason)}`);
   }
   out.push('', `Teams to notify: ${plan.teams.length === 0 ? 'none' : plan.teams.join(', ')}`);
   const running = plan.containers.reduce((n, h) => n + h.containers.length, 0);
@@ -158,7 +163,7 @@ export function renderBanDetail(ban: BanDetail, { now, colour }: TextOptions): s
           `${where(r.repository, r.definition)} r${r.number}`,
           r.state,
           r.newRef ? `${r.newRef}${r.newDigest ? `@${short(r.newDigest)}` : ''}` : '—',
-          r.reason ?? r.reportReason ?? '',
+          printable(r.reason ?? r.reportReason ?? ''),
         ]),
         { indent: '  ', colour },
       ).trimEnd(),

@@ -24,6 +24,9 @@ export interface TeamNotification {
 }
 
 const MAX_LISTED = 10;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to remove them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const oneLine = (text: string): string => text.replace(CONTROL, '?');
 // Each listed failure stays short: a message (SNS too) stays readable with ten of them.
 const MAX_ITEM = 500;
 
@@ -40,7 +43,13 @@ const short = (digest: string): string => digest.slice(0, 19);
  * published as, and the FROM change to make in git, because the rebuild is a stop-gap and the next push would
  * build on the banned base again.
  */
-export function rebuildOutcomeSummary(d: RebuildOutcomeDetail): string {
+export function rebuildOutcomeSummary(detail: RebuildOutcomeDetail): string {
+  // The definition path is any file name the team pushed, and a reason may quote it: each stays on its line.
+  const d = {
+    ...detail,
+    definition: oneLine(detail.definition),
+    ...(detail.reason === undefined ? {} : { reason: oneLine(detail.reason) }),
+  };
   const at12 = `${d.definition} at ${d.commit.slice(0, 12)}`;
   const banned = `Ops banned ${d.banRef} (${d.banReason}; ban ${d.banId}). Your image ${short(d.of)} is built on it and is now unsupported: new containers of it are refused.`;
   const reason = d.reason ? `: ${d.reason}` : '';
