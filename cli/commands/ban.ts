@@ -136,8 +136,11 @@ Examples:
             ? `Banned ${answer.ban.ref}: ${answer.ban.banId} (policy version ${answer.policyVersion}).\n`
             : `${answer.ban.ref} is banned already: ${answer.ban.banId} (since ${answer.ban.at}); nothing changed.\n`,
         );
+        // An empty plan is said in words: "0 image(s) affected" reads like a count still to come.
         io.stdout(
-          `${answer.plan.affected.length} image(s) affected, ${answer.plan.rebuilds.length} rebuild(s), ${answer.plan.bandAids.length} band-aid(s). Follow it with: drydock ban show ${answer.ban.banId}\n`,
+          answer.plan.affected.length === 0
+            ? `No published image is built on it: nothing is marked, rebuilt or band-aided. The ban stays in force for the next push; drydock ban show ${answer.ban.banId}\n`
+            : `${answer.plan.affected.length} image(s) affected, ${answer.plan.rebuilds.length} rebuild(s), ${answer.plan.bandAids.length} band-aid(s). Follow it with: drydock ban show ${answer.ban.banId}\n`,
         );
       }
       setExit(EXIT.ok);

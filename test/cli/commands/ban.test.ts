@@ -202,3 +202,16 @@ describe('drydock ban --help', () => {
     }
   });
 });
+
+describe('drydock ban of an image nothing uses', () => {
+  it('says in words that nothing is affected, not "0 image(s) affected"', async () => {
+    const r = await cli(['ban', `${h.pipeline.registryHost}/base/busybox:1.35.0`, '--reason', 'unused']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Banned \S+busybox:1\.35\.0: ban-[0-9a-f]{12} \(policy version \d+\)\.\n/);
+    expect(r.stdout).toContain(
+      'No published image is built on it: nothing is marked, rebuilt or band-aided.',
+    );
+    expect(r.stdout).not.toContain('0 image(s)');
+  });
+});
