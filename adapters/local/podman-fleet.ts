@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/image-ref/parse-image-ref.js';
@@ -100,6 +99,8 @@ export interface PodmanFleetOptions {
 const HOST = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const TAIL_BYTES = 4096;
 const EXEC_KILL_GRACE_MS = 5_000;
+// Podman's variables and the marker come first in an exec'd process's environment; a container's own can be MBs.
+const ENVIRON_READ_BYTES = 64 * 1024;
 
 interface PsEntry {
   readonly Id: string;
@@ -328,23 +329,27 @@ export class PodmanFleet implements Fleet {
     };
   }
 
-  // SIGKILLs every process of the container's PID namespace whose environment carries the marker.
+  // SIGKILLs every process of the container's PID namespace whose environment carries the marker. The container
+  // decides how many processes it has and how large their environments are (a compromised one fills its PID
+  // namespace with 2 MB environments): each is read without blocking the pipeline's event loop, and only its first
+  // ENVIRON_READ_BYTES, where podman's own variables and the marker are; a process that pushes the marker past
+  // that escapes the kill inside its own container, and the run is recorded as ended at its time limit all the same.
   async #killMarked(containerId: string, marker: string): Promise<void> {
     const inspect = await this.#podmanRun(['inspect', '--format', '{{.State.Pid}}', containerId]);
     const pid = Number(inspect.stdout.trim());
     if (!Number.isSafeInteger(pid) || pid <= 0) return;
     let namespace: string;
     try {
-      namespace = readlinkSync(`/proc/${pid}/ns/pid`);
+      namespace = await readlink(`/proc/${pid}/ns/pid`);
     } catch {
       return;
     }
     const needle = Buffer.from(`DRYDOCK_EXEC=${marker}\0`);
-    for (const entry of readdirSync('/proc')) {
+    for (const entry of await readdir('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readlinkSync(`/proc/${entry}/ns/pid`) !== namespace) continue;
-        if (!readFileSync(`/proc/${entry}/environ`).includes(needle)) continue;
+        if ((await readlink(`/proc/${entry}/ns/pid`)) !== namespace) continue;
+        if (!(await environHead(entry)).includes(needle)) continue;
         process.kill(Number(entry), 'SIGKILL');
       } catch {
         // The process ended meanwhile.
@@ -369,6 +374,23 @@ export class PodmanFleet implements Fleet {
           retryable,
           code,
         });
+  }
+}
+
+// The first ENVIRON_READ_BYTES of a process's environment.
+async function environHead(pid: string): Promise<Buffer> {
+  const file = await open(`/proc/${pid}/environ`, 'r');
+  try {
+    const buffer = Buffer.alloc(ENVIRON_READ_BYTES);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await file.close();
   }
 }
 
