@@ -118,7 +118,9 @@ function runsImage(container: RunningContainer, digest: string): boolean {
   return container.imageDigest === digest || container.configDigest === digest;
 }
 
-// Only a pending run is skipped; one that ran or runs keeps its own end. Returns whether it was pending.
+// Only a pending run is skipped; one that ran or runs keeps its own end. Claiming it first makes that one atomic
+// step per target: reading every run of the ban per skipped target made a large batch quadratic (minutes of
+// synchronous SQLite for a few thousand containers once one of them failed). Returns whether it was pending.
 async function skip(
   ports: BandAidStepPorts,
   banId: string,
@@ -126,17 +128,9 @@ async function skip(
   target: BandAidTarget,
   reason: string,
 ): Promise<boolean> {
-  const run = (await ports.store.bandAidRuns(banId)).find(
-    (r) => r.bandAidId === bandAidId && r.containerId === target.containerId,
-  );
-  if (run?.state !== 'pending') return false;
-  await ports.store.finishBandAidRun(
-    banId,
-    bandAidId,
-    target.containerId,
-    { state: 'skipped', reason },
-    ports.clock.now().toISOString(),
-  );
+  const at = ports.clock.now().toISOString();
+  if (!(await ports.store.claimBandAidRun(banId, bandAidId, target.containerId, at))) return false;
+  await ports.store.finishBandAidRun(banId, bandAidId, target.containerId, { state: 'skipped', reason }, at);
   return true;
 }
 
