@@ -334,27 +334,60 @@ export class PodmanFleet implements Fleet {
   // namespace with 2 MB environments): each is read without blocking the pipeline's event loop, and only its first
   // ENVIRON_READ_BYTES, where podman's own variables and the marker are; a process that pushes the marker past
   // that escapes the kill inside its own container, and the run is recorded as ended at its time limit all the same.
-  async #killMarked(containerId: string, marker: string): Promise<void> {
+  async #killMarked(containerId: string, marker: string): Promise<number> {
+    const needle = Buffer.from(`\0DRYDOCK_EXEC=${marker}\0`);
+    return this.#killWhere(containerId, (environ) => environ.includes(needle));
+  }
+
+  /**
+   * Ends every band-aid process a previous pipeline process left in a fleet container (any `DRYDOCK_EXEC`
+   * marker): a SIGKILLed pipeline never reaches its time limits, and its runs are recorded as interrupted, so
+   * what they started must not run on. Only for a pipeline that knows no band-aid of its own runs yet (start-up).
+   * Returns how many processes it ended.
+   */
+  async endLeftoverBandAids(): Promise<number> {
+    let ended = 0;
+    for (const container of await this.running()) {
+      ended += await this.#killWhere(container.id, (environ, init) => {
+        const marker = execMarkerOf(environ);
+        // The image itself may set DRYDOCK_EXEC (its init process has it then): only a marker that is not the
+        // container's own is one of ours, so a workload never ends itself by naming the variable.
+        return marker !== undefined && marker !== execMarkerOf(init);
+      });
+    }
+    return ended;
+  }
+
+  async #killWhere(
+    containerId: string,
+    matches: (environ: Buffer, init: Buffer) => boolean,
+  ): Promise<number> {
     const inspect = await this.#podmanRun(['inspect', '--format', '{{.State.Pid}}', containerId]);
     const pid = Number(inspect.stdout.trim());
-    if (!Number.isSafeInteger(pid) || pid <= 0) return;
+    if (!Number.isSafeInteger(pid) || pid <= 0) return 0;
     let namespace: string;
+    let init: Buffer;
     try {
       namespace = await readlink(`/proc/${pid}/ns/pid`);
+      init = Buffer.concat([Buffer.from([0]), await environHead(String(pid))]);
     } catch {
-      return;
+      return 0;
     }
-    const needle = Buffer.from(`DRYDOCK_EXEC=${marker}\0`);
+    let killed = 0;
     for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
+      if (!/^\d+$/.test(entry) || entry === String(pid)) continue;
       try {
         if ((await readlink(`/proc/${entry}/ns/pid`)) !== namespace) continue;
-        if (!(await environHead(entry)).includes(needle)) continue;
+        // A leading NUL: the marker is a variable of its own, not the tail of another one's value.
+        const environ = Buffer.concat([Buffer.from([0]), await environHead(entry)]);
+        if (!matches(environ, init)) continue;
         process.kill(Number(entry), 'SIGKILL');
+        killed++;
       } catch {
         // The process ended meanwhile.
       }
     }
+    return killed;
   }
 
   #podmanRun(args: readonly string[]): Promise<ToolResult> {
@@ -375,6 +408,17 @@ export class PodmanFleet implements Fleet {
           code,
         });
   }
+}
+
+// The value of the first DRYDOCK_EXEC variable in an environment that starts with a NUL, when it has the form
+// exec() gives it (24 hex digits).
+function execMarkerOf(environ: Buffer): string | undefined {
+  const at = environ.indexOf('\0DRYDOCK_EXEC=');
+  if (at < 0) return undefined;
+  const start = at + '\0DRYDOCK_EXEC='.length;
+  const end = environ.indexOf(0, start);
+  const value = environ.toString('latin1', start, end < 0 ? environ.length : end);
+  return /^[0-9a-f]{24}$/.test(value) ? value : undefined;
 }
 
 // The first ENVIRON_READ_BYTES of a process's environment.

@@ -312,10 +312,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // A band-aid a killed predecessor was running is recorded as interrupted and never run again.
     const interrupted = await opened.bans.interruptRunning(new Date().toISOString());
-    if (interrupted > 0)
+    if (interrupted > 0) {
       log(
         `${interrupted} band-aid run${interrupted === 1 ? '' : 's'} a previous run left running marked interrupted`,
       );
+      // Its processes in the containers outlived it (no time limit ends them now): end them, so that an
+      // interrupted run is over in the container too, not only in the record.
+      try {
+        const ended = await opened.fleet.endLeftoverBandAids();
+        if (ended > 0)
+          log(
+            `ended ${ended} band-aid process${ended === 1 ? '' : 'es'} a previous run left in fleet containers`,
+          );
+      } catch (error) {
+        log(`could not end the band-aid processes a previous run left: ${(error as Error).message}`);
+      }
+    }
     // The prestart hook reads the admission list without the daemon: it is rewritten from the ban store at once.
     await opened.admission.replace(await opened.bans.unsupportedImages());
 

@@ -135,6 +135,11 @@ describe('drydock start killed in the middle of a ban', () => {
         '    command: ["/bin/sleep", "600"]',
         `    appliesTo: ["${host}/apps/**"]`,
         '    timeoutSeconds: 2',
+        '  - id: hang-long',
+        '    description: never ends, and may run for five minutes',
+        '    command: ["/bin/sleep", "601"]',
+        `    appliesTo: ["${host}/apps/**"]`,
+        '    timeoutSeconds: 300',
         '',
       ].join('\n'),
     );
@@ -397,4 +402,43 @@ describe('drydock start killed in the middle of a ban', () => {
     const ps = fleetPodman(['exec', hung?.containerId ?? '', 'ps', '-o', 'args']);
     expect(ps.stdout).not.toContain('sleep 600');
   }, 120_000);
+
+  it('ends, at the restart, a band-aid a killed drydock start left running in a container', async () => {
+    const lifted = await cli(['unban'], hangBase.ref);
+    expect(lifted.code, lifted.stderr).toBe(0);
+    const banned = await cli(
+      ['ban'],
+      hangBase.ref,
+      '--reason',
+      'the quiet base is withdrawn again',
+      '--band-aid',
+      'hang-long',
+      '--format',
+      'json',
+    );
+    expect(banned.code, banned.stderr).toBe(0);
+    const banId = (JSON.parse(banned.stdout) as { ban: { banId: string } }).ban.banId;
+    const running = await waitFor('the long band-aid to run', async () => {
+      const d = await banOf(banId);
+      return d.bandAidRuns.find((r) => r.state === 'running');
+    });
+    const inContainer = () => fleetPodman(['exec', running.containerId, 'ps', '-o', 'args']).stdout;
+    await waitFor('sleep 601 in the container', async () =>
+      inContainer().includes('sleep 601') ? true : undefined,
+    );
+    const killed = daemon;
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+
+    daemon = await startDrydock(state, [], 60_000, env);
+    const detail = await waitFor('the ban to be protected after the restart', async () => {
+      const d = await banOf(banId);
+      return d.protectedAt ? d : undefined;
+    });
+    expect(detail.bandAidRuns).toMatchObject([{ containerId: running.containerId, state: 'interrupted' }]);
+    // The run is over for drydock, and in the container too: it is not left to run out its 300 s.
+    expect(inContainer()).not.toContain('sleep 601');
+    const inspect = fleetPodman(['inspect', '--format', '{{.State.Running}}', running.containerId]);
+    expect(inspect.stdout.trim(), inspect.stderr).toBe('true');
+  }, 180_000);
 });

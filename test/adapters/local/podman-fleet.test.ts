@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdmissionFile } from '../../../adapters/local/admission-file.js';
+import { admissionHookCommand } from '../../../adapters/local/admission-hook.js';
 import { FleetError, PodmanFleet, prepareFleetEnv } from '../../../adapters/local/podman-fleet.js';
-import { bundleAdmissionHook } from '../../fixtures/admission-hook-bundle.js';
 import {
   buildHelloImages,
   type ContainerStorage,
@@ -9,7 +9,6 @@ import {
   HELLO_APP,
   HELLO_BASE,
 } from '../../fixtures/image-tests/container-storage.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 let storage: ContainerStorage;
 let fleet: PodmanFleet;
@@ -17,8 +16,7 @@ let fleet: PodmanFleet;
 beforeAll(async () => {
   storage = await createContainerStorage();
   await buildHelloImages(storage);
-  const hook = await bundleAdmissionHook(tempDir('drydock-hook-bundle-'));
-  const { env } = await prepareFleetEnv(storage.dir, [process.execPath, hook.path, storage.dir]);
+  const { env } = await prepareFleetEnv(storage.dir, admissionHookCommand(storage.dir));
   await new AdmissionFile({ stateDir: storage.dir, bannedPatterns: async () => [] }).replace([]);
   fleet = new PodmanFleet({ env });
 }, 120_000);
@@ -90,6 +88,36 @@ describe('PodmanFleet', () => {
     expect(ps.outputTail).not.toContain('sleep 600\n');
     expect(ps.outputTail.split('\n')).not.toContain('sh -c echo started; sleep 600');
   }, 30_000);
+
+  it('ends, at start-up, the band-aid processes a dead pipeline left, and no process of the workload', async () => {
+    const [container] = (await fleet.running()).filter((c) => c.host === 'host-a');
+    if (!container) throw new Error('no container');
+    // What a SIGKILLed pipeline leaves: a band-aid exec'd with its marker, no time limit to end it.
+    await storage.tool('podman', [
+      'exec',
+      '--detach',
+      '--env',
+      'DRYDOCK_EXEC=0123456789abcdef01234567',
+      container.id,
+      'sleep',
+      '602',
+    ]);
+    // A workload whose own environment names the variable (an image may set it): not a band-aid of ours.
+    const [named] = await fleet.start(HELLO_BASE, {
+      host: 'host-c',
+      args: ['env', 'DRYDOCK_EXEC=aaaaaaaaaaaaaaaaaaaaaaaa', 'sh', '-c', 'sleep 3601 & wait'],
+    });
+    const psOf = async (id: string) => storage.tool('podman', ['exec', id, 'ps', '-o', 'args']);
+    await expect.poll(() => psOf(container.id)).toContain('sleep 602');
+    await expect.poll(() => psOf(named ?? '')).toContain('sleep 3601');
+
+    expect(await fleet.endLeftoverBandAids()).toBe(1);
+    await expect.poll(() => psOf(container.id)).not.toContain('sleep 602');
+    expect(await psOf(container.id)).toContain('sleep 3600');
+    expect(await psOf(named ?? '')).toContain('sleep 3601');
+    expect((await fleet.running()).map((c) => c.id)).toContain(named);
+    await fleet.stop(named ?? '');
+  }, 60_000);
 
   it('refuses a bad host name, a count out of range and an image that reads as an option', async () => {
     await expect(fleet.start(HELLO_APP, { host: 'Bad Host' })).rejects.toThrow(
