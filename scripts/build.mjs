@@ -15,7 +15,6 @@ await build({
   entryPoints: {
     drydock: join(root, 'cli/bin.ts'),
     'drydock-hook': join(root, 'cli/hook-bin.ts'),
-    'drydock-admission-hook': join(root, 'cli/admission-hook-bin.ts'),
   },
   outdir: join(root, 'dist'),
   outExtension: { '.js': '.mjs' },

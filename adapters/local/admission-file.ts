@@ -3,11 +3,12 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BannedPattern } from '../../core/admission/admit.js';
+import { type BanMatcher, banMatcherOf, MAX_MATCHER_REGEX } from '../../core/admission/ban-matcher.js';
 import { DrydockError } from '../../core/errors.js';
 import type { AdmissionList, UnsupportedImage } from '../../core/ports/admission-list.js';
 
-/** The format tag of `<stateDir>/admission/unsupported.json`. */
-export const ADMISSION_FORMAT = 'drydock-admission/1';
+/** The format tag of `<stateDir>/admission/unsupported.json` (2: banned patterns carry their compiled `match`). */
+export const ADMISSION_FORMAT = 'drydock-admission/2';
 
 /** The largest admission list read (a list this big is refused as corrupt, not parsed). */
 const MAX_LIST_BYTES = 64 * 1024 * 1024;
@@ -19,7 +20,12 @@ export interface AdmissionDocument {
   readonly generation: number;
   readonly writtenAt: string;
   readonly unsupported: readonly UnsupportedImage[];
-  readonly banned: readonly BannedPattern[];
+  readonly banned: readonly ListedBan[];
+}
+
+/** A banned pattern as listed: with its compiled matcher, which the prestart hook decides by. */
+export interface ListedBan extends BannedPattern {
+  readonly match: BanMatcher;
 }
 
 /** The admission list or its override cannot be used: missing, not root's, a symlink, too big or corrupt. */
@@ -79,6 +85,37 @@ export function readRootFile(path: string, limit: number): Buffer {
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isDigest = (v: unknown): v is string => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v);
+const isPatternDigest = (v: unknown): v is string =>
+  typeof v === 'string' && /^(?:sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/.test(v);
+
+function isRegex(v: unknown): v is string {
+  if (typeof v !== 'string' || v === '' || v.length > MAX_MATCHER_REGEX) return false;
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The hook (adapters/local/admission-hook.py) makes the same checks with the same messages.
+function checkMatcher(value: unknown, at: string): BanMatcher {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${at} is not an object`);
+  if (v.error !== undefined) {
+    if (!isString(v.error)) throw new Error(`${at}.error is not a string`);
+    return { error: v.error };
+  }
+  if (!isString(v.text)) throw new Error(`${at}.text is missing`);
+  if (v.digest !== undefined) {
+    if (!isPatternDigest(v.digest)) throw new Error(`${at}.digest is not a digest`);
+    return { text: v.text, digest: v.digest };
+  }
+  const bad = `is not a regular expression of at most ${MAX_MATCHER_REGEX} characters`;
+  if (!isRegex(v.name)) throw new Error(`${at}.name ${bad}`);
+  if (v.tag !== undefined && !isRegex(v.tag)) throw new Error(`${at}.tag ${bad}`);
+  return { text: v.text, name: v.name, ...(v.tag === undefined ? {} : { tag: v.tag as string }) };
+}
 
 function checkImage(value: unknown, at: string): UnsupportedImage {
   const v = value as Record<string, unknown> | null;
@@ -97,7 +134,7 @@ function checkImage(value: unknown, at: string): UnsupportedImage {
   };
 }
 
-function checkPattern(value: unknown, at: string): BannedPattern {
+function checkPattern(value: unknown, at: string): ListedBan {
   const v = value as Record<string, unknown> | null;
   if (typeof v !== 'object' || v === null) throw new Error(`${at} is not an object`);
   if (!isString(v.pattern) || !isString(v.reason)) throw new Error(`${at} lacks pattern or reason`);
@@ -106,13 +143,20 @@ function checkPattern(value: unknown, at: string): BannedPattern {
     pattern: v.pattern,
     reason: v.reason,
     ...(v.banId === undefined ? {} : { banId: v.banId as string }),
+    match: checkMatcher(v.match, `${at}.match`),
   };
 }
 
 /** Parses an admission document, checking every field by hand (the hook bundle carries no schema library). */
 export function parseAdmissionDocument(text: string): AdmissionDocument {
-  const doc = JSON.parse(text) as Record<string, unknown> | null;
-  if (typeof doc !== 'object' || doc === null) throw new Error('not a JSON object');
+  let doc: Record<string, unknown> | null;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown> | null;
+  } catch {
+    // One message for both readers: the hook's JSON parser words its errors differently.
+    throw new Error('not JSON');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
   if (doc.format !== ADMISSION_FORMAT) throw new Error(`format is not ${ADMISSION_FORMAT}`);
   if (!Number.isSafeInteger(doc.generation) || (doc.generation as number) < 1)
     throw new Error('generation is not a positive integer');
@@ -176,8 +220,18 @@ export class AdmissionFile implements AdmissionList {
       generation: previous + 1,
       writtenAt: (this.#options.now?.() ?? new Date()).toISOString(),
       unsupported: [...images].sort((a, b) => a.configDigest.localeCompare(b.configDigest)),
-      banned: await this.#options.bannedPatterns(),
+      banned: (await this.#options.bannedPatterns()).map((ban) => ({
+        ...ban,
+        match: banMatcherOf(ban.pattern),
+      })),
     };
+    for (const ban of doc.banned) {
+      const { name, tag } = ban.match as { name?: string; tag?: string };
+      if ((name?.length ?? 0) > MAX_MATCHER_REGEX || (tag?.length ?? 0) > MAX_MATCHER_REGEX)
+        throw new AdmissionListError(
+          `ban pattern ${ban.pattern} compiles to an expression over ${MAX_MATCHER_REGEX} characters`,
+        );
+    }
     const temp = `${list}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(temp, 'wx', 0o600);
     try {

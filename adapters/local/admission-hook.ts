@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type AdmissionDecision, type AdmissionSubject, admitImage } from '../../core/admission/admit.js';
+import { DrydockError } from '../../core/errors.js';
 import { AdmissionListError, admissionPaths, readAdmissionFile, readRootFile } from './admission-file.js';
 
-/** The longest container state the hook reads from stdin; more is refused. */
-export const MAX_HOOK_STATE_BYTES = 1024 * 1024;
 const MAX_STORAGE_JSON_BYTES = 256 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -13,18 +15,54 @@ export type HookAnswer =
   | { readonly allow: true; readonly note?: string }
   | { readonly allow: false; readonly reason: string };
 
+/** The interpreter the hook runs under: Debian's own python3, never a shim from PATH (pyenv adds ~40 ms). */
+export const HOOK_PYTHON = '/usr/bin/python3';
+
 /** Where a state dir's hook configuration goes: podman's `hooks_dir` of the fleet. */
 export function hooksDir(stateDir: string): string {
   return join(stateDir, 'hooks');
 }
 
+/** The hook program installed in a state dir (a copy of adapters/local/admission-hook.py). */
+export function hookScriptPath(stateDir: string): string {
+  return join(hooksDir(stateDir), 'drydock-admission-hook.py');
+}
+
+/** The argv podman runs as the fleet's prestart hook: isolated python3 (no site, no environment), the hook, the state dir. */
+export function admissionHookCommand(stateDir: string): string[] {
+  return [HOOK_PYTHON, '-I', '-S', hookScriptPath(stateDir), stateDir];
+}
+
+/** adapters/local/admission-hook.py of this installation, from the sources or from the bundle (dist/, dist/chunks/). */
+export function admissionHookSource(): string {
+  for (const rel of [
+    './admission-hook.py',
+    '../adapters/local/admission-hook.py',
+    '../../adapters/local/admission-hook.py',
+  ]) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new DrydockError('cannot find adapters/local/admission-hook.py next to this drydock installation', {
+    code: 'INSTALLATION_INCOMPLETE',
+  });
+}
+
 /**
  * Installs `<stateDir>/hooks/drydock-admission.json`: an OCI prestart hook run for every container (`when.always`)
- * as `command` (an argv: node, the hook bin, the state dir).
+ * as `command` (an argv, by default `admissionHookCommand`), with the hook program copied next to it.
  */
-export async function installAdmissionHook(stateDir: string, command: readonly string[]): Promise<string> {
+export async function installAdmissionHook(
+  stateDir: string,
+  command: readonly string[] = admissionHookCommand(stateDir),
+): Promise<string> {
   const dir = hooksDir(stateDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // A copy in the state dir: the hook keeps working while the checkout is rebuilt or moved, and is replaced whole.
+  const script = hookScriptPath(stateDir);
+  const temp = `${script}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, await readFile(admissionHookSource()), { mode: 0o400, flag: 'wx' });
+  await rename(temp, script);
   const [path, ...rest] = command;
   if (!path) throw new Error('the admission hook command is empty');
   const hook = {
@@ -38,12 +76,23 @@ export async function installAdmissionHook(stateDir: string, command: readonly s
   return file;
 }
 
+function storageJson(path: string): unknown {
+  const bytes = readRootFile(path, MAX_STORAGE_JSON_BYTES);
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new AdmissionListError(`${path} is not JSON`, { cause: error });
+  }
+}
+
 /** The image a container of this state dir's podman storage is created from, from storage's own metadata. */
 export function containerImage(stateDir: string, containerId: string): AdmissionSubject {
   const storage = join(stateDir, 'containers', 'storage');
-  const containers = JSON.parse(
-    readRootFile(join(storage, 'vfs-containers', 'containers.json'), MAX_STORAGE_JSON_BYTES).toString('utf8'),
-  ) as { id?: unknown; image?: unknown; metadata?: unknown }[];
+  const containers = storageJson(join(storage, 'vfs-containers', 'containers.json')) as {
+    id?: unknown;
+    image?: unknown;
+    metadata?: unknown;
+  }[];
   const container = Array.isArray(containers) ? containers.find((c) => c?.id === containerId) : undefined;
   if (!container) throw new AdmissionListError(`container ${containerId.slice(0, 12)} is not in ${storage}`);
   const imageId = container.image;
@@ -51,9 +100,12 @@ export function containerImage(stateDir: string, containerId: string): Admission
     throw new AdmissionListError(
       `container ${containerId.slice(0, 12)} has no image (a --rootfs container?)`,
     );
-  const images = JSON.parse(
-    readRootFile(join(storage, 'vfs-images', 'images.json'), MAX_STORAGE_JSON_BYTES).toString('utf8'),
-  ) as { id?: unknown; digest?: unknown; names?: unknown; 'big-data-names'?: unknown }[];
+  const images = storageJson(join(storage, 'vfs-images', 'images.json')) as {
+    id?: unknown;
+    digest?: unknown;
+    names?: unknown;
+    'big-data-names'?: unknown;
+  }[];
   const image = Array.isArray(images) ? images.find((i) => i?.id === imageId) : undefined;
   if (!image) throw new AdmissionListError(`image ${imageId.slice(0, 12)} is not in ${storage}`);
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);

@@ -1,7 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { HookAnswer } from '../../adapters/local/admission-hook.js';
 import type { FleetImage, PodmanFleet } from '../../adapters/local/podman-fleet.js';
@@ -9,26 +8,6 @@ import { DrydockError } from '../../core/errors.js';
 import type { RunningContainer } from '../../core/ports/fleet.js';
 import { type CliIo, EXIT } from '../context.js';
 import { stateDir } from '../state-dir.js';
-
-/** bin/drydock-admission-hook.js of this installation, from the bundle (dist/, dist/chunks/) or from the sources. */
-function admissionHookBin(): string {
-  for (const rel of [
-    '../bin/drydock-admission-hook.js',
-    '../../bin/drydock-admission-hook.js',
-    '../../../bin/drydock-admission-hook.js',
-  ]) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new DrydockError('cannot find bin/drydock-admission-hook.js next to this drydock installation', {
-    code: 'INSTALLATION_INCOMPLETE',
-  });
-}
-
-/** The argv podman runs as the fleet's prestart hook: node, this drydock's hook entry, the state dir. */
-export function admissionHookCommand(state: string): string[] {
-  return [process.execPath, admissionHookBin(), state];
-}
 
 // The local registry's host, so the fleet can pull the pipeline's images even before the pipeline first started.
 async function registryHosts(state: string): Promise<string[]> {
@@ -77,6 +56,7 @@ async function ensureAdmissionList(state: string): Promise<void> {
 /** The fleet of a state dir, its podman configured with the admission hook, and the admission list in place. */
 export async function openFleet(state: string): Promise<PodmanFleet> {
   const { PodmanFleet, prepareFleetEnv } = await import('../../adapters/local/podman-fleet.js');
+  const { admissionHookCommand } = await import('../../adapters/local/admission-hook.js');
   const { env } = await prepareFleetEnv(state, admissionHookCommand(state), {
     insecureRegistries: await registryHosts(state),
   });

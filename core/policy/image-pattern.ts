@@ -52,6 +52,15 @@ export function globMatches(glob: string, text: string): boolean {
 }
 
 /**
+ * The regular expression source `globMatches` decides by (picomatch's, anchored), or an anchored escaped literal for
+ * text without wildcards: what the admission list hands to the prestart hook, which has no picomatch.
+ */
+export function globRegexSource(glob: string): string {
+  if (!hasWildcard(glob)) return `^${glob.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`)}$`;
+  return picomatch.makeRe(glob, GLOB_OPTIONS).source;
+}
+
+/**
  * Parses a policy image pattern: `node`, `docker.io/library/*`, `debian:buster*`, `x@sha256:…` or `sha256:…`;
  * wildcards are `*` and `?` (`**` crosses `/`) and may stand in the path and tag, not in the registry host.
  */

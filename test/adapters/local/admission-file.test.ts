@@ -39,7 +39,17 @@ describe('AdmissionFile', () => {
       generation: 1,
       writtenAt: '2026-12-07T12:00:00.000Z',
       unsupported: [IMAGE],
-      banned: BANNED,
+      // Each pattern with its matcher compiled for the hook: anchored expressions over the normalised name and tag.
+      banned: [
+        {
+          ...BANNED[0],
+          match: {
+            text: 'docker.io/library/busybox:1.36.0',
+            name: String.raw`^docker\.io\/library\/busybox$`,
+            tag: String.raw`^1\.36\.0$`,
+          },
+        },
+      ],
     });
   });
 
@@ -71,7 +81,7 @@ describe('AdmissionFile', () => {
     await admissionFile(state).replace([IMAGE]);
     writeFileSync(
       list,
-      '{"format":"drydock-admission/1","generation":1,"writtenAt":"x","unsupported":[{"configDigest":"sha256:zz"}],"banned":[]}',
+      '{"format":"drydock-admission/2","generation":1,"writtenAt":"x","unsupported":[{"configDigest":"sha256:zz"}],"banned":[]}',
     );
     expect(() => readAdmissionFile(state)).toThrow(
       /corrupt: unsupported\[0\]\.configDigest is not a sha256 digest/,

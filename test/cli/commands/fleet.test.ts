@@ -12,7 +12,7 @@ import {
 } from '../../fixtures/image-tests/container-storage.js';
 import { runCli } from '../../helpers/cli.js';
 
-// The CLI installs bin/drydock-admission-hook.js as the hook, which runs dist/drydock-admission-hook.mjs (npm run build).
+// The CLI installs adapters/local/admission-hook.py (copied into <stateDir>/hooks) as the hook, run by /usr/bin/python3.
 let storage: ContainerStorage;
 let db: StateDatabase;
 let bans: SqliteBanStore;
