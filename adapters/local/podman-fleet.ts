@@ -98,6 +98,7 @@ export interface PodmanFleetOptions {
 
 const HOST = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const TAIL_BYTES = 4096;
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 const EXEC_KILL_GRACE_MS = 5_000;
 // Podman's variables and the marker come first in an exec'd process's environment; a container's own can be MBs.
 const ENVIRON_READ_BYTES = 64 * 1024;
@@ -299,6 +300,12 @@ export class PodmanFleet implements Fleet {
     let timedOut = false;
     const tail = new OutputTail(TAIL_BYTES);
     const end = () => void this.#killMarked(container.id, marker);
+    // Output a container prints as fast as the pipe takes costs the pipeline a core until the time limit (up to
+    // an hour): past OUTPUT_LIMIT_BYTES the command is ended in the container and podman's client stopped.
+    let printed = 0;
+    let flooded = false;
+    const client = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, client.signal]) : client.signal;
     const timer = setTimeout(() => {
       timedOut = true;
       end();
@@ -311,10 +318,18 @@ export class PodmanFleet implements Fleet {
         args: ['exec', '--env', `DRYDOCK_EXEC=${marker}`, container.id, ...argv],
         env: this.#env,
         timeoutMs: options.timeoutMs + EXEC_KILL_GRACE_MS,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
         debianPackage: 'podman',
         maxOutputBytes: 64 * 1024,
-        onLine: (line) => tail.add(line),
+        onLine: (line) => {
+          if (flooded) return;
+          printed += line.length + 1;
+          if (printed > OUTPUT_LIMIT_BYTES) {
+            flooded = true;
+            end();
+            client.abort();
+          } else tail.add(line);
+        },
       });
     } finally {
       clearTimeout(timer);
@@ -325,7 +340,8 @@ export class PodmanFleet implements Fleet {
       exitCode: ended ? null : run.exitCode,
       outputTail: tail.text(),
       durationMs: Date.now() - started,
-      timedOut: timedOut || run.timedOut,
+      timedOut: !flooded && (timedOut || run.timedOut),
+      ...(flooded ? { reason: `it printed more than ${OUTPUT_LIMIT_BYTES / 1024 / 1024} MiB; ended` } : {}),
     };
   }
 

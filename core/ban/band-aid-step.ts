@@ -145,13 +145,15 @@ async function runOne(
   try {
     const r = await ports.fleet.exec(container, resolved.argv, { timeoutMs: resolved.timeoutMs });
     const ok = r.exitCode === 0 && !r.timedOut;
-    const reason = r.timedOut
-      ? `ended at its time limit of ${Math.round(resolved.timeoutMs / 1000)} s`
-      : r.exitCode === null
-        ? 'could not start'
-        : ok
-          ? undefined
-          : `exited with code ${r.exitCode}`;
+    const reason = r.reason
+      ? r.reason
+      : r.timedOut
+        ? `ended at its time limit of ${Math.round(resolved.timeoutMs / 1000)} s`
+        : r.exitCode === null
+          ? 'could not start'
+          : ok
+            ? undefined
+            : `exited with code ${r.exitCode}`;
     await ports.store.finishBandAidRun(
       banId,
       bandAidId,

@@ -20,6 +20,8 @@ export interface BandAidResult {
   readonly outputTail: string;
   readonly durationMs: number;
   readonly timedOut: boolean;
+  /** Why the fleet ended it early for a reason other than its time limit (its output flooded), if it did. */
+  readonly reason?: string;
 }
 
 /** The running containers and a way to run an approved command in one of them. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdmissionFile } from '../../../adapters/local/admission-file.js';
+import { admissionHookCommand } from '../../../adapters/local/admission-hook.js';
 import { FLEET_LABELS, PodmanFleet, prepareFleetEnv } from '../../../adapters/local/podman-fleet.js';
-import { bundleAdmissionHook } from '../../fixtures/admission-hook-bundle.js';
 import {
   buildHelloImages,
   type ContainerStorage,
@@ -9,7 +9,6 @@ import {
   HELLO_APP,
   HELLO_BASE,
 } from '../../fixtures/image-tests/container-storage.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 let storage: ContainerStorage;
 let fleet: PodmanFleet;
@@ -17,8 +16,7 @@ let fleet: PodmanFleet;
 beforeAll(async () => {
   storage = await createContainerStorage();
   await buildHelloImages(storage);
-  const hook = await bundleAdmissionHook(tempDir('drydock-hook-bundle-'));
-  const { env } = await prepareFleetEnv(storage.dir, [process.execPath, hook.path, storage.dir]);
+  const { env } = await prepareFleetEnv(storage.dir, admissionHookCommand(storage.dir));
   await new AdmissionFile({ stateDir: storage.dir, bannedPatterns: async () => [] }).replace([]);
   fleet = new PodmanFleet({ env });
 }, 120_000);

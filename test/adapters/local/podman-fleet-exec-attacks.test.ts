@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdmissionFile } from '../../../adapters/local/admission-file.js';
+import { admissionHookCommand } from '../../../adapters/local/admission-hook.js';
 import { PodmanFleet, prepareFleetEnv } from '../../../adapters/local/podman-fleet.js';
-import { bundleAdmissionHook } from '../../fixtures/admission-hook-bundle.js';
 import {
   buildHelloImages,
   type ContainerStorage,
   createContainerStorage,
   HELLO_BASE,
 } from '../../fixtures/image-tests/container-storage.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 let storage: ContainerStorage;
 let fleet: PodmanFleet;
@@ -16,8 +15,7 @@ let fleet: PodmanFleet;
 beforeAll(async () => {
   storage = await createContainerStorage();
   await buildHelloImages(storage);
-  const hook = await bundleAdmissionHook(tempDir('drydock-hook-bundle-'));
-  const { env } = await prepareFleetEnv(storage.dir, [process.execPath, hook.path, storage.dir]);
+  const { env } = await prepareFleetEnv(storage.dir, admissionHookCommand(storage.dir));
   await new AdmissionFile({ stateDir: storage.dir, bannedPatterns: async () => [] }).replace([]);
   fleet = new PodmanFleet({ env });
 }, 120_000);
@@ -70,4 +68,26 @@ describe('PodmanFleet band-aid time limit under attack', () => {
     });
     expect(left.outputTail).toBe('0');
   }, 120_000);
+
+  it('ends a band-aid that floods its output instead of spending a core of the pipeline on it until its time limit', async () => {
+    const [id] = await fleet.start(HELLO_BASE, { host: 'host-y', args: ['sleep', '3600'] });
+    const container = (await fleet.running()).find((c) => c.id === id);
+    if (!container) throw new Error('no container');
+    const cpu = process.cpuUsage();
+    // `yes` stands for a compromised binary the band-aid runs: it prints as fast as the pipe takes it.
+    const result = await fleet.exec(container, ['yes'], { timeoutMs: 20_000 });
+    const spent = process.cpuUsage(cpu);
+    expect(result).toMatchObject({
+      exitCode: null,
+      timedOut: false,
+      reason: expect.stringMatching(/more than 1 MiB/),
+    });
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect((spent.user + spent.system) / 1000).toBeLessThan(3_000);
+    expect(Buffer.byteLength(result.outputTail)).toBeLessThanOrEqual(4096);
+    const left = await fleet.exec(container, ['sh', '-c', 'ps -o args | grep -c "^yes$"'], {
+      timeoutMs: 10_000,
+    });
+    expect(left.outputTail).toBe('0');
+  }, 60_000);
 });

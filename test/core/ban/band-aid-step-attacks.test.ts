@@ -1,12 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteBanStore } from '../../../adapters/local/sqlite-ban-store.js';
 import { runBandAids } from '../../../core/ban/band-aid-step.js';
 import type { BandAidRequestedEvent } from '../../../core/events/band-aid-requested.js';
 import { TempState } from '../../contracts/local-state.js';
 import { BAN_AT, BAN_ID, banPolicy, container, FakeFleet } from './ban-response-harness.js';
 
-const state = new TempState();
-afterEach(() => state.close?.());
+let state: TempState;
+beforeEach(() => {
+  state = new TempState();
+});
+afterEach(() => state.close());
 
 describe('band-aid step under attack', () => {
   it('skips the rest of a large batch in time once one container makes it fail (no read of every run per skip)', async () => {
@@ -59,4 +62,55 @@ describe('band-aid step under attack', () => {
     // Linear work is well under a second; a read of all runs per skipped target took tens of seconds.
     expect(took).toBeLessThan(5_000);
   }, 300_000);
+
+  it("records a run the fleet ended for flooding its output as failed with the fleet's reason", async () => {
+    const store = new SqliteBanStore(state.open());
+    const flooding = container('c1', 'host-a', 'app-direct', 'team/two');
+    const fleet = {
+      running: async () => [flooding],
+      exec: async () => ({
+        exitCode: null,
+        outputTail: 'y\ny',
+        durationMs: 40,
+        timedOut: false,
+        reason: 'it printed more than 1 MiB; ended',
+      }),
+    };
+    await store.create({
+      banId: BAN_ID,
+      ref: 'docker.io/library/busybox:1.36.0',
+      reason: 'CVE',
+      bandAids: [{ id: 'close-port', params: { port: '8080' } }],
+      by: 'ops',
+      at: BAN_AT,
+    });
+    const target = { containerId: 'c1', host: 'host-a', imageDigest: flooding.imageDigest ?? '' };
+    await store.addBandAidRuns([{ banId: BAN_ID, bandAidId: 'close-port', ...target }]);
+    await runBandAids(
+      {
+        id: 'band-aid-requested-2',
+        source: 'drydock',
+        detailType: 'Band-Aid Requested',
+        time: BAN_AT,
+        detail: {
+          banId: BAN_ID,
+          bandAidId: 'close-port',
+          params: { port: '8080' },
+          batch: 0,
+          targets: [target],
+        },
+      },
+      {
+        store,
+        fleet,
+        clock: { now: () => new Date('2026-12-07T12:00:01Z') },
+        policy: async () => banPolicy(),
+      },
+    );
+    expect((await store.bandAidRuns(BAN_ID))[0]).toMatchObject({
+      state: 'failed',
+      exitCode: null,
+      reason: 'it printed more than 1 MiB; ended',
+    });
+  });
 });
