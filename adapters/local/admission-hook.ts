@@ -23,10 +23,24 @@ export function hooksDir(stateDir: string): string {
   return join(stateDir, 'hooks');
 }
 
-/** The hook program installed in a state dir (a copy of adapters/local/admission-hook.py). */
+/** The hook's entry in a state dir: it imports the hook program, installed next to it as a module. */
 export function hookScriptPath(stateDir: string): string {
   return join(hooksDir(stateDir), 'drydock-admission-hook.py');
 }
+
+/** The hook program installed in a state dir: a copy of adapters/local/admission-hook.py. */
+export function hookModulePath(stateDir: string): string {
+  return join(hooksDir(stateDir), 'drydock_admission_hook.py');
+}
+
+// The entry podman runs. A script python3 runs is compiled at every start; a module it imports is compiled once
+// into __pycache__ (revalidated against the source's mtime). The hooks dir goes last on the path, so no module of
+// the standard library can be shadowed from it.
+const HOOK_ENTRY = `import sys
+sys.path.append(sys.argv[0].rpartition("/")[0])
+import drydock_admission_hook
+drydock_admission_hook.run()
+`;
 
 /** The argv podman runs as the fleet's prestart hook: isolated python3 (no site, no environment), the hook, the state dir. */
 export function admissionHookCommand(stateDir: string): string[] {
@@ -59,10 +73,13 @@ export async function installAdmissionHook(
   const dir = hooksDir(stateDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // A copy in the state dir: the hook keeps working while the checkout is rebuilt or moved, and is replaced whole.
-  const script = hookScriptPath(stateDir);
-  const temp = `${script}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, await readFile(admissionHookSource()), { mode: 0o400, flag: 'wx' });
-  await rename(temp, script);
+  const replace = async (path: string, content: string | Buffer) => {
+    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temp, content, { mode: 0o400, flag: 'wx' });
+    await rename(temp, path);
+  };
+  await replace(hookModulePath(stateDir), await readFile(admissionHookSource()));
+  await replace(hookScriptPath(stateDir), HOOK_ENTRY);
   const [path, ...rest] = command;
   if (!path) throw new Error('the admission hook command is empty');
   const hook = {

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdmissionFile, admissionPaths } from '../../../adapters/local/admission-file.js';
 import {
   admissionHookCommand,
   admissionHookSource,
   answerPrestart,
+  hookModulePath,
   hookScriptPath,
   hooksDir,
 } from '../../../adapters/local/admission-hook.js';
@@ -65,10 +66,16 @@ describe('the admission prestart hook', () => {
       when: { always: true },
       stages: ['prestart'],
     });
-    expect(readFileSync(hookScriptPath(storage.dir), 'utf8')).toBe(
+    expect(readFileSync(hookModulePath(storage.dir), 'utf8')).toBe(
       readFileSync(admissionHookSource(), 'utf8'),
     );
-    expect(statSync(hookScriptPath(storage.dir)).mode & 0o777).toBe(0o400);
+    for (const path of [hookScriptPath(storage.dir), hookModulePath(storage.dir)])
+      expect(statSync(path).mode & 0o777).toBe(0o400);
+    // The entry imports the program, so python3 keeps it compiled.
+    spawnSync('/usr/bin/python3', ['-I', '-S', hookScriptPath(storage.dir), storage.dir], { input: '{}' });
+    expect(readdirSync(`${hooksDir(storage.dir)}/__pycache__`)).toEqual([
+      expect.stringMatching(/^drydock_admission_hook\.cpython-\d+\.pyc$/),
+    ]);
   });
 
   it('refuses a plain podman run of a listed image: podman exits 126 with the reason', async () => {
