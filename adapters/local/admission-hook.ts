@@ -18,6 +18,12 @@ export type HookAnswer =
 /** The interpreter the hook runs under: Debian's own python3, never a shim from PATH (pyenv adds ~40 ms). */
 export const HOOK_PYTHON = '/usr/bin/python3';
 
+/**
+ * How long podman's runtime lets the hook run before it ends it and refuses the start: far over its tens of
+ * milliseconds, and what bounds a ban pattern that backtracks on a crafted image name (fail closed, never open).
+ */
+export const HOOK_TIMEOUT_SECONDS = 5;
+
 /** Where a state dir's hook configuration goes: podman's `hooks_dir` of the fleet. */
 export function hooksDir(stateDir: string): string {
   return join(stateDir, 'hooks');
@@ -84,7 +90,7 @@ export async function installAdmissionHook(
   if (!path) throw new Error('the admission hook command is empty');
   const hook = {
     version: '1.0.0',
-    hook: { path, args: [path, ...rest], timeout: 10 },
+    hook: { path, args: [path, ...rest], timeout: HOOK_TIMEOUT_SECONDS },
     when: { always: true },
     stages: ['prestart'],
   };

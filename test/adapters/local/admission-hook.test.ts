@@ -6,6 +6,7 @@ import {
   admissionHookCommand,
   admissionHookSource,
   answerPrestart,
+  HOOK_TIMEOUT_SECONDS,
   hookModulePath,
   hookScriptPath,
   hooksDir,
@@ -179,6 +180,22 @@ describe('the admission prestart hook', () => {
       expect(hook()).toMatchObject({ status: 0, stderr: '' });
     } finally {
       await storage.tool('podman', ['rm', '--force', created]);
+    }
+  }, 60_000);
+  it('refuses, at the hook time limit, a name crafted to make a ban pattern backtrack', async () => {
+    // Six stars in one segment backtrack for minutes on a long run of "a" (in any backtracking matcher).
+    const crafted = `localhost/${'a'.repeat(120)}:1`;
+    await storage.tool('podman', ['tag', HELLO_APP, crafted]);
+    try {
+      await list([], ['localhost/a*a*a*a*a*a*b']);
+      const started = Date.now();
+      const refused = plainRun(crafted);
+      expect(refused.status, refused.stderr).toBe(126);
+      // runc ends the hook at its limit (no process is left running) and refuses the start.
+      expect(refused.stderr).toContain(`hook ran past specified timeout of ${HOOK_TIMEOUT_SECONDS}`);
+      expect(Date.now() - started).toBeLessThan((HOOK_TIMEOUT_SECONDS + 10) * 1000);
+    } finally {
+      await storage.tool('podman', ['untag', HELLO_APP, crafted]);
     }
   }, 60_000);
 });
