@@ -13,10 +13,12 @@ import { checkStateDatabase, STATE_FILE } from '../../adapters/local/sqlite-data
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
+import { resumeBandAids } from '../../core/ban/resume-band-aids.js';
 import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
+import { systemClock } from '../../core/ports/clock.js';
 import { ensureApiTokens } from './api-tokens.js';
 import { localPlanPorts } from './ban-api.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
@@ -327,6 +329,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       } catch (error) {
         log(`could not end the band-aid processes a previous run left: ${(error as Error).message}`);
       }
+    }
+    // Pending band-aid runs are asked for again: the batch a crash left behind may run out of receives.
+    const resumed = await resumeBandAids(
+      { store: opened.bans, bus: opened.bus, clock: systemClock },
+      new Date().toISOString(),
+    );
+    if (resumed.length > 0) {
+      const runs = resumed.reduce((n, e) => n + e.detail.targets.length, 0);
+      log(`requested ${runs} pending band-aid run${runs === 1 ? '' : 's'} again`);
     }
     // The prestart hook reads the admission list without the daemon: it is rewritten from the ban store at once.
     await opened.admission.replace(await opened.bans.unsupportedImages());

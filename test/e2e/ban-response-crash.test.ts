@@ -123,7 +123,7 @@ describe('drydock start killed in the middle of a ban', () => {
         'bandAids:',
         '  - id: slow-stamp',
         '    description: takes its time, then appends a line to a file in the container',
-        '    command: ["/bin/sh", "-c", "sleep 2; echo \\"$1\\" >> /tmp/band-aid", "band-aid", "{{note}}"]',
+        '    command: ["/bin/sh", "-c", "sleep 3; echo \\"$1\\" >> /tmp/band-aid", "band-aid", "{{note}}"]',
         '    params:',
         '      note: { pattern: "[a-z0-9-]{1,32}" }',
         `    appliesTo: ["${host}/apps/**"]`,
@@ -165,7 +165,7 @@ describe('drydock start killed in the middle of a ban', () => {
     hangImage = await publishedImage('shop', 'hang/Dockerfile', shopCommit);
 
     for (const image of [web, api]) {
-      for (const hostName of ['host-a', 'host-b', 'host-c']) {
+      for (const hostName of ['host-a', 'host-b', 'host-c', 'host-e']) {
         const started = await cli(['fleet', 'start'], image.ref, '--host', hostName, '--', 'sleep', '3600');
         expect(started.code, started.stderr).toBe(0);
       }
@@ -184,7 +184,7 @@ describe('drydock start killed in the middle of a ban', () => {
       container: string;
       image: string;
     }[];
-    expect(fleet).toHaveLength(7);
+    expect(fleet).toHaveLength(9);
     const affectedContainers = fleet.filter((c) => c.image === web.ref || c.image === api.ref);
 
     const banned = await cli(
@@ -249,7 +249,25 @@ describe('drydock start killed in the middle of a ban', () => {
       `killed again with rebuilds ${atSecondKill.rebuilds.map((r) => `${r.definition}:${r.state}`).join(', ')}; band-aids ${atSecondKill.bandAidRuns.map((r) => r.state).join(', ')}`,
     );
     for (const r of atSecondKill.bandAidRuns) if (r.state === 'running') runningAtKill.add(r.containerId);
-    const firstOutput = first.output() + second.output();
+    daemon = await startDrydock(state, [], 60_000, env);
+
+    // And a third time while band-aid runs are still to come: the batch has now been received three times (a
+    // crash in its middle counts as one), which is all a message gets before it is dead-lettered.
+    const third = daemon;
+    const atThirdKill = await waitFor(
+      'a band-aid running with more to come, after the second restart',
+      async () => {
+        const detail = await banOf(banId);
+        const running = detail.bandAidRuns.some((r) => r.state === 'running');
+        const pending = detail.bandAidRuns.some((r) => r.state === 'pending');
+        return running && pending ? detail : undefined;
+      },
+      60_000,
+    );
+    third.child.kill('SIGKILL');
+    await third.exited;
+    for (const r of atThirdKill.bandAidRuns) if (r.state === 'running') runningAtKill.add(r.containerId);
+    const firstOutput = first.output() + second.output() + third.output();
     daemon = await startDrydock(state, [], 60_000, env);
     const done = await waitFor(
       'the ban to be remediated and protection complete after the restart',
