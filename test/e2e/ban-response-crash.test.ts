@@ -1,8 +1,10 @@
-// The ban response survives a SIGKILL of `drydock start`: killed while band-aids run one container at a time
-// and rebuilds are in the pipeline, then started again on the same state dir. Nothing affected is missed,
-// nothing is rebuilt twice, no band-aid runs twice (each run appends a line to a file in its container, so a
-// second run would show as a second line). Then, on the restarted daemon: a ban of an image nothing uses is an
-// empty plan, reported as such; a band-aid that hangs is ended at its time limit and recorded as failed.
+// The ban response survives SIGKILLs of `drydock start`: killed three times while band-aids run one container
+// at a time and rebuilds are in the pipeline, each time started again on the same state dir. Nothing affected
+// is missed, nothing is rebuilt twice, no band-aid runs twice (each run appends a line to a file in its
+// container, so a second run would show as a second line), and runs still to come are not lost with a batch
+// that ran out of receives. Then, on the restarted daemon: a ban of an image nothing uses is an empty plan,
+// reported as such; a band-aid that hangs is ended at its time limit and recorded as failed; one a killed
+// daemon left running in a container is ended at the restart.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
@@ -106,7 +108,7 @@ afterAll(async () => {
 });
 
 describe('drydock start killed in the middle of a ban', () => {
-  it('after a restart, marks every affected image, publishes each rebuild once and runs no band-aid twice', async () => {
+  it('after each restart, marks every affected image, publishes each rebuild once and runs every band-aid once at most', async () => {
     // One container at a time, two seconds each: the kill lands between band-aid runs. One rebuild at a time:
     // it lands while a rebuild is in the pipeline.
     await appendFile(
