@@ -1,5 +1,5 @@
-import type { RunningContainer } from '../ports/fleet.js';
 import type { MarkedImage, PlannedRebuild } from '../ports/ban-store.js';
+import type { RunningContainer } from '../ports/fleet.js';
 
 /** An image the ban affects: marked, and the base (name, digest) through which it is affected at depth 1. */
 export interface AffectedImage extends MarkedImage {

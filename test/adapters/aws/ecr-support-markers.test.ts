@@ -295,14 +295,12 @@ describe('EcrSupportMarkers', () => {
   });
 
   it('wraps a throttled call as a retryable AWS error naming the action', async () => {
-    ecr
-      .on(BatchGetImageCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ecr.on(BatchGetImageCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     await expect(adapter().get('apps/shop', image)).rejects.toMatchObject({
       code: 'AWS_CALL_FAILED',
       retryable: true,
