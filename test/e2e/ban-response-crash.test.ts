@@ -150,7 +150,8 @@ describe('drydock start killed in the middle of a ban', () => {
 
     const opsRemote = (await cli(['repo', 'create', 'ops'])).stdout.trim().split('\n').at(-1) ?? '';
     opsCommit = pushFiles(join(root, 'ops-work'), opsRemote, {
-      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN echo ops > /etc/ops-base\nUSER 65534\n`,
+      // Each build of the ops base and the apps takes seconds, rebuilds too: the kills land while one runs.
+      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo ops > /etc/ops-base\nUSER 65534\n`,
       'quiet/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN echo quiet > /etc/quiet-base\nUSER 65534\n`,
     });
     const opsBase = await publishedImage('ops', 'base/Dockerfile', opsCommit);
@@ -158,8 +159,8 @@ describe('drydock start killed in the middle of a ban', () => {
     const shopRemote = (await cli(['repo', 'create', 'shop'])).stdout.trim().split('\n').at(-1) ?? '';
     const sleeper = 'USER 65534\nCMD ["sleep", "3600"]\n';
     shopCommit = pushFiles(join(root, 'shop-work'), shopRemote, {
-      'web/Dockerfile': `FROM ${opsBase.ref}\n${sleeper}`,
-      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\n${sleeper}`,
+      'web/Dockerfile': `FROM ${opsBase.ref}\nRUN sleep 3\n${sleeper}`,
+      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo api > /etc/api\n${sleeper}`,
       'hang/Dockerfile': `FROM ${hangBase.ref}\n${sleeper}`,
     });
     const web = await publishedImage('shop', 'web/Dockerfile', shopCommit);
@@ -167,7 +168,7 @@ describe('drydock start killed in the middle of a ban', () => {
     hangImage = await publishedImage('shop', 'hang/Dockerfile', shopCommit);
 
     for (const image of [web, api]) {
-      for (const hostName of ['host-a', 'host-b', 'host-c', 'host-e']) {
+      for (const hostName of ['host-a', 'host-b', 'host-c', 'host-e', 'host-f']) {
         const started = await cli(['fleet', 'start'], image.ref, '--host', hostName, '--', 'sleep', '3600');
         expect(started.code, started.stderr).toBe(0);
       }
@@ -186,7 +187,7 @@ describe('drydock start killed in the middle of a ban', () => {
       container: string;
       image: string;
     }[];
-    expect(fleet).toHaveLength(9);
+    expect(fleet).toHaveLength(11);
     const affectedContainers = fleet.filter((c) => c.image === web.ref || c.image === api.ref);
 
     const banned = await cli(
