@@ -26,6 +26,12 @@ export const POLICY_CODES = {
     level: 'error',
     title: 'Push changes more definitions than the gate takes',
   },
+  // A name shown on terminals, in logs and in team messages must not forge lines there (see unsafePathReason).
+  unsafePath: {
+    id: 'DD206',
+    level: 'error',
+    title: 'Definition path holds control characters or is not valid UTF-8',
+  },
 } as const satisfies Record<string, { id: string; level: Level; title: string }>;
 
 /** What the gate needs to judge one definition. */

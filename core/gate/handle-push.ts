@@ -12,11 +12,13 @@ import {
 } from '../events/definition-verdict.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
+import type { Rebuild } from '../events/rebuild.js';
 import { type RebuildName, rebuildIdParts, withRebuild } from '../events/rebuild-ids.js';
 import type { LintConfig } from '../lint/config.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
+import { escapeControls, unsafePathReason } from '../push/definition-path.js';
 import { gateDefinition, POLICY_CODES } from './gate-definition.js';
 import { teamConfigFor } from './team-config.js';
 
@@ -77,10 +79,55 @@ export function buildIdFor(
 }
 
 /**
+ * The failed verdict (DD206) on a definition whose path holds a control character, a line break, a bidirectional
+ * override or bytes that are not valid UTF-8, or undefined for a path the pipeline passes on. The verdict names
+ * the path escaped (in `definition` too), so that no display downstream shows the raw name; its id is the one
+ * the definition's verdict would have had.
+ */
+export function unsafePathVerdict(
+  at: { readonly repository: string; readonly commit: string; readonly definition: string },
+  change: string,
+  time: string,
+  rebuild?: Rebuild,
+): DefinitionVerdictEvent | undefined {
+  const reason = unsafePathReason(at.definition);
+  if (reason === undefined) return undefined;
+  const shown = escapeControls(at.definition);
+  const code = POLICY_CODES.unsafePath;
+  return {
+    id: verdictIdFor(at.repository, at.commit, at.definition, rebuild),
+    source: EVENT_SOURCE,
+    detailType: DEFINITION_VERDICT,
+    time,
+    detail: {
+      repository: at.repository,
+      commit: at.commit,
+      definition: shown,
+      ...withRebuild(rebuild),
+      passed: false,
+      findings: [
+        {
+          file: shown,
+          line: 1,
+          column: 1,
+          code: code.id,
+          level: code.level,
+          message: `${code.title}: the definition "${shown}" (${change} at ${at.commit.slice(0, 12)}) holds ${reason}, so it was not gated, built or published: such a name forges lines or reorders text on the terminals, logs and messages that show it. Rename it (git mv) to a name without them and push again.`,
+        },
+      ],
+      bases: [],
+      unresolved: [],
+    },
+  };
+}
+
+/**
  * Takes a push apart into one `Definition Gate Requested` per added or modified definition, so that each is
- * gated as its own message and queues can interleave other repositories' work. A push with more than the
- * policy's `gate.maxDefinitionsPerPush` (default 200) gets one failed verdict (DD205) that says the cap and the
- * count instead, and nothing of it is gated or built. Ids are derived from (repository, commit, definition).
+ * gated as its own message and queues can interleave other repositories' work. A definition whose path the
+ * pipeline does not pass on (see `unsafePathVerdict`) gets a failed verdict instead of a request. A push with
+ * more than the policy's `gate.maxDefinitionsPerPush` (default 200) gets one failed verdict (DD205) that says the
+ * cap and the count instead, and nothing of it is gated or built. Ids are derived from (repository, commit,
+ * definition).
  */
 export async function splitPush(
   push: DefinitionPushedEvent,
@@ -94,7 +141,7 @@ export async function splitPush(
   const cap = (await deps.policy()).gate.maxDefinitionsPerPush ?? DEFAULT_MAX_DEFINITIONS_PER_PUSH;
   if (changed.length > cap) {
     const code = POLICY_CODES.tooManyDefinitions;
-    const shown = changed.slice(0, LISTED_PATHS).map((d) => JSON.stringify(d.path));
+    const shown = changed.slice(0, LISTED_PATHS).map((d) => `"${escapeControls(d.path)}"`);
     const more = changed.length > LISTED_PATHS ? `, and ${changed.length - LISTED_PATHS} more` : '';
     const definition = `(push of ${changed.length} definitions)`;
     return {
@@ -127,16 +174,23 @@ export async function splitPush(
       ],
     };
   }
-  return {
-    verdicts: [],
-    requests: changed.map((d) => ({
+  const verdicts: DefinitionVerdictEvent[] = [];
+  const requests: DefinitionGateRequestedEvent[] = [];
+  for (const d of changed) {
+    const refused = unsafePathVerdict({ repository, commit: after, definition: d.path }, d.change, time);
+    if (refused) {
+      verdicts.push(refused);
+      continue;
+    }
+    requests.push({
       id: stableId('gate-requested', repository, after, d.path),
       source: EVENT_SOURCE,
       detailType: DEFINITION_GATE_REQUESTED,
       time,
       detail: { repository, commit: after, definition: d.path, change: d.change, correlationId: push.id },
-    })),
-  };
+    });
+  }
+  return { verdicts, requests };
 }
 
 /**
@@ -173,6 +227,15 @@ export async function gateRequestedDefinition(
   const now = deps.clock.now();
   const verdicts: DefinitionVerdictEvent[] = [];
   const builds: BuildRequestedEvent[] = [];
+  // A request made before paths were checked at the split (or a ban's rebuild of such a definition) is refused
+  // here too, before its name reaches the source, the builder or a log.
+  const refused = unsafePathVerdict(
+    { repository, commit: after, definition: def.path },
+    def.change,
+    now.toISOString(),
+    rebuild,
+  );
+  if (refused) return { verdicts: [refused], builds };
   const text = await deps.source.read(repository, after, def.path);
   const key = [repository, after, def.path] as const;
   if (text === undefined) {

@@ -19,6 +19,7 @@ import type { DrydockEvent } from '../../core/events/index.js';
 import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
 import { teamNotificationFor } from '../../core/notify/team-notification.js';
 import { systemClock } from '../../core/ports/clock.js';
+import { escapeControls } from '../../core/push/definition-path.js';
 import { ensureApiTokens } from './api-tokens.js';
 import { localPlanPorts } from './ban-api.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
@@ -259,7 +260,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Before anything in it is read: a state dir another user can write is theirs, whatever it holds.
   await assertStateDirTrusted(stateDir);
   const releaseLock = await acquireLock(stateDir);
-  const log = options.log;
+  // Names in log lines (repositories, definition paths, ban reasons, error text) come from pushes and requests:
+  // one written with an escape sequence or a line break must not forge lines on ops' terminal.
+  const log = (line: string): void => options.log(escapeControls(line));
   let pipeline: LocalPipeline | undefined;
   let api: RunningHttpApi | undefined;
   let workers: Workers | undefined;

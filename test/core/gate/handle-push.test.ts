@@ -276,6 +276,97 @@ describe('splitPush', () => {
     expect(over.requests).toEqual([]);
     expect(over.verdicts[0]?.detail.findings[0]?.message).toContain('at most 2 per push');
   });
+
+  it('refuses a definition whose path holds a control character with a failed verdict naming it escaped, and gates the others', async () => {
+    const out = await splitPush(
+      push(commit, [
+        { path: 'ops\u001b[2J/Dockerfile', change: 'added' },
+        { path: 'a\nb/Dockerfile', change: 'modified' },
+        { path: 'café/Dockerfile', change: 'added' },
+        { path: 'gone\u001b/Dockerfile', change: 'deleted' },
+      ]),
+      { policy: async () => policy, clock },
+    );
+    expect(out.requests.map((r) => r.detail.definition)).toEqual(['café/Dockerfile']);
+    expect(out.verdicts.map((v) => v.detail.definition)).toEqual([
+      'ops\\x1b[2J/Dockerfile',
+      'a\\nb/Dockerfile',
+    ]);
+    for (const v of out.verdicts) {
+      expect(parseEvent(v).ok).toBe(true);
+      expect(v.detail.passed).toBe(false);
+      const texts = [v.detail.definition, ...v.detail.findings.flatMap((f) => [f.file, f.message])];
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: none may be left.
+      for (const t of texts) expect(t).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    const [esc, newline] = out.verdicts;
+    expect(esc?.id).toBe(verdictIdFor('shop', commit, 'ops\u001b[2J/Dockerfile'));
+    expect(esc?.detail.findings).toEqual([
+      expect.objectContaining({ code: 'DD206', level: 'error', file: 'ops\\x1b[2J/Dockerfile' }),
+    ]);
+    expect(esc?.detail.findings[0]?.message).toContain('"ops\\x1b[2J/Dockerfile"');
+    expect(esc?.detail.findings[0]?.message).toContain('\\x1b (a control character)');
+    expect(newline?.detail.findings[0]?.message).toContain('\\n (a line break)');
+  });
+
+  it('names the paths of a push over the cap escaped', async () => {
+    const out = await splitPush(
+      push(commit, [{ path: 'x\u202e/Dockerfile', change: 'added' }, ...many(300)]),
+      {
+        policy: async () => policy,
+        clock,
+      },
+    );
+    const message = out.verdicts[0]?.detail.findings[0]?.message ?? '';
+    expect(message).toContain('"x\\u202e/Dockerfile"');
+    expect(message).not.toContain('\u202e');
+  });
+});
+
+describe('gateRequestedDefinition and an unsafe path', () => {
+  it('refuses a request for a path with a control character before reading it, a rebuild too', async () => {
+    const read: string[] = [];
+    const deps = {
+      source: {
+        read: async (_r: string, _c: string, path: string) => {
+          read.push(path);
+          return 'FROM alpine:3.20\n';
+        },
+      } as unknown as GitDefinitionSource,
+      policy: async () => policy,
+      clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    };
+    const commit = 'b'.repeat(40);
+    const rebuild = { banId: 'ban-1', number: 1, of: `sha256:${'c'.repeat(64)}`, substitutions: [] };
+    const out = await gateRequestedDefinition(
+      {
+        id: 'gate-1',
+        source: 'drydock',
+        detailType: 'Definition Gate Requested',
+        time: '2026-11-27T12:00:00.000Z',
+        detail: {
+          repository: 'shop',
+          commit,
+          definition: 'a\u009bb/Dockerfile',
+          change: 'modified',
+          correlationId: 'push-1',
+          rebuild,
+        },
+      },
+      deps,
+    );
+    expect(read).toEqual([]);
+    expect(out.builds).toEqual([]);
+    expect(out.verdicts).toHaveLength(1);
+    expect(out.verdicts[0]?.id).toBe(verdictIdFor('shop', commit, 'a\u009bb/Dockerfile', rebuild));
+    expect(out.verdicts[0]?.detail).toMatchObject({
+      definition: 'a\\x9bb/Dockerfile',
+      passed: false,
+      rebuild,
+    });
+    expect(out.verdicts[0]?.detail.findings[0]?.code).toBe('DD206');
+    expect(parseEvent(out.verdicts[0]).ok).toBe(true);
+  });
 });
 
 describe('gate.maxDefinitionsPerPush in the policy', () => {
