@@ -194,8 +194,7 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
     const s = this.statements;
     const key = { queue: this.name, now, max: this.maxReceives };
     const rows = this.db.write(() => {
-      s.exhaustReason.run(key);
-      if (s.exhaust.run(key).changes > 0) s.dropExhausted.run(key);
+      this.exhaust(key);
       // One message at a time, each from the group served longest ago: the groups take turns.
       const claimed: MessageRow[] = [];
       while (claimed.length < limit) {
@@ -215,6 +214,23 @@ export class SqliteWorkQueue<T = unknown> implements WorkQueue<T> {
       sentAt: new Date(row.sent_at),
       ...(row.last_error === null ? {} : { lastError: row.last_error }),
     }));
+  }
+
+  /**
+   * Moves every visible message that has used up its receives to the dead-letter queue now, as the next receive
+   * would, returning how many: a restart can then end what they were for before any worker receives.
+   */
+  deadLetterExhausted(): number {
+    const key = { queue: this.name, now: this.clock.now().getTime(), max: this.maxReceives };
+    return this.db.write(() => this.exhaust(key));
+  }
+
+  private exhaust(key: { queue: string; now: number; max: number }): number {
+    const s = this.statements;
+    s.exhaustReason.run(key);
+    const moved = s.exhaust.run(key).changes;
+    if (moved > 0) s.dropExhausted.run(key);
+    return moved;
   }
 
   async ack(receiptHandle: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
 } from '../../adapters/local/preflight.js';
 import type { PushRefusal } from '../../adapters/local/registry-push-guard.js';
 import { checkStateDatabase, STATE_FILE } from '../../adapters/local/sqlite-database.js';
+import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
 import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
 import { SqlitePipelineViews } from '../../adapters/local/sqlite-pipeline-views.js';
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
@@ -25,6 +26,7 @@ import { localPlanPorts } from './ban-api.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
+import { endDeadLetteredBuilds } from './queue-worker.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 import { watchStateDir } from './state-dir-watch.js';
 import { assertStateDirTrusted, restrictStateFiles } from './state-permissions.js';
@@ -350,6 +352,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (recovered > 0)
       log(`resuming ${recovered} message${recovered === 1 ? '' : 's'} a previous run left in flight`);
 
+    // A message a crash left on its last receive is dead-lettered now, and every build whose gate, build, test or
+    // publish message was dead-lettered ends as failed: else a ban's rebuild would hold its slot for good.
+    const eventLog = new SqliteEventLog(opened.db);
+    const deadLetterDeps = {
+      records: opened.records,
+      bus: opened.bus,
+      clock: systemClock,
+      logged: async (id: string) => (await eventLog.get(id)) !== undefined,
+    };
+    let sweeping: Promise<unknown> = Promise.resolve();
+    const sweepDeadLetters = (): Promise<unknown> => {
+      sweeping = sweeping
+        .then(async () => {
+          const ended = await endDeadLetteredBuilds(opened.queues, deadLetterDeps);
+          for (const e of ended) {
+            log(
+              `build ${e.detail.buildId} (${e.detail.repository}/${e.detail.definition}) failed: ${e.detail.reason}`,
+            );
+          }
+        })
+        .catch((error) => log(`dead letters: could not end their builds: ${(error as Error).message}`));
+      return sweeping;
+    };
+    await sweepDeadLetters();
+
     const handlers = Object.fromEntries(
       Object.entries(opened.handlers).map(([name, handle]) => [
         name,
@@ -373,8 +400,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       concurrency: { build: options.buildConcurrency ?? 2, test: 2, ban: 1, rebuilds: 1, 'band-aids': 1 },
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       onActivity: (a) => {
-        if (a.kind === 'dead-lettered')
+        if (a.kind === 'dead-lettered') {
           log(`${a.queue}: a message went to the dead-letter queue (drydock status shows it)`);
+          void sweepDeadLetters().then(() => running.wake());
+        }
         if (a.kind === 'fault')
           log(`${a.queue}: worker fault: ${(a.error as Error)?.message ?? String(a.error)}`);
       },

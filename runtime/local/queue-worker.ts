@@ -1,5 +1,9 @@
+import type { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
 import { DrydockError } from '../../core/errors.js';
+import type { BuildFailedEvent } from '../../core/events/build-failed.js';
 import { type DrydockEvent, parseEvent } from '../../core/events/index.js';
+import { type FailDeadLetteredDeps, failDeadLettered } from '../../core/pipeline/fail-build.js';
+import type { EventBus } from '../../core/ports/event-bus.js';
 import type { WorkQueue } from '../../core/ports/work-queue.js';
 import type { QueuedEvent } from './local-event-bus.js';
 
@@ -61,4 +65,37 @@ export async function drainOnce(
     }
   }
   return { handled, retried, deadLettered };
+}
+
+// Dead letters stay until ops redrive or drop them; a sweep reads them all, which is cheap at this size.
+const SWEEP_LIMIT = 100_000;
+
+/**
+ * Ends the builds whose gate, build, test or publish messages were dead-lettered (`failDeadLettered` decides):
+ * first moves the messages that used up their receives to the dead-letter queues (as a crash's restart leaves
+ * them), then publishes a `Build Failed` for each build that no step will ever finish, which the rebuild step
+ * settles for a ban's rebuild. Idempotent: the dead letters stay, and an event already logged is not published
+ * again. Returns the events it published.
+ */
+export async function endDeadLetteredBuilds(
+  queues: Readonly<Record<string, SqliteWorkQueue<QueuedEvent>>>,
+  deps: FailDeadLetteredDeps & { readonly bus: EventBus },
+): Promise<readonly BuildFailedEvent[]> {
+  const ended: BuildFailedEvent[] = [];
+  for (const [name, queue] of Object.entries(queues)) {
+    queue.deadLetterExhausted();
+    for (const letter of await queue.deadLetters({ limit: SWEEP_LIMIT })) {
+      // An invalid body was dead-lettered for being invalid; it names no build to end.
+      const parsed = parseEvent(letter.body?.event);
+      if (!parsed.ok) continue;
+      const failed = await failDeadLettered(
+        { queue: name, event: parsed.event, reason: letter.reason },
+        deps,
+      );
+      // Ended by an earlier sweep (or the step's own failure of the same id): nothing new to say.
+      if (failed && !(await deps.logged(failed.id))) ended.push(failed);
+    }
+  }
+  if (ended.length) await deps.bus.publish(ended);
+  return ended;
 }
