@@ -80,3 +80,33 @@ describe('SqliteWorkQueue message groups', () => {
       expect(await drain(q, 2)).toEqual([1, 2]);
     }));
 });
+
+describe('SqliteWorkQueue.deadLetterExhausted', () => {
+  it('dead-letters at once a message a restart left on its last receive, and no other', async () => {
+    const clock = new ManualClock();
+    const h = sqliteHarness((db) => new SqliteWorkQueue<Job>(db, { name: 'build', clock, maxReceives: 2 }));
+    try {
+      const q = h.subject;
+      await q.send({ n: 1 });
+      await q.send({ n: 2 });
+      // Message 1 is received twice, its consumer killed each time; message 2 once.
+      for (let kill = 0; kill < 2; kill++) {
+        const [m] = await q.receive();
+        expect(m?.body.n).toBe(1);
+        if (kill === 0) q.recoverInFlight();
+      }
+      const [second] = await q.receive();
+      expect(second?.body.n).toBe(2);
+      q.recoverInFlight();
+      expect(q.deadLetterExhausted()).toBe(1);
+      const dead = await q.deadLetters();
+      expect(dead.map((d) => [d.body.n, d.reason])).toEqual([
+        [1, 'exceeded 2 receives; last error: released after a restart'],
+      ]);
+      expect(q.deadLetterExhausted()).toBe(0);
+      expect((await q.receive()).map((m) => m.body.n)).toEqual([2]);
+    } finally {
+      h.close();
+    }
+  });
+});
