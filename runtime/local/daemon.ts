@@ -26,7 +26,7 @@ import { localPlanPorts } from './ban-api.js';
 import { type BaseCatalogue, type RunningHttpApi, startHttpApi } from './http-api.js';
 import { type LocalPipeline, type LocalPipelineOptions, openLocalPipeline } from './open-local-pipeline.js';
 import { ensurePolicyFile, readPolicyFile, watchedPolicy } from './policy-store.js';
-import { endDeadLetteredBuilds } from './queue-worker.js';
+import { endDeadLetteredBuilds, redriveAwaitedRebuildEvents } from './queue-worker.js';
 import { processAlive, type RuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-info.js';
 import { watchStateDir } from './state-dir-watch.js';
 import { assertStateDirTrusted, restrictStateFiles } from './state-permissions.js';
@@ -376,6 +376,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return sweeping;
     };
     await sweepDeadLetters();
+    const rebuildQueue = opened.queues.rebuilds;
+    const redriven = rebuildQueue ? await redriveAwaitedRebuildEvents(rebuildQueue, opened.bans) : 0;
+    if (redriven > 0)
+      log(
+        `rebuilds: ${redriven} dead-lettered event${redriven === 1 ? '' : 's'} a rebuild waits for sent again`,
+      );
 
     const handlers = Object.fromEntries(
       Object.entries(opened.handlers).map(([name, handle]) => [

@@ -1,8 +1,10 @@
 import type { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
+import { rebuildAwaitsEvent } from '../../core/ban/end-dead-rebuilds.js';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildFailedEvent } from '../../core/events/build-failed.js';
 import { type DrydockEvent, parseEvent } from '../../core/events/index.js';
 import { type FailDeadLetteredDeps, failDeadLettered } from '../../core/pipeline/fail-build.js';
+import type { BanStore } from '../../core/ports/ban-store.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
 import type { WorkQueue } from '../../core/ports/work-queue.js';
 import type { QueuedEvent } from './local-event-bus.js';
@@ -98,4 +100,23 @@ export async function endDeadLetteredBuilds(
   }
   if (ended.length) await deps.bus.publish(ended);
   return ended;
+}
+
+/**
+ * Sends the rebuild step's dead letters that a still-`dispatched` rebuild waits for (`rebuildAwaitsEvent`) back to
+ * its queue, returning how many: a crash on each receive of its `Image Published` or `Build Failed` would else
+ * leave the rebuild holding its slot for good. For a start only: each start gives such a message its receives
+ * again, where redriving on every dead letter would loop.
+ */
+export async function redriveAwaitedRebuildEvents(
+  queue: SqliteWorkQueue<QueuedEvent>,
+  store: Pick<BanStore, 'rebuilds'>,
+): Promise<number> {
+  queue.deadLetterExhausted();
+  const ids: string[] = [];
+  for (const letter of await queue.deadLetters({ limit: SWEEP_LIMIT })) {
+    const parsed = parseEvent(letter.body?.event);
+    if (parsed.ok && (await rebuildAwaitsEvent(parsed.event, store))) ids.push(letter.messageId);
+  }
+  return ids.length ? queue.redrive(ids) : 0;
 }

@@ -9,12 +9,17 @@ import { handleRebuildEvent, type RebuildStepPorts } from '../../../core/ban/reb
 import { DrydockError } from '../../../core/errors.js';
 import type { BuildRequestedEvent } from '../../../core/events/build-requested.js';
 import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
+import { failBuild } from '../../../core/pipeline/fail-build.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import { definitionKey, type PlannedRebuild, type RebuildRecord } from '../../../core/ports/ban-store.js';
 import { systemClock } from '../../../core/ports/clock.js';
 import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
 import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
-import { drainOnce, endDeadLetteredBuilds } from '../../../runtime/local/queue-worker.js';
+import {
+  drainOnce,
+  endDeadLetteredBuilds,
+  redriveAwaitedRebuildEvents,
+} from '../../../runtime/local/queue-worker.js';
 import { TempState } from '../../contracts/local-state.js';
 import { commit, digest } from '../../contracts/sample-events.js';
 
@@ -228,5 +233,44 @@ describe('endDeadLetteredBuilds', () => {
     expect((await p.queues.build?.deadLetters())?.length).toBe(1);
     expect(await endDeadLetteredBuilds(p.queues, p.deps)).toEqual([]);
     expect((await p.records.get('build-web'))?.state).toBe('testing');
+  });
+});
+
+describe('redriveAwaitedRebuildEvents', () => {
+  it("sends back the rebuild step's dead letter a dispatched rebuild waits for, and no other", async () => {
+    const p = pipeline();
+    await banWithRebuilds(p, 'ban-a', [planned('team/web')]);
+    await dispatchRebuilds(p.ports);
+    const web = byRepo(await p.store.rebuilds('ban-a'))['team/web'] as RebuildRecord;
+    const rebuild = { banId: 'ban-a', number: web.number, of: web.of, substitutions: [substitution] };
+    const subject = { ...web, buildId: web.buildId as string, correlationId: 'ban-a' };
+    const failed = await failBuild({ ...subject, rebuild }, 'build', 'buildah exited 1', p.deps);
+    // One for a rebuild number the ban never had: nothing waits for it.
+    const stray = await failBuild(
+      { ...subject, buildId: 'stray', commit: commit('stray'), rebuild: { ...rebuild, number: 7 } },
+      'build',
+      'buildah exited 1',
+      p.deps,
+    );
+    await p.bus.publish([failed, stray]);
+    // The rebuild step is killed on every receive of both.
+    for (let kill = 0; kill < 3; kill++) {
+      await p.drain('rebuilds', async () => {
+        throw new Error('killed');
+      });
+    }
+    expect((await p.queues.rebuilds?.deadLetters())?.length).toBe(2);
+    expect(web.state).toBe('dispatched');
+
+    expect(await redriveAwaitedRebuildEvents(p.queues.rebuilds as never, p.store)).toBe(1);
+    await p.drain('rebuilds', (e) => handleRebuildEvent(e, p.ports));
+    expect(byRepo(await p.store.rebuilds('ban-a'))['team/web']).toMatchObject({
+      state: 'failed',
+      reason: 'build failed: buildah exited 1',
+    });
+    expect((await p.store.get('ban-a'))?.remediatedAt).toBeDefined();
+    // The stray one stays dead-lettered, and the ended rebuild's event is not sent again.
+    expect((await p.queues.rebuilds?.deadLetters())?.map((d) => d.body.event.id)).toEqual([stray.id]);
+    expect(await redriveAwaitedRebuildEvents(p.queues.rebuilds as never, p.store)).toBe(0);
   });
 });
