@@ -21,6 +21,7 @@ import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records
 import { openStateDirectory } from '../../../adapters/local/sqlite-database.js';
 import { SqliteWorkQueue } from '../../../adapters/local/sqlite-work-queue.js';
 import { PolicyValidationError } from '../../../core/errors.js';
+import { definitionKey } from '../../../core/ports/ban-store.js';
 import { readApiToken } from '../../../runtime/local/api-tokens.js';
 import { baseCatalogue } from '../../../runtime/local/base-catalogue.js';
 import {
@@ -29,6 +30,7 @@ import {
   refusalLogger,
   startLocalRuntime,
 } from '../../../runtime/local/daemon.js';
+import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
 import { POLICY_FILE } from '../../../runtime/local/policy-store.js';
 import { processAlive, readRuntimeInfo } from '../../../runtime/local/runtime-info.js';
 import { pushFiles, removeState, waitFor } from '../../helpers/drydock-process.js';
@@ -387,5 +389,84 @@ describe('starting after a run that was killed', () => {
     ]);
     expect(await runtime.pipeline.bans.claimBandAidRun('ban-killed', 'aid', 'c1', at)).toBe(false);
     expect(readAdmissionFile(dir).unsupported.map((i) => i.configDigest)).toEqual([configDigest]);
+  }, 60_000);
+
+  it("ends a rebuild whose build message a killed start left on its last receive, and frees the ban's remediation", async () => {
+    const dir = stateDir();
+    await stop(await start(dir));
+    // What three SIGKILLs during a rebuild's build leave: the rebuild dispatched, its build message in flight on
+    // its third receive, the build record building.
+    const db = openStateDirectory(dir);
+    const bans = new SqliteBanStore(db);
+    await bans.create({
+      banId: 'ban-killed',
+      ref: 'docker.io/library/busybox:1.36.0',
+      reason: 'CVE',
+      bandAids: [],
+      by: 'ops',
+      at: '2026-12-07T12:00:00.000Z',
+    });
+    const of = `sha256:${'d'.repeat(64)}`;
+    const commit = 'a'.repeat(40);
+    await bans.addRebuilds('ban-killed', [
+      {
+        repository: 'shop',
+        definition: 'Dockerfile',
+        commit,
+        of,
+        ofRef: 'r/apps/shop:1',
+        depth: 0,
+        waitsFor: [],
+        substitutions: [],
+        runningContainers: 0,
+      },
+    ]);
+    const key = definitionKey('shop', 'Dockerfile');
+    await bans.updateRebuild('ban-killed', key, ['ready'], { state: 'dispatched', buildId: 'rebuild-shop' });
+    const rebuild = { banId: 'ban-killed', number: 1, of, substitutions: [] };
+    const records = new SqliteBuildRecords(db);
+    const subject = { buildId: 'rebuild-shop', repository: 'shop', definition: 'Dockerfile', commit };
+    await records.enqueue({ ...subject, correlationId: 'ban-killed', rebuild: 'ban-killed#1' });
+    await records.transition('rebuild-shop', 'building');
+    const build = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 900_000 })
+      .build as SqliteWorkQueue;
+    await build.send({
+      rule: 'build-requested-definitions',
+      event: {
+        id: 'build-requested-shop',
+        source: 'drydock',
+        detailType: 'Build Requested',
+        time: new Date().toISOString(),
+        detail: {
+          ...subject,
+          correlationId: 'ban-killed',
+          rebuild,
+          dockerfile: 'FROM docker.io/library/busybox:1.36.1\n',
+          substitutions: [],
+        },
+      },
+    });
+    for (let kill = 0; kill < 3; kill++) {
+      await build.receive();
+      if (kill < 2) build.recoverInFlight();
+    }
+    db.close();
+
+    const log: string[] = [];
+    const runtime = await start(dir, log);
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        /^build rebuild-shop \(shop\/Dockerfile\) failed: its build message was dead-lettered: exceeded 3 receives/,
+      ),
+    );
+    const ended = await waitFor('the rebuild to end', async () => {
+      const [r] = await runtime.pipeline.bans.rebuilds('ban-killed');
+      return r?.state === 'dispatched' ? undefined : r;
+    });
+    expect(ended).toMatchObject({ state: 'failed' });
+    expect(ended.reason).toMatch(/^build failed: its build message was dead-lettered/);
+    expect((await runtime.pipeline.bans.get('ban-killed'))?.remediatedAt).toBeDefined();
+    expect((await runtime.pipeline.records.get('rebuild-shop'))?.state).toBe('failed');
+    expect((await runtime.pipeline.queues.build?.depth())?.dead).toBe(1);
   }, 60_000);
 });
