@@ -79,6 +79,8 @@ export interface FailDeadLetteredDeps {
   readonly logged: (eventId: string) => Promise<boolean>;
 }
 
+const MAX_DEAD_REASON = 1000;
+
 // The stage each pipeline queue runs, by the event it consumes there; any other dead letter is no build's step.
 const STAGE_OF: Readonly<
   Record<string, { readonly detailType: string; readonly stage: 'build' | 'test' | 'push' }>
@@ -100,7 +102,10 @@ export async function failDeadLettered(
   deps: FailDeadLetteredDeps,
 ): Promise<BuildFailedEvent | undefined> {
   const { queue, event } = work;
-  const reason = `its ${queue} message was dead-lettered: ${work.reason}`;
+  // The queue's reason ends with a handler's last error, which may be long (a tool's output): it goes to a team.
+  const last =
+    work.reason.length > MAX_DEAD_REASON ? `${work.reason.slice(0, MAX_DEAD_REASON)}…` : work.reason;
+  const reason = `its ${queue} message was dead-lettered: ${last}`;
   if (queue === 'gate' && event.detailType === DEFINITION_GATE_REQUESTED) {
     const d = event.detail;
     // The verdict is logged last of the gate's events; a build record means the build step has the definition.

@@ -122,6 +122,13 @@ describe('failDeadLettered', () => {
     });
   });
 
+  it("cuts a long dead-letter reason (a handler's last error) to 1000 characters", async () => {
+    const { records } = await testing('build-web');
+    const work = { queue: 'test', event: buildCompleted('build-web'), reason: `x${'y'.repeat(5000)}` };
+    const event = await failDeadLettered(work, { records, clock, logged: async () => false });
+    expect(event?.detail.reason).toBe(`its test message was dead-lettered: x${'y'.repeat(999)}…`);
+  });
+
   it('leaves a gate request whose verdict is logged, or whose build the build step has', async () => {
     const { records } = await testing('other-build', 'ban-9#1');
     const verdict = verdictIdFor('payments', COMMIT, 'web/Dockerfile', REBUILD);
