@@ -1,12 +1,15 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DETAIL_TYPES, EVENT_SOURCE } from '../core/events/index.js';
+import { BASE_IMAGE_UNBANNED, DETAIL_TYPES, EVENT_SOURCE } from '../core/events/index.js';
 
 /** Detail-type of an ops ban of a base image; only the ops principals may put it on the bus. */
 export const BASE_IMAGE_BANNED = 'Base Image Banned';
 
-/** The drydock detail-types only the pipeline's own functions may put: every one except the ban. */
+/** Detail-types only ops may put on the bus: a ban, and lifting one. */
+export const OPS_DETAIL_TYPES: readonly string[] = [BASE_IMAGE_BANNED, BASE_IMAGE_UNBANNED];
+
+/** The drydock detail-types only the pipeline's own functions may put: every one except ops' bans and unbans. */
 export const PIPELINE_DETAIL_TYPES: readonly string[] = (DETAIL_TYPES as readonly string[]).filter(
-  (t) => t !== BASE_IMAGE_BANNED,
+  (t) => !OPS_DETAIL_TYPES.includes(t),
 );
 
 /** The ECR actions that write or delete images, denied to every principal but the build role (and break-glass). */
@@ -40,7 +43,7 @@ export function repositoryPolicy(writers: readonly string[]): iam.PolicyDocument
 /** Who may put which events on the drydock bus. */
 export interface BusPolicyProps {
   readonly busArn: string;
-  /** Principals that may put `Base Image Banned`. */
+  /** Principals that may put `Base Image Banned` and `Base Image Unbanned`. */
   readonly opsPrincipalArns: readonly string[];
   /** The roles of the pipeline's functions, which put every other drydock detail-type. */
   readonly pipelineRoleArns: readonly string[];
@@ -49,7 +52,7 @@ export interface BusPolicyProps {
 /**
  * The bus's resource policy. Allows let the named principals in (ops may be in another account); the Denies
  * hold even against same-account admins whose identity policies allow `events:PutEvents` on everything:
- * a ban from anyone but ops is refused, and so is any other `drydock` event from anyone but the pipeline.
+ * a ban or an unban from anyone but ops is refused, and so is any other `drydock` event from anyone but the pipeline.
  */
 export function busPolicyStatements(props: BusPolicyProps): iam.PolicyStatement[] {
   const put = { actions: ['events:PutEvents'], resources: [props.busArn] };
@@ -59,7 +62,7 @@ export function busPolicyStatements(props: BusPolicyProps): iam.PolicyStatement[
       sid: 'OpsPutBans',
       principals: props.opsPrincipalArns.map((arn) => new iam.ArnPrincipal(arn)),
       conditions: {
-        StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': BASE_IMAGE_BANNED },
+        StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': [...OPS_DETAIL_TYPES] },
       },
     }),
     new iam.PolicyStatement({
@@ -76,7 +79,7 @@ export function busPolicyStatements(props: BusPolicyProps): iam.PolicyStatement[
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       conditions: {
-        StringEquals: { 'events:detail-type': BASE_IMAGE_BANNED },
+        StringEquals: { 'events:detail-type': [...OPS_DETAIL_TYPES] },
         ArnNotEquals: { 'aws:PrincipalArn': [...props.opsPrincipalArns] },
       },
     }),
@@ -87,7 +90,7 @@ export function busPolicyStatements(props: BusPolicyProps): iam.PolicyStatement[
       principals: [new iam.AnyPrincipal()],
       conditions: {
         StringEquals: { 'events:source': EVENT_SOURCE },
-        StringNotEquals: { 'events:detail-type': BASE_IMAGE_BANNED },
+        StringNotEquals: { 'events:detail-type': [...OPS_DETAIL_TYPES] },
         ArnNotEquals: { 'aws:PrincipalArn': [...props.pipelineRoleArns] },
       },
     }),

@@ -6,7 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ProviderSecrets } from '../../adapters/aws/provider-secrets.js';
-import { DETAIL_TYPES } from '../../core/events/index.js';
+import { BASE_IMAGE_UNBANNED, DETAIL_TYPES } from '../../core/events/index.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import { INITIAL_POLICY, WEBHOOK_SECRET_KEY } from '../../infra/drydock-pipeline.js';
 import type { DrydockStack } from '../../infra/drydock-stack.js';
@@ -283,7 +283,12 @@ describe('event bus', () => {
       Principal: { AWS: [OPS_ROLE, OPS_USER] },
       Action: 'events:PutEvents',
       Resource: busArn(),
-      Condition: { StringEquals: { 'events:source': 'drydock', 'events:detail-type': BASE_IMAGE_BANNED } },
+      Condition: {
+        StringEquals: {
+          'events:source': 'drydock',
+          'events:detail-type': [BASE_IMAGE_BANNED, BASE_IMAGE_UNBANNED],
+        },
+      },
     });
   });
 
@@ -291,8 +296,10 @@ describe('event bus', () => {
     const s = statement('PipelinePutsFlowEvents');
     expect(s.Principal.AWS).toEqual(functionRoleArns());
     expect(s.Condition.StringEquals['events:source']).toBe('drydock');
-    expect(s.Condition.StringEquals['events:detail-type']).toEqual(DETAIL_TYPES);
-    expect(s.Condition.StringEquals['events:detail-type']).not.toContain(BASE_IMAGE_BANNED);
+    expect(s.Condition.StringEquals['events:detail-type']).toEqual(
+      DETAIL_TYPES.filter((t) => t !== BASE_IMAGE_BANNED && t !== BASE_IMAGE_UNBANNED),
+    );
+    expect(s.Condition.StringEquals['events:detail-type']).not.toContain(BASE_IMAGE_UNBANNED);
   });
 
   it('denies bans from anyone but ops, same-account admins included', () => {
@@ -303,7 +310,7 @@ describe('event bus', () => {
       Action: 'events:PutEvents',
       Resource: busArn(),
       Condition: {
-        StringEquals: { 'events:detail-type': BASE_IMAGE_BANNED },
+        StringEquals: { 'events:detail-type': [BASE_IMAGE_BANNED, BASE_IMAGE_UNBANNED] },
         ArnNotEquals: { 'aws:PrincipalArn': [OPS_ROLE, OPS_USER] },
       },
     });
@@ -318,7 +325,7 @@ describe('event bus', () => {
       Resource: busArn(),
       Condition: {
         StringEquals: { 'events:source': 'drydock' },
-        StringNotEquals: { 'events:detail-type': BASE_IMAGE_BANNED },
+        StringNotEquals: { 'events:detail-type': [BASE_IMAGE_BANNED, BASE_IMAGE_UNBANNED] },
         ArnNotEquals: { 'aws:PrincipalArn': functionRoleArns() },
       },
     });
