@@ -81,8 +81,9 @@ export function buildIdFor(
 /**
  * The failed verdict (DD206) on a definition whose path holds a control character, a line break, a bidirectional
  * override or bytes that are not valid UTF-8, or undefined for a path the pipeline passes on. The verdict names
- * the path escaped (in `definition` too), so that no display downstream shows the raw name; its id is the one
- * the definition's verdict would have had.
+ * the path escaped (in `definition` too, except on a ban's rebuild, whose tracker finds the rebuild by the
+ * recorded name), so that no display downstream shows the raw name; its id is the one the definition's verdict
+ * would have had.
  */
 export function unsafePathVerdict(
   at: { readonly repository: string; readonly commit: string; readonly definition: string },
@@ -102,7 +103,7 @@ export function unsafePathVerdict(
     detail: {
       repository: at.repository,
       commit: at.commit,
-      definition: shown,
+      definition: rebuild ? at.definition : shown,
       ...withRebuild(rebuild),
       passed: false,
       findings: [

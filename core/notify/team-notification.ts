@@ -93,7 +93,8 @@ export function teamNotificationFor(event: DrydockEvent): TeamNotification | und
     };
   }
   if (event.detailType === DEFINITION_VERDICT) {
-    const d = event.detail;
+    // A verdict on a ban's rebuild carries the definition's recorded name, which may predate the gate's DD206.
+    const d = { ...event.detail, definition: oneLine(event.detail.definition) };
     const subject = {
       id: event.id,
       repository: d.repository,

@@ -359,12 +359,14 @@ describe('gateRequestedDefinition and an unsafe path', () => {
     expect(out.builds).toEqual([]);
     expect(out.verdicts).toHaveLength(1);
     expect(out.verdicts[0]?.id).toBe(verdictIdFor('shop', commit, 'a\u009bb/Dockerfile', rebuild));
+    // The ban's tracker finds the rebuild by the name it recorded; the finding names it escaped.
     expect(out.verdicts[0]?.detail).toMatchObject({
-      definition: 'a\\x9bb/Dockerfile',
+      definition: 'a\u009bb/Dockerfile',
       passed: false,
       rebuild,
     });
-    expect(out.verdicts[0]?.detail.findings[0]?.code).toBe('DD206');
+    expect(out.verdicts[0]?.detail.findings[0]).toMatchObject({ code: 'DD206', file: 'a\\x9bb/Dockerfile' });
+    expect(out.verdicts[0]?.detail.findings[0]?.message).not.toContain('\u009b');
     expect(parseEvent(out.verdicts[0]).ok).toBe(true);
   });
 });

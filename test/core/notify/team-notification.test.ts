@@ -64,6 +64,14 @@ describe('teamNotificationFor', () => {
     });
   });
 
+  it("keeps a verdict's definition name with control characters on its line (a rebuild's recorded name)", () => {
+    const note = teamNotificationFor(failedVerdict({ definition: 'ops\u001b[2J/a\nb/Dockerfile' }));
+    expect(note?.definition).toBe('ops?[2J/a?b/Dockerfile');
+    expect(note?.summary.split('\n')[0]).toBe(
+      'ops?[2J/a?b/Dockerfile at 405906c9d5be did not pass the gate; nothing was built.',
+    );
+  });
+
   it('tells about the base images a failed verdict could not resolve', () => {
     const note = teamNotificationFor(
       failedVerdict({
