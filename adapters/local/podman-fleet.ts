@@ -299,7 +299,11 @@ export class PodmanFleet implements Fleet {
     const started = Date.now();
     let timedOut = false;
     const tail = new OutputTail(TAIL_BYTES);
-    const end = () => void this.#killMarked(container.id, marker);
+    // The run is reported only once the kill is done, so no process of it is left when exec resolves.
+    let killing: Promise<unknown> | undefined;
+    const end = () => {
+      killing ??= this.#killMarked(container.id, marker).catch(() => 0);
+    };
     // Output a container prints as fast as the pipe takes costs the pipeline a core until the time limit (up to
     // an hour): past OUTPUT_LIMIT_BYTES the command is ended in the container and podman's client stopped.
     let printed = 0;
@@ -335,6 +339,7 @@ export class PodmanFleet implements Fleet {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', end);
     }
+    await killing;
     const ended = timedOut || run.timedOut || run.aborted;
     return {
       exitCode: ended ? null : run.exitCode,
