@@ -9,19 +9,20 @@
 // --band-aid-concurrency N sets the band-aid's maxConcurrency (default 10, the policy's default).
 // Containers and the state dir are removed at the end, also on failure or Ctrl-C. Last line is one JSON object:
 // {"containers":…, "protection_ms":…, "remediation_ms":…, "band_aids":…}.
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BanDetail, BaseSummary, BuildSummary, ImageSummary } from '../runtime/local/api-types.js';
+import type { BanDetail, BaseSummary } from '../runtime/local/api-types.js';
 import {
-  type DrydockProcess,
-  drydock,
-  pushFiles,
-  removeState,
-  startDrydock,
-  waitFor,
-} from '../test/helpers/drydock-process.js';
+  extendPolicy,
+  fleetPodman as fleetPodmanOf,
+  opsBaseAdmission,
+  publishOpsBaseAndApps,
+  removeBanScenario,
+  stampBandAid,
+  stateCli,
+} from '../test/helpers/ban-scenario.js';
+import { type DrydockProcess, startDrydock, waitFor } from '../test/helpers/drydock-process.js';
 
 const HOSTS = 5;
 const PER_IMAGE_PER_HOST = 5;
@@ -43,62 +44,19 @@ const percentile = (xs: readonly number[], p: number): number => {
 };
 const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : Number.NaN);
 
-// --state before `--`: after it, words are the container's arguments.
-const cli = (command: readonly string[], ...rest: string[]) =>
-  drydock([...command, '--state', state, ...rest]);
-
-/** The fleet's podman as a host's operator would run it: the state dir's storage and configuration. */
-function fleetPodman(args: readonly string[]) {
-  const conf = join(state, 'containers');
-  return spawnSync('podman', args, {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: join(conf, 'fleet-containers.conf'),
-      CONTAINERS_STORAGE_CONF: join(conf, 'storage.conf'),
-      CONTAINERS_REGISTRIES_CONF: join(conf, 'registries.conf'),
-    },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
+const cli = stateCli(state);
+const fleetPodman = (args: readonly string[]) => fleetPodmanOf(state, args, 120_000);
 
 let cleaned = false;
 async function cleanUp(): Promise<void> {
   if (cleaned) return;
   cleaned = true;
-  fleetPodman(['rm', '--force', '--all', '--time', '0']);
-  await daemon?.stop();
-  await removeState(state);
+  await removeBanScenario(state, daemon);
   rmSync(root, { recursive: true, force: true });
 }
 process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
 });
-
-async function publishedImage(
-  live: DrydockProcess,
-  repository: string,
-  definition: string,
-  commit: string,
-): Promise<ImageSummary> {
-  return waitFor(
-    `the image of ${repository}/${definition}`,
-    async () => {
-      const { images } = await live.api.get<{ images: ImageSummary[] }>('/api/images');
-      const found = images.find(
-        (i) => i.repository === repository && i.definition === definition && i.commit === commit,
-      );
-      if (found) return found;
-      const { builds } = await live.api.get<{ builds: BuildSummary[] }>('/api/builds');
-      const failed = builds.find(
-        (b) => b.repository === repository && b.definition === definition && b.state === 'failed',
-      );
-      if (failed) throw new Error(`${repository}/${definition} failed: ${failed.error}`);
-      return undefined;
-    },
-    240_000,
-  );
-}
 
 /** The most runs whose [startedAt, finishedAt] overlap at one moment. */
 function peakConcurrency(runs: BanDetail['bandAidRuns']): number {
@@ -136,43 +94,16 @@ try {
   );
 
   // Ops admit the base they build, and approve the band-aid (a typed parameter, never a shell string).
-  appendFileSync(
-    join(state, 'policy.yaml'),
-    [
-      `  - image: ${host}/apps/ops/base`,
-      '    tags: ["*"]',
-      '    note: the ops base image, built by drydock',
-      'bandAids:',
-      '  - id: stamp-containers',
-      '    description: leave a note in every container of an affected image',
-      '    command: ["/bin/sh", "-c", "echo \\"$1\\" > /tmp/band-aid", "band-aid", "{{note}}"]',
-      '    params:',
-      '      note: { pattern: "[a-z0-9-]{1,32}" }',
-      `    appliesTo: ["${host}/apps/**"]`,
-      '    timeoutSeconds: 20',
-      `    maxConcurrency: ${bandAidConcurrency}`,
-      '    maxErrors: 5',
-      '',
-    ].join('\n'),
-  );
-  const valid = await drydock(['policy', 'validate', join(state, 'policy.yaml')]);
+  const valid = await extendPolicy(state, [
+    ...opsBaseAdmission(host),
+    'bandAids:',
+    ...stampBandAid(host, { maxConcurrency: bandAidConcurrency, maxErrors: 5 }),
+  ]);
   if (valid.code !== 0) throw new Error(`the extended policy is not valid:\n${valid.stdout}${valid.stderr}`);
 
   // Three definitions: an ops base on busybox 1.36.0, an app on it, an app directly on busybox 1.36.0.
   const pushStarted = performance.now();
-  const opsRemote = (await cli(['repo', 'create', 'ops'])).stdout.trim().split('\n').at(-1) ?? '';
-  const opsCommit = pushFiles(join(root, 'ops-work'), opsRemote, {
-    'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN echo ops > /etc/ops-base\nUSER 65534\n`,
-  });
-  const opsBase = await publishedImage(live, 'ops', 'base/Dockerfile', opsCommit);
-  const shopRemote = (await cli(['repo', 'create', 'shop'])).stdout.trim().split('\n').at(-1) ?? '';
-  const sleeper = 'USER 65534\nCMD ["sleep", "3600"]\n';
-  const shopCommit = pushFiles(join(root, 'shop-work'), shopRemote, {
-    'web/Dockerfile': `FROM ${opsBase.ref}\n${sleeper}`,
-    'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\n${sleeper}`,
-  });
-  const web = await publishedImage(live, 'shop', 'web/Dockerfile', shopCommit);
-  const api = await publishedImage(live, 'shop', 'api/Dockerfile', shopCommit);
+  const { opsBase, web, api } = await publishOpsBaseAndApps(live, state, root);
   console.log(
     `3 definitions published in ${round((performance.now() - pushStarted) / 1000, 1)} s: ${opsBase.ref}, ${web.ref}, ${api.ref}`,
   );

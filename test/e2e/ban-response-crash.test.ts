@@ -5,22 +5,24 @@
 // that ran out of receives. Then, on the restarted daemon: a ban of an image nothing uses is an empty plan,
 // reported as such; a band-aid that hangs is ended at its time limit and recorded as failed; one a killed
 // daemon left running in a container is ended at the restart.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BanDetail, BaseSummary, BuildSummary, ImageSummary } from '../../runtime/local/api-types.js';
 import {
-  type DrydockProcess,
-  drydock,
-  pushFiles,
-  removeState,
-  startDrydock,
-  waitFor,
-} from '../helpers/drydock-process.js';
+  extendPolicy,
+  fleetPodman as fleetPodmanOf,
+  opsBaseAdmission,
+  publishedImage as publishedImageOf,
+  pushRepo,
+  removeBanScenario,
+  SLEEPER,
+  stateCli,
+} from '../helpers/ban-scenario.js';
+import { type DrydockProcess, startDrydock, waitFor } from '../helpers/drydock-process.js';
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'drydock-ban-crash-'));
@@ -31,44 +33,15 @@ mkdirSync(tmp);
 const env = { ...process.env, TMPDIR: tmp };
 let daemon: DrydockProcess;
 
-const cli = (command: readonly string[], ...rest: string[]) =>
-  drydock([...command, '--state', state, ...rest]);
+const cli = stateCli(state);
 const imagesOf = async () => (await daemon.api.get<{ images: ImageSummary[] }>('/api/images')).images;
 const buildsOf = async () =>
   (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds?limit=200')).builds;
 const banOf = (banId: string) => daemon.api.get<BanDetail>(`/api/bans/${banId}`);
 
-async function publishedImage(repository: string, definition: string, commit: string): Promise<ImageSummary> {
-  return waitFor(
-    `the image of ${repository}/${definition}`,
-    async () => {
-      const found = (await imagesOf()).find(
-        (i) => i.repository === repository && i.definition === definition && i.commit === commit,
-      );
-      if (found) return found;
-      const failed = (await buildsOf()).find(
-        (b) => b.repository === repository && b.definition === definition && b.state === 'failed',
-      );
-      if (failed) throw new Error(`${repository}/${definition} failed: ${failed.error}`);
-      return undefined;
-    },
-    300_000,
-  );
-}
-
-function fleetPodman(args: readonly string[]) {
-  const conf = join(state, 'containers');
-  return spawnSync('podman', args, {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: join(conf, 'fleet-containers.conf'),
-      CONTAINERS_STORAGE_CONF: join(conf, 'storage.conf'),
-      CONTAINERS_REGISTRIES_CONF: join(conf, 'registries.conf'),
-    },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-}
+const publishedImage = (repository: string, definition: string, commit: string) =>
+  publishedImageOf(daemon, repository, definition, commit, 300_000);
+const fleetPodman = (args: readonly string[]) => fleetPodmanOf(state, args);
 
 // The lines the band-aid appended in a container: one per run that reached its end.
 function bandAidLines(container: string): string[] {
@@ -102,66 +75,54 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  fleetPodman(['rm', '--force', '--all', '--time', '0']);
-  await daemon?.stop();
-  await removeState(root);
+  await removeBanScenario(state, daemon, root);
 });
 
 describe('drydock start killed in the middle of a ban', () => {
   it('after each restart, marks every affected image, publishes each rebuild once and runs every band-aid once at most', async () => {
     // One container at a time, two seconds each: the kill lands between band-aid runs. One rebuild at a time:
     // it lands while a rebuild is in the pipeline.
-    await appendFile(
-      join(state, 'policy.yaml'),
-      [
-        `  - image: ${host}/apps/ops/base`,
-        '    tags: ["*"]',
-        '    note: the ops base image, built by drydock',
-        `  - image: ${host}/apps/ops/quiet`,
-        '    tags: ["*"]',
-        '    note: another ops base image',
-        'response:',
-        '  maxConcurrentRebuilds: 1',
-        'bandAids:',
-        '  - id: slow-stamp',
-        '    description: takes its time, then appends a line to a file in the container',
-        '    command: ["/bin/sh", "-c", "sleep 3; echo \\"$1\\" >> /tmp/band-aid", "band-aid", "{{note}}"]',
-        '    params:',
-        '      note: { pattern: "[a-z0-9-]{1,32}" }',
-        `    appliesTo: ["${host}/apps/**"]`,
-        '    timeoutSeconds: 30',
-        '    maxConcurrency: 1',
-        '    maxErrors: 2',
-        '  - id: hang',
-        '    description: never ends',
-        '    command: ["/bin/sleep", "600"]',
-        `    appliesTo: ["${host}/apps/**"]`,
-        '    timeoutSeconds: 2',
-        '  - id: hang-long',
-        '    description: never ends, and may run for five minutes',
-        '    command: ["/bin/sleep", "601"]',
-        `    appliesTo: ["${host}/apps/**"]`,
-        '    timeoutSeconds: 300',
-        '',
-      ].join('\n'),
-    );
-    const valid = await drydock(['policy', 'validate', join(state, 'policy.yaml')]);
+    const valid = await extendPolicy(state, [
+      ...opsBaseAdmission(host),
+      `  - image: ${host}/apps/ops/quiet`,
+      '    tags: ["*"]',
+      '    note: another ops base image',
+      'response:',
+      '  maxConcurrentRebuilds: 1',
+      'bandAids:',
+      '  - id: slow-stamp',
+      '    description: takes its time, then appends a line to a file in the container',
+      '    command: ["/bin/sh", "-c", "sleep 3; echo \\"$1\\" >> /tmp/band-aid", "band-aid", "{{note}}"]',
+      '    params:',
+      '      note: { pattern: "[a-z0-9-]{1,32}" }',
+      `    appliesTo: ["${host}/apps/**"]`,
+      '    timeoutSeconds: 30',
+      '    maxConcurrency: 1',
+      '    maxErrors: 2',
+      '  - id: hang',
+      '    description: never ends',
+      '    command: ["/bin/sleep", "600"]',
+      `    appliesTo: ["${host}/apps/**"]`,
+      '    timeoutSeconds: 2',
+      '  - id: hang-long',
+      '    description: never ends, and may run for five minutes',
+      '    command: ["/bin/sleep", "601"]',
+      `    appliesTo: ["${host}/apps/**"]`,
+      '    timeoutSeconds: 300',
+    ]);
     expect(valid.code, valid.stdout + valid.stderr).toBe(0);
 
-    const opsRemote = (await cli(['repo', 'create', 'ops'])).stdout.trim().split('\n').at(-1) ?? '';
-    opsCommit = pushFiles(join(root, 'ops-work'), opsRemote, {
+    opsCommit = await pushRepo(state, root, 'ops', {
       // Each build of the ops base and the apps takes seconds, rebuilds too: the kills land while one runs.
       'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo ops > /etc/ops-base\nUSER 65534\n`,
       'quiet/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN echo quiet > /etc/quiet-base\nUSER 65534\n`,
     });
     const opsBase = await publishedImage('ops', 'base/Dockerfile', opsCommit);
     hangBase = await publishedImage('ops', 'quiet/Dockerfile', opsCommit);
-    const shopRemote = (await cli(['repo', 'create', 'shop'])).stdout.trim().split('\n').at(-1) ?? '';
-    const sleeper = 'USER 65534\nCMD ["sleep", "3600"]\n';
-    shopCommit = pushFiles(join(root, 'shop-work'), shopRemote, {
-      'web/Dockerfile': `FROM ${opsBase.ref}\nRUN sleep 3\n${sleeper}`,
-      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo api > /etc/api\n${sleeper}`,
-      'hang/Dockerfile': `FROM ${hangBase.ref}\n${sleeper}`,
+    shopCommit = await pushRepo(state, root, 'shop', {
+      'web/Dockerfile': `FROM ${opsBase.ref}\nRUN sleep 3\n${SLEEPER}`,
+      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo api > /etc/api\n${SLEEPER}`,
+      'hang/Dockerfile': `FROM ${hangBase.ref}\n${SLEEPER}`,
     });
     const web = await publishedImage('shop', 'web/Dockerfile', shopCommit);
     const api = await publishedImage('shop', 'api/Dockerfile', shopCommit);

@@ -2,9 +2,9 @@
 // through the post-receive hook, images built by buildah and published to the guarded registry, fleet
 // containers run by podman on two "hosts", then `drydock ban` through the ops credential of the API. The
 // checks read everything back the way a user would: the CLI, the HTTP API, skopeo on the registry, podman.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,13 +18,17 @@ import type {
   NotificationSummary,
 } from '../../runtime/local/api-types.js';
 import {
-  type DrydockProcess,
-  drydock,
-  pushFiles,
-  removeState,
-  startDrydock,
-  waitFor,
-} from '../helpers/drydock-process.js';
+  extendPolicy,
+  fleetPodman as fleetPodmanOf,
+  opsBaseAdmission,
+  publishedImage,
+  publishOpsBaseAndApps,
+  removeBanScenario,
+  SLEEPER,
+  stampBandAid,
+  stateCli,
+} from '../helpers/ban-scenario.js';
+import { type DrydockProcess, startDrydock, waitFor } from '../helpers/drydock-process.js';
 
 const run = promisify(execFile);
 
@@ -33,45 +37,9 @@ let state: string;
 let daemon: DrydockProcess;
 let busybox: Record<string, BaseSummary>;
 
-// --state before `--`: after it, words are the container's arguments.
-const cli = (command: readonly string[], ...rest: string[]) =>
-  drydock([...command, '--state', state, ...rest]);
-
+const cli = (command: readonly string[], ...rest: string[]) => stateCli(state)(command, ...rest);
+const fleetPodman = (args: readonly string[]) => fleetPodmanOf(state, args);
 const imagesOf = async () => (await daemon.api.get<{ images: ImageSummary[] }>('/api/images')).images;
-
-async function publishedImage(repository: string, definition: string, commit: string): Promise<ImageSummary> {
-  return waitFor(
-    `the image of ${repository}/${definition}`,
-    async () => {
-      const found = (await imagesOf()).find(
-        (i) => i.repository === repository && i.definition === definition && i.commit === commit,
-      );
-      if (found) return found;
-      const failed = (await daemon.api.get<{ builds: BuildSummary[] }>('/api/builds')).builds.find(
-        (b) => b.repository === repository && b.definition === definition && b.state === 'failed',
-      );
-      if (failed) throw new Error(`${repository}/${definition} failed: ${failed.error}`);
-      return undefined;
-    },
-    240_000,
-  );
-}
-
-// The fleet's podman as a host's operator would run it by hand: the state dir's storage and configuration,
-// whose containers.conf names drydock's admission hook.
-function fleetPodman(args: readonly string[]) {
-  const conf = join(state, 'containers');
-  return spawnSync('podman', args, {
-    env: {
-      ...process.env,
-      CONTAINERS_CONF: join(conf, 'fleet-containers.conf'),
-      CONTAINERS_STORAGE_CONF: join(conf, 'storage.conf'),
-      CONTAINERS_REGISTRIES_CONF: join(conf, 'registries.conf'),
-    },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'drydock-ban-'));
@@ -85,9 +53,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (state) fleetPodman(['rm', '--force', '--all', '--time', '0']);
-  await daemon?.stop();
-  if (state) await removeState(state);
+  if (state) await removeBanScenario(state, daemon);
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -95,44 +61,19 @@ describe('a ban of busybox 1.36.0', () => {
   it('marks every image built on it unsupported, refuses to start them, rebuilds bases before their children, runs the band-aid only where it applies, and tells the teams', async () => {
     const host = daemon.info.registry;
     // Ops admit the bases drydock builds for them, and approve one band-aid with a typed parameter.
-    await appendFile(
-      join(state, 'policy.yaml'),
-      [
-        `  - image: ${host}/apps/ops/base`,
-        '    tags: ["*"]',
-        '    note: the ops base image, built by drydock',
-        'bandAids:',
-        '  - id: stamp-containers',
-        '    description: leave a note in every container of an affected image',
-        '    command: ["/bin/sh", "-c", "echo \\"$1\\" > /tmp/band-aid", "band-aid", "{{note}}"]',
-        '    params:',
-        '      note: { pattern: "[a-z0-9-]{1,32}" }',
-        `    appliesTo: ["${host}/apps/**"]`,
-        '    timeoutSeconds: 20',
-        '    maxErrors: 2',
-        '',
-      ].join('\n'),
-    );
-    const valid = await drydock(['policy', 'validate', join(state, 'policy.yaml')]);
+    const valid = await extendPolicy(state, [
+      ...opsBaseAdmission(host),
+      'bandAids:',
+      ...stampBandAid(host, { maxErrors: 2 }),
+    ]);
     expect(valid.code, valid.stdout + valid.stderr).toBe(0);
 
     // Ops publish a base on busybox 1.36.0; a team builds one app on that base and one directly on busybox
     // 1.36.0, and an unrelated app on busybox 1.36.1.
-    const opsRemote = (await cli(['repo', 'create', 'ops'])).stdout.trim().split('\n').at(-1) ?? '';
-    const opsCommit = pushFiles(join(root, 'ops-work'), opsRemote, {
-      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN echo ops > /etc/ops-base\nUSER 65534\n`,
+    const { opsCommit, opsBase, shopCommit, web, api } = await publishOpsBaseAndApps(daemon, state, root, {
+      'other/Dockerfile': `FROM ${host}/base/busybox:1.36.1\n${SLEEPER}`,
     });
-    const opsBase = await publishedImage('ops', 'base/Dockerfile', opsCommit);
-    const shopRemote = (await cli(['repo', 'create', 'shop'])).stdout.trim().split('\n').at(-1) ?? '';
-    const sleeper = 'USER 65534\nCMD ["sleep", "3600"]\n';
-    const shopCommit = pushFiles(join(root, 'shop-work'), shopRemote, {
-      'web/Dockerfile': `FROM ${opsBase.ref}\n${sleeper}`,
-      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\n${sleeper}`,
-      'other/Dockerfile': `FROM ${host}/base/busybox:1.36.1\n${sleeper}`,
-    });
-    const web = await publishedImage('shop', 'web/Dockerfile', shopCommit);
-    const api = await publishedImage('shop', 'api/Dockerfile', shopCommit);
-    const other = await publishedImage('shop', 'other/Dockerfile', shopCommit);
+    const other = await publishedImage(daemon, 'shop', 'other/Dockerfile', shopCommit);
     expect(web.bases.map((b) => b.digest)).toContain(opsBase.digest);
 
     // Containers of the apps on two hosts, and one of the unrelated image.
