@@ -60,7 +60,9 @@ export interface TarEntry {
 }
 
 // `-rw-r--r-- 0/0   1 2026-12-07 15:43:36 name`: type, mode, uid/gid, size (major,minor for devices), date, time.
-const LISTING = /^(.)\S* \d+\/\d+ +(\S+) \S+ \S+ (.*)$/;
+// tar pads the time to the widest one it has listed (`15:43:36` after `15:43:36.123456789`), so spaces before the
+// name are padding; a name that really starts with spaces loses them, which only makes the checks stricter.
+const LISTING = /^(.)\S* \d+\/\d+ +(\S+) \S+ \S+ +(.*)$/;
 
 /** Parses a line of `tar --list --verbose --numeric-owner --full-time`; undefined when it has another shape. */
 export function parseTarListing(line: string): TarEntry | undefined {

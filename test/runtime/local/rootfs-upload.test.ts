@@ -31,6 +31,22 @@ describe('parseTarListing', () => {
     expect(parseTarListing(line)).toEqual(entry);
   });
 
+  // tar pads the time to the widest one listed so far: after `…:36.123456789`, a whole second is followed by
+  // spaces. They are padding, not part of the name, and must not hide an absolute name.
+  it.each([
+    [
+      'prw-r--r-- 0/0               0 2026-12-07 15:43:36           ./pipe',
+      { type: 'p', name: './pipe', size: 0 },
+    ],
+    [
+      '-rw-r--r-- 0/0               3 2026-12-07 15:43:36.1         /etc/x',
+      { type: '-', name: '/etc/x', size: 3 },
+    ],
+  ])('reads a line whose time tar padded: %s', (line, entry) => {
+    expect(parseTarListing(line)).toEqual(entry);
+    expect(entryProblem(parseTarListing(line)!)).toBeDefined();
+  });
+
   it('gives undefined for a line of another shape', () => {
     expect(parseTarListing("tar: Removing leading `/' from member names")).toBeUndefined();
   });
