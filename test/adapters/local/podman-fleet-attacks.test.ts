@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdmissionFile } from '../../../adapters/local/admission-file.js';
-import { admissionHookCommand } from '../../../adapters/local/admission-hook.js';
-import { FLEET_LABELS, PodmanFleet, prepareFleetEnv } from '../../../adapters/local/podman-fleet.js';
+import { FLEET_LABELS, type PodmanFleet } from '../../../adapters/local/podman-fleet.js';
+import { openFleet } from '../../fixtures/fleet.js';
 import {
-  buildHelloImages,
   type ContainerStorage,
-  createContainerStorage,
   HELLO_APP,
   HELLO_BASE,
 } from '../../fixtures/image-tests/container-storage.js';
@@ -14,11 +11,7 @@ let storage: ContainerStorage;
 let fleet: PodmanFleet;
 
 beforeAll(async () => {
-  storage = await createContainerStorage();
-  await buildHelloImages(storage);
-  const { env } = await prepareFleetEnv(storage.dir, admissionHookCommand(storage.dir));
-  await new AdmissionFile({ stateDir: storage.dir, bannedPatterns: async () => [] }).replace([]);
-  fleet = new PodmanFleet({ env });
+  ({ storage, fleet } = await openFleet());
 }, 120_000);
 
 afterAll(async () => {

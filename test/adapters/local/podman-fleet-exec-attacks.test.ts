@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdmissionFile } from '../../../adapters/local/admission-file.js';
-import { admissionHookCommand } from '../../../adapters/local/admission-hook.js';
-import { PodmanFleet, prepareFleetEnv } from '../../../adapters/local/podman-fleet.js';
-import {
-  buildHelloImages,
-  type ContainerStorage,
-  createContainerStorage,
-  HELLO_BASE,
-} from '../../fixtures/image-tests/container-storage.js';
+import type { PodmanFleet } from '../../../adapters/local/podman-fleet.js';
+import { openFleet } from '../../fixtures/fleet.js';
+import { type ContainerStorage, HELLO_BASE } from '../../fixtures/image-tests/container-storage.js';
 
 let storage: ContainerStorage;
 let fleet: PodmanFleet;
 
 beforeAll(async () => {
-  storage = await createContainerStorage();
-  await buildHelloImages(storage);
-  const { env } = await prepareFleetEnv(storage.dir, admissionHookCommand(storage.dir));
-  await new AdmissionFile({ stateDir: storage.dir, bannedPatterns: async () => [] }).replace([]);
-  fleet = new PodmanFleet({ env });
+  ({ storage, fleet } = await openFleet());
 }, 120_000);
 
 afterAll(async () => {
