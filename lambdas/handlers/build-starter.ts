@@ -6,7 +6,7 @@ import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-fai
 import { BuildRequestedEvent } from '../../core/events/build-requested.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { stableId as stableEventId } from '../../core/events/ids.js';
-import { repositoryForDefinition, shortCommitTag } from '../../core/pipeline/publish-step.js';
+import { publishedTag, repositoryForDefinition, shortCommitTag } from '../../core/pipeline/publish-step.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
 import type { Observability } from '../shared/observability.js';
@@ -50,7 +50,8 @@ export const makeBuildStarterHandler = (deps: BuildStarterDeps) =>
           contextKey: contextKey(d.repository, d.commit, contextDirOf(d.definition)),
           dockerfileKey,
           image,
-          tag: shortCommitTag(d.commit),
+          // A ban's rebuild of a commit gets its own tag: the commit's tag is immutable and holds the old image.
+          tag: publishedTag(shortCommitTag(d.commit), d.rebuild),
           source: `https://${d.repository}`,
         });
         deps.obs.logger.info('build started', { buildId: d.buildId, codebuild: build.arn });

@@ -112,6 +112,26 @@ describe('build-starter handler', () => {
     ]);
   });
 
+  it("tags a ban's rebuild <commit12>-r<number>, never the commit's own tag", async () => {
+    const rebuild = {
+      ...REQUESTED,
+      id: 'build-requested-rebuild',
+      detail: {
+        ...REQUESTED.detail,
+        buildId: 'b-rebuild-2',
+        rebuild: {
+          banId: 'ban-4c1d9e2a7b3f',
+          number: 2,
+          of: 'sha256:05b3abf2579a5eb66403cd78be557fd860633a1fe2103c7642030defe32c657f',
+          substitutions: [],
+        },
+      },
+    };
+    await handler()(sqsEvent(sqsRecord(rebuild)), lambdaContext());
+    const vars = cb.commandCalls(StartBuildCommand)[0]?.args[0].input.environmentVariablesOverride ?? [];
+    expect(vars.find((v) => v.name === 'DRYDOCK_TAG')?.value).toBe('405906c9d5be-r2');
+  });
+
   it('starts one build for a redelivered request', async () => {
     const h = handler();
     await h(sqsEvent(sqsRecord(REQUESTED)), lambdaContext());
