@@ -323,16 +323,15 @@ export class SqliteBanStore implements BanStore {
       ban_id: string;
       reason: string;
     }[];
-    const found = new Map<string, { banId: string; reason: string }[]>();
-    for (const row of rows) {
-      for (const key of new Set([row.digest, row.config_digest])) {
-        if (!asked.has(key)) continue;
-        const bans = found.get(key) ?? [];
-        if (!bans.some((b) => b.banId === row.ban_id)) bans.push({ banId: row.ban_id, reason: row.reason });
-        found.set(key, bans);
-      }
-    }
-    return found;
+    return supportByDigest(
+      asked,
+      rows.map((r) => ({
+        digest: r.digest,
+        configDigest: r.config_digest,
+        banId: r.ban_id,
+        reason: r.reason,
+      })),
+    );
   }
 
   async unsupportedImages(): Promise<readonly UnsupportedImage[]> {
@@ -495,4 +494,21 @@ export function aggregateUnsupported(marks: readonly ActiveMark[]): UnsupportedI
     images.set(m.digest, image);
   }
   return [...images.values()].map(({ reasons, ...image }) => ({ ...image, reason: reasons.join('; ') }));
+}
+
+/** The active bans of each asked digest, matched by image digest or config digest, each ban once, in mark order. */
+export function supportByDigest(
+  asked: ReadonlySet<string>,
+  marks: Iterable<Omit<ActiveMark, 'ref'>>,
+): Map<string, { banId: string; reason: string }[]> {
+  const found = new Map<string, { banId: string; reason: string }[]>();
+  for (const mark of marks) {
+    for (const key of new Set([mark.digest, mark.configDigest])) {
+      if (!asked.has(key)) continue;
+      const bans = found.get(key) ?? [];
+      if (!bans.some((b) => b.banId === mark.banId)) bans.push({ banId: mark.banId, reason: mark.reason });
+      found.set(key, bans);
+    }
+  }
+  return found;
 }
