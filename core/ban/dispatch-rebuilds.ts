@@ -6,6 +6,7 @@ import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import type { RebuildSubstitution } from '../events/rebuild.js';
 import { buildIdFor } from '../gate/handle-push.js';
+import { maxConcurrentRebuilds } from '../policy/response-settings.js';
 import type { Policy } from '../policy/schema.js';
 import { type BanRecord, type BanStore, definitionKey, type RebuildRecord } from '../ports/ban-store.js';
 import type { BuildRecord } from '../ports/build-records.js';
@@ -78,10 +79,7 @@ export function rebuildGateRequestId(rebuild: RebuildRecord): string {
 
 /** How many rebuilds may be dispatched at once: the policy's `response.maxConcurrentRebuilds`, else the build concurrency. */
 export function rebuildSlots(policy: Policy, buildConcurrency: number): number {
-  // `response` is added to the policy by the ban response; read it loosely so an older policy still works.
-  const configured = (policy as { readonly response?: { readonly maxConcurrentRebuilds?: number } }).response
-    ?.maxConcurrentRebuilds;
-  return Math.max(1, configured ?? buildConcurrency);
+  return Math.max(1, maxConcurrentRebuilds(policy, buildConcurrency));
 }
 
 function byPriority(a: RebuildRecord, b: RebuildRecord): number {
