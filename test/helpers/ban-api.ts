@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,16 +19,11 @@ import { type LocalPipeline, openLocalPipeline } from '../../runtime/local/open-
 import { defaultLocalPolicy, POLICY_FILE } from '../../runtime/local/policy-store.js';
 import { type RuntimeInfo, writeRuntimeInfo } from '../../runtime/local/runtime-info.js';
 import { commit, digest } from '../contracts/sample-events.js';
+import { type Answer, apiRequest, type RequestOptions } from './api-request.js';
 
 const run = promisify(execFile);
 
-/** One answer of the API over real HTTP. */
-export interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-  readonly json: () => Record<string, unknown>;
-}
+export type { Answer } from './api-request.js';
 
 /** A real local pipeline's API with the ban response wired: real SQLite ban store, policy file and bus. */
 export interface BanApiHarness {
@@ -47,11 +41,7 @@ export interface BanApiHarness {
   /** Every event the bus logged. */
   events(): Promise<DrydockEvent[]>;
   /** One request; the ops token unless `token` says another (null: none). */
-  call(
-    method: string,
-    path: string,
-    options?: { headers?: Record<string, string>; body?: string | Buffer; token?: string | null },
-  ): Promise<Answer>;
+  call(method: string, path: string, options?: RequestOptions): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -123,40 +113,11 @@ bandAids:
   const log = new SqliteEventLog(pipeline.db);
   const banned = `${registry}/base/busybox:1.36.0`;
 
-  const call: BanApiHarness['call'] = (method, path, options = {}) => {
-    const token = options.token === undefined ? tokens.ops : options.token;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: api.port,
-          method,
-          path,
-          headers: {
-            host: `127.0.0.1:${api.port}`,
-            ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-            ...options.headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text,
-              json: () => JSON.parse(text) as Record<string, unknown>,
-            });
-          });
-        },
-      );
-      // A refused request may be answered and closed before its whole body is sent.
-      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : reject(error)));
-      req.end(options.body);
+  const call: BanApiHarness['call'] = (method, path, options = {}) =>
+    apiRequest(api.port, method, path, {
+      ...options,
+      token: options.token === undefined ? tokens.ops : options.token,
     });
-  };
 
   return {
     dir,

@@ -9,7 +9,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +32,7 @@ import { defaultLocalPolicy } from '../../../runtime/local/policy-store.js';
 import type { RuntimeInfo } from '../../../runtime/local/runtime-info.js';
 import { commit } from '../../contracts/sample-events.js';
 import { eventFixture } from '../../core/events/fixtures.js';
+import { type Answer, apiRequest, type RequestOptions } from '../../helpers/api-request.js';
 import { floodAsNobody, openDescriptors } from '../../helpers/connection-flood.js';
 import { packDirectory, tarArchive } from '../../helpers/tar-archive.js';
 
@@ -99,52 +99,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-  readonly json: () => Record<string, unknown>;
-}
-
 /**
- * One request to the API over real HTTP; the Host header is the loopback address unless given, and the ops
- * token goes with it unless `token` says another (null: none).
+ * One request to the API over real HTTP; the ops token goes with it unless `token` says another (null: none).
  */
-function call(
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer; token?: string | null } = {},
-): Promise<Answer> {
-  const token = options.token === undefined ? tokens.ops : options.token;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: api.port,
-        method,
-        path,
-        headers: {
-          host: `127.0.0.1:${api.port}`,
-          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-          ...options.headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: () => JSON.parse(text) as Record<string, unknown>,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+function call(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+  return apiRequest(api.port, method, path, {
+    ...options,
+    token: options.token === undefined ? tokens.ops : options.token,
   });
 }
 
