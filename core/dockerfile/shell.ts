@@ -1,9 +1,7 @@
-import sh, { type Node } from 'mvdan-sh';
+import type { Node } from 'mvdan-sh';
 import type { Command, CommandContext, Redirect, ShellScript, Word } from './model.js';
+import { shellParser } from './mvdan.js';
 import type { SourceMap } from './source-map.js';
-
-const { syntax } = sh;
-const parser = syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
 
 // mvdan/sh BinCmdOperator values for `|` and `|&`; heredoc redirect operators `<<` and `<<-`.
 const PIPE_OPS = new Set([12, 13]);
@@ -35,7 +33,7 @@ export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter =
   try {
     // Walk GopherJS's internal objects: the exported wrappers copy every field on every access,
     // which made walking ten times slower than parsing.
-    file = parser.Parse(text, 'RUN').__internal_object__;
+    file = shellParser().Parse(text, 'RUN').__internal_object__;
   } catch (err) {
     return { source: text, commands: [], error: shellError(err, text, origin) };
   }

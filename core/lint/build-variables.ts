@@ -57,3 +57,16 @@ function envOnlyElsewhere(model: DockerfileModel, name: string): boolean {
   );
   return declaring.length > 0 && declaring.every((i) => i.keyword === 'ENV');
 }
+
+/**
+ * Text of an instruction argument (a COPY destination, a WORKDIR) with the ENV and ARG values the Dockerfile sets
+ * substituted, or undefined when only the build can know a value.
+ */
+export function expandText(
+  model: DockerfileModel,
+  instruction: Instruction,
+  text: string,
+): string | undefined {
+  if (!text.includes('$')) return text;
+  return expandWord(model, instruction, { value: text, literal: false, quoted: false, raw: text });
+}

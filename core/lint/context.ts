@@ -1,13 +1,19 @@
 import type { Command, DockerfileModel, Instruction } from '../dockerfile/model.js';
 import type { Loc } from '../dockerfile/source-map.js';
-import type { LintPolicy, RuleContext, RuleFinding, RunCommand } from './rule.js';
+import { type ContextFiles, copiedFiles } from './copied-files.js';
+import type { CopiedFile, LintPolicy, RuleContext, RuleFinding, RunCommand } from './rule.js';
 
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
 const NON_POSIX = /(^|[\\/])(pwsh|powershell|cmd)(\.exe)?$/i;
 
 /** Builds the shared context for one parsed file; `title` gives each finding its default message. */
-export function createContext(model: DockerfileModel, policy: LintPolicy): (title: string) => RuleContext {
+export function createContext(
+  model: DockerfileModel,
+  policy: LintPolicy,
+  files?: ContextFiles,
+): (title: string) => RuleContext {
   let runCommands: RunCommand[] | undefined;
+  let copied: CopiedFile[] | undefined;
   const shells = new Map<number, readonly string[]>();
   let current = DEFAULT_SHELL as readonly string[];
   let stage = -2;
@@ -20,6 +26,10 @@ export function createContext(model: DockerfileModel, policy: LintPolicy): (titl
     shells.set(inst.index, current);
   }
   const shellPragma = model.pragmas.find((p) => p.kind === 'shell')?.value;
+  const nonPosixShell = (i: Instruction): boolean => {
+    if (shellPragma && !/^(sh|bash|dash|ash|zsh|ksh)$/i.test(shellPragma)) return true;
+    return NON_POSIX.test((shells.get(i.index) ?? DEFAULT_SHELL)[0] ?? '');
+  };
 
   const byKeyword = new Map<string, readonly Instruction[]>();
   const base: Omit<RuleContext, 'finding'> = {
@@ -38,16 +48,23 @@ export function createContext(model: DockerfileModel, policy: LintPolicy): (titl
       return found;
     },
     commands: () => {
+      // Under pwsh or cmd the script is not shell: what a shell parser makes of it says nothing.
       runCommands ??= model.instructions.flatMap((instruction) =>
-        (instruction.shell?.commands ?? []).map((command) => ({ command, instruction })),
+        nonPosixShell(instruction)
+          ? []
+          : (instruction.shell?.commands ?? []).map((command) => ({ command, instruction })),
       );
       return runCommands;
     },
-    shellFor: (i: Instruction) => shells.get(i.index) ?? DEFAULT_SHELL,
-    nonPosixShell: (i: Instruction) => {
-      if (shellPragma && !/^(sh|bash|dash|ash|zsh|ksh)$/i.test(shellPragma)) return true;
-      return NON_POSIX.test((shells.get(i.index) ?? DEFAULT_SHELL)[0] ?? '');
+    // Replaced by the stage's symbolic evaluation (issue 10); until then the commands as written.
+    resolved: () => base.commands(),
+    startCommands: () => [],
+    copiedFiles: () => {
+      copied ??= copiedFiles(model, files);
+      return copied;
     },
+    shellFor: (i: Instruction) => shells.get(i.index) ?? DEFAULT_SHELL,
+    nonPosixShell,
     stageNamesBefore: (i: Instruction) =>
       model.stages.filter((s) => s.from.index < i.index && s.name).map((s) => s.name as string),
   };

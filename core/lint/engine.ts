@@ -4,6 +4,7 @@ import type { Instruction } from '../dockerfile/model.js';
 import { type ParseResult, parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, type LintConfig } from './config.js';
 import { createContext } from './context.js';
+import type { ContextFiles } from './copied-files.js';
 import { HADOLINT_IDS, isShellcheckId } from './hadolint-ids.js';
 import { LEVELS, type Level, type LintPolicy, type Rule, type RuleFinding } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -40,6 +41,8 @@ export interface LintOptions {
   readonly config?: LintConfig;
   readonly policy?: LintPolicy;
   readonly rules?: readonly Rule[];
+  /** Build-context files the caller read (the pushed tree, the files beside the Dockerfile), so copied files are checked by content. */
+  readonly contextFiles?: ContextFiles;
   /** The builders the file is built with; syntax any of them reads differently is DD004. @default ALL_BUILDERS */
   readonly builders?: readonly BuilderProfile[];
 }
@@ -86,10 +89,14 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
       );
     }
   }
-  const context = createContext(model, {
-    ...options.policy,
-    ...(config.trustedRegistries ? { trustedRegistries: config.trustedRegistries } : {}),
-  });
+  const context = createContext(
+    model,
+    {
+      ...options.policy,
+      ...(config.trustedRegistries ? { trustedRegistries: config.trustedRegistries } : {}),
+    },
+    options.contextFiles,
+  );
   for (const rule of rules) {
     let found: readonly RuleFinding[];
     try {

@@ -19,6 +19,20 @@ export interface RunCommand {
   readonly instruction: Instruction;
 }
 
+/** A file the build copies into the image (COPY/ADD from the build context, or a COPY heredoc), with its text when known. */
+export interface CopiedFile {
+  readonly instruction: Instruction;
+  /** The source as a build-context path (`etc/sshd_config`), or `<<NAME` for a heredoc. */
+  readonly source: string;
+  /**
+   * Absolute path in the image the file lands at (WORKDIR, directory destinations and the stage's ENV/ARG values
+   * applied); undefined when a value only the build knows decides it.
+   */
+  readonly destination: string | undefined;
+  /** The file's text when the gate has it (the pushed tree, the files beside `drydock lint`'s input, a heredoc). */
+  readonly content?: string;
+}
+
 /** An insecure package version the policy names, as the linter needs it. */
 export interface InsecurePackage {
   readonly ecosystem: string;
@@ -43,8 +57,21 @@ export interface RuleContext {
   readonly policy: LintPolicy;
   /** Instructions with one of the given keywords (all when none given). */
   of(...keywords: string[]): readonly Instruction[];
-  /** Every command of every RUN, in order, including those in substitutions, `sh -c` strings and heredocs. */
+  /**
+   * Every command of every RUN under a POSIX shell, in order, including those in substitutions, `sh -c` strings and
+   * heredocs, as written (variables not expanded). RUNs under pwsh or cmd are left out: their text is not shell.
+   */
   commands(): readonly RunCommand[];
+  /**
+   * The commands of `commands()` as the builder and the shell would run them: the stage's ENV and ARG values (ARG
+   * defaults) and the script's own assignments expanded into words (with word splitting), `sh -c "$X"` scripts
+   * parsed. Security rules read these so that naming a flag, a program or a script through a variable changes nothing.
+   */
+  resolved(): readonly RunCommand[];
+  /** Commands that run when a container starts (CMD, ENTRYPOINT, HEALTHCHECK CMD), resolved like `resolved()`. */
+  startCommands(): readonly RunCommand[];
+  /** Files the build copies into the image from the build context or a heredoc, in instruction order. */
+  copiedFiles(): readonly CopiedFile[];
   /** The SHELL in effect for an instruction (default `/bin/sh -c`). */
   shellFor(instruction: Instruction): readonly string[];
   /** True when the instruction's shell is not POSIX (pwsh, cmd) per SHELL or a `shell=` pragma. */
