@@ -1,14 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { BuilderProfile } from '../core/dockerfile/builder-profile.js';
+import { parseDockerfile } from '../core/dockerfile/parse.js';
 import type { LintConfig } from '../core/lint/config.js';
-import { type Finding, lintText } from '../core/lint/engine.js';
+import { type Finding, lintParsed } from '../core/lint/engine.js';
 import type { LintPolicy } from '../core/lint/rule.js';
+import { readContextFiles } from './io/context-files.js';
 
 /** One file to lint. */
 export interface LintJob {
   readonly file: string;
   readonly text: string;
+  /** The build context the file's COPY/ADD read from (its directory); absent for stdin. */
+  readonly contextDir?: string;
 }
 
 /** What a worker needs to lint like the main thread: plain data only (it crosses threads). */
@@ -46,7 +50,7 @@ export async function lintAll<P>(
 ): Promise<Finding[][]> {
   if (options.workers <= 1 || !options.workerUrl || jobs.length <= CHUNK) {
     const policy = makePolicy(setup.policyData);
-    return jobs.map((j) => lintText(j.text, j.file, lintOptions(setup, policy)));
+    return jobs.map((j) => lintJob(j, setup, policy));
   }
   const results: Finding[][] = new Array(jobs.length);
   let next = 0;
@@ -86,11 +90,20 @@ export function serveLintWorker<P>(makePolicy: (data: P | undefined) => LintPoli
   const { setup } = workerData as { setup: PoolSetup<P> };
   const policy = makePolicy(setup.policyData);
   parentPort?.on('message', (msg: { start: number; jobs: LintJob[] }) => {
-    const findings = msg.jobs.map((j) => lintText(j.text, j.file, lintOptions(setup, policy)));
+    const findings = msg.jobs.map((j) => lintJob(j, setup, policy));
     parentPort?.postMessage({ start: msg.start, findings });
   });
 }
 
-function lintOptions<P>(setup: PoolSetup<P>, policy: LintPolicy) {
-  return { config: setup.config, policy, ...(setup.builders ? { builders: setup.builders } : {}) };
+// One parse per file: the same model picks the context files to read and is linted.
+function lintJob<P>(job: LintJob, setup: PoolSetup<P>, policy: LintPolicy): Finding[] {
+  const parsed = parseDockerfile(job.text, job.file);
+  const contextFiles =
+    job.contextDir === undefined ? undefined : readContextFiles(job.contextDir, parsed.model);
+  return lintParsed(parsed, {
+    config: setup.config,
+    policy,
+    ...(setup.builders ? { builders: setup.builders } : {}),
+    ...(contextFiles ? { contextFiles } : {}),
+  });
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isDefinitionName } from '../../core/dockerfile/definition-names.js';
+import { parseDockerfile } from '../../core/dockerfile/parse.js';
 import { DrydockError } from '../../core/errors.js';
 import { DEFINITION_PUSHED, type DefinitionPushedEvent } from '../../core/events/definition-pushed.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { ZERO_COMMIT } from '../../core/events/rules.js';
 import { teamConfigCandidates } from '../../core/gate/team-config-paths.js';
+import { contextText, pickContextFiles } from '../../core/lint/copied-files.js';
 import type { Clock } from '../../core/ports/clock.js';
 import {
   type ChangedDefinition,
@@ -125,6 +127,22 @@ export async function capturePush(push: PushReport, deps: PushSnapshotsDeps): Pr
   await forEachLimited(configs, SNAPSHOT_CONCURRENCY, async (path) => {
     const text = await provider.readFile(project, push.after, path);
     if (text !== undefined) texts.set(path, text);
+  });
+  // The files each definition copies into the image that the gate judges by content, read here once, so the gate
+  // sees what this commit holds (bounded by CONTEXT_LIMITS, chosen by the same pickContextFiles as locally).
+  const definitionTexts = [...texts].filter(([path]) => changed.some((c) => c.path === path));
+  await forEachLimited(definitionTexts, SNAPSHOT_CONCURRENCY, async ([path, text]) => {
+    const dir = contextDirOf(path);
+    const prefix = dir === '' ? '' : `${dir}/`;
+    const listing = [...listed].filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+    const files = new Map<string, string>();
+    for (const file of pickContextFiles(parseDockerfile(text, path).model, listing)) {
+      const content = await provider.readFile(project, push.after, `${prefix}${file}`);
+      if (content === undefined) continue;
+      const checked = contextText(Buffer.from(content, 'utf8'));
+      if (checked !== undefined) files.set(file, checked);
+    }
+    if (files.size > 0) await deps.store.putContextFiles(push.repository, push.after, path, files);
   });
   await forEachLimited([...texts], SNAPSHOT_CONCURRENCY, ([path, text]) =>
     deps.store.putDefinition(push.repository, push.after, path, text),

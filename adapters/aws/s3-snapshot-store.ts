@@ -20,6 +20,10 @@ const at = (repository: string, commit: string) =>
 export const definitionKey = (repository: string, commit: string, path: string) =>
   `${at(repository, commit)}/text/${path}`;
 
+/** The key of the build-context files one definition copies, as JSON `{path: text}`: `contexts/<repository>/<commit>/files/<path>.json`. */
+export const contextFilesKey = (repository: string, commit: string, definition: string) =>
+  `${at(repository, commit)}/files/${definition}.json`;
+
 /** The key of a directory's zipped tree at a commit: `contexts/<repository>/<commit>/tree/<dir>/context.zip`. */
 export const contextKey = (repository: string, commit: string, dir: string) =>
   `${at(repository, commit)}/tree/${dir === '' ? '' : `${dir}/`}context.zip`;
@@ -78,6 +82,49 @@ export class S3SnapshotStore implements DefinitionSource {
       if (hasAwsName(err, 'NoSuchKey')) throw new SnapshotMissingError(key, this.bucket, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * The build-context files capture stored for `definition` (chosen there with the same `pickContextFiles`, so
+   * `pick` is not asked again); none when capture stored none.
+   */
+  async contextFiles(
+    repository: string,
+    commit: string,
+    definition: string,
+    _pick: (listing: readonly string[]) => readonly string[],
+  ): Promise<ReadonlyMap<string, string>> {
+    const key = contextFilesKey(repository, commit, definition);
+    try {
+      const out = await awsCall('s3:GetObject', () =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+      );
+      const parsed: unknown = JSON.parse((await out.Body?.transformToString('utf-8')) ?? '{}');
+      const files = new Map<string, string>();
+      if (parsed && typeof parsed === 'object') {
+        for (const [path, text] of Object.entries(parsed))
+          if (typeof text === 'string') files.set(path, text);
+      }
+      return files;
+    } catch (err) {
+      // Pushes captured before context files were stored have none: the gate checks names and destinations only.
+      if (hasAwsName(err, 'NoSuchKey')) return new Map();
+      throw err;
+    }
+  }
+
+  /** Stores the build-context files one definition copies (context-relative path → text). */
+  async putContextFiles(
+    repository: string,
+    commit: string,
+    definition: string,
+    files: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    await this.put(
+      contextFilesKey(repository, commit, definition),
+      JSON.stringify(Object.fromEntries(files)),
+      'application/json',
+    );
   }
 
   /** Stores a definition's text at a commit. */

@@ -120,6 +120,43 @@ export async function readFileAt(repo: string, commit: string, path: string): Pr
   return git(['show', `${commit}:${path}`], repo);
 }
 
+/** Files (blobs) under `dir` at `commit` with their sizes, paths relative to `dir`; at most `max` entries. */
+export async function listFilesAt(
+  repo: string,
+  commit: string,
+  dir: string,
+  max: number,
+): Promise<{ path: string; size: number }[]> {
+  const out = await git(['ls-tree', '-r', '-l', '-z', commit, '--', dir === '' ? '.' : `${dir}/`], repo);
+  const files: { path: string; size: number }[] = [];
+  const prefix = dir === '' ? '' : `${dir}/`;
+  for (const entry of out.split('\0')) {
+    // `<mode> blob <sha> <size>\t<path>`; submodules (commit) and symlinks (mode 120000) are not file contents.
+    const m = /^100\d{3} blob [0-9a-f]+ +(\d+)\t(.*)$/s.exec(entry);
+    if (!m?.[2]?.startsWith(prefix)) continue;
+    files.push({ path: m[2].slice(prefix.length), size: Number(m[1]) });
+    if (files.length >= max) break;
+  }
+  return files;
+}
+
+/** The bytes of `path` at `commit`. */
+export async function readBlobAt(repo: string, commit: string, path: string): Promise<Buffer> {
+  try {
+    const { stdout } = await run('git', ['cat-file', 'blob', `${commit}:${path}`], {
+      cwd: repo,
+      maxBuffer: 64 << 20,
+      encoding: 'buffer',
+    });
+    return stdout;
+  } catch (err) {
+    throw new DrydockError(`git cat-file failed for ${JSON.stringify(path)}: ${(err as Error).message}`, {
+      code: 'GIT_FAILED',
+      cause: err,
+    });
+  }
+}
+
 /** Writes the tree of `dir` at `commit` into `dest` (the build context), using git archive and tar. */
 export async function exportDirectory(
   repo: string,

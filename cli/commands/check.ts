@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
+import { parseDockerfile } from '../../core/dockerfile/parse.js';
 import {
   type DefinitionVerdict,
   gateDefinition,
@@ -12,6 +13,7 @@ import type { BaseVerdict } from '../../core/policy/verdict.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
 import { toSarif } from '../format/sarif.js';
 import { formatText } from '../format/text.js';
+import { readContextFiles } from '../io/context-files.js';
 import { collectInputs } from '../io/inputs.js';
 import { loadPolicy, policyPath } from '../io/policy-file.js';
 import { VERSION } from '../version.js';
@@ -73,8 +75,14 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
       io.stderr(`drydock: ${input.error}\n`);
       continue;
     }
+    // The pipeline builds with the definition's directory as context: its copied files are checked by content.
+    const parsed = parseDockerfile(input.text, input.file);
+    const contextFiles =
+      input.file === '-' ? undefined : readContextFiles(dirname(resolve(io.cwd, input.file)), parsed.model);
     const verdict = gateDefinition({
       text: input.text,
+      parsed,
+      ...(contextFiles ? { contextFiles } : {}),
       file: input.file,
       project,
       policy,

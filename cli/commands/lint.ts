@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ALL_BUILDERS, type BuilderProfile, buildersNamed } from '../../core/dockerfile/builder-profile.js';
 import { failsAt, type LintConfig, type Threshold } from '../../core/lint/config.js';
@@ -113,7 +114,7 @@ export async function lintInputs(
       io.stderr(`drydock: ${input.error}\n`);
       ioErrors++;
     } else {
-      jobs.push(input);
+      jobs.push(input.file === '-' ? input : { ...input, contextDir: dirname(resolve(io.cwd, input.file)) });
     }
   }
   const workers = poolSize(jobs.length, parseJobs(flags.jobs));

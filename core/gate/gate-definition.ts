@@ -1,7 +1,8 @@
 import type { BuilderProfile } from '../dockerfile/builder-profile.js';
 import { externalImages, type UnresolvedImage } from '../dockerfile/image-uses.js';
-import { parseDockerfile } from '../dockerfile/parse.js';
+import { type ParseResult, parseDockerfile } from '../dockerfile/parse.js';
 import { DEFAULT_CONFIG, failsAt, type LintConfig, stricterThreshold } from '../lint/config.js';
+import type { ContextFiles } from '../lint/copied-files.js';
 import { type Finding, lintParsed } from '../lint/engine.js';
 import type { Level, LintPolicy } from '../lint/rule.js';
 import { evaluateImage } from '../policy/evaluate-image.js';
@@ -50,6 +51,10 @@ export interface GateInput {
    * with the substitution's rule), and the policy judges the others as for a push.
    */
   readonly rebuild?: RebuildBases;
+  /** Build-context files the caller read (see `pickContextFiles`), so copied files are checked by content. */
+  readonly contextFiles?: ContextFiles;
+  /** The parse of `text`, when the caller already has it. */
+  readonly parsed?: ParseResult;
 }
 
 /** The gate's verdict on one definition: lint findings and a verdict per external image. */
@@ -88,10 +93,11 @@ export function gateConfig(config: LintConfig, gate: GateSettings): LintConfig {
 /** Lint + base-image policy in one verdict; parses the definition once and shares the parse. */
 export function gateDefinition(input: GateInput): DefinitionVerdict {
   const config = gateConfig(input.config ?? DEFAULT_CONFIG, input.policy.gate);
-  const parsed = parseDockerfile(input.text, input.file);
+  const parsed = input.parsed ?? parseDockerfile(input.text, input.file);
   const findings = lintParsed(parsed, {
     config,
     policy: lintPolicyFor(input.policy),
+    ...(input.contextFiles ? { contextFiles: input.contextFiles } : {}),
     ...(input.builders ? { builders: input.builders } : {}),
   });
   const uses =

@@ -1,4 +1,5 @@
 import type { BuilderProfile } from '../dockerfile/builder-profile.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
 import { BUILD_REQUESTED, type BuildRequestedEvent } from '../events/build-requested.js';
 import {
   DEFINITION_GATE_REQUESTED,
@@ -15,6 +16,7 @@ import { stableId } from '../events/ids.js';
 import type { Rebuild } from '../events/rebuild.js';
 import { type RebuildName, rebuildIdParts, withRebuild } from '../events/rebuild-ids.js';
 import type { LintConfig } from '../lint/config.js';
+import { pickContextFiles } from '../lint/copied-files.js';
 import type { Policy } from '../policy/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
@@ -271,8 +273,17 @@ export async function gateRequestedDefinition(
   // The repository is the project: per-project exceptions are keyed by it.
   const team = await teamConfigFor(deps.source, repository, after, def.path);
   const config = team.kind === 'found' ? team.config : deps.config;
+  // Files the definition copies into the image are judged by content too (an sshd_config, a .repo file).
+  const parsed = parseDockerfile(text, def.path);
+  const contextFiles = deps.source.contextFiles
+    ? await deps.source.contextFiles(repository, after, def.path, (listing) =>
+        pickContextFiles(parsed.model, listing),
+      )
+    : undefined;
   const gated = gateDefinition({
     text,
+    parsed,
+    ...(contextFiles ? { contextFiles } : {}),
     file: def.path,
     project: repository,
     policy,

@@ -6,14 +6,6 @@ import type { CopiedFile } from './rule.js';
 /** Build-context files the gate read for the linter: context-relative path (`etc/sshd_config`) → UTF-8 text. */
 export type ContextFiles = ReadonlyMap<string, string>;
 
-/** What the linter would like to read from the build context to check copied files by their content. */
-export interface ContextWants {
-  /** Exact context-relative files named by COPY/ADD sources. */
-  readonly files: readonly string[];
-  /** Context-relative directories (or glob prefixes) whose files a COPY/ADD takes; `''` is the whole context. */
-  readonly dirs: readonly string[];
-}
-
 const URL_SOURCE = /^(https?|git|ssh):\/\/|^git@/i;
 
 /** A source as a context path: leading `./` and `/` removed (Docker reads absolute sources from the context). */
@@ -27,43 +19,10 @@ export function contextPath(source: string): string {
   return parts.join('/');
 }
 
-/** COPY/ADD instructions that take files from the build context (no `--from`, no URL, not ONBUILD). */
-function contextCopies(model: DockerfileModel): Instruction[] {
-  return model.instructions.filter(
-    (i) =>
-      (i.keyword === 'COPY' || i.keyword === 'ADD') &&
-      !i.onbuild &&
-      !i.flags.some((f) => f.name.toLowerCase() === 'from'),
-  );
-}
-
 function sourcesAndDest(inst: Instruction): { sources: string[]; dest: string } | undefined {
   const args = inst.json ?? inst.args;
   if (inst.heredocs.length > 0 || args.length < 2) return undefined;
   return { sources: args.slice(0, -1), dest: args.at(-1) ?? '' };
-}
-
-/** The files and directories of the build context the Dockerfile copies, so a gate can fetch them before linting. */
-export function contextWants(model: DockerfileModel): ContextWants {
-  const files = new Set<string>();
-  const dirs = new Set<string>();
-  for (const inst of contextCopies(model)) {
-    const sd = sourcesAndDest(inst);
-    if (!sd) continue;
-    for (const raw of sd.sources) {
-      if (URL_SOURCE.test(raw) || raw.includes('$')) continue;
-      const path = contextPath(raw);
-      const glob = path.search(/[*?[]/);
-      if (glob >= 0) {
-        dirs.add(path.slice(0, path.lastIndexOf('/', glob) + 1).replace(/\/$/, ''));
-        continue;
-      }
-      // Without a listing a source may be a file or a directory: ask for both.
-      files.add(path);
-      dirs.add(path);
-    }
-  }
-  return { files: [...files].sort(), dirs: [...dirs].sort() };
 }
 
 /** The WORKDIR in effect at each instruction of a stage (undefined when the base image decides it). */
@@ -162,4 +121,52 @@ function heredocCopies(model: DockerfileModel, inst: Instruction, workdir: strin
       content: `${strips ? h.body.replace(/^\t+/gm, '') : h.body}\n`,
     };
   });
+}
+
+/** How much of a build context the gate reads to check copied files by content: bounded, whatever the push holds. */
+export const CONTEXT_LIMITS = {
+  /** Files read per definition. */
+  maxFiles: 64,
+  /** Largest file read; a bigger one is checked by name and destination only. */
+  maxBytes: 64 * 1024,
+} as const;
+
+// Where a copied file changes how the image behaves (system and account configuration), and names that are
+// credentials or configuration wherever they land: these are read first, the rest only while the budget lasts.
+const SENSITIVE_DESTINATION = /^\/(etc|root|home\/[^/]+)\/|^\/usr\/local\/etc\//;
+const SENSITIVE_NAME =
+  /(^|\/)(\.?[a-z]*rc|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|config\.json|credentials|[^/]*\.(repo|list|sources|cf|conf|cfg|ini|pem|key|json|ya?ml|sh))$|(^|\/)(sshd_config|passwd|shadow|sudoers|id_[a-z0-9]+|authorized_keys)$/i;
+
+/**
+ * The build-context files worth reading for a definition, from a listing of its context (context-relative paths):
+ * copied files whose destination is system or account configuration or whose name is a credential or a config
+ * first, then other copied scripts and configs, at most `maxFiles`.
+ */
+export function pickContextFiles(
+  model: DockerfileModel,
+  listing: readonly string[],
+  maxFiles: number = CONTEXT_LIMITS.maxFiles,
+): string[] {
+  const placeholder = new Map(listing.map((p) => [p, '']));
+  const first: string[] = [];
+  const then: string[] = [];
+  for (const f of copiedFiles(model, placeholder)) {
+    if (f.source.startsWith('<<') || !placeholder.has(f.source)) continue;
+    if (f.destination !== undefined && SENSITIVE_DESTINATION.test(f.destination)) first.push(f.source);
+    else if (SENSITIVE_NAME.test(f.source)) then.push(f.source);
+  }
+  return [...new Set([...first, ...then])].slice(0, maxFiles);
+}
+
+/** Decodes a context file's bytes as the linter reads them: UTF-8 text without NUL bytes, within the size limit. */
+export function contextText(
+  bytes: Uint8Array,
+  maxBytes: number = CONTEXT_LIMITS.maxBytes,
+): string | undefined {
+  if (bytes.length > maxBytes || bytes.includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

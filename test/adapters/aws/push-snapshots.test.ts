@@ -6,7 +6,12 @@ import {
   DefinitionsNotFoundError,
   type PushReport,
 } from '../../../adapters/aws/push-snapshots.js';
-import { contextKey, definitionKey, S3SnapshotStore } from '../../../adapters/aws/s3-snapshot-store.js';
+import {
+  contextFilesKey,
+  contextKey,
+  definitionKey,
+  S3SnapshotStore,
+} from '../../../adapters/aws/s3-snapshot-store.js';
 import { zipEntries } from '../../../adapters/aws/zip-subtree.js';
 import { ManualClock } from '../../contracts/manual-clock.js';
 import { FakeGitProvider, TREE } from './fake-git-provider.js';
@@ -174,5 +179,29 @@ describe('capturePush', () => {
     const a = await capturePush(push(), deps);
     const b = await capturePush(push(), deps);
     expect('event' in a && 'event' in b && a.event.id === b.event.id).toBe(true);
+  });
+
+  it('stores the files each definition copies into system configuration, read from the commit, for the gate', async () => {
+    const extra: Record<string, string> = {
+      'services/worker/Dockerfile': 'FROM docker.io/library/python:3.12\nCOPY etc /etc\nCOPY app /app\n',
+      'services/worker/etc/ssh/sshd_config': 'PermitRootLogin yes\n',
+      'services/worker/app/main.py': 'print(1)\n',
+    };
+    class WithEtc extends FakeGitProvider {
+      override async readFile(project: string, commit: string, path: string) {
+        return extra[path] ?? super.readFile(project, commit, path);
+      }
+      override async listFiles(project: string, commit: string) {
+        return [...new Set([...(await super.listFiles(project, commit)), ...Object.keys(extra)])];
+      }
+    }
+    const out = await capturePush(push({ definitions: ['services/worker/Dockerfile'] }), {
+      providers: async () => [new WithEtc()],
+      store,
+      clock,
+    });
+    expect('event' in out).toBe(true);
+    const stored = puts().find((p) => p.Key === contextFilesKey(REPO, AFTER, 'services/worker/Dockerfile'));
+    expect(JSON.parse(String(stored?.Body))).toEqual({ 'etc/ssh/sshd_config': 'PermitRootLogin yes\n' });
   });
 });

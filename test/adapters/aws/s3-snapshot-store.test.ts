@@ -88,4 +88,16 @@ describe('S3SnapshotStore against fauxqs S3 over HTTP', () => {
     const df = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: dockerfile }));
     expect(await df.Body!.transformToString()).toBe('FROM scratch\n');
   });
+
+  it('reads back the context files capture stored for a definition, and none for a push captured without them', async () => {
+    const files = new Map([['etc/ssh/sshd_config', 'PermitRootLogin yes\n']]);
+    await store.putContextFiles('github.com/acme/payments', COMMIT, 'services/api/Dockerfile', files);
+    const pick = () => [];
+    expect(
+      await store.contextFiles('github.com/acme/payments', COMMIT, 'services/api/Dockerfile', pick),
+    ).toEqual(files);
+    expect(await store.contextFiles('github.com/acme/payments', COMMIT, 'old/Dockerfile', pick)).toEqual(
+      new Map(),
+    );
+  });
 });
