@@ -1,5 +1,5 @@
 import { transferArgs, unwrap } from '../dockerfile/command-args.js';
-import type { DockerfileModel, Instruction } from '../dockerfile/model.js';
+import type { Command, DockerfileModel, Instruction } from '../dockerfile/model.js';
 import type { Loc } from '../dockerfile/source-map.js';
 import { fileWrites } from './file-writes.js';
 import type { RuleContext } from './rule.js';
@@ -25,6 +25,16 @@ export interface TextMatch {
 export interface TextCheck {
   readonly pattern: RegExp;
   readonly why: (m: RegExpExecArray) => string | undefined;
+  /**
+   * Words every match contains (compared in lower case); text holding none of them skips the pattern, so the
+   * regular expression runs only where it can match.
+   */
+  readonly keywords?: readonly string[];
+}
+
+// A cheap `includes()` gate before a regular expression: most instructions hold none of a check's words.
+function mayHold(check: TextCheck, lower: string): boolean {
+  return check.keywords === undefined || check.keywords.some((k) => lower.includes(k.toLowerCase()));
 }
 
 const blanked = new WeakMap<Instruction, string>();
@@ -81,31 +91,40 @@ export function scanTexts(
   const relevant = (text: string) => prefilter === undefined || prefilter.test(text);
   const run = (text: string, loc: Loc) => {
     if (!relevant(text)) return;
+    const lower = text.toLowerCase();
     for (const check of checks) {
+      if (!mayHold(check, lower)) continue;
       const m = check.pattern.exec(text);
       const why = m ? check.why(m) : undefined;
       if (why) out.push({ loc, why });
     }
   };
-  // sed scripts name the old text too, so they are judged by what they write, below.
-  const skipped = ctx
-    .commands()
-    .map((c) => c.command)
-    .filter((c) => c.end > c.start && (READERS.has(unwrap(c).name) || unwrap(c).name === 'sed'));
+  // sed scripts name the old text too, so they are judged by what they write, below. Computed on the first match
+  // only: most files have none.
+  let skipped: Command[] | undefined;
+  const isSkipped = (offset: number) => {
+    skipped ??= ctx
+      .commands()
+      .map((c) => c.command)
+      .filter((c) => c.end > c.start && (READERS.has(unwrap(c).name) || unwrap(c).name === 'sed'));
+    return skipped.some((c) => c.start <= offset && offset < c.end);
+  };
   for (const inst of ctx.instructions) {
     if (inst.keyword === 'ENV' || inst.keyword === 'ARG') {
       // ARG values are in the environment of every later RUN, exactly like ENV.
       for (const p of inst.properties) run(`${p.name}=${p.value ?? ''}`, p.loc);
-    } else if (
-      (keywords.includes(inst.keyword) || hasHeredocSource(inst)) &&
-      relevant(blankedText(ctx.model, inst))
-    ) {
-      for (const check of checks) {
-        for (const { match, loc, offset } of matchInstruction(ctx.model, inst, check.pattern)) {
-          if (skipped.some((c) => c.start <= offset && offset < c.end)) continue;
-          const why = check.why(match);
-          if (why) out.push({ loc, why });
-        }
+      continue;
+    }
+    if (!keywords.includes(inst.keyword) && !hasHeredocSource(inst)) continue;
+    const text = blankedText(ctx.model, inst);
+    if (!relevant(text)) continue;
+    const lower = text.toLowerCase();
+    for (const check of checks) {
+      if (!mayHold(check, lower)) continue;
+      for (const { match, loc, offset } of matchInstruction(ctx.model, inst, check.pattern)) {
+        if (isSkipped(offset)) continue;
+        const why = check.why(match);
+        if (why) out.push({ loc, why });
       }
     }
   }

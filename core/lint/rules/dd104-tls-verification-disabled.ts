@@ -1,123 +1,137 @@
-import { invocation } from '../../dockerfile/command-args.js';
 import type { Command } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
-import { SETTING_START as B, scanTexts, type TextCheck, SETTING_SEP as V } from '../instruction-text.js';
-import { defineRule, type RuleFinding } from '../rule.js';
+import { commandInput } from '../file-writes.js';
+import {
+  type ConfigText,
+  checkedCommands,
+  configTexts,
+  type EnvSetting,
+  envSettings,
+  isLocalHost,
+  isRemoteHttp,
+  matchingLines,
+  optionValues,
+  toolCall,
+} from '../insecure-settings.js';
+import { matchInstruction } from '../instruction-text.js';
+import { defineRule, type RuleContext, type RuleFinding, type RunCommand } from '../rule.js';
 
-// Plain HTTP to the build host itself never crosses a network an attacker can sit on.
-const LOCAL_HOST = /^(localhost|127\.[\d.]+|\[::1\]|host\.docker\.internal)(:\d+)?$/i;
+const PLAIN = (url: string) =>
+  `package index ${url} is plain HTTP, so anyone on the network path can swap packages`;
+const hostsOf = (value: string) => value.split(/[\s,]+/).filter((h) => h !== '');
+const remoteHosts = (value: string) => hostsOf(value).filter((h) => !isLocalHost(h));
 
-const hostOf = (url: string): string => url.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
-const isLocal = (hostOrUrl: string): boolean =>
-  LOCAL_HOST.test(hostOf(hostOrUrl.replace(/^(\w+:\/\/)?[^@/]*@/, '$1')));
+// npm reads a boolean setting's text as false for `false`, `null` and any number equal to 0.
+const npmFalse = (v: string) =>
+  /^(false|null)$/.test(v.trim()) || (/^[\d.]+$/.test(v.trim()) && Number(v) === 0);
+// git's booleans: false, no, off, 0 and the empty value, any case.
+const gitFalse = (v: string) => /^(false|no|off|0|)$/i.test(v.trim());
+// libdnf/yum, conda and most INI readers.
+const iniFalse = (v: string) => /^(false|no|off|0)$/i.test(v.trim().replace(/^["']|["']$/g, ''));
 
-const plainHttpIndex = (url: string): string | undefined =>
-  isLocal(url)
-    ? undefined
-    : `package index ${url} is plain HTTP, so anyone on the network path can swap packages`;
+// ---------------------------------------------------------------- environment variables
 
-// Settings with names distinctive enough to find in any text: command flags, `config set`, env vars, rc files.
-const TEXT_CHECKS: readonly TextCheck[] = [
-  {
-    pattern: new RegExp(`${B}NODE_TLS_REJECT_UNAUTHORIZED\\s*=\\s*["']?0\\b`),
-    why: () => 'NODE_TLS_REJECT_UNAUTHORIZED=0 makes Node.js accept any TLS certificate',
+type EnvCheck = (name: string, value: string) => string | undefined;
+
+const ENV_CHECKS: readonly EnvCheck[] = [
+  // Node compares the text with '0' exactly.
+  (n, v) =>
+    n === 'NODE_TLS_REJECT_UNAUTHORIZED' && v === '0'
+      ? 'NODE_TLS_REJECT_UNAUTHORIZED=0 makes Node.js accept any TLS certificate'
+      : undefined,
+  // git only asks whether it is set.
+  (n) =>
+    n === 'GIT_SSL_NO_VERIFY'
+      ? 'GIT_SSL_NO_VERIFY set (to any value) makes git skip certificate verification'
+      : undefined,
+  (n, v) =>
+    n === 'PYTHONHTTPSVERIFY' && v === '0'
+      ? 'PYTHONHTTPSVERIFY=0 makes Python skip certificate verification'
+      : undefined,
+  // npm reads npm_config_* in any case, with `_` for `-`.
+  (n, v) =>
+    /^npm_config_strict_ssl$/i.test(n) && npmFalse(v)
+      ? `${n}=${v} makes npm/yarn/pnpm accept any registry certificate`
+      : undefined,
+  (n, v) =>
+    (/^yarn_strict_ssl$/i.test(n) && npmFalse(v)) || (n === 'YARN_ENABLE_STRICT_SSL' && /^(false|0)$/.test(v))
+      ? `${n}=${v} makes yarn accept any registry certificate`
+      : undefined,
+  // pip reads PIP_<NAME> with the prefix in capitals and the rest in any case.
+  (n, v) => {
+    if (!/^PIP_trusted_host$/i.test(n) || !n.startsWith('PIP_')) return undefined;
+    const hosts = remoteHosts(v);
+    return hosts.length > 0
+      ? `pip trusted-host ${hosts.join(' ')} turns off certificate verification for that host`
+      : undefined;
   },
-  {
-    pattern: new RegExp(`${B}GIT_SSL_NO_VERIFY\\s*=\\s*["']?[^\\s"';&|]`),
-    why: () => 'GIT_SSL_NO_VERIFY set (to any value) makes git skip certificate verification',
+  (n, v) => {
+    if (!/^UV_INSECURE_HOST$/.test(n)) return undefined;
+    const hosts = remoteHosts(v);
+    return hosts.length > 0
+      ? `uv insecure host ${hosts.join(' ')} skips certificate verification`
+      : undefined;
   },
-  {
-    pattern: new RegExp(`${B}PYTHONHTTPSVERIFY\\s*=\\s*["']?0\\b`),
-    why: () => 'PYTHONHTTPSVERIFY=0 makes Python skip certificate verification',
+  (n, v) => {
+    const index =
+      (n.startsWith('PIP_') && /^PIP_(extra_)?index_url$/i.test(n)) ||
+      /^UV_(EXTRA_INDEX_URL|INDEX_URL|INDEX|DEFAULT_INDEX)$/.test(n) ||
+      /^npm_config_registry$/i.test(n) ||
+      n === 'YARN_REGISTRY' ||
+      n === 'YARN_NPM_REGISTRY_SERVER';
+    const url = index ? v.split(/\s+/).find(isRemoteHttp) : undefined;
+    return url ? PLAIN(url) : undefined;
   },
-  {
-    pattern: new RegExp(`strict[-_]ssl${V}(false|0)\\b`, 'i'),
-    why: (m) => `\`${m[0]}\` makes npm/yarn/pnpm accept any registry certificate`,
-  },
-  {
-    pattern: new RegExp(`(enableStrictSsl|ENABLE_STRICT_SSL)${V}(false|0)\\b`),
-    why: (m) => `\`${m[0]}\` makes yarn accept any registry certificate`,
-  },
-  {
-    pattern: new RegExp(`([\\w.-]*\\.)?ssl[-_]?verify${V}(false|no|off|0)\\b`, 'i'),
-    why: (m) => `\`${m[0]}\` turns off certificate verification`,
-  },
-  {
-    pattern: new RegExp(`ssl[-_]verify[-_]mode${V}0\\b`, 'i'),
-    why: (m) => `\`${m[0]}\` (OpenSSL VERIFY_NONE) makes RubyGems/Bundler accept any certificate`,
-  },
-  {
-    pattern: new RegExp(`Acquire::https(::[^\\s:"'=]+)?::Verify-(Peer|Host)${V}(false|no|0)\\b`, 'i'),
-    why: (m) => `\`${m[0]}\` makes apt accept any repository certificate`,
-  },
-  {
-    pattern: new RegExp(`check[-_]certificate${V}(off|false|no|0)\\b`, 'i'),
-    why: (m) => `\`${m[0]}\` makes wget/aria2c skip certificate verification`,
-  },
-  {
-    pattern: /--no-check-certificate\b/,
-    why: () => 'wget --no-check-certificate skips certificate verification',
-  },
-  {
-    // pip's spellings only: an app's own TRUSTED_HOST setting is about something else.
-    pattern: new RegExp(`${B}(--)?trusted-host${V}([^\\s"';&|]+)|PIP_TRUSTED_HOST${V}([^\\s"';&|]+)`),
-    why: (m) => {
-      const host = m[2] ?? m[3] ?? '';
-      return isLocal(host)
-        ? undefined
-        : `pip trusted-host ${host} turns off certificate verification for that host`;
-    },
-  },
-  {
-    pattern: /--allow-insecure-host[= ]\s*["']?([^\s"';&|]+)/,
-    why: (m) =>
-      isLocal(m[1] ?? '') ? undefined : `uv --allow-insecure-host ${m[1]} skips certificate verification`,
-  },
-  {
-    pattern: new RegExp(`(index[-_]url|--index|--default-index)${V}(http://[^\\s"';&|]+)`, 'i'),
-    why: (m) => plainHttpIndex(m[2] ?? ''),
-  },
-  {
-    // Case-sensitive, so an unrelated SCHEMA_REGISTRY=http://… setting is not taken for npm's.
-    pattern: new RegExp(
-      `((?<!\\w)(--)?registry|npm_config_registry|NPM_CONFIG_REGISTRY|YARN_REGISTRY|npmRegistryServer|--source|sources\\s+(-a|--add))${V}(http://[^\\s"';&|]+)`,
-    ),
-    why: (m) => plainHttpIndex(m[4] ?? ''),
-  },
-  {
-    pattern: new RegExp(`secure-http${V}(false|0)\\b|disable-tls${V}(true|1)\\b`),
-    why: (m) => `composer \`${m[0]}\` allows unverified or plain-HTTP downloads`,
-  },
-  {
-    pattern:
-      /maven\.wagon\.http\.ssl\.(insecure|allowall)\s*=\s*true|aether\.connector\.https\.securityMode\s*=\s*insecure/,
-    why: (m) => `Maven \`${m[0]}\` accepts any repository certificate`,
-  },
-  {
-    pattern: new RegExp(`certificates\\.[\\w.-]+\\.cert${V}false\\b`),
-    why: (m) => `poetry \`${m[0]}\` turns off certificate verification for that repository`,
-  },
-  {
-    pattern: /--insecure-skip-tls-verify\b(?!=false)|insecure-skip-tls-verify:\s*true/,
-    why: () => 'insecure-skip-tls-verify makes helm/kubectl accept any server certificate',
-  },
-  {
-    pattern: /--(src-|dest-)?tls-verify(=|\s+)["']?false\b/,
-    why: (m) => `\`${m[0]}\` makes skopeo/buildah/podman accept any registry certificate`,
-  },
-  {
-    pattern: /-SkipCertificateCheck\b/i,
-    why: () => 'PowerShell -SkipCertificateCheck accepts any server certificate',
-  },
-  {
-    pattern: /--no-verify-ssl\b/,
-    why: () => 'aws --no-verify-ssl accepts any certificate for AWS API calls',
-  },
-  {
-    pattern: /\bGOINSECURE\s*=\s*["']?[^\s"';&|]|(^|[\s"'=])-insecure\b/,
-    why: (m) => `Go \`${m[0].trim()}\` fetches modules without TLS verification`,
-  },
+  (n, v) =>
+    n === 'GOINSECURE' && v.trim() !== ''
+      ? `Go \`GOINSECURE=${v}\` fetches those modules without TLS verification`
+      : undefined,
+  (n, v) =>
+    n === 'GOFLAGS' && v.split(/\s+/).includes('-insecure')
+      ? 'Go `GOFLAGS=-insecure` fetches modules without TLS verification'
+      : undefined,
+  // requests before 2.28 took an empty CURL_CA_BUNDLE as verify="" (off); botocore and the AWS CLI
+  // do so with an empty REQUESTS_CA_BUNDLE/AWS_CA_BUNDLE. A path such as /dev/null fails closed.
+  (n, v) =>
+    (n === 'CURL_CA_BUNDLE' || n === 'REQUESTS_CA_BUNDLE' || n === 'AWS_CA_BUNDLE') && v === ''
+      ? `an empty ${n} turns certificate verification off in Python requests/botocore`
+      : undefined,
+  (n, v) =>
+    n === 'CONDA_SSL_VERIFY' && iniFalse(v) ? `${n}=${v} makes conda accept any certificate` : undefined,
+  (n, v) =>
+    n === 'BUNDLE_SSL_VERIFY_MODE' && v.trim() === '0'
+      ? 'BUNDLE_SSL_VERIFY_MODE=0 (OpenSSL VERIFY_NONE) makes Bundler accept any certificate'
+      : undefined,
+  // git's own encoding of `git -c` for child processes: 'http.sslverify'='false'.
+  (n, v) =>
+    n === 'GIT_CONFIG_PARAMETERS' && /'http\.([^']*\.)?sslverify'(='(false|no|off|0)?')?/i.test(v)
+      ? 'GIT_CONFIG_PARAMETERS with http.sslVerify false makes git skip certificate verification'
+      : undefined,
+  (n, v) =>
+    /^(MAVEN_OPTS|MAVEN_ARGS|JAVA_TOOL_OPTIONS)$/.test(n) && MAVEN_INSECURE.test(v)
+      ? `Maven \`${MAVEN_INSECURE.exec(v)?.[0]}\` accepts any repository certificate`
+      : undefined,
 ];
+
+const MAVEN_INSECURE =
+  /-D(maven\.wagon\.http\.ssl\.(insecure|allowall)=true|aether\.connector\.https\.securityMode=insecure)\b/;
+
+// GIT_CONFIG_COUNT=n with GIT_CONFIG_KEY_i / GIT_CONFIG_VALUE_i (i < n) is `git -c` through the environment.
+function gitConfigEnv(env: readonly EnvSetting[]): EnvSetting | undefined {
+  const last = new Map<string, EnvSetting>();
+  for (const e of env) last.set(e.name, e);
+  const count = Number(last.get('GIT_CONFIG_COUNT')?.value ?? 'x');
+  if (!Number.isInteger(count)) return undefined;
+  for (let i = 0; i < count && i < 100; i++) {
+    const key = last.get(`GIT_CONFIG_KEY_${i}`);
+    const value = last.get(`GIT_CONFIG_VALUE_${i}`);
+    if (key && value && /^http\.(.*\.)?sslverify$/i.test(key.value.trim()) && gitFalse(value.value))
+      return key;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- commands
 
 // curl short options that take a value: in `-fsSLo/tmp/k` everything after `o` is the value, not flags.
 const CURL_VALUE_LETTERS = new Set('AbcCdDEeFHhKmoPQrTtuUwxXyYz');
@@ -136,40 +150,314 @@ function curlInsecure(args: readonly string[]): boolean {
   return false;
 }
 
-function commandWhy(cmd: Command): string | undefined {
-  const { name, args } = invocation(cmd);
+// Config files curl reads with -K/--config, wget with --config.
+function configFilesOf(tool: string, args: readonly string[]): string[] {
+  if (tool === 'curl') {
+    const out = optionValues(args, 'K', 'config');
+    // A short-option group ending in K takes the next word (`-sK file`).
+    for (let i = 0; i < args.length; i++)
+      if (/^-[a-zA-Z]+K$/.test(args[i] ?? '')) out.push(args[i + 1] ?? '');
+    return out;
+  }
+  if (tool === 'wget' || tool === 'wget2') return optionValues(args, 'config');
+  return [];
+}
+
+const PIP_INDEX_FLAGS = ['i', 'index-url', 'extra-index-url', 'index', 'default-index', 'find-links', 'f'];
+const PYTHON_TLS_OFF =
+  /ssl\._create_unverified_context|_create_default_https_context\s*=|\bverify\s*=\s*False\b|\bCERT_NONE\b|check_hostname\s*=\s*False|urllib3\.disable_warnings/;
+const NODE_TLS_OFF = /rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["'`]?0/;
+
+/** Why a command (by the tool that honours the option) turns verification off, or undefined. */
+function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
+  const { name, args } = toolCall(run.command);
+  const joined = ` ${args.join(' ')} `;
   if (name === 'curl' && curlInsecure(args)) return 'curl -k/--insecure accepts any server certificate';
-  if (['conda', 'mamba', 'micromamba'].includes(name) && args.some((a) => a === '--insecure' || a === '-k')) {
-    return `${name} --insecure skips certificate verification`;
+  if (name === 'wget' || name === 'wget2') {
+    if (args.includes('--no-check-certificate'))
+      return 'wget --no-check-certificate skips certificate verification';
+    const e = optionValues(args, 'e', 'execute').find((v) =>
+      /^check[-_]?certificate\s*=\s*(off|no|0)\s*$/i.test(v),
+    );
+    if (e) return `wget -e ${e} skips certificate verification`;
+  }
+  if (['conda', 'mamba', 'micromamba'].includes(name)) {
+    if (args.includes('--insecure') || args.includes('-k'))
+      return `${name} --insecure skips certificate verification`;
+    const m = /\s--set\s+ssl_verify\s+(\S+)\s/.exec(joined);
+    if (m && iniFalse(m[1] ?? '')) return `${name} config ssl_verify ${m[1]} accepts any certificate`;
+  }
+  if (name === 'git') {
+    const m = /[\s=]([\w.:/-]*\.)?sslverify(=|\s+)(\S*)\s/i.exec(joined);
+    const viaC = optionValues(args, 'c').find((v) => /^http\.(.*\.)?sslverify=/i.test(v));
+    if (viaC && gitFalse(viaC.split('=').slice(1).join('=')))
+      return `git -c ${viaC} skips certificate verification`;
+    if (m && args.includes('config') && m[3] !== undefined && m[3] !== '' && gitFalse(m[3]))
+      return `git config ${m[0].trim()} turns off certificate verification`;
   }
   if (/^pip[0-9.]*$/.test(name) || name === 'uv') {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i] ?? '';
-      const url =
-        a === '-i' ? args[i + 1] : a.startsWith('-i') && !a.startsWith('--') ? a.slice(2) : undefined;
-      if (url?.startsWith('http://') && !isLocal(url)) {
-        return `package index ${url} is plain HTTP, so anyone on the network path can swap packages`;
-      }
+    for (const v of optionValues(args, 'trusted-host', 'allow-insecure-host')) {
+      const hosts = remoteHosts(v);
+      if (hosts.length > 0)
+        return `pip trusted-host ${hosts.join(' ')} turns off certificate verification for that host`;
     }
+    const url = optionValues(args, ...PIP_INDEX_FLAGS).find(isRemoteHttp);
+    if (url) return PLAIN(url);
+    const set =
+      /\sconfig\s+(?:--\S+\s+)*set\s+(?:[\w-]+\.)?(trusted-host|index-url|extra-index-url)\s+(\S+)/.exec(
+        joined,
+      );
+    if (set?.[1] === 'trusted-host' && remoteHosts(set[2] ?? '').length > 0)
+      return `pip config trusted-host ${set[2]} turns off certificate verification for that host`;
+    if (set && set[1] !== 'trusted-host' && isRemoteHttp(set[2] ?? '')) return PLAIN(set[2] ?? '');
   }
-  // `echo insecure >> ~/.curlrc` makes every later curl call skip verification.
-  if (['echo', 'printf'].includes(name) && cmd.redirects.some((r) => /(^|\/)\.?curlrc$/.test(r.target))) {
-    if (args.some((a) => /(^|\s)(-k|--insecure|insecure)(\s|$)/.test(a))) {
-      return 'writing `insecure` to .curlrc makes every curl call accept any certificate';
-    }
+  if (['npm', 'yarn', 'pnpm', 'npx', 'corepack'].includes(name)) {
+    const flag = optionValues(args, 'strict-ssl').find(npmFalse);
+    if (flag !== undefined || args.includes('--no-strict-ssl'))
+      return `${name} --strict-ssl=false accepts any registry certificate`;
+    const set =
+      /\s(?:config\s+)?set\s+(?:--\S+\s+)*(strict-ssl|strict_ssl|enableStrictSsl|registry|npmRegistryServer)(?:=|\s+)(\S+)/.exec(
+        joined,
+      );
+    if (set && /strict/i.test(set[1] ?? '') && npmFalse(set[2] ?? ''))
+      return `${name} config set ${set[1]} ${set[2]} accepts any registry certificate`;
+    if (set && /registry/i.test(set[1] ?? '') && isRemoteHttp(set[2] ?? '')) return PLAIN(set[2] ?? '');
+    const reg = optionValues(args, 'registry').find(isRemoteHttp);
+    if (reg) return PLAIN(reg);
+  }
+  if (/^(apt|apt-get|aptitude)$/.test(name)) {
+    const o = optionValues(args, 'o', 'option').find((v) =>
+      /^Acquire::https(::[^=]+)?::Verify-(Peer|Host)=(false|no|off|0|without|disable)$/i.test(v),
+    );
+    if (o) return `apt -o ${o} accepts any repository certificate`;
+  }
+  if (/^(yum|dnf|dnf5|microdnf|tdnf|yum-config-manager|zypper)$/.test(name)) {
+    const o = optionValues(args, 'setopt').find(
+      (v) => /^([\w.*-]+\.)?sslverify=/i.test(v) && iniFalse(v.split('=')[1] ?? ''),
+    );
+    if (o) return `${name} --setopt=${o} accepts any repository certificate`;
+  }
+  if (name === 'gem' || name === 'bundle' || name === 'bundler') {
+    const url = [...optionValues(args, 'source', 'add', 'a')].find(isRemoteHttp);
+    if (url) return PLAIN(url);
+    if (/\sconfig\s+(?:set\s+)?(?:--\S+\s+)*ssl_verify_mode\s+0\s/.test(joined))
+      return 'Bundler ssl_verify_mode 0 (OpenSSL VERIFY_NONE) accepts any certificate';
+  }
+  if (name === 'composer') {
+    const m = /\sconfig\s+(?:-\S+\s+)*(secure-http\s+(false|0)|disable-tls\s+(true|1))\s/.exec(joined);
+    if (m) return `composer config ${m[1]} allows unverified or plain-HTTP downloads`;
+  }
+  if (/^(mvn|mvnw|gradle|gradlew)$/.test(name)) {
+    const m = args.find((a) => MAVEN_INSECURE.test(a));
+    if (m) return `Maven \`${m}\` accepts any repository certificate`;
+  }
+  if (name === 'poetry') {
+    const m = /\sconfig\s+(?:-\S+\s+)*(certificates\.[\w.-]+\.cert)\s+(false|0)\s/.exec(joined);
+    if (m) return `poetry config ${m[1]} false turns off certificate verification for that repository`;
+  }
+  if (['helm', 'kubectl', 'oc'].includes(name)) {
+    if (args.some((a) => a === '--insecure-skip-tls-verify' || a === '--insecure-skip-tls-verify=true'))
+      return 'insecure-skip-tls-verify makes helm/kubectl accept any server certificate';
+  }
+  if (['skopeo', 'buildah', 'podman', 'docker', 'crane', 'regctl', 'oras'].includes(name)) {
+    const m = /\s(--(src-|dest-)?tls-verify)(=|\s+)false\s/.exec(joined);
+    if (m) return `\`${m[0].trim()}\` makes ${name} accept any registry certificate`;
+    if (['crane', 'oras'].includes(name) && args.includes('--insecure'))
+      return `${name} --insecure accepts any registry certificate`;
+  }
+  if (name === 'aws' && args.includes('--no-verify-ssl'))
+    return 'aws --no-verify-ssl accepts any certificate for AWS API calls';
+  if (name === 'go' && args[0] === 'get' && args.includes('-insecure'))
+    return 'go get -insecure fetches modules without TLS verification';
+  if (/^python[0-9.]*$/.test(name)) {
+    const code = pythonCode(ctx, run, args);
+    const m = code === undefined ? null : PYTHON_TLS_OFF.exec(code);
+    if (m) return `the Python code turns certificate verification off (\`${m[0]}\`)`;
+  }
+  if (name === 'node' || name === 'nodejs') {
+    const code = optionValues(args, 'e', 'eval', 'p', 'print')[0];
+    const m = code === undefined ? null : NODE_TLS_OFF.exec(code);
+    if (m) return `the Node.js code turns certificate verification off (\`${m[0]}\`)`;
   }
   return undefined;
 }
 
-// Every TEXT_CHECKS pattern contains one of these words; text without any of them is skipped.
-const MAY_MATCH = /tls|ssl|verify|insecure|trusted|http:|secure-http|cert/i;
+// The code a python command runs when the Dockerfile shows it: `-c code`, or its stdin (a heredoc).
+function pythonCode(ctx: RuleContext, run: RunCommand, args: readonly string[]): string | undefined {
+  const c = args.indexOf('-c');
+  if (c >= 0) return args[c + 1];
+  const script = args.find((a) => !a.startsWith('-') || a === '-');
+  if (script === undefined || script === '-') return commandInput(ctx, run);
+  // A script the build wrote or copied earlier.
+  return configTexts(ctx)
+    .filter((f) => f.path === script && f.instruction.index <= run.instruction.index)
+    .at(-1)?.content;
+}
+
+// ---------------------------------------------------------------- configuration files
+
+interface FileKind {
+  readonly path: RegExp;
+  readonly lines: readonly { pattern: RegExp; why: (m: RegExpExecArray) => string | undefined }[];
+}
+
+const FILE_KINDS: readonly FileKind[] = [
+  {
+    // curl reads ~/.curlrc (also _curlrc, $XDG_CONFIG_HOME/curlrc); long options without dashes.
+    path: /(^|\/)[._]?curlrc$/,
+    lines: [
+      {
+        pattern: /^\s*(-k|(--)?(proxy-|doh-)?insecure)\s*$/,
+        why: () => '`insecure` in a curl config file makes every curl call accept any certificate',
+      },
+    ],
+  },
+  {
+    // wget reads option names in any case, with or without `_`/`-`, and on/off, yes/no, 1/0.
+    path: /(^|\/)(\.wgetrc|wgetrc|wget2rc|\.wget2rc)$/,
+    lines: [
+      {
+        pattern: /^\s*check[-_]?certificate\s*=\s*(off|no|0)\s*$/i,
+        why: (m) => `\`${m[0].trim()}\` in a wget config file makes wget skip certificate verification`,
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(pip\.conf|pip\.ini)$/,
+    lines: [
+      {
+        pattern: /^\s*trusted[-_]host\s*[=:]\s*(.*)$/,
+        why: (m) => {
+          const hosts = remoteHosts(m[1] ?? '');
+          return hosts.length > 0
+            ? `pip trusted-host ${hosts.join(' ')} turns off certificate verification for that host`
+            : undefined;
+        },
+      },
+      {
+        pattern: /^\s*(extra[-_])?index[-_]url\s*[=:]\s*(http:\/\/\S+)/,
+        why: (m) => (isRemoteHttp(m[2] ?? '') ? PLAIN(m[2] ?? '') : undefined),
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(\.?npmrc|\.yarnrc|\.pnpmrc)$/,
+    lines: [
+      {
+        pattern: /^\s*["']?strict[-_]ssl["']?\s*[=\s]\s*["']?([^"'\s]*)/,
+        why: (m) =>
+          npmFalse(m[1] ?? '')
+            ? '`strict-ssl false` in an npm/yarn config file accepts any registry certificate'
+            : undefined,
+      },
+      {
+        pattern: /^\s*(@[\w-]+:)?registry\s*[=\s]\s*["']?(http:\/\/[^"'\s]+)/,
+        why: (m) => (isRemoteHttp(m[2] ?? '') ? PLAIN(m[2] ?? '') : undefined),
+      },
+    ],
+  },
+  {
+    path: /(^|\/)\.yarnrc\.yml$/,
+    lines: [
+      {
+        pattern: /^\s*enableStrictSsl\s*:\s*["']?(false|0)\b/,
+        why: () => '`enableStrictSsl: false` in .yarnrc.yml makes yarn accept any registry certificate',
+      },
+      {
+        pattern: /^\s*npmRegistryServer\s*:\s*["']?(http:\/\/[^"'\s]+)/,
+        why: (m) => (isRemoteHttp(m[1] ?? '') ? PLAIN(m[1] ?? '') : undefined),
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(\.gitconfig|etc\/gitconfig|git\/config|\.git\/config)$/,
+    lines: [
+      {
+        pattern: /^\s*sslverify\s*=\s*"?([^"\s;#]*)"?\s*([;#].*)?$/i,
+        why: (m) =>
+          gitFalse(m[1] ?? '')
+            ? '`sslVerify = false` in a git config file makes git skip certificate verification'
+            : undefined,
+      },
+    ],
+  },
+  {
+    path: /(^|\/)etc\/apt\/apt\.conf(\.d\/[^/]+)?$/,
+    lines: [
+      {
+        pattern: /Verify-(Peer|Host)\s*"?\s*(false|no|off|0|without|disable)\s*"?\s*;/i,
+        why: (m) => `\`${m[0]}\` in apt's configuration makes apt accept any repository certificate`,
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(yum\.conf|dnf\.conf|[^/]+\.repo)$/,
+    lines: [
+      {
+        pattern: /^\s*sslverify\s*=\s*(\S*)\s*$/i,
+        why: (m) =>
+          iniFalse(m[1] ?? '')
+            ? `\`${m[0].trim()}\` makes yum/dnf accept any repository certificate`
+            : undefined,
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(\.condarc|condarc)$/,
+    lines: [
+      {
+        pattern: /^\s*ssl_verify\s*:\s*(\S+)\s*$/,
+        why: (m) =>
+          iniFalse(m[1] ?? '')
+            ? '`ssl_verify: false` in .condarc makes conda accept any certificate'
+            : undefined,
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(\.gemrc|gemrc|\.bundle\/config)$/,
+    lines: [
+      {
+        pattern: /^\s*(:ssl_verify_mode:|BUNDLE_SSL_VERIFY_MODE:)\s*["']?0["']?\s*$/,
+        why: () => 'ssl_verify_mode 0 (OpenSSL VERIFY_NONE) makes RubyGems/Bundler accept any certificate',
+      },
+    ],
+  },
+  {
+    path: /(^|\/)(composer|config)\.json$/,
+    lines: [
+      {
+        pattern: /"(disable-tls"\s*:\s*true|secure-http"\s*:\s*false)\b/,
+        why: (m) => `composer \`"${m[1]}\` allows unverified or plain-HTTP downloads`,
+      },
+    ],
+  },
+  {
+    // `go env -w` writes here; every go command reads it.
+    path: /(^|\/)go\/env$/,
+    lines: [
+      {
+        pattern: /^\s*(GOINSECURE=\S+|GOFLAGS=.*(^|\s)-insecure\b)/,
+        why: (m) => `Go \`${m[1]}\` fetches modules without TLS verification`,
+      },
+    ],
+  },
+];
+
+// ---------------------------------------------------------------- the rule
+
+const CURLRC = FILE_KINDS[0] as FileKind;
+const WGETRC = FILE_KINDS[1] as FileKind;
+// Non-POSIX RUNs are not parsed as shell; these PowerShell settings are distinctive enough to find in the text.
+const POWERSHELL_TLS_OFF =
+  /-SkipCertificateCheck\b|ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/i;
 
 export const tlsVerificationDisabled = defineRule({
   id: 'DD104',
   level: 'error',
   title: 'TLS certificate verification disabled',
   rationale:
-    'Turning off certificate verification (curl -k, wget --no-check-certificate, pip --trusted-host, strict-ssl false, NODE_TLS_REJECT_UNAUTHORIZED=0, git http.sslVerify false, plain-HTTP package indexes, …) lets anyone on the network path between the build and the server substitute what is downloaded, and a setting baked into the image keeps doing so at run time. Fix the trust store instead (install the corporate CA and run update-ca-certificates).',
+    "Turning off certificate verification (curl -k, wget --no-check-certificate, pip --trusted-host, strict-ssl false, NODE_TLS_REJECT_UNAUTHORIZED=0, git http.sslVerify false, plain-HTTP package indexes, …) lets anyone on the network path between the build and the server substitute what is downloaded, and a setting baked into the image keeps doing so at run time. Each setting counts where its tool reads it: as an option of that tool (also through ENV/ARG values), an environment variable by its exact name and value, or a line of the tool's configuration file written or copied into the image (also a `curl -K` file); the same words as data (echo, grep, a README) do not. Fix the trust store instead (install the corporate CA and run update-ca-certificates).",
   check: (ctx) => {
     const findings = new Map<string, RuleFinding>();
     const add = (at: Loc | Command, why: string) => {
@@ -178,12 +466,60 @@ export const tlsVerificationDisabled = defineRule({
       const key = `${f.line}:${why}`;
       if (!findings.has(key)) findings.set(key, f);
     };
-    for (const { command } of ctx.commands()) {
-      const why = commandWhy(command);
-      if (why) add(command, why);
+    const files = configTexts(ctx);
+    for (const run of checkedCommands(ctx)) {
+      const why = commandWhy(ctx, run);
+      if (why) add(run.command, why);
+      const { name, args } = toolCall(run.command);
+      for (const path of configFilesOf(name, args)) {
+        for (const file of files) {
+          if (file.path !== path || file.instruction.index > run.instruction.index) continue;
+          if (fileFindings(file, name === 'curl' ? [CURLRC] : [WGETRC], true).length > 0)
+            add(run.command, `${name} reads ${path}, which turns certificate verification off`);
+        }
+      }
     }
-    for (const { loc, why } of scanTexts(ctx, TEXT_CHECKS, ['RUN', 'CMD', 'ENTRYPOINT'], MAY_MATCH))
-      add(loc, why);
+    const env = envSettings(ctx);
+    for (const e of env) {
+      for (const check of ENV_CHECKS) {
+        const why = check(e.name, e.value);
+        if (why) add(e.loc, why);
+      }
+    }
+    const git = gitConfigEnv(env);
+    if (git)
+      add(
+        git.loc,
+        'GIT_CONFIG_KEY_n=http.sslVerify with GIT_CONFIG_VALUE_n=false makes git skip certificate verification',
+      );
+    for (const file of files) {
+      for (const { loc, why } of fileFindings(file, FILE_KINDS)) add(loc, `${why} (${file.origin})`);
+    }
+    for (const inst of ctx.of('RUN')) {
+      if (!ctx.nonPosixShell(inst) || !/certificate/i.test(inst.argsText)) continue;
+      for (const { loc } of matchInstruction(ctx.model, inst, POWERSHELL_TLS_OFF))
+        add(loc, 'PowerShell -SkipCertificateCheck accepts any server certificate');
+    }
     return [...findings.values()];
   },
 });
+
+// `named`: the tool was told to read this file (`curl -K f`), whatever it is called.
+function fileFindings(
+  file: ConfigText,
+  kinds: readonly FileKind[],
+  named = false,
+): { loc: Loc; why: string }[] {
+  const out: { loc: Loc; why: string }[] = [];
+  for (const kind of kinds) {
+    // A path only the build knows may be any of these files.
+    if (!named && file.path !== undefined && !kind.path.test(file.path)) continue;
+    for (const { pattern, why } of kind.lines) {
+      for (const { match, line } of matchingLines(file.content, pattern)) {
+        const w = why(match);
+        if (w) out.push({ loc: file.locOf(line), why: w });
+      }
+    }
+  }
+  return out;
+}

@@ -42,4 +42,14 @@ describe('scanTexts', () => {
   it('leaves instructions of other keywords alone', () => {
     expect(scan('FROM x\nLABEL note="gpgcheck=0"')).toEqual([]);
   });
+  it('runs a check only on text holding one of its keywords', () => {
+    const gated: TextCheck[] = [{ pattern: /gpgcheck=0/, why: () => 'found', keywords: ['GPGCHECK'] }];
+    const elsewhere: TextCheck[] = [{ pattern: /gpgcheck=0/, why: () => 'found', keywords: ['sslverify'] }];
+    const ctx = createContext(
+      parseDockerfile('FROM x\nRUN echo gpgcheck=0 > /etc/yum.conf\nENV A=gpgcheck=0').model,
+      {},
+    )('t');
+    expect(scanTexts(ctx, gated, ['RUN'])).toHaveLength(2);
+    expect(scanTexts(ctx, elsewhere, ['RUN'])).toEqual([]);
+  });
 });

@@ -136,3 +136,191 @@ describe('DD104 TLS verification disabled', () => {
     'FROM alpine:3.20\nRUN helm repo add internal https://charts.example.com --insecure-skip-tls-verify=false',
   );
 });
+
+const ctxFiles = (entries: Record<string, string>) => ({ contextFiles: new Map(Object.entries(entries)) });
+
+describe('DD104: a flag counts only as an option of the tool that honours it', () => {
+  passes(
+    'DD104',
+    'FROM debian:12\nRUN echo "use curl -k or --insecure" && printf \'%s\\n\' --no-check-certificate',
+  );
+  passes('DD104', 'FROM debian:12\nRUN grep -r -- --insecure /usr/local/bin || true');
+  passes('DD104', 'FROM node:20\nRUN npm install strict-ssl');
+  passes('DD104', 'FROM node:20\nRUN echo "strict-ssl=false" > /app/notes.txt');
+  passes(
+    'DD104',
+    'FROM debian:12\nRUN cat > /app/README <<EOF\nUse curl -k, wget --no-check-certificate or strict-ssl=false\nEOF',
+  );
+  passes('DD104', 'FROM debian:12\nRUN git commit -m "drop http.sslVerify false"');
+  passes('DD104', 'FROM debian:12\nRUN git -c http.sslVerify=true clone https://git.example.com/x.git');
+  passes('DD104', 'FROM debian:12\nRUN apt-get -o Acquire::https::Verify-Peer=true update');
+  passes('DD104', 'FROM python:3.12\nRUN pip install trusted-host');
+  passes('DD104', 'FROM golang:1.22\nRUN go env -w GOPROXY=https://proxy.golang.org');
+  catches(
+    'DD104',
+    'FROM python:3.12\nRUN pip install --trusted-host=a.example --trusted-host pypi.internal.example x',
+  );
+  catches('DD104', 'FROM node:20\nRUN npm install --no-strict-ssl lodash');
+  catches('DD104', 'FROM busybox:1.36\nRUN busybox wget --no-check-certificate https://example.com/x');
+  passes('DD104', 'FROM busybox:1.36\nRUN busybox wget https://example.com/x');
+});
+
+describe('DD104: environment variables by their exact name and parsed value', () => {
+  catches('DD104', 'FROM node:20\nENV NPM_CONFIG_STRICT_SSL=false');
+  catches('DD104', 'FROM node:20\nENV npm_config_strict_ssl=0');
+  passes('DD104', 'FROM node:20\nENV MY_NPM_CONFIG_STRICT_SSL=false');
+  passes('DD104', 'FROM node:20\nENV npm_config_strict_ssl=false-ish');
+  passes('DD104', 'FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED="0\\""');
+  passes('DD104', 'FROM python:3.12\nENV MY_PIP_TRUSTED_HOST=pypi.internal.example');
+  passes('DD104', 'FROM python:3.12\nENV PIP_TRUSTED_HOST=localhost');
+  passes('DD104', 'FROM centos:7\nENV PYTHONHTTPSVERIFY=1');
+  // git asks only whether the variable is set.
+  catches('DD104', 'FROM debian:12\nENV GIT_SSL_NO_VERIFY=""');
+  passes('DD104', 'FROM debian:12\nARG GIT_SSL_NO_VERIFY');
+  catches('DD104', 'FROM node:20\nRUN env NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci');
+  catches('DD104', 'FROM node:20\nRUN NODE_TLS_REJECT_UNAUTHORIZED="0" npm ci');
+  catches('DD104', 'FROM golang:1.22\nRUN go env -w GOFLAGS=-insecure');
+  // requests < 2.28 reads an empty CURL_CA_BUNDLE as verify=""; botocore an empty REQUESTS_CA_BUNDLE.
+  catches('DD104', 'FROM python:3.12\nENV CURL_CA_BUNDLE=""');
+  catches('DD104', 'FROM python:3.12\nRUN export REQUESTS_CA_BUNDLE= && aws s3 ls');
+  // A bundle that does not exist or is empty fails closed: every certificate is rejected.
+  passes(
+    'DD104',
+    'FROM python:3.12\nENV REQUESTS_CA_BUNDLE=/dev/null SSL_CERT_FILE=/dev/null PIP_CERT=/dev/null',
+  );
+  passes('DD104', 'FROM python:3.12\nENV CURL_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt');
+  passes('DD104', 'FROM node:20\nENV NODE_EXTRA_CA_CERTS=/dev/null');
+  catches(
+    'DD104',
+    'FROM debian:12\nENV GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.sslVerify GIT_CONFIG_VALUE_0=false',
+  );
+  catches(
+    'DD104',
+    'FROM debian:12\nENV GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=x\nENV GIT_CONFIG_KEY_1=http.https://git.example.com/.sslverify GIT_CONFIG_VALUE_1=no',
+  );
+  // git reads only the first GIT_CONFIG_COUNT pairs.
+  passes('DD104', 'FROM debian:12\nENV GIT_CONFIG_KEY_0=http.sslVerify GIT_CONFIG_VALUE_0=false');
+  passes(
+    'DD104',
+    'FROM debian:12\nENV GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.sslVerify GIT_CONFIG_VALUE_0=true',
+  );
+  catches('DD104', "FROM debian:12\nENV GIT_CONFIG_PARAMETERS=\"'http.sslverify'='false'\"");
+  catches('DD104', 'FROM maven:3.9\nENV MAVEN_OPTS="-Dmaven.wagon.http.ssl.insecure=true"');
+  passes('DD104', 'FROM maven:3.9\nENV MAVEN_OPTS="-Xmx1g"');
+  // Profile files put their assignments into every login shell of the container.
+  catches('DD104', 'FROM node:20\nRUN echo "export NODE_TLS_REJECT_UNAUTHORIZED=0" >> /etc/profile.d/tls.sh');
+  catches('DD104', 'FROM node:20\nRUN echo "NODE_TLS_REJECT_UNAUTHORIZED=0" >> /etc/environment');
+  passes('DD104', 'FROM node:20\nRUN echo "export NODE_TLS_REJECT_UNAUTHORIZED=0" >> /app/notes.txt');
+  passes('DD104', 'FROM node:20\nRUN echo "export NODE_TLS_REJECT_UNAUTHORIZED=1" >> /etc/profile.d/tls.sh');
+});
+
+describe('DD104: configuration files written or copied into the image', () => {
+  catches('DD104', 'FROM debian:12\nRUN printf "insecure\\n" >> /root/.curlrc');
+  catches('DD104', 'FROM debian:12\nRUN echo "--insecure" | tee -a /root/.curlrc');
+  passes('DD104', 'FROM debian:12\nRUN echo "silent" >> /root/.curlrc');
+  catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -K /tmp/c https://example.com/x');
+  catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -sK /tmp/c https://example.com/x');
+  passes('DD104', 'FROM debian:12\nRUN echo "silent" > /tmp/c && curl -K /tmp/c https://example.com/x');
+  catches('DD104', 'FROM debian:12\nCOPY curlrc /root/.curlrc', ctxFiles({ curlrc: 'silent\ninsecure\n' }));
+  passes('DD104', 'FROM debian:12\nCOPY curlrc /root/.curlrc', ctxFiles({ curlrc: 'silent\nshow-error\n' }));
+  catches(
+    'DD104',
+    'FROM debian:12\nCOPY conf/ /etc/\nRUN curl --config /etc/fetch.conf https://example.com/x',
+    ctxFiles({ 'conf/fetch.conf': 'insecure\n' }),
+  );
+  catches(
+    'DD104',
+    'FROM debian:12\nCOPY wgetrc /etc/wgetrc',
+    ctxFiles({ wgetrc: 'check_certificate = off\n' }),
+  );
+  passes(
+    'DD104',
+    'FROM debian:12\nCOPY wgetrc /etc/wgetrc',
+    ctxFiles({ wgetrc: 'check_certificate = on\n' }),
+  );
+  catches(
+    'DD104',
+    'FROM python:3.12\nCOPY pip.conf /etc/pip.conf',
+    ctxFiles({ 'pip.conf': '[global]\ntrusted-host = pypi.internal.example\n' }),
+  );
+  catches(
+    'DD104',
+    'FROM python:3.12\nCOPY pip.conf /root/.config/pip/pip.conf',
+    ctxFiles({ 'pip.conf': '[global]\nindex-url = http://pypi.internal.example/simple\n' }),
+  );
+  passes(
+    'DD104',
+    'FROM python:3.12\nCOPY pip.conf /etc/pip.conf',
+    ctxFiles({ 'pip.conf': '[global]\nindex-url = https://pypi.internal.example/simple\n' }),
+  );
+  catches('DD104', 'FROM node:20\nCOPY .npmrc /root/.npmrc', ctxFiles({ '.npmrc': 'strict-ssl=false\n' }));
+  passes('DD104', 'FROM node:20\nCOPY .npmrc /root/.npmrc', ctxFiles({ '.npmrc': 'strict-ssl=true\n' }));
+  // The same text in a file no tool reads as its configuration is data.
+  passes(
+    'DD104',
+    'FROM node:20\nCOPY notes.txt /app/notes.txt',
+    ctxFiles({ 'notes.txt': 'strict-ssl=false\ninsecure\n' }),
+  );
+  catches(
+    'DD104',
+    'FROM rockylinux:9\nCOPY yum.conf /etc/yum.conf',
+    ctxFiles({ 'yum.conf': '[main]\nsslverify=0\n' }),
+  );
+  catches(
+    'DD104',
+    '# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY <<EOF /root/.gitconfig\n[http]\n\tsslVerify = false\nEOF',
+    { line: 5 },
+  );
+  passes(
+    'DD104',
+    '# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY <<EOF /root/.gitconfig\n[http]\n\tsslVerify = true\nEOF',
+  );
+});
+
+describe('DD104: Python and Node code that turns verification off', () => {
+  catches(
+    'DD104',
+    "FROM python:3.12\nRUN python3 -c \"import ssl, urllib.request as u; ssl._create_default_https_context = ssl._create_unverified_context; u.urlretrieve('https://e.com/x', '/x')\"",
+  );
+  catches(
+    'DD104',
+    'FROM python:3.12\nRUN python3 - <<EOF\nimport requests\nrequests.get("https://e.com/x", verify=False)\nEOF',
+  );
+  catches(
+    'DD104',
+    '# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN <<EOF python3\nimport ssl\nctx = ssl._create_unverified_context()\nEOF',
+  );
+  passes('DD104', 'FROM python:3.12\nRUN python3 -c "import ssl; print(ssl.OPENSSL_VERSION)"');
+  catches(
+    'DD104',
+    'FROM python:3.12\nRUN printf \'import requests\\nrequests.get("https://e.com", verify=False)\\n\' > /tmp/f.py && python3 /tmp/f.py',
+  );
+  catches(
+    'DD104',
+    'FROM python:3.12\nCOPY fetch.py /opt/fetch.py\nRUN python3 /opt/fetch.py',
+    ctxFiles({
+      'fetch.py': 'import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n',
+    }),
+  );
+  passes(
+    'DD104',
+    'FROM python:3.12\nCOPY fetch.py /opt/fetch.py\nRUN python3 /opt/fetch.py',
+    ctxFiles({ 'fetch.py': 'import urllib.request\nurllib.request.urlopen("https://e.com")\n' }),
+  );
+  passes('DD104', 'FROM python:3.12\nRUN echo "requests.get(u, verify=False)" > /app/example.txt');
+  catches(
+    'DD104',
+    "FROM node:20\nRUN node -e \"require('https').get({host: 'e.com', rejectUnauthorized: false})\"",
+  );
+  passes('DD104', "FROM node:20\nRUN node -e \"require('https').get({host: 'e.com'})\"");
+});
+
+describe('DD104: flags named through ENV/ARG (read through ctx.resolved())', () => {
+  catches('DD104', 'FROM debian:12\nENV K=-k\nRUN curl $K https://example.com/x -o /x', { line: 3 });
+  catches(
+    'DD104',
+    'FROM debian:12\nARG CURL_OPTS="-fsSL --insecure"\nRUN curl $CURL_OPTS https://example.com/x',
+  );
+  catches('DD104', 'FROM debian:12\nRUN K=-k; curl $K https://example.com/x -o /x');
+  passes('DD104', 'FROM debian:12\nENV K=-fsSL\nRUN curl $K https://example.com/x -o /x');
+});

@@ -123,3 +123,106 @@ describe('DD105 packages installed without signature checks', () => {
     'FROM debian:12\nRUN echo "Acquire::AllowInsecureRepositories \\"false\\";" > /etc/apt/apt.conf.d/99secure',
   );
 });
+
+const ctxFiles = (entries: Record<string, string>) => ({ contextFiles: new Map(Object.entries(entries)) });
+
+describe('DD105: a flag counts only as an option of the package manager', () => {
+  passes(
+    'DD105',
+    'FROM alpine:3.20\nRUN echo "--allow-untrusted" && printf \'%s\\n\' --allow-unauthenticated',
+  );
+  passes('DD105', 'FROM debian:12\nRUN grep -r -- --allow-unauthenticated /usr/local/bin || true');
+  passes(
+    'DD105',
+    'FROM debian:12\nRUN cat > /README <<EOF\nNever run apk add --allow-untrusted or yum --nogpgcheck\nEOF',
+  );
+  passes('DD105', 'FROM debian:12\nRUN echo "deb [trusted=yes] http://r.example.com/ ./" > /app/notes.txt');
+  passes('DD105', 'FROM debian:12\nRUN apt-get -o APT::Get::AllowUnauthenticated=false install -y curl');
+  passes('DD105', 'FROM fedora:40\nRUN dnf install -y --setopt=gpgcheck=1 nginx');
+  passes('DD105', 'FROM golang:1.22\nENV MY_GOSUMDB=off');
+  // A continuation inside the word: Docker joins the lines before the shell reads them.
+  catches('DD105', 'FROM debian:12\nRUN apt-get install -y --allow-\\\nunauthenticated curl', { line: 2 });
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'APT::Get::AllowUnauthenticated "true";\' | tee /etc/apt/apt.conf.d/99x',
+  );
+  catches('DD105', 'FROM golang:1.22\nRUN go env -w GOSUMDB=off');
+  catches('DD105', 'FROM golang:1.22\nENV GONOSUMDB=*');
+});
+
+describe('DD105: repository and apt files copied in, checked by their content', () => {
+  catches(
+    'DD105',
+    'FROM rockylinux:9\nCOPY x.repo /etc/yum.repos.d/',
+    ctxFiles({ 'x.repo': '[x]\nbaseurl=https://r.example.com/\ngpgcheck=0\n' }),
+  );
+  passes(
+    'DD105',
+    'FROM rockylinux:9\nCOPY x.repo /etc/yum.repos.d/',
+    ctxFiles({ 'x.repo': '[x]\nbaseurl=https://r.example.com/\ngpgcheck=1\nrepo_gpgcheck=0\n' }),
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nCOPY sources.list /etc/apt/sources.list',
+    ctxFiles({ 'sources.list': 'deb [ trusted=yes ] http://r.example.com/ stable main\n' }),
+  );
+  passes(
+    'DD105',
+    'FROM debian:12\nCOPY sources.list /etc/apt/sources.list',
+    ctxFiles({
+      'sources.list': 'deb [signed-by=/usr/share/keyrings/r.gpg] http://r.example.com/ stable main\n',
+    }),
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nCOPY apt/ /etc/apt/sources.list.d/',
+    ctxFiles({ 'apt/r.sources': 'Types: deb\nURIs: https://r.example.com/\nSuites: stable\nTrusted: yes\n' }),
+  );
+  catches(
+    'DD105',
+    'FROM debian:12\nCOPY 99unauth /etc/apt/apt.conf.d/99unauth',
+    ctxFiles({ '99unauth': 'APT::Get::AllowUnauthenticated "true";\n' }),
+  );
+  passes(
+    'DD105',
+    'FROM debian:12\nCOPY sources.list /usr/share/doc/example/sources.list',
+    ctxFiles({ 'sources.list': 'deb [trusted=yes] http://r.example.com/ stable main\n' }),
+  );
+});
+
+describe('DD105: packages built and indexed in the same RUN from a local repository', () => {
+  const aptLocal = (uri: string, index = 'dpkg-scanpackages . > Packages; ') =>
+    `FROM debian:12\nRUN set -eux; tempDir="$(mktemp -d)"; cd "$tempDir"; apt-get source --compile hello; ${index}echo "deb [ trusted=yes ] ${uri} ./" > /etc/apt/sources.list.d/temp.list; apt-get -o Acquire::GzipIndexes=false update; apt-get install -y hello`;
+  passes('DD105', aptLocal('file://$tempDir'));
+  passes('DD105', aptLocal('copy:/tmp/repo', 'apt-ftparchive packages . > Packages; '));
+  catches('DD105', aptLocal('http://r.example.com/'));
+  // A file: repository nobody indexed in this RUN came from somewhere else (an earlier download).
+  catches('DD105', aptLocal('file:///tmp/repo', ''));
+  passes(
+    'DD105',
+    'FROM alpine:3.20\nRUN abuild -r && apk index -o /home/b/packages/APKINDEX.tar.gz /home/b/packages/*.apk && apk add --allow-untrusted --repository /home/b/packages hello',
+  );
+  passes(
+    'DD105',
+    'FROM alpine:3.20\nRUN abuild -r && apk add --no-cache --allow-untrusted /home/b/packages/main/x86_64/hello-1.0-r0.apk',
+  );
+  catches(
+    'DD105',
+    'FROM alpine:3.20\nRUN wget -O /tmp/x.apk https://e.example.com/x.apk && apk index -o /tmp/APKINDEX.tar.gz /tmp/x.apk && apk add --allow-untrusted /tmp/x.apk',
+  );
+  catches(
+    'DD105',
+    'FROM alpine:3.20\nRUN apk index -o /tmp/APKINDEX.tar.gz /tmp/*.apk && apk add --allow-untrusted --repository https://e.example.com/repo hello',
+  );
+});
+
+describe('DD105: flags named through ENV/ARG (read through ctx.resolved())', () => {
+  catches('DD105', 'FROM debian:12\nENV F=--allow-unauthenticated\nRUN apt-get install -y $F curl', {
+    line: 3,
+  });
+  catches(
+    'DD105',
+    'FROM alpine:3.20\nARG APK_FLAGS="--no-cache --allow-untrusted"\nRUN apk add $APK_FLAGS /tmp/x.apk',
+  );
+  passes('DD105', 'FROM debian:12\nENV F=--no-install-recommends\nRUN apt-get install -y $F curl');
+});

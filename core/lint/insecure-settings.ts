@@ -1,0 +1,281 @@
+import { invocation } from '../dockerfile/command-args.js';
+import type { Command, Instruction } from '../dockerfile/model.js';
+import { baseName } from '../dockerfile/shell.js';
+import type { Loc } from '../dockerfile/source-map.js';
+import { fileWrites } from './file-writes.js';
+import type { RuleContext, RunCommand } from './rule.js';
+
+// Shared by DD104 and DD105: where a build can turn a verification setting off. Each source is
+// read as the tool that honours it reads it (a command's own options, an environment variable by
+// its exact name, a configuration file by its path), so the same words anywhere else are data.
+
+/** An environment variable the build or the container sets: ENV, ARG, `X=1 cmd`, `export`, `env X=1`, `go env -w`. */
+export interface EnvSetting {
+  readonly name: string;
+  readonly value: string;
+  readonly loc: Loc;
+  readonly instruction: Instruction;
+}
+
+/** Text put into a file of the image (RUN echo/printf/tee/sed, COPY heredoc, COPY/ADD from the pushed tree). */
+export interface ConfigText {
+  /** Absolute (or as written) path in the image; undefined when only the build knows it. */
+  readonly path: string | undefined;
+  readonly content: string;
+  readonly instruction: Instruction;
+  /** Where line `n` (0-based) of the content is reported: its own line for heredocs, else the writing command. */
+  readonly locOf: (line: number) => Loc;
+  /** How the text got there, for messages (`written by RUN`, `copied from etc/x.repo`). */
+  readonly origin: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LOCAL_HOST = /^(localhost|127\.[\d.]+|\[::1\]|::1|host\.docker\.internal)(:\d+)?$/i;
+
+/** True for a host (or URL) on the build machine itself, where plain HTTP or no verification crosses no network. */
+export function isLocalHost(hostOrUrl: string): boolean {
+  const noScheme = hostOrUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]*@/, '');
+  return LOCAL_HOST.test(noScheme.split(/[/?#]/)[0] ?? '');
+}
+
+/** A plain-HTTP URL to a host other than the build machine. */
+export function isRemoteHttp(url: string): boolean {
+  return /^http:\/\//i.test(url) && !isLocalHost(url);
+}
+
+/** Removes shell quoting from a word as written (`"a b"c` → `a bc`); expansions stay as written. */
+export function shellUnquote(word: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i] ?? '';
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+      else out += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = undefined;
+      else if (ch === '\\' && '"\\$`'.includes(word[i + 1] ?? 'x')) out += word[++i];
+      else out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+    } else if (ch === '\\' && i + 1 < word.length) {
+      out += word[++i];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** `NAME=value` split, or undefined when the word is no assignment. */
+function assignment(word: string): { name: string; value: string } | undefined {
+  const eq = word.indexOf('=');
+  if (eq <= 0) return undefined;
+  const name = word.slice(0, eq);
+  return ENV_NAME.test(name) ? { name, value: word.slice(eq + 1) } : undefined;
+}
+
+const EXPORTERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
+
+interface Shared {
+  readonly runs: readonly RunCommand[];
+  readonly env: readonly EnvSetting[];
+  readonly files: readonly ConfigText[];
+}
+
+const cache = new WeakMap<object, Shared>();
+
+/** The commands a rule checks: every RUN command as the shell runs it, then the container's start commands. */
+export function checkedCommands(ctx: RuleContext): readonly RunCommand[] {
+  return shared(ctx).runs;
+}
+
+/** Every environment variable the Dockerfile sets, in order, with quotes removed as the shell or Docker removes them. */
+export function envSettings(ctx: RuleContext): readonly EnvSetting[] {
+  return shared(ctx).env;
+}
+
+/** Every file text the build puts into the image that the gate can see, in instruction order. */
+export function configTexts(ctx: RuleContext): readonly ConfigText[] {
+  return shared(ctx).files;
+}
+
+function shared(ctx: RuleContext): Shared {
+  // Both rules read the same sources; they depend only on the parse (and the pushed tree), so keep them.
+  const key = ctx.resolved();
+  let found = cache.get(key);
+  if (!found) {
+    const runs = [...key, ...startCommands(ctx)];
+    const files = collectFiles(ctx);
+    found = { runs, env: [...collectEnv(ctx, runs), ...profileEnv(files)], files };
+    cache.set(key, found);
+  }
+  return found;
+}
+
+function startCommands(ctx: RuleContext): readonly RunCommand[] {
+  const resolved = ctx.startCommands();
+  if (resolved.length > 0) return resolved;
+  // Until the stage evaluation gives start commands, read the exec form as one command.
+  const out: RunCommand[] = [];
+  for (const instruction of ctx.of('CMD', 'ENTRYPOINT')) {
+    const [name, ...args] = instruction.json ?? [];
+    if (name === undefined) continue;
+    const command: Command = {
+      name,
+      args,
+      words: [],
+      assigns: [],
+      redirects: [],
+      loc: instruction.loc,
+      start: instruction.start,
+      end: instruction.end,
+      context: 'exec-form',
+      statement: 0,
+    };
+    out.push({ command, instruction });
+  }
+  return out;
+}
+
+function collectEnv(ctx: RuleContext, runs: readonly RunCommand[]): EnvSetting[] {
+  const out: EnvSetting[] = [];
+  for (const instruction of ctx.of('ENV', 'ARG')) {
+    // An ARG without a default sets nothing unless the build passes a value.
+    for (const p of instruction.properties) {
+      if (p.value !== null) out.push({ name: p.name, value: p.value, loc: p.loc, instruction });
+    }
+  }
+  for (const { command, instruction } of runs) {
+    const at = { loc: command.loc, instruction };
+    for (const a of command.assigns) {
+      const kv = assignment(shellUnquote(a));
+      if (kv) out.push({ ...kv, ...at });
+    }
+    const name = baseName(command.name);
+    if (EXPORTERS.has(name) || name === 'env') {
+      for (const a of command.args) {
+        const kv = assignment(a);
+        if (kv) out.push({ ...kv, ...at });
+        // env's assignments end at its command.
+        else if (name === 'env' && !a.startsWith('-')) break;
+      }
+    } else if (name === 'go' && command.args[0] === 'env') {
+      // `go env -w NAME=value` writes the user's go env file, which every later go command reads.
+      const w = command.args.indexOf('-w');
+      if (w > 0)
+        for (const a of command.args.slice(w + 1)) {
+          const kv = assignment(a);
+          if (kv) out.push({ ...kv, ...at });
+        }
+    }
+  }
+  return out.sort((a, b) => a.instruction.index - b.instruction.index);
+}
+
+// Files a shell or PAM reads into the environment of logins and `bash -l` (the container's shells).
+const PROFILE =
+  /(^|\/)(etc\/environment|etc\/profile|etc\/profile\.d\/[^/]+|etc\/bash\.bashrc|\.bashrc|\.profile|\.bash_profile|\.zshrc|\.zshenv)$/;
+
+function profileEnv(files: readonly ConfigText[]): EnvSetting[] {
+  const out: EnvSetting[] = [];
+  for (const file of files) {
+    if (file.path === undefined || !PROFILE.test(file.path)) continue;
+    file.content.split('\n').forEach((text, line) => {
+      const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)\s*(#.*)?$/.exec(text);
+      if (m)
+        out.push({
+          name: m[1] ?? '',
+          value: shellUnquote(m[2] ?? ''),
+          loc: file.locOf(line),
+          instruction: file.instruction,
+        });
+    });
+  }
+  return out;
+}
+
+function collectFiles(ctx: RuleContext): ConfigText[] {
+  const out: ConfigText[] = [];
+  // fileWrites reads the resolved commands, so paths named through ENV/ARG are expanded.
+  const writes = fileWrites(ctx);
+  for (const w of writes) {
+    if (w.via === 'copy-heredoc') continue;
+    out.push({
+      path: w.path.includes('$') || w.path.includes('`') ? undefined : w.path,
+      content: w.content,
+      instruction: w.instruction,
+      locOf: () => w.loc,
+      origin: `written by ${w.via === 'sed' ? 'sed -i' : w.via}`,
+    });
+  }
+  for (const f of ctx.copiedFiles()) {
+    if (f.content === undefined) continue;
+    const heredoc = f.source.startsWith('<<');
+    const inst = f.instruction;
+    const body = heredoc ? bodyLine(ctx, inst, f.content) : undefined;
+    out.push({
+      path: f.destination,
+      content: f.content,
+      instruction: inst,
+      locOf: (line) => (body === undefined ? inst.loc : { line: body + line, column: 1 }),
+      origin: heredoc ? 'from a COPY heredoc' : `copied from ${f.source}`,
+    });
+  }
+  return out.sort((a, b) => a.instruction.index - b.instruction.index);
+}
+
+// The Dockerfile line a heredoc body starts on.
+function bodyLine(ctx: RuleContext, inst: Instruction, content: string): number | undefined {
+  const text = ctx.model.text.slice(inst.start, inst.end);
+  const first = content.split('\n')[0] ?? '';
+  const at = text.indexOf(`\n${first}`);
+  if (at < 0) return undefined;
+  return inst.loc.line + text.slice(0, at + 1).split('\n').length - 1;
+}
+
+/** Every line of a text that matches, with its 0-based line number. */
+export function matchingLines(content: string, pattern: RegExp): { match: RegExpExecArray; line: number }[] {
+  const out: { match: RegExpExecArray; line: number }[] = [];
+  const lines = content.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = pattern.exec(lines[i] ?? '');
+    if (m) out.push({ match: m, line: i });
+  }
+  return out;
+}
+
+/** The value of an option in `--name=value`, `--name value` or (for one letter) `-nvalue`/`-n value` spellings, every occurrence. */
+export function optionValues(args: readonly string[], ...names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    for (const n of names) {
+      const flag = n.length === 1 ? `-${n}` : `--${n}`;
+      if (a === flag) out.push(args[++i] ?? '');
+      else if (n.length > 1 && a.startsWith(`${flag}=`)) out.push(a.slice(flag.length + 1));
+      else if (n.length === 1 && a.startsWith(flag) && !a.startsWith('--')) out.push(a.slice(2));
+    }
+  }
+  return out;
+}
+
+/**
+ * The tool a command runs and its arguments, through wrappers (`sudo`, `env`), `python -m` and multi-call binaries
+ * (`busybox wget …` → `wget`).
+ */
+export function toolCall(command: Command): { name: string; args: readonly string[] } {
+  let found = calls.get(command);
+  if (!found) {
+    let { name, args } = invocation(command);
+    for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
+      name = baseName(args[0] ?? '');
+      args = args.slice(1);
+    }
+    found = { name, args };
+    calls.set(command, found);
+  }
+  return found;
+}
+const calls = new WeakMap<Command, { name: string; args: readonly string[] }>();
