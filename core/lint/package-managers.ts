@@ -69,6 +69,96 @@ export function isDynamic(value: string): boolean {
   return /[$`]/.test(value);
 }
 
+/** The package managers whose install sub-commands {@link INSTALL_SUBCOMMANDS} lists. */
+export type InstallingTool = 'npm' | 'yarn' | 'pnpm' | 'pip' | 'gem' | 'go' | 'apt' | 'apk' | 'rpm';
+
+/**
+ * The sub-commands that install named packages, per package manager: the one list every rule that reads
+ * installs uses. npm's are its own alias table (lib/utils/cmd-list.js: `i`, `add`, the abbreviations `in` …
+ * `instal` and the typos `isnt` … `isntall`; `install-test`/`it` install too). `npm ci` and its aliases install
+ * from the lockfile and name no package, so they are not here. `rpm` holds the canonical verbs `rpmCall`
+ * resolves yum, dnf, microdnf and zypper aliases to (`in`, `localinstall` → `install`).
+ */
+export const INSTALL_SUBCOMMANDS: Readonly<Record<InstallingTool, ReadonlySet<string>>> = {
+  npm: new Set([
+    'install',
+    'i',
+    'add',
+    'in',
+    'ins',
+    'inst',
+    'insta',
+    'instal',
+    'isnt',
+    'isnta',
+    'isntal',
+    'isntall',
+    'install-test',
+    'it',
+  ]),
+  yarn: new Set(['add']),
+  pnpm: new Set(['add', 'install', 'i']),
+  pip: new Set(['install']),
+  gem: new Set(['install', 'i']),
+  go: new Set(['install', 'get']),
+  apt: new Set(['install', 'reinstall']),
+  apk: new Set(['add']),
+  rpm: new Set(['install', 'reinstall', 'group install', 'module install', 'source-install']),
+};
+
+/** True when `sub` is one of the sub-commands with which `tool` installs named packages. */
+export function isInstallSubcommand(tool: InstallingTool, sub: string | undefined): boolean {
+  return sub !== undefined && INSTALL_SUBCOMMANDS[tool].has(sub);
+}
+
+/** Options of npm (and of yarn and pnpm where they share them) that take the next argument as their value. */
+export const NPM_VALUE_FLAGS = [
+  'registry',
+  'loglevel',
+  'prefix',
+  'C',
+  'cache',
+  'userconfig',
+  'globalconfig',
+  'tag',
+  'workspace',
+  'w',
+  'omit',
+  'include',
+  'install-strategy',
+  'before',
+  'otp',
+  'scope',
+  'auth-type',
+  'proxy',
+  'https-proxy',
+  'noproxy',
+  'ca',
+  'cafile',
+  'cert',
+  'key',
+  'fetch-retries',
+  'fetch-timeout',
+  'fetch-retry-mintimeout',
+  'fetch-retry-maxtimeout',
+  'maxsockets',
+  'script-shell',
+  'node-options',
+  'location',
+  'only',
+  'also',
+  'depth',
+  'lockfile-version',
+  'cpu',
+  'os',
+  'libc',
+  'save-prefix',
+  'user-agent',
+  'filter',
+  'cwd',
+  'dir',
+];
+
 /** Options of apt-get, apt and aptitude that take the next argument as their value. */
 export const APT_VALUE_FLAGS = [
   'o',

@@ -10,6 +10,29 @@ export const POLICY_FILE = 'policy.yaml';
 export const DEFAULT_BASE_VERSIONS = ['1.36.0', '1.36.1'] as const;
 
 /**
+ * The rules the policy written at first start enforces: every security rule (DD1xx at warning or error), so no
+ * team's config, pragma or level override can silence them. Left out, as hardening advice a team may waive with a
+ * reason: DD101 (root final user; images that drop privileges in their entrypoint are fine) and DD113 (an SSH
+ * server may be the product; DD116 enforces its configuration); DD122 is build hygiene, not security.
+ */
+export const DEFAULT_ENFORCED_RULES: readonly string[] = [
+  'DD103',
+  'DD104',
+  'DD105',
+  'DD106',
+  'DD107',
+  'DD110',
+  'DD111',
+  'DD112',
+  'DD114',
+  'DD115',
+  'DD116',
+  'DD117',
+  'DD118',
+  'DD121',
+];
+
+/**
  * The policy a new local pipeline starts with: only its own registry is trusted, and the whitelist admits
  * exactly the seeded busybox catalogue.
  */
@@ -25,7 +48,7 @@ trustedRegistries: ["${registryHost}"]
 # What the gate enforces over each team's .drydock.yaml / .hadolint.yaml and inline pragmas.
 gate:
   failureThreshold: warning
-  enforce: [DD104, DD105, DD107, DD110, DD111, DD112, DD116, DD117, DD118]
+  enforce: [${DEFAULT_ENFORCED_RULES.join(', ')}]
 
 # A digest-pinned base (name:tag@sha256:…) is admitted only by a digest its entry lists: builders pull the
 # digest and ignore the tag beside it. The seeded bases are built on this machine, so their digests are known

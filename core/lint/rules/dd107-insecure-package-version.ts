@@ -1,7 +1,14 @@
 import { flagValue, invocation, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Command, DockerfileModel, Instruction } from '../../dockerfile/model.js';
 import { expandWord } from '../build-variables.js';
-import { APK_VALUE_FLAGS, APT_VALUE_FLAGS, PIP_VALUE_FLAGS, subcommand } from '../package-managers.js';
+import {
+  APK_VALUE_FLAGS,
+  APT_VALUE_FLAGS,
+  isInstallSubcommand,
+  NPM_VALUE_FLAGS,
+  PIP_VALUE_FLAGS,
+  subcommand,
+} from '../package-managers.js';
 import { defineRule, type LintPolicy, type RuleFinding } from '../rule.js';
 
 /** A package version a command pins, in the terms the policy uses. */
@@ -11,18 +18,6 @@ interface Pin {
   readonly version: string;
 }
 
-const NPM_VALUE_FLAGS = [
-  'registry',
-  'prefix',
-  'cache',
-  'userconfig',
-  'tag',
-  'C',
-  'w',
-  'workspace',
-  'filter',
-  'cwd',
-];
 const GEM_VALUE_FLAGS = [
   'v',
   'version',
@@ -46,7 +41,7 @@ const pep503 = (name: string): string => name.replace(/[-_.]+/g, '-').toLowerCas
 
 function aptPins(args: readonly string[]): Pin[] {
   const call = subcommand(args, APT_VALUE_FLAGS);
-  if (call?.name !== 'install') return [];
+  if (!call || !isInstallSubcommand('apt', call.name)) return [];
   return operands({ args: call.rest }, APT_VALUE_FLAGS).flatMap((spec) => {
     const m = /^([a-z0-9][a-z0-9+.-]*)(?::[a-z0-9-]+)?=([0-9][^\s=]*)$/.exec(spec);
     return m ? [{ ecosystem: 'apt' as const, name: m[1] ?? '', version: m[2] ?? '' }] : [];
@@ -55,7 +50,7 @@ function aptPins(args: readonly string[]): Pin[] {
 
 function apkPins(args: readonly string[]): Pin[] {
   const call = subcommand(args, APK_VALUE_FLAGS);
-  if (call?.name !== 'add') return [];
+  if (!call || !isInstallSubcommand('apk', call.name)) return [];
   return operands({ args: call.rest }, APK_VALUE_FLAGS).flatMap((spec) => {
     const m = /^([a-z0-9][\w+.-]*)=([0-9][^\s=<>~]*)$/i.exec(spec);
     return m ? [{ ecosystem: 'apk' as const, name: m[1] ?? '', version: m[2] ?? '' }] : [];
@@ -64,18 +59,17 @@ function apkPins(args: readonly string[]): Pin[] {
 
 function pipPins(args: readonly string[]): Pin[] {
   const call = subcommand(args, PIP_VALUE_FLAGS);
-  if (call?.name !== 'install') return [];
+  if (!call || !isInstallSubcommand('pip', call.name)) return [];
   return operands({ args: call.rest }, PIP_VALUE_FLAGS).flatMap((spec) => {
     const m = /^([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*===?\s*([0-9][\w.!+-]*)$/.exec(spec);
     return m ? [{ ecosystem: 'pip' as const, name: pep503(m[1] ?? ''), version: m[2] ?? '' }] : [];
   });
 }
 
-function npmPins(tool: string, args: readonly string[]): Pin[] {
+function npmPins(tool: 'npm' | 'pnpm' | 'yarn', args: readonly string[]): Pin[] {
   let call = subcommand(args, NPM_VALUE_FLAGS);
   if (tool === 'yarn' && call?.name === 'global') call = subcommand(call.rest, NPM_VALUE_FLAGS);
-  const installs = tool === 'yarn' ? ['add'] : ['install', 'i', 'add', 'isntall', 'in'];
-  if (!call || !installs.includes(call.name)) return [];
+  if (!call || !isInstallSubcommand(tool, call.name)) return [];
   return operands({ args: call.rest }, NPM_VALUE_FLAGS).flatMap((spec) => {
     const m = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)@[v=]?(\S+)$/i.exec(spec);
     const version = m?.[2] ?? '';
@@ -85,7 +79,7 @@ function npmPins(tool: string, args: readonly string[]): Pin[] {
 
 function gemPins(args: readonly string[]): Pin[] {
   const call = subcommand(args, GEM_VALUE_FLAGS);
-  if (call?.name !== 'install') return [];
+  if (!call || !isInstallSubcommand('gem', call.name)) return [];
   const names = operands({ args: call.rest }, GEM_VALUE_FLAGS);
   const flagged = flagValue({ args: call.rest }, 'v', 'version')?.replace(/^\s*=\s*/, '');
   return names.flatMap((spec) => {
@@ -235,7 +229,8 @@ export const insecurePackageVersion = defineRule({
           `Insecure package version: ${pin.name} ${pin.version} (${pin.ecosystem}) is listed as insecure by policy (${advisory}); the pin keeps it in every build, so move it to a fixed version`,
         ),
       );
-    for (const { command, instruction } of ctx.commands()) {
+    // Resolved commands: a package or version named through ENV/ARG or a shell variable is judged as installed.
+    for (const { command, instruction } of ctx.resolved()) {
       for (const { pin, advisory } of firstListed(insecure, pinsOf(ctx.model, instruction, command))) {
         report(command, pin, advisory);
       }

@@ -1,5 +1,6 @@
 import {
   isDynamic,
+  isInstallSubcommand,
   listNames,
   mayBePip,
   PIP_VALUE_FLAGS,
@@ -62,7 +63,7 @@ export const pipPinVersions = defineRule({
       const args = isPipx ? run.args : pipArgs(run);
       const valueFlags = isPipx ? PIPX_VALUE_FLAGS : PIP_VALUE_FLAGS;
       const call = args && subcommand(args, valueFlags);
-      if (call?.name !== 'install') return [];
+      if (!call || !isInstallSubcommand('pip', call.name)) return [];
       const names = unpinned(call, valueFlags);
       if (names.length === 0) return [];
       const tool = isPipx ? 'pipx' : 'pip';

@@ -1,64 +1,14 @@
-import { isDynamic, listNames, subcommand, subcommandOperands, toolRuns } from '../package-managers.js';
+import {
+  isDynamic,
+  isInstallSubcommand,
+  listNames,
+  NPM_VALUE_FLAGS,
+  subcommand,
+  subcommandOperands,
+  toolRuns,
+} from '../package-managers.js';
 import { defineRule } from '../rule.js';
 
-// `npm install` and the aliases npm accepts for it.
-const INSTALL = new Set([
-  'install',
-  'i',
-  'add',
-  'in',
-  'ins',
-  'inst',
-  'insta',
-  'instal',
-  'isnt',
-  'isnta',
-  'isntal',
-  'isntall',
-]);
-const VALUE_FLAGS = [
-  'registry',
-  'loglevel',
-  'prefix',
-  'C',
-  'cache',
-  'userconfig',
-  'globalconfig',
-  'tag',
-  'workspace',
-  'w',
-  'omit',
-  'include',
-  'install-strategy',
-  'before',
-  'otp',
-  'scope',
-  'auth-type',
-  'proxy',
-  'https-proxy',
-  'noproxy',
-  'ca',
-  'cafile',
-  'cert',
-  'key',
-  'fetch-retries',
-  'fetch-timeout',
-  'fetch-retry-mintimeout',
-  'fetch-retry-maxtimeout',
-  'maxsockets',
-  'script-shell',
-  'node-options',
-  'location',
-  'only',
-  'also',
-  'depth',
-  'lockfile-version',
-  'cpu',
-  'os',
-  'libc',
-  'save-prefix',
-  'user-agent',
-];
 const GIT = /^(git(\+[a-z]+)?:\/\/|(github|gitlab|bitbucket|gist):)/i;
 const GITHUB_SHORTHAND = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(#.*)?$/;
 const TARBALL = /\.(tar|tar\.gz|tgz)$/i;
@@ -82,9 +32,9 @@ export const npmPinVersions = defineRule({
     'A package named without a version (or as `@latest`) installs the newest release on the day of the build, so the same definition builds different code; pin it, or install from a lockfile with `npm ci`.',
   check: (ctx) =>
     toolRuns(ctx, (t) => t === 'npm').flatMap((run) => {
-      const call = subcommand(run.args, VALUE_FLAGS);
-      if (!call || !INSTALL.has(call.name)) return [];
-      const names = subcommandOperands(call, VALUE_FLAGS).filter((p) => !isDynamic(p) && !isPinned(p));
+      const call = subcommand(run.args, NPM_VALUE_FLAGS);
+      if (!call || !isInstallSubcommand('npm', call.name)) return [];
+      const names = subcommandOperands(call, NPM_VALUE_FLAGS).filter((p) => !isDynamic(p) && !isPinned(p));
       if (names.length === 0) return [];
       return [
         ctx.finding(

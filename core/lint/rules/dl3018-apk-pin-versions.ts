@@ -1,6 +1,7 @@
 import {
   APK_VALUE_FLAGS,
   isDynamic,
+  isInstallSubcommand,
   listNames,
   subcommand,
   subcommandOperands,
@@ -20,7 +21,7 @@ export const apkPinVersions = defineRule({
   check: (ctx) =>
     toolRuns(ctx, (t) => t === 'apk').flatMap((run) => {
       const call = subcommand(run.args, APK_VALUE_FLAGS);
-      if (call?.name !== 'add') return [];
+      if (!call || !isInstallSubcommand('apk', call.name)) return [];
       const names = subcommandOperands(call, APK_VALUE_FLAGS).filter((p) => !isDynamic(p) && !isPinned(p));
       if (names.length === 0) return [];
       return [

@@ -1,4 +1,11 @@
-import { isDynamic, listNames, type SubcommandCall, subcommand, toolRuns } from '../package-managers.js';
+import {
+  isDynamic,
+  isInstallSubcommand,
+  listNames,
+  type SubcommandCall,
+  subcommand,
+  toolRuns,
+} from '../package-managers.js';
 import { defineRule } from '../rule.js';
 
 const VALUE_FLAGS = [
@@ -102,7 +109,7 @@ export const gemPinVersions = defineRule({
   check: (ctx) =>
     toolRuns(ctx, (t) => t === 'gem').flatMap((run) => {
       const call = subcommand(run.args, VALUE_FLAGS);
-      if (call?.name !== 'install' && call?.name !== 'i') return [];
+      if (!call || !isInstallSubcommand('gem', call.name)) return [];
       // `-v`/`--version` pins the gems named with it.
       if (call.rest.some((a) => /^(-v|--version)(=|$)/.test(a) || /^-v./.test(a))) return [];
       const names = gems(call).filter((g) => !isDynamic(g) && !isPinned(g));

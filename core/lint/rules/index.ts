@@ -15,6 +15,10 @@ import { sudoersNopasswd } from './dd115-sudoers-nopasswd.js';
 import { weakSshdConfig } from './dd116-weak-sshd-config.js';
 import { rootEquivalentAccount } from './dd117-root-equivalent-account.js';
 import { openMailRelay } from './dd118-open-mail-relay.js';
+import { noHealthcheck } from './dd119-no-healthcheck.js';
+import { systemUpgradeInBuild } from './dd120-system-upgrade.js';
+import { workdirInKernelFs } from './dd121-workdir-in-kernel-fs.js';
+import { packageIndexUpdateAlone } from './dd122-package-index-update-alone.js';
 import { absoluteWorkdir } from './dl3000-absolute-workdir.js';
 import { pointlessContainerCommand } from './dl3001-pointless-container-command.js';
 import { lastUserRoot } from './dl3002-last-user-root.js';
@@ -93,6 +97,10 @@ export const RULES: readonly Rule[] = [
   weakSshdConfig,
   rootEquivalentAccount,
   openMailRelay,
+  noHealthcheck,
+  systemUpgradeInBuild,
+  workdirInKernelFs,
+  packageIndexUpdateAlone,
   absoluteWorkdir,
   pointlessContainerCommand,
   lastUserRoot,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   APT_VALUE_FLAGS,
   aptOptions,
+  isInstallSubcommand,
   listNames,
   pipArgs,
   subcommand,
@@ -35,5 +36,41 @@ describe('package-manager argument helpers', () => {
   it('shortens long name lists', () => {
     expect(listNames(['a', 'b'])).toBe('`a`, `b`');
     expect(listNames(['a', 'b', 'c', 'd', 'e'])).toBe('`a`, `b`, `c` and 2 more');
+  });
+});
+
+describe('INSTALL_SUBCOMMANDS', () => {
+  it("lists npm's install aliases and typos, and none of its other commands", () => {
+    for (const sub of [
+      'install',
+      'i',
+      'in',
+      'ins',
+      'inst',
+      'insta',
+      'instal',
+      'isnt',
+      'isnta',
+      'isntal',
+      'isntall',
+      'add',
+    ]) {
+      expect(isInstallSubcommand('npm', sub), sub).toBe(true);
+    }
+    for (const sub of ['ci', 'info', 'uninstall', 'update', 'run', 'exec', 'installs', undefined]) {
+      expect(isInstallSubcommand('npm', sub), String(sub)).toBe(false);
+    }
+  });
+
+  it('names each manager by its own verbs', () => {
+    expect(isInstallSubcommand('apk', 'add')).toBe(true);
+    expect(isInstallSubcommand('apk', 'install')).toBe(false);
+    expect(isInstallSubcommand('apt', 'reinstall')).toBe(true);
+    expect(isInstallSubcommand('apt', 'download')).toBe(false);
+    expect(isInstallSubcommand('gem', 'i')).toBe(true);
+    expect(isInstallSubcommand('go', 'get')).toBe(true);
+    expect(isInstallSubcommand('yarn', 'install')).toBe(false);
+    expect(isInstallSubcommand('rpm', 'group install')).toBe(true);
+    expect(isInstallSubcommand('rpm', 'in')).toBe(false);
   });
 });

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '../../../core/errors.js';
+import { RULES } from '../../../core/lint/rules/index.js';
 import { evaluateImage, type Policy, parsePolicy } from '../../../core/policy/index.js';
 import {
   DEFAULT_BASE_VERSIONS,
+  DEFAULT_ENFORCED_RULES,
   defaultLocalPolicy,
   ensurePolicyFile,
   POLICY_FILE,
@@ -49,6 +51,30 @@ describe('defaultLocalPolicy', () => {
 
   it('validates and trusts only the pipeline registry', () => {
     expect(policy.trustedRegistries).toEqual([HOST]);
+  });
+
+  // Security rules a team may waive with a reason; every other DD1xx at warning or error must be enforced.
+  const WAIVABLE: Record<string, string> = {
+    DD101: 'a root final user is hardening advice: images that drop privileges in their entrypoint are fine',
+    DD113: 'an SSH server may be the product (sftp, bastion); DD116 enforces its configuration',
+    DD122: 'an index update alone is build hygiene, not security',
+  };
+
+  it('enforces every DD1xx security rule, so no team config can silence one', () => {
+    const security = RULES.filter(
+      (r) => r.id.startsWith('DD1') && (r.level === 'error' || r.level === 'warning') && !(r.id in WAIVABLE),
+    ).map((r) => r.id);
+    expect(security).toEqual(expect.arrayContaining(['DD106', 'DD115', 'DD121']));
+    expect(policy.gate.enforce).toEqual(expect.arrayContaining(security));
+    expect(DEFAULT_ENFORCED_RULES).toEqual(policy.gate.enforce);
+  });
+
+  it('names only rules that exist and are not waivable', () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const id of policy.gate.enforce) {
+      expect(ids.has(id), id).toBe(true);
+      expect(WAIVABLE[id], id).toBeUndefined();
+    }
   });
 
   it.each(DEFAULT_BASE_VERSIONS.map((v) => [`${HOST}/base/busybox:${v}`]))('admits %s', (ref) => {

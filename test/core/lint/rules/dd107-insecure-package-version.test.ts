@@ -7,6 +7,7 @@ const LISTED: Record<string, string> = {
   'apk openssl 1.0.1f-r0': 'CVE-2014-0160',
   'pip pyyaml 5.3': 'CVE-2020-1747',
   'npm lodash 4.17.15': 'CVE-2020-8203',
+  'npm lodash 4.17.20': 'CVE-2021-23337',
   'npm @babel/traverse 7.22.0': 'CVE-2023-45133',
   'gem rails 5.0.0': 'CVE-2016-6316',
   'maven org.apache.logging.log4j:log4j-core 2.14.1': 'CVE-2021-44228',
@@ -42,6 +43,29 @@ describe('DD107 pinned package version listed as insecure', () => {
   catches('DD107', 'FROM node:20\nRUN npm install -g lodash@4.17.15', { policy });
   catches('DD107', 'FROM node:20\nRUN npm i @babel/traverse@7.22.0', { policy });
   catches('DD107', 'FROM node:20\nRUN yarn global add lodash@4.17.15', { policy });
+  // Every install alias npm accepts, from the one list in package-managers.ts.
+  for (const sub of [
+    'inst',
+    'in',
+    'ins',
+    'insta',
+    'instal',
+    'isnt',
+    'isnta',
+    'isntal',
+    'isntall',
+    'add',
+    'it',
+  ]) {
+    catches('DD107', `FROM node:20\nRUN npm ${sub} lodash@4.17.20`, { line: 2, policy });
+  }
+  catches('DD107', 'FROM node:20\nRUN npm --loglevel warn inst lodash@4.17.20', { policy });
+  catches('DD107', 'FROM node:20\nRUN pnpm i lodash@4.17.20', { policy });
+  catches('DD107', 'FROM debian:12\nRUN apt-get reinstall -y openssl=1.0.1f-1', { policy });
+  catches('DD107', 'FROM ruby:3.3\nRUN gem i rails -v 5.0.0', { policy });
+  passes('DD107', 'FROM node:20\nRUN npm inst lodash@4.17.21 && npm info lodash@4.17.20', { policy });
+  passes('DD107', 'FROM node:20\nRUN npm uninstall lodash@4.17.20 && npm ci', { policy });
+
   catches('DD107', 'FROM node:20\nRUN pnpm add lodash@4.17.15', { policy });
   catches('DD107', 'FROM ruby:3.3\nRUN gem install rails -v 5.0.0 --no-document', { policy });
   catches('DD107', 'FROM ruby:3.3\nRUN gem install rails:5.0.0', { policy });

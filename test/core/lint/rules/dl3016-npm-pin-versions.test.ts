@@ -12,7 +12,11 @@ describe('DL3016 npm install without versions', () => {
   catches('DL3016', 'FROM node:20\nRUN npm install git+ssh://git@github.com:org/lib.git');
   catches('DL3016', 'FROM node:20\nRUN npm install org/lib');
   catches('DL3016', 'FROM node:20\nONBUILD RUN npm install express');
+  catches('DL3016', 'FROM node:20\nRUN npm inst express');
+  catches('DL3016', 'FROM node:20\nRUN npm isntall express');
+  catches('DL3016', 'FROM node:20\nRUN npm --loglevel warn add express');
   passes('DL3016', 'FROM node:20\nRUN npm install');
+  passes('DL3016', 'FROM node:20\nRUN npm info express && npm uninstall express');
   passes('DL3016', 'FROM node:20\nRUN npm ci --omit=dev && npm install --omit dev');
   passes('DL3016', 'FROM node:20\nRUN npm install express@4.19.2 lodash@"^4.17.21"');
   passes('DL3016', 'FROM node:20\nRUN npm install -g @angular/cli@17.3.0 @org/pkg@">=1.0.0 <2.0.0"');
