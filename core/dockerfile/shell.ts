@@ -17,6 +17,11 @@ export interface ScriptOrigin {
   readonly fallback: number;
   readonly context: CommandContext;
   readonly parent?: Command;
+  /**
+   * Maps a script offset to its Dockerfile offset when the script is the RUN text with edits (values spliced in by
+   * the stage's evaluation); without it, script offset + `offset`.
+   */
+  readonly remap?: (scriptOffset: number) => number;
 }
 
 interface Scan {
@@ -42,8 +47,15 @@ export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter =
   return { source: text, commands: scan.out };
 }
 
-/** Builds the command of an exec-form RUN (`["apt-get", "install", "x"]`), parsing `sh -c` scripts inside it. */
-export function execFormCommands(argv: readonly string[], origin: ScriptOrigin): ShellScript {
+/**
+ * Builds the command of an exec-form RUN (`["apt-get", "install", "x"]`), parsing `sh -c` scripts inside it;
+ * `pipelineCounter` is the file's, so pipeline ids stay unique across RUNs.
+ */
+export function execFormCommands(
+  argv: readonly string[],
+  origin: ScriptOrigin,
+  pipelineCounter = { value: 0 },
+): ShellScript {
   if (argv.length === 0) return { source: '', commands: [] };
   const loc = origin.map.locOf(origin.fallback);
   const words = argv.map((value) => ({ value, literal: true, quoted: true, raw: JSON.stringify(value) }));
@@ -62,7 +74,11 @@ export function execFormCommands(argv: readonly string[], origin: ScriptOrigin):
   const out: Command[] = [cmd];
   const script = shellCString(cmd);
   if (script !== undefined) {
-    const nested = parseShell(script, { ...origin, offset: -1, context: 'sh-c', parent: cmd });
+    const nested = parseShell(
+      script,
+      { ...origin, offset: -1, context: 'sh-c', parent: cmd },
+      pipelineCounter,
+    );
     if (nested.error) return { source: argv.join(' '), commands: out, error: nested.error };
     out.push(...nested.commands);
   }
@@ -79,7 +95,7 @@ function shellError(err: unknown, text: string, origin: ScriptOrigin) {
   const col = Number(m[2]);
   let offset = 0;
   for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-  return { message, loc: origin.map.locOf(origin.offset + offset + col - 1) };
+  return { message, loc: origin.map.locOf(toDocOffset(origin, offset + col - 1)) };
 }
 
 function errorText(err: unknown): string {
@@ -91,7 +107,7 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-function byteMapper(text: string): ((byte: number) => number) | null {
+export function byteMapper(text: string): ((byte: number) => number) | null {
   // mvdan/sh reports UTF-8 byte offsets; map them back to string indices for non-ASCII scripts.
   if (!hasNonAscii(text)) return null;
   const table: number[] = [];
@@ -105,7 +121,7 @@ function byteMapper(text: string): ((byte: number) => number) | null {
   return (byte) => (byte >= table.length ? text.length : (table[byte] ?? text.length));
 }
 
-function hasNonAscii(text: string): boolean {
+export function hasNonAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return true;
   return false;
 }
@@ -119,8 +135,13 @@ function slice(scan: Scan, node: Node): string {
 }
 
 function docOffset(scan: Scan, node: Node): number {
-  const { origin } = scan;
-  return origin.offset < 0 ? origin.fallback : origin.offset + charOf(scan, node.Pos().Offset());
+  return toDocOffset(scan.origin, charOf(scan, node.Pos().Offset()));
+}
+
+/** The Dockerfile offset of a script offset, per the script's origin. */
+function toDocOffset(origin: ScriptOrigin, at: number): number {
+  if (origin.offset < 0) return origin.fallback;
+  return origin.remap ? origin.remap(at) : origin.offset + at;
 }
 
 function walkFile(file: Node, scan: Scan): void {
@@ -128,7 +149,7 @@ function walkFile(file: Node, scan: Scan): void {
 }
 
 /** The Go type name of an internal node (`CallExpr`), or undefined for a nil pointer or interface. */
-function kind(node: Node | null | undefined): string | undefined {
+export function kind(node: Node | null | undefined): string | undefined {
   const ctor = node?.constructor as { string?: string; nil?: unknown } | undefined;
   const type = ctor?.string;
   if (type === undefined || node === ctor?.nil) return undefined;
@@ -136,13 +157,13 @@ function kind(node: Node | null | undefined): string | undefined {
 }
 
 /** The elements of a GopherJS slice. */
-function items(slice: Node | null | undefined): Node[] {
+export function items(slice: Node | null | undefined): Node[] {
   if (!slice?.$array) return [];
   return slice.$array.slice(slice.$offset, slice.$offset + slice.$length);
 }
 
 /** A Go string as JavaScript text (GopherJS keeps Go strings as UTF-8 bytes, one per char). */
-function goString(s: string): string {
+export function goString(s: string): string {
   if (!hasNonAscii(s)) return s;
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
@@ -199,11 +220,14 @@ function walkHeredocScript(redir: Node, scan: Scan, ctx: Ctx, parent: Command | 
   const hdoc: Node = redir.Hdoc;
   const body = heredocBody(redir, scan);
   const start = charOf(scan, hdoc.Pos().Offset());
+  const outer = scan.origin;
+  const remap = outer.remap;
   const origin: ScriptOrigin = {
-    ...scan.origin,
-    offset: scan.origin.offset < 0 ? -1 : scan.origin.offset + start,
+    ...outer,
+    offset: outer.offset < 0 ? -1 : outer.offset + start,
     context: 'heredoc',
     ...(parent ? { parent } : {}),
+    ...(remap ? { remap: (at: number) => remap(start + at) } : {}),
   };
   const nested = parseShell(body, origin, scan.nextPipeline);
   for (const c of nested.commands) scan.out.push({ ...c, statement: c.statement + ctx.statement * 1000 });
@@ -333,7 +357,7 @@ function addCommand(
     redirects: redirs.map((r) => toRedirect(r, scan)),
     loc: scan.origin.map.locOf(start),
     start,
-    end: scan.origin.offset < 0 ? start : scan.origin.offset + charOf(scan, node.End().Offset()),
+    end: scan.origin.offset < 0 ? start : toDocOffset(scan.origin, charOf(scan, node.End().Offset())),
     context: ctx.substitution ? 'substitution' : scan.origin.context,
     statement: ctx.statement,
     ...(ctx.parent ? { parent: ctx.parent } : scan.origin.parent ? { parent: scan.origin.parent } : {}),
@@ -476,10 +500,12 @@ function toWord(word: Node, scan: Scan): Word {
   return { value, literal, quoted, raw: slice(scan, word) };
 }
 
-function unescapeBare(s: string): string {
+/** An unquoted literal as the shell reads it (backslash escapes and line continuations removed). */
+export function unescapeBare(s: string): string {
   return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1') : s;
 }
 
-function unescapeDouble(s: string): string {
+/** A literal inside double quotes as the shell reads it. */
+export function unescapeDouble(s: string): string {
   return s.includes('\\') ? s.replace(/\\\n/g, '').replace(/\\([\\$`"])/g, '$1') : s;
 }

@@ -1,6 +1,7 @@
 import type { Command, DockerfileModel, Instruction } from '../dockerfile/model.js';
 import type { Loc } from '../dockerfile/source-map.js';
 import { type ContextFiles, copiedFiles } from './copied-files.js';
+import { resolvedRuns, shellScripts, startCommands } from './evaluation.js';
 import type { CopiedFile, LintPolicy, RuleContext, RuleFinding, RunCommand } from './rule.js';
 
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -13,6 +14,9 @@ export function createContext(
   files?: ContextFiles,
 ): (title: string) => RuleContext {
   let runCommands: RunCommand[] | undefined;
+  let resolved: readonly RunCommand[] | undefined;
+  let starts: readonly RunCommand[] | undefined;
+  let shellCommands: readonly RunCommand[] | undefined;
   let copied: CopiedFile[] | undefined;
   const shells = new Map<number, readonly string[]>();
   let current = DEFAULT_SHELL as readonly string[];
@@ -56,9 +60,18 @@ export function createContext(
       );
       return runCommands;
     },
-    // Replaced by the stage's symbolic evaluation (issue 10); until then the commands as written.
-    resolved: () => base.commands(),
-    startCommands: () => [],
+    resolved: () => {
+      resolved ??= resolvedRuns(model, base.commands(), nonPosixShell);
+      return resolved;
+    },
+    startCommands: () => {
+      starts ??= startCommands(model, nonPosixShell);
+      return starts;
+    },
+    shellScripts: () => {
+      shellCommands ??= shellScripts(model);
+      return shellCommands;
+    },
     copiedFiles: () => {
       copied ??= copiedFiles(model, files);
       return copied;

@@ -68,8 +68,20 @@ export interface RuleContext {
    * parsed. Security rules read these so that naming a flag, a program or a script through a variable changes nothing.
    */
   resolved(): readonly RunCommand[];
-  /** Commands that run when a container starts (CMD, ENTRYPOINT, HEALTHCHECK CMD), resolved like `resolved()`. */
+  /**
+   * Commands that run when a container starts (CMD, ENTRYPOINT, HEALTHCHECK CMD, ONBUILD ones included), resolved
+   * like `resolved()` but with the image's ENV only (ARGs are gone at run time). Shell form is parsed under the stage's
+   * SHELL (left out when it is pwsh or cmd); exec form is one command, plus the parsed script of `sh -c`. The
+   * `instruction` is the CMD/ENTRYPOINT/HEALTHCHECK.
+   */
   startCommands(): readonly RunCommand[];
+  /**
+   * Commands of the scripts SHELL instructions carry in exec form (`SHELL ["/bin/sh", "-c", "curl … | sh; exec
+   * \"$0\" \"$@\""]`), which run before every later RUN of the stage: the shell command itself and the parsed
+   * script, resolved like `resolved()`. A plain `SHELL ["/bin/bash", "-c"]` has no script and gives nothing. The
+   * `instruction` is the SHELL. Build-time rules that must see everything a RUN runs read this besides `resolved()`.
+   */
+  shellScripts(): readonly RunCommand[];
   /** Files the build copies into the image from the build context or a heredoc, in instruction order. */
   copiedFiles(): readonly CopiedFile[];
   /** The SHELL in effect for an instruction (default `/bin/sh -c`). */

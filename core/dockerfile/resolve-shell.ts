@@ -1,0 +1,506 @@
+import type { Node } from 'mvdan-sh';
+import { type Env, MAX_VALUE_CHARS, type Segment, type Value, valueText } from './expand.js';
+import type { ShellScript } from './model.js';
+import { shellParser } from './mvdan.js';
+import {
+  byteMapper,
+  goString,
+  items,
+  kind,
+  parseShell,
+  type ScriptOrigin,
+  shellCString,
+  unescapeBare,
+  unescapeDouble,
+} from './shell.js';
+
+// mvdan/sh ParExpOperator values: + :+ - :- ? :? = :=
+const ALT_UNSET = 68;
+const ALT_UNSET_OR_NULL = 69;
+const DEFAULT_UNSET = 70;
+const DEFAULT_UNSET_OR_NULL = 71;
+const ASSIGN_UNSET = 74;
+const ASSIGN_UNSET_OR_NULL = 75;
+// BinCmdOperator: || | |&
+const OR = 11;
+const PIPES = new Set([12, 13]);
+
+/** How deep `sh -c 'sh -c "…"'` scripts are resolved inside each other. */
+const MAX_NESTING = 4;
+/** A resolved script may be this much longer than the one written, then it is left as written. */
+const MAX_GROWTH_CHARS = 65_536;
+
+const UNKNOWN = Symbol('unknown');
+type Bound = Value | typeof UNKNOWN;
+
+/** A name's meaning at a point of the script: a value, unknown (set at run time), or unset as far as the file says. */
+type Lookup =
+  | { readonly kind: 'value'; readonly value: Value }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'free' };
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+interface Walk {
+  readonly text: string;
+  readonly charOf: (byte: number) => number;
+  readonly env: Env;
+  readonly edits: Edit[];
+  readonly depth: number;
+}
+
+/** Where a word sits decides how a value spliced into it behaves: split into fields, or one piece of text. */
+type Quoting = 'split' | 'nosplit' | 'double';
+
+/**
+ * The script as the shell would run it with `env`'s values and its own assignments substituted, or undefined when
+ * nothing resolves (or the result would grow past the caps). Values are spliced as quoted data, so a `|` or `$(…)`
+ * inside one stays data; an unquoted value is split into fields as the shell splits it.
+ */
+export function resolveScriptText(
+  text: string,
+  env: Env,
+  depth = 0,
+): { text: string; edits: readonly Edit[] } | undefined {
+  if (depth > MAX_NESTING) return undefined;
+  let file: Node;
+  try {
+    file = shellParser().Parse(text, 'RUN').__internal_object__;
+  } catch {
+    return undefined;
+  }
+  const mapper = byteMapper(text);
+  const walk: Walk = { text, charOf: mapper ?? ((b) => b), env, edits: [], depth };
+  const state = new Map<string, Bound>();
+  stmts(items(file.Stmts), walk, state, false);
+  if (walk.edits.length === 0) return undefined;
+  // An outer edit (a whole `sh -c` script) wins over edits inside it.
+  const edits = [...walk.edits].sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = '';
+  let at = 0;
+  const kept: Edit[] = [];
+  for (const e of edits) {
+    // Edits never overlap by construction; an inner one inside an outer one is dropped for safety.
+    if (e.start < at) continue;
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+    kept.push(e);
+  }
+  out += text.slice(at);
+  if (out.length > text.length + MAX_GROWTH_CHARS) return undefined;
+  return { text: out, edits: kept };
+}
+
+/**
+ * Parses a RUN script with the stage's values substituted (see resolveScriptText); positions of its commands map back
+ * into the RUN. Undefined when nothing resolves or the substituted script does not parse.
+ */
+export function resolveScript(text: string, origin: ScriptOrigin, env: Env): ShellScript | undefined {
+  const resolved = resolveScriptText(text, env);
+  if (!resolved) return undefined;
+  const { edits } = resolved;
+  const base = origin.offset;
+  const outer = origin.remap;
+  const toOriginal = (at: number): number => {
+    let delta = 0;
+    for (const e of edits) {
+      const newStart = e.start + delta;
+      if (at < newStart) break;
+      const newEnd = newStart + e.text.length;
+      if (at < newEnd) return e.start;
+      delta += e.text.length - (e.end - e.start);
+    }
+    return at - delta;
+  };
+  const remap = (at: number): number => (outer ? outer(toOriginal(at)) : base + toOriginal(at));
+  const script = parseShell(resolved.text, { ...origin, remap });
+  return script.error ? undefined : script;
+}
+
+/** Splices the values into `sh -c` scripts of an exec form (`["sh", "-c", "curl … | $S"]`); undefined when none. */
+export function resolveExecForm(argv: readonly string[], env: Env): string[] | undefined {
+  const script = shellCString({ name: argv[0] ?? '', args: argv.slice(1) });
+  if (script === undefined || !script.includes('$')) return undefined;
+  const at = argv.lastIndexOf(script);
+  const resolved = resolveScriptText(script, env, 1);
+  if (!resolved || at < 1) return undefined;
+  return argv.map((a, i) => (i === at ? resolved.text : a));
+}
+
+function lookup(name: string, walk: Walk, state: Map<string, Bound>): Lookup {
+  const s = state.get(name);
+  if (s === UNKNOWN) return { kind: 'unknown' };
+  if (s) return { kind: 'value', value: s };
+  const v = walk.env.get(name);
+  return v ? { kind: 'value', value: v } : { kind: 'free' };
+}
+
+function slice(walk: Walk, node: Node): string {
+  return walk.text.slice(start(walk, node), end(walk, node));
+}
+
+function start(walk: Walk, node: Node): number {
+  return walk.charOf(node.Pos().Offset());
+}
+
+function end(walk: Walk, node: Node): number {
+  return walk.charOf(node.End().Offset());
+}
+
+function stmts(list: Node[], walk: Walk, state: Map<string, Bound>, cond: boolean): void {
+  for (const s of list) stmt(s, walk, state, cond);
+}
+
+function stmt(s: Node | null | undefined, walk: Walk, state: Map<string, Bound>, cond: boolean): void {
+  if (!kind(s)) return;
+  const node = s as Node;
+  const cmd: Node | null = kind(node.Cmd) ? node.Cmd : null;
+  if (cmd) command(cmd, walk, state, cond);
+  for (const r of items(node.Redirs)) {
+    // A heredoc body is left as written; a redirect target is one word, never split.
+    if (kind(r.Word) && !kind(r.Hdoc)) word(r.Word, walk, state, 'nosplit');
+  }
+}
+
+function command(cmd: Node, walk: Walk, state: Map<string, Bound>, cond: boolean): void {
+  switch (kind(cmd)) {
+    case 'CallExpr':
+      call(cmd, walk, state, cond);
+      return;
+    case 'DeclClause':
+      for (const a of items(cmd.Args)) assign(a, walk, state, cond, true);
+      return;
+    case 'BinaryCmd':
+      if (PIPES.has(cmd.Op)) {
+        // Each side of a pipe runs in a subshell: its assignments do not last.
+        stmt(cmd.X, walk, new Map(state), cond);
+        stmt(cmd.Y, walk, new Map(state), cond);
+      } else {
+        stmt(cmd.X, walk, state, cond);
+        // The right side of `||` may not run: what it assigns is unknown after it.
+        stmt(cmd.Y, walk, state, cond || cmd.Op === OR);
+      }
+      return;
+    case 'Subshell':
+      stmts(items(cmd.Stmts), walk, new Map(state), cond);
+      return;
+    case 'Block':
+      stmts(items(cmd.Stmts), walk, state, cond);
+      return;
+    case 'IfClause':
+      for (let c: Node | null = cmd; c && kind(c); c = c.Else) {
+        stmts(items(c.Cond), walk, state, true);
+        stmts(items(c.Then), walk, state, true);
+      }
+      return;
+    case 'WhileClause':
+      forget(cmd, state);
+      stmts(items(cmd.Cond), walk, state, true);
+      stmts(items(cmd.Do), walk, state, true);
+      return;
+    case 'ForClause': {
+      forget(cmd, state);
+      const loop = cmd.Loop;
+      if (kind(loop) === 'WordIter') {
+        state.set(goString(loop.Name.Value), UNKNOWN);
+        for (const w of items(loop.Items)) word(w, walk, state, 'split');
+      }
+      stmts(items(cmd.Do), walk, state, true);
+      return;
+    }
+    case 'CaseClause':
+      word(cmd.Word, walk, state, 'nosplit');
+      for (const item of items(cmd.Items)) stmts(items(item.Stmts), walk, state, true);
+      return;
+    case 'FuncDecl':
+      // A function body runs when called, with whatever the variables are then: its assignments make them unknown.
+      forget(cmd, state);
+      stmt(cmd.Body, walk, new Map(state), true);
+      return;
+    case 'TimeClause':
+    case 'CoprocClause':
+      stmt(cmd.Stmt, walk, state, cond);
+      return;
+    case 'TestClause':
+      test(cmd.X, walk, state);
+      return;
+    default:
+      // Arithmetic and `let` may assign: forget what they touch.
+      forget(cmd, state);
+  }
+}
+
+function test(node: Node | null | undefined, walk: Walk, state: Map<string, Bound>): void {
+  switch (kind(node)) {
+    case 'Word':
+      word(node as Node, walk, state, 'nosplit');
+      return;
+    case 'BinaryTest':
+      test(node?.X, walk, state);
+      test(node?.Y, walk, state);
+      return;
+    case 'UnaryTest':
+    case 'ParenTest':
+      test(node?.X, walk, state);
+      return;
+    default:
+  }
+}
+
+/** Marks every name a compound command may assign (assignments, `read`, loop variables) as unknown. */
+function forget(node: Node, state: Map<string, Bound>): void {
+  const visit = (n: Node | null | undefined, depth: number): void => {
+    if (!n || depth > 200 || typeof n !== 'object') return;
+    const k = kind(n);
+    if (k === 'Assign' && kind(n.Name)) state.set(goString(n.Name.Value), UNKNOWN);
+    if (k === 'WordIter' && kind(n.Name)) state.set(goString(n.Name.Value), UNKNOWN);
+    if (k === 'CallExpr') readNames(n, state);
+    if (k === 'Lit' || k === 'SglQuoted') return;
+    for (const key of Object.keys(n)) {
+      const v = n[key];
+      // `$val` is GopherJS's pointer to the struct itself.
+      if (key.startsWith('$') || !v || typeof v !== 'object') continue;
+      if (v.$array) for (const item of items(v)) visit(item, depth + 1);
+      else if (kind(v)) visit(v, depth + 1);
+    }
+  };
+  visit(node, 0);
+}
+
+const READERS = new Set(['read', 'readarray', 'mapfile', 'getopts', 'unset', 'printf']);
+
+/** `read X`, `unset X`, `printf -v X`: the names they set become unknown. */
+function readNames(callNode: Node, state: Map<string, Bound>): void {
+  const args = items(callNode.Args);
+  const first = args[0];
+  const name = first ? literalOf(first) : undefined;
+  if (!name || !READERS.has(name)) return;
+  for (const a of args.slice(1)) {
+    const v = literalOf(a);
+    if (v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) state.set(v, UNKNOWN);
+  }
+}
+
+/** The value of a word made only of literal text and quotes, or undefined. */
+function literalOf(w: Node): string | undefined {
+  let out = '';
+  for (const p of items(w.Parts)) {
+    const k = kind(p);
+    if (k === 'Lit') out += unescapeBare(goString(p.Value));
+    else if (k === 'SglQuoted' && !p.Dollar) out += goString(p.Value);
+    else if (k === 'DblQuoted') {
+      for (const q of items(p.Parts)) {
+        if (kind(q) !== 'Lit') return undefined;
+        out += unescapeDouble(goString(q.Value));
+      }
+    } else return undefined;
+  }
+  return out;
+}
+
+function call(node: Node, walk: Walk, state: Map<string, Bound>, cond: boolean): void {
+  const args = items(node.Args);
+  if (args.length === 0) {
+    for (const a of items(node.Assigns)) assign(a, walk, state, cond, true);
+    return;
+  }
+  // `X=1 cmd` sets X for cmd only; the words of cmd still see the old X.
+  for (const a of items(node.Assigns)) assign(a, walk, state, cond, false);
+  for (const w of args) word(w, walk, state, 'split');
+  readNames(node, state);
+  nestedScript(args, walk);
+}
+
+/** `sh -c 'curl … | $S'`: the inner shell sees the stage's (exported) values, so its script is resolved too. */
+function nestedScript(args: Node[], walk: Walk): void {
+  const values = args.map(literalOf);
+  if (values.some((v) => v === undefined)) return;
+  const argv = values as string[];
+  const script = shellCString({ name: argv[0] ?? '', args: argv.slice(1) });
+  if (script === undefined || !script.includes('$')) return;
+  const at = argv.lastIndexOf(script);
+  const target = args[at];
+  if (at < 1 || !target) return;
+  const resolved = resolveScriptText(script, walk.env, walk.depth + 1);
+  if (!resolved) return;
+  walk.edits.push({ start: start(walk, target), end: end(walk, target), text: singleQuote(resolved.text) });
+}
+
+function assign(a: Node, walk: Walk, state: Map<string, Bound>, cond: boolean, lasting: boolean): void {
+  const name = kind(a.Name) ? goString(a.Name.Value) : '';
+  const hasValue = kind(a.Value);
+  if (hasValue) word(a.Value, walk, state, 'nosplit');
+  if (!name || !lasting) return;
+  if (a.Naked) return;
+  if (cond || kind(a.Array) || kind(a.Index)) {
+    state.set(name, UNKNOWN);
+    return;
+  }
+  const value = hasValue ? evaluate(a.Value, walk, state) : [];
+  if (!value) {
+    state.set(name, UNKNOWN);
+    return;
+  }
+  if (a.Append) {
+    const before = lookup(name, walk, state);
+    if (before.kind !== 'value') state.set(name, UNKNOWN);
+    else state.set(name, capped([...before.value, ...value]) ?? UNKNOWN);
+    return;
+  }
+  state.set(name, value);
+}
+
+function capped(value: Value): Value | undefined {
+  return valueText(value).length > MAX_VALUE_CHARS ? undefined : value;
+}
+
+/** The value a word gives (an assignment's right side, a default), expansions the file cannot know kept raw. */
+function evaluate(w: Node | null | undefined, walk: Walk, state: Map<string, Bound>): Value | undefined {
+  if (!kind(w)) return [];
+  const out: Segment[] = [];
+  const visit = (part: Node, inDouble: boolean): boolean => {
+    switch (kind(part)) {
+      case 'Lit': {
+        const v = goString(part.Value);
+        out.push({ text: inDouble ? unescapeDouble(v) : unescapeBare(v) });
+        return true;
+      }
+      case 'SglQuoted':
+        if (part.Dollar) out.push({ raw: slice(walk, part) });
+        else out.push({ text: goString(part.Value) });
+        return true;
+      case 'DblQuoted':
+        return items(part.Parts).every((p) => visit(p, true));
+      case 'ParamExp': {
+        const v = paramValue(part, walk, state);
+        if (v === UNKNOWN) return false;
+        out.push(...(v ?? [{ raw: slice(walk, part) }]));
+        return true;
+      }
+      default:
+        // `$(curl …)` stays the substitution it is: `sh -c "$X"` later runs it.
+        out.push({ raw: slice(walk, part) });
+        return true;
+    }
+  };
+  for (const part of items(w?.Parts)) if (!visit(part, false)) return undefined;
+  return capped(out);
+}
+
+/**
+ * The value of a parameter expansion: a Value when the file decides it, undefined when it must stay as written
+ * (unset by the file, a special parameter, an operator not modelled), UNKNOWN when the script set it at run time.
+ */
+function paramValue(part: Node, walk: Walk, state: Map<string, Bound>): Value | undefined | typeof UNKNOWN {
+  if (part.Length || part.Excl || kind(part.Slice) || kind(part.Repl) || kind(part.Index) || part.Width)
+    return undefined;
+  const name = kind(part.Param) ? goString(part.Param.Value) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
+  const found = lookup(name, walk, state);
+  if (found.kind === 'unknown') return UNKNOWN;
+  const exp = kind(part.Exp) ? part.Exp : null;
+  if (!exp) return found.kind === 'value' ? found.value : undefined;
+  const op: number = exp.Op;
+  // Quoting of the operand's own text is applied where the value is spliced, as for any value.
+  const operand = (): Value | undefined => evaluate(exp.Word, walk, state);
+  const empty = found.kind === 'value' && valueText(found.value) === '';
+  switch (op) {
+    case DEFAULT_UNSET_OR_NULL:
+    case ASSIGN_UNSET_OR_NULL:
+      if (found.kind === 'value' && !empty) return found.value;
+      return withAssign(op === ASSIGN_UNSET_OR_NULL, name, operand(), state);
+    case DEFAULT_UNSET:
+    case ASSIGN_UNSET:
+      if (found.kind === 'value') return found.value;
+      return withAssign(op === ASSIGN_UNSET, name, operand(), state);
+    case ALT_UNSET_OR_NULL:
+      if (found.kind !== 'value') return undefined;
+      return empty ? [] : operand();
+    case ALT_UNSET:
+      return found.kind === 'value' ? operand() : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function withAssign(
+  assigns: boolean,
+  name: string,
+  value: Value | undefined,
+  state: Map<string, Bound>,
+): Value | undefined {
+  if (assigns) state.set(name, value ?? UNKNOWN);
+  return value;
+}
+
+/** Visits one word: splices every parameter expansion the file decides, and walks its substitutions. */
+function word(w: Node | null | undefined, walk: Walk, state: Map<string, Bound>, quoting: Quoting): void {
+  if (!kind(w)) return;
+  for (const part of items(w?.Parts)) wordPart(part, walk, state, quoting);
+}
+
+function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Quoting): void {
+  switch (kind(part)) {
+    case 'ParamExp': {
+      const v = paramValue(part, walk, state);
+      if (v === undefined || v === UNKNOWN) return;
+      const text = render(v, quoting);
+      if (text !== slice(walk, part))
+        walk.edits.push({ start: start(walk, part), end: end(walk, part), text });
+      return;
+    }
+    case 'DblQuoted':
+      for (const p of items(part.Parts)) wordPart(p, walk, state, 'double');
+      return;
+    case 'SglQuoted': {
+      // The builder joins `\`+newline before the shell sees the text, inside single quotes too.
+      const v = goString(part.Value);
+      if (!part.Dollar && /\\\r?\n/.test(v)) {
+        walk.edits.push({
+          start: start(walk, part),
+          end: end(walk, part),
+          text: `'${v.replace(/\\\r?\n/g, '')}'`,
+        });
+      }
+      return;
+    }
+    case 'CmdSubst':
+      // Backquoted text is unescaped once more before it is parsed: a spliced value would read differently there.
+      if (!part.Backquotes) stmts(items(part.Stmts), walk, new Map(state), false);
+      return;
+    case 'ProcSubst':
+      stmts(items(part.Stmts), walk, new Map(state), false);
+      return;
+    case 'BraceExp':
+      for (const e of items(part.Elems)) word(e, walk, state, quoting);
+      return;
+    default:
+  }
+}
+
+/** A value as shell text that reads back as the same data in the given quoting. */
+function render(value: Value, quoting: Quoting): string {
+  let out = '';
+  for (const seg of value) {
+    if (seg.raw !== undefined) {
+      out += seg.raw;
+      continue;
+    }
+    if (quoting === 'double') out += seg.text.replace(/[\\$`"]/g, '\\$&');
+    else if (quoting === 'nosplit') out += seg.text === '' ? '' : singleQuote(seg.text);
+    else {
+      // Unquoted: the shell splits the value at blanks into separate words.
+      const fields = seg.text.split(/[ \t\n]+/);
+      out += fields.map((f) => (f === '' ? '' : singleQuote(f))).join(' ');
+    }
+  }
+  return out;
+}
+
+function singleQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../../../core/dockerfile/parse.js';
+import { createContext } from '../../../core/lint/context.js';
+import { lintText } from '../../../core/lint/engine.js';
+import type { RunCommand } from '../../../core/lint/rule.js';
+import { curlPipeShell } from '../../../core/lint/rules/dd110-curl-pipe-shell.js';
+
+const contextOf = (text: string) => createContext(parseDockerfile(text).model, {})('test');
+
+/** Each resolved command as `name|arg|…` (a name computed at run time is ''), to compare the words the shell would run. */
+const argv = (list: readonly RunCommand[]) =>
+  list.map(({ command }) => [command.name, ...command.args].join('|'));
+const resolved = (text: string) => argv(contextOf(text).resolved());
+const starts = (text: string) => argv(contextOf(text).startCommands());
+
+describe('RuleContext.resolved', () => {
+  it('splits an unquoted value into words and keeps a quoted one whole', () => {
+    expect(resolved('FROM a\nENV K="-k --insecure"\nRUN curl $K https://x && curl "$K" https://y')).toEqual([
+      'curl|-k|--insecure|https://x',
+      'curl|-k --insecure|https://y',
+    ]);
+  });
+
+  it('splits at the edges of a value joined to other text', () => {
+    expect(resolved('FROM a\nENV K=" -k x"\nRUN curl a$K')).toEqual(['curl|a|-k|x']);
+  });
+
+  it('resolves ${K}, ${K:-d}, ${K-d}, ${K:+x} and ${K+x}', () => {
+    expect(
+      resolved('FROM a\nENV K=v E=\nRUN echo ${K} ${E:-d1} ${E-d2} ${N:-d3} ${K:+x1} ${E:+x2} ${E+x3}'),
+    ).toEqual(['echo|v|d1|d3|x1|x3']);
+  });
+
+  it('leaves an ARG without a default as written', () => {
+    const [run] = contextOf('FROM a\nARG URL\nRUN curl $URL').resolved();
+    expect(run?.command.args).toEqual(['$URL']);
+    expect(run?.command.words[0]?.literal).toBe(false);
+  });
+
+  it('leaves a name the file never sets as written (the base image may set it)', () => {
+    expect(resolved('FROM a\nRUN echo $HOME')).toEqual(['echo|$HOME']);
+  });
+
+  it('reuses the very command objects of commands() for a RUN where nothing resolves', () => {
+    const ctx = contextOf('FROM a\nENV A=1\nRUN echo $HOME && apt-get update\nRUN echo $A');
+    const commands = ctx.commands();
+    const out = ctx.resolved();
+    expect(out[0]).toBe(commands[0]);
+    expect(out[1]).toBe(commands[1]);
+    expect(out[2]?.command.args).toEqual(['1']);
+  });
+
+  it('returns commands() itself when nothing resolves anywhere', () => {
+    const ctx = contextOf('FROM a\nRUN echo $HOME\nRUN apt-get update');
+    expect(ctx.resolved()).toBe(ctx.commands());
+  });
+
+  it('expands ENV values that reference earlier values, as the builder does', () => {
+    expect(resolved('FROM a\nENV B=/opt\nENV A=$B/x C=${B:-no}/y\nRUN echo $A $C')).toEqual([
+      'echo|/opt/x|/opt/y',
+    ]);
+  });
+
+  it('expands every pair of one ENV with the values from before it', () => {
+    expect(resolved('FROM a\nENV A=old\nENV A=new B=$A\nRUN echo $A $B')).toEqual(['echo|new|old']);
+  });
+
+  it('keeps single-quoted ENV text unexpanded and honours escapes', () => {
+    expect(resolved('FROM a\nENV B=x\nENV A=\'$B\' C=\\$B D="$B"\nRUN echo "$A" "$C" "$D"')).toEqual([
+      'echo|$B|$B|x',
+    ]);
+  });
+
+  it('reads the legacy ENV NAME value form as one value', () => {
+    expect(resolved('FROM a\nENV OPTS -k --insecure\nRUN curl $OPTS x')).toEqual(['curl|-k|--insecure|x']);
+  });
+
+  it('inherits ENV through FROM <stage> but not ARG', () => {
+    expect(
+      resolved('FROM a AS base\nENV S=sh\nARG T=bash\nFROM base\nRUN curl x | $S && curl y | $T'),
+    ).toEqual(['curl|x', 'sh', 'curl|y', '']);
+  });
+
+  it('gives a redeclared ARG the default declared before the first FROM', () => {
+    expect(resolved('ARG V=1.2\nFROM a\nARG V\nRUN echo $V')).toEqual(['echo|1.2']);
+    expect(resolved('ARG V=1.2\nFROM a\nRUN echo $V')).toEqual(['echo|$V']);
+  });
+
+  it('lets ENV win over an ARG of the same name', () => {
+    expect(resolved('FROM a\nENV X=env\nARG X=arg\nRUN echo $X')).toEqual(['echo|env']);
+  });
+
+  it('keeps a value with |, ; or $(…) as data, not a pipe or a substitution', () => {
+    const ctx = contextOf('FROM a\nENV P="a | sh; $(curl x) `id`"\nRUN echo $P');
+    expect(argv(ctx.resolved())).toEqual(['echo|a|||sh;|$(curl|x)|`id`']);
+    expect(ctx.resolved().every((r) => r.command.context === 'run')).toBe(true);
+  });
+
+  it('resolves the program a value names', () => {
+    expect(resolved('FROM a\nENV S=sh\nRUN curl -s https://x | $S')).toEqual(['curl|-s|https://x', 'sh']);
+    const ctx = contextOf('FROM a\nENV C="curl -s https://x"\nRUN $C | sh');
+    expect(argv(ctx.resolved())).toEqual(['curl|-s|https://x', 'sh']);
+    expect(ctx.resolved().map((r) => r.command.pipeline?.position)).toEqual([0, 1]);
+  });
+
+  it('follows the script’s own assignments in order', () => {
+    expect(resolved('FROM a\nRUN echo $X; X=-k; export Y="$X --insecure"; curl $X $Y z')).toEqual([
+      'echo|$X',
+      'export|Y=-k --insecure',
+      'curl|-k|-k|--insecure|z',
+    ]);
+  });
+
+  it('lets a script assignment shadow an ENV value from then on', () => {
+    expect(resolved('FROM a\nENV S=cat\nRUN curl x | $S; S=sh; curl y | $S')).toEqual([
+      'curl|x',
+      'cat',
+      'curl|y',
+      'sh',
+    ]);
+  });
+
+  it('does not carry a script assignment into the next RUN', () => {
+    expect(resolved('FROM a\nRUN S=sh\nRUN curl y | $S')).toEqual(['curl|y', '']);
+  });
+
+  it('treats read, loop variables and conditional assignments as unknown', () => {
+    expect(resolved('FROM a\nENV S=sh\nRUN read S; curl x | $S')).toEqual(['read|S', 'curl|x', '']);
+    expect(resolved('FROM a\nENV S=sh\nRUN for S in a b; do curl x | $S; done')).toEqual(['curl|x', '']);
+    expect(resolved('FROM a\nENV S=sh\nRUN true || S=cat; curl x | $S')).toEqual(['true', 'curl|x', '']);
+    expect(resolved('FROM a\nRUN X=1; while true; do echo $X; X=2; done')).toEqual(['true', 'echo|$X']);
+  });
+
+  it('keeps a command substitution assigned in the script, so sh -c "$X" runs it', () => {
+    const ctx = contextOf('FROM a\nRUN X="$(curl -s https://x)"; sh -c "$X"');
+    const out = ctx.resolved().map((r) => r.command);
+    const sh = out.find((c) => c.name === 'sh');
+    expect(sh?.args).toEqual(['-c', '$(curl -s https://x)']);
+    expect(
+      out.filter((c) => c.name === 'curl' && c.context === 'substitution' && c.parent === sh),
+    ).toHaveLength(1);
+  });
+
+  it('parses sh -c "$X" when X holds a script', () => {
+    const out = contextOf('FROM a\nENV SCRIPT=\'curl -s https://x | sh\'\nRUN bash -c "$SCRIPT"')
+      .resolved()
+      .map((r) => r.command);
+    expect(out.map((c) => `${c.context}:${c.name}`)).toEqual(['run:bash', 'sh-c:curl', 'sh-c:sh']);
+  });
+
+  it('resolves the values inside a literal sh -c script, which the inner shell expands', () => {
+    expect(resolved("FROM a\nENV S=sh\nRUN sh -c 'curl x | $S'")).toEqual([
+      "sh|-c|curl x | 'sh'",
+      'curl|x',
+      'sh',
+    ]);
+  });
+
+  it('resolves the sh -c script of an exec-form RUN', () => {
+    expect(resolved('FROM a\nENV S=sh\nRUN ["sh", "-c", "curl x | $S"]')).toEqual([
+      "sh|-c|curl x | 'sh'",
+      'curl|x',
+      'sh',
+    ]);
+  });
+
+  it('reports resolved commands at their place in the RUN', () => {
+    const out = contextOf('FROM a\nENV S=sh\nRUN echo hi && \\\n  curl -s https://x | $S').resolved();
+    expect(out.map((r) => [r.command.name, r.command.loc.line, r.command.loc.column])).toEqual([
+      ['echo', 3, 5],
+      ['curl', 4, 3],
+      ['sh', 4, 23],
+    ]);
+  });
+
+  it('joins a line continuation inside a single-quoted word, as the builder does', () => {
+    expect(resolved("FROM a\nRUN apk add '--allow-un\\\ntrusted' x")).toEqual([
+      'apk|add|--allow-untrusted|x',
+    ]);
+    expect(resolved("# escape=`\nFROM a\nRUN apk add '--allow-un`\ntrusted' x")).toEqual([
+      'apk|add|--allow-untrusted|x',
+    ]);
+  });
+
+  it('joins a line continuation inside an unquoted or double-quoted word', () => {
+    expect(resolved('FROM a\nRUN apk add --allow-un\\\ntrusted "--no-check-certi\\\nficate" x')).toEqual([
+      'apk|add|--allow-untrusted|--no-check-certificate|x',
+    ]);
+    expect(resolved('# escape=`\nFROM a\nRUN apk add --allow-un`\ntrusted x')).toEqual([
+      'apk|add|--allow-untrusted|x',
+    ]);
+  });
+
+  it('caps a value that references itself', () => {
+    const doubling = Array.from({ length: 40 }, () => 'ENV A=$A$A').join('\n');
+    const out = resolved(`FROM a\nENV A=xxxxxxxx\n${doubling}\nRUN echo "$A"`);
+    // Past the cap the value is unknown and the word stays as written.
+    expect(out).toEqual(['echo|$A']);
+  });
+
+  it('stays fast on a long chain of values referencing each other', () => {
+    const chain = Array.from({ length: 1000 }, (_, i) => `ENV V${i + 1}=\${V${i}}x`).join('\n');
+    const started = performance.now();
+    const out = resolved(`FROM a\nENV V0=a\n${chain}\nRUN echo $V1000 \${V1000:-d}`);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(out).toEqual([`echo|a${'x'.repeat(1000)}|a${'x'.repeat(1000)}`]);
+  });
+
+  it('leaves RUNs under a non-POSIX shell out', () => {
+    expect(resolved('FROM a\nENV S=sh\nSHELL ["pwsh", "-Command"]\nRUN iwr x | $S')).toEqual([]);
+  });
+});
+
+describe('RuleContext.startCommands', () => {
+  it('parses CMD, ENTRYPOINT and HEALTHCHECK CMD with the image ENV', () => {
+    const text =
+      'FROM a\nENV S=sh\nARG T=bash\nCMD curl x | $S\nENTRYPOINT ["sh", "-c", "curl y | $S"]\nHEALTHCHECK --interval=5s CMD curl z | $T';
+    expect(starts(text)).toEqual(['curl|x', 'sh', "sh|-c|curl y | 'sh'", 'curl|y', 'sh', 'curl|z', '']);
+    expect(
+      contextOf(text)
+        .startCommands()
+        .map((r) => r.instruction.keyword),
+    ).toEqual(['CMD', 'CMD', 'ENTRYPOINT', 'ENTRYPOINT', 'ENTRYPOINT', 'HEALTHCHECK', 'HEALTHCHECK']);
+  });
+
+  it('sees an ENV set after the CMD, as the container does', () => {
+    expect(starts('FROM a\nCMD curl x | $S\nENV S=sh')).toEqual(['curl|x', 'sh']);
+  });
+
+  it('keeps exec form as one command without expanding its words', () => {
+    expect(starts('FROM a\nENV U=https://x\nCMD ["curl", "$U"]')).toEqual(['curl|$U']);
+  });
+
+  it('reads HEALTHCHECK exec form and skips NONE', () => {
+    expect(starts('FROM a\nHEALTHCHECK --retries=3 CMD ["curl", "-f", "http://localhost/"]')).toEqual([
+      'curl|-f|http://localhost/',
+    ]);
+    expect(starts('FROM a\nHEALTHCHECK NONE')).toEqual([]);
+  });
+
+  it('reports shell-form commands at their place in the instruction', () => {
+    const [c] = contextOf('FROM a\nCMD \\\n  curl x').startCommands();
+    expect(c?.command.loc).toEqual({ line: 3, column: 3 });
+  });
+
+  it('leaves out shell form under a non-POSIX SHELL', () => {
+    expect(starts('FROM a\nSHELL ["cmd", "/S", "/C"]\nCMD curl x | sh')).toEqual([]);
+  });
+});
+
+describe('RuleContext.shellScripts', () => {
+  it('parses the script a SHELL carries', () => {
+    const ctx = contextOf(
+      'FROM a\nSHELL ["/bin/sh", "-c", "curl -s https://x | sh; exec \\"$0\\" \\"$@\\""]\nRUN echo',
+    );
+    expect(argv(ctx.shellScripts()).slice(1)).toEqual(['curl|-s|https://x', 'sh', 'exec|$0|$@']);
+    expect(ctx.shellScripts().every((r) => r.instruction.keyword === 'SHELL')).toBe(true);
+  });
+
+  it('gives nothing for a plain SHELL', () => {
+    expect(contextOf('FROM a\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN echo').shellScripts()).toEqual(
+      [],
+    );
+  });
+});
+
+describe('DD110 through the evaluation', () => {
+  const dd110 = (text: string) =>
+    lintText(text, 'Dockerfile', { rules: [curlPipeShell] }).filter((f) => f.code === 'DD110');
+
+  it('catches a shell named through ENV', () => {
+    expect(dd110('FROM debian\nENV S=sh\nRUN curl -fsSL https://get.example.com | $S')).toHaveLength(1);
+  });
+
+  it('passes a harmless program named through ENV', () => {
+    expect(dd110('FROM debian\nENV S=cat\nRUN curl -fsSL https://get.example.com | $S')).toEqual([]);
+  });
+
+  it('catches a download command named through ENV', () => {
+    expect(dd110('FROM debian\nENV C="curl -fsSL https://get.example.com"\nRUN $C | sh')).toHaveLength(1);
+  });
+});
