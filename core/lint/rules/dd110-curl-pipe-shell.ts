@@ -1,47 +1,28 @@
-import { unwrap } from '../../dockerfile/command-args.js';
-import type { Command } from '../../dockerfile/model.js';
+import { describe, type NetworkCodeRun, networkCodeRuns } from '../downloads.js';
 import { defineRule } from '../rule.js';
 
-const FETCHERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'http', 'https']);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'fish', 'busybox']);
-const INTERPRETERS = /^(python[0-9.]*|perl|ruby|node|php[0-9.]*|pwsh|iex)$/;
-const SOURCERS = new Set(['eval', 'source', '.']);
-
-const runsCode = (name: string): boolean => SHELLS.has(name) || INTERPRETERS.test(name);
+const WHEN: Readonly<Record<NetworkCodeRun['when'], string>> = {
+  build: '',
+  start: ' when the container starts',
+  downstream: ' in every build FROM this image (ONBUILD)',
+  shell: ' for every later RUN of the stage (SHELL)',
+};
 
 export const curlPipeShell = defineRule({
   id: 'DD110',
   level: 'error',
   title: 'Remote script piped into a shell',
   rationale:
-    'Runs unreviewed code from the network at build time: a compromised or changed server changes the image without any change to the definition. Download to a file, verify its checksum or signature, then run it.',
-  check: (ctx) => {
-    const all = ctx.commands().map((c) => c.command);
-    const hits = new Map<Command, string>();
-    for (const cmd of all) {
-      const fetcher = unwrap(cmd).name;
-      if (!FETCHERS.has(fetcher)) continue;
-      // curl … | [tee …|] sh: a later stage of the same pipeline runs code.
-      if (cmd.pipeline) {
-        const runner = all.find(
-          (o) =>
-            o.pipeline?.id === cmd.pipeline?.id &&
-            (o.pipeline?.position ?? 0) > (cmd.pipeline?.position ?? 0) &&
-            o.context === cmd.context &&
-            runsCode(unwrap(o).name),
-        );
-        if (runner) hits.set(cmd, `${fetcher} output is piped into ${unwrap(runner).name}`);
-      }
-      // bash <(curl …), sh -c "$(curl …)", eval "$(wget -O- …)", source <(curl …)
-      if (cmd.context === 'substitution' && cmd.parent) {
-        const parent = unwrap(cmd.parent).name;
-        if (runsCode(parent) || SOURCERS.has(parent)) {
-          hits.set(cmd, `${fetcher} output is run by ${parent} through a substitution`);
-        }
-      }
-    }
-    return [...hits].map(([cmd, why]) =>
-      ctx.finding(cmd, `Remote script piped into a shell: ${why}; download, verify the checksum, then run`),
-    );
-  },
+    'Runs unreviewed code from the network: a compromised or changed server changes the image without any change to the definition. DD110 follows the fetched bytes through pipes, substitutions, ENV/ARG values, files downloaded or cloned and later run (in the RUN, later RUNs, stages built FROM it, SHELL, CMD/ENTRYPOINT/HEALTHCHECK, ONBUILD), scripts copied in or written and then run, interpreters whose one-liners fetch and eval, and base64-decoded scripts; it cannot follow code fetched by a program the build compiled or installed, nor archives unpacked and built from source. Download to a file, verify its checksum or signature, then run it.',
+  check: (ctx) =>
+    networkCodeRuns(ctx).map((r) => {
+      const prefix =
+        r.how === 'pipe' || r.how === 'substitution'
+          ? 'Remote script piped into a shell'
+          : 'Remote script run without verification';
+      return ctx.finding(
+        r.loc,
+        `${prefix}: ${describe(r)}${WHEN[r.when]}; download it to a file, verify its checksum or signature, then run it`,
+      );
+    }),
 });
