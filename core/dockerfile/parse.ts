@@ -89,6 +89,9 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
   }
 
   const instructions: Instruction[] = [];
+  // One pipeline counter for the whole file: a pipeline id names one pipeline of one RUN, never another RUN's.
+  const pipelines = { value: 0 };
+  const fromNodes = new Map<number, From>();
   let stage = -1;
   for (const node of ast.getInstructions()) {
     const isOnbuild = node instanceof Onbuild;
@@ -96,12 +99,11 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
     const keyword = node.getKeyword().toUpperCase();
     if (!KEYWORDS.has(keyword)) {
       problems.push({
-        message: `unknown instruction "${node.getKeyword()}"`,
+        message: `unknown instruction "${node.getKeyword()}"; Docker refuses it, so the file cannot build`,
         loc: locOfRange(map, node.getRange()),
       });
       continue;
     }
-    if (keyword === 'FROM') stage++;
     if (!target) {
       problems.push({
         message: 'ONBUILD needs an instruction to run',
@@ -109,6 +111,8 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
       });
       continue;
     }
+    keepArguments(node);
+    if (target !== node) keepArguments(target);
     const inner = target.getKeyword().toUpperCase();
     if (isOnbuild && !KEYWORDS.has(inner)) {
       problems.push({
@@ -117,19 +121,23 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
       });
       continue;
     }
+    const opensStage = keyword === 'FROM';
     const built = buildInstruction(target, node, {
       map,
       escapeChar,
       index: instructions.length,
-      stage,
+      stage: opensStage ? stage + 1 : stage,
       onbuild: isOnbuild,
+      pipelines,
     });
-    if (built.args.length === 0 && built.heredocs.length === 0 && inner !== 'ONBUILD') {
-      problems.push({ message: `${inner} requires at least one argument`, loc: built.loc });
+    const broken = instructionProblems(built);
+    if (broken.length > 0) {
+      // The builder refuses the instruction; it is left out of the model so the rest of the file is still linted.
+      problems.push(...broken);
+      continue;
     }
-    if (built.shell?.error) {
-      // Reported by the engine as its own finding; the instruction is still kept for other rules.
-    }
+    if (opensStage) stage++;
+    if (opensStage && target instanceof From) fromNodes.set(built.index, target);
     instructions.push(built);
   }
 
@@ -140,7 +148,7 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
       loc: { line: 1, column: 1 },
     });
   }
-  const stages = buildStages(instructions, ast.getInstructions(), map);
+  const stages = buildStages(instructions, fromNodes, map);
   const firstFrom = instructions.findIndex((i) => i.keyword === 'FROM');
   const globalArgs = instructions
     .slice(0, firstFrom < 0 ? instructions.length : firstFrom)
@@ -171,6 +179,66 @@ interface BuildCtx {
   readonly index: number;
   readonly stage: number;
   readonly onbuild: boolean;
+  readonly pipelines: { value: number };
+}
+
+/**
+ * The flags each instruction accepts (BuildKit's stable dockerfile frontend and buildah), and those that take no
+ * value. Flags of other instructions are left to the builder: dockerfile-ast reads `--x` words of any instruction as
+ * flags, and CMD or ENTRYPOINT arguments that start with `--` are not a gate's business.
+ */
+const FLAGS: Readonly<Record<string, ReadonlySet<string>>> = {
+  FROM: new Set(['platform']),
+  RUN: new Set(['mount', 'network', 'security', 'device']),
+  COPY: new Set(['from', 'chown', 'chmod', 'link', 'parents', 'exclude']),
+  ADD: new Set(['chown', 'chmod', 'link', 'checksum', 'keep-git-dir', 'exclude', 'unpack']),
+  HEALTHCHECK: new Set(['interval', 'timeout', 'start-period', 'start-interval', 'retries']),
+};
+const BOOLEAN_FLAGS = new Set(['link', 'parents', 'keep-git-dir', 'unpack']);
+const REPEATABLE_FLAGS = new Set(['mount', 'exclude', 'device']);
+
+/** What makes the builder refuse one instruction: no arguments, an unknown, valueless or repeated flag. */
+function instructionProblems(inst: Instruction): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  const where = inst.onbuild ? `ONBUILD ${inst.keyword}` : inst.keyword;
+  if (inst.args.length === 0 && inst.heredocs.length === 0) {
+    out.push({
+      message: `${where} requires at least one argument; Docker refuses an empty ${inst.keyword}, so the file cannot build`,
+      loc: inst.loc,
+    });
+  }
+  const known = FLAGS[inst.keyword];
+  if (!known) return out;
+  const seen = new Set<string>();
+  for (const flag of inst.flags) {
+    // A bare `--` ends the flags for the builder.
+    if (flag.name === '') continue;
+    if (!known.has(flag.name)) {
+      out.push({
+        message: `${where} has an unknown flag --${flag.name}; it accepts ${[...known].map((f) => `--${f}`).join(', ')}`,
+        loc: inst.loc,
+      });
+      continue;
+    }
+    if (flag.value === null && !BOOLEAN_FLAGS.has(flag.name)) {
+      out.push({ message: `${where} flag --${flag.name} needs a value (--${flag.name}=…)`, loc: inst.loc });
+    }
+    if (seen.has(flag.name) && !REPEATABLE_FLAGS.has(flag.name)) {
+      out.push({ message: `${where} gives the flag --${flag.name} twice`, loc: inst.loc });
+    }
+    seen.add(flag.name);
+  }
+  return out;
+}
+
+/**
+ * dockerfile-ast splits an instruction's arguments anew on every call, and its own getters (flags, ranges, stage
+ * names, heredocs) call it again and again. Split once and hand out copies: its callers shift the array they get.
+ */
+function keepArguments(node: AstInstruction): void {
+  // getRawArguments is private in dockerfile-ast's types; every public argument getter goes through it.
+  const raw = (node as unknown as { getRawArguments(): unknown[] }).getRawArguments();
+  Object.defineProperty(node, 'getRawArguments', { value: () => raw.slice() });
 }
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -236,7 +304,7 @@ function buildInstruction(node: AstInstruction, outer: AstInstruction, ctx: Buil
     stage: ctx.stage,
   };
   if (keyword !== 'RUN') return base;
-  return { ...base, shell: runScript(map, ctx.escapeChar, argsStart, end, json, start) };
+  return { ...base, shell: runScript(map, ctx.escapeChar, argsStart, end, json, start, ctx.pipelines) };
 }
 
 function heredocsOf(node: Run | Copy): ReturnType<Run['getHeredocs']> {
@@ -256,11 +324,16 @@ function runScript(
   end: number,
   json: readonly string[] | null,
   instructionStart: number,
+  pipelines: { value: number },
 ): ShellScript {
   if (json)
-    return execFormCommands(json, { map, offset: -1, fallback: instructionStart, context: 'exec-form' });
+    return execFormCommands(
+      json,
+      { map, offset: -1, fallback: instructionStart, context: 'exec-form' },
+      pipelines,
+    );
   const script = shellText(map.text.slice(argsStart, end), escapeChar);
-  return parseShell(script, { map, offset: argsStart, fallback: argsStart, context: 'run' });
+  return parseShell(script, { map, offset: argsStart, fallback: argsStart, context: 'run' }, pipelines);
 }
 
 /**
@@ -304,13 +377,15 @@ function endsWithEscape(line: string, escapeChar: string): boolean {
   return n % 2 === 1;
 }
 
-function buildStages(instructions: Instruction[], nodes: AstInstruction[], map: SourceMap): Stage[] {
-  const froms = nodes.filter((n): n is From => n instanceof From);
+function buildStages(
+  instructions: Instruction[],
+  fromNodes: ReadonlyMap<number, From>,
+  map: SourceMap,
+): Stage[] {
   const stages: Stage[] = [];
-  let fromIndex = 0;
   for (const inst of instructions) {
     if (inst.keyword !== 'FROM' || inst.onbuild) continue;
-    const node = froms[fromIndex++];
+    const node = fromNodes.get(inst.index);
     const imageRange = node?.getImageRange();
     const imageStart = imageRange
       ? map.offsetOf(imageRange.start.line, imageRange.start.character)

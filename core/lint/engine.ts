@@ -70,25 +70,15 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
   const differences = builderDifferences(parsed, options.builders ?? ALL_BUILDERS).map((d) =>
     at(ENGINE_CODES.builder, { ...d.loc, message: d.message }),
   );
-  if (problems.length > 0) {
-    // A file Docker cannot parse gets one clear finding; rules on a broken parse only add noise.
-    const first = problems[0]!;
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
-    return [at(ENGINE_CODES.syntax, { ...first.loc, message: `${first.message}${more}` }), ...differences];
-  }
+  // Each syntax problem is its own finding; the broken instruction is left out of the model and every other one is
+  // still linted, so one bad line does not hide the rest of the file.
+  const raw: Finding[] = [
+    ...problems.map((p) => at(ENGINE_CODES.syntax, { ...p.loc, message: p.message })),
+    ...differences,
+  ];
+  // Nothing to lint: an empty file, or one too long to parse.
+  if (model.instructions.length === 0) return raw;
 
-  const raw: Finding[] = [...differences];
-  for (const inst of model.instructions) {
-    const err = inst.shell?.error;
-    if (err) {
-      raw.push(
-        at(ENGINE_CODES.shell, {
-          ...err.loc,
-          message: `RUN script cannot be parsed as shell (${err.message}); shell rules skip this instruction`,
-        }),
-      );
-    }
-  }
   const context = createContext(
     model,
     {
@@ -97,6 +87,19 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
     },
     options.contextFiles,
   );
+  const engine = context(ENGINE_CODES.shell.title);
+  for (const inst of model.instructions) {
+    const err = inst.shell?.error;
+    // A shell-form RUN under PowerShell or cmd is not shell, so a shell parser failing on it says nothing (hadolint
+    // skips such RUNs too); an exec-form RUN's `sh -c` script is shell whatever SHELL says.
+    if (!err || (inst.json === null && engine.nonPosixShell(inst))) continue;
+    raw.push(
+      at(ENGINE_CODES.shell, {
+        ...err.loc,
+        message: `RUN script cannot be parsed as shell (${err.message}); shell rules skip this instruction`,
+      }),
+    );
+  }
   for (const rule of rules) {
     let found: readonly RuleFinding[];
     try {

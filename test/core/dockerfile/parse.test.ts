@@ -79,8 +79,70 @@ describe('parseDockerfile', () => {
 
   it('reports unknown instructions as problems with their position', () => {
     expect(parseDockerfile('FROM a\n  FOO bar\n').problems).toEqual([
-      { message: 'unknown instruction "FOO"', loc: { line: 2, column: 3 } },
+      {
+        message: 'unknown instruction "FOO"; Docker refuses it, so the file cannot build',
+        loc: { line: 2, column: 3 },
+      },
     ]);
+  });
+
+  it('reports each instruction the builder refuses and leaves only it out of the model', () => {
+    const text =
+      'FROM a:1\nRUN\nCOPY --foo=1 a /a\nCOPY --chown a /b\nADD --link --checksum=sha256:x u /c\nRUN --mount=type=cache,target=/x --mount=type=tmpfs,target=/y make\nHEALTHCHECK --interval=5s --interval=6s CMD true\nEXPOSE\nRUN echo ok\n';
+    const { model, problems } = parseDockerfile(text);
+    expect(problems.map((p) => [p.loc.line, p.message])).toEqual([
+      [2, 'RUN requires at least one argument; Docker refuses an empty RUN, so the file cannot build'],
+      [
+        3,
+        'COPY has an unknown flag --foo; it accepts --from, --chown, --chmod, --link, --parents, --exclude',
+      ],
+      [4, 'COPY flag --chown needs a value (--chown=…)'],
+      [7, 'HEALTHCHECK gives the flag --interval twice'],
+      [8, 'EXPOSE requires at least one argument; Docker refuses an empty EXPOSE, so the file cannot build'],
+    ]);
+    expect(model.instructions.map((i) => [i.index, i.loc.line, i.keyword])).toEqual([
+      [0, 1, 'FROM'],
+      [1, 5, 'ADD'],
+      [2, 6, 'RUN'],
+      [3, 9, 'RUN'],
+    ]);
+    expect(model.stages[0]?.instructions.map((i) => i.loc.line)).toEqual([1, 5, 6, 9]);
+  });
+
+  it('names ONBUILD in the problem of a refused trigger, and keeps flag names case-sensitive as BuildKit does', () => {
+    expect(parseDockerfile('FROM a:1\nONBUILD COPY --form=b /a /a\n').problems[0]?.message).toBe(
+      'ONBUILD COPY has an unknown flag --form; it accepts --from, --chown, --chmod, --link, --parents, --exclude',
+    );
+    expect(parseDockerfile('FROM a:1\nCOPY --FROM=b /a /a\n').problems[0]?.message).toContain(
+      'unknown flag --FROM',
+    );
+    expect(parseDockerfile('FROM --platform=linux/amd64 a:1\nCOPY --from=b --link /a /a\n').problems).toEqual(
+      [],
+    );
+  });
+
+  it('keeps stages right when a FROM is refused: its instructions stay in the stage before', () => {
+    const { model, problems } = parseDockerfile(
+      'FROM a:1 AS one\nRUN x\nFROM --bogus=1 b:1\nRUN y\nFROM c:1\nRUN z\n',
+    );
+    expect(problems.map((p) => p.loc.line)).toEqual([3]);
+    expect(model.stages.map((s) => [s.image, s.instructions.map((i) => i.loc.line)])).toEqual([
+      ['a:1', [1, 2, 4]],
+      ['c:1', [5, 6]],
+    ]);
+    expect(model.instructions.map((i) => i.stage)).toEqual([0, 0, 0, 1, 1]);
+  });
+
+  it('numbers pipelines once per file, so no two RUNs share a pipeline id', () => {
+    const text =
+      'FROM a:1\nRUN curl -s x | apt-key add -\nRUN curl -s y | bash\nRUN ["sh", "-c", "wget -O- z | sh"]\nRUN <<EOF\ncurl w | sh\nEOF\n';
+    const { model } = parseDockerfile(text);
+    const ids = model.instructions.map((i) => [
+      ...new Set((i.shell?.commands ?? []).flatMap((c) => (c.pipeline ? [c.pipeline.id] : []))),
+    ]);
+    expect(ids.slice(1).map((x) => x.length)).toEqual([1, 1, 1, 1]);
+    const all = ids.flat();
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('finds pragmas and the instruction each applies to', () => {

@@ -57,11 +57,68 @@ describe('lint engine', () => {
     expect(found.map((f) => [f.code, f.level])).toEqual([['DD110', 'info']]);
   });
 
-  it('reports one clear finding with line and column for a file Docker cannot parse', () => {
-    const found = lintText('FROM debian:12\nRUNN apt-get update\nBOGUS x\n', 'D');
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ code: 'DD000', level: 'error', line: 2, column: 1 });
-    expect(found[0]?.message).toContain('unknown instruction "RUNN" (and 1 more problem(s))');
+  it('reports each problem of a file Docker cannot build at its own line, and still lints every other instruction', () => {
+    const text =
+      'FROM debian:latest\nRUNN apt-get update\nRUN\nRUN curl https://x | sh\nCOPY --chmod=7777 --bogus a /a\n';
+    const found = lintText(text, 'D').filter((f) => ['DD000', 'DL3007', 'DD110'].includes(f.code));
+    expect(found.map((f) => [f.line, f.code, f.level])).toEqual([
+      [1, 'DL3007', 'warning'],
+      [2, 'DD000', 'error'],
+      [3, 'DD000', 'error'],
+      [4, 'DD110', 'error'],
+      [5, 'DD000', 'error'],
+    ]);
+    expect(found.filter((f) => f.code === 'DD000').map((f) => f.message)).toEqual([
+      expect.stringContaining('unknown instruction "RUNN"'),
+      expect.stringContaining('RUN requires at least one argument'),
+      expect.stringContaining('COPY has an unknown flag --bogus'),
+    ]);
+  });
+
+  it('reports the broken instruction whichever way round it comes, and the rules still see the rest', () => {
+    const before = codes('FROM debian:12\nRUN\nRUN curl https://x | sh\n');
+    const after = codes('FROM debian:12\nRUN curl https://x | sh\nRUN\n');
+    for (const c of [before, after]) expect(c).toEqual(expect.arrayContaining(['DD000', 'DD110']));
+  });
+
+  it('an empty file or one too long to parse is its one DD000, with no rule run on nothing', () => {
+    expect(codes('')).toEqual(['DD000']);
+    expect(codes(`FROM a:latest\n${'RUN true\n'.repeat(20_000)}`)).toEqual(['DD000']);
+  });
+
+  it('reports no DD001 for shell-form RUNs under PowerShell, pwsh or cmd, or a shell pragma naming one', () => {
+    const ps =
+      "RUN $ErrorActionPreference = 'Stop'; Invoke-WebRequest -Uri $url -OutFile (Join-Path $env:TEMP x.zip)\n";
+    for (const shell of [
+      'SHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\n',
+      'SHELL ["pwsh", "-NoLogo", "-Command"]\n',
+      'SHELL ["C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe", "-Command"]\n',
+      'SHELL ["cmd", "/S", "/C"]\n',
+    ]) {
+      expect(codes(`FROM mcr.microsoft.com/windows/servercore:ltsc2022\n${shell}${ps}`)).not.toContain(
+        'DD001',
+      );
+    }
+    expect(
+      codes(`# hadolint shell=powershell\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n${ps}`),
+    ).not.toContain('DD001');
+    expect(
+      codes(
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["cmd", "/S", "/C"]\nRUN if exist C:\\x (echo yes)\n',
+      ),
+    ).not.toContain('DD001');
+  });
+
+  it('keeps DD001 for a POSIX shell, for a RUN before a SHELL switch, and for exec-form sh -c under PowerShell', () => {
+    const bad = 'RUN echo "unterminated\n';
+    expect(codes(`FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n${bad}`)).toContain('DD001');
+    expect(codes(`FROM debian:12\n${bad}SHELL ["pwsh", "-Command"]\n`)).toContain('DD001');
+    expect(codes(`# hadolint shell=bash\nFROM debian:12\n${bad}`)).toContain('DD001');
+    expect(
+      codes('FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN ["/bin/sh", "-c", "echo \\"unterminated"]\n'),
+    ).toContain('DD001');
+    // SHELL ends with its stage: the next stage is POSIX again.
+    expect(codes(`FROM debian:12\nSHELL ["pwsh", "-Command"]\nFROM debian:12\n${bad}`)).toContain('DD001');
   });
 
   it('reports an unparseable RUN script and still runs the other rules', () => {
