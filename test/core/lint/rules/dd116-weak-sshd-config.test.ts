@@ -44,4 +44,142 @@ describe('DD116 SSH server configured to accept root or password logins', () => 
     'DD116',
     'FROM debian:12 AS test\nRUN echo "PermitRootLogin yes" >> /etc/ssh/sshd_config\nFROM debian:12\nCOPY --from=test /out /out',
   );
+
+  describe('evasions: other ways to write the file', () => {
+    const ctx = (files: Record<string, string>) => ({ contextFiles: new Map(Object.entries(files)) });
+    catches(
+      'DD116',
+      "FROM debian:12\nRUN perl -pi -e 's/^#?PermitRootLogin.*/PermitRootLogin yes/' /etc/ssh/sshd_config",
+      { line: 2 },
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN awk \'/PasswordAuthentication/{print "PasswordAuthentication yes"; next} 1\' /etc/ssh/sshd_config > /tmp/c && mv /tmp/c /etc/ssh/sshd_config',
+    );
+    catches(
+      'DD116',
+      "FROM debian:12\nRUN printf 'PasswordAuthentication yes\\n' > /tmp/sshd\nRUN cp /tmp/sshd /etc/ssh/sshd_config.d/50-login.conf",
+      { line: 3 },
+    );
+    catches(
+      'DD116',
+      "FROM debian:12\nRUN echo 'PermitEmptyPasswords yes' | dd of=/etc/ssh/sshd_config.d/x.conf",
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN echo UGVybWl0Um9vdExvZ2luIHllcw== | base64 -d >> /etc/ssh/sshd_config',
+    );
+    catches(
+      'DD116',
+      "FROM debian:12\nRUN printf '%s\\n' '$a' 'PermitRootLogin yes' . w | ed -s /etc/ssh/sshd_config",
+    );
+    catches('DD116', 'FROM debian:12\nCOPY conf/sshd_config /etc/ssh/', {
+      line: 2,
+      ...ctx({ 'conf/sshd_config': 'Port 22\nPermitRootLogin yes\n' }),
+    });
+    catches(
+      'DD116',
+      'FROM debian:12\nCOPY sshd/ /etc/ssh/sshd_config.d/',
+      ctx({ 'sshd/10-pw.conf': 'PasswordAuthentication=yes\n' }),
+    );
+    catches('DD116', 'FROM debian:12\nENV F=/etc/ssh/sshd_config\nRUN echo "PermitRootLogin yes" >> $F', {
+      line: 3,
+    });
+    catches(
+      'DD116',
+      'FROM debian:12\nARG D=/etc/ssh\nRUN echo "PasswordAuthentication yes" > ${D}/sshd_config.d/pw.conf',
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN echo "PermitRootLogin yes" > /opt/sshd.conf\nCMD ["/usr/sbin/sshd", "-D", "-f", "/opt/sshd.conf"]',
+      { line: 2 },
+    );
+    catches('DD116', 'FROM debian:12\nENTRYPOINT /usr/sbin/sshd -D -oPermitEmptyPasswords=yes');
+  });
+
+  describe('read as sshd reads it', () => {
+    const ctx = (files: Record<string, string>) => ({ contextFiles: new Map(Object.entries(files)) });
+    // Keyboard-interactive logins ask for the password through PAM (Debian and RHEL set UsePAM yes).
+    catches('DD116', 'FROM debian:12\nRUN echo "KbdInteractiveAuthentication yes" >> /etc/ssh/sshd_config');
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN echo "ChallengeResponseAuthentication yes" > /etc/ssh/sshd_config.d/kbd.conf',
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nRUN printf "UsePAM no\\nKbdInteractiveAuthentication yes\\n" > /etc/ssh/sshd_config.d/kbd.conf',
+    );
+    passes('DD116', 'FROM debian:12\nRUN echo "KbdInteractiveAuthentication no" >> /etc/ssh/sshd_config');
+    // The first value wins: a later line does not override an earlier one.
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN echo "PermitRootLogin yes" >> /etc/ssh/sshd_config && echo "PermitRootLogin no" >> /etc/ssh/sshd_config',
+      { line: 2 },
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nRUN cat > /etc/ssh/sshd_config <<EOF\nPermitRootLogin no\nPermitRootLogin yes\nEOF',
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN echo "PasswordAuthentication yes" >> /etc/ssh/sshd_config',
+      ctx({ sshd_config: 'PasswordAuthentication no\n' }),
+    );
+    // Drop-ins are read where an Include puts them; the stock files include sshd_config.d/*.conf first.
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN echo "PermitRootLogin yes" > /etc/ssh/sshd_config.d/00-root.conf\nRUN echo "PermitRootLogin no" >> /etc/ssh/sshd_config',
+      { line: 2 },
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN echo "PermitRootLogin yes" > /etc/ssh/sshd_config.d/10.conf',
+      { line: 3, ...ctx({ sshd_config: 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n' }) },
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN echo "PermitRootLogin yes" >> /etc/ssh/sshd_config',
+      ctx({ sshd_config: 'Include /etc/ssh/sshd_config.d/*.conf\n' }),
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN echo "PermitRootLogin no" > /etc/ssh/sshd_config.d/10.conf && echo "PermitRootLogin yes" >> /etc/ssh/sshd_config',
+      ctx({ sshd_config: 'Include /etc/ssh/sshd_config.d/*.conf\nPort 22\n' }),
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN echo "PermitRootLogin yes" > /etc/ssh/sshd_config.d/10.conf',
+      ctx({ sshd_config: 'Port 22\nPermitRootLogin no\n' }),
+    );
+    passes('DD116', 'FROM debian:12\nRUN echo "PermitRootLogin yes" > /etc/ssh/sshd_config.d/README');
+    // An edit replayed on a copied file: the line it changes stays a comment.
+    passes(
+      'DD116',
+      "FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN sed -i 's/prohibit-password/yes/' /etc/ssh/sshd_config",
+      ctx({ sshd_config: '#PermitRootLogin prohibit-password\n' }),
+    );
+    catches(
+      'DD116',
+      "FROM debian:12\nCOPY sshd_config /etc/ssh/sshd_config\nRUN sed -i 's/^#PermitRootLogin.*/PermitRootLogin yes/' /etc/ssh/sshd_config",
+      { line: 3, ...ctx({ sshd_config: '#PermitRootLogin prohibit-password\n' }) },
+    );
+    passes(
+      'DD116',
+      "FROM debian:12\nRUN echo 'PermitRootLogin yes' >> /etc/ssh/sshd_config && sed -i 's/^PermitRootLogin yes/PermitRootLogin no/' /etc/ssh/sshd_config",
+    );
+    catches(
+      'DD116',
+      'FROM debian:12\nRUN printf "Match Address 10.0.0.0/8\\n  PasswordAuthentication yes\\n" >> /etc/ssh/sshd_config',
+    );
+    passes(
+      'DD116',
+      'FROM debian:12\nRUN printf "Match User sftp\\n  PasswordAuthentication no\\n" >> /etc/ssh/sshd_config',
+    );
+    passes('DD116', 'FROM debian:12\nCMD ["/usr/sbin/sshd", "-D", "-o", "PermitRootLogin=no"]');
+    passes(
+      'DD116',
+      'FROM debian:12\nCOPY ssh_config /etc/ssh/ssh_config',
+      ctx({ ssh_config: 'PasswordAuthentication yes\n' }),
+    );
+  });
 });
