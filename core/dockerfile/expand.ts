@@ -86,9 +86,15 @@ export function dockerWords(text: string, escapeChar: string): string[] {
 /**
  * Processes one Dockerfile word as the builder does for ENV and ARG: quotes removed, escapes applied, `$NAME`,
  * `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`, `${NAME+word}` substituted from `env`. A name the file
- * leaves unknown stays as written (a raw piece). Returns undefined when the value would pass MAX_VALUE_CHARS.
+ * leaves unknown stays as written (a raw piece). With `quotes` false the text is taken as already unquoted (a shell
+ * word's value): only `$` references are processed. Returns undefined when the value would pass MAX_VALUE_CHARS.
  */
-export function expandDockerWord(word: string, env: Env, escapeChar: string): Value | undefined {
+export function expandDockerWord(
+  word: string,
+  env: Env,
+  escapeChar: string,
+  quotes = true,
+): Value | undefined {
   const out: Segment[] = [];
   let size = 0;
   const add = (seg: Segment): boolean => {
@@ -100,6 +106,11 @@ export function expandDockerWord(word: string, env: Env, escapeChar: string): Va
   let quote = '';
   while (i < word.length) {
     const c = word[i] as string;
+    if (!quotes && c !== '$') {
+      if (!add({ text: c })) return undefined;
+      i++;
+      continue;
+    }
     if (quote === "'") {
       if (c === "'") quote = '';
       else if (!add({ text: c })) return undefined;
@@ -126,7 +137,7 @@ export function expandDockerWord(word: string, env: Env, escapeChar: string): Va
       continue;
     }
     if (c === '$') {
-      const r = dockerDollar(word, i, env, escapeChar);
+      const r = dockerDollar(word, i, env, escapeChar, quotes);
       if (!r) return undefined;
       for (const seg of r.value) if (!add(seg)) return undefined;
       i = r.end;
@@ -143,6 +154,7 @@ function dockerDollar(
   at: number,
   env: Env,
   escapeChar: string,
+  quotes: boolean,
 ): { value: Value; end: number } | undefined {
   const next = word[at + 1] ?? '';
   if (NAME_START.test(next)) {
@@ -158,7 +170,7 @@ function dockerDollar(
   let close = -1;
   for (let j = at + 1; j < word.length; j++) {
     const ch = word[j];
-    if (ch === escapeChar) j++;
+    if (ch === escapeChar && quotes) j++;
     else if (ch === '{') depth++;
     else if (ch === '}' && --depth === 0) {
       close = j;
@@ -176,7 +188,7 @@ function dockerDollar(
   if (op === '' && rest !== '') return { value: raw, end: close + 1 };
   const bound = env.get(name);
   if (op === '') return { value: bound ?? raw, end: close + 1 };
-  const alt = (): Value | undefined => expandDockerWord(rest, env, escapeChar);
+  const alt = (): Value | undefined => expandDockerWord(rest, env, escapeChar, quotes);
   if (bound === undefined || bound === null) {
     // Unset as far as the file says: a default applies, an alternative is unknown.
     return op.endsWith('-') ? wrap(alt(), close) : { value: raw, end: close + 1 };

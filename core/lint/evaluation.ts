@@ -1,9 +1,10 @@
-import { type Env, type StageVariables, stageVariables } from '../dockerfile/expand.js';
+import type { Env, StageVariables } from '../dockerfile/expand.js';
 import type { Command, DockerfileModel, Instruction } from '../dockerfile/model.js';
 import { shellText } from '../dockerfile/parse.js';
 import { resolveExecForm, resolveScript } from '../dockerfile/resolve-shell.js';
 import { execFormCommands, parseShell, type ScriptOrigin, shellCString } from '../dockerfile/shell.js';
 import { SourceMap } from '../dockerfile/source-map.js';
+import { variablesOf } from './build-variables.js';
 import type { RunCommand } from './rule.js';
 
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?[-=])?/g;
@@ -20,7 +21,7 @@ const evaluations = new WeakMap<DockerfileModel, FileEvaluation>();
 function evaluationOf(model: DockerfileModel): FileEvaluation {
   let e = evaluations.get(model);
   if (!e) {
-    e = { map: new SourceMap(model.text), vars: stageVariables(model) };
+    e = { map: new SourceMap(model.text), vars: variablesOf(model) };
     evaluations.set(model, e);
   }
   return e;
