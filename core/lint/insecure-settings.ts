@@ -27,6 +27,52 @@ export interface ConfigText {
   readonly locOf: (line: number) => Loc;
   /** How the text got there, for messages (`written by RUN`, `copied from etc/x.repo`). */
   readonly origin: string;
+  /**
+   * The paths the file is read as: its own, and the well-known file of any tool told to read it instead (`curl -K f`
+   * → `.curlrc`, `APT_CONFIG=f` → `/etc/apt/apt.conf`); empty when only the build knows the path.
+   */
+  readonly readAs: readonly string[];
+}
+
+/** True when a file is read as a path the pattern matches; a path only the build knows may be any file. */
+export function readAs(file: ConfigText, path: RegExp): boolean {
+  return file.path === undefined || file.readAs.some((p) => path.test(p));
+}
+
+// Environment variables that name a tool's configuration file, and the file it then stands for.
+const CONFIG_ENV: Readonly<Record<string, string>> = {
+  APT_CONFIG: '/etc/apt/apt.conf',
+  WGETRC: '/etc/wgetrc',
+  PIP_CONFIG_FILE: '/etc/pip.conf',
+  NPM_CONFIG_USERCONFIG: '/root/.npmrc',
+  npm_config_userconfig: '/root/.npmrc',
+  NPM_CONFIG_GLOBALCONFIG: '/usr/etc/npmrc',
+  npm_config_globalconfig: '/usr/etc/npmrc',
+  GIT_CONFIG_GLOBAL: '/root/.gitconfig',
+  GIT_CONFIG_SYSTEM: '/etc/gitconfig',
+  CONDARC: '/root/.condarc',
+  GEMRC: '/root/.gemrc',
+};
+
+// Options that make a tool read a configuration file, and the file it then stands for.
+function configOptions(name: string, args: readonly string[]): { path: string; as: string }[] {
+  const as = (paths: string[], to: string) => paths.map((path) => ({ path, as: to }));
+  if (name === 'curl') {
+    const paths = optionValues(args, 'K', 'config');
+    // A short-option group ending in K takes the next word (`-sK file`).
+    for (let i = 0; i < args.length; i++)
+      if (/^-[a-zA-Z]+K$/.test(args[i] ?? '')) paths.push(args[i + 1] ?? '');
+    return as(paths, '/root/.curlrc');
+  }
+  if (name === 'wget' || name === 'wget2') return as(optionValues(args, 'config'), '/etc/wgetrc');
+  if (/^(apt|apt-get|aptitude|apt-cache)$/.test(name))
+    return as(optionValues(args, 'c', 'config-file'), '/etc/apt/apt.conf');
+  if (/^pip[0-9.]*$/.test(name)) return [];
+  if (['npm', 'yarn', 'pnpm'].includes(name)) return as(optionValues(args, 'userconfig'), '/root/.npmrc');
+  if (/^(yum|dnf|dnf5|microdnf|tdnf)$/.test(name))
+    return as(optionValues(args, 'c', 'config'), '/etc/yum.conf');
+  if (name === 'pacman') return as(optionValues(args, 'config'), '/etc/pacman.conf');
+  return [];
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -106,8 +152,26 @@ function shared(ctx: RuleContext): Shared {
   let found = cache.get(key);
   if (!found) {
     const runs = [...key, ...startCommands(ctx)];
-    const files = collectFiles(ctx);
-    found = { runs, env: [...collectEnv(ctx, runs), ...profileEnv(files)], files };
+    const written = collectFiles(ctx);
+    const env = [...collectEnv(ctx, runs), ...profileEnv(written)];
+    const aliases = new Map<string, string[]>();
+    const alias = (path: string, as: string) => aliases.set(path, [...(aliases.get(path) ?? []), as]);
+    for (const e of env) {
+      const as = CONFIG_ENV[e.name];
+      if (as && e.value !== '') alias(e.value, as);
+      // curl reads $CURL_HOME/.curlrc.
+      if (e.name === 'CURL_HOME' && e.value !== '')
+        alias(`${e.value.replace(/\/+$/, '')}/.curlrc`, '/root/.curlrc');
+    }
+    for (const { command } of runs) {
+      const { name, args } = toolCall(command);
+      for (const { path, as } of configOptions(name, args)) alias(path, as);
+    }
+    const files = written.map((f) => ({
+      ...f,
+      readAs: f.path === undefined ? [] : [f.path, ...(aliases.get(f.path) ?? [])],
+    }));
+    found = { runs, env, files };
     cache.set(key, found);
   }
   return found;
@@ -177,7 +241,7 @@ function collectEnv(ctx: RuleContext, runs: readonly RunCommand[]): EnvSetting[]
 const PROFILE =
   /(^|\/)(etc\/environment|etc\/profile|etc\/profile\.d\/[^/]+|etc\/bash\.bashrc|\.bashrc|\.profile|\.bash_profile|\.zshrc|\.zshenv)$/;
 
-function profileEnv(files: readonly ConfigText[]): EnvSetting[] {
+function profileEnv(files: readonly Omit<ConfigText, 'readAs'>[]): EnvSetting[] {
   const out: EnvSetting[] = [];
   for (const file of files) {
     if (file.path === undefined || !PROFILE.test(file.path)) continue;
@@ -195,8 +259,8 @@ function profileEnv(files: readonly ConfigText[]): EnvSetting[] {
   return out;
 }
 
-function collectFiles(ctx: RuleContext): ConfigText[] {
-  const out: ConfigText[] = [];
+function collectFiles(ctx: RuleContext): Omit<ConfigText, 'readAs'>[] {
+  const out: Omit<ConfigText, 'readAs'>[] = [];
   // fileWrites reads the resolved commands, so paths named through ENV/ARG are expanded.
   const writes = fileWrites(ctx);
   for (const w of writes) {

@@ -11,6 +11,7 @@ import {
   isRemoteHttp,
   matchingLines,
   optionValues,
+  readAs,
   toolCall,
 } from '../insecure-settings.js';
 import { matchInstruction } from '../instruction-text.js';
@@ -136,41 +137,53 @@ function gitConfigEnv(env: readonly EnvSetting[]): EnvSetting | undefined {
 // curl short options that take a value: in `-fsSLo/tmp/k` everything after `o` is the value, not flags.
 const CURL_VALUE_LETTERS = new Set('AbcCdDEeFHhKmoPQrTtuUwxXyYz');
 
+// curl long options that take the next word as their value (so `--user-agent -k` sets no flag).
+const CURL_VALUE_OPTIONS = new Set(
+  `--output --header --data --data-raw --data-binary --data-urlencode --user --user-agent --referer --request --url
+  --config --cacert --capath --cert --key --proxy --proxy-user --cookie --cookie-jar --form --upload-file --range
+  --max-time --connect-timeout --retry --write-out --dump-header --resolve --connect-to --output-dir`.split(
+    /\s+/,
+  ),
+);
+
 function curlInsecure(args: readonly string[]): boolean {
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
     if (a === '--') return false;
     if (a === '--insecure' || a === '--proxy-insecure' || a === '--doh-insecure') return true;
-    if (a.startsWith('-') && !a.startsWith('--')) {
-      for (const ch of a.slice(1)) {
+    if (CURL_VALUE_OPTIONS.has(a)) i++;
+    else if (a.startsWith('-') && !a.startsWith('--')) {
+      for (let j = 1; j < a.length; j++) {
+        const ch = a[j] ?? '';
         if (ch === 'k') return true;
-        if (CURL_VALUE_LETTERS.has(ch)) break;
+        if (CURL_VALUE_LETTERS.has(ch)) {
+          // The value is the rest of the word, or the next word when the letter ends the group.
+          if (j === a.length - 1) i++;
+          break;
+        }
       }
     }
   }
   return false;
 }
 
-// Config files curl reads with -K/--config, wget with --config.
-function configFilesOf(tool: string, args: readonly string[]): string[] {
-  if (tool === 'curl') {
-    const out = optionValues(args, 'K', 'config');
-    // A short-option group ending in K takes the next word (`-sK file`).
-    for (let i = 0; i < args.length; i++)
-      if (/^-[a-zA-Z]+K$/.test(args[i] ?? '')) out.push(args[i + 1] ?? '');
-    return out;
-  }
-  if (tool === 'wget' || tool === 'wget2') return optionValues(args, 'config');
-  return [];
-}
-
 const PIP_INDEX_FLAGS = ['i', 'index-url', 'extra-index-url', 'index', 'default-index', 'find-links', 'f'];
 const PYTHON_TLS_OFF =
-  /ssl\._create_unverified_context|_create_default_https_context\s*=|\bverify\s*=\s*False\b|\bCERT_NONE\b|check_hostname\s*=\s*False|urllib3\.disable_warnings/;
+  /ssl\._create_unverified_context|_create_default_https_context\s*=|\bverify\s*=\s*False\b|\bCERT_NONE\b|check_hostname\s*=\s*False/;
 const NODE_TLS_OFF = /rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["'`]?0/;
+
+// Every tool commandWhy knows, besides pip* and python*.
+const TOOLS = new Set(
+  `curl wget wget2 conda mamba micromamba git uv npm yarn pnpm npx corepack apt apt-get aptitude yum dnf dnf5 microdnf
+  tdnf yum-config-manager zypper gem bundle bundler composer mvn mvnw gradle gradlew poetry helm kubectl oc skopeo
+  buildah podman docker crane regctl oras aws go node nodejs`.split(/\s+/),
+);
 
 /** Why a command (by the tool that honours the option) turns verification off, or undefined. */
 function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
   const { name, args } = toolCall(run.command);
+  // Most commands are none of these tools: leave before building any text.
+  if (!TOOLS.has(name) && !/^(pip|python)[0-9.]*$/.test(name)) return undefined;
   const joined = ` ${args.join(' ')} `;
   if (name === 'curl' && curlInsecure(args)) return 'curl -k/--insecure accepts any server certificate';
   if (name === 'wget' || name === 'wget2') {
@@ -446,8 +459,6 @@ const FILE_KINDS: readonly FileKind[] = [
 
 // ---------------------------------------------------------------- the rule
 
-const CURLRC = FILE_KINDS[0] as FileKind;
-const WGETRC = FILE_KINDS[1] as FileKind;
 // Non-POSIX RUNs are not parsed as shell; these PowerShell settings are distinctive enough to find in the text.
 const POWERSHELL_TLS_OFF =
   /-SkipCertificateCheck\b|ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/i;
@@ -470,14 +481,6 @@ export const tlsVerificationDisabled = defineRule({
     for (const run of checkedCommands(ctx)) {
       const why = commandWhy(ctx, run);
       if (why) add(run.command, why);
-      const { name, args } = toolCall(run.command);
-      for (const path of configFilesOf(name, args)) {
-        for (const file of files) {
-          if (file.path !== path || file.instruction.index > run.instruction.index) continue;
-          if (fileFindings(file, name === 'curl' ? [CURLRC] : [WGETRC], true).length > 0)
-            add(run.command, `${name} reads ${path}, which turns certificate verification off`);
-        }
-      }
     }
     const env = envSettings(ctx);
     for (const e of env) {
@@ -504,16 +507,10 @@ export const tlsVerificationDisabled = defineRule({
   },
 });
 
-// `named`: the tool was told to read this file (`curl -K f`), whatever it is called.
-function fileFindings(
-  file: ConfigText,
-  kinds: readonly FileKind[],
-  named = false,
-): { loc: Loc; why: string }[] {
+function fileFindings(file: ConfigText, kinds: readonly FileKind[]): { loc: Loc; why: string }[] {
   const out: { loc: Loc; why: string }[] = [];
   for (const kind of kinds) {
-    // A path only the build knows may be any of these files.
-    if (!named && file.path !== undefined && !kind.path.test(file.path)) continue;
+    if (!readAs(file, kind.path)) continue;
     for (const { pattern, why } of kind.lines) {
       for (const { match, line } of matchingLines(file.content, pattern)) {
         const w = why(match);

@@ -7,6 +7,7 @@ import {
   envSettings,
   matchingLines,
   optionValues,
+  readAs,
   toolCall,
 } from '../insecure-settings.js';
 import { defineRule, type RuleContext, type RuleFinding, type RunCommand } from '../rule.js';
@@ -74,6 +75,8 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
       return 'apt --allow-insecure-repositories reads repositories that are unsigned';
     if (args.includes('--force-yes'))
       return 'apt --force-yes also accepts unauthenticated packages (and downgrades)';
+    if (name === 'aptitude' && args.includes('--allow-untrusted'))
+      return 'aptitude --allow-untrusted installs packages whose signature is missing or wrong';
     for (const o of optionValues(args, 'o', 'option')) {
       const [key = '', value = ''] = o.split(/=(.*)/s);
       const opt = APT_OPTIONS.find((a) => a.name.test(key.trim()));
@@ -90,6 +93,13 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
   if (/^(yum|dnf|dnf5|microdnf|tdnf|zypper|yum-config-manager|yumdownloader)$/.test(name)) {
     const flag = args.find((a) => /^--(nogpgcheck|no-gpgcheck|no-gpg-checks)$/.test(a));
     if (flag) return `${name} ${flag} installs packages without checking their GPG signatures`;
+    // zypper addrepo -G is --no-gpgcheck.
+    if (
+      name === 'zypper' &&
+      /^(ar|addrepo)$/.test(args.find((a) => !a.startsWith('-')) ?? '') &&
+      args.some((a) => /^-[a-zA-Z]*G/.test(a))
+    )
+      return 'zypper addrepo -G adds a repository whose packages are not GPG-checked';
     const o = optionValues(args, 'setopt').find(
       (v) => /^([\w.*-]+\.)?gpgcheck=/i.test(v) && iniFalse(v.split('=')[1] ?? ''),
     );
@@ -204,8 +214,7 @@ const FILE_KINDS: readonly FileKind[] = [
 function fileFindings(file: ConfigText, local: Local): { loc: Loc; why: string }[] {
   const out: { loc: Loc; why: string }[] = [];
   for (const kind of FILE_KINDS) {
-    // A path only the build knows may be any of these files.
-    if (file.path !== undefined && !kind.path.test(file.path)) continue;
+    if (!readAs(file, kind.path)) continue;
     for (const f of kind.check(file.content)) {
       // A repository on this machine, indexed in the same RUN (official images build packages this way).
       const uris = (f.uri ?? '').split(/\s+/).filter((u) => u !== '');

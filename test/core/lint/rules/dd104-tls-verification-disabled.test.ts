@@ -93,6 +93,8 @@ describe('DD104 TLS verification disabled', () => {
   catches('DD104', 'FROM rockylinux:9\nRUN sed -i -e "s/sslverify=1/sslverify=0/" /etc/yum.conf');
   passes('DD104', 'FROM debian:12\nRUN curl -fsSL https://example.com/x -o /x');
   passes('DD104', 'FROM debian:12\nRUN curl -fsSLo/tmp/kubectl https://dl.k8s.io/kubectl');
+  passes('DD104', 'FROM debian:12\nRUN curl -o -k https://example.com/x');
+  passes('DD104', 'FROM debian:12\nRUN curl --user-agent -k https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN curl -H "k: v" https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN wget -q https://example.com/x');
   passes(
@@ -221,6 +223,25 @@ describe('DD104: configuration files written or copied into the image', () => {
   catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -K /tmp/c https://example.com/x');
   catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -sK /tmp/c https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN echo "silent" > /tmp/c && curl -K /tmp/c https://example.com/x');
+  // Tools told through the environment to read another file read it as their own.
+  catches(
+    'DD104',
+    'FROM debian:12\nENV CURL_HOME=/opt/c\nRUN echo insecure > /opt/c/.curlrc && curl https://e.com/x',
+  );
+  catches(
+    'DD104',
+    'FROM debian:12\nENV WGETRC=/opt/w.conf\nRUN echo "check_certificate = off" > /opt/w.conf',
+  );
+  catches(
+    'DD104',
+    'FROM debian:12\nENV APT_CONFIG=/opt/apt.conf\nRUN echo \'Acquire::https::Verify-Peer "false";\' > /opt/apt.conf',
+  );
+  passes('DD104', 'FROM debian:12\nRUN echo \'Acquire::https::Verify-Peer "false";\' > /opt/apt.conf');
+  catches(
+    'DD104',
+    'FROM python:3.12\nENV PIP_CONFIG_FILE=/opt/pip.ini\nCOPY pip.ini /opt/pip.ini',
+    ctxFiles({ 'pip.ini': '[global]\ntrusted-host = pypi.internal.example\n' }),
+  );
   catches('DD104', 'FROM debian:12\nCOPY curlrc /root/.curlrc', ctxFiles({ curlrc: 'silent\ninsecure\n' }));
   passes('DD104', 'FROM debian:12\nCOPY curlrc /root/.curlrc', ctxFiles({ curlrc: 'silent\nshow-error\n' }));
   catches(

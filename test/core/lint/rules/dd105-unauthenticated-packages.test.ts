@@ -148,6 +148,19 @@ describe('DD105: a flag counts only as an option of the package manager', () => 
   );
   catches('DD105', 'FROM golang:1.22\nRUN go env -w GOSUMDB=off');
   catches('DD105', 'FROM golang:1.22\nENV GONOSUMDB=*');
+  catches('DD105', 'FROM debian:12\nRUN aptitude install -y --allow-untrusted curl');
+  catches('DD105', 'FROM opensuse/leap:15.6\nRUN zypper ar -fG https://r.example.com/ x');
+  passes('DD105', 'FROM opensuse/leap:15.6\nRUN zypper ar -f https://r.example.com/ x');
+  catches(
+    'DD105',
+    'FROM debian:12\nRUN echo \'APT::Get::AllowUnauthenticated "true";\' > /tmp/apt.conf && apt-get -c /tmp/apt.conf install -y x',
+  );
+  catches(
+    'DD105',
+    'FROM rockylinux:9\nCOPY my.conf /opt/my.conf\nRUN dnf -c /opt/my.conf install -y x',
+    ctxFiles({ 'my.conf': '[main]\ngpgcheck=0\n' }),
+  );
+  passes('DD105', 'FROM debian:12\nRUN echo \'APT::Get::AllowUnauthenticated "true";\' > /tmp/notes.txt');
 });
 
 describe('DD105: repository and apt files copied in, checked by their content', () => {
