@@ -1,7 +1,7 @@
 import { flagValue, hasFlag, operands } from '../../dockerfile/command-args.js';
+import type { Command, Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
-import { commandInput, fileWrites } from '../file-writes.js';
-import { type ToolRun, toolRuns } from '../package-managers.js';
+import { commandInput, type FileWrite, fileWrites, toolOf } from '../file-writes.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { shippedStages } from '../stage-lineage.js';
 
@@ -38,6 +38,31 @@ const USERADD_VALUE_FLAGS = [
   'h',
 ];
 const ADMIN_GROUPS = new Set(['sudo', 'wheel', 'admin']);
+
+/** A run of one of the account tools, as the shell would run it (variables resolved, busybox applets unwrapped). */
+interface ToolRun {
+  readonly command: Command;
+  readonly instruction: Instruction;
+  readonly tool: string;
+  readonly args: readonly string[];
+}
+
+const ACCOUNT_TOOLS = new Set(['useradd', 'usermod', 'adduser', 'addgroup', 'gpasswd', 'chpasswd', 'passwd']);
+
+function accountRuns(ctx: RuleContext, shipped: ReadonlySet<number>): ToolRun[] {
+  const out: ToolRun[] = [];
+  for (const { command, instruction } of ctx.resolved()) {
+    if (!shipped.has(instruction.stage)) continue;
+    const { name, args } = toolOf(command);
+    if (ACCOUNT_TOOLS.has(name)) out.push({ command, instruction, tool: name, args });
+  }
+  return out;
+}
+
+// `0`, `00`: the number sshd, login and the kernel read as uid 0.
+function isZero(uid: string | undefined): boolean {
+  return uid !== undefined && /^0+$/.test(uid.trim());
+}
 
 interface Account {
   readonly user: string;
@@ -88,6 +113,7 @@ function passwordsSet(ctx: RuleContext, runs: readonly ToolRun[]): (Account & { 
     const loc = run.command.loc;
     if (run.tool === 'chpasswd') {
       const input = commandInput(ctx, run) ?? '';
+      // chpasswd reads `user:password` lines; an empty password field is no password at all.
       for (const line of input.split('\n')) {
         const m = /^\s*([^:\s#]+):(.*)$/.exec(line);
         if (m && !locks(m[2] ?? '')) out.push({ user: m[1] ?? '', loc, empty: (m[2] ?? '').trim() === '' });
@@ -138,33 +164,20 @@ export const rootEquivalentAccount = defineRule({
     const out: RuleFinding[] = [];
     const report = (loc: Loc, message: string) => out.push(ctx.finding(loc, message));
     const shipped = shippedStages(ctx.stages);
-    const runs = toolRuns(ctx, (t) =>
-      ['useradd', 'usermod', 'adduser', 'addgroup', 'gpasswd', 'chpasswd', 'passwd'].includes(t),
-    ).filter((run) => shipped.has(run.instruction.stage));
+    const runs = accountRuns(ctx, shipped);
     for (const run of runs) {
       if (!['useradd', 'usermod', 'adduser'].includes(run.tool)) continue;
       const uid = flagValue(run, 'u', 'uid');
-      if (uid === '0' && userOf(run) !== 'root') {
+      if (isZero(uid) && userOf(run) !== 'root') {
         report(
           run.command.loc,
           `${run.tool} gives ${userOf(run)} uid 0: a second root account under another name`,
         );
       }
     }
-    for (const w of fileWrites(ctx)) {
+    for (const w of fileWrites(ctx, { copies: true })) {
       if (!/(^|\/)etc\/(passwd|shadow)$/.test(w.path) || !shipped.has(w.instruction.stage)) continue;
-      for (const line of w.content.split('\n')) {
-        const uid0 = /^([^:#\s]+):[^:]*:0:/.exec(line);
-        if (w.path.endsWith('passwd') && uid0 && uid0[1] !== 'root') {
-          report(w.loc, `${w.path} gets ${uid0[1]} with uid 0: a second root account under another name`);
-        }
-        const empty = /^([^:#\s]+)::/.exec(line);
-        if (empty)
-          report(
-            w.loc,
-            `${w.path} gives ${empty[1]} an empty password: anyone reaching a login or su gets in`,
-          );
-      }
+      for (const message of accountFileFindings(w)) report(w.loc, message);
     }
     const admins = sudoCapable(runs);
     for (const set of passwordsSet(ctx, runs)) {
@@ -185,6 +198,48 @@ export const rootEquivalentAccount = defineRule({
         );
       }
     }
-    return out.sort((a, b) => a.line - b.line || a.column - b.column);
+    const seen = new Set<string>();
+    return out
+      .filter((f) => {
+        const key = `${f.line}:${f.column}:${f.message}`;
+        return !seen.has(key) && !!seen.add(key);
+      })
+      .sort((a, b) => a.line - b.line || a.column - b.column);
   },
 });
+
+// What a text put into /etc/passwd or /etc/shadow does: a uid 0 account other than root, an empty password.
+function accountFileFindings(w: FileWrite): string[] {
+  const out: string[] = [];
+  const passwd = w.path.endsWith('passwd');
+  const lines = w.content.split('\n');
+  for (const line of lines) {
+    const fields = line.split(':');
+    const [name = ''] = fields;
+    if (name === '' || /^\s*#/.test(line) || /\s/.test(name)) continue;
+    // A whole line (`name:x:0:0:…`), or the start of one an edit writes (`app:x:0`).
+    const uidZero = passwd && fields.length >= (w.mode === 'edit' ? 3 : 4) && isZero(fields[2]);
+    if (uidZero && name !== 'root') {
+      out.push(`${w.path} gets ${name} with uid 0: a second root account under another name`);
+    }
+    if (
+      fields.length >= 2 &&
+      fields[1] === '' &&
+      (w.mode !== 'edit' || fields.length >= 3 || line.endsWith(':'))
+    ) {
+      out.push(`${w.path} gives ${name} an empty password: anyone reaching a login or su gets in`);
+    }
+  }
+  // An edit that turns a uid field into 0 without naming the account (`s/:1000:1000:/:0:0:/`).
+  if (passwd && w.mode === 'edit') {
+    for (const e of w.edits ?? []) {
+      if (e.kind !== 's' || /^[^:#\s]+:/.test(e.text)) continue;
+      if (/(^|:)0+:/.test(e.text) && !/(^|:)0+:|root/.test(e.pattern ?? '')) {
+        out.push(
+          `${w.path} is edited to give an account uid 0 (${e.pattern} → ${e.text}): a second root account`,
+        );
+      }
+    }
+  }
+  return out;
+}

@@ -33,4 +33,52 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
   );
   catches('DD117', 'FROM debian:12 AS base\nRUN echo root:pw | chpasswd\nFROM base\nUSER app', { line: 2 });
   passes('DD117', "FROM debian:12\nRUN echo 'root:!' | chpasswd -e && usermod -p '*' root");
+
+  describe('evasions', () => {
+    const ctx = (files: Record<string, string>) => ({ contextFiles: new Map(Object.entries(files)) });
+    catches('DD117', "FROM alpine:3.19\nRUN echo 'root:' | busybox chpasswd", { line: 2 });
+    catches('DD117', 'FROM debian:12\nENV ROOT_USER=root\nRUN echo "${ROOT_USER}:" | chpasswd', { line: 3 });
+    catches('DD117', 'FROM alpine:3.19\nARG PW=hunter2\nRUN echo "root:$PW" | busybox chpasswd');
+    catches('DD117', "FROM debian:12\nRUN usermod -p '' root");
+    catches('DD117', 'FROM alpine:3.19\nRUN busybox passwd -d root');
+    catches('DD117', "FROM debian:12\nRUN printf 'root:toor\\n' > /tmp/pw && chpasswd < /tmp/pw");
+    catches('DD117', "FROM debian:12\nENV F=/etc/passwd\nRUN echo 'x:x:0:0::/root:/bin/sh' >> $F", {
+      line: 3,
+    });
+    catches('DD117', "FROM debian:12\nRUN sed -i 's/^app:x:1000:/app:x:0:/' /etc/passwd");
+    catches('DD117', "FROM debian:12\nRUN perl -pi -e 's/^(backup:x:)\\d+:/${1}0:/' /etc/passwd");
+    catches('DD117', "FROM debian:12\nRUN sed -i 's/:1000:1000:/:0:0:/' /etc/passwd");
+    catches('DD117', "FROM debian:12\nRUN perl -pi -e 's/^root:\\*:/root::/' /etc/shadow");
+    catches(
+      'DD117',
+      "FROM debian:12\nRUN echo 'ops:x:0:0::/root:/bin/sh' > /tmp/p && cat /tmp/p >> /etc/passwd",
+    );
+    catches('DD117', 'FROM debian:12\nCOPY passwd /etc/passwd', {
+      line: 2,
+      ...ctx({ passwd: 'root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/bash\n' }),
+    });
+    catches('DD117', 'FROM debian:12\nCOPY etc/ /etc/', ctx({ 'etc/shadow': 'root::19000:0:99999:7:::\n' }));
+    catches('DD117', 'FROM debian:12\nRUN useradd -o -u 00 admin');
+    catches('DD117', 'FROM alpine:3.19\nRUN adduser -D -u 0 admin');
+    catches('DD117', 'FROM debian:12\nENV ADMIN_UID=0\nRUN useradd -o -u $ADMIN_UID ops', { line: 3 });
+    passes('DD117', "FROM debian:12\nRUN echo 'root2:x:1000:1000::/home/root2:/bin/sh' >> /etc/passwd");
+    passes('DD117', 'FROM debian:12\nRUN useradd -u 10000 root2 && usermod -u 1000 app');
+    passes(
+      'DD117',
+      'FROM debian:12\nCOPY passwd /etc/passwd',
+      ctx({ passwd: 'root:x:0:0:root:/root:/bin/bash\napp:x:1000:0::/home/app:/bin/sh\n' }),
+    );
+    passes(
+      'DD117',
+      'FROM debian:12\nCOPY shadow /etc/shadow',
+      ctx({ shadow: 'root:*:19000:0:99999:7:::\napp:!:19000::::::\n' }),
+    );
+    passes(
+      'DD117',
+      "FROM debian:12\nRUN sed -i 's#^root:x:0:0:root:/root:/bin/bash#root:x:0:0:root:/root:/sbin/nologin#' /etc/passwd",
+    );
+    passes('DD117', "FROM debian:12\nRUN sed -i 's/:0:0:/:1000:1000:/' /etc/passwd");
+    passes('DD117', "FROM alpine:3.19\nRUN echo 'root:!' | busybox chpasswd -e");
+    passes('DD117', 'FROM debian:12\nENV APP_UID=10001\nRUN useradd -u $APP_UID app');
+  });
 });
