@@ -1,173 +1,254 @@
-import type { Instruction, Property } from '../../dockerfile/model.js';
-import { defineRule } from '../rule.js';
+import { flagValue, unwrap } from '../../dockerfile/command-args.js';
+import type { Command, Instruction } from '../../dockerfile/model.js';
+import { fileWrites } from '../file-writes.js';
+import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import {
+  credentialFile,
+  looksRandom,
+  notASecret,
+  PLACEHOLDER,
+  secretName,
+  secretShape,
+  URL_PASSWORD,
+  urlWithPassword,
+  valueSecretReason,
+} from '../secrets.js';
 
-// Values shaped like a credential whatever the variable is called.
-const CREDENTIAL_SHAPES: readonly (readonly [RegExp, string])[] = [
-  [/\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
-  [/\bgithub_pat_[A-Za-z0-9_]{40,}\b/, 'a GitHub fine-grained token'],
-  [/\bglpat-[A-Za-z0-9_-]{20,}\b/, 'a GitLab token'],
-  [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
-  [/\bxox[bpoas]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\b[sr]k_live_[A-Za-z0-9]{16,}/, 'a Stripe live key'],
-  [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, 'a SendGrid API key'],
-  [/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, 'a private key'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
-];
-
-// `scheme://user:password@host` (user may be empty, as in `redis://:password@host`).
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/i;
-
-// Names whose value is a secret: the last word says so (`DB_PASSWORD`, `NPM_TOKEN`, `JWT_SECRET`).
-const SECRET_LAST = new Set([
-  'PASSWORD',
-  'PASSWD',
-  'PASS',
-  'PASSPHRASE',
-  'SECRET',
-  'SECRETS',
-  'TOKEN',
-  'APIKEY',
-]);
-const SECRET_LAST_TWO = new Set([
-  'API_KEY',
-  'PRIVATE_KEY',
-  'SECRET_KEY',
-  'ENCRYPTION_KEY',
-  'SIGNING_KEY',
-  'MASTER_KEY',
-  'CLIENT_SECRET',
-]);
-// Variables client tools read a password or credentials from, whatever their last word says
-// (psql, mysql, redis-cli, sshpass -e). DOCKER_AUTH_CONFIG is judged by what it holds, below.
-const WELL_KNOWN_SECRETS = new Set(['PGPASSWORD', 'REDISCLI_AUTH', 'SSHPASS']);
-// Names that only hint at a secret (`APP_KEY`, `BASIC_AUTH`): reported when the value also looks random.
-const HINT_LAST = new Set(['KEY', 'AUTH', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'SALT']);
-// GPG key fingerprints in official images (`GPG_KEYS`, `NGINX_GPGKEY`) are public identifiers.
-const PUBLIC_KEY_NAME = /GPG|PGP|FINGERPRINT|KEY_?ID|PUBLIC|PUB_?KEY/i;
-
-// Values that are not secrets: switches, words asking to be replaced, masks.
-const NOT_A_VALUE =
-  /^(true|false|yes|no|on|off|none|null|nil|undefined|disabled?|enabled?|required|optional|random|auto)$/i;
-const PLACEHOLDER =
-  /^(<[^>]*>|\{\{.*\}\}|\*+|x{3,}|\.\.\.)$|(^|[-_ ])(set|provided?|injected|supplied|overridden)[-_ ](at|by|on|in)[-_ ]?(run[-_ ]?time|deploy|start|env)/i;
-
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toUpperCase()
-    .split(/[_.-]+/)
-    .filter(Boolean);
+function where(keyword: string): string {
+  if (keyword === 'ENV') {
+    return 'ENV values are stored in the image config, readable by anyone who can pull the image (docker inspect)';
+  }
+  if (keyword === 'ARG') {
+    return 'an ARG default is recorded in the image history of every RUN that uses it (docker history)';
+  }
+  if (keyword === 'LABEL')
+    return 'labels are stored in the image config, readable by anyone who can pull the image';
+  return `${keyword} lines are kept in the image config or history, readable by anyone who can pull the image`;
 }
 
-function secretName(name: string): boolean {
-  if (WELL_KNOWN_SECRETS.has(name.toUpperCase())) return true;
-  const w = words(name);
-  const last = w.at(-1) ?? '';
-  const lastTwo = w.slice(-2).join('_');
-  if (SECRET_LAST.has(last) || SECRET_LAST_TWO.has(lastTwo)) return true;
-  // MYSQL_PWD, ORACLE_PWD; PWD alone (and OLDPWD) is the shell's working directory.
-  if (last === 'PWD' && w.length > 1) return true;
-  // AWS_SECRET_ACCESS_KEY, MINIO_SECRET_KEY, Rails' SECRET_KEY_BASE.
-  return lastTwo === 'ACCESS_KEY' ? w.includes('SECRET') : w.slice(-3).join('_') === 'SECRET_KEY_BASE';
+const ADVICE = 'pass it at run time or through a build secret (RUN --mount=type=secret) instead';
+
+// A literal the shell would pass as is: no expansion left, not a placeholder or a switch.
+function literalSecret(value: string | undefined): value is string {
+  return value !== undefined && !/[$`]/.test(value) && !value.startsWith('-') && !notASecret(value);
 }
 
-function hintName(name: string): boolean {
-  return HINT_LAST.has(words(name).at(-1) ?? '') && !PUBLIC_KEY_NAME.test(name);
-}
-
-// The literal a value holds: `${X:-default}` holds its default; other expansions hold nothing known.
-function literal(value: string): string | undefined {
-  const withDefault = /^\$\{\w+:?-([^}$]*)\}$/.exec(value);
-  if (withDefault) return withDefault[1];
-  return value.includes('$') ? undefined : value;
-}
-
-function notASecret(value: string): boolean {
+// A value that lives only while the build runs (a RUN's assignment or option) counts when it reads like a real
+// credential: build-only stand-ins (`SECRET_KEY=collectstatic-only`, `-proot` against a throwaway server) do not.
+function credentialLike(value: string | undefined): value is string {
+  if (!literalSecret(value)) return false;
   return (
-    value.trim() === '' ||
-    NOT_A_VALUE.test(value) ||
-    PLACEHOLDER.test(value) ||
-    /^(\/|\.{1,2}\/|~\/|file:|[A-Za-z]:\\)/.test(value) ||
-    (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !URL_PASSWORD.test(value))
+    looksRandom(value) ||
+    (value.length >= 8 && /\d/.test(value) && /[A-Za-z]/.test(value) && !/\s/.test(value))
   );
 }
 
-function looksRandom(value: string): boolean {
-  if (value.length < 20 || /\s/.test(value)) return false;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
-  if (classes < 2) return false;
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let entropy = 0;
-  for (const n of counts.values()) entropy -= (n / value.length) * Math.log2(n / value.length);
-  return entropy >= 3.5;
+// Headers that carry a credential; the scheme word (Bearer, Basic, token) is not the secret.
+const AUTH_HEADER =
+  /^(?:--header=)?\s*(?:proxy-)?(?:authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|job-token|x-vault-token)\s*:\s*(?:(?:bearer|basic|token|digest|apikey|api-key|key)\s+)?(\S.*)$/i;
+// Long options whose value is a secret, on any command (`docker login --password`, `kubeadm join --token`).
+const SECRET_FLAGS = [
+  'password',
+  'passwd',
+  'pass',
+  'token',
+  'api-key',
+  'apikey',
+  'secret',
+  'client-secret',
+  'access-token',
+  'auth-token',
+  'secret-key',
+  'http-password',
+  'ftp-password',
+  'proxy-password',
+];
+const LOGIN_TOOLS = new Set([
+  'docker',
+  'podman',
+  'buildah',
+  'skopeo',
+  'helm',
+  'oras',
+  'nerdctl',
+  'crane',
+  'regctl',
+]);
+const MYSQL_TOOLS = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mariadb', 'mariadb-admin', 'mariadb-dump']);
+// `npm config set //registry/:_authToken x`, `git config http.extraHeader "…"`, `poetry config pypi-token.pypi x`.
+const CONFIG_TOOLS = new Set([
+  'npm',
+  'pnpm',
+  'yarn',
+  'git',
+  'poetry',
+  'composer',
+  'aws',
+  'pip',
+  'pip3',
+  'bundle',
+  'gem',
+]);
+const SECRET_CONFIG_KEY =
+  /(?:^|[:./])(?:_authtoken|_auth|_password|npmauthtoken|npmauthident|password|token|aws_secret_access_key|aws_session_token|extraheader)$|^(?:http-basic|github-oauth|gitlab-token|gitlab-oauth|bearer|pypi-token)\./i;
+
+// Why a command line of a RUN (as the shell would run it) carries a secret, or undefined.
+function commandSecret(cmd: Command): string | undefined {
+  const { name, args } = unwrap(cmd);
+  for (const a of cmd.assigns) {
+    const [n = '', v = ''] = a.split(/=(.*)/s);
+    if (secretName(n) && credentialLike(unquoteAll(v))) return `sets ${n} to a literal value`;
+  }
+  if (['export', 'declare', 'typeset', 'readonly', 'local', 'env'].includes(name)) {
+    for (const a of args) {
+      const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(a);
+      if (m && secretName(m[1] ?? '') && credentialLike(m[2])) return `sets ${m[1]} to a literal value`;
+    }
+  }
+  for (const a of args) {
+    if (urlWithPassword(a)) return 'passes a URL with a password in it';
+    const header = AUTH_HEADER.exec(a)?.[1]?.trim();
+    if (header !== undefined && header.length >= 8 && literalSecret(header)) {
+      return 'sends a credential in a request header';
+    }
+  }
+  if (name === 'curl') {
+    const user = flagValue({ args }, 'u', 'user', 'U', 'proxy-user');
+    const password = user?.split(/:(.*)/s)[1];
+    // A password sent to a server over the network is a real one, whatever it reads like.
+    if (literalSecret(password)) return `gives curl a user and password (${password.length} characters)`;
+  }
+  const flagged = flagValue({ args }, ...SECRET_FLAGS);
+  // `--secret id=npm,src=/x` (BuildKit) and `--password env:X`/`file:/x`/`@file` name where the secret is.
+  if (credentialLike(flagged) && !PLACEHOLDER.test(flagged) && !/^(\w+=|(env|file|fd):|@)/.test(flagged))
+    return `passes ${name} a secret option with a literal value`;
+  if (
+    (LOGIN_TOOLS.has(name) && args.includes('login')) ||
+    name === 'sshpass' ||
+    (name === 'redis-cli' && args.includes('-a'))
+  ) {
+    const p = flagValue({ args }, name === 'redis-cli' ? 'a' : 'p');
+    if (literalSecret(p)) return `passes ${name} a password on the command line`;
+  }
+  if (MYSQL_TOOLS.has(name)) {
+    const p = args.find((a) => /^-p./.test(a))?.slice(2);
+    if (credentialLike(p)) return `passes ${name} a password on the command line`;
+  }
+  if (CONFIG_TOOLS.has(name)) return configSecret(name, args);
+  return undefined;
 }
 
-// A key of a JSON or YAML value at the start of the value or a line (a YAML list item too), or
-// inside an object, with its scalar value: quoted, or bare up to the next `,`, `}`, `]` or line end.
-// A bare key needs `: ` after it, as YAML does, so `scheme:value` and `host:port` are not keys.
-const STRUCTURED_ENTRY =
-  /(?:(?:^|\n)(?:\s*-)?|[{,[])\s*(?:"([A-Za-z_][\w.-]*)"|'([A-Za-z_][\w.-]*)'|([A-Za-z_][\w.-]*)(?=:\s))\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s,}\]"'{[][^,}\]\n]*))/g;
-// A Docker client config (DOCKER_AUTH_CONFIG, a config.json in a variable) with a stored login.
-const DOCKER_AUTHS = /["']?auths["']?\s*:/;
-const DOCKER_LOGIN = /["']?(auth|identitytoken|password)["']?\s*:\s*["']?([^"',}\s$][^"',}\s]*)/;
+function unquoteAll(v: string): string {
+  return /^(["']).*\1$/s.test(v) ? v.slice(1, -1) : v;
+}
 
-// The secret key of a JSON or YAML value that holds a literal, when there is one.
-function structuredSecret(value: string): string | undefined {
-  if (DOCKER_AUTHS.test(value) && DOCKER_LOGIN.test(value)) return 'holds Docker registry credentials';
-  for (const m of value.matchAll(STRUCTURED_ENTRY)) {
-    const key = m[1] ?? m[2] ?? m[3] ?? '';
-    const v = (m[4] ?? m[5] ?? m[6] ?? '').trim();
-    if (!secretName(key) || v.includes('$') || notASecret(v)) continue;
-    return `holds structured settings whose "${key}" is a literal value (${v.length} characters)`;
+// `<tool> config set KEY VALUE` (or `KEY=VALUE`) where the key is a credential setting.
+function configSecret(name: string, args: readonly string[]): string | undefined {
+  const plain = args.filter((a) => !a.startsWith('-'));
+  for (let i = 0; i < plain.length; i++) {
+    const word = plain[i] ?? '';
+    const [key = '', inline] = word.includes('=') && !word.includes('://') ? word.split(/=(.*)/s) : [word];
+    if (!SECRET_CONFIG_KEY.test(key)) continue;
+    // http-basic takes a user and a password: the password is the last of the two.
+    const value = inline ?? (/^http-basic\./i.test(key) ? plain[i + 2] : plain[i + 1]);
+    const header = value === undefined ? undefined : (AUTH_HEADER.exec(value)?.[1] ?? value);
+    if (credentialLike(header?.trim())) return `stores a credential setting (${key}) with ${name} config`;
   }
   return undefined;
 }
 
-// Why a value is a secret, or undefined; never quotes the value, which would copy it into reports.
-function secretReason(prop: Property): string | undefined {
-  const raw = prop.value;
-  if (raw === null) return undefined;
-  for (const [shape, what] of CREDENTIAL_SHAPES) if (shape.test(raw)) return `holds ${what}`;
-  const structured = structuredSecret(raw);
-  if (structured) return structured;
-  const password = URL_PASSWORD.exec(raw)?.[1];
-  if (password !== undefined && !password.includes('$') && !PLACEHOLDER.test(password)) {
-    return 'holds a URL with a password in it';
+// An assignment in a script (`export TOKEN=…`, `TOKEN=… cmd`, a bare `TOKEN=…`), found in the RUN's text so
+// that bare assignments, which run no command, count too.
+const ASSIGNMENT =
+  /(?:^|[\s;&|(`"'])(?:(?:export|readonly|local|typeset|declare)\s+(?:-[a-zA-Z]+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s;&|)'"`]*)/g;
+const NAME_HINT = /pass|pwd|psw|secret|token|key|auth|cred|salt|pat\b|psk/i;
+
+function scriptAssignment(text: string): string | undefined {
+  if (!text.includes('=') || !NAME_HINT.test(text)) return undefined;
+  for (const m of text.matchAll(ASSIGNMENT)) {
+    const name = m[1] ?? '';
+    const value = unquoteAll(m[2] ?? '');
+    if (!secretName(name) || !credentialLike(value)) continue;
+    return `sets ${name} to a literal value (${value.length} characters)`;
   }
-  const value = literal(raw);
-  if (value === undefined || notASecret(value)) return undefined;
-  if (secretName(prop.name))
-    return `is named like a secret and holds a literal value (${value.length} characters)`;
-  if (hintName(prop.name) && looksRandom(value))
-    return 'is named like a key and holds a random-looking value';
   return undefined;
 }
 
-function where(inst: Instruction): string {
-  return inst.keyword === 'ENV'
-    ? 'ENV values are stored in the image config, readable by anyone who can pull the image (docker inspect)'
-    : 'an ARG default is recorded in the image history of every RUN that uses it (docker history)';
+// A file named for a secret (`/run/secrets/db_password`, `~/.vault-token`) written with literal text.
+function writtenSecrets(ctx: RuleContext, seen: Set<number>): RuleFinding[] {
+  return fileWrites(ctx).flatMap((w) => {
+    // Credential files by their kind (.netrc, sasl_passwd, .aws/credentials) are DD112's to report.
+    if (w.mode === 'edit' || seen.has(w.instruction.index) || credentialFile(w.path)) return [];
+    const base = (w.path.split('/').at(-1) ?? '').replace(/\.(txt|key|secret)$/, '').replace(/^\./, '');
+    const text = w.content.trim();
+    if (!secretName(base) || text.includes('\n') || !literalSecret(text) || text.length < 4) return [];
+    return [
+      ctx.finding(
+        w.loc,
+        `${w.instruction.keyword} writes a literal secret (${text.length} characters) into ${w.path}: it stays in an image layer, and the command line in the image history; ${ADVICE}`,
+      ),
+    ];
+  });
+}
+
+function propertyFindings(ctx: RuleContext): RuleFinding[] {
+  return ctx.of('ENV', 'ARG', 'LABEL').flatMap((inst) =>
+    inst.properties.flatMap((prop) => {
+      const why = prop.value === null ? undefined : valueSecretReason(prop.name, prop.value);
+      if (!why) return [];
+      return [
+        ctx.finding(prop.loc, `${inst.keyword} ${prop.name} ${why}: ${where(inst.keyword)}; ${ADVICE}`),
+      ];
+    }),
+  );
+}
+
+// Instructions whose text is judged by the shape of what it holds (RUN, CMD, ADD URLs, COPY heredocs, …).
+function textFindings(ctx: RuleContext, seen: Set<number>): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const inst of ctx.instructions) {
+    if (inst.keyword === 'ENV' || inst.keyword === 'ARG' || inst.keyword === 'LABEL') continue;
+    // A command of this instruction already said what it holds, more precisely.
+    if (seen.has(inst.index)) continue;
+    const text = inst.argsText;
+    const shape = secretShape(text);
+    const why =
+      (shape && `holds ${shape}`) ??
+      (URL_PASSWORD.test(text) && urlWithPassword(text) ? 'holds a URL with a password in it' : undefined) ??
+      (inst.keyword === 'RUN' && !ctx.nonPosixShell(inst) ? scriptAssignment(text) : undefined);
+    if (why) report(ctx, out, seen, inst, inst, why);
+  }
+  return out;
+}
+
+function report(
+  ctx: RuleContext,
+  out: RuleFinding[],
+  seen: Set<number>,
+  inst: Instruction,
+  at: Instruction | Command,
+  why: string,
+): void {
+  // One finding per instruction: the secret is the same whichever of its commands shows it.
+  if (seen.has(inst.index)) return;
+  seen.add(inst.index);
+  out.push(ctx.finding(at, `${inst.keyword} ${why}: ${where(inst.keyword)}; ${ADVICE}`));
 }
 
 export const secretInEnvArg = defineRule({
   id: 'DD111',
   level: 'error',
-  title: 'Secret baked into ENV or ARG',
+  title: 'Secret written into the Dockerfile (ENV, ARG, LABEL or RUN)',
   rationale:
-    'ENV values live in the image config and ARG values in its build history, so whoever can pull the image can read them, and removing them later does not take them out of older layers. A default password is as bad as a real one: every container that does not override it accepts it. Inject secrets at run time (orchestrator secrets, `*_FILE=/run/secrets/…`) and give builds `RUN --mount=type=secret`. An ARG without a default is not reported: its value is not in the Dockerfile, and the BuildKit build check SecretsUsedInArgOrEnv already warns on such names at build time.',
-  check: (ctx) =>
-    ctx.of('ENV', 'ARG').flatMap((inst) =>
-      inst.properties.flatMap((prop) => {
-        const why = secretReason(prop);
-        if (!why) return [];
-        return [
-          ctx.finding(
-            prop.loc,
-            `${inst.keyword} ${prop.name} ${why}: ${where(inst)}; pass it at run time or through a build secret (RUN --mount=type=secret) instead`,
-          ),
-        ];
-      }),
-    ),
+    'ENV and LABEL values live in the image config, ARG values and RUN command lines in its history, so whoever can pull the image can read them, and removing them later does not take them out of older layers; a default password is as bad as a real one. Values are judged by shape (provider tokens, private keys, chat webhooks, URLs with a password, JWTs) and by name with a literal value, in ENV/ARG/LABEL, in RUN scripts as the shell runs them (assignments, `curl -u`, `Authorization:` headers, `--password`, `npm config set …:_authToken`) and in files a RUN names for a secret. Paths (`*_FILE=/run/secrets/x`, `GOOGLE_APPLICATION_CREDENTIALS=./key.json`), placeholders and `${VAR}` references are not secrets; an ARG without a default is not reported (DL3064 warns on its name).',
+  check: (ctx) => {
+    const seen = new Set<number>();
+    const out: RuleFinding[] = propertyFindings(ctx);
+    for (const { command, instruction } of [...ctx.resolved(), ...ctx.startCommands()]) {
+      const why = commandSecret(command);
+      if (why) report(ctx, out, seen, instruction, command, why);
+    }
+    out.push(...textFindings(ctx, seen), ...writtenSecrets(ctx, seen));
+    return out.sort((a, b) => a.line - b.line || a.column - b.column);
+  },
 });

@@ -1,71 +1,164 @@
 import { isCommand, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Instruction } from '../../dockerfile/model.js';
 import { type FileTarget, type FileWrite, fileTargets, fileWrites } from '../file-writes.js';
-import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import { type CopiedFile, defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { ephemeralMountTargets } from '../run-mounts.js';
+import {
+  type CredentialKind,
+  credentialFile,
+  credentialVariable,
+  PRIVATE_KEY_BLOCK,
+  PRIVATE_KEY_FILE,
+  publicMaterialName,
+  publicMaterialText,
+} from '../secrets.js';
 import { shippedStages } from '../stage-lineage.js';
 
-// Files that hold a credential by their nature; matched against the source path, lower-cased.
-const CREDENTIAL_FILES: readonly (readonly [RegExp, string])[] = [
-  [/(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/, 'an SSH private key'],
-  [/(^|\/)ssh_host_[a-z0-9]+_key$/, 'an SSH host private key'],
-  [/\.(p12|pfx|jks|keystore)$/, 'a key store with private keys'],
-  [/(^|\/)\.netrc$/, 'a .netrc with login passwords'],
-  [/(^|\/)\.pypirc$/, 'a .pypirc with package index credentials'],
-  [/(^|\/)\.git-credentials$/, 'stored git credentials'],
-  [/(^|\/)\.pgpass$/, 'a .pgpass with database passwords'],
-  [/(^|\/)\.aws\/credentials$/, 'AWS credentials'],
-  [/(^|\/)\.docker\/config\.json$/, 'Docker registry credentials'],
-  [/(^|\/)(kubeconfig|[^/]*\.kubeconfig|\.kube\/config)$/, 'a kubeconfig with cluster credentials'],
-  [
-    /(^|\/)(service[-_]?account|client[-_]secret)[^/]*\.json$/,
-    'a cloud service account or OAuth client secret',
-  ],
-  [/(^|\/)sasl_passwd$/, 'a Postfix SASL password map'],
-  [/(^|\/)\.(ssh|aws|gnupg|kube|docker)\/?$/, 'a whole credentials directory'],
-];
-// Files that often hold only settings; reported when they reach the shipped image.
-const MAYBE_CREDENTIAL_FILES: readonly (readonly [RegExp, string])[] = [
-  [/(^|\/)\.npmrc$/, 'an .npmrc, where registry tokens live'],
-  [
-    /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults?$)[^/]+)?$/,
-    'a .env file, where application secrets live',
-  ],
-];
-
-const CERT_WORDS =
-  /(^|[/._-])(ca|cacerts?|certs?|certificates?|chain|fullchain|bundle|crt|pub|public|root|intermediate|trust|truststore|dhparams?)([/._-]|$)/;
-const KEY_WORDS = /(^|[/._-])(keys?|privkey|private|priv|secrets?)([/._-]|$)/;
 // Repository signing keys are public, and so are keys copied to where package managers read them.
 const SIGNING_KEY = /signing|gpg|pgp|release|repo|archive|keyring|pub|public/;
 const KEYRING_DIRS = /^\/(etc\/apt|usr\/share\/keyrings|etc\/pki\/rpm-gpg|etc\/apk\/keys)(\/|$)/;
+// A .pem or .key judged by its name; its text, when known, decides.
+const PEM_KEY: CredentialKind = {
+  what: 'a .pem file not named as a certificate, so likely a private key',
+  content: PRIVATE_KEY_BLOCK,
+};
+const KEY: CredentialKind = { what: 'a private key', content: PRIVATE_KEY_BLOCK };
 
-function credentialKind(source: string, dest: string): string | undefined {
+function keyByName(source: string, dest: string | undefined): CredentialKind | undefined {
   const path = source.toLowerCase();
-  for (const [re, what] of CREDENTIAL_FILES) if (re.test(path)) return what;
-  if (path.endsWith('.pem') && (KEY_WORDS.test(path) || !CERT_WORDS.test(path))) {
-    return 'a .pem file not named as a certificate, so likely a private key';
-  }
-  if (path.endsWith('.key') && !SIGNING_KEY.test(path) && !KEYRING_DIRS.test(dest)) return 'a private key';
+  if (publicMaterialName(path)) return undefined;
+  if (path.endsWith('.pem')) return PEM_KEY;
+  if (path.endsWith('.key') && !SIGNING_KEY.test(path) && !KEYRING_DIRS.test(dest ?? '')) return KEY;
   return undefined;
 }
 
-function maybeCredentialKind(source: string): string | undefined {
-  const path = source.toLowerCase();
-  return MAYBE_CREDENTIAL_FILES.find(([re]) => re.test(path))?.[1];
+// A whole PEM private key (header, body, footer): in a file whose name says nothing, only a real block counts,
+// not a source file or test that mentions the header.
+const WHOLE_PRIVATE_KEY =
+  /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----\r?\n(?:[\w-]+:.*\r?\n)*(?:\r?\n)?(?:[A-Za-z0-9+/=]{16,}\r?\n)+[A-Za-z0-9+/=]*\r?\n?-----END \1PRIVATE KEY-----/;
+const CONTENT_HINT = /PRIVATE KEY|service_account|aws_secret_access_key|client-key-data|"auths"/;
+
+// What a file's text shows it to be, whatever it is called.
+function credentialByContent(text: string): CredentialKind | undefined {
+  if (!CONTENT_HINT.test(text)) return undefined;
+  if (WHOLE_PRIVATE_KEY.test(text)) return { what: 'a private key' };
+  if (/"type"\s*:\s*"service_account"/.test(text) && /"private_key"\s*:\s*"-----BEGIN/.test(text)) {
+    return { what: 'a cloud service account key' };
+  }
+  if (/^\s*aws_secret_access_key\s*=\s*[A-Za-z0-9/+]{20,}/m.test(text)) return { what: 'AWS credentials' };
+  if (/^kind:\s*Config\b/m.test(text) && /^\s*(client-key-data|token)\s*:\s*\S{16,}/m.test(text)) {
+    return { what: 'a kubeconfig with cluster credentials' };
+  }
+  if (/"auths"\s*:/.test(text) && /"(auth|identitytoken)"\s*:\s*"[^"$]{8,}"/.test(text)) {
+    return { what: 'Docker registry credentials' };
+  }
+  return undefined;
 }
 
-// Credential files a RUN writes, with what their text holds when it carries a credential.
-const WRITTEN_CREDENTIALS: readonly (readonly [RegExp, RegExp, string])[] = [
-  [/(^|\/)sasl_passwd$/, /^\s*\S+\s+[^\s:]+:\S+/m, 'a Postfix SASL password map'],
-  [/(^|\/)\.netrc$/, /\bpassword\s+\S/, 'a .netrc with login passwords'],
-  [/(^|\/)\.git-credentials$/, /:\/\/[^\s:/]+:[^\s@/]+@/, 'stored git credentials'],
-  [/(^|\/)\.pypirc$/, /^\s*password\s*[:=]\s*\S/m, 'a .pypirc with package index credentials'],
-  [/(^|\/)\.pgpass$/, /^([^:\n]*:){4}.+/m, 'a .pgpass with database passwords'],
-  [/(^|\/)\.aws\/credentials$/, /aws_secret_access_key\s*=\s*\S/i, 'AWS credentials'],
-  [/(^|\/)\.docker\/config\.json$/, /"auth"\s*:\s*"[^"]+"/, 'Docker registry credentials'],
-  [/(^|\/)\.npmrc$/, /(_authToken|_auth|_password)\s*=\s*\S/, 'an npm registry token'],
-];
+// The path every credential-path variable (`GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json`) is set to.
+function credentialPathValues(ctx: RuleContext): Map<string, CredentialKind> {
+  const out = new Map<string, CredentialKind>();
+  for (const inst of ctx.of('ENV', 'ARG')) {
+    for (const p of inst.properties) {
+      const kind = credentialVariable(p.name);
+      const value = p.value?.replace(/^["']|["']$/g, '');
+      if (kind && value?.startsWith('/') && !value.includes('$')) out.set(normalise(value), kind);
+    }
+  }
+  return out;
+}
+
+function normalise(path: string): string {
+  return path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+}
+
+// The destination as written, when it starts with a variable: `$AWS_CONFIG_FILE`, `${DOCKER_CONFIG}/config.json`.
+function variableDestination(inst: Instruction): CredentialKind | undefined {
+  const dest = transferArgs(inst)?.dest ?? '';
+  const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))(.*)$/.exec(dest);
+  return m ? credentialVariable(m[1] ?? m[2] ?? '', m[3] ?? '') : undefined;
+}
+
+interface Judged {
+  readonly kind: CredentialKind;
+  readonly sure: boolean;
+}
+
+function judge(
+  file: CopiedFile,
+  byVariable: CredentialKind | undefined,
+  pathValues: Map<string, CredentialKind>,
+): Judged | undefined {
+  const dest = file.destination;
+  const named =
+    byVariable ??
+    (dest === undefined ? undefined : (pathValues.get(normalise(dest)) ?? credentialFile(dest))) ??
+    credentialFile(file.source) ??
+    keyByName(file.source, dest);
+  const text = file.content;
+  if (text === undefined) return named && { kind: named, sure: !named.maybe };
+  // The text is known: it decides. A private key is one whatever its name; public material never is.
+  if (PRIVATE_KEY_BLOCK.test(text) && (named || WHOLE_PRIVATE_KEY.test(text))) {
+    return {
+      kind: named?.content === PRIVATE_KEY_BLOCK || !named ? { what: 'a private key' } : named,
+      sure: true,
+    };
+  }
+  if (publicMaterialText(text)) return undefined;
+  if (named?.content) return named.content.test(text) ? { kind: named, sure: true } : undefined;
+  const shown = credentialByContent(text);
+  if (shown) return { kind: shown, sure: true };
+  return named && { kind: named, sure: !named.maybe };
+}
+
+function copiedCredentials(ctx: RuleContext): RuleFinding[] {
+  const shipped = shippedStages(ctx.stages);
+  const pathValues = credentialPathValues(ctx);
+  const out: RuleFinding[] = [];
+  const seen = new Set<string>();
+  const byVariable = new Map<Instruction, CredentialKind | undefined>();
+  const files: CopiedFile[] = [...ctx.copiedFiles(), ...onbuildCopies(ctx)];
+  for (const file of files) {
+    const inst = file.instruction;
+    if (file.source.startsWith('<<')) continue;
+    if (!byVariable.has(inst)) byVariable.set(inst, variableDestination(inst));
+    const judged = judge(file, byVariable.get(inst), pathValues);
+    // Files that often hold only settings count, without their text, only when they reach the shipped image.
+    if (!judged || (!judged.sure && !shipped.has(inst.stage))) continue;
+    const key = `${inst.index}:${file.source}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = file.destination && file.destination !== `/${file.source}` ? ` at ${file.destination}` : '';
+    out.push(
+      ctx.finding(
+        inst,
+        `${inst.keyword} ${file.source} puts ${judged.kind.what} into an image layer${at}, readable by anyone who can pull the image even if deleted later; use RUN --mount=type=secret (or type=ssh) at build time and a mounted secret at run time`,
+      ),
+    );
+  }
+  return out;
+}
+
+// ONBUILD COPY runs in the images built FROM this one; copiedFiles leaves it out, so judge its names here.
+function onbuildCopies(ctx: RuleContext): CopiedFile[] {
+  return ctx.of('COPY', 'ADD').flatMap((inst) => {
+    if (!inst.onbuild || inst.flags.some((f) => f.name.toLowerCase() === 'from')) return [];
+    const args = transferArgs(inst);
+    if (!args) return [];
+    const single = args.sources.length === 1 && !args.dest.endsWith('/');
+    return args.sources
+      .filter((s) => !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s))
+      .map((source) => ({
+        instruction: inst,
+        source,
+        destination: args.dest.startsWith('/')
+          ? single
+            ? args.dest
+            : `${args.dest.replace(/\/+$/, '')}/${source.split('/').at(-1) ?? source}`
+          : undefined,
+      }));
+  });
+}
 
 // A RUN that writes a credential file and deletes it again leaves nothing in its layer, and
 // neither does one that writes it into a cache or tmpfs mount.
@@ -89,8 +182,6 @@ function removedInSameRun(ctx: RuleContext, w: Pick<FileWrite, 'path' | 'instruc
 }
 
 // The names ssh and sshd give private keys: a file by that name is the key, whatever it came from.
-const PRIVATE_KEY_FILE = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|ssh_host_[a-z0-9]+_key)$/;
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 const isPrivateKeyFile = (path: string): boolean => PRIVATE_KEY_FILE.test(path.toLowerCase());
 
 const HOW: Readonly<Record<string, string>> = {
@@ -119,7 +210,7 @@ function writtenPrivateKeys(ctx: RuleContext): RuleFinding[] {
     hits.set(`${f.line}:${f.column}:${w.path}`, f);
   };
   for (const w of writes) {
-    const pem = PEM_PRIVATE_KEY.test(w.content);
+    const pem = PRIVATE_KEY_BLOCK.test(w.content);
     const computed = /[$`]/.test(w.content);
     if (pem || (isPrivateKeyFile(w.path) && computed && w.mode !== 'edit')) report(w, w.via);
   }
@@ -138,23 +229,20 @@ function writesNothing(command: FileTarget['command']): boolean {
   return command.name === '' || command.name === ':' || command.name === 'true';
 }
 
+// Credential files a RUN (or a COPY heredoc) writes, when their text holds a credential.
 function writtenCredentials(ctx: RuleContext): RuleFinding[] {
   return fileWrites(ctx).flatMap((w) => {
-    const hit = WRITTEN_CREDENTIALS.find(
-      ([path, content]) => path.test(w.path.toLowerCase()) && content.test(w.content),
-    );
-    if (!hit || removedInSameRun(ctx, w)) return [];
+    const kind = credentialFile(w.path);
+    if (!kind?.content?.test(w.content) || kind.content === PRIVATE_KEY_BLOCK || removedInSameRun(ctx, w))
+      return [];
+    const what = kind.what.replace(/, where .*$/, ' with a credential');
     return [
       ctx.finding(
         w.loc,
-        `${w.path} is written with ${hit[2]} in it, so the credential stays in an image layer for anyone who can pull the image; use RUN --mount=type=secret to provide it during the build instead`,
+        `${w.path} is written with ${what} in it, so the credential stays in an image layer for anyone who can pull the image; use RUN --mount=type=secret to provide it during the build instead`,
       ),
     ];
   });
-}
-
-function fromContext(inst: Instruction): boolean {
-  return !inst.flags.some((f) => f.name.toLowerCase() === 'from');
 }
 
 export const credentialFileInImage = defineRule({
@@ -162,40 +250,9 @@ export const credentialFileInImage = defineRule({
   level: 'error',
   title: 'Private key or credential file copied or written into the image',
   rationale:
-    'A file COPY or ADD brings in from the build context becomes a layer: anyone who can pull the image can extract it, and deleting it in a later instruction leaves it in the earlier layer. Keys and credential files belong in the build only as `RUN --mount=type=secret` or `--mount=type=ssh`, and at run time as mounted secrets. Files that often hold only settings (.npmrc, .env) are reported only when they reach the shipped image; a credential file a RUN writes is reported when its text holds a credential and the same RUN does not delete it.',
-  check: (ctx) => {
-    const shipped = shippedStages(ctx.stages);
-    const copied = ctx.of('COPY', 'ADD').flatMap((inst) => {
-      const args = fromContext(inst) ? transferArgs(inst) : undefined;
-      if (!args) return [];
-      const sources = args.sources.filter(
-        (s) => !s.startsWith('<<') && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(s),
-      );
-      // One source into a destination not spelled as a directory lands under the destination's name.
-      const renamed = args.sources.length === 1 && !args.dest.endsWith('/') ? args.dest : undefined;
-      return sources.flatMap((source) => {
-        const sure = credentialKind(source, args.dest);
-        const maybe = sure ? undefined : shipped.has(inst.stage) ? maybeCredentialKind(source) : undefined;
-        const what = sure ?? maybe;
-        if (what) {
-          return [
-            ctx.finding(
-              inst,
-              `${inst.keyword} ${source} puts ${what} into an image layer, readable by anyone who can pull the image even if deleted later; use RUN --mount=type=secret (or type=ssh) at build time and a mounted secret at run time`,
-            ),
-          ];
-        }
-        if (renamed === undefined || !isPrivateKeyFile(renamed)) return [];
-        return [
-          ctx.finding(
-            inst,
-            `${inst.keyword} ${source} puts a file at ${renamed}, where ssh reads a private key, into an image layer readable by anyone who can pull the image even if deleted later; use RUN --mount=type=ssh at build time and a mounted secret at run time`,
-          ),
-        ];
-      });
-    });
-    return [...copied, ...writtenCredentials(ctx), ...writtenPrivateKeys(ctx)].sort(
+    'A file COPY or ADD brings in from the build context becomes a layer: anyone who can pull the image can extract it, and deleting it in a later instruction leaves it in the earlier layer. Credential files are recognised by source name, by where they land (`~/.aws/credentials`, `~/.docker/config.json`, `~/.ssh/id_*`, `.netrc`, a path named by `$GOOGLE_APPLICATION_CREDENTIALS`, `$KUBECONFIG` or a `*_PASSWORD_FILE` variable) and, when the gate has the file, by its text: a private key is one whatever its name, certificates, public keys and DH parameters never are. Files that often hold only settings (.npmrc, .env) count only in the shipped image unless their text shows a token; a credential file a RUN writes counts when its text holds a credential and the same RUN does not delete it. Use `RUN --mount=type=secret` (or `type=ssh`) and mounted secrets at run time.',
+  check: (ctx) =>
+    [...copiedCredentials(ctx), ...writtenCredentials(ctx), ...writtenPrivateKeys(ctx)].sort(
       (a, b) => a.line - b.line || a.column - b.column,
-    );
-  },
+    ),
 });

@@ -14,3 +14,12 @@ describe('DL3064 secrets in ARG or ENV', () => {
   passes('DL3064', 'FROM debian:12\nENV GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/sa.json');
   passes('DL3064', 'FROM debian:12\nARG TOKENIZER_MODEL=bert');
 });
+
+describe('DL3064 names that describe a secret are not one (issue 10)', () => {
+  catches('DL3064', 'FROM jenkins/inbound-agent\nARG NEXUS_PSW');
+  passes('DL3064', 'FROM jenkins/inbound-agent\nARG NEXUS_USR');
+  passes('DL3064', 'FROM debian:12\nENV DOCKER_AUTH_VERSION=1.5.0 PASSWORD_MIN_LENGTH=8 TOKEN_TTL=3600');
+  passes('DL3064', 'FROM debian:12\nENV GIT_CONFIG_KEY_0=http.sslVerify GIT_CONFIG_VALUE_0=true');
+  passes('DL3064', 'FROM debian:12\nENV GOOGLE_APPLICATION_CREDENTIALS=./key.json DB_PASSWORD=');
+  catches('DL3064', 'FROM debian:12\nENV DOCKER_AUTH=abc123 SECRET_KEY_BASE=x');
+});
