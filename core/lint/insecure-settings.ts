@@ -309,6 +309,11 @@ export function matchingLines(content: string, pattern: RegExp): { match: RegExp
   return out;
 }
 
+/** The values of apt's `-o`/`--option` (`-o K=V`, `-oK=V`, `-o=K=V`, `--option=K=V`). */
+export function aptOptionValues(args: readonly string[]): string[] {
+  return optionValues(args, 'o', 'option').map((v) => v.replace(/^=/, ''));
+}
+
 /** The value of an option in `--name=value`, `--name value` or (for one letter) `-nvalue`/`-n value` spellings, every occurrence. */
 export function optionValues(args: readonly string[], ...names: string[]): string[] {
   const out: string[] = [];

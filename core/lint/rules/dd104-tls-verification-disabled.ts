@@ -2,6 +2,7 @@ import type { Command } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import { commandInput } from '../file-writes.js';
 import {
+  aptOptionValues,
   type ConfigText,
   checkedCommands,
   configTexts,
@@ -239,7 +240,7 @@ function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
     if (reg) return PLAIN(reg);
   }
   if (/^(apt|apt-get|aptitude)$/.test(name)) {
-    const o = optionValues(args, 'o', 'option').find((v) =>
+    const o = aptOptionValues(args).find((v) =>
       /^Acquire::https(::[^=]+)?::Verify-(Peer|Host)=(false|no|off|0|without|disable)$/i.test(v),
     );
     if (o) return `apt -o ${o} accepts any repository certificate`;

@@ -1,6 +1,7 @@
 import type { Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import {
+  aptOptionValues,
   type ConfigText,
   checkedCommands,
   configTexts,
@@ -77,7 +78,7 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
       return 'apt --force-yes also accepts unauthenticated packages (and downgrades)';
     if (name === 'aptitude' && args.includes('--allow-untrusted'))
       return 'aptitude --allow-untrusted installs packages whose signature is missing or wrong';
-    for (const o of optionValues(args, 'o', 'option')) {
+    for (const o of aptOptionValues(args)) {
       const [key = '', value = ''] = o.split(/=(.*)/s);
       const opt = APT_OPTIONS.find((a) => a.name.test(key.trim()));
       if (opt && aptTrue(value.trim())) return `apt -o ${o} ${opt.why}`;

@@ -149,6 +149,8 @@ describe('DD105: a flag counts only as an option of the package manager', () => 
   catches('DD105', 'FROM golang:1.22\nRUN go env -w GOSUMDB=off');
   catches('DD105', 'FROM golang:1.22\nENV GONOSUMDB=*');
   catches('DD105', 'FROM debian:12\nRUN aptitude install -y --allow-untrusted curl');
+  catches('DD105', 'FROM debian:12\nRUN apt-get -o=APT::Get::AllowUnauthenticated=1 install -y curl');
+  catches('DD105', 'FROM debian:12\nRUN apt-get update -oAcquire::AllowInsecureRepositories=yes');
   catches('DD105', 'FROM opensuse/leap:15.6\nRUN zypper ar -fG https://r.example.com/ x');
   passes('DD105', 'FROM opensuse/leap:15.6\nRUN zypper ar -f https://r.example.com/ x');
   catches(
