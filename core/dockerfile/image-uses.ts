@@ -1,3 +1,4 @@
+import { dockerWords, type Env, expandDockerWord, type Value } from './expand.js';
 import type { DockerfileModel, Instruction } from './model.js';
 import type { Loc } from './source-map.js';
 
@@ -174,4 +175,47 @@ function locAt(text: string, offset: number): Loc {
     }
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/** BuildKit's automatic platform ARGs: set for every build, in the global scope too, to the build's own platforms. */
+export const PLATFORM_ARGS: ReadonlySet<string> = new Set(
+  ['BUILD', 'TARGET'].flatMap((p) => ['PLATFORM', 'OS', 'ARCH', 'VARIANT'].map((s) => `${p}${s}`)),
+);
+
+const globalEnvs = new WeakMap<DockerfileModel, Env>();
+
+/**
+ * The variables a FROM line sees, as the builder evaluates them with no build args: each global ARG's default,
+ * expanded with the ARGs before it. An automatic platform ARG stays a reference (its value is the build's), unless the
+ * file gives it a default; an ARG without a default is unknown (null).
+ */
+function globalEnv(model: DockerfileModel): Env {
+  const known = globalEnvs.get(model);
+  if (known) return known;
+  const vars = new Map<string, Value | null>();
+  for (const name of PLATFORM_ARGS) vars.set(name, [{ raw: `\${${name}}` }]);
+  const env: Env = { get: (name) => vars.get(name) };
+  const escapeChar = model.escape || '\\';
+  for (const inst of model.instructions) {
+    if (inst.stage >= 0) break;
+    if (inst.keyword !== 'ARG' || inst.onbuild) continue;
+    for (const word of dockerWords(inst.argsText, escapeChar)) {
+      const eq = word.indexOf('=');
+      const name = eq < 0 ? word : word.slice(0, eq);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+      if (eq >= 0) vars.set(name, expandDockerWord(word.slice(eq + 1), env, escapeChar) ?? null);
+      else if (!PLATFORM_ARGS.has(name)) vars.set(name, null);
+    }
+  }
+  globalEnvs.set(model, env);
+  return env;
+}
+
+/**
+ * Text of a FROM line (its image or `--platform` value) with the global ARG defaults substituted, as the builder reads
+ * it when no build arg is passed; pieces only the build knows stay as written (raw). Undefined when too long to keep.
+ */
+export function expandFromText(model: DockerfileModel, text: string): Value | undefined {
+  if (!text.includes('$')) return [{ text }];
+  return expandDockerWord(text, globalEnv(model), model.escape || '\\');
 }

@@ -13,4 +13,23 @@ describe('DL3006 untagged image', () => {
   passes('DL3006', 'FROM ${BASE_IMAGE}');
   passes('DL3006', 'FROM scratch');
   passes('DL3006', 'FROM golang:1.22 AS Build\nFROM build AS test');
+
+  // Global ARG defaults are what the builder pulls with no build args.
+  catches('DL3006', 'ARG IMG=ubuntu\nFROM $IMG', { line: 2 });
+  catches('DL3006', 'ARG REGISTRY=docker.io\nFROM ${REGISTRY}/library/ubuntu');
+  catches('DL3006', 'ARG V=22.04\nARG IMG=ubuntu\nFROM ${IMG:-debian}');
+  // A variable before the last `/` cannot carry the tag, whatever its value.
+  catches('DL3006', 'FROM ${REGISTRY}/ubuntu');
+  catches('DL3006', 'ARG REGISTRY\nFROM $REGISTRY/team/app AS build');
+  catches('DL3006', 'FROM ${X:-team/app}');
+  passes('DL3006', 'ARG IMG=ubuntu:22.04\nFROM $IMG');
+  passes('DL3006', 'ARG V=22.04\nARG IMG=ubuntu:${V}\nFROM ${IMG}');
+  passes('DL3006', 'FROM ${REGISTRY}/ubuntu:${TAG}');
+  passes('DL3006', 'ARG REGISTRY\nFROM ${REGISTRY}/ubuntu:22.04');
+  passes('DL3006', 'FROM ${REGISTRY}/${IMAGE}');
+  passes('DL3006', 'FROM ${REGISTRY}/ubuntu@${DIGEST}');
+  passes('DL3006', 'ARG BASE=scratch\nFROM $BASE');
+  passes('DL3006', 'ARG BASE=build\nFROM golang:1.22 AS build\nFROM ${BASE}');
+  // A stage ARG is not seen by FROM: the next FROM's `$X` is the build's to give.
+  passes('DL3006', 'FROM golang:1.22 AS build\nARG X=ubuntu\nFROM $X');
 });
