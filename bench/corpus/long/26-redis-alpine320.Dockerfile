@@ -1,0 +1,123 @@
+#
+# Generated for the drydock benchmark in the style of the redis official image.
+# Variant: alpine3.20. Do not edit by hand; regenerate with bench/corpus/long/generate.mjs.
+#
+
+FROM alpine:3.20
+
+# add our user and group first to make sure their IDs get assigned consistently
+RUN set -eux; \
+	addgroup -g 999 -S redis; \
+	adduser -u 999 -S -D -G redis -H -h /var/lib/redis -s /sbin/nologin redis; \
+	mkdir -p /var/lib/redis; \
+	chown -R redis:redis /var/lib/redis
+
+RUN set -eux; \
+	apk add --no-cache \
+			openssl \
+			ca-certificates \
+			coreutils \
+			tzdata \
+			xz \
+			su-exec \
+			libcap \
+			unzip \
+			bzip2 \
+	;
+
+ENV REDIS_VERSION 6.3.10
+
+ENV REDIS_SHA256 05388638860a6f796cd6c698f45b8823dba7d4273fab40f28a469ea9814841e7
+
+RUN apk add --no-cache --virtual .build-deps \
+			coreutils \
+			dpkg-dev \
+			dpkg \
+			gcc \
+			linux-headers \
+			make \
+			musl-dev \
+			openssl-dev \
+			wget \
+		 && \
+	wget -O src.tar.gz "http://download.redis.io/releases/redis-$REDIS_VERSION.tar.gz" && \
+	echo "$REDIS_SHA256 *src.tar.gz" | sha256sum -c - && \
+	mkdir -p /usr/src/redis && \
+	tar --extract --file src.tar.gz --directory /usr/src/redis --strip-components=1 && \
+	rm src.tar.gz && \
+	cd /usr/src/redis && \
+	gnuArch="$(uname -m)-linux-musl" && \
+	./configure \
+			--build="$gnuArch" \
+			--disable-dependency-tracking \
+		 && \
+	nproc="$(nproc)" && \
+	make -j "$nproc" && \
+	make -j "$nproc" test || { echo 'tests failed, see output above' >&2; exit 1; } && \
+	make install && \
+# disable Redis protected mode as it is unnecessary in context of Docker
+	grep -E '^ *createBoolConfig[(]"protected-mode",.*, *1 *,.*[)],$' /usr/src/redis/src/config.c && \
+	sed -ri 's!^( *createBoolConfig[(]"protected-mode",.*, *)1( *,.*[)],)$!\10\2!' /usr/src/redis/src/config.c && \
+	grep -E '^ *createBoolConfig[(]"protected-mode",.*, *0 *,.*[)],$' /usr/src/redis/src/config.c && \
+	export BUILD_TLS=yes && \
+	make -C /usr/src/redis -j "$(nproc)" all && \
+	make -C /usr/src/redis install && \
+	serverMd5="$(md5sum /usr/local/bin/redis-server | cut -d' ' -f1)"; export serverMd5 && \
+	find /usr/local/bin/redis* -maxdepth 0 \
+		-type f -not -name redis-server \
+		-exec sh -eux -c ' \
+			md5="$(md5sum "$1" | cut -d" " -f1)"; \
+			test "$md5" = "$serverMd5"; \
+		' -- '{}' ';' \
+		-exec ln -svfT 'redis-server' '{}' ';' \
+		 && \
+	cd / && \
+	rm -rf /usr/src/redis && \
+	find /usr/local -depth \( -type d -a \( -name test -o -name tests -o -name idle_test \) \) -exec rm -rf '{}' + && \
+	runDeps="$( \
+		scanelf --needed --nobanner --format '%n#p' --recursive /usr/local \
+			| tr ',' '\n' \
+			| sort -u \
+			| awk 'system("[ -e /usr/local/lib/" $1 " ]") == 0 { next } { print "so:" $1 }' \
+	)" && \
+	apk add --no-network --virtual .run-deps $runDeps && \
+	apk del --no-network .build-deps
+
+RUN mkdir /data && chown redis:redis /data
+
+WORKDIR /data
+
+COPY --chmod=755 <<'EOF' /usr/local/bin/docker-entrypoint.sh
+#!/usr/bin/env bash
+set -Eeo pipefail
+
+# if the first argument looks like a flag, assume the user wants to run the server
+if [ "${1:0:1}" = '-' ]; then
+	set -- redis-server "$@"
+fi
+
+# drop root privileges when started as root
+if [ "$1" = 'redis-server' ] && [ "$(id -u)" = '0' ]; then
+	find /var/lib/redis \! -user redis -exec chown redis '{}' +
+	exec gosu redis "$BASH_SOURCE" "$@"
+fi
+
+for f in /docker-entrypoint-init.d/*; do
+	case "$f" in
+		*.sh) echo "$0: running $f"; . "$f" ;;
+		*) echo "$0: ignoring $f" ;;
+	esac
+done
+
+exec "$@"
+EOF
+RUN mkdir /docker-entrypoint-init.d && ln -s /usr/local/bin/docker-entrypoint.sh /redis-entrypoint.sh
+
+VOLUME /data
+ENTRYPOINT ["docker-entrypoint.sh"]
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+	CMD redis-cli ping | grep -q PONG
+
+EXPOSE 6379
+CMD ["redis-server"]

@@ -1,0 +1,123 @@
+FROM debian:bookworm-slim
+
+ENV HTTPD_PREFIX /usr/local/apache2
+ENV PATH $HTTPD_PREFIX/bin:$PATH
+RUN mkdir -p "$HTTPD_PREFIX"
+WORKDIR $HTTPD_PREFIX
+
+RUN set -eux; \
+	apt-get update; \
+	apt-get install -y --no-install-recommends \
+			netbase \
+			bzip2 \
+			tzdata \
+			tini \
+			ca-certificates \
+			libcap2-bin \
+			curl \
+			unzip \
+			xz-utils \
+		; \
+	rm -rf /var/lib/apt/lists/*
+
+# httpd release managers
+ENV HTTPD_GPG_KEYS \
+	5E0582EC88FD0E283C9BD68FF727BD2EC3006309 \
+	26EE84D56A2DF1211A6C1A216AB952A962E314EF \
+	4C04E11FB73564293ED041D81F64AD6C7BE82466 \
+	89870BDC8F09C16F82650DC04366D339139F8E1D
+
+ENV HTTPD_VERSION 2.4.52
+
+ENV HTTPD_SHA256 b8d635a454e4ed81ae9216a8db20c7d282433f44d3b334e61284a75632560d36
+
+RUN set -eux; \
+	savedAptMark="$(apt-mark showmanual)"; \
+	apt-get update; \
+	apt-get install -y --no-install-recommends \
+			bzip2 \
+			dpkg-dev \
+			gcc \
+			libapr1-dev \
+			libaprutil1-dev \
+			libbrotli-dev \
+			libcurl4-openssl-dev \
+			libjansson-dev \
+			liblua5.2-dev \
+			libnghttp2-dev \
+			libpcre2-dev \
+			libssl-dev \
+			libxml2-dev \
+			make \
+			wget \
+			zlib1g-dev \
+		; \
+	gcc --version; \
+	wget -O src.tar.gz "https://downloads.apache.org/httpd/httpd-$HTTPD_VERSION.tar.bz2"; \
+	echo "$HTTPD_SHA256 *src.tar.gz" | sha256sum -c -; \
+	wget -O src.tar.gz.asc "https://downloads.apache.org/httpd/httpd-$HTTPD_VERSION.tar.bz2.asc"; \
+	export GNUPGHOME="$(mktemp -d)"; \
+	for key in $HTTPD_GPG_KEYS; do \
+		gpg --batch --keyserver hkps://keyserver.ubuntu.com --recv-keys "$key" || \
+		gpg --batch --keyserver hkps://keys.openpgp.org --recv-keys "$key"; \
+	done; \
+	gpg --batch --verify src.tar.gz.asc src.tar.gz; \
+	gpgconf --kill all; \
+	rm -rf "$GNUPGHOME" src.tar.gz.asc; \
+	mkdir -p /usr/src/httpd; \
+	tar --extract --file src.tar.gz --directory /usr/src/httpd --strip-components=1; \
+	rm src.tar.gz; \
+	cd /usr/src/httpd; \
+	gnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"; \
+	./configure \
+			--build="$gnuArch" \
+			--prefix="$HTTPD_PREFIX" \
+			--enable-mods-shared=reallyall \
+			--enable-mpms-shared=all \
+			--enable-pie \
+			--enable-brotli \
+			--enable-http2 \
+			--enable-ssl \
+		; \
+	nproc="$(nproc)"; \
+	make -j "$nproc"; \
+	make -j "$nproc" test || { echo 'tests failed, see output above' >&2; exit 1; }; \
+	make install; \
+	sed -ri \
+		-e 's!^(\s*CustomLog)\s+\S+!\1 /proc/self/fd/1!g' \
+		-e 's!^(\s*ErrorLog)\s+\S+!\1 /proc/self/fd/2!g' \
+		-e 's!^(\s*TransferLog)\s+\S+!\1 /proc/self/fd/1!g' \
+		-e 's!^(\s*User)\s+daemon\s*$!\1 www-data!g' \
+		-e 's!^(\s*Group)\s+daemon\s*$!\1 www-data!g' \
+		"$HTTPD_PREFIX/conf/httpd.conf" \
+		"$HTTPD_PREFIX/conf/extra/httpd-ssl.conf" \
+		; \
+	grep -vE '^\s*(CustomLog|ErrorLog|TransferLog|User|Group)' "$HTTPD_PREFIX/conf/httpd.conf" > /dev/null; \
+	cd /; \
+	rm -rf /usr/src/httpd; \
+	find /usr/local -depth \( -type d -a \( -name test -o -name tests -o -name idle_test \) \) -exec rm -rf '{}' +; \
+	apt-mark auto '.*' > /dev/null; \
+	[ -z "$savedAptMark" ] || apt-mark manual $savedAptMark > /dev/null; \
+	find /usr/local -type f -executable -exec ldd '{}' ';' \
+		| awk '/=>/ { so = $(NF-1); if (index(so, "/usr/local/") == 1) { next }; gsub("^/(usr/)?", "", so); printf "*%s\n", so }' \
+		| sort -u \
+		| xargs -r dpkg-query --search \
+		| cut -d: -f1 \
+		| sort -u \
+		| xargs -r apt-mark manual \
+	> /dev/null; \
+	apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportance=false; \
+	rm -rf /var/lib/apt/lists/*
+
+COPY --chmod=755 <<'EOF' /usr/local/bin/httpd-foreground
+#!/bin/sh
+set -e
+# Apache gets grumpy about PID files pre-existing
+rm -f /usr/local/apache2/logs/httpd.pid
+exec httpd -DFOREGROUND "$@"
+EOF
+
+STOPSIGNAL SIGWINCH
+
+EXPOSE 80
+CMD ["httpd-foreground"]
