@@ -38,7 +38,7 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
     'a Discord webhook URL',
   ],
   [
-    /\b[\w-]+\.webhook\.office\.com\/webhookb2\/[\w@/-]{20,}|\boutlook\.office(?:365)?\.com\/webhook\/[\w@/-]{20,}/,
+    /\b[\w-]+\.webhook\.office\.com\/[\w@/-]{20,}|\blogic\.azure\.com(?::443)?\/workflows\/\w+\/triggers\/\S*\bsig=[\w-]{20,}|\boutlook\.office(?:365)?\.com\/webhook\/[\w@/-]{20,}/,
     'a Microsoft Teams webhook URL',
   ],
   [
@@ -293,6 +293,8 @@ const NPMRC = {
 /** Credential files by path (a build-context source or an image destination), lower-cased. */
 const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   [/(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/, KEY_FILE],
+  // Any identity ssh is pointed at under ~/.ssh (`id_github`, `deploy_key`), public halves excepted.
+  [/(^|\/)\.ssh\/(id_[^/]+|[^/]*(_key|\.key|_rsa|_ed25519|_ecdsa))$/, KEY_FILE],
   [/(^|\/)ssh_host_[a-z0-9]+_key$/, { what: 'an SSH host private key' }],
   [/\.(p12|pfx|jks|keystore)$/, { what: 'a key store with private keys' }],
   [/(^|\/)\.netrc$/, NETRC],
@@ -347,7 +349,8 @@ export function credentialFile(path: string): CredentialKind | undefined {
 }
 
 /** The ssh private key names (`id_rsa`, `ssh_host_ed25519_key`): a file by that name is the key, whatever it came from. */
-export const PRIVATE_KEY_FILE = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|ssh_host_[a-z0-9]+_key)$/;
+export const PRIVATE_KEY_FILE =
+  /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|ssh_host_[a-z0-9]+_key)$|(^|\/)\.ssh\/(id_(?![^/]*\.pub$)[^/]+|[^/]*(_key|\.key|_rsa|_ed25519|_ecdsa))$/;
 
 // Variables whose value is the path a tool reads credentials from (`COPY creds $AWS_SHARED_CREDENTIALS_FILE`).
 const CREDENTIAL_PATH_VARIABLES: Readonly<Record<string, CredentialKind>> = {

@@ -118,6 +118,10 @@ describe('DD111 chat webhooks and token shapes', () => {
     'DD111',
     'FROM debian:12\nENV TEAMS=https://acme.webhook.office.com/webhookb2/0f8fad5b-d9cb-469f-a165-70867728950e@x/IncomingWebhook/abc',
   );
+  catches(
+    'DD111',
+    'FROM debian:12\nLABEL alerts="https://prod-12.westus.logic.azure.com:443/workflows/0a1b2c/triggers/manual/paths/invoke?api-version=2016-06-01&sig=AbCdEfGhIjKlMnOpQrStUvWxYz012345"',
+  );
   catches('DD111', 'FROM debian:12\nENV MAPS=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q');
   catches('DD111', 'FROM debian:12\nENV GL=glpat-abcdefghij0123456789');
   catches('DD111', 'FROM debian:12\nENV S=xoxp-1234567890-abcdefghij');

@@ -179,6 +179,13 @@ describe('DD112 credential files at their well-known destinations', () => {
   catches('DD112', 'FROM debian:12\nCOPY settings.ini /home/app/.aws/config');
   catches('DD112', 'FROM debian:12\nWORKDIR /root\nCOPY registry-login.json .docker/config.json');
   catches('DD112', 'FROM debian:12\nCOPY deploy-key /root/.ssh/id_ed25519_sk');
+  catches('DD112', 'FROM debian:12\nCOPY gh /root/.ssh/id_github\nCOPY k /home/app/.ssh/deploy_key');
+  catches(
+    'DD112',
+    'FROM debian:12\nARG KEY\nRUN echo "$KEY" > /root/.ssh/deploy_key && chmod 600 /root/.ssh/deploy_key',
+  );
+  passes('DD112', 'FROM debian:12\nRUN echo "" > /root/.ssh/id_github.pub && touch /root/.ssh/known_hosts');
+  passes('DD112', 'FROM debian:12\nCOPY gh.pub /root/.ssh/id_github.pub\nCOPY cfg /root/.ssh/config');
   catches('DD112', 'FROM debian:12\nCOPY login.txt /root/.netrc\nCOPY db.txt /var/lib/postgresql/.pgpass');
   catches('DD112', 'FROM debian:12\nCOPY gitcreds /home/app/.git-credentials');
   catches('DD112', 'FROM debian:12\nCOPY cluster.yaml /root/.kube/config');
@@ -271,4 +278,20 @@ describe('DD112 credential files copied to a path a variable names', () => {
       'aws.ini': '[profile ci]\nrole_arn = arn:aws:iam::1:role/ci\ncredential_source = Ec2InstanceMetadata\n',
     }),
   );
+});
+
+describe('DD112 credential files written by echo, tee or a heredoc', () => {
+  catches(
+    'DD112',
+    'FROM debian:12\nRUN cat <<EOF > /root/.pypirc\n[pypi]\nusername = __token__\npassword = pypi-abc\nEOF',
+  );
+  catches('DD112', 'FROM debian:12\nRUN echo "https://bot:tok3n@github.com" | tee /root/.git-credentials');
+  catches(
+    'DD112',
+    'FROM debian:12\nRUN mkdir -p /root/.docker && tee /root/.docker/config.json <<EOF\n{"auths":{"r.example.com":{"auth":"ZGVwbG95Omh1bnRlcjI="}}}\nEOF',
+  );
+  catches('DD112', 'FROM debian:12\nCOPY <<EOF /root/.my.cnf\n[client]\npassword = hunter2\nEOF');
+  passes('DD112', 'FROM debian:12\nRUN echo "https://github.com" | tee /root/.git-credentials-hosts');
+  passes('DD112', 'FROM debian:12\nCOPY <<EOF /root/.my.cnf\n[client]\nuser = app\nEOF');
+  passes('DD112', 'FROM debian:12\nRUN cat <<EOF > /root/.pypirc\n[distutils]\nindex-servers = pypi\nEOF');
 });
