@@ -69,6 +69,8 @@ export interface NetworkCodeRun {
 
 const SHELLS = new Set([
   'sh',
+  'ksh93',
+  'rbash',
   'bash',
   'dash',
   'ash',
@@ -457,7 +459,7 @@ function computeFetch(cmd: Command): Fetch | undefined {
       .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
       .filter((f) => f !== '');
     return {
-      label: `${name} ${code.flag} (${fetch[0].trim()})`,
+      label: `${name} ${code.flag} (${marker(fetch)})`,
       files,
       trees: [],
       stdout: files.length === 0,
@@ -512,6 +514,11 @@ const EXEC_MARKERS: Readonly<Record<string, RegExp>> = {
   pwsh: /Invoke-Expression|\biex\b|\[scriptblock\]::Create|Invoke-Command|&\s*\(|\.\s*\(/i,
   rscript: /\bsource\s*\(|\beval\s*\(|\bsystem2?\s*\(/,
 };
+
+// The text a marker matched, for messages: `exec(` → `exec`.
+function marker(m: RegExpExecArray): string {
+  return m[0].trim().replace(/\s*\($/, '');
+}
 
 /** An interpreter's own code given on the command line or on standard input (heredoc), and the option that gave it. */
 function inlineCode(p: Program, cmd?: Command): { text: string; flag: string; word?: number } | undefined {
@@ -809,6 +816,11 @@ function computeAnalysis(ctx: RuleContext): Analysis {
     else starts.set(instruction, [command]);
   }
   const written = writtenScripts(ctx);
+  let map: SourceMap | undefined;
+  const docMap = (): SourceMap => {
+    map ??= new SourceMap(ctx.model.text);
+    return map;
+  };
   const stageStates = new Map<number, StageState>();
   let seq = 0;
   const workdir = new Map<number, string | undefined>();
@@ -867,6 +879,7 @@ function computeAnalysis(ctx: RuleContext): Analysis {
         workdir.get(inst.stage),
         { downloads: [], written: state.written },
         () => ++seq,
+        docMap,
       );
       runs.push(...walk.runs);
       continue;
@@ -875,7 +888,7 @@ function computeAnalysis(ctx: RuleContext): Analysis {
     if (inst.keyword === 'RUN') {
       runs.push(...shebangHeredocs(inst, when));
       if (!cmds) continue;
-      const walk = walkCommands(cmds, inst, when, workdir.get(inst.stage), state, () => ++seq);
+      const walk = walkCommands(cmds, inst, when, workdir.get(inst.stage), state, () => ++seq, docMap);
       runs.push(...walk.runs);
       for (const d of walk.downloads) all.push(d);
     }
@@ -969,7 +982,7 @@ function shebangCode(text: string): { interpreter: string; fetch: string; exec: 
   const fam = family(interpreter);
   const fetch = FETCH_MARKERS[fam]?.exec(text);
   const exec = EXEC_MARKERS[fam]?.exec(text);
-  return fetch && exec ? { interpreter, fetch: fetch[0].trim(), exec: exec[0].trim() } : undefined;
+  return fetch && exec ? { interpreter, fetch: marker(fetch), exec: marker(exec) } : undefined;
 }
 
 // SHELL ["/bin/sh", "-c", "curl … | sh; …"] or SHELL ["/fetched/file"]: every later RUN runs it.
@@ -994,12 +1007,8 @@ function shellInstruction(ctx: RuleContext, inst: Instruction, state: StageState
   }
   if (!/curl|wget|fetch|http|nc|base64|git|busybox|openssl|python|perl|ruby|node|php/.test(argv.join(' ')))
     return out;
-  const script = execFormCommands(argv, {
-    map: new SourceMap(ctx.model.text),
-    offset: -1,
-    fallback: inst.start,
-    context: 'exec-form',
-  });
+  const map = new SourceMap(ctx.model.text);
+  const script = execFormCommands(argv, { map, offset: -1, fallback: inst.start, context: 'exec-form' });
   const walk = walkCommands(
     script.commands,
     inst,
@@ -1007,6 +1016,7 @@ function shellInstruction(ctx: RuleContext, inst: Instruction, state: StageState
     undefined,
     { downloads: [], written: [] },
     () => 0,
+    () => map,
   );
   out.push(...walk.runs.map((r) => ({ ...r, loc: inst.loc })));
   return out;
@@ -1019,13 +1029,15 @@ interface Walk {
 
 /** Walks one instruction's commands in order: pipes, substitutions, inline code, downloads, verifications, file runs. */
 function walkCommands(
-  cmds: readonly Command[],
+  cmdsAsParsed: readonly Command[],
   inst: Instruction,
   when: RunTime,
   startDir: string | undefined,
   state: StageState,
   next: () => number,
+  map: () => SourceMap,
 ): Walk {
+  const cmds = withHiddenScripts(cmdsAsParsed, map);
   const runs: NetworkCodeRun[] = [];
   const downloads: Download[] = [];
   const verifications: Verification[] = [];
@@ -1056,13 +1068,16 @@ function walkCommands(
   // What runs a stream: the runner itself, or a command of its `sh -c` string that reads stdin as code.
   const stdinRunner = (c: Command, depth = 0): string | undefined => {
     const use = codeUse(c);
-    if (!use) return undefined;
-    if (use.stdin) return use.runner;
-    if (depth < 3 && use.runner.endsWith(' -c')) {
+    if (use?.stdin) return use.runner;
+    // A `-c` script (of a shell, or of su/runuser) passes its stdin to the commands in it.
+    if (depth < 3 && (!use || use.runner.endsWith(' -c'))) {
+      const label = use?.runner ?? `${programOf(c).name} -c`;
       for (const child of children.get(c) ?? []) {
+        // bash -c "$(cat)": the script is what comes in.
+        if (use && child.context === 'substitution' && readsStdin(child)) return `${label} "$(cat)"`;
         if (child.context !== 'sh-c' || (child.pipeline && child.pipeline.position > 0)) continue;
         const inner = stdinRunner(child, depth + 1);
-        if (inner) return `${use.runner} '… ${inner}'`;
+        if (inner) return `${label} '… ${inner}'`;
       }
     }
     return undefined;
@@ -1071,9 +1086,12 @@ function walkCommands(
   // What a command prints that is fetched: its own download, or that of a command of its `sh -c` string.
   const sourceOf = (c: Command, depth = 0): string | undefined => {
     const own = streamSource(c);
-    if (own || depth >= 3 || !codeUse(c)?.runner.endsWith(' -c')) return own;
+    if (own || depth >= 3) return own;
+    // echo "$(curl …)" prints what it fetched.
+    const printer = /^(echo|printf)$/.test(programOf(c).name);
+    if (!printer && !codeUse(c)?.runner.endsWith(' -c')) return undefined;
     for (const child of children.get(c) ?? []) {
-      if (child.context !== 'sh-c') continue;
+      if (child.context !== (printer ? 'substitution' : 'sh-c')) continue;
       const inner = sourceOf(child, depth + 1);
       if (inner) return inner;
     }
@@ -1097,8 +1115,8 @@ function walkCommands(
             loc: c.loc,
             when,
             how: 'inline',
-            source: fetch[0].trim(),
-            runner: `${p.name} ${code.flag} … ${exec[0].trim()}`,
+            source: marker(fetch),
+            runner: `${p.name} ${code.flag} … ${marker(exec)}`,
           });
         }
       }
@@ -1126,8 +1144,16 @@ function walkCommands(
     // 3. runner "$(fetch)", runner <(fetch).
     if (source && c.context === 'substitution' && c.parent) {
       const use = codeUse(c.parent);
+      const name = c.name || p.name;
+      const fed = c.parent.redirects.some(
+        (r) => /^<<<?$/.test(r.op) && `${r.target} ${r.body ?? ''}`.includes(name),
+      );
+      const runner = fed ? stdinRunner(c.parent) : undefined;
       if (use && inCodeWord(c, c.parent, use)) {
         report({ instruction: inst, loc: c.loc, when, how: 'substitution', source, runner: use.runner });
+      } else if (runner) {
+        // source /dev/stdin <<< "$(curl …)": the here-string is the script.
+        report({ instruction: inst, loc: c.loc, when, how: 'substitution', source, runner: `${runner} <<<` });
       }
     }
     // 4. A runner reading a stream from a network socket.
@@ -1249,6 +1275,60 @@ function walkCommands(
   }
   state.downloads.push(...downloads);
   return { runs, downloads };
+}
+
+function readsStdin(c: Command): boolean {
+  const { name, args } = programOf(c);
+  return name === 'cat' && args.every((a) => a === '-' || a === '/dev/stdin' || a.startsWith('-'));
+}
+
+/**
+ * The commands with the scripts the shell parser leaves as text parsed in: `sudo sh -c '…'`, `env bash -c '…'`,
+ * `su -c '…'`, `runuser -c '…'` (wrappers hide the shell from it). Each nested command reports at its runner.
+ */
+function withHiddenScripts(cmds: readonly Command[], map: () => SourceMap, depth = 0): readonly Command[] {
+  if (depth > 2) return cmds;
+  const parsed = new Set<Command | undefined>();
+  for (const c of cmds) if (c.context === 'sh-c') parsed.add(c.parent);
+  let out: Command[] | undefined;
+  for (const [i, c] of cmds.entries()) {
+    const script = parsed.has(c) ? undefined : hiddenScript(c);
+    if (script === undefined) {
+      out?.push(c);
+      continue;
+    }
+    out ??= cmds.slice(0, i);
+    out.push(c);
+    const nested = parseShell(script, {
+      map: map(),
+      offset: -1,
+      fallback: c.start,
+      context: 'sh-c',
+      parent: c,
+    });
+    out.push(...withHiddenScripts(nested.commands, map, depth + 1));
+  }
+  return out ?? cmds;
+}
+
+function hiddenScript(c: Command): string | undefined {
+  const p = programOf(c);
+  if (p.name === 'su' || p.name === 'runuser') {
+    for (let i = 0; i < p.args.length; i++) {
+      const a = p.args[i] ?? '';
+      if (a === '-c' || a === '--command')
+        return c.words[p.offset + i + 1]?.literal ? p.args[i + 1] : undefined;
+      if (a.startsWith('--command=')) return c.words[p.offset + i]?.literal ? a.slice(10) : undefined;
+      if (a === '-s' || a === '--shell' || a === '-g' || a === '-G' || a === '--group') i++;
+    }
+    return undefined;
+  }
+  // Plain `sh -c` (and `busybox sh -c`) strings are parsed with the RUN already.
+  if (p.wrappers.length === 0 || !SHELLS.has(p.name)) return undefined;
+  const use = codeUse(c);
+  if (!use?.runner.endsWith(' -c') || use.codeWord === undefined) return undefined;
+  const word = c.words[use.codeWord];
+  return word?.literal ? word.value : undefined;
 }
 
 function download(
@@ -1379,12 +1459,8 @@ function scriptDoes(content: string): { source: string; text: string; line: numb
       content,
     )
   ) {
-    const script = parseShell(content, {
-      map: new SourceMap(content),
-      offset: 0,
-      fallback: 0,
-      context: 'run',
-    });
+    const map = new SourceMap(content);
+    const script = parseShell(content, { map, offset: 0, fallback: 0, context: 'run' });
     const walk = walkCommands(
       script.commands,
       SCRIPT_INSTRUCTION,
@@ -1392,6 +1468,7 @@ function scriptDoes(content: string): { source: string; text: string; line: numb
       undefined,
       { downloads: [], written: [] },
       counter(),
+      () => map,
     );
     const first = walk.runs[0];
     if (first) found = { source: first.source, text: describe(first), line: first.loc.line };

