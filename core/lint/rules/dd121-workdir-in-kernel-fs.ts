@@ -21,18 +21,37 @@ function normalize(path: string): string {
 // Docker removes the quotes of a WORKDIR argument when it expands variables in it.
 const unquote = (text: string): string => text.replace(/^"(.*)"$|^'(.*)'$/s, (_m, a, b) => a ?? b ?? '');
 
-/** Absolute symlinks the stage's RUNs create (`ln -s /proc/self/fd /fd`): link → target. */
-function symlinks(ctx: RuleContext, before: Instruction, stages: ReadonlySet<number>): Map<string, string> {
-  const links = new Map<string, string>();
+/** An absolute symlink a RUN creates (`ln -s /proc/self/fd /fds`). */
+interface Link {
+  readonly instruction: Instruction;
+  readonly link: string;
+  readonly target: string;
+}
+
+function symlinks(ctx: RuleContext): Link[] {
+  const out: Link[] = [];
   for (const { command, instruction } of ctx.resolved()) {
-    if (!stages.has(instruction.stage) || instruction.index >= before.index || instruction.onbuild) continue;
+    if (instruction.onbuild) continue;
     const { name, args } = unwrap(command);
     if (name !== 'ln' || !args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic')) continue;
     const ops = operands({ args }, ['t', 'target-directory', 'S', 'suffix']);
     const [target, link] = ops;
     if (ops.length !== 2 || !target?.startsWith('/') || !link?.startsWith('/')) continue;
     const at = link.endsWith('/') ? `${link}${target.split('/').filter(Boolean).at(-1) ?? ''}` : link;
-    links.set(normalize(at), normalize(target));
+    out.push({ instruction, link: normalize(at), target: normalize(target) });
+  }
+  return out;
+}
+
+/** The links in place at an instruction: created earlier in its stage or a stage it is built FROM. */
+function linksAt(
+  all: readonly Link[],
+  before: Instruction,
+  stages: ReadonlySet<number>,
+): Map<string, string> {
+  const links = new Map<string, string>();
+  for (const l of all) {
+    if (stages.has(l.instruction.stage) && l.instruction.index < before.index) links.set(l.link, l.target);
   }
   return links;
 }
@@ -62,6 +81,7 @@ export const workdirInKernelFs = defineRule({
     'The runtime mounts /proc, /sys and /dev over the image, so a working directory there is a kernel or host object: `WORKDIR /proc/self/fd/<n>` is the runc escape of CVE-2024-21626 (Leaky Vessels), and no service needs it. Mirrors Trivy DS030 (which also lists /boot, /initrd and /lost+found, plain directories in a container, left out here); the path is judged after ENV/ARG values, relative WORKDIRs, `..` and symlinks the stage creates with `ln -s` are resolved. A value only the build knows (an ARG without default) cannot be judged.',
   check: (ctx) => {
     const out: RuleFinding[] = [];
+    let links: Link[] | undefined;
     // The WORKDIR each stage ends with, so a stage built FROM it starts there.
     const endDir = new Map<number, string | undefined>();
     for (const stage of ctx.stages) {
@@ -84,7 +104,8 @@ export const workdirInKernelFs = defineRule({
             ? undefined
             : normalize(`${dir}/${text}`);
         if (dir === undefined) continue;
-        const real = KERNEL_FS.test(dir) ? dir : throughLinks(dir, symlinks(ctx, inst, inLineage));
+        links ??= symlinks(ctx);
+        const real = KERNEL_FS.test(dir) ? dir : throughLinks(dir, linksAt(links, inst, inLineage));
         const fs = KERNEL_FS.exec(real)?.[1];
         if (fs) {
           const via = real === dir ? '' : ` (through a symlink to ${real})`;

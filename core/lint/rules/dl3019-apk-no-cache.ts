@@ -1,5 +1,5 @@
 import { hasFlag } from '../../dockerfile/command-args.js';
-import { APK_VALUE_FLAGS, removes, subcommand, toolRuns } from '../package-managers.js';
+import { APK_VALUE_FLAGS, isInstallSubcommand, removes, subcommand, toolRuns } from '../package-managers.js';
 import { defineRule } from '../rule.js';
 import { ephemeralMountTargets } from '../run-mounts.js';
 
@@ -17,7 +17,8 @@ export const apkNoCache = defineRule({
     const runs = toolRuns(ctx, (t) => t === 'apk' || t === 'rm');
     return runs
       .filter((run) => {
-        if (run.tool !== 'apk' || subcommand(run.args, APK_VALUE_FLAGS)?.name !== 'add') return false;
+        if (run.tool !== 'apk' || !isInstallSubcommand('apk', subcommand(run.args, APK_VALUE_FLAGS)?.name))
+          return false;
         // `--no-network` installs from what is already on disk, so no index is fetched.
         if (hasFlag(run, 'no-cache', 'no-network')) return false;
         if (ephemeralMountTargets(run.instruction).some((t) => APK_CACHE.test(t))) return false;

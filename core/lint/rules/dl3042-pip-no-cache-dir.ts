@@ -1,6 +1,7 @@
 import { hasFlag } from '../../dockerfile/command-args.js';
 import {
   isDynamic,
+  isInstallSubcommand,
   mayBePip,
   PIP_VALUE_FLAGS,
   pipArgs,
@@ -59,7 +60,7 @@ export const pipNoCacheDir = defineRule({
     toolRuns(ctx, mayBePip)
       .filter((run) => {
         const args = pipArgs(run);
-        if (!args || subcommand(args, PIP_VALUE_FLAGS)?.name !== 'install') return false;
+        if (!args || !isInstallSubcommand('pip', subcommand(args, PIP_VALUE_FLAGS)?.name)) return false;
         if (hasFlag({ args }, 'no-cache-dir') || cachesOutside(run)) return false;
         const env = noCacheDirValue(ctx, run);
         return env === undefined || !turnsCacheOff(env);

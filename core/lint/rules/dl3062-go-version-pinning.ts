@@ -1,4 +1,4 @@
-import { type ToolRun, toolRuns } from '../package-managers.js';
+import { isInstallSubcommand, type ToolRun, toolRuns } from '../package-managers.js';
 import { defineRule } from '../rule.js';
 
 // Build flags of `go install/get/run` that take the next argument as their value (`-ldflags '-s -w'`).
@@ -70,7 +70,8 @@ export const goVersionPinning = defineRule({
   check: (ctx) =>
     toolRuns(ctx, (t) => t === 'go').flatMap((run) => {
       const sub = run.args[0];
-      if (sub !== 'install' && sub !== 'get' && sub !== 'run') return [];
+      // `go run pkg@version` fetches and builds like an install.
+      if (!isInstallSubcommand('go', sub) && sub !== 'run') return [];
       const why = packages(run)
         .map(unpinned)
         .filter((w): w is string => w !== undefined);

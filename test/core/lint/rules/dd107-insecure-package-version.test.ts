@@ -60,6 +60,11 @@ describe('DD107 pinned package version listed as insecure', () => {
     catches('DD107', `FROM node:20\nRUN npm ${sub} lodash@4.17.20`, { line: 2, policy });
   }
   catches('DD107', 'FROM node:20\nRUN npm --loglevel warn inst lodash@4.17.20', { policy });
+  // The package, version or sub-command named through ENV, ARG or a shell variable.
+  catches('DD107', 'FROM node:20\nENV PKG=lodash@4.17.20\nRUN npm inst $PKG', { line: 3, policy });
+  catches('DD107', 'FROM node:20\nARG SUB=isnt\nRUN npm $SUB lodash@4.17.20', { policy });
+  catches('DD107', 'FROM node:20\nRUN V=4.17.20 && npm i "lodash@$V"', { policy });
+  passes('DD107', 'FROM node:20\nENV PKG=lodash@4.17.21\nRUN npm inst $PKG', { policy });
   catches('DD107', 'FROM node:20\nRUN pnpm i lodash@4.17.20', { policy });
   catches('DD107', 'FROM debian:12\nRUN apt-get reinstall -y openssl=1.0.1f-1', { policy });
   catches('DD107', 'FROM ruby:3.3\nRUN gem i rails -v 5.0.0', { policy });
