@@ -309,6 +309,15 @@ export function matchingLines(content: string, pattern: RegExp): { match: RegExp
   return out;
 }
 
+/**
+ * True when `arg` is `full` or an abbreviation of it at least `min` characters long (any `=value` ignored): tools
+ * parsing with getopt_long, optparse or argparse (curl, wget, apk, pip, yum, dnf) take any unambiguous start.
+ */
+export function abbreviates(arg: string, full: string, min: number): boolean {
+  const name = arg.split('=')[0] ?? '';
+  return name.length >= min && full.startsWith(name);
+}
+
 /** The values of apt's `-o`/`--option` (`-o K=V`, `-oK=V`, `-o=K=V`, `--option=K=V`). */
 export function aptOptionValues(args: readonly string[]): string[] {
   return optionValues(args, 'o', 'option').map((v) => v.replace(/^=/, ''));

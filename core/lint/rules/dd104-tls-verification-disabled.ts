@@ -2,6 +2,7 @@ import type { Command } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import { commandInput } from '../file-writes.js';
 import {
+  abbreviates,
   aptOptionValues,
   type ConfigText,
   checkedCommands,
@@ -147,11 +148,20 @@ const CURL_VALUE_OPTIONS = new Set(
   ),
 );
 
+// wget's values for check_certificate that skip the check.
+const WGET_OFF = /^\s*(off|no|0|quiet)\s*$/i;
+
 function curlInsecure(args: readonly string[]): boolean {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a === '--') return false;
-    if (a === '--insecure' || a === '--proxy-insecure' || a === '--doh-insecure') return true;
+    // curl, like getopt_long, takes any unambiguous start of a long option (`--ins` is --insecure).
+    if (
+      abbreviates(a, '--insecure', 5) ||
+      abbreviates(a, '--proxy-insecure', 9) ||
+      abbreviates(a, '--doh-insecure', 7)
+    )
+      return true;
     if (CURL_VALUE_OPTIONS.has(a)) i++;
     else if (a.startsWith('-') && !a.startsWith('--')) {
       for (let j = 1; j < a.length; j++) {
@@ -166,6 +176,13 @@ function curlInsecure(args: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+const PIP_LONG = ['--trusted-host', '--index-url', '--extra-index-url'];
+function pipLongOption(arg: string): string {
+  const [name = '', value] = arg.split(/=(.*)/s);
+  const full = name.length >= 9 ? PIP_LONG.find((o) => o.startsWith(name)) : undefined;
+  return full === undefined ? arg : value === undefined ? full : `${full}=${value}`;
 }
 
 const PIP_INDEX_FLAGS = ['i', 'index-url', 'extra-index-url', 'index', 'default-index', 'find-links', 'f'];
@@ -188,11 +205,18 @@ function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
   const joined = ` ${args.join(' ')} `;
   if (name === 'curl' && curlInsecure(args)) return 'curl -k/--insecure accepts any server certificate';
   if (name === 'wget' || name === 'wget2') {
-    if (args.includes('--no-check-certificate'))
+    // getopt_long: any unambiguous start (`--no-ch`), and `--check-certificate=off` (or `quiet`: no check, no warning).
+    if (args.some((a) => abbreviates(a, '--no-check-certificate', 7)))
       return 'wget --no-check-certificate skips certificate verification';
-    const e = optionValues(args, 'e', 'execute').find((v) =>
-      /^check[-_]?certificate\s*=\s*(off|no|0)\s*$/i.test(v),
-    );
+    const flag = args.find((a) => {
+      const [opt = '', value] = a.split(/=(.*)/s);
+      return value !== undefined && abbreviates(opt, '--check-certificate', 7) && WGET_OFF.test(value);
+    });
+    if (flag) return `wget ${flag} skips certificate verification`;
+    const e = optionValues(args, 'e', 'execute').find((v) => {
+      const m = /^check[-_]?certificate\s*=\s*(.*)$/i.exec(v);
+      return m !== null && WGET_OFF.test(m[1] ?? '');
+    });
     if (e) return `wget -e ${e} skips certificate verification`;
   }
   if (['conda', 'mamba', 'micromamba'].includes(name)) {
@@ -210,12 +234,14 @@ function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
       return `git config ${m[0].trim()} turns off certificate verification`;
   }
   if (/^pip[0-9.]*$/.test(name) || name === 'uv') {
-    for (const v of optionValues(args, 'trusted-host', 'allow-insecure-host')) {
+    // pip's optparse takes any unambiguous start of a long option (`--trusted pypi.org`).
+    const full = name === 'uv' ? args : args.map(pipLongOption);
+    for (const v of optionValues(full, 'trusted-host', 'allow-insecure-host')) {
       const hosts = remoteHosts(v);
       if (hosts.length > 0)
         return `pip trusted-host ${hosts.join(' ')} turns off certificate verification for that host`;
     }
-    const url = optionValues(args, ...PIP_INDEX_FLAGS).find(isRemoteHttp);
+    const url = optionValues(full, ...PIP_INDEX_FLAGS).find(isRemoteHttp);
     if (url) return PLAIN(url);
     const set =
       /\sconfig\s+(?:--\S+\s+)*set\s+(?:[\w-]+\.)?(trusted-host|index-url|extra-index-url)\s+(\S+)/.exec(
@@ -331,7 +357,7 @@ const FILE_KINDS: readonly FileKind[] = [
     path: /(^|\/)(\.wgetrc|wgetrc|wget2rc|\.wget2rc)$/,
     lines: [
       {
-        pattern: /^\s*check[-_]?certificate\s*=\s*(off|no|0)\s*$/i,
+        pattern: /^\s*check[-_]?certificate\s*=\s*(off|no|0|quiet)\s*$/i,
         why: (m) => `\`${m[0].trim()}\` in a wget config file makes wget skip certificate verification`,
       },
     ],

@@ -1,6 +1,7 @@
 import type { Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import {
+  abbreviates,
   aptOptionValues,
   type ConfigText,
   checkedCommands,
@@ -84,7 +85,11 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
       if (opt && aptTrue(value.trim())) return `apt -o ${o} ${opt.why}`;
     }
   }
-  if (name === 'apk' && args.includes('--allow-untrusted') && !localApk(args, run, local))
+  if (
+    name === 'apk' &&
+    args.some((a) => abbreviates(a, '--allow-untrusted', 9)) &&
+    !localApk(args, run, local)
+  )
     return 'apk --allow-untrusted installs packages not signed by a trusted key';
   if (name === 'rpm' || name === 'rpmkeys') {
     const flag = args.find((a) => a === '--nosignature' || a === '--nodigest');
@@ -92,7 +97,11 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
       return `rpm ${flag} installs the package without checking its ${flag === '--nodigest' ? 'digests' : 'signature'}`;
   }
   if (/^(yum|dnf|dnf5|microdnf|tdnf|zypper|yum-config-manager|yumdownloader)$/.test(name)) {
-    const flag = args.find((a) => /^--(nogpgcheck|no-gpgcheck|no-gpg-checks)$/.test(a));
+    // yum (optparse) and dnf (argparse) take any unambiguous start: `--nogpg`.
+    const flag = args.find(
+      (a) =>
+        /^--(no-gpgcheck|no-gpg-checks)$/.test(a) || (name !== 'zypper' && abbreviates(a, '--nogpgcheck', 7)),
+    );
     if (flag) return `${name} ${flag} installs packages without checking their GPG signatures`;
     // zypper addrepo -G is --no-gpgcheck.
     if (

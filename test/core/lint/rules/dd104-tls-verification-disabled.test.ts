@@ -94,6 +94,14 @@ describe('DD104 TLS verification disabled', () => {
   passes('DD104', 'FROM debian:12\nRUN curl -fsSL https://example.com/x -o /x');
   passes('DD104', 'FROM debian:12\nRUN curl -fsSLo/tmp/kubectl https://dl.k8s.io/kubectl');
   passes('DD104', 'FROM debian:12\nRUN curl -o -k https://example.com/x');
+  // curl and wget take any unambiguous start of a long option.
+  catches('DD104', 'FROM debian:12\nRUN curl --insec -fsSL https://example.com/x -o /x');
+  catches('DD104', 'FROM python:3.12\nRUN pip install --trusted pypi.internal.example x');
+  catches('DD104', 'FROM python:3.12\nRUN pip install --extra-index=http://pypi.internal.example/simple x');
+  catches('DD104', 'FROM debian:12\nRUN wget --no-check-cert https://example.com/x');
+  catches('DD104', 'FROM debian:12\nRUN wget --check-certificate=quiet https://example.com/x');
+  passes('DD104', 'FROM debian:12\nRUN wget --check-certificate=on https://example.com/x');
+  passes('DD104', 'FROM debian:12\nRUN curl --include https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN curl --user-agent -k https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN curl -H "k: v" https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN wget -q https://example.com/x');

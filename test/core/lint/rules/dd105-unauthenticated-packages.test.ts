@@ -149,6 +149,10 @@ describe('DD105: a flag counts only as an option of the package manager', () => 
   catches('DD105', 'FROM golang:1.22\nRUN go env -w GOSUMDB=off');
   catches('DD105', 'FROM golang:1.22\nENV GONOSUMDB=*');
   catches('DD105', 'FROM debian:12\nRUN aptitude install -y --allow-untrusted curl');
+  // apk (getopt_long) and dnf (argparse) take any unambiguous start of a long option.
+  catches('DD105', 'FROM alpine:3.20\nRUN apk add --allow-untr /tmp/x.apk');
+  catches('DD105', 'FROM fedora:40\nRUN dnf install -y --nogpg nginx');
+  passes('DD105', 'FROM fedora:40\nRUN dnf install -y --nodocs nginx');
   catches('DD105', 'FROM debian:12\nRUN apt-get -o=APT::Get::AllowUnauthenticated=1 install -y curl');
   catches('DD105', 'FROM debian:12\nRUN apt-get update -oAcquire::AllowInsecureRepositories=yes');
   catches('DD105', 'FROM opensuse/leap:15.6\nRUN zypper ar -fG https://r.example.com/ x');
