@@ -266,27 +266,29 @@ export interface CredentialKind {
   readonly content?: RegExp;
   /** Files that often hold only settings: without their text, reported only when they reach the shipped image. */
   readonly maybe?: boolean;
+  /** `NAME=value` lines, judged as ENV values are when the text is known. */
+  readonly settings?: boolean;
 }
 
 const KEY_FILE = { what: 'an SSH private key' };
-const AWS = { what: 'AWS credentials', content: /\baws_(?:secret_access_key|session_token)\s*=\s*\S/i };
+const AWS = { what: 'AWS credentials', content: /\baws_(?:secret_access_key|session_token)[ \t]*=[ \t]*\S/i };
 const DOCKER = {
   what: 'Docker registry credentials',
   content: /"(?:auth|identitytoken|registrytoken|password)"\s*:\s*"[^"]+"/,
 };
 const KUBE = {
   what: 'a kubeconfig with cluster credentials',
-  content: /\b(?:client-key-data|token|password|auth-provider)\s*:\s*\S/,
+  content: /\b(?:client-key-data|token|password|auth-provider)[ \t]*:[ \t]*\S/,
 };
 const GCP = {
   what: 'a cloud service account or OAuth client secret',
   content: /"(?:private_key|client_secret|refresh_token)"\s*:\s*"[^"]/,
 };
-const NETRC = { what: 'a .netrc with login passwords', content: /\bpassword\s+\S/ };
+const NETRC = { what: 'a .netrc with login passwords', content: /\bpassword[ \t]+\S/ };
 const PGPASS = { what: 'a .pgpass with database passwords', content: /^([^:\n]*:){4}.+/m };
 const NPMRC = {
   what: 'an .npmrc, where registry tokens live',
-  content: /(?:_authToken|_auth|_password)\s*=\s*\S/,
+  content: /(?:_authToken|_auth|_password)[ \t]*=[ \t]*\S/,
   maybe: true,
 };
 
@@ -300,7 +302,7 @@ const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   [/(^|\/)\.netrc$/, NETRC],
   [
     /(^|\/)\.pypirc$/,
-    { what: 'a .pypirc with package index credentials', content: /^\s*password\s*[:=]\s*\S/m },
+    { what: 'a .pypirc with package index credentials', content: /^[ \t]*password[ \t]*[:=][ \t]*\S/m },
   ],
   [/(^|\/)\.git-credentials$/, { what: 'stored git credentials', content: /:\/\/[^\s:/]*:[^\s@/]+@/ }],
   [/(^|\/)\.pgpass$/, PGPASS],
@@ -309,15 +311,21 @@ const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   [/(^|\/)(kubeconfig|[^/]*\.kubeconfig|\.kube\/config)$/, KUBE],
   [/(^|\/)[^/]*(service[-_]?account|client[-_]secret)[^/]*\.json$/, GCP],
   [/(^|\/)\.config\/gcloud\/(application_default_credentials\.json|credentials\.db)$/, GCP],
-  [/(^|\/)sasl_passwd$/, { what: 'a Postfix SASL password map', content: /^\s*\S+\s+[^\s:]+:\S+/m }],
-  [/(^|\/)\.my\.cnf$/, { what: 'a MySQL client password file', content: /^\s*password\s*=\s*\S/m }],
+  [/(^|\/)sasl_passwd$/, { what: 'a Postfix SASL password map', content: /^[ \t]*\S+[ \t]+[^\s:]+:\S+/m }],
+  [/(^|\/)\.my\.cnf$/, { what: 'a MySQL client password file', content: /^[ \t]*password[ \t]*=[ \t]*\S/m }],
   [
     /(^|\/)\.s3cfg$|(^|\/)\.boto$/,
-    { what: 'S3 client credentials', content: /\b(secret_key|aws_secret_access_key)\s*=\s*\S/ },
+    { what: 'S3 client credentials', content: /\b(secret_key|aws_secret_access_key)[ \t]*=[ \t]*\S/ },
   ],
-  [/(^|\/)\.gem\/credentials$/, { what: 'RubyGems credentials', content: /api_key\s*:\s*\S/ }],
-  [/(^|\/)\.cargo\/credentials(\.toml)?$/, { what: 'a Cargo registry token', content: /\btoken\s*=\s*\S/ }],
-  [/(^|\/)\.config\/gh\/hosts\.ya?ml$/, { what: 'a GitHub CLI login', content: /oauth_token\s*:\s*\S/ }],
+  [/(^|\/)\.gem\/credentials$/, { what: 'RubyGems credentials', content: /api_key[ \t]*:[ \t]*\S/ }],
+  [
+    /(^|\/)\.cargo\/credentials(\.toml)?$/,
+    { what: 'a Cargo registry token', content: /\btoken[ \t]*=[ \t]*\S/ },
+  ],
+  [
+    /(^|\/)\.config\/gh\/hosts\.ya?ml$/,
+    { what: 'a GitHub CLI login', content: /oauth_token[ \t]*:[ \t]*\S/ },
+  ],
   [
     /(^|\/)(\.composer|\.config\/composer)\/auth\.json$/,
     {
@@ -327,7 +335,7 @@ const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   ],
   [
     /(^|\/)\.yarnrc\.yml$/,
-    { what: 'a Yarn registry token', content: /npmAuth(Token|Ident)\s*:\s*\S/, maybe: true },
+    { what: 'a Yarn registry token', content: /npmAuth(Token|Ident)[ \t]*:[ \t]*\S/, maybe: true },
   ],
   [
     /(^|\/)\.m2\/settings\.xml$/,
@@ -336,7 +344,7 @@ const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   [/(^|\/)\.npmrc$/, NPMRC],
   [
     /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults?$)[^/]+)?$/,
-    { what: 'a .env file, where application secrets live', maybe: true },
+    { what: 'a .env file, where application secrets live', maybe: true, settings: true },
   ],
   [/(^|\/)\.(ssh|aws|gnupg|kube|docker)\/?$/, { what: 'a whole credentials directory' }],
 ];
@@ -362,7 +370,7 @@ const CREDENTIAL_PATH_VARIABLES: Readonly<Record<string, CredentialKind>> = {
   NETRC: NETRC,
   PGPASSFILE: PGPASS,
   NPM_CONFIG_USERCONFIG: NPMRC,
-  BOTO_CONFIG: { what: 'S3 client credentials', content: /\b(aws_secret_access_key)\s*=\s*\S/ },
+  BOTO_CONFIG: { what: 'S3 client credentials', content: /\baws_secret_access_key[ \t]*=[ \t]*\S/ },
 };
 
 /**

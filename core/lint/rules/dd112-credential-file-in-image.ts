@@ -11,6 +11,7 @@ import {
   PRIVATE_KEY_FILE,
   publicMaterialName,
   publicMaterialText,
+  valueSecretReason,
 } from '../secrets.js';
 import { shippedStages } from '../stage-lineage.js';
 
@@ -105,10 +106,22 @@ function judge(
     };
   }
   if (publicMaterialText(text)) return undefined;
-  if (named?.content) return named.content.test(text) ? { kind: named, sure: true } : undefined;
+  // `${NPM_TOKEN}` in a copied .npmrc is the tool's own reference to its environment, not a token.
+  const literalText = text.includes('$') ? text.replace(/\$\{[^}\n]*\}|\$[A-Za-z_]\w*/g, '') : text;
+  if (named?.content) return named.content.test(literalText) ? { kind: named, sure: true } : undefined;
+  if (named?.settings) return settingsSecret(text) ? { kind: named, sure: true } : undefined;
   const shown = credentialByContent(text);
   if (shown) return { kind: shown, sure: true };
   return named && { kind: named, sure: !named.maybe };
+}
+
+// A .env file holds a secret when one of its `NAME=value` lines would be one as an ENV.
+function settingsSecret(text: string): boolean {
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m && valueSecretReason(m[1] ?? '', (m[2] ?? '').replace(/^(["'])(.*)\1$/, '$2'))) return true;
+  }
+  return false;
 }
 
 function copiedCredentials(ctx: RuleContext): RuleFinding[] {

@@ -217,6 +217,21 @@ describe('DD112 credential files at their well-known destinations', () => {
   );
   passes(
     'DD112',
+    'FROM node:20\nWORKDIR /app\nCOPY .npmrc ./',
+    files({ '.npmrc': '//r.example.com/:_authToken=${NPM_TOKEN}\nalways-auth=true\n' }),
+  );
+  catches(
+    'DD112',
+    'FROM node:20\nWORKDIR /srv\nCOPY .env ./',
+    files({ '.env': 'NODE_ENV=production\nSTRIPE_KEY=sk_live_abcdefghijklmnop1234\n' }),
+  );
+  passes(
+    'DD112',
+    'FROM node:20\nWORKDIR /srv\nCOPY .env.production ./',
+    files({ '.env.production': 'NODE_ENV=production\nDB_PASSWORD=\nPORT=8080\n' }),
+  );
+  passes(
+    'DD112',
     'FROM node:20\nCOPY npmrc /root/.npmrc',
     files({ npmrc: 'registry=https://r.example.com/\nfund=false\n' }),
   );
