@@ -1,28 +1,254 @@
-import { fileWrites } from '../file-writes.js';
+import type { Loc } from '../../dockerfile/source-map.js';
+import { applyEdits, type FileWrite, fileWrites } from '../file-writes.js';
 import { defineRule } from '../rule.js';
 import { shippedStages } from '../stage-lineage.js';
 
-const SUDOERS = /(^|\/)etc\/sudoers(\.d\/.+)?$/;
+const SUDOERS = /(^|\/)etc\/sudoers(\.d\/[^/]+)?$/;
+// sudo skips files of sudoers.d whose names contain a dot or end in `~` (package and editor leftovers).
+const SKIPPED_DROP_IN = /\/sudoers\.d\/([^/]*\.[^/]*|[^/]*~)$/;
 // `who hosts=(runas) TAG: commands`, e.g. `app ALL=(ALL:ALL) NOPASSWD: ALL`.
-const RULE_LINE = /^\s*(\S+)\s+[^\s=]+\s*=\s*(\([^)]*\))?\s*((?:[A-Z_]+\s*:\s*)*)(.*)$/;
+const RULE_LINE = /^\s*(\S+)\s+[^\s=]+\s*=\s*(.*)$/;
 // The entries distributions ship: full sudo for root and the admin groups, behind a password.
 const DISTRO_DEFAULT_GRANTEES = new Set(['root', '%sudo', '%admin', '%wheel', '%root']);
+// Programs that start a shell or write any file for whoever runs them as root (GTFOBins' sudo list):
+// NOPASSWD for one of them is NOPASSWD for everything.
+const SHELL_ESCAPES = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'ash',
+  'csh',
+  'tcsh',
+  'fish',
+  'busybox',
+  'su',
+  'sudo',
+  'sudoedit',
+  'env',
+  'nohup',
+  'nice',
+  'xargs',
+  'find',
+  'vi',
+  'vim',
+  'nvim',
+  'view',
+  'nano',
+  'pico',
+  'ed',
+  'emacs',
+  'less',
+  'more',
+  'man',
+  'awk',
+  'gawk',
+  'mawk',
+  'nawk',
+  'sed',
+  'perl',
+  'python',
+  'python2',
+  'python3',
+  'ruby',
+  'node',
+  'lua',
+  'php',
+  'tclsh',
+  'expect',
+  'tar',
+  'zip',
+  'rsync',
+  'git',
+  'apt',
+  'apt-get',
+  'aptitude',
+  'dpkg',
+  'yum',
+  'dnf',
+  'microdnf',
+  'rpm',
+  'apk',
+  'zypper',
+  'pip',
+  'pip3',
+  'npm',
+  'yarn',
+  'gem',
+  'make',
+  'docker',
+  'podman',
+  'chmod',
+  'chown',
+  'cp',
+  'mv',
+  'tee',
+  'dd',
+  'install',
+  'ln',
+  'mount',
+  'crontab',
+  'tcpdump',
+  'nmap',
+  'chroot',
+  'nsenter',
+  'unshare',
+  'strace',
+  'gdb',
+  'journalctl',
+  'systemctl',
+  'script',
+  'socat',
+  'openssl',
+  'scp',
+  'ssh',
+  'ftp',
+  'zsh',
+  'timeout',
+  'watch',
+  'flock',
+  'taskset',
+  'ionice',
+  'stdbuf',
+  'time',
+  'setarch',
+]);
 
-// Why a sudoers line weakens sudo, or undefined.
-function weakening(line: string): string | undefined {
+interface Grant {
+  readonly nopasswd: boolean;
+  readonly command: string;
+}
+
+// Splits a sudoers command list on commas (not `\,`), carrying tags and runas lists forward as sudo does.
+function grants(spec: string): { runas: string | undefined; grants: Grant[] }[] {
+  const out: { runas: string | undefined; grants: Grant[] }[] = [];
+  let runas: string | undefined;
+  let nopasswd = false;
+  let current: { runas: string | undefined; grants: Grant[] } | undefined;
+  for (const raw of spec.split(/(?<!\\),/)) {
+    let item = raw.trim();
+    const r = /^\(([^)]*)\)\s*/.exec(item);
+    if (r) {
+      runas = r[1] ?? '';
+      item = item.slice(r[0].length);
+      current = undefined;
+    }
+    for (let tag = /^([A-Z_]+)\s*:\s*/.exec(item); tag; tag = /^([A-Z_]+)\s*:\s*/.exec(item)) {
+      if (tag[1] === 'NOPASSWD') nopasswd = true;
+      else if (tag[1] === 'PASSWD') nopasswd = false;
+      item = item.slice(tag[0].length);
+    }
+    if (!current) {
+      current = { runas, grants: [] };
+      out.push(current);
+    }
+    current.grants.push({ nopasswd, command: item });
+  }
+  return out;
+}
+
+// A runas list lets a command run as root: absent (root is the default), ALL, root, #0 or a group of users.
+function asRoot(runas: string | undefined): boolean {
+  if (runas === undefined) return true;
+  const users = (runas.split(':')[0] ?? '').split(',').map((u) => u.trim());
+  if (users.length === 1 && users[0] === '') return runas.trim() === '';
+  return users.some(
+    (u) => u === 'ALL' || u === 'root' || u === '#0' || u.startsWith('%') || u.startsWith('+'),
+  );
+}
+
+function commandName(command: string): string {
+  return (command.trim().split(/\s+/)[0] ?? '').split('/').at(-1) ?? '';
+}
+
+// Why a sudoers line weakens sudo, or undefined; `aliases` are the file's Cmnd_Alias definitions.
+function weakening(line: string, aliases: ReadonlyMap<string, string[]>): string | undefined {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return undefined;
   if (/^Defaults\b.*!\s*authenticate\b/.test(text))
     return 'turns off password checks for sudo (!authenticate)';
   const m = RULE_LINE.exec(text);
   if (!m) return undefined;
-  const [, who = '', , tags = '', commands = ''] = m;
-  if (who === 'Defaults' || who.startsWith('Defaults')) return undefined;
-  const all = commands.split(',').some((c) => c.trim() === 'ALL');
-  if (!all) return undefined;
-  if (/\bNOPASSWD\b/.test(tags)) return `lets ${who} run any command as root without a password`;
-  if (!DISTRO_DEFAULT_GRANTEES.has(who)) return `lets ${who} run any command as root`;
+  const [, who = '', spec = ''] = m;
+  if (who.startsWith('Defaults') || /_Alias$/.test(who)) return undefined;
+  for (const group of grants(spec)) {
+    if (!asRoot(group.runas)) continue;
+    const expanded = group.grants.flatMap((g) =>
+      (aliases.get(g.command.trim()) ?? [g.command]).map((command) => ({ ...g, command })),
+    );
+    const all = expanded.find((g) => g.command.trim() === 'ALL');
+    if (all?.nopasswd) return `lets ${who} run any command as root without a password`;
+    const shell = expanded.find(
+      (g) => g.nopasswd && (SHELL_ESCAPES.has(commandName(g.command)) || /^\S*\*/.test(g.command.trim())),
+    );
+    if (shell) {
+      return `lets ${who} run ${shell.command.trim()} as root without a password, and that program can start a shell or write any file, so it is every command`;
+    }
+    if (all && !DISTRO_DEFAULT_GRANTEES.has(who)) return `lets ${who} run any command as root`;
+  }
   return undefined;
+}
+
+interface SudoersLine {
+  readonly text: string;
+  readonly loc: Loc;
+  readonly path: string;
+}
+
+// The lines of a sudoers file as the build leaves them; `known` once the whole text was written.
+interface SudoersFile {
+  known: boolean;
+  lines: SudoersLine[];
+}
+
+function apply(file: SudoersFile, w: FileWrite, aliases: ReadonlyMap<string, string[]>): void {
+  const lines = (text: string) => joined(text).map((t) => ({ text: t, loc: w.loc, path: w.path }));
+  if (w.mode === 'replace') {
+    file.known = true;
+    file.lines = lines(w.content);
+  } else if (w.mode === 'append') {
+    file.lines.push(...lines(w.content));
+  } else {
+    const after =
+      w.edits &&
+      applyEdits(
+        file.lines.map((l) => l.text),
+        w.edits,
+      );
+    const weak = lines(w.content).filter((l) => weakening(l.text, aliases) !== undefined);
+    if (after) {
+      file.lines = after.map(
+        (t) => file.lines.find((l) => l.text === t) ?? { text: t, loc: w.loc, path: w.path },
+      );
+      // The edit may also have matched the base image's text, which the linter does not see.
+      if (!file.known) file.lines.push(...weak);
+    } else file.lines.push(...weak);
+  }
+}
+
+// sudoers lines ending in a backslash continue on the next line.
+function joined(text: string): string[] {
+  return text.replace(/\\\n/g, ' ').replace(/\n$/, '').split('\n');
+}
+
+function cmndAliases(writes: readonly FileWrite[]): Map<string, string[]> {
+  const aliases = new Map<string, string[]>();
+  for (const w of writes) {
+    for (const line of joined(w.content)) {
+      const m = /^\s*Cmn?d_Alias\s+(.+)$/.exec(line);
+      // `Cmnd_Alias A = x, y : B = z` defines several.
+      for (const def of (m?.[1] ?? '').split(/\s:\s/)) {
+        const d = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(def);
+        if (d)
+          aliases.set(
+            d[1] ?? '',
+            (d[2] ?? '').split(/(?<!\\),/).map((c) => c.trim()),
+          );
+      }
+    }
+  }
+  return aliases;
 }
 
 export const sudoersNopasswd = defineRule({
@@ -30,21 +256,40 @@ export const sudoersNopasswd = defineRule({
   level: 'warning',
   title: 'sudo grants root without a password',
   rationale:
-    'A sudoers entry that lets a user run ALL commands (and NOPASSWD: without even a password) makes that user root: any code running as it, an exploited app or a dependency, can take over the container, which undoes the USER instruction. Grant NOPASSWD only for the exact commands needed (`app ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload`), or drop sudo and do root work at build time.',
+    'A sudoers entry that lets a user run ALL commands as root (or NOPASSWD: a program that can start a shell or write files, such as apt-get, vim, find, tee, python) makes that user root: any code running as it can take over the container, which undoes the USER instruction. The files are read as the build leaves them (echo/printf/tee/heredocs, sed/perl edits, visudo with EDITOR=tee, cp/mv/install of a known file, COPY from the pushed tree, ENV-named paths, Cmnd_Alias); sudoers.d files with a dot in the name, which sudo skips, and runas lists without root are not reported. Grant NOPASSWD only for exact commands (`app ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload`).',
   check: (ctx) => {
     const shipped = shippedStages(ctx.stages);
-    return fileWrites(ctx)
-      .filter((w) => SUDOERS.test(w.path) && shipped.has(w.instruction.stage))
-      .flatMap((w) => {
-        const reasons = w.content.split('\n').map(weakening);
-        const why = reasons.find((r) => r !== undefined);
-        if (!why) return [];
-        return [
+    const writes = fileWrites(ctx, { copies: true }).filter(
+      (w) => SUDOERS.test(w.path) && shipped.has(w.instruction.stage),
+    );
+    if (writes.length === 0) return [];
+    const aliases = cmndAliases(writes);
+    const files = new Map<string, SudoersFile>();
+    for (const w of writes) {
+      const path = w.path.replace(/\/{2,}/g, '/');
+      let file = files.get(path);
+      if (!file) {
+        file = { known: false, lines: [] };
+        files.set(path, file);
+      }
+      apply(file, w, aliases);
+    }
+    const found = new Map<string, ReturnType<typeof ctx.finding>>();
+    for (const [path, file] of files) {
+      if (SKIPPED_DROP_IN.test(path)) continue;
+      for (const line of file.lines) {
+        const why = weakening(line.text, aliases);
+        const key = `${line.loc.line}:${line.loc.column}:${line.path}`;
+        if (!why || found.has(key)) continue;
+        found.set(
+          key,
           ctx.finding(
-            w.loc,
-            `${w.path} ${why}: code running as that user can become root; allow only the commands it needs`,
+            line.loc,
+            `${line.path} ${why}: code running as that user can become root; allow only the commands it needs`,
           ),
-        ];
-      });
+        );
+      }
+    }
+    return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column);
   },
 });
