@@ -1059,7 +1059,8 @@ function walkCommands(
   }
   const seen = new Set<string>();
   const report = (r: NetworkCodeRun): void => {
-    const key = `${r.loc.line}:${r.loc.column}:${r.how}:${r.file ?? ''}`;
+    // `/x --version || /x -version` on one line is one finding.
+    const key = `${r.loc.line}:${r.how}:${r.file ?? r.source}`;
     if (seen.has(key)) return;
     seen.add(key);
     runs.push(r);
@@ -1251,8 +1252,9 @@ function walkCommands(
       const pool = [...state.downloads, ...downloads];
       for (const src of ops.slice(0, -1)) {
         const abs = resolvePath(src, cwd);
-        const dl = pool.find((d) => !d.tree && samePath(abs, d.path) && d.verifiedAt === undefined);
-        if (dl && dest !== undefined) {
+        const dl = pool.find((d) => !d.tree && samePath(abs, d.path));
+        // A copy of a checked file is as good as the file.
+        if (dl && dest !== undefined && !covered(dl, pool, verifications, seq)) {
           const target = resolvePath(dest, cwd);
           const copy = { ...dl, instruction: dl.instruction, seq: next() };
           downloads.push({ ...copy, path: target }, { ...copy, path: `${target}/${baseName(abs)}` });

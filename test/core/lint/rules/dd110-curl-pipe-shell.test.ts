@@ -140,6 +140,14 @@ describe('DD110 follows a download to a file and its run', () => {
     'DD110',
     `${F}RUN git clone https://x.example/repo.git /src && git -C /src checkout 0123456789abcdef0123456789abcdef01234567 && sh /src/install.sh`,
   );
+  passes(
+    'DD110',
+    `${F}RUN curl -fsSL -o /tmp/tini.download https://x.example/tini && echo "$SHA256 */tmp/tini.download" | sha256sum -c - && install -m 0755 /tmp/tini.download /usr/local/bin/tini && /usr/local/bin/tini --version`,
+  );
+  catches(
+    'DD110',
+    `${F}RUN curl -fsSL -o /tmp/tini.download https://x.example/tini && install -m 0755 /tmp/tini.download /usr/local/bin/tini && /usr/local/bin/tini --version || /usr/local/bin/tini -version`,
+  );
   passes('DD110', `${F}RUN curl -fsSLo /tmp/data.json https://x.example/data.json && cat /tmp/data.json`);
   passes('DD110', `${F}RUN curl -fsSLO https://x.example/a.zip && unzip -l a.zip`);
   passes('DD110', `${F}RUN sh /tmp/i.sh && curl -fsSLo /tmp/i.sh https://x.example/i.sh`);
@@ -362,6 +370,10 @@ describe('DD110 messages say what downloads and what runs it', () => {
   it('names the clone a run file comes from', () => {
     const [f] = findingsOf('DD110', `${F}RUN git clone https://x.example/r.git /r && sh /r/install.sh`);
     expect(f?.message).toContain('sh runs /r/install.sh, downloaded by git clone https://x.example/r.git');
+  });
+  it('reports one run of a file per line', () => {
+    const text = `${F}RUN curl -so /usr/local/bin/t https://x.example/t && chmod +x /usr/local/bin/t && /usr/local/bin/t -v || /usr/local/bin/t --version`;
+    expect(findingsOf('DD110', text)).toHaveLength(1);
   });
   it('reports a pipe once however many runners follow', () => {
     expect(findingsOf('DD110', `${F}RUN curl -s https://x.example/i | tee /a | sh | bash`)).toHaveLength(1);
