@@ -105,14 +105,17 @@ function judge(
       sure: true,
     };
   }
+  // Most copied files (`COPY . /app`) have no credential name: only a cheap look at their text.
+  if (!named) {
+    const shown = credentialByContent(text);
+    return shown && { kind: shown, sure: true };
+  }
   if (publicMaterialText(text)) return undefined;
   // `${NPM_TOKEN}` in a copied .npmrc is the tool's own reference to its environment, not a token.
   const literalText = text.includes('$') ? text.replace(/\$\{[^}\n]*\}|\$[A-Za-z_]\w*/g, '') : text;
-  if (named?.content) return named.content.test(literalText) ? { kind: named, sure: true } : undefined;
-  if (named?.settings) return settingsSecret(text) ? { kind: named, sure: true } : undefined;
-  const shown = credentialByContent(text);
-  if (shown) return { kind: shown, sure: true };
-  return named && { kind: named, sure: !named.maybe };
+  if (named.content) return named.content.test(literalText) ? { kind: named, sure: true } : undefined;
+  if (named.settings) return settingsSecret(text) ? { kind: named, sure: true } : undefined;
+  return { kind: named, sure: !named.maybe };
 }
 
 // A .env file holds a secret when one of its `NAME=value` lines would be one as an ENV.
