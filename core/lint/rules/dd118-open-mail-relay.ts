@@ -19,6 +19,11 @@ const POSTFIX_SETTING =
 const DASH_O = /(?:^|\s)-o\s*(?:\{\s*([\w.]+)\s*=\s*([^}]*)\}|([\w.]+)=(\S*))/g;
 const EXIM_SETTING =
   /^(?:(?:hostlist|domainlist)\s+)?(relay_from_hosts|relay_to_domains|dc_relay_nets|dc_relay_domains)\s*=\s*(.*)$/;
+// Words every relay setting holds.
+const RELAY_WORDS = /mynetworks|relay|smtpd_re|FEATURE/;
+// Where postfix, exim and sendmail read their configuration.
+const MAIL_CONFIG_PATH =
+  /\/(postfix|exim4?|mail|sendmail)\/|(^|\/)(main|master)\.cf$|exim[^/]*\.conf[^/]*$|\.mc$/;
 // Addresses a regexp/pcre table key must match to match every client.
 const PROBES = ['8.8.8.8', '93.184.216.34', '203.0.113.9', '2001:4860:4860::8888', 'mail.example.com'];
 
@@ -186,6 +191,9 @@ export const openMailRelay = defineRule({
         ?.map((w) => w.content)
         .join('\n');
     for (const w of writes) {
+      // Cheap keyword check first; a file copied in bulk (`COPY . /app`) is read only where a mail server reads it.
+      if (!RELAY_WORDS.test(w.content)) continue;
+      if (w.via === 'copy' && !MAIL_CONFIG_PATH.test(w.path)) continue;
       for (const s of settingsIn(w.content)) {
         const why = openRelay(s, textOf);
         if (why) report(w.loc, w.via === 'postconf' ? 'postconf' : w.path, why);

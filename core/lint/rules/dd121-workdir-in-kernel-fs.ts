@@ -1,6 +1,7 @@
 import { operands, unwrap } from '../../dockerfile/command-args.js';
+import { expandDockerWord, isKnown, valueText } from '../../dockerfile/expand.js';
 import type { Instruction } from '../../dockerfile/model.js';
-import { expandText } from '../build-variables.js';
+import { expandText, variablesOf } from '../build-variables.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { stageLineage } from '../stage-lineage.js';
 
@@ -56,6 +57,21 @@ function linksAt(
   return links;
 }
 
+/**
+ * The WORKDIR as the builder makes it when no --build-arg is passed and the base image sets none of the names the
+ * file leaves open: unset names are empty, so `${UNSET:-/proc/self/fd/8}` is `/proc/self/fd/8`.
+ */
+function unsetAsEmpty(ctx: RuleContext, inst: Instruction): string | undefined {
+  const env = variablesOf(ctx.model).build(inst);
+  const value = expandDockerWord(
+    inst.argsText.trim(),
+    { get: (name) => env.get(name) ?? [] },
+    ctx.model.escape || '\\',
+    false,
+  );
+  return value && isKnown(value) ? valueText(value) : undefined;
+}
+
 /** The path with a symlink prefix replaced by its target, once per link, so a chain of links resolves too. */
 function throughLinks(path: string, links: ReadonlyMap<string, string>): string {
   let resolved = path;
@@ -92,7 +108,7 @@ export const workdirInKernelFs = defineRule({
       const inLineage = new Set(lineage);
       for (const inst of stage.instructions) {
         if (inst.keyword !== 'WORKDIR' || inst.onbuild) continue;
-        const written = expandText(ctx.model, inst, inst.argsText.trim());
+        const written = expandText(ctx.model, inst, inst.argsText.trim()) ?? unsetAsEmpty(ctx, inst);
         const text = written === undefined ? undefined : unquote(written.trim());
         if (text === undefined || text === '') {
           dir = undefined;

@@ -191,6 +191,15 @@ group('DD118 configuration copied from the build context', () => {
     ]);
   });
 
+  it('reads a bulk copy only where a mail server reads its configuration', () => {
+    const files = {
+      'docs/postfix-example.txt': 'mynetworks = 0.0.0.0/0\n',
+      'conf/main.cf': 'mynetworks = 0/0\n',
+    };
+    expect(withFiles('FROM debian:12\nCOPY . /app/\n', files).map((f) => f.code)).toEqual(['DD118']);
+    expect(withFiles('FROM debian:12\nCOPY docs /app/docs\n', files)).toEqual([]);
+  });
+
   it('passes a copied main.cf that relays for the cluster only', () => {
     const found = withFiles('FROM debian:12\nCOPY main.cf /etc/postfix/main.cf\n', {
       'main.cf':

@@ -16,6 +16,9 @@ describe('DD121 WORKDIR under /proc, /sys or /dev', () => {
   catches('DD121', 'FROM debian:12\nENV D=/proc/self/fd\nWORKDIR $D/7');
   catches('DD121', 'ARG FD=8\nFROM debian:12\nARG FD\nWORKDIR /proc/self/fd/${FD}');
   catches('DD121', 'FROM debian:12\nARG ROOT=/sys\nWORKDIR ${ROOT}/kernel');
+  catches('DD121', 'FROM debian:12\nWORKDIR ${UNSET:-/proc/self/fd/8}');
+  catches('DD121', 'FROM debian:12\nARG D\nWORKDIR ${D:-/proc}/self/fd/8');
+  catches('DD121', 'FROM debian:12\nENV P=/proc\nWORKDIR ${P:+/proc/self/fd/8}');
   // Through a symlink the stage creates.
   catches('DD121', 'FROM debian:12\nRUN ln -s /proc/self/fd /fds\nWORKDIR /fds/7', { line: 3 });
   catches('DD121', 'FROM debian:12\nRUN mkdir /x && ln -sf /proc/self /x/me\nWORKDIR /x/me/fd/7');
@@ -27,6 +30,7 @@ describe('DD121 WORKDIR under /proc, /sys or /dev', () => {
   // A relative WORKDIR on an outside image's unknown WORKDIR is not judged.
   passes('DD121', 'FROM node:20\nWORKDIR proc/self/fd');
   passes('DD121', 'FROM debian:12\nARG DIR\nWORKDIR $DIR');
+  passes('DD121', 'FROM debian:12\nARG D\nWORKDIR ${D:-/srv}/proc');
   passes('DD121', 'FROM debian:12\nRUN ln -s /opt/app /app\nWORKDIR /app/bin');
   passes('DD121', 'FROM debian:12\nRUN ln -s /proc/self/fd /fds\nWORKDIR /fdsx');
   passes('DD121', 'FROM debian:12\nRUN cd /proc/self && ls');
