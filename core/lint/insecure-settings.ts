@@ -344,16 +344,11 @@ export function optionValues(args: readonly string[], ...names: string[]): strin
  * (`busybox wget …` → `wget`).
  */
 export function toolCall(command: Command): { name: string; args: readonly string[] } {
-  let found = calls.get(command);
-  if (!found) {
-    let { name, args } = invocation(command);
-    for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
-      name = baseName(args[0] ?? '');
-      args = args.slice(1);
-    }
-    found = { name, args };
-    calls.set(command, found);
+  // invocation() is cached per command; only multi-call binaries need more.
+  let { name, args } = invocation(command);
+  for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
+    name = baseName(args[0] ?? '');
+    args = args.slice(1);
   }
-  return found;
+  return { name, args };
 }
-const calls = new WeakMap<Command, { name: string; args: readonly string[] }>();
