@@ -80,6 +80,16 @@ function variableDestination(inst: Instruction): CredentialKind | undefined {
   return m ? credentialVariable(m[1] ?? m[2] ?? '', m[3] ?? '') : undefined;
 }
 
+// Where a file lands as the Dockerfile spells it, when only the build knows the value (`${HOME}/.aws/credentials`).
+function writtenDestination(file: CopiedFile): string {
+  const args = transferArgs(file.instruction);
+  if (!args) return '';
+  const name = file.source.split('/').at(-1) ?? file.source;
+  return args.dest.endsWith('/') || args.sources.length > 1
+    ? `${args.dest}${args.dest.endsWith('/') ? '' : '/'}${name}`
+    : args.dest;
+}
+
 interface Judged {
   readonly kind: CredentialKind;
   readonly sure: boolean;
@@ -93,7 +103,9 @@ function judge(
   const dest = file.destination;
   const named =
     byVariable ??
-    (dest === undefined ? undefined : (pathValues.get(normalise(dest)) ?? credentialFile(dest))) ??
+    (dest === undefined
+      ? credentialFile(writtenDestination(file))
+      : (pathValues.get(normalise(dest)) ?? credentialFile(dest))) ??
     credentialFile(file.source) ??
     keyByName(file.source, dest);
   const text = file.content;

@@ -188,6 +188,12 @@ describe('DD112 credential files at their well-known destinations', () => {
   passes('DD112', 'FROM debian:12\nCOPY gh.pub /root/.ssh/id_github.pub\nCOPY cfg /root/.ssh/config');
   catches('DD112', 'FROM debian:12\nCOPY login.txt /root/.netrc\nCOPY db.txt /var/lib/postgresql/.pgpass');
   catches('DD112', 'FROM debian:12\nCOPY gitcreds /home/app/.git-credentials');
+  catches('DD112', 'FROM debian:12\nCOPY ci-creds ${HOME}/.aws/credentials');
+  catches('DD112', 'FROM debian:12\nCOPY build/config.json $APP_HOME/.docker/');
+  passes(
+    'DD112',
+    'FROM debian:12\nCOPY app.json ${HOME}/.config/app/ \nCOPY cfg $APP_HOME/.docker/daemon.json',
+  );
   catches('DD112', 'FROM debian:12\nCOPY cluster.yaml /root/.kube/config');
   catches('DD112', 'FROM debian:12\nCOPY prod-service-account.json /app/');
   passes(
