@@ -336,6 +336,8 @@ function pythonCode(ctx: RuleContext, run: RunCommand, args: readonly string[]):
 
 // ---------------------------------------------------------------- configuration files
 
+const CURLRC_INSECURE = /^\s*(-k|(--)?(proxy-|doh-)?insecure)\s*$/;
+
 interface FileKind {
   readonly path: RegExp;
   readonly lines: readonly { pattern: RegExp; why: (m: RegExpExecArray) => string | undefined }[];
@@ -347,7 +349,7 @@ const FILE_KINDS: readonly FileKind[] = [
     path: /(^|\/)[._]?curlrc$/,
     lines: [
       {
-        pattern: /^\s*(-k|(--)?(proxy-|doh-)?insecure)\s*$/,
+        pattern: CURLRC_INSECURE,
         why: () => '`insecure` in a curl config file makes every curl call accept any certificate',
       },
     ],
@@ -474,6 +476,16 @@ const FILE_KINDS: readonly FileKind[] = [
   },
   {
     // `go env -w` writes here; every go command reads it.
+    // Python runs these at every start: a TLS setting there applies to every script in the image.
+    path: /(^|\/)(sitecustomize\.py|usercustomize\.py|[^/]+\.pth)$/,
+    lines: [
+      {
+        pattern: PYTHON_TLS_OFF,
+        why: (m) => `Python start-up code turns certificate verification off for every script (\`${m[0]}\`)`,
+      },
+    ],
+  },
+  {
     path: /(^|\/)go\/env$/,
     lines: [
       {
@@ -508,6 +520,13 @@ export const tlsVerificationDisabled = defineRule({
     for (const run of checkedCommands(ctx)) {
       const why = commandWhy(ctx, run);
       if (why) add(run.command, why);
+      // `curl -K -` reads its configuration from stdin.
+      const { name, args } = toolCall(run.command);
+      if (name === 'curl' && optionValues(args, 'K', 'config').some((p) => p === '-' || p === '/dev/stdin')) {
+        const input = commandInput(ctx, run) ?? '';
+        if (input.split('\n').some((l) => CURLRC_INSECURE.test(l)))
+          add(run.command, 'curl reads `insecure` from its standard input as configuration (-K -)');
+      }
     }
     const env = envSettings(ctx);
     for (const e of env) {

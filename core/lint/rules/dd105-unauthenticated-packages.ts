@@ -95,6 +95,10 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
     const flag = args.find((a) => a === '--nosignature' || a === '--nodigest');
     if (flag && !args.some((a) => /^-[a-zA-Z]*K/.test(a) || a === '--checksig'))
       return `rpm ${flag} installs the package without checking its ${flag === '--nodigest' ? 'digests' : 'signature'}`;
+    const define = optionValues(args, 'D', 'define').find((d) =>
+      RPM_VERIFY_NONE.test(`%${d.replace(/^%/, '')}`),
+    );
+    if (define) return `rpm --define "${define}" installs packages without checking digests or signatures`;
   }
   if (/^(yum|dnf|dnf5|microdnf|tdnf|zypper|yum-config-manager|yumdownloader)$/.test(name)) {
     // yum (optparse) and dnf (argparse) take any unambiguous start: `--nogpg`.
@@ -117,6 +121,9 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
   }
   return undefined;
 }
+
+// rpm's verification level: `none` checks neither digests nor signatures.
+const RPM_VERIFY_NONE = /^\s*%_pkgverify_level\s+none\s*$/;
 
 interface FileKind {
   readonly path: RegExp;
@@ -209,6 +216,23 @@ const FILE_KINDS: readonly FileKind[] = [
       matchingLines(content, /^\s*SigLevel\s*=\s*(.*\bNever\b.*)$/).map(({ line }) => ({
         line,
         why: 'pacman `SigLevel = Never` installs packages without checking signatures',
+      })),
+  },
+  {
+    path: /(^|\/)(\.rpmmacros|etc\/rpm\/macros[^/]*)$/,
+    check: (content) =>
+      matchingLines(content, RPM_VERIFY_NONE).map(({ line }) => ({
+        line,
+        why: 'rpm `%_pkgverify_level none` installs packages without checking digests or signatures',
+      })),
+  },
+  {
+    // apk-tools 3 reads global options, one a line, from /etc/apk/config.
+    path: /(^|\/)etc\/apk\/config$/,
+    check: (content) =>
+      matchingLines(content, /^\s*(--)?allow-untrusted\s*$/).map(({ line }) => ({
+        line,
+        why: '`allow-untrusted` in /etc/apk/config makes every apk call install packages not signed by a trusted key',
       })),
   },
   {

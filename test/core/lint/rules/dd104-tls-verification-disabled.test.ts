@@ -231,6 +231,16 @@ describe('DD104: configuration files written or copied into the image', () => {
   catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -K /tmp/c https://example.com/x');
   catches('DD104', 'FROM debian:12\nRUN echo insecure > /tmp/c && curl -sK /tmp/c https://example.com/x');
   passes('DD104', 'FROM debian:12\nRUN echo "silent" > /tmp/c && curl -K /tmp/c https://example.com/x');
+  catches('DD104', 'FROM debian:12\nRUN echo insecure | curl -K - https://example.com/x');
+  passes('DD104', 'FROM debian:12\nRUN echo "url = https://example.com/x" | curl -K -');
+  catches(
+    'DD104',
+    "FROM python:3.12\nRUN echo 'import ssl; ssl._create_default_https_context = ssl._create_unverified_context' > /usr/local/lib/python3.12/site-packages/sitecustomize.py",
+  );
+  passes(
+    'DD104',
+    "FROM python:3.12\nRUN echo 'import ssl; ssl._create_default_https_context = ssl._create_unverified_context' > /usr/share/doc/example.txt",
+  );
   // Tools told through the environment to read another file read it as their own.
   catches(
     'DD104',

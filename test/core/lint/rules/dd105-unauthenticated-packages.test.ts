@@ -149,6 +149,11 @@ describe('DD105: a flag counts only as an option of the package manager', () => 
   catches('DD105', 'FROM golang:1.22\nRUN go env -w GOSUMDB=off');
   catches('DD105', 'FROM golang:1.22\nENV GONOSUMDB=*');
   catches('DD105', 'FROM debian:12\nRUN aptitude install -y --allow-untrusted curl');
+  catches('DD105', 'FROM rockylinux:9\nRUN rpm -ivh --define "_pkgverify_level none" /tmp/x.rpm');
+  catches('DD105', 'FROM rockylinux:9\nRUN echo "%_pkgverify_level none" > /root/.rpmmacros');
+  passes('DD105', 'FROM rockylinux:9\nRUN echo "%_pkgverify_level signature" > /root/.rpmmacros');
+  catches('DD105', 'FROM alpine:3.22\nRUN echo allow-untrusted >> /etc/apk/config');
+  passes('DD105', 'FROM alpine:3.22\nRUN echo no-cache >> /etc/apk/config');
   // apk (getopt_long) and dnf (argparse) take any unambiguous start of a long option.
   catches('DD105', 'FROM alpine:3.20\nRUN apk add --allow-untr /tmp/x.apk');
   catches('DD105', 'FROM fedora:40\nRUN dnf install -y --nogpg nginx');
