@@ -1,5 +1,8 @@
-import { flagValue, hasFlag, operands, transferArgs, unwrap } from '../../dockerfile/command-args.js';
+import { flagValue, hasFlag, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Command, Instruction } from '../../dockerfile/model.js';
+import type { Loc } from '../../dockerfile/source-map.js';
+import { expandText } from '../build-variables.js';
+import { commandInput, fileWrites, toolOf } from '../file-writes.js';
 import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
 import { ephemeralMountTargets } from '../run-mounts.js';
 import { shippedStages, stageLineage } from '../stage-lineage.js';
@@ -65,17 +68,60 @@ interface ModeChange {
   readonly recursive: boolean;
 }
 
+function referenceOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--reference') return args[i + 1] ?? '';
+    if (a.startsWith('--reference=')) return a.slice(12);
+  }
+  return undefined;
+}
+
 function chmodChange(args: readonly string[], tool = 'chmod'): ModeChange | undefined {
   if (args.some((a) => a.startsWith('--reference'))) return undefined;
-  const words = args.filter((a) => !a.startsWith('-'));
+  // `-w`, `-s` and `-rwx` are modes (remove bits), not options, when they come where the mode goes.
+  const words = args.filter((a) => !a.startsWith('-') || /^-[rwxXst]+$/.test(a));
   const [mode, ...paths] = words;
   if (!mode) return undefined;
   return { tool, mode, paths, directories: false, recursive: hasFlag({ args }, 'R', 'recursive') };
 }
 
+// Programs distributions install setuid root: `chmod --reference=/usr/bin/passwd f` copies that bit.
+const STOCK_SETUID = new Set([
+  'su',
+  'sudo',
+  'passwd',
+  'mount',
+  'umount',
+  'newgrp',
+  'chsh',
+  'chfn',
+  'gpasswd',
+  'pkexec',
+  'fusermount',
+  'fusermount3',
+  'ssh-keysign',
+]);
+
 function modeChange(cmd: Command): ModeChange | undefined {
-  const { name, args } = unwrap(cmd);
-  if (name === 'chmod') return chmodChange(args);
+  const { name, args } = toolOf(cmd);
+  if (name === 'chmod') {
+    const reference = referenceOf(args);
+    if (reference !== undefined) {
+      const setuid = STOCK_SETUID.has(reference.split('/').at(-1) ?? '');
+      const paths = args.filter((a) => !a.startsWith('-') && a !== reference);
+      return setuid
+        ? {
+            tool: `chmod --reference=${reference}`,
+            mode: '4755',
+            paths,
+            directories: false,
+            recursive: false,
+          }
+        : undefined;
+    }
+    return chmodChange(args);
+  }
   if (name === 'install' || name === 'mkdir') {
     const mode = flagValue({ args }, 'm', 'mode');
     if (!mode) return undefined;
@@ -131,8 +177,8 @@ const under = (path: string, root: string): boolean => {
 function transient(ctx: RuleContext, inst: Instruction, cmd: Command, paths: readonly string[]): boolean {
   if (paths.length === 0 || paths.some((p) => p.includes('$') || !p.startsWith('/'))) return false;
   const mounts = ephemeralMountTargets(inst);
-  const runs = ctx.commands().filter((r) => r.instruction === inst);
-  const after = runs.slice(runs.findIndex((r) => r.command === cmd) + 1).map((r) => unwrap(r.command));
+  const runs = ctx.resolved().filter((r) => r.instruction === inst);
+  const after = runs.slice(runs.findIndex((r) => r.command === cmd) + 1).map((r) => toolOf(r.command));
   const removed = after.filter((c) => c.name === 'rm').flatMap((c) => operands(c));
   return paths.every((p) => mounts.some((m) => under(p, m)) || removed.some((r) => under(p, r)));
 }
@@ -178,7 +224,7 @@ function knownDirectories(
     if (path !== undefined) for (const p of withAncestors(path)) dirs.add(p);
   };
   const mkdirs = (c: Command) => {
-    const u = unwrap(c);
+    const u = toolOf(c);
     return u.name === 'mkdir' ? operands(u, ['m', 'mode', 'Z', 'context']) : [];
   };
   let cwd: string | undefined = '/';
@@ -190,12 +236,12 @@ function knownDirectories(
       add(cwd);
     } else if (i.keyword === 'RUN') {
       const here = cwd;
-      for (const r of ctx.commands()) {
+      for (const r of ctx.resolved()) {
         if (r.instruction === i) for (const m of mkdirs(r.command)) add(resolvePath(m, here));
       }
     }
   }
-  const runs = ctx.commands().filter((r) => r.instruction === inst);
+  const runs = ctx.resolved().filter((r) => r.instruction === inst);
   const at = runs.findIndex((r) => r.command === cmd);
   for (const r of runs.slice(0, at)) {
     for (const m of mkdirs(r.command)) {
@@ -246,7 +292,7 @@ export const unsafeFileMode = defineRule({
   check: (ctx) => {
     const shipped = shippedStages(ctx.stages);
     const findings: RuleFinding[] = [];
-    for (const { command, instruction } of ctx.commands()) {
+    for (const { command, instruction } of ctx.resolved()) {
       if (!shipped.has(instruction.stage) && !instruction.onbuild) continue;
       const found = modeChange(command);
       const change =
@@ -260,7 +306,10 @@ export const unsafeFileMode = defineRule({
     }
     for (const inst of ctx.of('COPY', 'ADD')) {
       if (!shipped.has(inst.stage) && !inst.onbuild) continue;
-      const mode = inst.flags.find((f) => f.name.toLowerCase() === 'chmod')?.value;
+      const written = inst.flags.find((f) => f.name.toLowerCase() === 'chmod')?.value;
+      // `--chmod=$MODE` takes the stage's ENV/ARG values, as BuildKit expands it.
+      const mode =
+        written === undefined || written === null ? undefined : expandText(ctx.model, inst, written);
       const effect = mode ? modeEffect(mode) : undefined;
       const dest = transferArgs(inst)?.dest ?? '';
       const change = {
@@ -273,6 +322,172 @@ export const unsafeFileMode = defineRule({
       const message = effect && describe(`${inst.keyword} --chmod=${mode} … ${dest}`, change, effect);
       if (message) findings.push(ctx.finding(inst, message));
     }
-    return findings;
+    findings.push(...otherGrants(ctx, shipped));
+    return findings.sort((a, b) => a.line - b.line || a.column - b.column);
   },
 });
+
+// Capabilities that make whoever runs the file root, or able to become it (read or write any file, become any
+// user, load kernel code, trace root's processes). cap_net_bind_service, cap_net_raw, cap_ipc_lock… are not.
+const ROOT_CAPS = new Set([
+  'cap_setuid',
+  'cap_setgid',
+  'cap_sys_admin',
+  'cap_dac_override',
+  'cap_dac_read_search',
+  'cap_chown',
+  'cap_fowner',
+  'cap_sys_ptrace',
+  'cap_sys_module',
+  'cap_sys_rawio',
+  'cap_setfcap',
+  'cap_bpf',
+  'cap_mknod',
+]);
+
+// The root-equivalent capabilities `setcap CAPS FILE…` puts in a file's permitted set.
+function setcapGrants(args: readonly string[]): { caps: string[]; files: string[] } {
+  const words = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-n');
+  if (args.includes('-r')) return { caps: [], files: [] };
+  const caps = new Set<string>();
+  const files: string[] = [];
+  for (let i = 0; i + 1 < words.length; i += 2) {
+    const granted: string[] = [];
+    for (const clause of (words[i] ?? '').split(/\s+/).filter(Boolean)) {
+      const m = /^([a-z_,]*)((?:[-+=][eip]*)+)$/i.exec(clause);
+      if (!m) continue;
+      const names = (m[1] ?? '').toLowerCase().split(',').filter(Boolean);
+      const gives = (m[2] ?? '').match(/[-+=][eip]*/g)?.some((op) => op[0] !== '-' && /p/i.test(op));
+      if (!gives) continue;
+      const all = names.length === 0 || names.includes('all');
+      granted.push(...(all ? ['all capabilities'] : names.filter((n) => ROOT_CAPS.has(n))));
+    }
+    if (granted.length > 0) {
+      for (const c of granted) caps.add(c);
+      files.push(words[i + 1] ?? '');
+    }
+  }
+  return { caps: [...caps], files };
+}
+
+// `os.chmod(p, 0o4755)`, `Path(p).chmod(0o777)`, perl `chmod 04755, $f`, node `fs.chmodSync(p, '777')`, ruby
+// `File.chmod(0777, f)`: the modes interpreter code gives files.
+function codeModes(code: string): string[] {
+  if (!code.includes('chmod')) return [];
+  const out: string[] = [];
+  for (const m of code.matchAll(/\bchmod(?:Sync)?\s*\(?([^;\n)]*)/g)) {
+    let bits = 0;
+    let found = false;
+    const args = m[1] ?? '';
+    for (const t of args.matchAll(
+      /(["'])([0-7]{3,5}|[ugoa]*[-+=][rwxXst]+)\1|\b0[oO]?([0-7]+)\b|\b([1-9]\d*)\b|\bS_(ISUID|ISGID|ISVTX|IWOTH|IRWXO)\b/g,
+    )) {
+      if (t[2] !== undefined) {
+        if (!/^[0-7]+$/.test(t[2])) {
+          out.push(t[2]);
+          continue;
+        }
+        bits |= Number.parseInt(t[2], 8);
+      } else if (t[3] !== undefined) bits |= Number.parseInt(t[3], 8);
+      else if (t[4] !== undefined) bits |= Number(t[4]);
+      else bits |= { ISUID: 0o4000, ISGID: 0o2000, ISVTX: 0o1000, IWOTH: 0o2, IRWXO: 0o7 }[t[5] ?? ''] ?? 0;
+      found = true;
+    }
+    if (found) out.push(bits.toString(8));
+  }
+  return out;
+}
+
+const INTERPRETER = /^(python[0-9.]*|pypy3?|perl|node|nodejs|ruby|php)$/;
+
+// The code an interpreter command runs when the Dockerfile shows it: -c/-e/-r text, its stdin, or a script written earlier.
+function interpreterCode(ctx: RuleContext, command: Command, instruction: Instruction): string | undefined {
+  const { name, args } = toolOf(command);
+  if (!INTERPRETER.test(name)) return undefined;
+  const flag = args.findIndex((a) => /^(-c|-e|-E|-r|--eval|--print|-p)$/.test(a));
+  if (flag >= 0) return args[flag + 1];
+  const script = args.find((a) => !a.startsWith('-'));
+  if (script === undefined || script === '-') return commandInput(ctx, { command, instruction });
+  const written = fileWrites(ctx, { copies: true }).filter(
+    (w) => w.path === script && w.instruction.index <= instruction.index,
+  );
+  return written.length > 0 ? written.map((w) => w.content).join('\n') : undefined;
+}
+
+// An octal umask that lets files be created writable by others: `umask 000`, `umask 0`, `umask o=rwx`.
+function permissiveUmask(args: readonly string[]): boolean {
+  const [value] = args.filter((a) => a !== '-S' && a !== '-p');
+  if (value === undefined) return false;
+  if (/^[0-7]{1,4}$/.test(value)) return (Number.parseInt(value, 8) & 0o2) === 0;
+  return value.split(',').some((c) => /^[ugoa]*[oa][ugoa]*[=+][rwx]*w/.test(c) || /^[=+][rwx]*w/.test(c));
+}
+
+// ACL entries for everyone else (`o::rwx`, `other:w`) that include write.
+function aclWorldWritable(args: readonly string[]): boolean {
+  const specs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '-m' || a === '--modify' || a === '--set' || /^-[a-zA-Z]*m$/.test(a))
+      specs.push(args[++i] ?? '');
+    else if (a.startsWith('--modify=') || a.startsWith('--set=')) specs.push(a.slice(a.indexOf('=') + 1));
+  }
+  return specs.some((s) => s.split(',').some((e) => /^(d(efault)?:)?o(ther)?::?[rwxX-]*w/.test(e.trim())));
+}
+
+// setcap, chmod in interpreter code, umask 000 and other-writable ACLs: the other ways a file gets unsafe rights.
+function otherGrants(ctx: RuleContext, shipped: ReadonlySet<number>): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const report = (loc: Loc | Command | Instruction, message: string) => out.push(ctx.finding(loc, message));
+  const runs = ctx.resolved();
+  runs.forEach(({ command, instruction }, index) => {
+    if (!shipped.has(instruction.stage) && !instruction.onbuild) return;
+    const { name, args } = toolOf(command);
+    if (name === 'setcap') {
+      const { caps, files } = setcapGrants(args);
+      if (caps.length > 0) {
+        report(
+          command,
+          `Unsafe file capabilities: setcap gives ${files.join(' ')} ${caps.join(', ')}, so whoever runs it can become root or read and change any file; grant only what it needs (cap_net_bind_service) or do the work at build time`,
+        );
+      }
+    } else if (name === 'umask' && permissiveUmask(args)) {
+      const later = runs.slice(index + 1).some((r) => r.instruction === instruction);
+      if (later) {
+        report(
+          command,
+          `Unsafe file mode: umask ${args.join(' ')} makes every file and directory created after it in this RUN writable by every user; keep the default 022 (or 002 for group-shared files)`,
+        );
+      }
+    } else if (name === 'setfacl' && aclWorldWritable(args)) {
+      report(
+        command,
+        `Unsafe file mode: setfacl ${args.join(' ')} gives every user write access through an ACL entry for others; grant the owning user or group instead`,
+      );
+    } else {
+      const code = interpreterCode(ctx, command, instruction);
+      for (const mode of code ? codeModes(code) : []) {
+        const effect = modeEffect(mode);
+        const change = { tool: `${name} chmod`, mode, paths: [], directories: false, recursive: false };
+        const message = effect && describe(`${name} code setting mode ${mode}`, change, effect);
+        if (message) report(command, message);
+      }
+    }
+  });
+  // RUN heredocs run by their shebang's interpreter: `RUN <<EOF` + `#!/usr/bin/env python3`.
+  for (const inst of ctx.of('RUN')) {
+    if (!shipped.has(inst.stage) && !inst.onbuild) continue;
+    for (const h of inst.heredocs) {
+      const shebang = /^#!\s*(\S+)(?:\s+(?:-\S+\s+)*(\S+))?/.exec(h.body);
+      const first = shebang?.[1]?.split('/').at(-1);
+      const interpreter = first === 'env' ? shebang?.[2] : first;
+      if (!interpreter || !INTERPRETER.test(interpreter)) continue;
+      for (const mode of codeModes(h.body)) {
+        const effect = modeEffect(mode);
+        const change = { tool: 'chmod', mode, paths: [], directories: false, recursive: false };
+        const message = effect && describe(`${interpreter} code setting mode ${mode}`, change, effect);
+        if (message) report(h.loc, message);
+      }
+    }
+  }
+  return out;
+}

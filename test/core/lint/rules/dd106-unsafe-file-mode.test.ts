@@ -54,4 +54,57 @@ describe('DD106 world-writable or setuid/setgid file mode', () => {
   catches('DD106', 'FROM debian:12 AS a\nRUN mkdir /srv/shared\nFROM debian:12\nRUN chmod 2775 /srv/shared');
   catches('DD106', 'FROM debian:12\nRUN chmod 2775 /srv/shared\nRUN mkdir -p /srv/shared');
   catches('DD106', 'FROM debian:12\nWORKDIR /srv/shared\nRUN chmod 4775 /srv/shared');
+
+  describe('evasions: busybox, variables, capabilities, interpreters, umask, ACLs', () => {
+    catches('DD106', 'FROM alpine:3.19\nRUN busybox chmod 4755 /usr/local/bin/helper', { line: 2 });
+    catches('DD106', 'FROM debian:12\nENV M=4755\nRUN chmod $M /usr/local/bin/helper', { line: 3 });
+    catches('DD106', 'FROM debian:12\nARG MODE=777\nCOPY --chmod=$MODE app /app', { line: 3 });
+    catches('DD106', 'FROM debian:12\nRUN install -m4755 helper /usr/local/bin/helper');
+    catches('DD106', 'FROM debian:12\nRUN setcap cap_setuid+ep /usr/bin/python3.11', { line: 2 });
+    catches('DD106', "FROM debian:12\nRUN setcap 'cap_net_bind_service,cap_sys_admin=+ep' /app/server");
+    catches('DD106', 'FROM debian:12\nRUN setcap =ep /usr/local/bin/tool');
+    catches('DD106', 'FROM debian:12\nRUN setcap cap_dac_override+eip /bin/tar');
+    catches('DD106', 'FROM debian:12\nRUN python3 -c "import os; os.chmod(\'/usr/local/bin/x\', 0o4755)"');
+    catches(
+      'DD106',
+      'FROM debian:12\nRUN python3 -c "import os, stat; os.chmod(\'/x\', stat.S_ISUID | 0o755)"',
+    );
+    catches('DD106', 'FROM debian:12\nRUN python3 -c "import pathlib; pathlib.Path(\'/app\').chmod(0o777)"');
+    catches('DD106', 'FROM debian:12\nRUN perl -e \'chmod 04755, "/usr/local/bin/x"\'');
+    catches('DD106', "FROM node:20\nRUN node -e \"require('fs').chmodSync('/app/run.sh', '777')\"");
+    catches('DD106', "FROM debian:12\nRUN python3 - <<EOF\nimport os\nos.chmod('/app', 511)\nEOF");
+    catches(
+      'DD106',
+      "FROM debian:12\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nos.chmod('/usr/local/bin/x', 0o4755)\nEOF",
+    );
+    catches(
+      'DD106',
+      'FROM debian:12\nRUN echo "import os; os.chmod(\'/x\', 0o6755)" > /tmp/m.py && python3 /tmp/m.py',
+    );
+    catches('DD106', 'FROM debian:12\nRUN umask 000 && mkdir -p /data && touch /data/state', { line: 2 });
+    catches('DD106', 'FROM debian:12\nRUN umask 0 && pip install app');
+    catches('DD106', 'FROM debian:12\nRUN umask u=rwx,g=rwx,o=rwx && cp -r /src /app');
+    catches('DD106', 'FROM debian:12\nRUN chmod --reference=/usr/bin/passwd /usr/local/bin/helper');
+    catches('DD106', 'FROM debian:12\nRUN setfacl -m o::rwx /app');
+    catches('DD106', 'FROM debian:12\nRUN setfacl -R -d -m other:rw /data');
+    passes('DD106', 'FROM debian:12\nRUN setcap cap_net_bind_service=+ep /usr/sbin/nginx');
+    passes(
+      'DD106',
+      'FROM debian:12\nRUN setcap cap_net_raw+ep /bin/ping && setcap -r /usr/bin/x && setcap cap_setuid-ep /usr/bin/y',
+    );
+    passes('DD106', 'FROM debian:12\nRUN python3 -c "import os; os.chmod(\'/app/run.sh\', 0o755)"');
+    passes(
+      'DD106',
+      "FROM debian:12\nRUN python3 -c \"import os; os.makedirs('/scratch'); os.chmod('/scratch', 0o1777)\"",
+    );
+    passes('DD106', 'FROM debian:12\nRUN umask 022 && mkdir /data && umask 002 && mkdir /shared');
+    passes('DD106', 'FROM debian:12\nRUN mkdir /data && umask 000');
+    // Without a who, chmod leaves the umask's bits (022 in a build) alone: =rwxrwxrwx gives 755.
+    passes('DD106', 'FROM debian:12\nRUN chmod =rwxrwxrwx /app/run.sh');
+    passes('DD106', 'FROM debian:12\nRUN chmod --reference=/etc/hosts /etc/app.conf');
+    passes('DD106', 'FROM debian:12\nRUN setfacl -m u:app:rwx /data && setfacl -m o::r-x /app');
+    passes('DD106', 'FROM debian:12\nENV M=755\nRUN chmod $M /usr/local/bin/helper');
+    passes('DD106', 'FROM debian:12\nARG MODE=0755\nCOPY --chmod=$MODE app /app');
+    passes('DD106', 'FROM alpine:3.19\nRUN busybox chmod 1777 /tmp');
+  });
 });
