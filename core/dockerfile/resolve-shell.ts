@@ -1,8 +1,9 @@
 import type { Node } from 'mvdan-sh';
 import { type Env, MAX_VALUE_CHARS, type Segment, type Value, valueText } from './expand.js';
-import type { ShellScript } from './model.js';
+import type { Command, ShellScript } from './model.js';
 import { shellParser } from './mvdan.js';
 import {
+  baseName,
   byteMapper,
   goString,
   items,
@@ -10,6 +11,7 @@ import {
   parseShell,
   type ScriptOrigin,
   shellCString,
+  syntaxOf,
   unescapeBare,
   unescapeDouble,
 } from './shell.js';
@@ -23,6 +25,9 @@ const ASSIGN_UNSET = 74;
 const ASSIGN_UNSET_OR_NULL = 75;
 // BinCmdOperator: || | |&
 const OR = 11;
+// RedirOperator: << <<-
+const HEREDOC_OPS = new Set([61, 62]);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 const PIPES = new Set([12, 13]);
 
 /** How deep `sh -c 'sh -c "…"'` scripts are resolved inside each other. */
@@ -56,69 +61,147 @@ interface Walk {
 /** Where a word sits decides how a value spliced into it behaves: split into fields, or one piece of text. */
 type Quoting = 'split' | 'nosplit' | 'double';
 
+/** A script with edits applied, and the way back from an offset in it to the offset in the script as written. */
+interface Spliced {
+  readonly text: string;
+  readonly toOriginal: (at: number) => number;
+}
+
+/** Applies edits (offsets relative to `base`) to `text`; undefined when the result grows past MAX_GROWTH_CHARS. */
+function splice(text: string, edits: readonly Edit[], base = 0): Spliced | undefined {
+  // An outer edit (a whole `sh -c` script) wins over edits inside it.
+  const sorted = [...edits].sort((x, y) => x.start - y.start || y.end - x.end);
+  let out = '';
+  let at = 0;
+  const newStarts: number[] = [];
+  const kept: Edit[] = [];
+  for (const e of sorted) {
+    const start = e.start - base;
+    if (start < at) continue;
+    out += text.slice(at, start);
+    newStarts.push(out.length);
+    out += e.text;
+    at = e.end - base;
+    kept.push({ start, end: at, text: e.text });
+  }
+  out += text.slice(at);
+  if (out.length > text.length + MAX_GROWTH_CHARS) return undefined;
+  const toOriginal = (offset: number): number => {
+    // The last edit starting at or before the offset decides: inside it, its start; after it, shifted by its growth.
+    let lo = 0;
+    let hi = newStarts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((newStarts[mid] as number) <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return offset;
+    const e = kept[found] as Edit;
+    const newStart = newStarts[found] as number;
+    if (offset < newStart + e.text.length) return e.start;
+    return e.end + (offset - newStart - e.text.length);
+  };
+  return { text: out, toOriginal };
+}
+
+/** Walks a parsed script in order, collecting the edits each top-level statement needs. */
+function collect(file: Node, text: string, env: Env, depth: number): { walk: Walk; bounds: number[] } {
+  const walk: Walk = { text, charOf: byteMapper(text) ?? ((b) => b), env, edits: [], depth };
+  const state = new Map<string, Bound>();
+  const bounds = [0];
+  for (const s of items(file.Stmts)) {
+    stmt(s, walk, state, false);
+    bounds.push(walk.edits.length);
+  }
+  return { walk, bounds };
+}
+
+function parseText(text: string): Node | undefined {
+  try {
+    return shellParser().Parse(text, 'RUN').__internal_object__;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The script as the shell would run it with `env`'s values and its own assignments substituted, or undefined when
  * nothing resolves (or the result would grow past the caps). Values are spliced as quoted data, so a `|` or `$(…)`
  * inside one stays data; an unquoted value is split into fields as the shell splits it.
  */
-export function resolveScriptText(
-  text: string,
-  env: Env,
-  depth = 0,
-): { text: string; edits: readonly Edit[] } | undefined {
+export function resolveScriptText(text: string, env: Env, depth = 0): Spliced | undefined {
+  const edits = scriptEdits(text, env, depth);
+  return edits ? splice(text, edits) : undefined;
+}
+
+function scriptEdits(text: string, env: Env, depth: number): Edit[] | undefined {
   if (depth > MAX_NESTING) return undefined;
-  let file: Node;
-  try {
-    file = shellParser().Parse(text, 'RUN').__internal_object__;
-  } catch {
-    return undefined;
-  }
-  const mapper = byteMapper(text);
-  const walk: Walk = { text, charOf: mapper ?? ((b) => b), env, edits: [], depth };
-  const state = new Map<string, Bound>();
-  stmts(items(file.Stmts), walk, state, false);
-  if (walk.edits.length === 0) return undefined;
-  // An outer edit (a whole `sh -c` script) wins over edits inside it.
-  const edits = [...walk.edits].sort((a, b) => a.start - b.start || b.end - a.end);
-  let out = '';
-  let at = 0;
-  const kept: Edit[] = [];
-  for (const e of edits) {
-    // Edits never overlap by construction; an inner one inside an outer one is dropped for safety.
-    if (e.start < at) continue;
-    out += text.slice(at, e.start) + e.text;
-    at = e.end;
-    kept.push(e);
-  }
-  out += text.slice(at);
-  if (out.length > text.length + MAX_GROWTH_CHARS) return undefined;
-  return { text: out, edits: kept };
+  const file = parseText(text);
+  if (!file) return undefined;
+  const { walk } = collect(file, text, env, depth);
+  return walk.edits.length === 0 ? undefined : walk.edits;
 }
 
 /**
- * Parses a RUN script with the stage's values substituted (see resolveScriptText); positions of its commands map back
- * into the RUN. Undefined when nothing resolves or the substituted script does not parse.
+ * The commands of a parsed RUN script with the stage's values substituted (see resolveScriptText), or undefined when
+ * nothing resolves. Only the top-level statements that change are parsed again; the others keep their command
+ * objects. Positions map back into the RUN; `pipelines` is the file's counter, so new pipeline ids stay unique.
  */
-export function resolveScript(text: string, origin: ScriptOrigin, env: Env): ShellScript | undefined {
-  const resolved = resolveScriptText(text, env);
-  if (!resolved) return undefined;
-  const { edits } = resolved;
-  const base = origin.offset;
-  const outer = origin.remap;
-  const toOriginal = (at: number): number => {
-    let delta = 0;
-    for (const e of edits) {
-      const newStart = e.start + delta;
-      if (at < newStart) break;
-      const newEnd = newStart + e.text.length;
-      if (at < newEnd) return e.start;
-      delta += e.text.length - (e.end - e.start);
+export function resolveScript(
+  script: ShellScript,
+  origin: ScriptOrigin,
+  env: Env,
+  pipelines: { value: number },
+): ShellScript | undefined {
+  const text = script.source;
+  const syntax = syntaxOf(script);
+  const file = syntax?.file ?? parseText(text);
+  if (!file) return undefined;
+  const { walk, bounds } = collect(file, text, env, 0);
+  if (walk.edits.length === 0) return undefined;
+  const docOf = (at: number): number => (origin.remap ? origin.remap(at) : origin.offset + at);
+  const statements = items(file.Stmts);
+  // A heredoc body follows its line, not its statement: such scripts are parsed again whole.
+  if (!syntax || text.includes('<<')) {
+    const whole = splice(text, walk.edits);
+    if (!whole) return undefined;
+    const parsed = parseShell(
+      whole.text,
+      { ...origin, remap: (at) => docOf(whole.toOriginal(at)) },
+      pipelines,
+    );
+    return parsed.error ? undefined : parsed;
+  }
+  const commands: Command[] = [];
+  let source = '';
+  for (const [i, s] of statements.entries()) {
+    const from = i === 0 ? 0 : walk.charOf(s.Pos().Offset());
+    const next = statements[i + 1];
+    const to = next ? walk.charOf(next.Pos().Offset()) : text.length;
+    const edits = walk.edits.slice(bounds[i], bounds[i + 1]);
+    if (edits.length === 0) {
+      commands.push(
+        ...script.commands.slice(syntax.firsts[i], syntax.firsts[i + 1] ?? script.commands.length),
+      );
+      source += text.slice(from, to);
+      continue;
     }
-    return at - delta;
-  };
-  const remap = (at: number): number => (outer ? outer(toOriginal(at)) : base + toOriginal(at));
-  const script = parseShell(resolved.text, { ...origin, remap });
-  return script.error ? undefined : script;
+    const part = splice(text.slice(from, to), edits, from);
+    if (!part) return undefined;
+    const parsed = parseShell(
+      part.text,
+      { ...origin, remap: (at) => docOf(from + part.toOriginal(at)) },
+      pipelines,
+      i,
+    );
+    if (parsed.error) return undefined;
+    commands.push(...parsed.commands);
+    source += part.text;
+  }
+  return { source, commands };
 }
 
 /** Splices the values into `sh -c` scripts of an exec form (`["sh", "-c", "curl … | $S"]`); undefined when none. */
@@ -161,8 +244,32 @@ function stmt(s: Node | null | undefined, walk: Walk, state: Map<string, Bound>,
   const cmd: Node | null = kind(node.Cmd) ? node.Cmd : null;
   if (cmd) command(cmd, walk, state, cond);
   for (const r of items(node.Redirs)) {
-    // A heredoc body is left as written; a redirect target is one word, never split.
-    if (kind(r.Word) && !kind(r.Hdoc)) word(r.Word, walk, state, 'nosplit');
+    if (kind(r.Hdoc)) {
+      // A heredoc that is the script a shell runs (`RUN <<EOF`, `bash <<EOF`) is resolved as a script; other heredoc
+      // bodies are data and stay as written.
+      if (HEREDOC_OPS.has(r.Op) && feedsShell(cmd)) heredocScript(r, walk);
+    } else if (kind(r.Word)) word(r.Word, walk, state, 'nosplit');
+  }
+}
+
+function feedsShell(cmd: Node | null): boolean {
+  if (!cmd) return true;
+  if (kind(cmd) !== 'CallExpr') return false;
+  const argv = items(cmd.Args).map(literalOf);
+  const name = argv[0];
+  if (name === undefined || argv.some((a) => a === undefined)) return false;
+  return SHELLS.has(baseName(name)) && shellCString({ name, args: argv.slice(1) as string[] }) === undefined;
+}
+
+function heredocScript(redir: Node, walk: Walk): void {
+  const delimiter = kind(redir.Word) ? (literalOf(redir.Word) ?? '') : '';
+  const from = start(walk, redir.Hdoc);
+  const lines = walk.text.slice(from, end(walk, redir.Hdoc)).split('\n');
+  while (lines.length > 0 && ['', delimiter].includes((lines[lines.length - 1] ?? '').trim())) lines.pop();
+  const body = lines.join('\n');
+  // The body is verbatim in the script: its edits apply in place, so its commands keep their lines.
+  for (const e of scriptEdits(body, walk.env, walk.depth + 1) ?? []) {
+    walk.edits.push({ start: from + e.start, end: from + e.end, text: e.text });
   }
 }
 
@@ -391,11 +498,14 @@ function evaluate(w: Node | null | undefined, walk: Walk, state: Map<string, Bou
   return capped(out);
 }
 
+/** What a parameter expansion comes to: a value, its operand word (a default or alternative), or as written. */
+type Choice = { readonly value: Value } | { readonly operand: Node | null; readonly assign?: string };
+
 /**
- * The value of a parameter expansion: a Value when the file decides it, undefined when it must stay as written
- * (unset by the file, a special parameter, an operator not modelled), UNKNOWN when the script set it at run time.
+ * Decides a parameter expansion: a Choice when the file decides it, undefined when it must stay as written (unset by
+ * the file, a special parameter, an operator not modelled), UNKNOWN when the script set it at run time.
  */
-function paramValue(part: Node, walk: Walk, state: Map<string, Bound>): Value | undefined | typeof UNKNOWN {
+function choose(part: Node, walk: Walk, state: Map<string, Bound>): Choice | undefined | typeof UNKNOWN {
   if (part.Length || part.Excl || kind(part.Slice) || kind(part.Repl) || kind(part.Index) || part.Width)
     return undefined;
   const name = kind(part.Param) ? goString(part.Param.Value) : '';
@@ -403,37 +513,36 @@ function paramValue(part: Node, walk: Walk, state: Map<string, Bound>): Value | 
   const found = lookup(name, walk, state);
   if (found.kind === 'unknown') return UNKNOWN;
   const exp = kind(part.Exp) ? part.Exp : null;
-  if (!exp) return found.kind === 'value' ? found.value : undefined;
+  if (!exp) return found.kind === 'value' ? { value: found.value } : undefined;
   const op: number = exp.Op;
-  // Quoting of the operand's own text is applied where the value is spliced, as for any value.
-  const operand = (): Value | undefined => evaluate(exp.Word, walk, state);
+  const operand: Node | null = kind(exp.Word) ? exp.Word : null;
   const empty = found.kind === 'value' && valueText(found.value) === '';
   switch (op) {
     case DEFAULT_UNSET_OR_NULL:
     case ASSIGN_UNSET_OR_NULL:
-      if (found.kind === 'value' && !empty) return found.value;
-      return withAssign(op === ASSIGN_UNSET_OR_NULL, name, operand(), state);
+      if (found.kind === 'value' && !empty) return { value: found.value };
+      return op === ASSIGN_UNSET_OR_NULL ? { operand, assign: name } : { operand };
     case DEFAULT_UNSET:
     case ASSIGN_UNSET:
-      if (found.kind === 'value') return found.value;
-      return withAssign(op === ASSIGN_UNSET, name, operand(), state);
+      if (found.kind === 'value') return { value: found.value };
+      return op === ASSIGN_UNSET ? { operand, assign: name } : { operand };
     case ALT_UNSET_OR_NULL:
       if (found.kind !== 'value') return undefined;
-      return empty ? [] : operand();
+      return empty ? { value: [] } : { operand };
     case ALT_UNSET:
-      return found.kind === 'value' ? operand() : undefined;
+      return found.kind === 'value' ? { operand } : undefined;
     default:
       return undefined;
   }
 }
 
-function withAssign(
-  assigns: boolean,
-  name: string,
-  value: Value | undefined,
-  state: Map<string, Bound>,
-): Value | undefined {
-  if (assigns) state.set(name, value ?? UNKNOWN);
+/** The value of a parameter expansion, for an assignment's right side (see choose). */
+function paramValue(part: Node, walk: Walk, state: Map<string, Bound>): Value | undefined | typeof UNKNOWN {
+  const choice = choose(part, walk, state);
+  if (choice === undefined || choice === UNKNOWN) return choice;
+  if ('value' in choice) return choice.value;
+  const value = evaluate(choice.operand, walk, state);
+  if (choice.assign) state.set(choice.assign, value ?? UNKNOWN);
   return value;
 }
 
@@ -446,11 +555,25 @@ function word(w: Node | null | undefined, walk: Walk, state: Map<string, Bound>,
 function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Quoting): void {
   switch (kind(part)) {
     case 'ParamExp': {
-      const v = paramValue(part, walk, state);
-      if (v === undefined || v === UNKNOWN) return;
-      const text = render(v, quoting);
-      if (text !== slice(walk, part))
-        walk.edits.push({ start: start(walk, part), end: end(walk, part), text });
+      const choice = choose(part, walk, state);
+      if (choice === undefined || choice === UNKNOWN) return;
+      const from = start(walk, part);
+      const to = end(walk, part);
+      if ('value' in choice || quoting === 'nosplit' || !choice.operand) {
+        const v = 'value' in choice ? choice.value : evaluate(choice.operand, walk, state);
+        if (!('value' in choice) && choice.assign) state.set(choice.assign, v ?? UNKNOWN);
+        if (!v) return;
+        const text = render(v, quoting);
+        if (text !== slice(walk, part)) walk.edits.push({ start: from, end: to, text });
+        return;
+      }
+      // The operand is shell text in the same quoting as the expansion: keep it in place, without `${X:-` and `}`,
+      // so its own substitutions and expansions stay what they are.
+      const operand = choice.operand;
+      if (choice.assign) state.set(choice.assign, evaluate(operand, walk, state) ?? UNKNOWN);
+      walk.edits.push({ start: from, end: start(walk, operand), text: '' });
+      walk.edits.push({ start: end(walk, operand), end: to, text: '' });
+      word(operand, walk, state, quoting);
       return;
     }
     case 'DblQuoted':

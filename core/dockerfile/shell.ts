@@ -32,8 +32,31 @@ interface Scan {
   nextPipeline: { value: number };
 }
 
-/** Parses a shell script into the commands it runs, including those in substitutions, `sh -c` and heredocs. */
-export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter = { value: 0 }): ShellScript {
+/** What parseShell keeps of a script's syntax, so the stage evaluation need not parse it again. */
+export interface ScriptSyntax {
+  /** The mvdan/sh File node (GopherJS internal object). */
+  readonly file: Node;
+  /** For each top-level statement, the index in `commands` of its first command. */
+  readonly firsts: readonly number[];
+}
+
+const syntaxes = new WeakMap<ShellScript, ScriptSyntax>();
+
+/** The syntax tree parseShell built for a script, when it parsed. */
+export function syntaxOf(script: ShellScript): ScriptSyntax | undefined {
+  return syntaxes.get(script);
+}
+
+/**
+ * Parses a shell script into the commands it runs, including those in substitutions, `sh -c` and heredocs;
+ * `firstStatement` numbers the statements when the script is one statement of a longer one.
+ */
+export function parseShell(
+  text: string,
+  origin: ScriptOrigin,
+  pipelineCounter = { value: 0 },
+  firstStatement = 0,
+): ShellScript {
   let file: Node;
   try {
     // Walk GopherJS's internal objects: the exported wrappers copy every field on every access,
@@ -43,8 +66,10 @@ export function parseShell(text: string, origin: ScriptOrigin, pipelineCounter =
     return { source: text, commands: [], error: shellError(err, text, origin) };
   }
   const scan: Scan = { text, byteToChar: byteMapper(text), origin, out: [], nextPipeline: pipelineCounter };
-  walkFile(file, scan);
-  return { source: text, commands: scan.out };
+  const firsts = walkFile(file, scan, firstStatement);
+  const script: ShellScript = { source: text, commands: scan.out };
+  syntaxes.set(script, { file, firsts });
+  return script;
 }
 
 /**
@@ -144,8 +169,13 @@ function toDocOffset(origin: ScriptOrigin, at: number): number {
   return origin.remap ? origin.remap(at) : origin.offset + at;
 }
 
-function walkFile(file: Node, scan: Scan): void {
-  for (const [i, stmt] of items(file.Stmts).entries()) walkStmt(stmt, scan, { statement: i });
+function walkFile(file: Node, scan: Scan, firstStatement: number): number[] {
+  const firsts: number[] = [];
+  for (const [i, stmt] of items(file.Stmts).entries()) {
+    firsts.push(scan.out.length);
+    walkStmt(stmt, scan, { statement: firstStatement + i });
+  }
+  return firsts;
 }
 
 /** The Go type name of an internal node (`CallExpr`), or undefined for a nil pointer or interface. */

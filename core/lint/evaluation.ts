@@ -14,6 +14,8 @@ const ASSIGNED = /([A-Za-z_][A-Za-z0-9_]*)\+?=/g;
 interface FileEvaluation {
   readonly map: SourceMap;
   readonly vars: StageVariables;
+  /** Pipeline ids for commands parsed here, after every id the file's own parse gave, so ids stay unique per file. */
+  readonly pipelines: { value: number };
 }
 
 const evaluations = new WeakMap<DockerfileModel, FileEvaluation>();
@@ -21,7 +23,11 @@ const evaluations = new WeakMap<DockerfileModel, FileEvaluation>();
 function evaluationOf(model: DockerfileModel): FileEvaluation {
   let e = evaluations.get(model);
   if (!e) {
-    e = { map: new SourceMap(model.text), vars: variablesOf(model) };
+    let last = 0;
+    for (const i of model.instructions) {
+      for (const c of i.shell?.commands ?? []) if (c.pipeline && c.pipeline.id > last) last = c.pipeline.id;
+    }
+    e = { map: new SourceMap(model.text), vars: variablesOf(model), pipelines: { value: last } };
     evaluations.set(model, e);
   }
   return e;
@@ -50,7 +56,9 @@ export function resolvedRuns(
     const resolved = resolveRun(model, instruction);
     if (resolved) {
       changed = true;
-      parts.push(resolved.map((command) => ({ command, instruction })));
+      // Statements that did not change keep their command objects, and so their RunCommand objects.
+      const kept = new Map((own ?? []).map((r) => [r.command, r]));
+      parts.push(resolved.map((command) => kept.get(command) ?? { command, instruction }));
     } else if (own) parts.push(own);
   }
   return changed ? parts.flat() : commands;
@@ -60,7 +68,7 @@ export function resolvedRuns(
 function resolveRun(model: DockerfileModel, instruction: Instruction): readonly Command[] | undefined {
   const shell = instruction.shell;
   if (!shell || shell.error) return undefined;
-  const { map, vars } = evaluationOf(model);
+  const { map, vars, pipelines } = evaluationOf(model);
   if (instruction.json) {
     if (!shell.source.includes('$')) return undefined;
     const argv = resolveExecForm(instruction.json, vars.build(instruction));
@@ -78,7 +86,7 @@ function resolveRun(model: DockerfileModel, instruction: Instruction): readonly 
   // parse.ts keeps the RUN text offset for offset (continuations and comment lines replaced in place).
   const offset = instruction.end - shell.source.length;
   const origin: ScriptOrigin = { map, offset, fallback: offset, context: 'run' };
-  return resolveScript(shell.source, origin, env)?.commands;
+  return resolveScript(shell, origin, env, pipelines)?.commands;
 }
 
 /**
@@ -134,7 +142,7 @@ function startCommandsOf(
   instruction: Instruction,
   nonPosix: (instruction: Instruction) => boolean,
 ): readonly Command[] {
-  const { map, vars } = evaluationOf(model);
+  const { map, vars, pipelines } = evaluationOf(model);
   const raw = model.text.slice(instruction.start, instruction.end);
   const at = argumentStart(raw, instruction.keyword, model.escape || '\\');
   if (at === undefined) return [];
@@ -145,7 +153,7 @@ function startCommandsOf(
       : instruction.json;
   if (argv) {
     const origin: ScriptOrigin = { map, offset: -1, fallback: instruction.start, context: 'exec-form' };
-    const script = execFormCommands(resolveExecForm(argv, env) ?? argv, origin);
+    const script = execFormCommands(resolveExecForm(argv, env) ?? argv, origin, pipelines);
     return script.commands;
   }
   // Shell form runs as `SHELL + [text]`: only a POSIX shell's text is shell.
@@ -157,8 +165,9 @@ function startCommandsOf(
     fallback: instruction.start + at,
     context: 'run',
   };
-  const resolved = source.includes('$') ? resolveScript(source, origin, env) : undefined;
-  return (resolved ?? parseShell(source, origin)).commands;
+  const parsed = parseShell(source, origin, pipelines);
+  const resolved = source.includes('$') ? resolveScript(parsed, origin, env, pipelines) : undefined;
+  return (resolved ?? parsed).commands;
 }
 
 /** Where the command text of a CMD, ENTRYPOINT or HEALTHCHECK starts in its instruction's text; undefined for NONE. */
@@ -192,10 +201,11 @@ export function shellScripts(model: DockerfileModel): readonly RunCommand[] {
   for (const instruction of model.instructions) {
     const argv = instruction.keyword === 'SHELL' ? instruction.json : null;
     if (!argv || shellCString({ name: argv[0] ?? '', args: argv.slice(1) }) === undefined) continue;
-    const { map, vars } = evaluationOf(model);
+    const { map, vars, pipelines } = evaluationOf(model);
     const origin: ScriptOrigin = { map, offset: -1, fallback: instruction.start, context: 'exec-form' };
     const resolved = resolveExecForm(argv, vars.build(instruction)) ?? argv;
-    for (const command of execFormCommands(resolved, origin).commands) out.push({ command, instruction });
+    for (const command of execFormCommands(resolved, origin, pipelines).commands)
+      out.push({ command, instruction });
   }
   return out;
 }

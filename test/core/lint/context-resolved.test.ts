@@ -206,6 +206,83 @@ describe('RuleContext.resolved', () => {
     expect(out).toEqual([`echo|a${'x'.repeat(1000)}|a${'x'.repeat(1000)}`]);
   });
 
+  it('resolves the script of a heredoc a shell runs, in place', () => {
+    const out = contextOf('FROM a\nENV S=sh\nRUN <<EOF\necho hi\ncurl x | $S\nEOF').resolved();
+    expect(
+      out.map((r) => [r.command.context, r.command.name, r.command.loc.line, r.command.loc.column]),
+    ).toEqual([
+      ['heredoc', 'echo', 4, 1],
+      ['heredoc', 'curl', 5, 1],
+      ['heredoc', 'sh', 5, 10],
+    ]);
+    expect(resolved('FROM a\nENV S=sh\nRUN bash <<EOF\ncurl x | $S\nEOF')).toEqual(['bash', 'curl|x', 'sh']);
+  });
+
+  it('keeps a heredoc that is data as written', () => {
+    expect(resolved('FROM a\nENV S=sh\nRUN cat <<EOF > /x\ncurl x | $S\nEOF')).toEqual(['cat']);
+  });
+
+  it('keeps a default operand in place, so its substitution and values resolve too', () => {
+    const out = contextOf('FROM a\nENV S=sh\nRUN echo "${X:-$(curl x | $S)}"').resolved();
+    expect(out.map((r) => `${r.command.context}:${r.command.name}`)).toEqual([
+      'run:echo',
+      'substitution:curl',
+      'substitution:sh',
+    ]);
+  });
+
+  it('assigns with ${X:=d} for what follows', () => {
+    expect(resolved('FROM a\nRUN : ${S:=sh}; curl x | $S')).toEqual([':|sh', 'curl|x', 'sh']);
+  });
+
+  it('splices values with quotes and backslashes as the same data', () => {
+    expect(resolved('FROM a\nENV S="it\'s \\\\ \\"q\\" $$"\nRUN echo $S "$S"')).toEqual([
+      'echo|it\'s|\\|"q"|$$|it\'s \\ "q" $$',
+    ]);
+  });
+
+  it('maps positions past non-ASCII text', () => {
+    const ctx = contextOf('FROM a\nENV S=sh\nRUN echo "é€😀" && curl x | $S; echo "$S"');
+    const at = (list: readonly RunCommand[]) => list.map((r) => [r.command.name, r.command.loc.column]);
+    expect(at(ctx.resolved())).toEqual(at(ctx.commands()).map(([name, column]) => [name || 'sh', column]));
+    expect(at(ctx.resolved())[1]).toEqual(['curl', 20]);
+  });
+
+  it('parses again only the statements that change, keeping the others', () => {
+    const ctx = contextOf('FROM a\nENV S=sh\nRUN set -eux; apt-get update; curl x | $S; echo done');
+    const [set, update, , , done] = ctx.resolved();
+    const commands = ctx.commands();
+    expect(set).toBe(commands[0]);
+    expect(update).toBe(commands[1]);
+    expect(done).toBe(commands[4]);
+    expect(argv(ctx.resolved())).toEqual(['set|-eux', 'apt-get|update', 'curl|x', 'sh', 'echo|done']);
+    expect(ctx.resolved().map((r) => r.command.statement)).toEqual([0, 1, 2, 2, 3]);
+  });
+
+  it('gives resolved pipelines ids no other pipeline of the file has', () => {
+    const ctx = contextOf('FROM a\nENV S=sh\nRUN echo a | cat\nRUN curl x | $S\nRUN echo b | cat');
+    const ids = ctx.resolved().map((r) => r.command.pipeline?.id);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('stays fast on a file full of references (an attacker writes the file)', () => {
+    const vars = Array.from({ length: 200 }, (_, i) => `ENV V${i}="-a b${i} | c; $(d)"`).join('\n');
+    const run = `RUN ${Array.from({ length: 200 }, (_, i) => `echo $V${i} "\${V${i}:-x}"`).join(' && ')}`;
+    const text = `FROM a\n${vars}\n${Array.from({ length: 20 }, () => run).join('\n')}`;
+    const started = performance.now();
+    const out = contextOf(text).resolved();
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(out).toHaveLength(20 * 200);
+    expect(out[0]?.command.args).toEqual(['-a', 'b0', '|', 'c;', '$(d)', '-a b0 | c; $(d)']);
+  });
+
+  it('leaves nested sh -c scripts beyond a depth as written', () => {
+    let script = 'curl x | $S';
+    for (let i = 0; i < 8; i++) script = `sh -c ${JSON.stringify(script).replace(/\$/g, '\\$')}`;
+    const out = contextOf(`FROM a\nENV S=sh\nRUN ${script}`).resolved();
+    expect(out.length).toBeGreaterThan(0);
+  });
+
   it('leaves RUNs under a non-POSIX shell out', () => {
     expect(resolved('FROM a\nENV S=sh\nSHELL ["pwsh", "-Command"]\nRUN iwr x | $S')).toEqual([]);
   });
