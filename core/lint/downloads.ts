@@ -680,26 +680,19 @@ function computeCodeUse(cmd: Command): CodeUse | undefined {
 
 // Stages a fetched stream cannot pass through to a later stage of the pipeline.
 function swallows(cmd: Command): boolean {
-  const { name, args } = programOf(cmd);
-  if (
-    cmd.redirects.some(
-      (r) => /^(>|>\||&>)$/.test(r.op) && (r.fd === undefined || r.fd === '1') && !STDOUT_FILE.test(r.target),
-    )
-  ) {
-    return true;
-  }
-  if (name === 'tar' || name === 'bsdtar')
-    return !args.some(
-      (a) => a === '-O' || a === '--to-stdout' || (/^-?[a-zA-Z]*O/.test(a) && !a.startsWith('--')),
-    );
-  return (
-    name === 'unzip' ||
-    name === 'cpio' ||
-    name === 'apt-key' ||
-    name === 'gpg' ||
-    name === 'dpkg' ||
-    name === 'rpm'
+  const redirected = cmd.redirects.some(
+    (r) => /^(>|>\||&>)$/.test(r.op) && (r.fd === undefined || r.fd === '1') && !STDOUT_FILE.test(r.target),
   );
+  return redirected || consumes(cmd);
+}
+
+// Programs that take a stream in and print something else (a listing, nothing): what they read goes no further.
+function consumes(cmd: Command): boolean {
+  const { name, args } = programOf(cmd);
+  if (name === 'tar' || name === 'bsdtar') {
+    return !args.some((a) => a === '--to-stdout' || (/^-?[a-zA-Z]*O/.test(a) && !a.startsWith('--')));
+  }
+  return /^(unzip|cpio|apt-key|gpg2?|dpkg|rpm|sha\d*sum|md5sum|b2sum|wc|docker|podman)$/.test(name);
 }
 
 // ------------------------------------------------------------------ paths
@@ -1099,6 +1092,20 @@ function walkCommands(
     return undefined;
   };
 
+  // The fetched stream that reaches a later stage of a pipeline (`curl u | gunzip | …`), if one does.
+  const upstreamSource = (c: Command): string | undefined => {
+    if (!c.pipeline || c.pipeline.position === 0 || consumes(c)) return undefined;
+    const before = (pipelines.get(pipelineKey(c)) ?? [])
+      .filter((o) => (o.pipeline?.position ?? 0) < (c.pipeline?.position ?? 0))
+      .sort((a, b) => (b.pipeline?.position ?? 0) - (a.pipeline?.position ?? 0));
+    for (const o of before) {
+      const label = sourceOf(o);
+      if (label) return label;
+      if (swallows(o)) return undefined;
+    }
+    return undefined;
+  };
+
   let cwd = startDir;
   for (const [i, c] of cmds.entries()) {
     const p = programOf(c);
@@ -1181,6 +1188,7 @@ function walkCommands(
       const dl = pool.find(
         (d) =>
           d.seq < seq &&
+          (!bare || d.path.startsWith('/')) &&
           candidates.some((x) => (d.tree ? under(x, d.path) : samePath(x, d.path))) &&
           !covered(d, pool, verifications, seq),
       );
@@ -1199,7 +1207,10 @@ function walkCommands(
       }
       const script = [...state.written]
         .reverse()
-        .find((w) => w.seq < seq && candidates.some((x) => samePath(x, w.path)));
+        .find(
+          (w) =>
+            w.seq < seq && (!bare || w.path.startsWith('/')) && candidates.some((x) => samePath(x, w.path)),
+        );
       const inner = script ? scriptDoes(script.content) : undefined;
       if (script && inner) {
         report({
@@ -1223,27 +1234,20 @@ function walkCommands(
       for (const t of fetch.trees)
         downloads.push(download(resolvePath(t, cwd), true, fetch.label, inst, c, next()));
     }
-    // `curl u > f`, `curl u | tee f`: the fetched stream lands in a file.
-    if (source) {
-      for (const r of c.redirects) {
-        if (
-          /^(>|>>|>\||&>|&>>)$/.test(r.op) &&
-          (r.fd === undefined || r.fd === '1') &&
-          !STDOUT_FILE.test(r.target) &&
-          r.target !== '/dev/null'
-        ) {
-          downloads.push(download(resolvePath(r.target, cwd), false, source, inst, c, next()));
-        }
-      }
-    }
-    if (p.name === 'tee' && c.pipeline && c.pipeline.position > 0) {
-      const upstream = (pipelines.get(pipelineKey(c)) ?? []).find(
-        (o) => (o.pipeline?.position ?? 0) < (c.pipeline?.position ?? 0) && sourceOf(o),
-      );
-      const label = upstream ? sourceOf(upstream) : undefined;
-      if (label)
-        for (const f of p.args.filter((a) => !a.startsWith('-')))
-          downloads.push(download(resolvePath(f, cwd), false, label, inst, c, next()));
+    // `curl u > f`, `curl u | tee f`, `curl u | gunzip > f`: the fetched stream lands in a file.
+    const landed = source ?? upstreamSource(c);
+    if (landed) {
+      const files = c.redirects
+        .filter(
+          (r) =>
+            /^(>|>>|>\||&>|&>>)$/.test(r.op) &&
+            (r.fd === undefined || r.fd === '1') &&
+            !STDOUT_FILE.test(r.target) &&
+            r.target !== '/dev/null',
+        )
+        .map((r) => r.target);
+      if (p.name === 'tee') files.push(...p.args.filter((a) => !a.startsWith('-') && !STDOUT_FILE.test(a)));
+      for (const f of files) downloads.push(download(resolvePath(f, cwd), false, landed, inst, c, next()));
     }
     // cp/mv/install of a fetched file: the copy is fetched too.
     if (p.name === 'cp' || p.name === 'mv' || p.name === 'install' || p.name === 'ln') {

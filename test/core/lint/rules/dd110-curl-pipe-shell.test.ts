@@ -148,6 +148,9 @@ describe('DD110 follows a download to a file and its run', () => {
     'DD110',
     `${F}RUN curl -fsSL -o /tmp/tini.download https://x.example/tini && install -m 0755 /tmp/tini.download /usr/local/bin/tini && /usr/local/bin/tini --version || /usr/local/bin/tini -version`,
   );
+  catches('DD110', `${F}RUN curl -fsSL https://x.example/i.sh.gz | gunzip > /tmp/i.sh && sh /tmp/i.sh`);
+  passes('DD110', `${F}RUN curl -fsSL https://x.example/a.tgz | tar -xz > /tmp/list && sh /tmp/list`);
+  passes('DD110', `${F}RUN wget https://x.example/dist/node && node --version`);
   passes('DD110', `${F}RUN curl -fsSLo /tmp/data.json https://x.example/data.json && cat /tmp/data.json`);
   passes('DD110', `${F}RUN curl -fsSLO https://x.example/a.zip && unzip -l a.zip`);
   passes('DD110', `${F}RUN sh /tmp/i.sh && curl -fsSLo /tmp/i.sh https://x.example/i.sh`);
