@@ -59,6 +59,33 @@ const push = (commit: string, definitions: { path: string; change: 'added' | 'mo
 });
 
 describe('handlePush', () => {
+  it('judges the files a definition copies into the image by their content at the pushed commit', async () => {
+    const dockerfile = 'FROM node:18-alpine\nCOPY etc/ssh/sshd_config /etc/ssh/sshd_config\nUSER 1000\n';
+    const { source, commit } = await repoWith({
+      'weak/Dockerfile': dockerfile,
+      'weak/etc/ssh/sshd_config': 'Port 22\nPermitRootLogin yes\n',
+      'fine/Dockerfile': dockerfile,
+      'fine/etc/ssh/sshd_config': 'Port 22\nPermitRootLogin no\nPasswordAuthentication no\n',
+    });
+    const deps = {
+      source,
+      policy: async () => policy,
+      clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+    };
+    const out = await handlePush(
+      push(commit, [
+        { path: 'fine/Dockerfile', change: 'added' },
+        { path: 'weak/Dockerfile', change: 'added' },
+      ]),
+      deps,
+    );
+    const weak = out.verdicts.find((v) => v.detail.definition === 'weak/Dockerfile');
+    expect(weak?.detail.passed).toBe(false);
+    expect(weak?.detail.findings.filter((f) => f.code === 'DD116').map((f) => f.line)).toEqual([2]);
+    const fine = out.verdicts.find((v) => v.detail.definition === 'fine/Dockerfile');
+    expect(fine?.detail.findings.filter((f) => f.code === 'DD116')).toEqual([]);
+  });
+
   it('emits a verdict per changed definition and a build only for the passing one, on the substituted text', async () => {
     const { source, commit } = await repoWith({
       'api/Dockerfile': 'FROM node:18-alpine\nUSER 1000\nCMD ["node", "server.js"]\n',
