@@ -118,6 +118,10 @@ function commandSecret(cmd: Command): string | undefined {
     // A password sent to a server over the network is a real one, whatever it reads like.
     if (literalSecret(password)) return `gives curl a user and password (${password.length} characters)`;
   }
+  if (name === 'wget') {
+    const password = flagValue({ args }, 'password', 'http-password', 'ftp-password', 'proxy-password');
+    if (literalSecret(password)) return `gives wget a password (${password.length} characters)`;
+  }
   const flagged = flagValue({ args }, ...SECRET_FLAGS);
   // `--secret id=npm,src=/x` (BuildKit) and `--password env:X`/`file:/x`/`@file` name where the secret is.
   if (credentialLike(flagged) && !PLACEHOLDER.test(flagged) && !/^(\w+=|(env|file|fd):|@)/.test(flagged))

@@ -224,6 +224,14 @@ describe('DD111 secrets in RUN', () => {
     'DD111',
     'FROM debian:12\nRUN aws configure set region eu-west-1 && poetry config virtualenvs.create false',
   );
+  catches(
+    'DD111',
+    'FROM debian:12\nHEALTHCHECK CMD wget -q --http-user=admin --http-password=secret -O- http://localhost/',
+  );
+  passes(
+    'DD111',
+    'FROM debian:12\nHEALTHCHECK CMD wget -q --http-user=admin --http-password="$ADMIN_PW" -O- http://localhost/',
+  );
   catches('DD111', 'FROM docker:27\nRUN docker login -u bot -p hunter2hunter2 registry.example.com');
   catches('DD111', 'FROM mysql:8\nRUN mysql -uroot -pS3cr3tP4ss -e "select 1"');
   // Build-only stand-ins are not credentials: Django needs some SECRET_KEY to collect static files.
