@@ -427,8 +427,9 @@ const FILE_KINDS: readonly FileKind[] = [
     path: /(^|\/)etc\/apt\/apt\.conf(\.d\/[^/]+)?$/,
     lines: [
       {
-        pattern: /Verify-(Peer|Host)\s*"?\s*(false|no|off|0|without|disable)\s*"?\s*;/i,
-        why: (m) => `\`${m[0]}\` in apt's configuration makes apt accept any repository certificate`,
+        // apt.conf comments start with `//` or `#`.
+        pattern: /^(?!\s*(\/\/|#)).*Verify-(Peer|Host)\s*"?\s*(false|no|off|0|without|disable)\s*"?\s*;/i,
+        why: (m) => `\`${m[0].trim()}\` in apt's configuration makes apt accept any repository certificate`,
       },
     ],
   },

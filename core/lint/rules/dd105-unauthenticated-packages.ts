@@ -187,7 +187,8 @@ const FILE_KINDS: readonly FileKind[] = [
     check: (content) =>
       matchingLines(
         content,
-        /(AllowUnauthenticated|AllowInsecureRepositories|AllowDowngradeToInsecureRepositories)\b(.*)$/,
+        // apt.conf comments start with `//` or `#`.
+        /^(?!\s*(?:\/\/|#)).*?(AllowUnauthenticated|AllowInsecureRepositories|AllowDowngradeToInsecureRepositories)\b(.*)$/,
       ).flatMap(({ match, line }) => {
         const v = APT_CONF_VALUE.exec(match[2] ?? '');
         if (!v || !aptTrue(v[1] ?? '')) return [];

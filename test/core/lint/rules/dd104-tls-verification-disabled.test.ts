@@ -255,6 +255,10 @@ describe('DD104: configuration files written or copied into the image', () => {
     'FROM debian:12\nENV APT_CONFIG=/opt/apt.conf\nRUN echo \'Acquire::https::Verify-Peer "false";\' > /opt/apt.conf',
   );
   passes('DD104', 'FROM debian:12\nRUN echo \'Acquire::https::Verify-Peer "false";\' > /opt/apt.conf');
+  passes(
+    'DD104',
+    'FROM debian:12\nRUN echo \'// Acquire::https::Verify-Peer "false";\' > /etc/apt/apt.conf.d/99tls',
+  );
   catches(
     'DD104',
     'FROM python:3.12\nENV PIP_CONFIG_FILE=/opt/pip.ini\nCOPY pip.ini /opt/pip.ini',

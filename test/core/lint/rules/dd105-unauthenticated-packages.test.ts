@@ -209,6 +209,13 @@ describe('DD105: repository and apt files copied in, checked by their content', 
   );
   passes(
     'DD105',
+    'FROM debian:12\nCOPY 99unauth /etc/apt/apt.conf.d/99unauth',
+    ctxFiles({
+      '99unauth': '// APT::Get::AllowUnauthenticated "true";\n# Acquire::AllowInsecureRepositories "1";\n',
+    }),
+  );
+  passes(
+    'DD105',
     'FROM debian:12\nCOPY sources.list /usr/share/doc/example/sources.list',
     ctxFiles({ 'sources.list': 'deb [trusted=yes] http://r.example.com/ stable main\n' }),
   );
