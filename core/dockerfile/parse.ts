@@ -1,5 +1,5 @@
 import {
-  type Instruction as AstInstruction,
+  Instruction as AstInstruction,
   Copy,
   DockerfileParser,
   From,
@@ -111,8 +111,6 @@ export function parseDockerfile(text: string, fileName = 'Dockerfile'): ParseRes
       });
       continue;
     }
-    keepArguments(node);
-    if (target !== node) keepArguments(target);
     const inner = target.getKeyword().toUpperCase();
     if (isOnbuild && !KEYWORDS.has(inner)) {
       problems.push({
@@ -232,14 +230,25 @@ function instructionProblems(inst: Instruction): SyntaxProblem[] {
 }
 
 /**
- * dockerfile-ast splits an instruction's arguments anew on every call, and its own getters (flags, ranges, stage
- * names, heredocs) call it again and again. Split once and hand out copies: its callers shift the array they get.
+ * dockerfile-ast splits an instruction's arguments anew on every call, and its own parser, constructors and getters
+ * (flags, ranges, stage names, heredocs) call it about seven times per instruction: it was the top of the lint
+ * profile. Split once per instruction and hand out copies (its callers shift the array they get). The arguments of a
+ * parsed instruction never change: the document is immutable once parsed.
  */
-function keepArguments(node: AstInstruction): void {
-  // getRawArguments is private in dockerfile-ast's types; every public argument getter goes through it.
-  const raw = (node as unknown as { getRawArguments(): unknown[] }).getRawArguments();
-  Object.defineProperty(node, 'getRawArguments', { value: () => raw.slice() });
+function keepArgumentsOnce(): void {
+  const proto = AstInstruction.prototype as unknown as { getRawArguments(): unknown[] };
+  const split = proto.getRawArguments;
+  const kept = new WeakMap<object, unknown[]>();
+  proto.getRawArguments = function (this: object) {
+    let args = kept.get(this);
+    if (!args) {
+      args = split.call(this);
+      kept.set(this, args);
+    }
+    return args.slice();
+  };
 }
+keepArgumentsOnce();
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 

@@ -127,6 +127,18 @@ describe('lint engine', () => {
     expect(found.find((f) => f.code === 'DD001')).toMatchObject({ line: 2, column: 10 });
   });
 
+  it('keeps each pipeline finding on its own RUN, whichever RUN comes first', () => {
+    const key = 'RUN curl -fsSL https://x.example/key.gpg | apt-key add -\n';
+    const script = 'RUN curl -fsSL https://x.example/install.sh | bash\n';
+    const at = (text: string) =>
+      lintText(text, 'D', { rules: only('DD110') })
+        .filter((f) => f.code === 'DD110')
+        .map((f) => [f.line, f.message.includes('install.sh')]);
+    expect(at(`FROM debian:12\n${key}${script}`)).toEqual([[3, true]]);
+    expect(at(`FROM debian:12\n${script}${key}`)).toEqual([[2, true]]);
+    expect(at(`FROM debian:12\n${key}${key}`)).toEqual([]);
+  });
+
   it('fails closed when a rule throws', () => {
     const broken = defineRule({
       id: 'DD999',
