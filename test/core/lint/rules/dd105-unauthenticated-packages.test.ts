@@ -225,6 +225,11 @@ describe('DD105: packages built and indexed in the same RUN from a local reposit
   const aptLocal = (uri: string, index = 'dpkg-scanpackages . > Packages; ') =>
     `FROM debian:12\nRUN set -eux; tempDir="$(mktemp -d)"; cd "$tempDir"; apt-get source --compile hello; ${index}echo "deb [ trusted=yes ] ${uri} ./" > /etc/apt/sources.list.d/temp.list; apt-get -o Acquire::GzipIndexes=false update; apt-get install -y hello`;
   passes('DD105', aptLocal('file://$tempDir'));
+  // The postgres official image's shape: the index is rebuilt by a function of the same RUN.
+  const postgresStyle = (uri: string) =>
+    `FROM debian:12\nRUN set -ex; \\\n\ttempDir="$(mktemp -d)"; cd "$tempDir"; \\\n\techo "deb [ trusted=yes ] ${uri} ./" > /etc/apt/sources.list.d/temp.list; \\\n\t_update_repo() { \\\n\t\tdpkg-scanpackages . > Packages; \\\n\t\tapt-get -o Acquire::GzipIndexes=false update; \\\n\t}; \\\n\tapt-get source --compile postgresql-common; _update_repo; \\\n\tapt-get install -y postgresql-common`;
+  passes('DD105', postgresStyle('file://$tempDir'));
+  catches('DD105', postgresStyle('http://mirror.example.com/debian'), { line: 4 });
   passes('DD105', aptLocal('copy:/tmp/repo', 'apt-ftparchive packages . > Packages; '));
   catches('DD105', aptLocal('http://r.example.com/'));
   // A file: repository nobody indexed in this RUN came from somewhere else (an earlier download).
@@ -237,6 +242,11 @@ describe('DD105: packages built and indexed in the same RUN from a local reposit
     'DD105',
     'FROM alpine:3.20\nRUN abuild -r && apk add --no-cache --allow-untrusted /home/b/packages/main/x86_64/hello-1.0-r0.apk',
   );
+  // The nginx official image's shape: abuild as nobody through su -c, apk index, then -X the local index.
+  const nginxStyle = (repo: string) =>
+    `FROM alpine:3.20\nRUN set -eux; tempDir="$(mktemp -d)"; \\\n\tsu nobody -s /bin/sh -c "export HOME=\${tempDir} && cd \${tempDir} && abuild-keygen -an && abuild -r"; \\\n\tapk index -o \${tempDir}/packages/alpine/x86_64/APKINDEX.tar.gz \${tempDir}/packages/alpine/x86_64/*.apk; \\\n\tapk add --no-cache --allow-untrusted -X ${repo} nginx-module-njs`;
+  passes('DD105', nginxStyle('${tempDir}/packages/alpine/'));
+  catches('DD105', nginxStyle('https://mirror.example.com/alpine/'), { line: 5 });
   catches(
     'DD105',
     'FROM alpine:3.20\nRUN wget -O /tmp/x.apk https://e.example.com/x.apk && apk index -o /tmp/APKINDEX.tar.gz /tmp/x.apk && apk add --allow-untrusted /tmp/x.apk',
