@@ -855,6 +855,21 @@ function computeAnalysis(ctx: RuleContext): Analysis {
         all.push(dl);
       }
     }
+    if (inst.keyword === 'COPY' && !inst.onbuild) {
+      // COPY --from=<stage> of a file that stage fetched unchecked: still unchecked here.
+      const from = inst.flags.find((f) => f.name.toLowerCase() === 'from')?.value?.toLowerCase();
+      const source =
+        from === undefined
+          ? undefined
+          : ctx.stages.find((st) => st.name === from || String(st.index) === from);
+      const sourceState = source && source.index < inst.stage ? stageStates.get(source.index) : undefined;
+      if (sourceState) {
+        for (const d of copiedDownloads(inst, sourceState.downloads, workdir.get(inst.stage))) {
+          const dl = { ...d, seq: ++seq };
+          state.downloads.push(dl);
+        }
+      }
+    }
     if (inst.keyword === 'COPY' || inst.keyword === 'RUN') {
       for (const w of written.get(inst) ?? [])
         state.written.push({ ...w, path: resolvePath(w.path, workdir.get(inst.stage)), seq: ++seq });
@@ -921,6 +936,44 @@ function addDownloads(ctx: RuleContext, inst: Instruction, cwd: string | undefin
       ...(checksum || pinned ? { verifiedAt: 0 } : {}),
     };
     out.push(d);
+  }
+  return out;
+}
+
+function copiedDownloads(
+  inst: Instruction,
+  fetched: readonly Download[],
+  cwd: string | undefined,
+): Omit<Download, 'seq'>[] {
+  const transfer = transferArgs(inst);
+  if (!transfer) return [];
+  const dest = resolvePath(transfer.dest, cwd);
+  const intoDir = transfer.dest.endsWith('/') || transfer.sources.length > 1;
+  const out: Omit<Download, 'seq'>[] = [];
+  for (const raw of transfer.sources) {
+    const src = resolvePath(raw, '/');
+    for (const d of fetched) {
+      if (d.verifiedAt !== undefined) continue;
+      if (d.tree ? under(src, d.path) || under(d.path, src) : samePath(src, d.path)) {
+        // A directory source lands its contents in dest; a file lands as dest or inside it.
+        const path = d.tree || !intoDir ? dest : `${dest}/${baseName(src)}`;
+        out.push({
+          path,
+          tree: d.tree || src !== d.path,
+          label: d.label,
+          instruction: d.instruction,
+          loc: d.loc,
+        });
+      } else if (!d.tree && d.path.startsWith(`${src}/`)) {
+        out.push({
+          path: `${dest}/${d.path.slice(src.length + 1)}`,
+          tree: false,
+          label: d.label,
+          instruction: d.instruction,
+          loc: d.loc,
+        });
+      }
+    }
   }
   return out;
 }

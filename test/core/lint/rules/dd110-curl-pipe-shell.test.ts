@@ -112,6 +112,20 @@ describe('DD110 follows a download to a file and its run', () => {
   catches('DD110', `${F}RUN curl -so /i.sh https://x.example/i.sh\nONBUILD RUN sh /i.sh`);
   catches(
     'DD110',
+    `FROM debian:12 AS fetch\nRUN curl -so /out/i.sh https://x.example/i.sh\nFROM debian:12\nCOPY --from=fetch /out/i.sh /usr/local/bin/setup\nRUN sh /usr/local/bin/setup`,
+    { line: 5 },
+  );
+  catches(
+    'DD110',
+    `FROM alpine AS src\nRUN git clone https://x.example/r.git /src\nFROM debian:12\nCOPY --from=src /src /opt/r\nRUN sh /opt/r/install.sh`,
+  );
+  passes(
+    'DD110',
+    `FROM debian:12 AS fetch\nRUN curl -so /out/i.sh https://x.example/i.sh && echo "$SHA  /out/i.sh" | sha256sum -c -\nFROM debian:12\nCOPY --from=fetch /out/i.sh /setup\nRUN sh /setup`,
+  );
+
+  catches(
+    'DD110',
     `${F}RUN php -r "copy('https://getcomposer.org/installer', 'composer-setup.php');" && php composer-setup.php`,
   );
   passes(
