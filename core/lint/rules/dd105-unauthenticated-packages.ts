@@ -64,8 +64,19 @@ function localApk(args: readonly string[], run: RunCommand, local: Local): boole
   if (repos.some((r) => !LOCAL_REPO.test(r))) return false;
   const files = args.filter((a) => !a.startsWith('-') && /\.apk$/.test(a));
   if (repos.length === 0 && files.length === 0) return false;
-  const fetched = local.fetched.get(run.instruction) ?? '';
-  return files.every((f) => !/:\/\//.test(f) && !fetched.includes(f.split('/').at(-1) ?? f));
+  if (files.some((f) => /:\/\//.test(f))) return false;
+  return !fetchesInto(local, run.instruction, [...repos, ...files.map((f) => f.split('/').at(-1) ?? f)]);
+}
+
+// True when a download of the same RUN may have put packages into the local repository: it fetches a
+// package file, or names the repository's directory (`wget -P /tmp/repo …`).
+function fetchesInto(local: Local, instruction: Instruction, places: readonly string[]): boolean {
+  const fetched = local.fetched.get(instruction);
+  if (fetched === undefined) return false;
+  if (/\.(apk|deb|rpm)\b/.test(fetched)) return true;
+  return places
+    .map((p) => p.replace(/^(file:|copy:)(\/\/)?/, '').replace(/\/+$/, ''))
+    .some((p) => p.length > 1 && p !== '.' && fetched.includes(p));
 }
 
 function commandWhy(run: RunCommand, local: Local): string | undefined {
@@ -253,7 +264,12 @@ function fileFindings(file: ConfigText, local: Local): { loc: Loc; why: string }
     for (const f of kind.check(file.content)) {
       // A repository on this machine, indexed in the same RUN (official images build packages this way).
       const uris = (f.uri ?? '').split(/\s+/).filter((u) => u !== '');
-      if (uris.length > 0 && uris.every((u) => LOCAL_REPO.test(u)) && local.indexing.has(file.instruction))
+      if (
+        uris.length > 0 &&
+        uris.every((u) => LOCAL_REPO.test(u)) &&
+        local.indexing.has(file.instruction) &&
+        !fetchesInto(local, file.instruction, uris)
+      )
         continue;
       out.push({ loc: file.locOf(f.line), why: f.why });
     }

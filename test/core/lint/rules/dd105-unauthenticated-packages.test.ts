@@ -234,6 +234,18 @@ describe('DD105: packages built and indexed in the same RUN from a local reposit
   catches('DD105', aptLocal('http://r.example.com/'));
   // A file: repository nobody indexed in this RUN came from somewhere else (an earlier download).
   catches('DD105', aptLocal('file:///tmp/repo', ''));
+  // Downloaded packages indexed locally are still unauthenticated packages from the network.
+  catches(
+    'DD105',
+    aptLocal(
+      'file:///tmp/repo',
+      'wget -P /tmp/repo https://e.example.com/x.deb; dpkg-scanpackages /tmp/repo > /tmp/repo/Packages; ',
+    ),
+  );
+  catches(
+    'DD105',
+    'FROM alpine:3.20\nRUN wget -P /tmp/repo https://e.example.com/pkgs.tar && tar -xf /tmp/repo/pkgs.tar -C /tmp/repo && apk index -o /tmp/repo/APKINDEX.tar.gz /tmp/repo/*.apk && apk add --allow-untrusted -X /tmp/repo hello',
+  );
   passes(
     'DD105',
     'FROM alpine:3.20\nRUN abuild -r && apk index -o /home/b/packages/APKINDEX.tar.gz /home/b/packages/*.apk && apk add --allow-untrusted --repository /home/b/packages hello',
