@@ -48,6 +48,8 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
+  // import() of Node built-ins becomes require(): vm.Script would need an experimental loader for it.
+  supported: { 'dynamic-import': false },
   target: 'node20',
   minify: true,
   keepNames: true,
