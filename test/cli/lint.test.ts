@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../helpers/cli.js';
 
-const CLEAN = 'FROM debian:12.5\nUSER 1000\nCMD ["sleep", "1"]\n';
+const CLEAN = 'FROM debian:12.5\nUSER 1000\nHEALTHCHECK NONE\nCMD ["sleep", "1"]\n';
 const BAD = 'FROM debian:latest\nRUN curl -fsSL https://get.example.com | sh\n';
 
 describe('drydock lint', () => {
@@ -152,7 +152,8 @@ describe('drydock lint', () => {
 });
 
 describe('drydock lint --builder', () => {
-  const heredoc = 'FROM debian:12.5\nUSER 1000\nCOPY <<EOF /etc/motd\nhello\nEOF\nCMD ["sleep", "1"]\n';
+  const heredoc =
+    'FROM debian:12.5\nUSER 1000\nCOPY <<EOF /etc/motd\nhello\nEOF\nHEALTHCHECK NONE\nCMD ["sleep", "1"]\n';
 
   it('checks against every builder by default and against the one named', async () => {
     const dir = tempTree({ Dockerfile: heredoc });

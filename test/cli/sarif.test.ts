@@ -24,7 +24,9 @@ describe('drydock lint --format sarif', () => {
   });
 
   it('validates an empty log too', async () => {
-    const r = await runCli(['lint', '--format', 'sarif', '-'], { stdin: 'FROM debian:12.5\nUSER 1000\n' });
+    const r = await runCli(['lint', '--format', 'sarif', '-'], {
+      stdin: 'FROM debian:12.5\nUSER 1000\nHEALTHCHECK NONE\n',
+    });
     const log = JSON.parse(r.stdout);
     expect(log.runs[0].results).toEqual([]);
     const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(

@@ -136,7 +136,7 @@ describe("handlePush with the team's lint configuration", () => {
     clock: { now: () => new Date('2026-11-27T12:00:00Z') },
   });
   // DL3008 (unpinned apt packages) is a warning: it fails the default threshold unless the team ignores it.
-  const definition = 'FROM node:20\nRUN apt-get install -y curl\nUSER 1000\n';
+  const definition = 'FROM node:20\nRUN apt-get install -y curl\nUSER 1000\nHEALTHCHECK NONE\n';
   const codes = (outcome: Awaited<ReturnType<typeof handlePush>>) =>
     outcome.verdicts.map((v) => [v.detail.passed, v.detail.findings.map((f) => f.code)]);
 
