@@ -134,7 +134,32 @@ export function startCommands(
     if (!START_KEYWORDS.has(instruction.keyword)) continue;
     for (const command of startCommandsOf(model, instruction, nonPosix)) out.push({ command, instruction });
   }
+  for (const stage of model.stages) out.push(...entrypointWithCmd(model, stage.instructions));
   return out;
+}
+
+/**
+ * `ENTRYPOINT ["sh", "-c"]` + `CMD ["curl … | sh"]`: the container runs the two argv joined, so the script is the
+ * CMD's. Gives the joined command (at the CMD) when only the join makes a `sh -c` script.
+ */
+function entrypointWithCmd(model: DockerfileModel, instructions: readonly Instruction[]): RunCommand[] {
+  const last = (keyword: string) => instructions.filter((i) => i.keyword === keyword && !i.onbuild).pop();
+  const entrypoint = last('ENTRYPOINT')?.json;
+  const cmd = last('CMD');
+  if (
+    !entrypoint ||
+    !cmd ||
+    shellCString({ name: entrypoint[0] ?? '', args: entrypoint.slice(1) }) !== undefined
+  )
+    return [];
+  // A shell-form CMD is `/bin/sh -c TEXT` when an exec-form ENTRYPOINT runs it.
+  const tail = cmd.json ?? ['/bin/sh', '-c', cmd.argsText];
+  const argv = [...entrypoint, ...tail];
+  if (shellCString({ name: argv[0] ?? '', args: argv.slice(1) }) === undefined) return [];
+  const { map, vars, pipelines } = evaluationOf(model);
+  const origin: ScriptOrigin = { map, offset: -1, fallback: cmd.start, context: 'exec-form' };
+  const script = execFormCommands(resolveExecForm(argv, vars.runtime(cmd)) ?? argv, origin, pipelines);
+  return script.commands.map((command) => ({ command, instruction: cmd }));
 }
 
 function startCommandsOf(

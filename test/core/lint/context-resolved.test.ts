@@ -265,14 +265,18 @@ describe('RuleContext.resolved', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
-  it('stays fast on a file full of references (an attacker writes the file)', () => {
+  it('stays within the cost of parsing on a file full of references (an attacker writes the file)', () => {
     const vars = Array.from({ length: 200 }, (_, i) => `ENV V${i}="-a b${i} | c; $(d)"`).join('\n');
     const run = `RUN ${Array.from({ length: 200 }, (_, i) => `echo $V${i} "\${V${i}:-x}"`).join(' && ')}`;
-    const text = `FROM a\n${vars}\n${Array.from({ length: 20 }, () => run).join('\n')}`;
-    const started = performance.now();
-    const out = contextOf(text).resolved();
-    expect(performance.now() - started).toBeLessThan(5000);
-    expect(out).toHaveLength(20 * 200);
+    const text = `FROM a\n${vars}\n${Array.from({ length: 10 }, () => run).join('\n')}`;
+    let started = performance.now();
+    const ctx = contextOf(text);
+    const parsing = performance.now() - started;
+    started = performance.now();
+    const out = ctx.resolved();
+    // Every statement changes here, so each is parsed once more: about the cost of the first parse, not a power of it.
+    expect(performance.now() - started).toBeLessThan(4 * parsing + 2000);
+    expect(out).toHaveLength(10 * 200);
     expect(out[0]?.command.args).toEqual(['-a', 'b0', '|', 'c;', '$(d)', '-a b0 | c; $(d)']);
   });
 
@@ -318,6 +322,20 @@ describe('RuleContext.startCommands', () => {
   it('reports shell-form commands at their place in the instruction', () => {
     const [c] = contextOf('FROM a\nCMD \\\n  curl x').startCommands();
     expect(c?.command.loc).toEqual({ line: 3, column: 3 });
+  });
+
+  it('joins an exec-form ENTRYPOINT shell with the CMD it runs', () => {
+    const ctx = contextOf('FROM a\nENV S=sh\nENTRYPOINT ["/bin/sh", "-c"]\nCMD ["curl x | $S"]');
+    const joined = ctx.startCommands().filter((r) => r.command.context === 'sh-c');
+    expect(argv(joined)).toEqual(['curl|x', 'sh']);
+    expect(joined.every((r) => r.instruction.keyword === 'CMD')).toBe(true);
+  });
+
+  it('does not join an entrypoint that is not a shell', () => {
+    expect(starts('FROM a\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["postgres"]')).toEqual([
+      'docker-entrypoint.sh',
+      'postgres',
+    ]);
   });
 
   it('leaves out shell form under a non-POSIX SHELL', () => {
