@@ -94,6 +94,8 @@ describe('DD118 mail server configured as an open relay', () => {
     'FROM debian:12\nCMD ["sh", "-c", "postconf -e smtpd_relay_restrictions=permit && postfix start-fg"]',
   );
   passes('DD118', 'FROM debian:12\nCMD ["postfix", "-o", "mynetworks=127.0.0.0/8", "start-fg"]');
+  catches('DD118', 'FROM debian:12\nENV NETS=0/0\nCMD postfix -o mynetworks=$NETS start-fg', { line: 3 });
+  passes('DD118', 'FROM debian:12\nENV NETS=10/8\nCMD postfix -o mynetworks=$NETS start-fg');
   // Lookup tables and files mynetworks names, with the text the build writes there.
   catches(
     'DD118',
