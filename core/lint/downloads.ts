@@ -474,7 +474,7 @@ function computeFetch(cmd: Command): Fetch | undefined {
 
 // `urlretrieve(url, 'f')` (Python), `copy('https://…', 'f')` (PHP): the file a one-liner saves a download as.
 const SAVE_AS =
-  /urlretrieve\s*\(\s*[^,()]+,\s*['"]([^'"]+)['"]|\bcopy\s*\(\s*['"](?:https?|ftp):\/\/[^'"]+['"]\s*,\s*['"]([^'"]+)['"]|\b(?:open|file_put_contents|writeFileSync)\s*\(\s*['"]([^'"]+)['"]/g;
+  /urlretrieve\s*\(\s*[^,()]+,\s*['"]([^'"]+)['"]|\bcopy\s*\(\s*['"](?:https?|ftp):\/\/[^'"]+['"]\s*,\s*['"]([^'"]+)['"]|\b(?:open|file_put_contents|writeFileSync|createWriteStream|File\.write|getstore\s*\(\s*['"][^'"]+['"]\s*,)\s*\(?\s*['"]([^'"]+)['"]/g;
 
 /** Text that data decoded from an encoding (base64, hex) is hidden code, for messages; undefined otherwise. */
 function decoderOf(cmd: Command): string | undefined {
@@ -659,9 +659,11 @@ function computeCodeUse(cmd: Command): CodeUse | undefined {
     const code = inlineCode(p);
     if (code && code.flag !== '') {
       // Code that reads its program from stdin: `python3 -c 'exec(sys.stdin.read())'`.
+      // `pwsh -Command -` reads its commands from stdin.
       const readsStdin =
-        /stdin|STDIN|<STDIN>|php:\/\/stdin|\$input/.test(code.text) &&
-        (EXEC_MARKERS[family(name)]?.test(code.text) ?? false);
+        code.text.trim() === '-' ||
+        (/stdin|STDIN|<STDIN>|php:\/\/stdin|\$input/.test(code.text) &&
+          (EXEC_MARKERS[family(name)]?.test(code.text) ?? false));
       return {
         runner: `${name} ${code.flag}`,
         stdin: readsStdin,
@@ -1300,6 +1302,7 @@ function walkCommands(
         )
         .map((r) => r.target);
       if (p.name === 'tee') files.push(...p.args.filter((a) => !a.startsWith('-') && !STDOUT_FILE.test(a)));
+      if (p.name === 'dd') files.push(...p.args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)));
       for (const f of files) downloads.push(download(resolvePath(f, cwd), false, landed, inst, c, next()));
     }
     // cp/mv/install of a fetched file: the copy is fetched too.
@@ -1309,11 +1312,12 @@ function walkCommands(
       const pool = [...state.downloads, ...downloads];
       for (const src of ops.slice(0, -1)) {
         const abs = resolvePath(src, cwd);
-        const dl = pool.find((d) => !d.tree && samePath(abs, d.path));
+        const dl = pool.find((d) => (d.tree ? under(abs, d.path) : samePath(abs, d.path)));
         // A copy of a checked file is as good as the file.
         if (dl && dest !== undefined && !covered(dl, pool, verifications, seq)) {
           const target = resolvePath(dest, cwd);
-          const copy = { ...dl, instruction: dl.instruction, seq: next() };
+          // Copying a clone's root copies a tree; a file in it is a file.
+          const copy = { ...dl, tree: dl.tree && samePath(abs, dl.path), seq: next() };
           downloads.push({ ...copy, path: target }, { ...copy, path: `${target}/${baseName(abs)}` });
         }
       }

@@ -165,6 +165,20 @@ describe('DD110 follows a download to a file and its run', () => {
   catches('DD110', `${F}RUN curl -fsSL https://x.example/i.sh.gz | gunzip > /tmp/i.sh && sh /tmp/i.sh`);
   passes('DD110', `${F}RUN curl -fsSL https://x.example/a.tgz | tar -xz > /tmp/list && sh /tmp/list`);
   passes('DD110', `${F}RUN wget https://x.example/dist/node && node --version`);
+  catches('DD110', `${F}RUN curl -fsSL https://x.example/i.sh | dd of=/tmp/i.sh && sh /tmp/i.sh`);
+  catches(
+    'DD110',
+    `${F}RUN node -e "require('https').get('https://x.example/i.sh', r => r.pipe(require('fs').createWriteStream('/tmp/i.sh')))" && sh /tmp/i.sh`,
+  );
+  catches(
+    'DD110',
+    `${F}RUN perl -MLWP::Simple -e 'getstore("https://x.example/i.sh", "/tmp/i.sh")' && sh /tmp/i.sh`,
+  );
+  catches(
+    'DD110',
+    `${F}RUN git clone https://x.example/t.git /opt/t && cp /opt/t/bin/tool /usr/local/bin/ && tool --init`,
+  );
+  catches('DD110', `${F}RUN curl -fsSL https://x.example/i.ps1 | pwsh -Command -`);
   passes('DD110', `${F}RUN curl -fsSLo /tmp/data.json https://x.example/data.json && cat /tmp/data.json`);
   passes('DD110', `${F}RUN curl -fsSLO https://x.example/a.zip && unzip -l a.zip`);
   passes('DD110', `${F}RUN sh /tmp/i.sh && curl -fsSLo /tmp/i.sh https://x.example/i.sh`);
