@@ -38,7 +38,7 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
     'a Discord webhook URL',
   ],
   [
-    /\b[\w-]+\.webhook\.office\.com\/[\w@/-]{20,}|\blogic\.azure\.com(?::443)?\/workflows\/\w+\/triggers\/\S*\bsig=[\w-]{20,}|\boutlook\.office(?:365)?\.com\/webhook\/[\w@/-]{20,}/,
+    /\.webhook\.office\.com\/[\w@/-]{20,}|\blogic\.azure\.com(?::443)?\/workflows\/\w+\/triggers\/\S*\bsig=[\w-]{20,}|\boutlook\.office(?:365)?\.com\/webhook\/[\w@/-]{20,}/,
     'a Microsoft Teams webhook URL',
   ],
   [
@@ -56,7 +56,8 @@ export function secretShape(text: string): string | undefined {
 }
 
 /** `scheme://user:password@host` (user may be empty, as in `redis://:password@host`); group 1 is the password. */
-export const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/i;
+// Anchored on `://` alone: a scheme pattern before it would rescan long words from every boundary (quadratic).
+export const URL_PASSWORD = /:\/\/[^\s/:@]*:([^\s/@]+)@/;
 
 /** True when a text holds a URL whose password is written out (not a `$VAR` or a placeholder). */
 export function urlWithPassword(text: string): boolean {

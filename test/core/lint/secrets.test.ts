@@ -57,4 +57,13 @@ describe('secrets', () => {
     expect(credentialVariable('POSTGRES_PASSWORD_FILE')).toBeDefined();
     expect(credentialVariable('APP_CONFIG_FILE')).toBeUndefined();
   });
+
+  it('stays linear on long words an attacker writes (no rescanning from every boundary)', () => {
+    for (const word of ['a-'.repeat(20000), 'a.'.repeat(20000), 'a+'.repeat(20000), 'x://a:'.repeat(6000)]) {
+      const started = performance.now();
+      secretShape(word);
+      valueSecretReason('API_TOKEN', word);
+      expect(performance.now() - started, word.slice(0, 6)).toBeLessThan(1000);
+    }
+  });
 });
