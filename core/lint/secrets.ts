@@ -240,7 +240,7 @@ export function publicMaterialText(text: string): boolean {
 
 // File names of public material: certificates, chains, CA bundles, public keys, Diffie-Hellman parameters.
 const PUBLIC_FILE =
-  /\.(crt|cer|der|pub|csr|crl)$|(^|\/)(authorized_keys2?|known_hosts)$|(^|\/)(ffdhe|dhparams?|dh)[-_]?\d*\.pem$|(^|\/)(cert|public|ca)[^/]*\.pem$|(^|\/)[^/]*(chain|bundle|[._-]pub|[._-]public|[._-]cert|[._-]crt)[^/]*\.pem$/;
+  /\.(crt|cer|der|pub|csr|crl)$|(^|\/)(authorized_keys2?|known_hosts)$|(^|\/)(ffdhe|dhparams?|dh)[-_]?\d*\.pem$|(^|\/)(cert|public|ca)[^/]*\.pem$|(chain|bundle|[._-]pub|[._-]public|[._-]cert|[._-]crt)[^/]*\.pem$/;
 // Words that say a .pem or .key is the private half, whatever else the name says (`ca-key.pem`).
 const KEY_WORDS = /(^|[/._-])(keys?|privkey|private|priv|secrets?)([/._-]|$)/;
 
@@ -310,7 +310,7 @@ const CREDENTIAL_FILES: readonly (readonly [RegExp, CredentialKind])[] = [
   [/(^|\/)\.aws\/(credentials|config)$/, AWS],
   [/(^|\/)\.docker\/config\.json$/, DOCKER],
   [/(^|\/)(kubeconfig|[^/]*\.kubeconfig|\.kube\/config)$/, KUBE],
-  [/(^|\/)[^/]*(service[-_]?account|client[-_]secret)[^/]*\.json$/, GCP],
+  [/(service[-_]?account|client[-_]secret)[^/]*\.json$/, GCP],
   [/(^|\/)\.config\/gcloud\/(application_default_credentials\.json|credentials\.db)$/, GCP],
   [/(^|\/)sasl_passwd$/, { what: 'a Postfix SASL password map', content: /^[ \t]*\S+[ \t]+[^\s:]+:\S+/m }],
   [/(^|\/)\.my\.cnf$/, { what: 'a MySQL client password file', content: /^[ \t]*password[ \t]*=[ \t]*\S/m }],
