@@ -1,6 +1,6 @@
 import { operands, transferArgs, unwrap } from '../dockerfile/command-args.js';
 import type { Command, Instruction } from '../dockerfile/model.js';
-import { baseName, execFormCommands, parseShell } from '../dockerfile/shell.js';
+import { baseName, parseShell } from '../dockerfile/shell.js';
 import { type Loc, SourceMap } from '../dockerfile/source-map.js';
 import { expandText } from './build-variables.js';
 import { fileWrites } from './file-writes.js';
@@ -877,7 +877,7 @@ function computeAnalysis(ctx: RuleContext): Analysis {
         state.written.push({ ...w, path: resolvePath(w.path, workdir.get(inst.stage)), seq: ++seq });
     }
     if (inst.keyword === 'SHELL' && inst.json) {
-      runs.push(...shellInstruction(ctx, inst, state));
+      runs.push(...shellInstruction(ctx, inst, state, docMap));
       continue;
     }
     const startCmds = starts.get(inst);
@@ -1034,7 +1034,12 @@ function shebangCode(text: string): { interpreter: string; fetch: string; exec: 
 }
 
 // SHELL ["/bin/sh", "-c", "curl … | sh; …"] or SHELL ["/fetched/file"]: every later RUN runs it.
-function shellInstruction(ctx: RuleContext, inst: Instruction, state: StageState): NetworkCodeRun[] {
+function shellInstruction(
+  ctx: RuleContext,
+  inst: Instruction,
+  state: StageState,
+  map: () => SourceMap,
+): NetworkCodeRun[] {
   const argv = inst.json ?? [];
   const out: NetworkCodeRun[] = [];
   const first = argv[0] ?? '';
@@ -1053,19 +1058,13 @@ function shellInstruction(ctx: RuleContext, inst: Instruction, state: StageState
       otherLine: fetched.loc.line,
     });
   }
-  if (!/curl|wget|fetch|http|nc|base64|git|busybox|openssl|python|perl|ruby|node|php/.test(argv.join(' ')))
-    return out;
-  const map = new SourceMap(ctx.model.text);
-  const script = execFormCommands(argv, { map, offset: -1, fallback: inst.start, context: 'exec-form' });
-  const walk = walkCommands(
-    script.commands,
-    inst,
-    'shell',
-    undefined,
-    { downloads: [], written: [] },
-    () => 0,
-    () => map,
-  );
+  // The SHELL's own script (`SHELL ["/bin/sh", "-c", "curl … | sh; …"]`), resolved by the stage evaluation.
+  const script = ctx
+    .shellScripts()
+    .filter((r) => r.instruction === inst)
+    .map((r) => r.command);
+  if (script.length === 0) return out;
+  const walk = walkCommands(script, inst, 'shell', undefined, { downloads: [], written: [] }, () => 0, map);
   out.push(...walk.runs.map((r) => ({ ...r, loc: inst.loc })));
   return out;
 }

