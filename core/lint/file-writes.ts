@@ -385,14 +385,21 @@ class Tracker {
     const read = (path: string) => this.stateOf(files, path);
     for (const command of commands) {
       const carrier = { loc: command.loc, instruction, command };
-      const input = stdinOf(command, commands, read);
+      // Most commands read nothing and write nothing: only those that do are looked at further.
+      const input =
+        command.redirects.length > 0 || (command.pipeline?.position ?? 0) > 0
+          ? stdinOf(command, commands, read)
+          : undefined;
       if (input) this.inputs.set(command, input);
       const { name, args } = toolOf(command);
-      const stdout = stdoutOf(command, commands, read);
-      const redirect = command.redirects
-        .filter((r) => r.op in STDOUT_OPS && (r.fd === undefined || r.fd === '1'))
-        .at(-1);
+      const redirect =
+        command.redirects.length === 0
+          ? undefined
+          : command.redirects
+              .filter((r) => r.op in STDOUT_OPS && (r.fd === undefined || r.fd === '1'))
+              .at(-1);
       if (redirect && !NOT_FILES.test(redirect.target)) {
+        const stdout = stdoutOf(command, commands, read);
         if (stdout) {
           this.put(
             files,
@@ -699,15 +706,29 @@ function stdinOf(
   const p = command.pipeline;
   if (!p || p.position === 0) return undefined;
   // A `{ echo a; echo b; } | tee f` stage has several commands at one position; their output joins.
-  const texts = siblings
-    .filter(
-      (c) =>
-        c.pipeline?.id === p.id && c.pipeline.position === p.position - 1 && c.context === command.context,
-    )
+  const texts = (pipelines(siblings).get(p.id) ?? [])
+    .filter((c) => c.pipeline?.position === p.position - 1 && c.context === command.context)
     .map((c) => stdoutOf(c, siblings, read, depth));
   const known = texts.filter((t): t is Output => t !== undefined);
   return known.length > 0 ? concat(known) : undefined;
 }
+
+// The commands of each pipeline of a RUN, so finding a stage's predecessor does not scan the whole RUN.
+function pipelines(siblings: readonly Command[]): Map<number, Command[]> {
+  let index = pipelineIndex.get(siblings);
+  if (!index) {
+    index = new Map();
+    for (const c of siblings) {
+      if (!c.pipeline) continue;
+      const list = index.get(c.pipeline.id) ?? [];
+      list.push(c);
+      index.set(c.pipeline.id, list);
+    }
+    pipelineIndex.set(siblings, index);
+  }
+  return index;
+}
+const pipelineIndex = new WeakMap<readonly Command[], Map<number, Command[]>>();
 
 function fromBase64(s: string): string | undefined {
   const clean = s.replace(/\s+/g, '');

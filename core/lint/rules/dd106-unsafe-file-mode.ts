@@ -3,7 +3,7 @@ import type { Command, Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import { expandText } from '../build-variables.js';
 import { commandInput, fileWrites, toolOf } from '../file-writes.js';
-import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import { defineRule, type RuleContext, type RuleFinding, type RunCommand } from '../rule.js';
 import { ephemeralMountTargets } from '../run-mounts.js';
 import { shippedStages, stageLineage } from '../stage-lineage.js';
 
@@ -173,11 +173,28 @@ const under = (path: string, root: string): boolean => {
   return r !== '' && (p === r || p.startsWith(`${r}/`));
 };
 
+// The resolved commands of each RUN, grouped once per file.
+const grouped = new WeakMap<object, Map<Instruction, RunCommand[]>>();
+function commandsOf(ctx: RuleContext, inst: Instruction): readonly RunCommand[] {
+  const all = ctx.resolved();
+  let map = grouped.get(all);
+  if (!map) {
+    map = new Map();
+    for (const r of all) {
+      const list = map.get(r.instruction) ?? [];
+      list.push(r);
+      map.set(r.instruction, list);
+    }
+    grouped.set(all, map);
+  }
+  return map.get(inst) ?? [];
+}
+
 /** True when every path is removed later in the same RUN, or lives in a cache/tmpfs mount: no layer keeps the mode. */
 function transient(ctx: RuleContext, inst: Instruction, cmd: Command, paths: readonly string[]): boolean {
   if (paths.length === 0 || paths.some((p) => p.includes('$') || !p.startsWith('/'))) return false;
   const mounts = ephemeralMountTargets(inst);
-  const runs = ctx.resolved().filter((r) => r.instruction === inst);
+  const runs = commandsOf(ctx, inst);
   const after = runs.slice(runs.findIndex((r) => r.command === cmd) + 1).map((r) => toolOf(r.command));
   const removed = after.filter((c) => c.name === 'rm').flatMap((c) => operands(c));
   return paths.every((p) => mounts.some((m) => under(p, m)) || removed.some((r) => under(p, r)));
@@ -236,12 +253,12 @@ function knownDirectories(
       add(cwd);
     } else if (i.keyword === 'RUN') {
       const here = cwd;
-      for (const r of ctx.resolved()) {
-        if (r.instruction === i) for (const m of mkdirs(r.command)) add(resolvePath(m, here));
+      for (const r of commandsOf(ctx, i)) {
+        for (const m of mkdirs(r.command)) add(resolvePath(m, here));
       }
     }
   }
-  const runs = ctx.resolved().filter((r) => r.instruction === inst);
+  const runs = commandsOf(ctx, inst);
   const at = runs.findIndex((r) => r.command === cmd);
   for (const r of runs.slice(0, at)) {
     for (const m of mkdirs(r.command)) {

@@ -161,6 +161,16 @@ function evaluate(lines: readonly ConfLine[]): Weakness[] {
   return out;
 }
 
+const matchers = new Map<string, (path: string) => boolean>();
+function matcher(glob: string): (path: string) => boolean {
+  let found = matchers.get(glob);
+  if (!found) {
+    found = picomatch(glob);
+    if (matchers.size < 100) matchers.set(glob, found);
+  }
+  return found;
+}
+
 // The lines sshd reads from a configuration file, with Include lines replaced by the files they name.
 function expand(
   path: string,
@@ -174,7 +184,7 @@ function expand(
   const include = (patterns: string) => {
     for (const raw of patterns.split(/\s+/).filter(Boolean)) {
       const pattern = raw.startsWith('/') ? raw : `/etc/ssh/${raw}`;
-      const isMatch = picomatch(pattern.replace(/^["']|["']$/g, ''));
+      const isMatch = matcher(pattern.replace(/^["']|["']$/g, ''));
       const names = [...files.keys()].filter((p) => p !== path && isMatch(p)).sort();
       for (const name of names) out.push(...expand(name, files, false, depth + 1));
     }
@@ -272,7 +282,9 @@ export const weakSshdConfig = defineRule({
       }
       apply(file, w);
     }
-    files.set(MAIN_CONFIG, files.get(MAIN_CONFIG) ?? { known: false, stock: [], lines: [] });
+    // Nothing written to an sshd configuration: only command-line options can weaken it.
+    if (files.size > 0)
+      files.set(MAIN_CONFIG, files.get(MAIN_CONFIG) ?? { known: false, stock: [], lines: [] });
     const found = new Map<string, { loc: Loc; where: string; keys: Set<string>; match: boolean }>();
     const report = (loc: Loc, where: string, key: string, match: boolean) => {
       const id = `${loc.line}:${loc.column}:${where}`;
