@@ -1265,7 +1265,7 @@ function walkCommands(
           (w) =>
             w.seq < seq && (!bare || w.path.startsWith('/')) && candidates.some((x) => samePath(x, w.path)),
         );
-      const inner = script ? scriptDoes(script.content) : undefined;
+      const inner = script ? scriptOf(script) : undefined;
       if (script && inner) {
         report({
           instruction: inst,
@@ -1507,6 +1507,18 @@ const BUILTINS = new Set(
 );
 
 /** What a script the build wrote or copied does, when it downloads and runs code; parsed only when it mentions a fetch. */
+// A script run many times is read once (an attacker's file may run one large script a thousand times).
+function scriptOf(w: Written): { source: string; text: string; line: number } | undefined {
+  let found = scriptResults.get(w);
+  if (found === undefined) {
+    found = scriptDoes(w.content) ?? null;
+    scriptResults.set(w, found);
+  }
+  return found ?? undefined;
+}
+
+const scriptResults = new WeakMap<Written, { source: string; text: string; line: number } | null>();
+
 function scriptDoes(content: string): { source: string; text: string; line: number } | undefined {
   let found: { source: string; text: string; line: number } | undefined;
   const shebang = shebangCode(content);

