@@ -305,7 +305,7 @@ export const unsafeFileMode = defineRule({
   level: 'warning',
   title: 'World-writable or setuid/setgid file mode',
   rationale:
-    "A world-writable file or directory in the image lets any process in the container, whatever user it runs as, change what others execute or read; a setuid or setgid file hands its owner's rights to whoever runs it. Both undo the point of running as a non-root user. Sticky temp directories (1777), setgid on directories, and modes on paths the same RUN deletes or that live in a cache mount are not reported; only stages that end up in the final image are checked.",
+    "A world-writable file or directory in the image lets any process in the container, whatever user it runs as, change what others execute or read; a setuid or setgid file hands its owner's rights to whoever runs it. Both undo the point of running as a non-root user. Modes are read through ENV/ARG values and busybox, in chmod/install/mkdir/find -exec/COPY --chmod, interpreter code (os.chmod, perl chmod, fs.chmodSync), setcap of root-equivalent capabilities (cap_setuid, cap_sys_admin, cap_dac_override…), umask 000 and other-writable ACLs. Sticky temp directories (1777), setgid on directories, who-less modes the build's umask 022 masks (`chmod =rwxrwxrwx` is 755), and modes on paths the same RUN deletes or a cache mount holds are not reported; only stages that end up in the final image are checked.",
   check: (ctx) => {
     const shipped = shippedStages(ctx.stages);
     const findings: RuleFinding[] = [];

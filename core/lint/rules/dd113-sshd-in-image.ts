@@ -86,7 +86,7 @@ function evidence(ctx: RuleContext): Evidence[] {
     if (inst.args.some((a) => /^22(\/tcp)?$/i.test(a))) at(inst.loc, inst.stage, 'EXPOSE 22');
   }
   // Process supervisors (supervisord, s6, runit) started from configuration the Dockerfile writes.
-  for (const w of fileWrites(ctx)) {
+  for (const w of fileWrites(ctx, { copies: true })) {
     if (/^\s*command\s*=/m.test(w.content) && DAEMON_IN_TEXT.test(w.content)) {
       at(w.loc, w.instruction.stage, `${w.path} has a supervisor run the SSH daemon`);
     }

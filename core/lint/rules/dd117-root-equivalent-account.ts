@@ -159,7 +159,7 @@ export const rootEquivalentAccount = defineRule({
   level: 'error',
   title: 'Account equivalent to root, or root with a known or empty password',
   rationale:
-    'A second account with uid 0 is root under another name, invisible to anyone checking for root; a root password (or a known password for a user in sudo/wheel) set in the Dockerfile is readable from the Dockerfile and the image history and works in every container; an empty password lets anyone who reaches a login prompt or `su` in. Run as an unprivileged user and do root work at build time.',
+    'A second account with uid 0 is root under another name, invisible to anyone checking for root; a root password (or a known password for a user in sudo/wheel) set in the Dockerfile is readable from the Dockerfile and the image history and works in every container; an empty password lets anyone who reaches a login prompt or `su` in. Commands are read as the shell runs them (ENV/ARG values, busybox applets) and /etc/passwd and /etc/shadow as the build leaves them (echo/tee/heredocs, sed/perl edits, cp/mv/cat of a known file, files fed to chpasswd, COPY from the pushed tree); a uid or password computed by a program the build runs is not seen. Run as an unprivileged user and do root work at build time.',
   check: (ctx) => {
     const out: RuleFinding[] = [];
     const report = (loc: Loc, message: string) => out.push(ctx.finding(loc, message));

@@ -28,4 +28,10 @@ describe('DD113 SSH server in the image', () => {
   );
   passes('DD113', 'FROM debian:12\nRUN apt-get download openssh-server && echo sshd > /etc/motd');
   passes('DD113', 'FROM debian:12\nCMD ["ssh", "-N", "-L", "5432:db:5432", "bastion"]');
+  catches('DD113', 'FROM debian:12\nCOPY supervisord.conf /etc/supervisor/conf.d/', {
+    contextFiles: new Map([['supervisord.conf', '[program:sshd]\ncommand=/usr/sbin/sshd -D\n']]),
+  });
+  passes('DD113', 'FROM debian:12\nCOPY supervisord.conf /etc/supervisor/conf.d/', {
+    contextFiles: new Map([['supervisord.conf', '[program:app]\ncommand=/usr/local/bin/app\n']]),
+  });
 });
