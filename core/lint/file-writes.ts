@@ -2,6 +2,7 @@ import { hasFlag, operands, unwrap } from '../dockerfile/command-args.js';
 import type { Command, Instruction, Stage } from '../dockerfile/model.js';
 import { baseName } from '../dockerfile/shell.js';
 import type { Loc } from '../dockerfile/source-map.js';
+import { expandText } from './build-variables.js';
 import type { CopiedFile, RuleContext, RunCommand } from './rule.js';
 import { parentStage } from './stage-lineage.js';
 
@@ -70,7 +71,7 @@ export interface FileWrite {
 /** What fileWrites may read: the stage's resolved commands, the COPYs, the stages. */
 export type FileWritesContext = Pick<
   RuleContext,
-  'commands' | 'resolved' | 'instructions' | 'stages' | 'nonPosixShell' | 'copiedFiles'
+  'model' | 'commands' | 'resolved' | 'instructions' | 'stages' | 'nonPosixShell' | 'copiedFiles'
 >;
 
 const STDOUT_OPS: Readonly<Record<string, WriteMode>> = {
@@ -255,7 +256,21 @@ function textOf(o: Output): string | undefined {
 }
 
 function normalize(path: string): string {
-  return path.replace(/\/(\.\/)+/g, '/').replace(/\/{2,}/g, '/');
+  if (!path.includes('/')) return path;
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '.' || (part === '' && parts.length > 0)) continue;
+    // `..` above a part the linter knows; a variable or `..` at the start stays.
+    if (part === '..' && parts.length > 0 && parts.at(-1) !== '..' && parts.at(-1) !== '') {
+      if (!parts.at(-1)?.includes('$')) {
+        parts.pop();
+        continue;
+      }
+    }
+    parts.push(part);
+  }
+  const out = parts.join('/');
+  return out === '' ? '/' : out;
 }
 
 // Directories a cp/install destination almost always is, when the command does not say.
@@ -284,6 +299,7 @@ class Tracker {
   }
 
   run(): Computed {
+    this.computeWorkdirs();
     for (const instruction of this.ctx.instructions) {
       if (instruction.keyword === 'RUN') this.runInstruction(instruction);
       else if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')
@@ -294,6 +310,32 @@ class Tracker {
       withoutCopies: this.out.filter((w) => w.via !== 'copy'),
       inputs: this.inputs,
     };
+  }
+
+  // The WORKDIR at each instruction (inherited FROM a stage; `/` at the start of a stage from an image, whose
+  // own WORKDIR is not known but almost always `/` for the files these rules read).
+  private computeWorkdirs(): void {
+    const last = new Map<number, string | undefined>();
+    for (const inst of this.ctx.instructions) {
+      if (!last.has(inst.stage)) {
+        const s: Stage | undefined = this.ctx.stages[inst.stage];
+        const parent = s && parentStage(this.ctx.stages, s);
+        last.set(inst.stage, parent ? last.get(parent.index) : '/');
+      }
+      const current = last.get(inst.stage);
+      if (current !== undefined) this.workdirs.set(inst.index, current);
+      if (inst.keyword !== 'WORKDIR' || inst.onbuild) continue;
+      const written = expandText(this.ctx.model, inst, inst.argsText.trim());
+      const next =
+        written === undefined
+          ? undefined
+          : written.startsWith('/')
+            ? normalize(written)
+            : current === undefined
+              ? undefined
+              : normalize(`${current}/${written}`);
+      last.set(inst.stage, next);
+    }
   }
 
   private files(stage: number): Files {
@@ -308,8 +350,21 @@ class Tracker {
     return files;
   }
 
+  /** The working directory of the command being read: the WORKDIR, then `cd`; undefined when not known. */
+  private cwd: string | undefined = '/';
+  private readonly workdirs = new Map<number, string | undefined>();
+
+  // A path as the command names it, made absolute against the working directory when that is known.
+  private abs(path: string): string {
+    if (path.startsWith('/') || path.startsWith('$') || path.startsWith('~') || this.cwd === undefined) {
+      return normalize(path);
+    }
+    return normalize(`${this.cwd}/${path}`);
+  }
+
   private stateOf(files: Files, path: string): Output {
-    return files.get(normalize(path)) ?? { origin: normalize(path), segments: [] };
+    const key = this.abs(path);
+    return files.get(key) ?? { origin: key, segments: [] };
   }
 
   /** Puts `what` into `path` (replacing it, or appending to it) as `carrier` does, and records the writes. */
@@ -321,7 +376,7 @@ class Tracker {
     carrier: Omit<Segment, 'content' | 'mode'> & { via: WriteVia },
     stage: number,
   ): void {
-    const key = normalize(path);
+    const key = this.abs(path);
     const before = files.get(key);
     let segments = what.segments;
     let origin: string | undefined;
@@ -368,12 +423,12 @@ class Tracker {
     files.set(key, state);
     for (const target of [key, ...(this.links.get(stage)?.get(key) ?? [])]) {
       if (target !== key) files.set(target, state);
-      for (const seg of written) this.out.push({ path: target === key ? path : target, ...seg });
+      for (const seg of written) this.out.push({ path: target, ...seg });
     }
   }
 
   private forget(files: Files, path: string): void {
-    files.set(normalize(path), { origin: '?', segments: [] });
+    files.set(this.abs(path), { origin: '?', segments: [] });
   }
 
   private runInstruction(instruction: Instruction): void {
@@ -383,6 +438,8 @@ class Tracker {
     const files = this.files(instruction.stage);
     const stage = instruction.stage;
     const read = (path: string) => this.stateOf(files, path);
+    this.cwd = this.workdirs.get(instruction.index) ?? '/';
+    if (!this.workdirs.has(instruction.index)) this.cwd = undefined;
     for (const command of commands) {
       const carrier = { loc: command.loc, instruction, command };
       // Most commands read nothing and write nothing: only those that do are looked at further.
@@ -392,6 +449,11 @@ class Tracker {
           : undefined;
       if (input) this.inputs.set(command, input);
       const { name, args } = toolOf(command);
+      if (name === 'cd' || name === 'pushd') {
+        const dir = args.find((a) => !a.startsWith('-'));
+        this.cwd = dir === undefined || dir.startsWith('~') || dir.includes('$') ? undefined : this.abs(dir);
+        if (this.cwd !== undefined && !this.cwd.startsWith('/')) this.cwd = undefined;
+      }
       const redirect =
         command.redirects.length === 0
           ? undefined
@@ -482,9 +544,9 @@ class Tracker {
       map = new Map();
       this.links.set(stage, map);
     }
-    const key = normalize(source);
+    const key = this.abs(source);
     const set = map.get(key) ?? new Set<string>();
-    set.add(normalize(path));
+    set.add(this.abs(path));
     map.set(key, set);
   }
 
@@ -493,7 +555,7 @@ class Tracker {
     const all = putTargets(args);
     if (all.length !== 2 || all[0]?.source !== all[1]?.source) return all;
     const [asFile, inside] = all as [{ path: string; source: string }, { path: string; source: string }];
-    const dir = normalize(asFile.path).replace(/\/$/, '');
+    const dir = this.abs(asFile.path).replace(/\/$/, '');
     const isDir = KNOWN_DIRS.test(dir) || [...files.keys()].some((k) => k.startsWith(`${dir}/`));
     return [isDir ? inside : asFile];
   }

@@ -410,7 +410,8 @@ function codeModes(code: string): string[] {
       else bits |= { ISUID: 0o4000, ISGID: 0o2000, ISVTX: 0o1000, IWOTH: 0o2, IRWXO: 0o7 }[t[5] ?? ''] ?? 0;
       found = true;
     }
-    if (found) out.push(bits.toString(8));
+    // Python's stat bits may carry the file type (0o100777): only the permission bits matter.
+    if (found) out.push((bits & 0o7777).toString(8));
   }
   return out;
 }

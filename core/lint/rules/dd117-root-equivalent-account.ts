@@ -47,7 +47,16 @@ interface ToolRun {
   readonly args: readonly string[];
 }
 
-const ACCOUNT_TOOLS = new Set(['useradd', 'usermod', 'adduser', 'addgroup', 'gpasswd', 'chpasswd', 'passwd']);
+const ACCOUNT_TOOLS = new Set([
+  'useradd',
+  'usermod',
+  'adduser',
+  'addgroup',
+  'gpasswd',
+  'chpasswd',
+  'passwd',
+  'newusers',
+]);
 
 function accountRuns(ctx: RuleContext, shipped: ReadonlySet<number>): ToolRun[] {
   const out: ToolRun[] = [];
@@ -173,6 +182,28 @@ export const rootEquivalentAccount = defineRule({
           run.command.loc,
           `${run.tool} gives ${userOf(run)} uid 0: a second root account under another name`,
         );
+      }
+    }
+    // newusers reads passwd-format lines (`name:password:uid:gid:…`) and creates or updates those accounts.
+    for (const run of runs.filter((r) => r.tool === 'newusers')) {
+      const input = commandInput(ctx, run) ?? '';
+      for (const line of input.split('\n')) {
+        const [name = '', password, uid] = line.split(':');
+        if (name === '' || password === undefined) continue;
+        if (isZero(uid) && name !== 'root') {
+          report(run.command.loc, `newusers gives ${name} uid 0: a second root account under another name`);
+        }
+        if (password === '') {
+          report(
+            run.command.loc,
+            `newusers gives ${name} an empty password: anyone reaching a login or su gets in`,
+          );
+        } else if (name === 'root' && !locks(password)) {
+          report(
+            run.command.loc,
+            'root gets a password set in the Dockerfile: it works in every container and is readable from the build',
+          );
+        }
       }
     }
     for (const w of fileWrites(ctx, { copies: true })) {

@@ -107,4 +107,6 @@ describe('DD106 world-writable or setuid/setgid file mode', () => {
     passes('DD106', 'FROM debian:12\nARG MODE=0755\nCOPY --chmod=$MODE app /app');
     passes('DD106', 'FROM alpine:3.19\nRUN busybox chmod 1777 /tmp');
   });
+
+  catches('DD106', 'FROM debian:12\nRUN python3 -c "import os; os.chmod(\'/x\', mode=0o100777)"');
 });

@@ -121,4 +121,12 @@ describe('DD115 sudo grants root without a password', () => {
       ctx({ sudoers: 'root ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n' }),
     );
   });
+
+  catches('DD115', 'FROM debian:12\nRUN cd /etc/sudoers.d && echo "app ALL=(ALL) NOPASSWD: ALL" > app', {
+    line: 2,
+  });
+  catches('DD115', 'FROM debian:12\nWORKDIR /etc/sudoers.d\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" > ./app');
+  catches('DD115', 'FROM debian:12\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers.d/../sudoers');
+  catches('DD115', 'FROM debian:12\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc//sudoers');
+  passes('DD115', 'FROM debian:12\nWORKDIR /srv\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" > sudoers.d/app');
 });

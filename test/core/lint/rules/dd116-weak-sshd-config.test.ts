@@ -182,4 +182,8 @@ describe('DD116 SSH server configured to accept root or password logins', () => 
       ctx({ ssh_config: 'PasswordAuthentication yes\n' }),
     );
   });
+
+  catches('DD116', 'FROM debian:12\nWORKDIR /etc/ssh\nRUN echo "PermitRootLogin yes" >> sshd_config', {
+    line: 3,
+  });
 });

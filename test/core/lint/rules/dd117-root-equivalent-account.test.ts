@@ -81,4 +81,7 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
     passes('DD117', "FROM alpine:3.19\nRUN echo 'root:!' | busybox chpasswd -e");
     passes('DD117', 'FROM debian:12\nENV APP_UID=10001\nRUN useradd -u $APP_UID app');
   });
+
+  catches('DD117', "FROM debian:12\nRUN echo 'toor:pw:0:0::/root:/bin/sh' | newusers", { line: 2 });
+  passes('DD117', "FROM debian:12\nRUN echo 'app:!:10001:10001::/home/app:/bin/sh' | newusers");
 });
