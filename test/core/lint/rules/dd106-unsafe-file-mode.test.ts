@@ -109,4 +109,6 @@ describe('DD106 world-writable or setuid/setgid file mode', () => {
   });
 
   catches('DD106', 'FROM debian:12\nRUN python3 -c "import os; os.chmod(\'/x\', mode=0o100777)"');
+
+  catches('DD106', 'FROM alpine:3.19\nENV C="busybox chmod"\nRUN $C u+s /usr/local/bin/helper', { line: 3 });
 });

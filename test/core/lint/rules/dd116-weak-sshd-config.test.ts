@@ -186,4 +186,9 @@ describe('DD116 SSH server configured to accept root or password logins', () => 
   catches('DD116', 'FROM debian:12\nWORKDIR /etc/ssh\nRUN echo "PermitRootLogin yes" >> sshd_config', {
     line: 3,
   });
+
+  catches(
+    'DD116',
+    'FROM debian:12\nENV SSHD_OPTS="-o PermitRootLogin=yes"\nCMD /usr/sbin/sshd -D $SSHD_OPTS',
+  );
 });

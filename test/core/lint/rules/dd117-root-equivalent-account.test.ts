@@ -84,4 +84,7 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
 
   catches('DD117', "FROM debian:12\nRUN echo 'toor:pw:0:0::/root:/bin/sh' | newusers", { line: 2 });
   passes('DD117', "FROM debian:12\nRUN echo 'app:!:10001:10001::/home/app:/bin/sh' | newusers");
+
+  catches('DD117', 'FROM alpine:3.19\nENV SETPW="busybox chpasswd"\nRUN echo "root:" | $SETPW', { line: 3 });
+  passes('DD117', 'FROM alpine:3.19\nENV SETPW="busybox chpasswd"\nRUN echo "app:!" | $SETPW -e');
 });
