@@ -1,15 +1,17 @@
 import type { Node } from 'mvdan-sh';
-import { type Env, MAX_VALUE_CHARS, type Segment, type Value, valueText } from './expand.js';
-import type { Command, ShellScript } from './model.js';
+import { type Env, isKnown, MAX_VALUE_CHARS, type Segment, type Value, valueText } from './expand.js';
+import type { Command, ShellScript, Word } from './model.js';
 import { shellParser } from './mvdan.js';
 import {
   baseName,
   byteMapper,
+  commandAt,
   goString,
   items,
   kind,
   parseShell,
   type ScriptOrigin,
+  type ScriptSyntax,
   shellCString,
   syntaxOf,
   unescapeBare,
@@ -28,6 +30,10 @@ const OR = 11;
 // RedirOperator: << <<-
 const HEREDOC_OPS = new Set([61, 62]);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+// Commands that run their arguments as a command or as shell text.
+const RUNNERS = new Set(['busybox', 'eval', 'exec', 'command', 'env', 'sudo', 'nohup', 'xargs', 'time']);
+const SUBSTITUTION = /\$\(|`|[<>]\(/;
+const SAFE_OPERAND = /^[A-Za-z0-9_.,:/@%+=-]*$/;
 const PIPES = new Set([12, 13]);
 
 /** How deep `sh -c 'sh -c "…"'` scripts are resolved inside each other. */
@@ -48,9 +54,19 @@ interface Edit {
   readonly start: number;
   readonly end: number;
   readonly text: string;
+  /**
+   * Set when the edit only changes the value of one argument of a command (a value spliced into an argument word
+   * without splitting it): the command's words can then be patched without parsing again.
+   */
+  readonly patch?: { readonly call: Node; readonly part: Node; readonly value: Value };
 }
 
 interface Walk {
+  /**
+   * True while visiting a word whose text the shell may run as code (a command name, an argument of `sh -c`,
+   * `eval`): only there is a `$(…)` a value holds spliced as the substitution it was assigned from.
+   */
+  code: boolean;
   readonly text: string;
   readonly charOf: (byte: number) => number;
   readonly env: Env;
@@ -109,7 +125,7 @@ function splice(text: string, edits: readonly Edit[], base = 0): Spliced | undef
 
 /** Walks a parsed script in order, collecting the edits each top-level statement needs. */
 function collect(file: Node, text: string, env: Env, depth: number): { walk: Walk; bounds: number[] } {
-  const walk: Walk = { text, charOf: byteMapper(text) ?? ((b) => b), env, edits: [], depth };
+  const walk: Walk = { code: false, text, charOf: byteMapper(text) ?? ((b) => b), env, edits: [], depth };
   const state = new Map<string, Bound>();
   const bounds = [0];
   for (const s of items(file.Stmts)) {
@@ -189,6 +205,12 @@ export function resolveScript(
       source += text.slice(from, to);
       continue;
     }
+    const patched = edits.every((e) => e.patch) ? patchCommands(script, syntax, i, edits, walk) : undefined;
+    if (patched) {
+      commands.push(...patched);
+      source += text.slice(from, to);
+      continue;
+    }
     const part = splice(text.slice(from, to), edits, from);
     if (!part) return undefined;
     const parsed = parseShell(
@@ -202,6 +224,90 @@ export function resolveScript(
     source += part.text;
   }
   return { source, commands };
+}
+
+/**
+ * The commands of top-level statement `i` with argument words patched, when every edit only changes an argument's
+ * value: the same words a second parse would give, without parsing. Undefined when a command is not found.
+ */
+function patchCommands(
+  script: ShellScript,
+  syntax: ScriptSyntax,
+  i: number,
+  edits: readonly Edit[],
+  walk: Walk,
+): Command[] | undefined {
+  const byCall = new Map<Node, Map<Node, Edit>>();
+  for (const e of edits) {
+    const patch = e.patch;
+    if (!patch) return undefined;
+    let parts = byCall.get(patch.call);
+    if (!parts) {
+      parts = new Map();
+      byCall.set(patch.call, parts);
+    }
+    parts.set(patch.part, e);
+  }
+  const replaced = new Map<Command, Command>();
+  for (const [callNode, parts] of byCall) {
+    const old = commandAt(callNode);
+    if (!old) return undefined;
+    const words = items(callNode.Args)
+      .slice(1)
+      .map((w) => patchedWord(w, parts, walk));
+    replaced.set(old, { ...old, args: words.map((w) => w.value), words });
+  }
+  const own = script.commands.slice(syntax.firsts[i], syntax.firsts[i + 1] ?? script.commands.length);
+  if ([...replaced.keys()].some((c) => !own.includes(c))) return undefined;
+  return own.map((c) => replaced.get(c) ?? c);
+}
+
+/** A word as shell.ts reads it (see toWord there), with the spliced values in place of their expansions. */
+function patchedWord(w: Node, parts: ReadonlyMap<Node, Edit>, walk: Walk): Word {
+  let value = '';
+  let literal = true;
+  let quoted = false;
+  const visit = (part: Node, inDouble: boolean): void => {
+    const edit = parts.get(part);
+    if (edit?.patch) {
+      value += valueText(edit.patch.value);
+      if (!isKnown(edit.patch.value)) literal = false;
+      // The splice quotes known text, as a second parse would see it.
+      if (edit.text.includes("'")) quoted = true;
+      return;
+    }
+    switch (kind(part)) {
+      case 'Lit': {
+        const v = goString(part.Value);
+        value += inDouble ? unescapeDouble(v) : unescapeBare(v);
+        if (!inDouble && /[*?[]/.test(v)) literal = false;
+        return;
+      }
+      case 'SglQuoted':
+        quoted = true;
+        value += goString(part.Value);
+        return;
+      case 'DblQuoted':
+        quoted = true;
+        for (const p of items(part.Parts)) visit(p, true);
+        return;
+      default:
+        literal = false;
+        value += slice(walk, part);
+    }
+  };
+  for (const part of items(w.Parts)) visit(part, false);
+  // The raw text is the word with the values spliced, as a second parse would see it.
+  const from = start(walk, w);
+  let raw = '';
+  let at = from;
+  for (const e of [...parts.values()].sort((a, b) => a.start - b.start)) {
+    if (e.start < at || e.end > end(walk, w)) continue;
+    raw += walk.text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  raw += walk.text.slice(at, end(walk, w));
+  return { value, literal, quoted, raw };
 }
 
 /** Splices the values into `sh -c` scripts of an exec form (`["sh", "-c", "curl … | $S"]`); undefined when none. */
@@ -242,7 +348,9 @@ function stmt(s: Node | null | undefined, walk: Walk, state: Map<string, Bound>,
   if (!kind(s)) return;
   const node = s as Node;
   const cmd: Node | null = kind(node.Cmd) ? node.Cmd : null;
+  walk.code = false;
   if (cmd) command(cmd, walk, state, cond);
+  walk.code = false;
   for (const r of items(node.Redirs)) {
     if (kind(r.Hdoc)) {
       // A heredoc that is the script a shell runs (`RUN <<EOF`, `bash <<EOF`) is resolved as a script; other heredoc
@@ -416,8 +524,19 @@ function call(node: Node, walk: Walk, state: Map<string, Bound>, cond: boolean):
     return;
   }
   // `X=1 cmd` sets X for cmd only; the words of cmd still see the old X.
+  const saved = walk.code;
+  walk.code = false;
   for (const a of items(node.Assigns)) assign(a, walk, state, cond, false);
-  for (const w of args) word(w, walk, state, 'split');
+  // Arguments of a command that is not a shell (whose `-c` script would need parsing) may be patched in place.
+  const name = args[0] ? literalOf(args[0]) : undefined;
+  const base = name === undefined ? '' : baseName(name);
+  const patchable = name !== undefined && !SHELLS.has(base) && base !== 'busybox';
+  const runsArguments = SHELLS.has(base) || RUNNERS.has(base);
+  for (const [i, w] of args.entries()) {
+    walk.code = i === 0 || runsArguments;
+    word(w, walk, state, 'split', patchable && i > 0 ? node : undefined);
+  }
+  walk.code = saved;
   readNames(node, state);
   nestedScript(args, walk);
 }
@@ -547,24 +666,54 @@ function paramValue(part: Node, walk: Walk, state: Map<string, Bound>): Value | 
 }
 
 /** Visits one word: splices every parameter expansion the file decides, and walks its substitutions. */
-function word(w: Node | null | undefined, walk: Walk, state: Map<string, Bound>, quoting: Quoting): void {
+function word(
+  w: Node | null | undefined,
+  walk: Walk,
+  state: Map<string, Bound>,
+  quoting: Quoting,
+  call?: Node,
+): void {
   if (!kind(w)) return;
-  for (const part of items(w?.Parts)) wordPart(part, walk, state, quoting);
+  for (const part of items(w?.Parts)) wordPart(part, walk, state, quoting, call);
 }
 
-function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Quoting): void {
+/** Walks the statements of a substitution (a subshell), then goes on with the word around it as it was. */
+function nested(part: Node, walk: Walk, state: Map<string, Bound>): void {
+  const saved = walk.code;
+  stmts(items(part.Stmts), walk, new Map(state), false);
+  walk.code = saved;
+}
+
+/** True when a value spliced in this quoting stays exactly one word. */
+function oneWord(value: Value, quoting: Quoting): boolean {
+  // A raw `$(…)` would be parsed as a substitution (a command) by a second parse: only plain references may stay raw.
+  if (value.some((seg) => seg.raw !== undefined && !/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(seg.raw)))
+    return false;
+  if (quoting !== 'split') return true;
+  return valueText(value) !== '' && value.every((seg) => seg.raw !== undefined || !/[ \t\n]/.test(seg.text));
+}
+
+function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Quoting, call?: Node): void {
   switch (kind(part)) {
     case 'ParamExp': {
       const choice = choose(part, walk, state);
       if (choice === undefined || choice === UNKNOWN) return;
       const from = start(walk, part);
       const to = end(walk, part);
-      if ('value' in choice || quoting === 'nosplit' || !choice.operand) {
+      // A plain operand (`${LDFLAGS:--Wl}`) is a value like any other, so the word can be patched.
+      const plain = 'value' in choice || !choice.operand ? undefined : slice(walk, choice.operand);
+      const simple = plain !== undefined && SAFE_OPERAND.test(plain);
+      if ('value' in choice || quoting === 'nosplit' || !choice.operand || simple) {
         const v = 'value' in choice ? choice.value : evaluate(choice.operand, walk, state);
         if (!('value' in choice) && choice.assign) state.set(choice.assign, v ?? UNKNOWN);
         if (!v) return;
+        // Elsewhere a value assigned from `$(…)` is that command's output, data the file does not show.
+        if (!walk.code && v.some((seg) => seg.raw !== undefined && SUBSTITUTION.test(seg.raw))) return;
         const text = render(v, quoting);
-        if (text !== slice(walk, part)) walk.edits.push({ start: from, end: to, text });
+        if (text === slice(walk, part)) return;
+        const patch =
+          call && ('value' in choice || simple) && oneWord(v, quoting) ? { call, part, value: v } : undefined;
+        walk.edits.push({ start: from, end: to, text, ...(patch ? { patch } : {}) });
         return;
       }
       // The operand is shell text in the same quoting as the expansion: keep it in place, without `${X:-` and `}`,
@@ -577,7 +726,7 @@ function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Qu
       return;
     }
     case 'DblQuoted':
-      for (const p of items(part.Parts)) wordPart(p, walk, state, 'double');
+      for (const p of items(part.Parts)) wordPart(p, walk, state, 'double', call);
       return;
     case 'SglQuoted': {
       // The builder joins `\`+newline before the shell sees the text, inside single quotes too.
@@ -593,10 +742,10 @@ function wordPart(part: Node, walk: Walk, state: Map<string, Bound>, quoting: Qu
     }
     case 'CmdSubst':
       // Backquoted text is unescaped once more before it is parsed: a spliced value would read differently there.
-      if (!part.Backquotes) stmts(items(part.Stmts), walk, new Map(state), false);
+      if (!part.Backquotes) nested(part, walk, state);
       return;
     case 'ProcSubst':
-      stmts(items(part.Stmts), walk, new Map(state), false);
+      nested(part, walk, state);
       return;
     case 'BraceExp':
       for (const e of items(part.Elems)) word(e, walk, state, quoting);

@@ -41,6 +41,12 @@ export interface ScriptSyntax {
 }
 
 const syntaxes = new WeakMap<ShellScript, ScriptSyntax>();
+const commandsByNode = new WeakMap<Node, Command>();
+
+/** The command parseShell made of a CallExpr or DeclClause node of a tree syntaxOf gave. */
+export function commandAt(node: Node): Command | undefined {
+  return commandsByNode.get(node);
+}
 
 /** The syntax tree parseShell built for a script, when it parsed. */
 export function syntaxOf(script: ShellScript): ScriptSyntax | undefined {
@@ -394,6 +400,7 @@ function addCommand(
     ...(ctx.pipeline ? { pipeline: ctx.pipeline } : {}),
   };
   scan.out.push(command);
+  commandsByNode.set(node, command);
   return command;
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../../core/dockerfile/parse.js';
+import { resolveScriptText } from '../../../core/dockerfile/resolve-shell.js';
+import { parseShell } from '../../../core/dockerfile/shell.js';
+import { SourceMap } from '../../../core/dockerfile/source-map.js';
+import { variablesOf } from '../../../core/lint/build-variables.js';
 import { createContext } from '../../../core/lint/context.js';
 import { lintText } from '../../../core/lint/engine.js';
 import type { RunCommand } from '../../../core/lint/rule.js';
@@ -139,6 +143,18 @@ describe('RuleContext.resolved', () => {
     expect(
       out.filter((c) => c.name === 'curl' && c.context === 'substitution' && c.parent === sh),
     ).toHaveLength(1);
+  });
+
+  it('keeps a variable holding command output as written where the output is only data', () => {
+    const ctx = contextOf(
+      'FROM a\nRUN saved="$(apt-mark showmanual)"; apt-mark manual $saved; $saved; eval "$saved"',
+    );
+    const out = ctx
+      .resolved()
+      .map((r) => `${r.command.context}:${r.command.name}:${r.command.args.join(' ')}`);
+    expect(out.filter((c) => c.startsWith('substitution:apt-mark'))).toHaveLength(3);
+    expect(out).toContain('run:apt-mark:manual $saved');
+    expect(out).toContain('run:eval:$(apt-mark showmanual)');
   });
 
   it('parses sh -c "$X" when X holds a script', () => {
@@ -285,6 +301,29 @@ describe('RuleContext.resolved', () => {
     for (let i = 0; i < 8; i++) script = `sh -c ${JSON.stringify(script).replace(/\$/g, '\\$')}`;
     const out = contextOf(`FROM a\nENV S=sh\nRUN ${script}`).resolved();
     expect(out.length).toBeGreaterThan(0);
+  });
+
+  it('patches argument words exactly as a second parse of the spliced script reads them', () => {
+    const env = 'ENV V=16 D="/usr/src/my app" Q="it\'s" E= R=$HOME/x G="*.txt"';
+    for (const script of [
+      'apt-get install -y postgresql-$V "postgresql-${V}-x" pre${V}post "$D/bin" $Q "$E" x$E',
+      'cp $R "$R" ${V:-0} "${D}"/lib $G',
+      'tar -C "$D" -xf a.tgz; echo "v=$V" > /tmp/$V.txt',
+    ]) {
+      const text = `FROM a\n${env}\nRUN ${script}`;
+      const { model } = parseDockerfile(text);
+      const run = model.instructions[2];
+      if (!run?.shell) throw new Error('no RUN');
+      const spliced = resolveScriptText(run.shell.source, variablesOf(model).build(run));
+      const origin = { map: new SourceMap(text), offset: -1, fallback: 0, context: 'run' as const };
+      const reparsed = parseShell(spliced?.text ?? '', origin).commands;
+      const view = (c: {
+        name: string;
+        words: readonly { value: string; literal: boolean; quoted: boolean; raw: string }[];
+      }) => [c.name, c.words.map((w) => [w.value, w.literal, w.quoted, w.raw])];
+      const ctx = createContext(model, {})('t');
+      expect(ctx.resolved().map((r) => view(r.command))).toEqual(reparsed.map(view));
+    }
   });
 
   it('leaves RUNs under a non-POSIX shell out', () => {
