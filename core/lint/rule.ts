@@ -64,8 +64,16 @@ export interface RuleContext {
   commands(): readonly RunCommand[];
   /**
    * The commands of `commands()` as the builder and the shell would run them: the stage's ENV and ARG values (ARG
-   * defaults) and the script's own assignments expanded into words (with word splitting), `sh -c "$X"` scripts
-   * parsed. Security rules read these so that naming a flag, a program or a script through a variable changes nothing.
+   * defaults, a global ARG default for a redeclared ARG, ENV inherited through `FROM <stage>`, values referencing
+   * earlier ones expanded as the builder does) and the script's own assignments in order (`X=…`, `export`,
+   * `${X:=d}`) are spliced into the words as quoted data: an unquoted value is split into words, a quoted one stays
+   * one word, and `|`, `;` or `$(…)` inside a value stay text. `${X:-d}`, `${X-d}`, `${X:+a}`, `${X+a}` are decided;
+   * literal and exec-form `sh -c` scripts, `sh -c "$X"` and heredoc scripts a shell runs are parsed with the values
+   * in. A variable assigned from `$(…)` resolves to that substitution only where the shell runs the text (a command
+   * name, `sh -c`, `eval`); `read`, loop variables and conditional assignments are unknown. What only the build
+   * knows (an ARG without default, a name the file never sets, base-image ENV) stays as written (`$X`, words not
+   * literal). Line continuations the builder joins are joined, inside single quotes too. RUNs where nothing resolves
+   * keep the very objects of `commands()`; positions are in the RUN.
    */
   resolved(): readonly RunCommand[];
   /**
