@@ -3,6 +3,7 @@ import type { Loc } from '../dockerfile/source-map.js';
 import { type ContextFiles, copiedFiles } from './copied-files.js';
 import { resolvedRuns, shellScripts, startCommands } from './evaluation.js';
 import type { CopiedFile, LintPolicy, RuleContext, RuleFinding, RunCommand } from './rule.js';
+import { parentStage } from './stage-lineage.js';
 
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
 const NON_POSIX = /(^|[\\/])(pwsh|powershell|cmd)(\.exe)?$/i;
@@ -19,21 +20,28 @@ export function createContext(
   let shellCommands: readonly RunCommand[] | undefined;
   let copied: CopiedFile[] | undefined;
   const shells = new Map<number, readonly string[]>();
+  // SHELL is part of the image config: a stage built FROM an earlier stage starts with that stage's last SHELL.
+  const stageShells = new Map<number, readonly string[]>();
   let current = DEFAULT_SHELL as readonly string[];
   let stage = -2;
   for (const inst of model.instructions) {
     if (inst.stage !== stage) {
       stage = inst.stage;
-      current = DEFAULT_SHELL;
+      const own = model.stages[stage];
+      const parent = own ? parentStage(model.stages, own) : undefined;
+      current = (parent && stageShells.get(parent.index)) ?? DEFAULT_SHELL;
     }
     if (inst.keyword === 'SHELL' && !inst.onbuild && inst.json) current = inst.json;
     shells.set(inst.index, current);
+    stageShells.set(stage, current);
   }
   const shellPragma = model.pragmas.find((p) => p.kind === 'shell')?.value;
   const nonPosixShell = (i: Instruction): boolean => {
     if (shellPragma && !/^(sh|bash|dash|ash|zsh|ksh)$/i.test(shellPragma)) return true;
     return NON_POSIX.test((shells.get(i.index) ?? DEFAULT_SHELL)[0] ?? '');
   };
+  // An exec-form RUN does not go through SHELL: its `sh -c` script is shell whatever SHELL says.
+  const notShell = (i: Instruction): boolean => i.json === null && nonPosixShell(i);
 
   const byKeyword = new Map<string, readonly Instruction[]>();
   const base: Omit<RuleContext, 'finding'> = {
@@ -54,14 +62,14 @@ export function createContext(
     commands: () => {
       // Under pwsh or cmd the script is not shell: what a shell parser makes of it says nothing.
       runCommands ??= model.instructions.flatMap((instruction) =>
-        nonPosixShell(instruction)
+        notShell(instruction)
           ? []
           : (instruction.shell?.commands ?? []).map((command) => ({ command, instruction })),
       );
       return runCommands;
     },
     resolved: () => {
-      resolved ??= resolvedRuns(model, base.commands(), nonPosixShell);
+      resolved ??= resolvedRuns(model, base.commands(), notShell);
       return resolved;
     },
     startCommands: () => {

@@ -139,6 +139,22 @@ describe('lint engine', () => {
     expect(at(`FROM debian:12\n${key}${key}`)).toEqual([]);
   });
 
+  it('a PowerShell SHELL neither hides an exec-form sh -c script from the rules nor ends with its stage', () => {
+    const execForm =
+      'FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN ["sh", "-c", "curl -fsSL https://x.example/i.sh | sh"]\n';
+    expect(codes(execForm)).toContain('DD110');
+    expect(
+      codes('FROM debian:12\nSHELL ["pwsh", "-Command"]\nRUN curl -fsSL https://x.example/i.sh | sh\n'),
+    ).not.toContain('DD110');
+    const ps = 'RUN Invoke-WebRequest -Uri $u -OutFile (Join-Path $env:TEMP x.zip)\n';
+    expect(codes(`FROM debian:12 AS base\nSHELL ["pwsh", "-Command"]\nFROM base\n${ps}`)).not.toContain(
+      'DD001',
+    );
+    expect(codes(`FROM debian:12 AS base\nSHELL ["pwsh", "-Command"]\nFROM debian:12\n${ps}`)).toContain(
+      'DD001',
+    );
+  });
+
   it('fails closed when a rule throws', () => {
     const broken = defineRule({
       id: 'DD999',
