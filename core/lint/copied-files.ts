@@ -43,14 +43,26 @@ function workdirs(model: DockerfileModel): Map<number, string | undefined> {
 }
 
 function absolute(dest: string, workdir: string | undefined): string | undefined {
-  if (dest.startsWith('/')) return dest;
+  if (dest.startsWith('/')) return normalize(dest);
   // Docker resolves a relative destination against WORKDIR, `/` when none is set in the image.
   if (workdir === undefined) return undefined;
-  return `${workdir.replace(/\/$/, '')}/${dest}`;
+  return normalize(`${workdir.replace(/\/$/, '')}/${dest}`);
 }
 
 function join(dir: string, rest: string): string {
-  return `${dir.replace(/\/+$/, '')}/${rest}`;
+  return normalize(`${dir.replace(/\/+$/, '')}/${rest}`);
+}
+
+// `/app/./x`, `/a//b` and `/a/b/../c` name the same file as the image holds it; a trailing slash is kept.
+function normalize(path: string): string {
+  const slash = path.endsWith('/') ? '/' : '';
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}${parts.length > 0 ? slash : ''}`;
 }
 
 /** Every file a COPY/ADD or COPY heredoc puts into the image, with its destination and (when known) its text. */

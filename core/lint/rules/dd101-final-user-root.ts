@@ -2,7 +2,7 @@ import { operands, transferArgs, unwrap } from '../../dockerfile/command-args.js
 import { externalImages } from '../../dockerfile/image-uses.js';
 import type { Command, Instruction, Stage } from '../../dockerfile/model.js';
 import { APK_VALUE_FLAGS, APT_VALUE_FLAGS, subcommand } from '../package-managers.js';
-import { defineRule } from '../rule.js';
+import { type CopiedFile, defineRule } from '../rule.js';
 import { stageLineage } from '../stage-lineage.js';
 
 // Base images whose own USER is not root, so a derived image without USER runs unprivileged.
@@ -106,12 +106,32 @@ function installsDropTool(cmd: Command): boolean {
   return false;
 }
 
+// Where a bare program name of ENTRYPOINT/CMD is found: the PATH of official images.
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** True when the program an ENTRYPOINT/CMD starts is a script the build copies in whose text drops root. */
+function startScriptDrops(copied: readonly CopiedFile[], start: Instruction): boolean {
+  const first = (start.json ? start.json[0] : start.argsText.trim().split(/\s+/)[0]) ?? '';
+  if (first === '') return false;
+  const bare = first.replace(/^\.\//, '');
+  // A bare name is looked up on PATH; a relative path (`./entrypoint.sh`) under whatever WORKDIR the copy used.
+  const at = (dest: string): boolean =>
+    first.startsWith('/')
+      ? dest === first
+      : first.includes('/')
+        ? dest.endsWith(`/${bare}`)
+        : PATH_DIRS.some((d) => dest === `${d}/${bare}`);
+  // The last copy to a path is what the image holds.
+  const text = copied.filter((f) => f.destination !== undefined && at(f.destination)).at(-1)?.content;
+  return text !== undefined && DROP_AT_START.test(text);
+}
+
 export const finalUserRoot = defineRule({
   id: 'DD101',
   level: 'warning',
   title: 'Final image runs as root',
   rationale:
-    'A container that runs as root turns any code-execution bug into root in the container, one kernel or runtime flaw away from the host, and lets the process rewrite its own binaries. Set a non-root USER in the final stage. Images that start as root only to drop privileges at run time (gosu, su-exec, setpriv, runuser, `chroot --userspec`), or that build on a base which already runs as a non-root user, are not reported.',
+    'A container that runs as root turns any code-execution bug into root in the container, one kernel or runtime flaw away from the host, and lets the process rewrite its own binaries. Set a non-root USER in the final stage. Images that start as root only to drop privileges at run time (gosu, su-exec, setpriv, runuser, `chroot --userspec`, also in an entrypoint script the Dockerfile or the pushed tree holds), or that build on a base which already runs as a non-root user, are not reported.',
   check: (ctx) => {
     const final = ctx.stages[ctx.stages.length - 1];
     if (!final) return [];
@@ -135,6 +155,9 @@ export const finalUserRoot = defineRule({
     const cmd = own.filter((i) => i.keyword === 'CMD' && !i.onbuild).pop();
     const starts = [entrypoint, cmd].filter((i): i is Instruction => i !== undefined).map(commandText);
     if (starts.some((t) => DROP_AT_START.test(t) || SELF_DROPPING_DAEMON.test(t))) return [];
+    // An entrypoint script the build puts in place (a COPY heredoc, a file of the pushed tree) that drops root.
+    const program = [entrypoint, cmd].find((i) => i !== undefined);
+    if (program && startScriptDrops(ctx.copiedFiles(), program)) return [];
     // Only real installs count: a mention (`apt-get purge gosu`, `echo gosu`) installs nothing.
     const ownSet = new Set(own.filter((i) => !i.onbuild));
     const copiesDropTool = own.some((i) => {

@@ -86,3 +86,12 @@ describe('contextPath / contextText', () => {
     expect(contextText(Buffer.alloc(CONTEXT_LIMITS.maxBytes + 1, 0x41))).toBeUndefined();
   });
 });
+
+describe('copiedFiles paths', () => {
+  it('normalises `.`, `..` and doubled slashes in destinations', () => {
+    expect(dests('FROM a\nWORKDIR /app\nCOPY e.sh ./\nCOPY f /etc//ssh/../ssh/\n')).toEqual([
+      ['e.sh', '/app/e.sh', undefined],
+      ['f', '/etc/ssh/f', undefined],
+    ]);
+  });
+});

@@ -83,3 +83,19 @@ describe('DD101 final user is root', () => {
   passes('DD101', 'FROM debian:12\nENTRYPOINT ["gosu", "app", "/app"]');
   passes('DD101', 'FROM alpine:3.20\nCMD exec su-exec app /app');
 });
+
+describe('DD101 entrypoint scripts the build puts in place', () => {
+  const heredoc = (script: string, entry = '["docker-entrypoint.sh"]') =>
+    `# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY --chmod=755 <<'EOF' /usr/local/bin/docker-entrypoint.sh\n#!/bin/sh\n${script}\nEOF\nENTRYPOINT ${entry}\n`;
+  passes('DD101', heredoc('if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi\nexec "$@"'));
+  passes('DD101', heredoc('exec su-exec app "$@"', '["/usr/local/bin/docker-entrypoint.sh"]'));
+  catches('DD101', heredoc('exec "$@"'), { line: 2 });
+  // A script of another name, or one replaced by a later copy, says nothing about the one that starts.
+  catches('DD101', heredoc('exec gosu app "$@"', '["other.sh"]'));
+  const copied = 'FROM debian:12\nWORKDIR /app\nCOPY entrypoint.sh ./\nENTRYPOINT ["./entrypoint.sh"]\n';
+  passes('DD101', copied, {
+    contextFiles: new Map([['entrypoint.sh', '#!/bin/sh\nexec setpriv --reuid=app "$@"\n']]),
+  });
+  catches('DD101', copied, { contextFiles: new Map([['entrypoint.sh', '#!/bin/sh\nexec "$@"\n']]) });
+  catches('DD101', copied);
+});
