@@ -256,6 +256,8 @@ export interface StageVariables {
 export function stageVariables(model: DockerfileModel): StageVariables {
   const escapeChar = model.escape || '\\';
   const globals = new History();
+  // ENV before the first FROM: Docker refuses it, but a fragment (no FROM at all) is still linted with its values.
+  const preamble = new History();
   const scopes: Scope[] = [];
   const scopeOf = (stage: number): Scope | undefined => (stage < 0 ? undefined : scopes[stage]);
 
@@ -270,6 +272,8 @@ export function stageVariables(model: DockerfileModel): StageVariables {
     get: (name) => {
       const scope = scopeOf(stage);
       if (!scope) {
+        const e = preamble.get(name, at);
+        if (e !== false) return e;
         const g = globals.get(name, at);
         return g === false ? undefined : g;
       }
@@ -286,10 +290,9 @@ export function stageVariables(model: DockerfileModel): StageVariables {
     const scope = scopeOf(inst.stage);
     const before = buildEnv(inst.stage, inst.index);
     if (inst.keyword === 'ENV') {
-      if (!scope) continue;
       // Every pair of one ENV is expanded with the values from before it (`ENV A=1 B=$A` gives B the old A).
       for (const [name, raw] of envPairs(inst.argsText, escapeChar)) {
-        scope.env.set(name, inst.index, expandDockerWord(raw, before, escapeChar) ?? null);
+        (scope?.env ?? preamble).set(name, inst.index, expandDockerWord(raw, before, escapeChar) ?? null);
       }
       continue;
     }

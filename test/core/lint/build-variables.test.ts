@@ -62,3 +62,12 @@ describe('variablesOf', () => {
     expect(variablesOf(model).build(cmd).get('A')).toEqual([{ text: '1' }]);
   });
 });
+
+describe('a fragment without FROM', () => {
+  it('expands RUN words with the ENV values before them, as hadolint reads such a file', () => {
+    const model = parseDockerfile('ENV version=2.40.1\nRUN yum install -y git-core-${version}\n').model;
+    const run = model.instructions[1]!;
+    const word = run.shell!.commands[0]!.words.at(-1)!;
+    expect(expandWord(model, run, word)).toBe('git-core-2.40.1');
+  });
+});
