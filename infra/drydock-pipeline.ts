@@ -32,6 +32,7 @@ import {
   EVENT_SOURCE,
   IMAGE_PUBLISHED,
 } from '../core/events/index.js';
+import { DEFAULT_ENFORCED_RULES } from '../core/policy/default-enforced.js';
 import { PipelineFunction } from './constructs/pipeline-function.js';
 import { WorkQueue } from './constructs/work-queue.js';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource, allow } from './nag.js';
@@ -53,10 +54,17 @@ export const BUILD_PROJECT_VARIABLES = [
   'DRYDOCK_BUILD_TIMEOUT_SECONDS',
 ] as const;
 
-/** A minimal valid policy document: whitelists nothing, so every base is denied until ops write the policy. */
+/**
+ * A minimal valid policy document: whitelists nothing, so every base is denied until ops write the policy, and
+ * enforces every security rule, as the local first start does.
+ */
 export const INITIAL_POLICY = `# drydock base-image policy (ops-owned). Replace this with your policy; see docs/aws.md.
 version: 1
 allowed: []
+# Security rules no team config, pragma or override can silence.
+gate:
+  failureThreshold: warning
+  enforce: [${DEFAULT_ENFORCED_RULES.join(', ')}]
 `;
 
 /** The CodeBuild Build State Change statuses that end a build. */

@@ -1,36 +1,16 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_ENFORCED_RULES } from '../../core/policy/default-enforced.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import type { Policy } from '../../core/policy/schema.js';
+
+export { DEFAULT_ENFORCED_RULES };
 
 /** The policy file of a local pipeline, inside its state directory. */
 export const POLICY_FILE = 'policy.yaml';
 
 /** The versions of the busybox base catalogue that `drydock bases seed` builds and the default policy admits. */
 export const DEFAULT_BASE_VERSIONS = ['1.36.0', '1.36.1'] as const;
-
-/**
- * The rules the policy written at first start enforces: every security rule (DD1xx at warning or error), so no
- * team's config, pragma or level override can silence them. Left out, as hardening advice a team may waive with a
- * reason: DD101 (root final user; images that drop privileges in their entrypoint are fine) and DD113 (an SSH
- * server may be the product; DD116 enforces its configuration); DD122 is build hygiene, not security.
- */
-export const DEFAULT_ENFORCED_RULES: readonly string[] = [
-  'DD103',
-  'DD104',
-  'DD105',
-  'DD106',
-  'DD107',
-  'DD110',
-  'DD111',
-  'DD112',
-  'DD114',
-  'DD115',
-  'DD116',
-  'DD117',
-  'DD118',
-  'DD121',
-];
 
 /**
  * The policy a new local pipeline starts with: only its own registry is trusted, and the whitelist admits

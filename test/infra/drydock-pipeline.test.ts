@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ProviderSecrets } from '../../adapters/aws/provider-secrets.js';
 import { BASE_IMAGE_UNBANNED, DETAIL_TYPES } from '../../core/events/index.js';
+import { DEFAULT_ENFORCED_RULES } from '../../core/policy/default-enforced.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import { INITIAL_POLICY, WEBHOOK_SECRET_KEY } from '../../infra/drydock-pipeline.js';
 import type { DrydockStack } from '../../infra/drydock-stack.js';
@@ -558,13 +559,15 @@ describe('stores', () => {
     });
   });
 
-  it('starts the policy parameter with a valid policy that admits no base', () => {
+  it('starts the policy parameter with a valid policy that admits no base and enforces every security rule', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/drydock/policy',
       Type: 'String',
       Value: INITIAL_POLICY,
     });
-    expect(parsePolicy(INITIAL_POLICY).allowed).toEqual([]);
+    const initial = parsePolicy(INITIAL_POLICY);
+    expect(initial.allowed).toEqual([]);
+    expect(initial.gate.enforce).toEqual([...DEFAULT_ENFORCED_RULES]);
   });
 
   it('generates a webhook secret where the provider secrets document keeps it', () => {
