@@ -152,21 +152,23 @@ const CURL_VALUE_OPTIONS = new Set(
 const WGET_OFF = /^\s*(off|no|0|quiet)\s*$/i;
 
 function curlInsecure(args: readonly string[]): boolean {
+  // curl applies options in order, so `--no-insecure` after `-k` turns verification back on (and the reverse off).
+  const off = { insecure: false, proxy: false, doh: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    if (a === '--') return false;
+    if (a === '--') break;
     // curl, like getopt_long, takes any unambiguous start of a long option (`--ins` is --insecure).
-    if (
-      abbreviates(a, '--insecure', 5) ||
-      abbreviates(a, '--proxy-insecure', 9) ||
-      abbreviates(a, '--doh-insecure', 7)
-    )
-      return true;
-    if (CURL_VALUE_OPTIONS.has(a)) i++;
+    if (abbreviates(a, '--insecure', 5)) off.insecure = true;
+    else if (abbreviates(a, '--proxy-insecure', 9)) off.proxy = true;
+    else if (abbreviates(a, '--doh-insecure', 7)) off.doh = true;
+    else if (a === '--no-insecure') off.insecure = false;
+    else if (a === '--no-proxy-insecure') off.proxy = false;
+    else if (a === '--no-doh-insecure') off.doh = false;
+    else if (CURL_VALUE_OPTIONS.has(a)) i++;
     else if (a.startsWith('-') && !a.startsWith('--')) {
       for (let j = 1; j < a.length; j++) {
         const ch = a[j] ?? '';
-        if (ch === 'k') return true;
+        if (ch === 'k') off.insecure = true;
         if (CURL_VALUE_LETTERS.has(ch)) {
           // The value is the rest of the word, or the next word when the letter ends the group.
           if (j === a.length - 1) i++;
@@ -175,7 +177,7 @@ function curlInsecure(args: readonly string[]): boolean {
       }
     }
   }
-  return false;
+  return off.insecure || off.proxy || off.doh;
 }
 
 const PIP_LONG = ['--trusted-host', '--index-url', '--extra-index-url'];
@@ -186,15 +188,16 @@ function pipLongOption(arg: string): string {
 }
 
 const PIP_INDEX_FLAGS = ['i', 'index-url', 'extra-index-url', 'index', 'default-index', 'find-links', 'f'];
+// `verify=0` is as false as `verify=False` to Python.
 const PYTHON_TLS_OFF =
-  /ssl\._create_unverified_context|_create_default_https_context\s*=|\bverify\s*=\s*False\b|\bCERT_NONE\b|check_hostname\s*=\s*False/;
+  /ssl\._create_unverified_context|_create_default_https_context\s*=|\bverify\s*=\s*(False|0)\b|\bCERT_NONE\b|check_hostname\s*=\s*False/;
 const NODE_TLS_OFF = /rejectUnauthorized\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["'`]?0/;
 
 // Every tool commandWhy knows, besides pip* and python*.
 const TOOLS = new Set(
   `curl wget wget2 conda mamba micromamba git uv npm yarn pnpm npx corepack apt apt-get aptitude yum dnf dnf5 microdnf
   tdnf yum-config-manager zypper gem bundle bundler composer mvn mvnw gradle gradlew poetry helm kubectl oc skopeo
-  buildah podman docker crane regctl oras aws go node nodejs`.split(/\s+/),
+  buildah podman docker crane regctl oras aws go node nodejs aria2c http https xh xhs svn`.split(/\s+/),
 );
 
 /** Why a command (by the tool that honours the option) turns verification off, or undefined. */
@@ -304,6 +307,20 @@ function commandWhy(ctx: RuleContext, run: RunCommand): string | undefined {
     if (m) return `\`${m[0].trim()}\` makes ${name} accept any registry certificate`;
     if (['crane', 'oras'].includes(name) && args.includes('--insecure'))
       return `${name} --insecure accepts any registry certificate`;
+  }
+  if (name === 'aria2c') {
+    // aria2c --check-certificate[=true|false]: the value is optional, so only the `=false` spelling is one.
+    if (args.includes('--check-certificate=false'))
+      return 'aria2c --check-certificate=false accepts any server certificate';
+  }
+  if (['http', 'https', 'xh', 'xhs'].includes(name)) {
+    // HTTPie and xh: --verify=no|false turns the check off; any other value is a CA bundle path or yes.
+    const v = optionValues(args, 'verify').find((x) => /^(no|false)$/i.test(x.trim()));
+    if (v !== undefined) return `${name} --verify=${v} accepts any server certificate`;
+  }
+  if (name === 'svn') {
+    const flag = args.find((a) => /^--trust-server-cert(-failures)?(=|$)/.test(a));
+    if (flag) return `svn ${flag} accepts server certificates that fail verification`;
   }
   if (name === 'aws' && args.includes('--no-verify-ssl'))
     return 'aws --no-verify-ssl accepts any certificate for AWS API calls';

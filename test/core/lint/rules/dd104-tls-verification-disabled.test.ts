@@ -367,3 +367,32 @@ describe('DD104: flags named through ENV/ARG (read through ctx.resolved())', () 
   catches('DD104', 'FROM debian:12\nRUN K=-k; curl $K https://example.com/x -o /x');
   passes('DD104', 'FROM debian:12\nENV K=-fsSL\nRUN curl $K https://example.com/x -o /x');
 });
+
+describe('DD104: attack review (other downloaders, last option wins)', () => {
+  // aria2c, HTTPie/xh and Subversion have their own switches for "accept any certificate".
+  catches('DD104', 'FROM alpine\nRUN aria2c --check-certificate=false https://x.io/a', { line: 2 });
+  passes('DD104', 'FROM alpine\nRUN aria2c --check-certificate=true https://x.io/a');
+  // The value is optional: `false` as the next word is a URI, not the option's value.
+  passes('DD104', 'FROM alpine\nRUN aria2c --check-certificate false https://x.io/a');
+  catches('DD104', 'FROM alpine\nRUN http --verify=no https://x.io/a', { line: 2 });
+  catches('DD104', 'FROM alpine\nRUN xh --verify false https://x.io/a');
+  passes('DD104', 'FROM alpine\nRUN http --verify=/etc/ssl/ca.pem https://x.io/a');
+  passes('DD104', 'FROM alpine\nRUN http --verify=yes https://x.io/a');
+  catches('DD104', 'FROM alpine\nRUN svn checkout --trust-server-cert https://x.io/r', { line: 2 });
+  catches(
+    'DD104',
+    'FROM alpine\nRUN svn co --trust-server-cert-failures=unknown-ca,cn-mismatch https://x.io/r',
+  );
+  catches(
+    'DD104',
+    'FROM alpine\nRUN svn co --non-interactive --trust-server-cert-failures other https://x.io/r',
+  );
+  passes('DD104', 'FROM alpine\nRUN svn checkout --non-interactive https://x.io/r');
+  // Python treats 0 like False.
+  catches('DD104', `FROM python:3\nRUN python3 -c "import requests; requests.get('https://x.io', verify=0)"`);
+  passes('DD104', `FROM python:3\nRUN python3 -c "import requests; requests.get('https://x.io', verify=10)"`);
+  // curl applies its options in order: --no-insecure after -k turns verification back on, and the reverse turns it off.
+  passes('DD104', 'FROM alpine\nRUN curl --insecure --no-insecure -o a https://x.io/a');
+  passes('DD104', 'FROM alpine\nRUN curl -fsSLk --no-insecure -o a https://x.io/a');
+  catches('DD104', 'FROM alpine\nRUN curl --no-insecure --insecure -o a https://x.io/a');
+});
