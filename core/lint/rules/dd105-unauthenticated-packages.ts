@@ -79,14 +79,21 @@ function fetchesInto(local: Local, instruction: Instruction, places: readonly st
     .some((p) => p.length > 1 && p !== '.' && fetched.includes(p));
 }
 
+// apt's command line takes a boolean switch alone or with a value after `=` (`--allow-unauthenticated=true`).
+function aptSwitch(args: readonly string[], flag: string): boolean {
+  return args.some(
+    (a) => a === flag || (a.startsWith(`${flag}=`) && aptTrue(a.slice(flag.length + 1).trim())),
+  );
+}
+
 function commandWhy(run: RunCommand, local: Local): string | undefined {
   const { name, args } = toolCall(run.command);
   if (/^(apt|apt-get|aptitude)$/.test(name)) {
-    if (args.includes('--allow-unauthenticated'))
+    if (aptSwitch(args, '--allow-unauthenticated'))
       return 'apt --allow-unauthenticated installs packages whose signature is missing or wrong';
-    if (args.includes('--allow-insecure-repositories'))
+    if (aptSwitch(args, '--allow-insecure-repositories'))
       return 'apt --allow-insecure-repositories reads repositories that are unsigned';
-    if (args.includes('--force-yes'))
+    if (aptSwitch(args, '--force-yes'))
       return 'apt --force-yes also accepts unauthenticated packages (and downgrades)';
     if (name === 'aptitude' && args.includes('--allow-untrusted'))
       return 'aptitude --allow-untrusted installs packages whose signature is missing or wrong';
@@ -115,7 +122,8 @@ function commandWhy(run: RunCommand, local: Local): string | undefined {
     // yum (optparse) and dnf (argparse) take any unambiguous start: `--nogpg`.
     const flag = args.find(
       (a) =>
-        /^--(no-gpgcheck|no-gpg-checks)$/.test(a) || (name !== 'zypper' && abbreviates(a, '--nogpgcheck', 7)),
+        /^--(no-gpgcheck|no-gpg-checks|allow-unsigned-rpm)$/.test(a) ||
+        (name !== 'zypper' && abbreviates(a, '--nogpgcheck', 7)),
     );
     if (flag) return `${name} ${flag} installs packages without checking their GPG signatures`;
     // zypper addrepo -G is --no-gpgcheck.

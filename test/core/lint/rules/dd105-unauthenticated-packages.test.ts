@@ -279,3 +279,17 @@ describe('DD105: flags named through ENV/ARG (read through ctx.resolved())', () 
   );
   passes('DD105', 'FROM debian:12\nENV F=--no-install-recommends\nRUN apt-get install -y $F curl');
 });
+
+describe('DD105: attack review (apt boolean values, zypper unsigned rpm)', () => {
+  // apt's command line takes a value for a boolean option after `=`.
+  catches('DD105', 'FROM debian:12\nRUN apt-get install -y --allow-unauthenticated=true curl', { line: 2 });
+  catches('DD105', 'FROM debian:12\nRUN apt-get update --allow-insecure-repositories=yes');
+  catches('DD105', 'FROM debian:12\nRUN apt-get install -y --force-yes=1 curl');
+  passes('DD105', 'FROM debian:12\nRUN apt-get install -y --allow-unauthenticated=false curl');
+  passes('DD105', 'FROM debian:12\nRUN apt-get install -y --allow-unauthenticated=no curl');
+  // zypper installs a local or downloaded rpm without a signature.
+  catches('DD105', 'FROM opensuse/leap\nRUN zypper --non-interactive install --allow-unsigned-rpm ./x.rpm', {
+    line: 2,
+  });
+  passes('DD105', 'FROM opensuse/leap\nRUN zypper --non-interactive install ./x.rpm');
+});
