@@ -63,6 +63,97 @@ export function parseShell(
   pipelineCounter = { value: 0 },
   firstStatement = 0,
 ): ShellScript {
+  return (
+    plainCommand(text, origin, firstStatement) ??
+    parseShellWithMvdan(text, origin, pipelineCounter, firstStatement)
+  );
+}
+
+// A script of plain words only: no quote, expansion, escape, operator, glob, comment, brace or newline, so mvdan/sh
+// would read it as one CallExpr of Lit words. A third of the RUNs in the bench corpus are such (`apt-get update`).
+const PLAIN_SCRIPT = /^[ \t]*[A-Za-z0-9_./:,@%+^-][A-Za-z0-9_./:,@%+^=\t -]*$/;
+// First words that mvdan/sh reads as a clause or declaration rather than a call.
+const CLAUSE_WORDS = new Set([
+  'if',
+  'then',
+  'elif',
+  'else',
+  'fi',
+  'for',
+  'in',
+  'do',
+  'done',
+  'while',
+  'until',
+  'case',
+  'esac',
+  'select',
+  'function',
+  'time',
+  'coproc',
+  'let',
+  'declare',
+  'export',
+  'local',
+  'readonly',
+  'typeset',
+  'nameref',
+]);
+
+/**
+ * The command of a script of one plain simple command, built without mvdan/sh (whose fixed cost per parse was most
+ * of the parse time of such RUNs); undefined when the script is anything else. Gives the same Command mvdan's path
+ * gives (test/core/dockerfile/shell.test.ts compares them); no syntax is kept, as the stage evaluation only parses
+ * again scripts with a `$`.
+ */
+function plainCommand(text: string, origin: ScriptOrigin, statement: number): ShellScript | undefined {
+  if (text.length > 2000 || !PLAIN_SCRIPT.test(text)) return undefined;
+  const words: Word[] = [];
+  let first = -1;
+  let last = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < text.length && text.charCodeAt(j) !== 32 && text.charCodeAt(j) !== 9) j++;
+    const value = text.slice(i, j);
+    words.push({ value, literal: true, quoted: false, raw: value });
+    if (first < 0) first = i;
+    last = j;
+    i = j;
+  }
+  const name = words[0]?.value;
+  // `A=1 cmd` starts with an assignment; `sh -c x` has a nested script: both go to mvdan/sh.
+  if (name === undefined || name.includes('=') || CLAUSE_WORDS.has(name)) return undefined;
+  const args = words.slice(1).map((w) => w.value);
+  if (shellCString({ name, args }) !== undefined) return undefined;
+  const start = toDocOffset(origin, first);
+  const command: Command = {
+    name,
+    args,
+    words: words.slice(1),
+    assigns: [],
+    redirects: [],
+    loc: origin.map.locOf(start),
+    start,
+    end: origin.offset < 0 ? start : toDocOffset(origin, last),
+    context: origin.context,
+    statement,
+    ...(origin.parent ? { parent: origin.parent } : {}),
+  };
+  return { source: text, commands: [command] };
+}
+
+/** parseShell, always through mvdan/sh (parseShell skips it for a plain simple command). */
+export function parseShellWithMvdan(
+  text: string,
+  origin: ScriptOrigin,
+  pipelineCounter = { value: 0 },
+  firstStatement = 0,
+): ShellScript {
   let file: Node;
   try {
     // Walk GopherJS's internal objects: the exported wrappers copy every field on every access,
