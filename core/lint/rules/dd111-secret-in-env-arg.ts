@@ -1,7 +1,8 @@
 import { flagValue, unwrap } from '../../dockerfile/command-args.js';
 import type { Command, Instruction } from '../../dockerfile/model.js';
-import { fileWrites } from '../file-writes.js';
-import { defineRule, type RuleContext, type RuleFinding } from '../rule.js';
+import { expandText } from '../build-variables.js';
+import { commandInput, fileWrites } from '../file-writes.js';
+import { defineRule, type RuleContext, type RuleFinding, type RunCommand } from '../rule.js';
 import {
   credentialFile,
   looksRandom,
@@ -142,6 +143,17 @@ function commandSecret(cmd: Command): string | undefined {
   return undefined;
 }
 
+// `echo pw | docker login --password-stdin`: the password is on the command line of the RUN all the same.
+function stdinLogin(ctx: RuleContext, run: RunCommand): string | undefined {
+  const { name, args } = unwrap(run.command);
+  if (!LOGIN_TOOLS.has(name) || !args.includes('login') || !args.includes('--password-stdin'))
+    return undefined;
+  const input = commandInput(ctx, run)?.trim();
+  return input !== undefined && !input.includes('\n') && literalSecret(input) && input.length >= 4
+    ? `pipes a literal password into ${name} login --password-stdin`
+    : undefined;
+}
+
 function unquoteAll(v: string): string {
   return /^(["']).*\1$/s.test(v) ? v.slice(1, -1) : v;
 }
@@ -198,7 +210,13 @@ function writtenSecrets(ctx: RuleContext, seen: Set<number>): RuleFinding[] {
 function propertyFindings(ctx: RuleContext): RuleFinding[] {
   return ctx.of('ENV', 'ARG', 'LABEL').flatMap((inst) =>
     inst.properties.flatMap((prop) => {
-      const why = prop.value === null ? undefined : valueSecretReason(prop.name, prop.value);
+      if (prop.value === null) return [];
+      let why = valueSecretReason(prop.name, prop.value);
+      // The builder joins ENV/ARG values (`ENV T=${A}rest`): the image config holds the whole, so judge that too.
+      if (!why && prop.value.includes('$')) {
+        const whole = expandText(ctx.model, inst, prop.value);
+        if (whole !== undefined && whole !== prop.value) why = valueSecretReason(prop.name, whole);
+      }
       if (!why) return [];
       return [
         ctx.finding(prop.loc, `${inst.keyword} ${prop.name} ${why}: ${where(inst.keyword)}; ${ADVICE}`),
@@ -249,7 +267,7 @@ export const secretInEnvArg = defineRule({
     const seen = new Set<number>();
     const out: RuleFinding[] = propertyFindings(ctx);
     for (const { command, instruction } of [...ctx.resolved(), ...ctx.startCommands()]) {
-      const why = commandSecret(command);
+      const why = commandSecret(command) ?? stdinLogin(ctx, { command, instruction });
       if (why) report(ctx, out, seen, instruction, command, why);
     }
     out.push(...textFindings(ctx, seen), ...writtenSecrets(ctx, seen));

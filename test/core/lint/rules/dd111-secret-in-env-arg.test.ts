@@ -281,3 +281,19 @@ describe('DD111 values named through variables', () => {
     'FROM debian:12\nARG U\nRUN --mount=type=secret,id=u curl -u "$U" https://nexus.example.com/app.tgz',
   );
 });
+
+describe('DD111: attack review (values assembled by the builder, passwords on stdin)', () => {
+  // The builder joins the pieces: the image config holds the whole token.
+  catches('DD111', 'FROM alpine\nARG P=ghp_abcdefghij\nENV GH=${P}klmnopqrstuvwxyz0123456789', { line: 3 });
+  catches('DD111', 'FROM alpine\nENV A=ghp_abcdefghij\nENV T=${A}klmnopqrstuvwxyz0123456789', { line: 3 });
+  catches('DD111', 'FROM alpine\nARG PW=Xk9fQ2mZ7pLw\nENV DB_PASSWORD=$PW', { line: 3 });
+  passes('DD111', 'FROM alpine\nARG V=1.2.3\nENV APP_VERSION=${V}-build');
+  passes('DD111', 'FROM alpine\nARG DB_PASSWORD\nENV DB_PASSWORD=$DB_PASSWORD');
+  // A literal password piped into `login --password-stdin` is on the command line in the image history.
+  catches('DD111', 'FROM docker\nRUN echo Xk9fQ2mZ7pLw | docker login -u a --password-stdin x.io', {
+    line: 2,
+  });
+  catches('DD111', "FROM docker\nRUN printf '%s' 'Xk9fQ2mZ7pLw' | podman login --password-stdin -u a x.io");
+  passes('DD111', 'FROM docker\nRUN cat /run/secrets/reg | docker login -u a --password-stdin x.io');
+  passes('DD111', 'FROM docker\nRUN echo "$REG_PASSWORD" | docker login -u a --password-stdin x.io');
+});
