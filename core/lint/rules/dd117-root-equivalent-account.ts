@@ -73,6 +73,31 @@ function isZero(uid: string | undefined): boolean {
   return uid !== undefined && /^0+$/.test(uid.trim());
 }
 
+// The uid given to useradd/usermod/adduser, read as getopt does: the last `-u`, also ending a letter cluster with
+// its value joined or next (`-ou0`, `-Mou 0`), or `--uid[=]V` (`--ui` is its unambiguous start). shadow's parser
+// (strtol) reads a leading `+` too, so the value is returned without it.
+function uidOf(args: readonly string[]): string | undefined {
+  let uid: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      const [name = '', value] = a.slice(2).split(/=(.*)/s);
+      if (name === 'ui' || name === 'uid') uid = value ?? args[++i];
+      else if (value === undefined && USERADD_VALUE_FLAGS.includes(name)) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const letter = a[j] ?? '';
+        if (!USERADD_VALUE_FLAGS.includes(letter)) continue;
+        const value = j < a.length - 1 ? a.slice(j + 1) : args[++i];
+        if (letter === 'u') uid = value;
+        break;
+      }
+    }
+  }
+  return uid?.trim().replace(/^\+/, '');
+}
+
 interface Account {
   readonly user: string;
   readonly loc: Loc;
@@ -176,7 +201,7 @@ export const rootEquivalentAccount = defineRule({
     const runs = accountRuns(ctx, shipped);
     for (const run of runs) {
       if (!['useradd', 'usermod', 'adduser'].includes(run.tool)) continue;
-      const uid = flagValue(run, 'u', 'uid');
+      const uid = uidOf(run.args);
       if (isZero(uid) && userOf(run) !== 'root') {
         report(
           run.command.loc,
@@ -252,6 +277,18 @@ function accountFileFindings(w: FileWrite): string[] {
     const uidZero = passwd && fields.length >= (w.mode === 'edit' ? 3 : 4) && isZero(fields[2]);
     if (uidZero && name !== 'root') {
       out.push(`${w.path} gets ${name} with uid 0: a second root account under another name`);
+    }
+    // A hash in root's shadow field is a root password set in the build (`*`/`!` lock the account).
+    if (
+      !passwd &&
+      name === 'root' &&
+      fields.length >= 3 &&
+      (fields[1] ?? '') !== '' &&
+      !locks(fields[1] ?? '')
+    ) {
+      out.push(
+        `${w.path} gives root a password hash written in the Dockerfile: it works in every container and is readable from the build`,
+      );
     }
     if (
       fields.length >= 2 &&

@@ -88,3 +88,23 @@ describe('DD117 account equivalent to root, or root with a known or empty passwo
   catches('DD117', 'FROM alpine:3.19\nENV SETPW="busybox chpasswd"\nRUN echo "root:" | $SETPW', { line: 3 });
   passes('DD117', 'FROM alpine:3.19\nENV SETPW="busybox chpasswd"\nRUN echo "app:!" | $SETPW -e');
 });
+
+describe('DD117: attack review (getopt clusters, numbers, root hash written)', () => {
+  // getopt: the uid may end a letter cluster (`-ou0`, `-ou 0`) or follow a long option's unambiguous start.
+  catches('DD117', 'FROM debian:12\nRUN useradd -ou0 admin', { line: 2 });
+  catches('DD117', 'FROM debian:12\nRUN usermod -ou 0 www-data');
+  catches('DD117', 'FROM debian:12\nRUN useradd -Mou 0 admin');
+  catches('DD117', 'FROM alpine\nRUN adduser -DHu 0 admin');
+  // shadow's uid parser (strtol) reads +0 as 0.
+  catches('DD117', 'FROM debian:12\nRUN useradd -o -u +0 admin');
+  passes('DD117', 'FROM debian:12\nRUN useradd -ou 1000 admin');
+  passes('DD117', 'FROM debian:12\nRUN useradd -mu1000 -s /bin/sh -c 0 admin');
+  passes('DD117', 'FROM debian:12\nRUN useradd -o -u 10 admin');
+  // A hash written for root is a root password set in the build.
+  catches('DD117', "FROM debian:12\nRUN echo 'root:$6$abc$defghijk:19000:0:99999:7:::' > /etc/shadow", {
+    line: 2,
+  });
+  passes('DD117', "FROM debian:12\nRUN echo 'root:*:19000:0:99999:7:::' > /etc/shadow");
+  passes('DD117', "FROM debian:12\nRUN echo 'root:!:19000:0:99999:7:::' > /etc/shadow");
+  passes('DD117', "FROM debian:12\nRUN echo 'root:x:0:0:root:/root:/bin/bash' > /etc/passwd");
+});
