@@ -26,6 +26,7 @@ const SHELL_ESCAPES = new Set([
   'su',
   'sudo',
   'sudoedit',
+  'visudo',
   'env',
   'nohup',
   'nice',
@@ -256,13 +257,14 @@ export const sudoersNopasswd = defineRule({
   level: 'warning',
   title: 'sudo grants root without a password',
   rationale:
-    'A sudoers entry that lets a user run ALL commands as root (or NOPASSWD: a program that can start a shell or write files, such as apt-get, vim, find, tee, python) makes that user root: any code running as it can take over the container, which undoes the USER instruction. The files are read as the build leaves them (echo/printf/tee/heredocs, sed/perl edits, visudo with EDITOR=tee, cp/mv/install of a known file, COPY from the pushed tree, ENV-named paths, Cmnd_Alias); sudoers.d files with a dot in the name, which sudo skips, and runas lists without root are not reported. Grant NOPASSWD only for exact commands (`app ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload`).',
+    'A sudoers entry that lets a user run ALL commands as root (or NOPASSWD: a program that can start a shell or write files, such as apt-get, vim, find, tee, python) makes that user root: any code running as it can take over the container, which undoes the USER instruction. The files are read as the build leaves them (echo/printf/tee/heredocs, sed/perl edits, visudo with EDITOR=tee, cp/mv/install of a known file, COPY from the pushed tree, ENV-named paths, Cmnd_Alias, files named by `@include`/`@includedir`), as are OpenDoas `permit nopass` rules; sudoers.d files with a dot in the name, which sudo skips, and runas lists without root are not reported. Grant NOPASSWD only for exact commands (`app ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload`).',
   check: (ctx) => {
     const shipped = shippedStages(ctx.stages);
-    const writes = fileWrites(ctx, { copies: true }).filter(
-      (w) => SUDOERS.test(w.path) && shipped.has(w.instruction.stage),
-    );
-    if (writes.length === 0) return [];
+    const shippedWrites = fileWrites(ctx, { copies: true }).filter((w) => shipped.has(w.instruction.stage));
+    const doas = doasFindings(shippedWrites);
+    const { read, skipped } = sudoersPaths(shippedWrites);
+    const writes = shippedWrites.filter((w) => read(w.path));
+    if (writes.length === 0) return doas.map((d) => ctx.finding(d.loc, d.message));
     const aliases = cmndAliases(writes);
     const files = new Map<string, SudoersFile>();
     for (const w of writes) {
@@ -276,7 +278,7 @@ export const sudoersNopasswd = defineRule({
     }
     const found = new Map<string, ReturnType<typeof ctx.finding>>();
     for (const [path, file] of files) {
-      if (SKIPPED_DROP_IN.test(path)) continue;
+      if (skipped(path)) continue;
       for (const line of file.lines) {
         const why = weakening(line.text, aliases);
         const key = `${line.loc.line}:${line.loc.column}:${line.path}`;
@@ -290,6 +292,86 @@ export const sudoersNopasswd = defineRule({
         );
       }
     }
-    return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column);
+    return [...found.values(), ...doas.map((d) => ctx.finding(d.loc, d.message))].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
   },
 });
+
+const normal = (p: string) => p.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+
+// The files sudo reads: sudoers, sudoers.d, and whatever an `@include`/`#include` names or an
+// `@includedir`/`#includedir` holds (relative paths from the including file's directory), followed to a fixpoint.
+// In an included directory, as in sudoers.d, names with a dot or ending in `~` are skipped.
+function sudoersPaths(writes: readonly FileWrite[]): {
+  read: (path: string) => boolean;
+  skipped: (path: string) => boolean;
+} {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  const read = (path: string) => {
+    const p = normal(path);
+    return SUDOERS.test(p) || files.has(p) || dirs.has(dirOf(p));
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const w of writes) {
+      if (!w.content.includes('include') || !read(w.path)) continue;
+      for (const line of joined(w.content)) {
+        const m = /^\s*[@#]include(dir)?\s+(\S+)\s*$/.exec(line);
+        if (!m) continue;
+        const raw = m[2] ?? '';
+        const target = normal(raw.startsWith('/') ? raw : `${dirOf(normal(w.path))}/${raw}`);
+        const set = m[1] ? dirs : files;
+        if (!set.has(target)) {
+          set.add(target);
+          changed = true;
+        }
+      }
+    }
+  }
+  const skipped = (path: string) => {
+    const p = normal(path);
+    if (SKIPPED_DROP_IN.test(p)) return true;
+    return dirs.has(dirOf(p)) && !files.has(p) && /\.|~$/.test(p.slice(p.lastIndexOf('/') + 1));
+  };
+  return { read, skipped };
+}
+
+// OpenDoas (Alpine): /etc/doas.conf and /etc/doas.d/*.conf, `permit [options] identity [as target] [cmd c [args …]]`.
+const DOAS = /(^|\/)etc\/(doas\.conf|doas\.d\/[^/]+\.conf)$/;
+
+function doasFindings(writes: readonly FileWrite[]): { loc: Loc; message: string }[] {
+  const out: { loc: Loc; message: string }[] = [];
+  for (const w of writes) {
+    if (!DOAS.test(normal(w.path))) continue;
+    for (const line of joined(w.content)) {
+      const text = line
+        .replace(/#.*$/, '')
+        .replace(/setenv\s*\{[^}]*\}/, ' ')
+        .trim();
+      const m = /^permit\s+(.*)$/.exec(text);
+      if (!m) continue;
+      const words = (m[1] ?? '').split(/\s+/);
+      const options = new Set<string>();
+      while (['nopass', 'nolog', 'persist', 'keepenv'].includes(words[0] ?? ''))
+        options.add(words.shift() ?? '');
+      const who = words.shift() ?? '';
+      if (!options.has('nopass') || who === '') continue;
+      // Without `as`, the target is root.
+      if (words[0] === 'as' && words[1] !== 'root') continue;
+      const cmd = words.indexOf('cmd');
+      const command = cmd < 0 ? undefined : (words[cmd + 1] ?? '');
+      if (command !== undefined && !SHELL_ESCAPES.has(commandName(command)) && !command.includes('*'))
+        continue;
+      out.push({
+        loc: w.loc,
+        message: `${w.path} lets ${who} run ${command ?? 'any command'} as root without a password (doas nopass)${
+          command === undefined ? '' : ', and that program can start a shell or write any file'
+        }: code running as that user can become root; allow only the commands it needs`,
+      });
+    }
+  }
+  return out;
+}

@@ -130,3 +130,46 @@ describe('DD115 sudo grants root without a password', () => {
   catches('DD115', 'FROM debian:12\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc//sudoers');
   passes('DD115', 'FROM debian:12\nWORKDIR /srv\nRUN echo "app ALL=(ALL) NOPASSWD: ALL" > sudoers.d/app');
 });
+
+describe('DD115: attack review (included files, visudo, doas)', () => {
+  // sudo reads a file `@include`d (or the older `#include`) from sudoers, and every file of an `@includedir`.
+  catches(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/mysudo && echo '@include /etc/mysudo' >> /etc/sudoers",
+    { line: 2 },
+  );
+  catches(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /opt/s\nRUN echo '#include /opt/s' >> /etc/sudoers.d/inc",
+  );
+  catches(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /opt/grants/app && echo '@includedir /opt/grants' >> /etc/sudoers",
+  );
+  // Not included, a file with a dot in an included directory, and a comment (`# include`) are not read by sudo.
+  passes('DD115', "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/mysudo");
+  passes(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /opt/grants/app.bak && echo '@includedir /opt/grants' >> /etc/sudoers",
+  );
+  passes(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/mysudo && echo '# include /etc/mysudo' >> /etc/sudoers",
+  );
+  // visudo edits sudoers itself: NOPASSWD for it is NOPASSWD for everything.
+  catches(
+    'DD115',
+    "FROM debian:12\nRUN echo 'app ALL=(root) NOPASSWD: /usr/sbin/visudo' > /etc/sudoers.d/app",
+  );
+  // OpenDoas (Alpine's sudo replacement): `permit nopass` without a `cmd`, or with a shell-capable one, as root.
+  catches('DD115', "FROM alpine:3\nRUN echo 'permit nopass app' > /etc/doas.conf", { line: 2 });
+  catches('DD115', "FROM alpine:3\nRUN echo 'permit nopass keepenv :wheel as root' >> /etc/doas.d/app.conf");
+  catches('DD115', "FROM alpine:3\nRUN echo 'permit nopass app cmd /bin/sh' > /etc/doas.conf");
+  passes(
+    'DD115',
+    "FROM alpine:3\nRUN echo 'permit nopass app cmd /usr/sbin/nginx args -s reload' > /etc/doas.conf",
+  );
+  passes('DD115', "FROM alpine:3\nRUN echo 'permit nopass app as postgres' > /etc/doas.conf");
+  passes('DD115', "FROM alpine:3\nRUN echo 'permit persist :wheel' > /etc/doas.conf");
+  passes('DD115', "FROM alpine:3\nRUN echo '# permit nopass app' > /etc/doas.conf");
+});
