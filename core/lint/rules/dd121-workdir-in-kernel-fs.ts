@@ -22,7 +22,7 @@ function normalize(path: string): string {
 // Docker removes the quotes of a WORKDIR argument when it expands variables in it.
 const unquote = (text: string): string => text.replace(/^"(.*)"$|^'(.*)'$/s, (_m, a, b) => a ?? b ?? '');
 
-/** An absolute symlink a RUN creates (`ln -s /proc/self/fd /fds`). */
+/** A symlink a RUN creates at an absolute path (`ln -s /proc/self/fd /fds`, `ln -s ../proc /p`). */
 interface Link {
   readonly instruction: Instruction;
   readonly link: string;
@@ -37,9 +37,13 @@ function symlinks(ctx: RuleContext): Link[] {
     if (name !== 'ln' || !args.some((a) => /^-[a-zA-Z]*s/.test(a) || a === '--symbolic')) continue;
     const ops = operands({ args }, ['t', 'target-directory', 'S', 'suffix']);
     const [target, link] = ops;
-    if (ops.length !== 2 || !target?.startsWith('/') || !link?.startsWith('/')) continue;
-    const at = link.endsWith('/') ? `${link}${target.split('/').filter(Boolean).at(-1) ?? ''}` : link;
-    out.push({ instruction, link: normalize(at), target: normalize(target) });
+    if (ops.length !== 2 || target === undefined || target === '' || !link?.startsWith('/')) continue;
+    const at = normalize(
+      link.endsWith('/') ? `${link}${target.split('/').filter(Boolean).at(-1) ?? ''}` : link,
+    );
+    // A relative target is resolved from the link's own directory (`ln -s ../proc /p` points at /proc).
+    const to = target.startsWith('/') ? target : `${at.slice(0, at.lastIndexOf('/'))}/${target}`;
+    out.push({ instruction, link: at, target: normalize(to) });
   }
   return out;
 }
@@ -94,7 +98,7 @@ export const workdirInKernelFs = defineRule({
   level: 'error',
   title: 'WORKDIR under /proc, /sys or /dev',
   rationale:
-    'The runtime mounts /proc, /sys and /dev over the image, so a working directory there is a kernel or host object: `WORKDIR /proc/self/fd/<n>` is the runc escape of CVE-2024-21626 (Leaky Vessels), and no service needs it. Mirrors Trivy DS030 (which also lists /boot, /initrd and /lost+found, plain directories in a container, left out here); the path is judged after ENV/ARG values, relative WORKDIRs, `..` and symlinks the stage creates with `ln -s` are resolved. A value only the build knows (an ARG without default) cannot be judged.',
+    'The runtime mounts /proc, /sys and /dev over the image, so a working directory there is a kernel or host object: `WORKDIR /proc/self/fd/<n>` is the runc escape of CVE-2024-21626 (Leaky Vessels), and no service needs it. Mirrors Trivy DS030 (which also lists /boot, /initrd and /lost+found, plain directories in a container, left out here); the path is judged after ENV/ARG values, relative WORKDIRs, `..` and symlinks the stage creates with `ln -s` (relative targets too) are resolved, and ONBUILD WORKDIR is judged for the builds FROM the image. A value only the build knows (an ARG without default) cannot be judged.',
   check: (ctx) => {
     const out: RuleFinding[] = [];
     let links: Link[] | undefined;
@@ -107,7 +111,21 @@ export const workdirInKernelFs = defineRule({
       let dir = parent === undefined ? undefined : endDir.get(parent);
       const inLineage = new Set(lineage);
       for (const inst of stage.instructions) {
-        if (inst.keyword !== 'WORKDIR' || inst.onbuild) continue;
+        if (inst.keyword !== 'WORKDIR') continue;
+        if (inst.onbuild) {
+          // ONBUILD WORKDIR runs in every build FROM this image, whose links and directory are unknown here.
+          const path = expandText(ctx.model, inst, inst.argsText.trim());
+          const fs = path === undefined ? undefined : KERNEL_FS.exec(normalize(unquote(path.trim())))?.[1];
+          if (path?.trim().replace(/^["']/, '').startsWith('/') && fs) {
+            out.push(
+              ctx.finding(
+                inst,
+                `ONBUILD WORKDIR ${path.trim()} is under /${fs} in every build FROM this image, which the runtime mounts over the image: a working directory there reaches kernel or host objects (CVE-2024-21626); use a directory of the image`,
+              ),
+            );
+          }
+          continue;
+        }
         const written = expandText(ctx.model, inst, inst.argsText.trim()) ?? unsetAsEmpty(ctx, inst);
         const text = written === undefined ? undefined : unquote(written.trim());
         if (text === undefined || text === '') {

@@ -35,3 +35,14 @@ describe('DD121 WORKDIR under /proc, /sys or /dev', () => {
   passes('DD121', 'FROM debian:12\nRUN ln -s /proc/self/fd /fds\nWORKDIR /fdsx');
   passes('DD121', 'FROM debian:12\nRUN cd /proc/self && ls');
 });
+
+describe('DD121: attack review (relative symlink targets, ONBUILD)', () => {
+  // A relative target is resolved from the link's own directory: /p → ../proc is /proc.
+  catches('DD121', 'FROM debian:12\nRUN ln -s ../proc /p\nWORKDIR /p/self/fd/8', { line: 3 });
+  catches('DD121', 'FROM debian:12\nRUN ln -sfn ../../sys /opt/x/k\nWORKDIR /opt/x/k');
+  // /opt/x/../proc is /opt/proc, an ordinary directory.
+  passes('DD121', 'FROM debian:12\nRUN ln -s ../proc /opt/x/p\nWORKDIR /opt/x/p');
+  // ONBUILD WORKDIR runs in every build FROM this image.
+  catches('DD121', 'FROM debian:12\nONBUILD WORKDIR /proc/self/fd/8', { line: 2 });
+  passes('DD121', 'FROM debian:12\nONBUILD WORKDIR /app/proc');
+});
