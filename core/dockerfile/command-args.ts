@@ -106,6 +106,8 @@ const unwrapped = new WeakMap<Command, Unwrapped>();
 
 function unwrapOnce(cmd: Command): Unwrapped {
   let name = baseName(cmd.name);
+  // Most commands run no wrapper: keep their arguments as they are.
+  if (!WRAPPERS[name]) return { name, args: cmd.args, wrappers: [] };
   let args = [...cmd.args];
   const wrappers: string[] = [];
   for (let depth = 0; depth < 5 && WRAPPERS[name]; depth++) {

@@ -51,7 +51,7 @@ export function createContext(
     policy,
     of: (...keywords: string[]) => {
       if (keywords.length === 0) return model.instructions;
-      const key = keywords.join(' ');
+      const key = keywords.length === 1 ? (keywords[0] as string) : keywords.join(' ');
       let found = byKeyword.get(key);
       if (!found) {
         found = model.instructions.filter((i) => keywords.includes(i.keyword));

@@ -163,6 +163,9 @@ function applySuppressions(
       }
     }
   }
+  // Nothing to drop or relevel (the usual case): skip the per-finding pass.
+  if (globalIgnored.size === 0 && perInstruction.size === 0 && Object.keys(config.overrides).length === 0)
+    return findings;
   // Engine codes are about whether the gate could read the file at all: always enforced.
   const enforced = new Set([...(config.enforced ?? []), ...ENGINE_IDS]);
   return findings

@@ -68,9 +68,10 @@ export function resolvedRuns(
 function resolveRun(model: DockerfileModel, instruction: Instruction): readonly Command[] | undefined {
   const shell = instruction.shell;
   if (!shell || shell.error) return undefined;
+  // Nothing to expand and no single-quoted continuation (see mayResolve): skip building the stage variables.
+  if (!shell.source.includes('$') && (instruction.json || !shell.source.includes("'"))) return undefined;
   const { map, vars, pipelines } = evaluationOf(model);
   if (instruction.json) {
-    if (!shell.source.includes('$')) return undefined;
     const argv = resolveExecForm(instruction.json, vars.build(instruction));
     if (!argv) return undefined;
     const script = execFormCommands(argv, {
