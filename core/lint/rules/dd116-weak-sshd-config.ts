@@ -198,19 +198,55 @@ function expand(
   return out;
 }
 
-// `-o Key=value`, `-oKey value` and `-f FILE` of an sshd command line.
+// sshd's options that take a value (getopt: joined to the letter, or the next word).
+const SSHD_VALUE_LETTERS = new Set(['C', 'c', 'E', 'f', 'g', 'h', 'k', 'o', 'p', 'u']);
+
+// `-o Key=value`, `-oKey value` and `-f FILE` of an sshd command line, also ending a letter cluster (`-Df FILE`,
+// `-Deo Key=value`, `-Df/opt/s.conf`), as getopt reads them.
 function sshdOptions(args: readonly string[]): { options: string[]; config?: string } {
   const options: string[] = [];
   let config: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    if (a === '-o') options.push(args[++i] ?? '');
-    else if (a.startsWith('-o')) options.push(a.slice(2));
-    else if (a === '-f') config = args[++i];
-    else if (a.startsWith('-f') && a.length > 2) config = a.slice(2);
-    else if (/^-[a-zA-Z]*[cChkEgiuop]$/.test(a) && a.length > 2) i++;
+    if (a === '--') break;
+    if (!a.startsWith('-') || a.startsWith('--')) continue;
+    for (let j = 1; j < a.length; j++) {
+      const letter = a[j] ?? '';
+      if (!SSHD_VALUE_LETTERS.has(letter)) continue;
+      const value = j < a.length - 1 ? a.slice(j + 1) : (args[++i] ?? '');
+      if (letter === 'o') options.push(value);
+      if (letter === 'f') config = value;
+      break;
+    }
   }
   return { options: options.map((o) => o.replace(/=/, ' ')), ...(config ? { config } : {}) };
+}
+
+// Files outside /etc/ssh that an `Include` of a configuration sshd reads names (relative patterns are under
+// /etc/ssh), followed through includes of includes; expand() then places them where the Include stands.
+function includedPaths(writes: readonly FileWrite[], roots: ReadonlySet<string>): (path: string) => boolean {
+  const patterns = new Set<string>();
+  const matches = (path: string) => [...patterns].some((p) => matcher(p)(path));
+  const read = (path: string) =>
+    /(^|\/)sshd_config(\.d\/[^/]+)?$/.test(path) || roots.has(path) || matches(path);
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const w of writes) {
+      if (!/include/i.test(w.content) || !read(w.path.replace(/\/{2,}/g, '/'))) continue;
+      for (const line of w.content.split('\n')) {
+        const inc = /^\s*Include\s+(.+)$/i.exec(line);
+        for (const raw of (inc?.[1] ?? '').split(/\s+/).filter(Boolean)) {
+          const p = raw.replace(/^["']|["']$/g, '');
+          const pattern = p.startsWith('/') ? p : `/etc/ssh/${p}`;
+          if (!patterns.has(pattern)) {
+            patterns.add(pattern);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return matches;
 }
 
 interface SshdStart {
@@ -269,11 +305,13 @@ export const weakSshdConfig = defineRule({
       if (config) roots.add(config);
     }
     const files = new Map<string, ConfFile>();
-    for (const w of fileWrites(ctx, { copies: true })) {
-      if (!shipped.has(w.instruction.stage)) continue;
+    const writes = fileWrites(ctx, { copies: true }).filter((w) => shipped.has(w.instruction.stage));
+    const included = includedPaths(writes, roots);
+    for (const w of writes) {
       const path = w.path.replace(/\/{2,}/g, '/');
       const main = /(^|\/)sshd_config$/.test(path);
-      if (!main && !/(^|\/)sshd_config\.d\/[^/]+$/.test(path) && !roots.has(path)) continue;
+      if (!main && !/(^|\/)sshd_config\.d\/[^/]+$/.test(path) && !roots.has(path) && !included(path))
+        continue;
       if (main) roots.add(path);
       let file = files.get(path);
       if (!file) {

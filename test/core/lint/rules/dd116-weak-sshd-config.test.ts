@@ -192,3 +192,35 @@ describe('DD116 SSH server configured to accept root or password logins', () => 
     'FROM debian:12\nENV SSHD_OPTS="-o PermitRootLogin=yes"\nCMD /usr/sbin/sshd -D $SSHD_OPTS',
   );
 });
+
+describe('DD116: attack review (Include of any directory, getopt clusters)', () => {
+  // sshd reads whatever an Include names, wherever it is, not only sshd_config.d.
+  catches(
+    'DD116',
+    "FROM debian:12\nRUN echo 'Include /etc/ssh/extra/*.conf' >> /etc/ssh/sshd_config && echo 'PermitRootLogin yes' > /etc/ssh/extra/x.conf",
+    { line: 2 },
+  );
+  catches(
+    'DD116',
+    "FROM debian:12\nRUN echo 'PermitRootLogin yes' > /opt/ssh/root\nRUN echo 'Include /opt/ssh/root' > /etc/ssh/sshd_config.d/00-inc.conf",
+  );
+  passes('DD116', "FROM debian:12\nRUN echo 'PermitRootLogin yes' > /etc/ssh/extra/x.conf");
+  passes(
+    'DD116',
+    "FROM debian:12\nRUN echo 'Include /etc/ssh/extra/*.conf' >> /etc/ssh/sshd_config && echo 'PermitRootLogin yes' > /etc/ssh/extra/x.txt",
+  );
+  // `-f` may end a letter cluster with its value joined (`-Df/opt/s.conf`) or next (`-Df /opt/s.conf`).
+  catches(
+    'DD116',
+    'FROM debian:12\nRUN echo \'PermitRootLogin yes\' > /opt/s.conf\nCMD ["/usr/sbin/sshd", "-Df/opt/s.conf"]',
+  );
+  catches(
+    'DD116',
+    'FROM debian:12\nRUN echo \'PermitRootLogin yes\' > /opt/s.conf\nCMD ["/usr/sbin/sshd", "-Def", "/opt/s.conf"]',
+  );
+  catches('DD116', 'FROM debian:12\nCMD ["/usr/sbin/sshd", "-DeoPermitRootLogin=yes"]');
+  passes(
+    'DD116',
+    'FROM debian:12\nRUN echo \'PermitRootLogin yes\' > /opt/s.conf\nCMD ["/usr/sbin/sshd", "-De", "-E", "/opt/s.conf"]',
+  );
+});
