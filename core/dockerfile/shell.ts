@@ -599,33 +599,47 @@ function walkPart(part: Node, scan: Scan, ctx: Ctx): void {
   }
 }
 
+interface WordState {
+  value: string;
+  literal: boolean;
+  quoted: boolean;
+}
+
 function toWord(word: Node, scan: Scan): Word {
-  let value = '';
-  let literal = true;
-  let quoted = false;
-  const visit = (part: Node, inDouble: boolean): void => {
-    switch (kind(part)) {
-      case 'Lit': {
-        const v = goString(part.Value);
-        value += inDouble ? unescapeDouble(v) : unescapeBare(v);
-        if (!inDouble && /[*?[]/.test(v)) literal = false;
-        break;
-      }
-      case 'SglQuoted':
-        quoted = true;
-        value += goString(part.Value);
-        break;
-      case 'DblQuoted':
-        quoted = true;
-        for (const p of items(part.Parts)) visit(p, true);
-        break;
-      default:
-        literal = false;
-        value += slice(scan, part);
+  const parts = items(word.Parts);
+  const only = parts.length === 1 ? parts[0] : undefined;
+  // Most words are one unquoted literal: read it without the general walk.
+  if (only && kind(only) === 'Lit') {
+    const v = goString(only.Value);
+    return { value: unescapeBare(v), literal: !GLOB.test(v), quoted: false, raw: slice(scan, word) };
+  }
+  const state: WordState = { value: '', literal: true, quoted: false };
+  for (const part of parts) visitPart(part, false, scan, state);
+  return { value: state.value, literal: state.literal, quoted: state.quoted, raw: slice(scan, word) };
+}
+
+const GLOB = /[*?[]/;
+
+function visitPart(part: Node, inDouble: boolean, scan: Scan, state: WordState): void {
+  switch (kind(part)) {
+    case 'Lit': {
+      const v = goString(part.Value);
+      state.value += inDouble ? unescapeDouble(v) : unescapeBare(v);
+      if (!inDouble && GLOB.test(v)) state.literal = false;
+      break;
     }
-  };
-  for (const part of items(word.Parts)) visit(part, false);
-  return { value, literal, quoted, raw: slice(scan, word) };
+    case 'SglQuoted':
+      state.quoted = true;
+      state.value += goString(part.Value);
+      break;
+    case 'DblQuoted':
+      state.quoted = true;
+      for (const p of items(part.Parts)) visitPart(p, true, scan, state);
+      break;
+    default:
+      state.literal = false;
+      state.value += slice(scan, part);
+  }
 }
 
 /** An unquoted literal as the shell reads it (backslash escapes and line continuations removed). */
