@@ -358,6 +358,24 @@ const CURLRC_INSECURE = /^\s*(-k|(--)?(proxy-|doh-)?insecure)\s*$/;
 interface FileKind {
   readonly path: RegExp;
   readonly lines: readonly { pattern: RegExp; why: (m: RegExpExecArray) => string | undefined }[];
+  /** INI read by configparser: an indented line continues the value of the option above it. */
+  readonly continued?: boolean;
+}
+
+// configparser's continuation lines joined to their option's line; the joined lines are left empty so that line
+// numbers stay those of the file.
+function joinContinued(content: string): string {
+  const lines = content.split('\n');
+  let option = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i] ?? '';
+    if (/^\s+\S/.test(text) && option >= 0 && !/^\s*[#;]/.test(text)) {
+      lines[option] = `${lines[option]} ${text.trim()}`;
+      lines[i] = '';
+    } else if (text.trim() === '' || /^\s*\[/.test(text)) option = -1;
+    else if (/^[^\s#;][^=:]*[=:]/.test(text)) option = i;
+  }
+  return lines.join('\n');
 }
 
 const FILE_KINDS: readonly FileKind[] = [
@@ -383,6 +401,7 @@ const FILE_KINDS: readonly FileKind[] = [
   },
   {
     path: /(^|\/)(pip\.conf|pip\.ini)$/,
+    continued: true,
     lines: [
       {
         pattern: /^\s*trusted[-_]host\s*[=:]\s*(.*)$/,
@@ -575,8 +594,9 @@ function fileFindings(file: ConfigText, kinds: readonly FileKind[]): { loc: Loc;
   const out: { loc: Loc; why: string }[] = [];
   for (const kind of kinds) {
     if (!readAs(file, kind.path)) continue;
+    const content = kind.continued ? joinContinued(file.content) : file.content;
     for (const { pattern, why } of kind.lines) {
-      for (const { match, line } of matchingLines(file.content, pattern)) {
+      for (const { match, line } of matchingLines(content, pattern)) {
         const w = why(match);
         if (w) out.push({ loc: file.locOf(line), why: w });
       }

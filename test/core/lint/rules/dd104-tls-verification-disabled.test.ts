@@ -396,3 +396,23 @@ describe('DD104: attack review (other downloaders, last option wins)', () => {
   passes('DD104', 'FROM alpine\nRUN curl -fsSLk --no-insecure -o a https://x.io/a');
   catches('DD104', 'FROM alpine\nRUN curl --no-insecure --insecure -o a https://x.io/a');
 });
+
+describe('DD104: attack review (pip.conf values continued on indented lines)', () => {
+  // pip reads its configuration with configparser: indented lines continue the value above.
+  catches(
+    'DD104',
+    "FROM python:3\nRUN printf '[global]\\ntrusted-host =\\n    pypi.org\\n' > /etc/pip.conf",
+    {
+      line: 2,
+    },
+  );
+  catches(
+    'DD104',
+    "FROM python:3\nRUN printf '[global]\\ntrusted-host = localhost\\n    files.pythonhosted.org\\n' > /etc/pip.conf",
+  );
+  passes('DD104', "FROM python:3\nRUN printf '[global]\\ntrusted-host =\\n    localhost\\n' > /etc/pip.conf");
+  passes(
+    'DD104',
+    "FROM python:3\nRUN printf '[global]\\ntrusted-host =\\n\\n[x]\\n    pypi.org\\n' > /etc/pip.conf",
+  );
+});
