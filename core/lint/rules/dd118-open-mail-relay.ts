@@ -2,7 +2,7 @@ import type { Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import { expandText } from '../build-variables.js';
 import { type FileWrite, fileWrites, toolOf } from '../file-writes.js';
-import { networkCoverage, openToInternet, parseNetwork } from '../network-set.js';
+import { networkCoverage, openToInternet } from '../network-set.js';
 import { defineRule, type RuleFinding } from '../rule.js';
 import { shippedStages } from '../stage-lineage.js';
 
@@ -115,6 +115,34 @@ function matchesEveryone(line: string): boolean {
   }
 }
 
+// Access-table answers that accept (access(5)): OK, all-numerical, and RELAY; `permit` is the restriction's spelling.
+const ACCEPTS = /^(ok|permit|relay|\d+)$/i;
+
+/**
+ * The first restriction step that accepts every client: `permit`, or a `check_*_access` whose table answers OK for
+ * everyone (`static:OK`, or a `cidr:` table whose accepting lines cover the Internet); -1 when none does.
+ */
+function permitsEveryone(steps: readonly string[], textOf: (path: string) => string | undefined): number {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] ?? '';
+    if (step === 'permit') return i;
+    if (!/^check_[a-z_]+_access$/.test(step)) continue;
+    const table = /^([a-z]+):(.*)$/.exec(
+      (steps[i + 1] ?? '').replace(/\$\{?config_directory\}?/g, '/etc/postfix'),
+    );
+    const [, type = '', arg = ''] = table ?? [];
+    if (type === 'static' && ACCEPTS.test(arg.replace(/^\{|\}$/g, '').trim())) return i;
+    if (type === 'cidr' && step === 'check_client_access') {
+      const accepted = lines(textOf(arg))
+        .map((l) => l.split(/\s+/))
+        .filter((f) => ACCEPTS.test(f[1] ?? ''))
+        .map((f) => f[0] ?? '');
+      if (openToInternet(networkCoverage(accepted))) return i;
+    }
+  }
+  return -1;
+}
+
 /** Why a setting relays mail for anyone, or undefined. */
 function openRelay(s: Setting, textOf: (path: string) => string | undefined): string | undefined {
   if (s.name === 'mynetworks') {
@@ -127,10 +155,10 @@ function openRelay(s: Setting, textOf: (path: string) => string | undefined): st
   }
   if (s.name === 'smtpd_relay_restrictions' || s.name === 'smtpd_recipient_restrictions') {
     const steps = s.value.split(/[\s,]+/).filter(Boolean);
-    const permit = steps.indexOf('permit');
+    const permit = permitsEveryone(steps, textOf);
     const stop = steps.findIndex((step) => STOPS_RELAY.test(step));
     return permit >= 0 && (stop < 0 || permit < stop)
-      ? `postfix ${s.name} permits before reject_unauth_destination, so any sender may relay`
+      ? `postfix ${s.name} permits every client (\`${steps.slice(permit, steps[permit] === 'permit' ? permit + 1 : permit + 2).join(' ')}\`) before reject_unauth_destination, so any sender may relay`
       : undefined;
   }
   if (s.name === 'relay_from_hosts' || s.name === 'dc_relay_nets') {

@@ -210,3 +210,34 @@ group('DD118 configuration copied from the build context', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('DD118: attack review (access tables that accept every client)', () => {
+  // An access table answering OK for every client is `permit` under another name.
+  catches(
+    'DD118',
+    "FROM debian:12\nRUN postconf -e 'smtpd_relay_restrictions = check_client_access static:OK'",
+    {
+      line: 2,
+    },
+  );
+  catches(
+    'DD118',
+    "FROM debian:12\nRUN postconf -e 'smtpd_recipient_restrictions = check_sender_access static:{permit}, reject_unauth_destination'",
+  );
+  catches(
+    'DD118',
+    "FROM debian:12\nRUN echo '0.0.0.0/0 OK' > /etc/postfix/clients && postconf -e 'smtpd_relay_restrictions = check_client_access cidr:/etc/postfix/clients, reject_unauth_destination'",
+  );
+  passes(
+    'DD118',
+    "FROM debian:12\nRUN echo '10.0.0.0/8 OK' > /etc/postfix/clients && postconf -e 'smtpd_relay_restrictions = check_client_access cidr:/etc/postfix/clients, reject_unauth_destination'",
+  );
+  passes(
+    'DD118',
+    "FROM debian:12\nRUN postconf -e 'smtpd_relay_restrictions = check_client_access static:REJECT, reject_unauth_destination'",
+  );
+  passes(
+    'DD118',
+    "FROM debian:12\nRUN postconf -e 'smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination, check_client_access static:OK'",
+  );
+});
