@@ -36,9 +36,18 @@ export function createContext(
     stageShells.set(stage, current);
   }
   const shellPragma = model.pragmas.find((p) => p.kind === 'shell')?.value;
+  const pragmaNonPosix = shellPragma !== undefined && !/^(sh|bash|dash|ash|zsh|ksh)$/i.test(shellPragma);
+  // Rules ask once per command: the answer depends only on the instruction's SHELL, so test each SHELL once.
+  const nonPosixOf = new Map<readonly string[], boolean>();
   const nonPosixShell = (i: Instruction): boolean => {
-    if (shellPragma && !/^(sh|bash|dash|ash|zsh|ksh)$/i.test(shellPragma)) return true;
-    return NON_POSIX.test((shells.get(i.index) ?? DEFAULT_SHELL)[0] ?? '');
+    if (pragmaNonPosix) return true;
+    const shell = shells.get(i.index) ?? DEFAULT_SHELL;
+    let found = nonPosixOf.get(shell);
+    if (found === undefined) {
+      found = NON_POSIX.test(shell[0] ?? '');
+      nonPosixOf.set(shell, found);
+    }
+    return found;
   };
   // An exec-form RUN does not go through SHELL: its `sh -c` script is shell whatever SHELL says.
   const notShell = (i: Instruction): boolean => i.json === null && nonPosixShell(i);

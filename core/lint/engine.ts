@@ -140,7 +140,8 @@ export function lintParsed(parsed: ParseResult, options: LintOptions = {}): Find
     }
   }
   return applySuppressions(raw, model.instructions, model.pragmas, config).sort(
-    (a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+    // Codes are ASCII letters and digits, where code-unit order is localeCompare's order, without its cost.
+    (a, b) => a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
 }
 

@@ -198,13 +198,25 @@ function startCommandsOf(
 
 /** Where the command text of a CMD, ENTRYPOINT or HEALTHCHECK starts in its instruction's text; undefined for NONE. */
 function argumentStart(raw: string, keyword: string, escapeChar: string): number | undefined {
+  const key = `${keyword} ${escapeChar}`;
+  let head = heads.get(key);
+  if (!head) {
+    head = argumentHead(keyword, escapeChar);
+    heads.set(key, head);
+  }
+  const m = head.exec(raw);
+  return m ? m[0].length : undefined;
+}
+// One pattern per keyword and escape character, built on first use.
+const heads = new Map<string, RegExp>();
+
+function argumentHead(keyword: string, escapeChar: string): RegExp {
   const gap = `(?:[ \\t]|${escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\r?\\n)+`;
   const head =
     keyword === 'HEALTHCHECK'
       ? new RegExp(`^(?:ONBUILD${gap})?HEALTHCHECK${gap}(?:--\\S+${gap})*CMD${gap}`, 'i')
       : new RegExp(`^(?:ONBUILD${gap})?${keyword}${gap}`, 'i');
-  const m = head.exec(raw);
-  return m ? m[0].length : undefined;
+  return head;
 }
 
 function jsonArray(text: string): string[] | null {
