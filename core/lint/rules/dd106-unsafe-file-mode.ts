@@ -1,4 +1,4 @@
-import { flagValue, hasFlag, operands, transferArgs } from '../../dockerfile/command-args.js';
+import { hasFlag, operands, transferArgs } from '../../dockerfile/command-args.js';
 import type { Command, Instruction } from '../../dockerfile/model.js';
 import type { Loc } from '../../dockerfile/source-map.js';
 import { expandText } from '../build-variables.js';
@@ -103,6 +103,42 @@ const STOCK_SETUID = new Set([
   'ssh-keysign',
 ]);
 
+// install/mkdir options that take a value: mode, owner, group, target directory, backup suffix.
+const INSTALL_VALUE_LETTERS = new Set(['m', 'o', 'g', 't', 'S']);
+const INSTALL_VALUE_LONG = new Set(['mode', 'owner', 'group', 'target-directory', 'suffix']);
+
+// install/mkdir arguments as getopt reads them: `-m` may end a letter cluster with its value joined or next
+// (`-pm777`, `-Dm 4755`), and `-d` may sit in a cluster (`-dm777`). The last mode wins.
+function installArgs(args: readonly string[]): { mode?: string; operands: string[]; directory: boolean } {
+  let mode: string | undefined;
+  let directory = false;
+  const ops: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      ops.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [name = '', value] = a.slice(2).split(/=(.*)/s);
+      if (name === 'directory') directory = true;
+      if (!INSTALL_VALUE_LONG.has(name)) continue;
+      const v = value ?? args[++i];
+      if (name === 'mode') mode = v;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const letter = a[j] ?? '';
+        if (letter === 'd') directory = true;
+        if (!INSTALL_VALUE_LETTERS.has(letter)) continue;
+        const v = j < a.length - 1 ? a.slice(j + 1) : args[++i];
+        if (letter === 'm') mode = v;
+        break;
+      }
+    } else ops.push(a);
+  }
+  return { ...(mode === undefined ? {} : { mode }), operands: ops, directory };
+}
+
 function modeChange(cmd: Command): ModeChange | undefined {
   const { name, args } = toolOf(cmd);
   if (name === 'chmod') {
@@ -123,21 +159,9 @@ function modeChange(cmd: Command): ModeChange | undefined {
     return chmodChange(args);
   }
   if (name === 'install' || name === 'mkdir') {
-    const mode = flagValue({ args }, 'm', 'mode');
+    const { mode, operands: ops, directory } = installArgs(args);
     if (!mode) return undefined;
-    const ops = operands({ args }, [
-      'm',
-      'mode',
-      'o',
-      'owner',
-      'g',
-      'group',
-      't',
-      'target-directory',
-      'S',
-      'suffix',
-    ]);
-    const dirs = name === 'mkdir' || hasFlag({ args }, 'd', 'directory');
+    const dirs = name === 'mkdir' || directory;
     return {
       tool: `${name} -m`,
       mode,

@@ -112,3 +112,17 @@ describe('DD106 world-writable or setuid/setgid file mode', () => {
 
   catches('DD106', 'FROM alpine:3.19\nENV C="busybox chmod"\nRUN $C u+s /usr/local/bin/helper', { line: 3 });
 });
+
+describe('DD106: attack review (install/mkdir options in letter clusters)', () => {
+  // getopt: -m may end a cluster with its value joined or next (`-pm777`, `-pm 777`, `-Dm4755`).
+  catches('DD106', 'FROM debian:12\nRUN mkdir -pm 777 /data', { line: 2 });
+  catches('DD106', 'FROM debian:12\nRUN mkdir -pm777 /data');
+  catches('DD106', 'FROM debian:12\nRUN install -dm777 /data');
+  catches('DD106', 'FROM debian:12\nRUN install -Dm4755 /tmp/x /usr/local/bin/x');
+  catches('DD106', 'FROM debian:12\nRUN install -o root -Dm 4755 /tmp/x /usr/local/bin/x');
+  passes('DD106', 'FROM debian:12\nRUN mkdir -pm 755 /data');
+  passes('DD106', 'FROM debian:12\nRUN install -Dm755 /tmp/x /usr/local/bin/x');
+  passes('DD106', 'FROM debian:12\nRUN install -dm1777 /scratch');
+  // A setgid directory (install -d) only sets group inheritance.
+  passes('DD106', 'FROM debian:12\nRUN install -dm2775 /srv/shared');
+});
