@@ -65,16 +65,84 @@ function normalize(path: string): string {
   return `/${parts.join('/')}${parts.length > 0 ? slash : ''}`;
 }
 
+// Directories every base image, or the package that owns the file, has: `COPY x.repo /etc/yum.repos.d` (no
+// trailing slash) puts x.repo inside an existing directory, so a one-file copy there is read as such.
+const STOCK_DIRS = new Set([
+  '/',
+  '/bin',
+  '/sbin',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/usr/local/etc',
+  '/etc',
+  '/etc/apt',
+  '/etc/apt/apt.conf.d',
+  '/etc/apt/sources.list.d',
+  '/etc/apt/preferences.d',
+  '/etc/apt/trusted.gpg.d',
+  '/etc/apk',
+  '/etc/yum.repos.d',
+  '/etc/zypp/repos.d',
+  '/etc/dnf',
+  '/etc/pki/rpm-gpg',
+  '/etc/ssh',
+  '/etc/ssh/sshd_config.d',
+  '/etc/sudoers.d',
+  '/etc/doas.d',
+  '/etc/profile.d',
+  '/etc/pam.d',
+  '/etc/security',
+  '/etc/cron.d',
+  '/etc/postfix',
+  '/etc/exim4',
+  '/etc/nginx',
+  '/etc/nginx/conf.d',
+  '/etc/ld.so.conf.d',
+  '/etc/sysctl.d',
+  '/etc/default',
+  '/etc/pip',
+  '/root',
+  '/root/.ssh',
+  '/root/.aws',
+  '/root/.docker',
+  '/home',
+  '/tmp',
+  '/opt',
+  '/srv',
+  '/var',
+]);
+
+/** Directories the image has when a COPY runs: stock ones, WORKDIRs and `mkdir` operands of earlier RUNs. */
+function madeDirs(model: DockerfileModel, wd: Map<number, string | undefined>): Set<string> {
+  const dirs = new Set(STOCK_DIRS);
+  for (const inst of model.instructions) {
+    const w = wd.get(inst.index);
+    if (w !== undefined) dirs.add(normalize(w));
+    for (const cmd of inst.shell?.commands ?? []) {
+      if (cmd.name !== 'mkdir' && !cmd.name.endsWith('/mkdir')) continue;
+      for (const a of cmd.args) if (a.startsWith('/')) dirs.add(normalize(a));
+    }
+  }
+  return dirs;
+}
+
 /** Every file a COPY/ADD or COPY heredoc puts into the image, with its destination and (when known) its text. */
 export function copiedFiles(model: DockerfileModel, files: ContextFiles | undefined): CopiedFile[] {
   const out: CopiedFile[] = [];
   const wd = workdirs(model);
+  let dirs: Set<string> | undefined;
+  const isDir = (path: string): boolean => {
+    dirs ??= madeDirs(model, wd);
+    return dirs.has(path);
+  };
   const known = files ? [...files.keys()].sort() : [];
   for (const inst of model.instructions) {
     if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') continue;
     if (inst.onbuild) continue;
     if (inst.keyword === 'COPY' && inst.heredocs.length > 0) {
-      out.push(...heredocCopies(model, inst, wd.get(inst.index)));
+      out.push(...heredocCopies(model, inst, wd.get(inst.index), isDir));
       continue;
     }
     if (inst.flags.some((f) => f.name.toLowerCase() === 'from')) continue;
@@ -82,7 +150,7 @@ export function copiedFiles(model: DockerfileModel, files: ContextFiles | undefi
     if (!sd) continue;
     const expanded = expandText(model, inst, sd.dest);
     const dest = expanded === undefined ? undefined : absolute(expanded, wd.get(inst.index));
-    const intoDir = sd.dest.endsWith('/') || sd.sources.length > 1;
+    const intoDir = sd.dest.endsWith('/') || sd.sources.length > 1 || (dest !== undefined && isDir(dest));
     for (const raw of sd.sources) {
       if (URL_SOURCE.test(raw)) continue;
       const path = contextPath(raw);
@@ -114,14 +182,19 @@ function entry(
   return { instruction, source, destination, ...(content !== undefined ? { content } : {}) };
 }
 
-function heredocCopies(model: DockerfileModel, inst: Instruction, workdir: string | undefined): CopiedFile[] {
+function heredocCopies(
+  model: DockerfileModel,
+  inst: Instruction,
+  workdir: string | undefined,
+  isDir: (path: string) => boolean,
+): CopiedFile[] {
   // Only the instruction line names the destination; the heredoc bodies follow it.
   const words = (inst.argsText.split('\n')[0] ?? '').trim().split(/\s+/);
   const written = words.at(-1) ?? '';
   if (written.startsWith('<<')) return [];
   const expanded = expandText(model, inst, written);
   const dest = expanded === undefined ? undefined : absolute(expanded, workdir);
-  const intoDir = written.endsWith('/') || inst.heredocs.length > 1;
+  const intoDir = written.endsWith('/') || inst.heredocs.length > 1 || (dest !== undefined && isDir(dest));
   return inst.heredocs.map((h) => {
     const strips = words.some(
       (w) => w.startsWith('<<-') && w.slice(3).replace(/^["']|["']$/g, '') === h.name,

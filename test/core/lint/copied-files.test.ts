@@ -7,6 +7,7 @@ import {
   copiedFiles,
   pickContextFiles,
 } from '../../../core/lint/copied-files.js';
+import { lintText } from '../../../core/lint/engine.js';
 
 const model = (text: string) => parseDockerfile(text).model;
 const dests = (text: string, files?: Record<string, string>) =>
@@ -93,5 +94,26 @@ describe('copiedFiles paths', () => {
       ['e.sh', '/app/e.sh', undefined],
       ['f', '/etc/ssh/f', undefined],
     ]);
+  });
+});
+
+describe('copiedFiles into an existing directory without a trailing slash', () => {
+  it('puts one file inside a stock directory, a WORKDIR or a directory a RUN made, as Docker does', () => {
+    expect(
+      dests(
+        'FROM a\nCOPY x.repo /etc/yum.repos.d\nRUN mkdir -p /opt/conf\nCOPY a.conf /opt/conf\nCOPY b.conf /opt/other\n',
+      ),
+    ).toEqual([
+      ['x.repo', '/etc/yum.repos.d/x.repo', undefined],
+      ['a.conf', '/opt/conf/a.conf', undefined],
+      ['b.conf', '/opt/other', undefined],
+    ]);
+  });
+
+  it('lets a rule judge such a copy by its content (sshd_config copied to /etc/ssh)', () => {
+    const findings = lintText('FROM debian:12\nCOPY sshd_config /etc/ssh\nUSER 1000\n', 'Dockerfile', {
+      contextFiles: new Map([['sshd_config', 'PermitRootLogin yes\n']]),
+    });
+    expect(findings.filter((f) => f.code === 'DD116').map((f) => f.line)).toEqual([2]);
   });
 });
