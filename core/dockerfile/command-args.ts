@@ -85,6 +85,13 @@ const WRAPPERS: Record<string, readonly string[]> = {
   stdbuf: ['i', 'o', 'e'],
   timeout: ['s', 'signal', 'k', 'kill-after'],
   xargs: ['I', 'd', 'delimiter', 'n', 'max-args', 'P', 'max-procs', 'L', 'E', 's', 'a', 'arg-file'],
+  setsid: [],
+  unshare: ['S', 'setuid', 'G', 'setgid', 'R', 'root', 'w', 'wd'],
+  ionice: ['c', 'class', 'n', 'classdata', 't'],
+  flock: ['w', 'timeout', 'E', 'conflict-exit-code'],
+  taskset: [],
+  setarch: [],
+  prlimit: [],
 };
 
 /**
@@ -115,13 +122,23 @@ function unwrapOnce(cmd: Command): Unwrapped {
     wrappers.push(name);
     let i = 0;
     // gosu/su-exec/chroot take a user (or root dir) before the command.
-    const leading = name === 'gosu' || name === 'su-exec' || name === 'chroot' || name === 'timeout' ? 1 : 0;
+    const leading = ['gosu', 'su-exec', 'chroot', 'timeout', 'flock', 'taskset', 'setarch'].includes(name)
+      ? 1
+      : 0;
     let skippedLeading = 0;
     while (i < args.length) {
       const a = args[i] ?? '';
       if (a === '--') {
         i++;
         break;
+      }
+      // `env -S 'sh -x'` splits its value into the command and its first arguments.
+      if (name === 'env' && (a === '-S' || a === '--split-string' || /^(-S|--split-string=)./.test(a))) {
+        const value =
+          a === '-S' || a === '--split-string' ? (args[i + 1] ?? '') : a.replace(/^(-S|--split-string=)/, '');
+        const rest = args.slice(a === '-S' || a === '--split-string' ? i + 2 : i + 1);
+        args = [...args.slice(0, i), ...value.trim().split(/\s+/), ...rest];
+        continue;
       }
       if (a.startsWith('-') && a.length > 1) {
         const n = a.startsWith('--') ? (a.slice(2).split('=')[0] ?? '') : (a[1] ?? '');

@@ -178,6 +178,7 @@ function inDir(dir: string | undefined, name: string): string {
 }
 
 const STDOUT_FILE = /^(-|\/dev\/stdout|\/dev\/fd\/1|\/proc\/self\/fd\/1)$/;
+const STDIN_FILE = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/self\/fd\/0)$/;
 
 function curlFetch(args: readonly string[]): Fetch {
   const urls: string[] = [];
@@ -645,15 +646,50 @@ function computeCodeUse(cmd: Command): CodeUse | undefined {
         const file = a === '--' ? args[i + 1] : a;
         if (inline)
           return { runner: `${name} -c`, stdin: false, codeWord: p.offset + (a === '--' ? i + 1 : i) };
-        if (stdin || file === undefined || file === '-' || file === '/dev/stdin')
-          return { runner: name, stdin: true };
+        if (stdin || file === undefined || STDIN_FILE.test(file)) return { runner: name, stdin: true };
         return { runner: name, stdin: false, file, codeWord: p.offset + (a === '--' ? i + 1 : i) };
       }
+      // `-n` / `-o noexec` reads the script and runs nothing (a syntax check).
+      if ((a === '-o' && args[i + 1] === 'noexec') || /^-[a-zA-Z]*n/.test(a)) return undefined;
       if (a === '-o' || a === '+o') i++;
       else if (/^-[a-zA-Z]*c/.test(a)) inline = true;
       else if (/^-[a-zA-Z]*s/.test(a)) stdin = true;
     }
     return inline ? { runner: `${name} -c`, stdin: true } : { runner: name, stdin: true };
+  }
+  // su/runuser without -c start the user's (or `-s`) shell, which reads its commands from standard input.
+  if (
+    (name === 'su' || name === 'runuser') &&
+    !args.some((a) => /^(-[a-zA-Z]*c|--command(=.*)?|--session-command(=.*)?)$/.test(a))
+  ) {
+    return { runner: `${name} (a shell reading standard input)`, stdin: true };
+  }
+  // awk/sed programs that hand what they read to a shell: `awk '{system($0)}'`, `awk '{print | "sh"}'`, `sed e`.
+  if (
+    /^([gmn]?awk|busybox-awk)$/.test(name) &&
+    args.some((a) => /system\s*\(|\|\s*"[^"]*\b(ba|da|z|k)?sh\b/.test(a))
+  ) {
+    return { runner: `${name} system()`, stdin: true };
+  }
+  if (name === 'sed' && args.some((a) => /^(e|.*;\s*e|[0-9$,/]*e)$/.test(a.trim()))) {
+    return { runner: 'sed e', stdin: true };
+  }
+  // su/runuser without -c start the user's (or `-s`) shell, which reads its commands from standard input.
+  if (
+    (name === 'su' || name === 'runuser') &&
+    !args.some((a) => /^(-[a-zA-Z]*c|--command(=.*)?|--session-command(=.*)?)$/.test(a))
+  ) {
+    return { runner: `${name} (a shell reading standard input)`, stdin: true };
+  }
+  // awk/sed programs that hand what they read to a shell: `awk '{system($0)}'`, `awk '{print | "sh"}'`, `sed e`.
+  if (
+    /^([gmn]?awk|busybox-awk)$/.test(name) &&
+    args.some((a) => /system\s*\(|\|\s*"[^"]*\b(ba|da|z|k)?sh\b/.test(a))
+  ) {
+    return { runner: `${name} system()`, stdin: true };
+  }
+  if (name === 'sed' && args.some((a) => /^(e|.*;\s*e|[0-9$,/]*e)$/.test(a.trim()))) {
+    return { runner: 'sed e', stdin: true };
   }
   if (INTERPRETER.test(name)) {
     const code = inlineCode(p);

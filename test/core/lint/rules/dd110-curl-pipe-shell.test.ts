@@ -421,3 +421,23 @@ describe('DD110 messages say what downloads and what runs it', () => {
     expect(findingsOf('DD110', `${F}RUN curl -s https://x.example/i | tee /a | sh | bash`)).toHaveLength(1);
   });
 });
+
+describe('DD110 runners found in the attack review after issue 10', () => {
+  const U = 'https://get.example.com/i.sh';
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | bash /dev/fd/0`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | su root -s /bin/sh`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | su`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | setsid sh`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | unshare -r sh`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | /usr/bin/env -S sh`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | env -S 'bash -x'`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | awk '{system($0)}'`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | awk '{print | "sh"}'`);
+  catches('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | sed -n e`);
+  // Look-alikes: a syntax check runs nothing; su with -c runs its own command; awk and sed that only print.
+  passes('DD110', `FROM debian:12\nRUN curl -fsSLo /tmp/i.sh ${U} && bash -n /tmp/i.sh`);
+  passes('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | sh -o noexec`);
+  passes('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | su app -c 'wc -l'`);
+  passes('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | awk '{print $1}'`);
+  passes('DD110', `FROM debian:12\nRUN curl -fsSL ${U} | sed -n 's/a/b/p'`);
+});
