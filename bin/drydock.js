@@ -25,11 +25,31 @@ if (!existsSync(bundle)) {
 const MAGIC = 0x31434444; // "DDC1"
 const enabled = process.env.DRYDOCK_CODE_CACHE !== '0';
 const cjs = fileURLToPath(new URL('drydock.cjs', dist));
+// On Node 20 the CommonJS bundle serves only the short, read-only commands whose start-up is most of their time;
+// the daemon and the commands that change state run the ES module bundle the rest of the suite exercises (under
+// the CommonJS bundle a lifted ban left an image refused by admission, found by test/e2e/ban-response.test.ts).
+const SHORT_LIVED = new Set([
+  'lint',
+  'check',
+  'rules',
+  'policy',
+  '--version',
+  '-V',
+  '--help',
+  '-h',
+  'help',
+  undefined,
+]);
 
 if (enabled && typeof module.enableCompileCache === 'function') {
   module.enableCompileCache(fileURLToPath(new URL('.compile-cache', dist)));
   await import(bundle.href);
-} else if (enabled && typeof zlib.crc32 === 'function' && existsSync(cjs)) {
+} else if (
+  enabled &&
+  SHORT_LIVED.has(process.argv[2]) &&
+  typeof zlib.crc32 === 'function' &&
+  existsSync(cjs)
+) {
   runWithCodeCache(cjs, `${cjs}.cache`);
 } else {
   await import(bundle.href);

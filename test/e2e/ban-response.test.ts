@@ -259,7 +259,8 @@ describe('a ban of busybox 1.36.0', () => {
       const all = await imagesOf();
       return affected.every((d) => all.find((i) => i.digest === d)?.status === 'supported') ? all : undefined;
     });
-    expect((await cli(['admit'], web.ref)).code).toBe(0);
+    const readmitted = await cli(['admit'], web.ref);
+    expect(readmitted.code, `${readmitted.stdout}${readmitted.stderr}`).toBe(0);
     expect(await readFile(join(state, 'policy.yaml'), 'utf8')).not.toContain(banId);
     const liftedDetail = await daemon.api.get<BanDetail>(`/api/bans/${banId}`);
     expect(liftedDetail.state).toBe('lifted');
