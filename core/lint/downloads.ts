@@ -674,23 +674,6 @@ function computeCodeUse(cmd: Command): CodeUse | undefined {
   if (name === 'sed' && args.some((a) => /^(e|.*;\s*e|[0-9$,/]*e)$/.test(a.trim()))) {
     return { runner: 'sed e', stdin: true };
   }
-  // su/runuser without -c start the user's (or `-s`) shell, which reads its commands from standard input.
-  if (
-    (name === 'su' || name === 'runuser') &&
-    !args.some((a) => /^(-[a-zA-Z]*c|--command(=.*)?|--session-command(=.*)?)$/.test(a))
-  ) {
-    return { runner: `${name} (a shell reading standard input)`, stdin: true };
-  }
-  // awk/sed programs that hand what they read to a shell: `awk '{system($0)}'`, `awk '{print | "sh"}'`, `sed e`.
-  if (
-    /^([gmn]?awk|busybox-awk)$/.test(name) &&
-    args.some((a) => /system\s*\(|\|\s*"[^"]*\b(ba|da|z|k)?sh\b/.test(a))
-  ) {
-    return { runner: `${name} system()`, stdin: true };
-  }
-  if (name === 'sed' && args.some((a) => /^(e|.*;\s*e|[0-9$,/]*e)$/.test(a.trim()))) {
-    return { runner: 'sed e', stdin: true };
-  }
   if (INTERPRETER.test(name)) {
     const code = inlineCode(p);
     if (code && code.flag !== '') {
