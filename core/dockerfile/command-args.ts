@@ -220,6 +220,30 @@ export function isTarArchiveName(path: string): boolean {
   return TAR_ARCHIVE.test(path);
 }
 
+/** A multi-call binary's applet as the command (`busybox chmod 4755 f` → `chmod 4755 f`), up to three deep. */
+export function appletOf(name: string, args: readonly string[]): { name: string; args: readonly string[] } {
+  for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
+    name = baseName(args[0] ?? '');
+    args = args.slice(1);
+  }
+  return { name, args };
+}
+
+/**
+ * The command a RUN word runs, through wrappers (sudo, env, xargs…) and multi-call binaries
+ * (`busybox chmod 4755 f`, `toybox sed -i …` → `chmod`, `sed`); kept per command.
+ */
+export function toolOf(cmd: Command): { name: string; args: readonly string[] } {
+  let found = tools.get(cmd);
+  if (!found) {
+    const { name, args } = unwrap(cmd);
+    found = appletOf(name, args);
+    tools.set(cmd, found);
+  }
+  return found;
+}
+const tools = new WeakMap<Command, { name: string; args: readonly string[] }>();
+
 /**
  * The tool a command runs, through wrappers and `python -m <module>`: `sudo python3 -m pip install x` → `pip`.
  */

@@ -1,4 +1,4 @@
-import { operands, transferArgs, unwrap } from '../dockerfile/command-args.js';
+import { operands, toolOf, transferArgs, unwrap } from '../dockerfile/command-args.js';
 import type { Command, Instruction } from '../dockerfile/model.js';
 import { baseName, parseShell } from '../dockerfile/shell.js';
 import { type Loc, SourceMap } from '../dockerfile/source-map.js';
@@ -86,7 +86,6 @@ const SHELLS = new Set([
 ]);
 const INTERPRETER =
   /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|jruby|node|nodejs|php[0-9.]*|lua[0-9.]*|luajit|pwsh|powershell|rscript|tclsh[0-9.]*|expect|deno|bun|osascript)$/i;
-const MULTICALL = new Set(['busybox', 'toybox']);
 // Letters after which each interpreter reads its code from the next argument (or the rest of the word).
 const INLINE_FLAGS: Readonly<Record<string, string>> = {
   python: 'c',
@@ -123,21 +122,29 @@ function family(name: string): string {
   return n;
 }
 
+/** `compute` kept per command: the answer depends only on the command, and rules ask for it many times. */
+function perCommand<T>(compute: (cmd: Command) => T | undefined): (cmd: Command) => T | undefined {
+  const memo = new WeakMap<Command, T | null>();
+  return (cmd) => {
+    let found = memo.get(cmd);
+    if (found === undefined) {
+      found = compute(cmd) ?? null;
+      memo.set(cmd, found);
+    }
+    return found ?? undefined;
+  };
+}
+
 const programs = new WeakMap<Command, Program>();
 
 /** The program a command runs, through wrappers and multi-call binaries: `sudo busybox wget -O- u` → `wget -O- u`. */
 export function programOf(cmd: Command): Program {
   let found = programs.get(cmd);
   if (!found) {
-    const u = unwrap(cmd);
-    let { name, args } = u;
-    if (MULTICALL.has(name) && args[0] && !args[0].startsWith('-')) {
-      name = baseName(args[0]);
-      args = args.slice(1);
-    }
+    const { name, args } = toolOf(cmd);
     const offset = cmd.args.length - args.length;
     const path = offset > 0 ? (cmd.args[offset - 1] ?? name) : cmd.name;
-    found = { name, path, args, wrappers: u.wrappers, offset };
+    found = { name, path, args, wrappers: unwrap(cmd).wrappers, offset };
     programs.set(cmd, found);
   }
   return found;
@@ -368,17 +375,8 @@ const DUMPERS = new Set(['lynx', 'links', 'elinks', 'w3m']);
 const DECODERS = /^(base64|base32|basenc|gbase64)$/;
 
 /** What a command fetches from the network, or undefined when it fetches nothing. */
-export function fetchOf(cmd: Command): Fetch | undefined {
-  // Each command is asked several times (as a source, as a download); the answer depends only on the command.
-  let found = fetches.get(cmd);
-  if (found === undefined) {
-    found = computeFetch(cmd) ?? null;
-    fetches.set(cmd, found);
-  }
-  return found ?? undefined;
-}
-
-const fetches = new WeakMap<Command, Fetch | null>();
+// Each command is asked several times (as a source, as a download); the answer depends only on the command.
+export const fetchOf: (cmd: Command) => Fetch | undefined = perCommand((cmd) => computeFetch(cmd));
 
 function computeFetch(cmd: Command): Fetch | undefined {
   const p = programOf(cmd);
@@ -610,16 +608,7 @@ interface CodeUse {
   readonly codeWord?: number;
 }
 
-function codeUse(cmd: Command): CodeUse | undefined {
-  let found = uses.get(cmd);
-  if (found === undefined) {
-    found = computeCodeUse(cmd) ?? null;
-    uses.set(cmd, found);
-  }
-  return found ?? undefined;
-}
-
-const uses = new WeakMap<Command, CodeUse | null>();
+const codeUse: (cmd: Command) => CodeUse | undefined = perCommand((cmd) => computeCodeUse(cmd));
 
 function computeCodeUse(cmd: Command): CodeUse | undefined {
   const p = programOf(cmd);

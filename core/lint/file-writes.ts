@@ -1,4 +1,4 @@
-import { hasFlag, operands, unwrap } from '../dockerfile/command-args.js';
+import { hasFlag, operands, toolOf } from '../dockerfile/command-args.js';
 import type { Command, Instruction, Stage } from '../dockerfile/model.js';
 import { baseName } from '../dockerfile/shell.js';
 import type { Loc } from '../dockerfile/source-map.js';
@@ -84,24 +84,8 @@ const STDOUT_OPS: Readonly<Record<string, WriteMode>> = {
 const NOT_FILES = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
 const STDIN_FILES = new Set(['-', '/dev/stdin', '/proc/self/fd/0', '/dev/fd/0']);
 
-/**
- * The command a RUN word runs, through wrappers (sudo, env, xargs…) and multi-call binaries
- * (`busybox chmod 4755 f`, `toybox sed -i …` → `chmod`, `sed`).
- */
-export function toolOf(cmd: Command): { name: string; args: readonly string[] } {
-  let found = tools.get(cmd);
-  if (!found) {
-    let { name, args } = unwrap(cmd);
-    for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
-      name = baseName(args[0] ?? '');
-      args = args.slice(1);
-    }
-    found = { name, args };
-    tools.set(cmd, found);
-  }
-  return found;
-}
-const tools = new WeakMap<Command, { name: string; args: readonly string[] }>();
+// Rules reach the shared helper through this module too.
+export { toolOf };
 
 /**
  * Every file write whose text the Dockerfile (or, for COPY, the pushed tree) shows, in build order, with ENV/ARG

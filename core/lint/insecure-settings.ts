@@ -1,4 +1,4 @@
-import { invocation } from '../dockerfile/command-args.js';
+import { appletOf, invocation } from '../dockerfile/command-args.js';
 import type { Command, Instruction } from '../dockerfile/model.js';
 import { baseName } from '../dockerfile/shell.js';
 import type { Loc } from '../dockerfile/source-map.js';
@@ -151,7 +151,7 @@ function shared(ctx: RuleContext): Shared {
   const key = ctx.resolved();
   let found = cache.get(key);
   if (!found) {
-    const runs = [...key, ...startCommands(ctx)];
+    const runs = [...key, ...ctx.startCommands()];
     const written = collectFiles(ctx);
     const env = [...collectEnv(ctx, runs), ...profileEnv(written)];
     const aliases = new Map<string, string[]>();
@@ -175,31 +175,6 @@ function shared(ctx: RuleContext): Shared {
     cache.set(key, found);
   }
   return found;
-}
-
-function startCommands(ctx: RuleContext): readonly RunCommand[] {
-  const resolved = ctx.startCommands();
-  if (resolved.length > 0) return resolved;
-  // Until the stage evaluation gives start commands, read the exec form as one command.
-  const out: RunCommand[] = [];
-  for (const instruction of ctx.of('CMD', 'ENTRYPOINT')) {
-    const [name, ...args] = instruction.json ?? [];
-    if (name === undefined) continue;
-    const command: Command = {
-      name,
-      args,
-      words: [],
-      assigns: [],
-      redirects: [],
-      loc: instruction.loc,
-      start: instruction.start,
-      end: instruction.end,
-      context: 'exec-form',
-      statement: 0,
-    };
-    out.push({ command, instruction });
-  }
-  return out;
 }
 
 function collectEnv(ctx: RuleContext, runs: readonly RunCommand[]): EnvSetting[] {
@@ -345,10 +320,6 @@ export function optionValues(args: readonly string[], ...names: string[]): strin
  */
 export function toolCall(command: Command): { name: string; args: readonly string[] } {
   // invocation() is cached per command; only multi-call binaries need more.
-  let { name, args } = invocation(command);
-  for (let depth = 0; depth < 3 && (name === 'busybox' || name === 'toybox') && args[0]; depth++) {
-    name = baseName(args[0] ?? '');
-    args = args.slice(1);
-  }
-  return { name, args };
+  const { name, args } = invocation(command);
+  return appletOf(name, args);
 }
