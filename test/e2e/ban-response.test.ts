@@ -2,6 +2,7 @@
 // through the post-receive hook, images built by buildah and published to the guarded registry, fleet
 // containers run by podman on two "hosts", then `drydock ban` through the ops credential of the API. The
 // checks read everything back the way a user would: the CLI, the HTTP API, skopeo on the registry, podman.
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../cli/api-client.js';
 import { readApiToken } from '../../runtime/local/api-tokens.js';
 import type {
   BanDetail,
@@ -46,8 +48,13 @@ beforeAll(async () => {
   state = join(root, 'state');
   daemon = await startDrydock(state);
   const seeded = await waitFor('the seeded bases', async () => {
-    const { bases } = await daemon.api.get<{ bases: BaseSummary[] }>('/api/bases');
-    return bases.length === 2 ? bases : undefined;
+    // While a base is being pushed, docker-registry may answer its manifest with a 500 (seen once in a full run
+    // under load); that base is not seeded yet, so ask again.
+    const listed = await daemon.api.get<{ bases: BaseSummary[] }>('/api/bases').catch((err: unknown) => {
+      if (err instanceof ApiError && err.status >= 500) return undefined;
+      throw err;
+    });
+    return listed?.bases.length === 2 ? listed.bases : undefined;
   });
   busybox = Object.fromEntries(seeded.map((b) => [b.ref.split(':').at(-1) ?? '', b]));
 }, 180_000);
