@@ -1,5 +1,6 @@
 import { DrydockError } from '../../core/errors.js';
 import type { PathChange } from '../../core/push/changed-definitions.js';
+import { isProjectPath, isSafePath } from '../../core/push/repository-paths.js';
 
 /** What drydock reads from a hosted git service (GitHub, GitLab) about one project at one commit. */
 export interface GitProvider {
@@ -45,15 +46,6 @@ export class UnknownRepositoryHostError extends DrydockError {
       { code: 'REPOSITORY_HOST_UNKNOWN' },
     );
   }
-}
-
-// A project path: `owner/repo` or `group/sub/project`, no empty, `.` or `..` segment that could climb the API path.
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
-/** True when `project` is a plain project path that is safe to put into an API URL. */
-export function isProjectPath(project: string): boolean {
-  const segments = project.split('/');
-  return segments.length >= 2 && segments.every((s) => SEGMENT.test(s) && !s.endsWith('.git'));
 }
 
 /** Picks the provider of a repository id by its host; the project path must be a plain `owner/repo` path. */
@@ -132,15 +124,6 @@ export async function readCapped(response: Response, max: number, what: string):
 
 function tooLarge(what: string, max: number): GitProviderError {
   return new GitProviderError(`${what}: larger than ${max} bytes`, { retryable: false });
-}
-
-/** True for a relative file path with no empty, `.` or `..` segment, no backslash and no control character. */
-export function isSafePath(path: string): boolean {
-  if (path === '' || path.length > 1024 || path.includes('\\')) return false;
-  // A control character (NUL, newline…) has no business in a path that goes into a URL and an S3 key.
-  for (let i = 0; i < path.length; i++)
-    if (path.charCodeAt(i) < 0x20 || path.charCodeAt(i) === 0x7f) return false;
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 /** Encodes each segment of a path for a URL, keeping the slashes; a path that could climb the URL is refused. */

@@ -1,11 +1,11 @@
 import type { PathChange } from '../../core/push/changed-definitions.js';
+import { isSafePath } from '../../core/push/repository-paths.js';
 import {
   decodeText,
   type GitProvider,
   GitProviderError,
   type HttpProviderOptions,
   httpGet,
-  isSafePath,
   readCapped,
 } from './git-provider.js';
 

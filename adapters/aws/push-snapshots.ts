@@ -13,8 +13,9 @@ import {
   changedDefinitions,
   type PathChange,
 } from '../../core/push/changed-definitions.js';
+import { isSafePath } from '../../core/push/repository-paths.js';
 import { forEachLimited } from './concurrency.js';
-import { type GitProvider, GitProviderError, isSafePath, resolveRepository } from './git-provider.js';
+import { type GitProvider, GitProviderError, resolveRepository } from './git-provider.js';
 import { contextDirOf, type S3SnapshotStore } from './s3-snapshot-store.js';
 import { zipSubtree } from './zip-subtree.js';
 

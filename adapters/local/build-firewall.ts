@@ -1,5 +1,5 @@
 import { DrydockError } from '../../core/errors.js';
-import { runTool } from './buildah-build-service.js';
+import { runTool } from './run-tool.js';
 
 /** One firewall rule: the tool, its chain and the match, inserted first in the chain. */
 interface Rule {

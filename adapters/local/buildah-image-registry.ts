@@ -13,9 +13,9 @@ import {
   RegistryUnauthorizedError,
   RegistryUnavailableError,
 } from '../../core/ports/image-registry.js';
-import { runTool } from './buildah-build-service.js';
 import type { ContainerEnv } from './container-env.js';
 import type { PipelineCredential } from './registry-push-guard.js';
+import { runTool } from './run-tool.js';
 
 /** Options of `BuildahImageRegistry`. */
 export interface BuildahImageRegistryProps {

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { DrydockError, ToolMissingError } from '../../core/errors.js';
 import { formatImageRef, type ImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import type { ImageConfig } from '../../core/image-tests/observations.js';
-import { runTool, type ToolResult, USERNS_AUTO } from './buildah-build-service.js';
+import { USERNS_AUTO } from './buildah-build-service.js';
 import { underParentDeathSignal } from './parent-death-signal.js';
+import { runTool, type ToolResult } from './run-tool.js';
 
 /** The container engines whose command line drydock drives with the same commands. */
 export const CONTAINER_ENGINES = ['docker', 'podman'] as const;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import type { BuildService } from '../../core/ports/build-service.js';
-import { runTool } from './buildah-build-service.js';
 import { importRootfsBase } from './rootfs-base-importer.js';
+import { runTool } from './run-tool.js';
 
 /** The Debian release seeded by default: the one this machine's tools come from. */
 export const DEBIAN_BASE_SUITE = 'bookworm';

@@ -1,8 +1,9 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeBuildCgroups } from './build-cgroup.js';
-import { buildCgroupScope, runTool } from './buildah-build-service.js';
+import { buildCgroupScope } from './buildah-build-service.js';
 import type { ContainerEnv } from './container-env.js';
+import { runTool } from './run-tool.js';
 
 /** What a killed run left behind in a state dir's container storage, and the next start removed. */
 export interface Leftovers {

@@ -5,9 +5,9 @@ import { DrydockError } from '../../core/errors.js';
 import { parseImageRef } from '../../core/image-ref/parse-image-ref.js';
 import type { BandAidResult, Fleet, RunningContainer } from '../../core/ports/fleet.js';
 import { hooksDir, installAdmissionHook } from './admission-hook.js';
-import { runTool, type ToolResult } from './buildah-build-service.js';
 import { lastLine } from './container-cli.js';
 import { type ContainerEnvOptions, containersConfText, prepareContainerEnv } from './container-env.js';
+import { runTool, type ToolResult } from './run-tool.js';
 
 /** Labels of every fleet container: that it is one, its host, and its image's manifest digest when known. */
 export const FLEET_LABELS = {

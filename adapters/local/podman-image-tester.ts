@@ -17,8 +17,9 @@ import {
   type ImageTestRequest,
   ImageTestSandboxError,
 } from '../../core/ports/image-tester.js';
-import { runTool, type ToolResult, USERNS_AUTO } from './buildah-build-service.js';
+import { USERNS_AUTO } from './buildah-build-service.js';
 import { type InspectedImage, imageConfigOf, lastLine } from './container-cli.js';
+import { runTool, type ToolResult } from './run-tool.js';
 
 /** Options of the podman image tester. */
 export interface PodmanImageTesterOptions {

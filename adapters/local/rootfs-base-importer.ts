@@ -5,9 +5,9 @@ import { DrydockError, quoteInput } from '../../core/errors.js';
 import { NAME_MAX_LENGTH, PATH_COMPONENT, tagProblem } from '../../core/image-ref/grammar.js';
 import type { BuildService } from '../../core/ports/build-service.js';
 import { InvalidImageTargetError } from '../../core/ports/image-registry.js';
-import { runTool, type ToolResult } from './buildah-build-service.js';
 import { ToolMissingError } from './container-env.js';
 import { rootfsTarArgs } from './rootfs-tar.js';
+import { runTool, type ToolResult } from './run-tool.js';
 
 /** Options of `importRootfsBase`. */
 export interface RootfsBaseImportOptions {

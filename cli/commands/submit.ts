@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Command } from 'commander';
-import { isProjectPath, isSafePath } from '../../adapters/aws/git-provider.js';
 import { DrydockError } from '../../core/errors.js';
+import { isProjectPath, isSafePath } from '../../core/push/repository-paths.js';
 import type { AwsCredentials } from '../aws-sigv4.js';
 import { type CliIo, EXIT, UsageError } from '../context.js';
 import { jsonText, type OutputFormat, parseOutputFormat } from '../pipeline-command.js';

@@ -44,8 +44,8 @@ export interface WorkQueue<T = unknown> {
   /**
    * Sends a message; a dedup id seen within the dedup window returns the first message id and sends nothing.
    * A group id (the repository) asks for fairness between groups: `SqliteWorkQueue` serves its groups in turn;
-   * `SqsWorkQueue` does not send it (the deployed queues are fed by EventBridge, whose SQS target sets no group
-   * on a standard queue), so on AWS the per-definition messages and the gate's concurrency bound the delay.
+   * on AWS the queues are fed by EventBridge, whose SQS target sets no group on a standard queue, so there the
+   * per-definition messages and the gate's concurrency bound the delay.
    */
   send(
     body: T,

@@ -5,9 +5,9 @@ import { parse } from '@aws-lambda-powertools/parser';
 import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { isSafePath } from '../../adapters/aws/git-provider.js';
 import type { CaptureOutcome, PushReport } from '../../adapters/aws/push-snapshots.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
+import { isSafePath } from '../../core/push/repository-paths.js';
 import { failure, json, rawBody } from '../shared/http.js';
 import { type Observability, withObservability } from '../shared/observability.js';
 

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { runTool } from '../../adapters/local/buildah-build-service.js';
+import { runTool } from '../../adapters/local/run-tool.js';
 import { DrydockError, quoteInput } from '../../core/errors.js';
 
 /** Largest rootfs upload (`drydock bases import`) the daemon stores, as sent (compressed or not). */

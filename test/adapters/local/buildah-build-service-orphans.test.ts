@@ -56,7 +56,7 @@ describe('runTool', () => {
   it('starts a tool that dies with the process that started it, even by SIGKILL', async () => {
     const seconds = String(500_000 + Math.floor(Math.random() * 400_000));
     const source = [
-      `import { runTool } from ${JSON.stringify(new URL('../../../adapters/local/buildah-build-service.ts', import.meta.url).pathname)};`,
+      `import { runTool } from ${JSON.stringify(new URL('../../../adapters/local/run-tool.ts', import.meta.url).pathname)};`,
       `await runTool({ command: 'sleep', args: [${JSON.stringify(seconds)}], timeoutMs: 600_000, debianPackage: 'coreutils' });`,
     ].join('\n');
     child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], {
