@@ -1,0 +1,170 @@
+import { DrydockError } from '../../core/errors.js';
+import {
+  BUILD_TRANSITIONS,
+  type BuildKey,
+  BuildNotFoundError,
+  type BuildRecord,
+  type BuildRecords,
+  type BuildRequest,
+  type BuildState,
+  BuildTransitionError,
+  isTerminal,
+  type TransitionDetails,
+} from '../../core/ports/build-records.js';
+import { type Clock, systemClock } from '../../core/ports/clock.js';
+
+interface Row {
+  readonly seq: number;
+  readonly buildId: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly rebuild: string;
+  readonly correlationId: string;
+  state: BuildState;
+  attempts: number;
+  readonly queuedAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  logPath?: string;
+  imageDigest?: string;
+  error?: string;
+  readonly history: { state: BuildState; at: number }[];
+}
+
+/** The rows of in-memory build records, shared by every view `reopen` gives (the twin of one SQLite file). */
+class BuildTable {
+  readonly rows = new Map<string, Row>();
+  seq = 0;
+}
+
+/**
+ * Build records in memory with the behaviour of `SqliteBuildRecords` (the BuildRecords contract runs against both):
+ * one record per (repository, definition, commit, rebuild), the state machine of `BUILD_TRANSITIONS`, records
+ * returned as fresh copies.
+ */
+export class InMemoryBuildRecords implements BuildRecords {
+  readonly #table: BuildTable;
+  readonly #clock: Clock;
+
+  constructor(options: { readonly clock?: Clock } = {}, table: BuildTable = new BuildTable()) {
+    this.#clock = options.clock ?? systemClock;
+    this.#table = table;
+  }
+
+  /** Another view of the same records, as a second connection to the same database. */
+  reopen(): InMemoryBuildRecords {
+    return new InMemoryBuildRecords({ clock: this.#clock }, this.#table);
+  }
+
+  async enqueue(request: BuildRequest): Promise<{ record: BuildRecord; created: boolean }> {
+    const rebuild = request.rebuild ?? '';
+    const existing = this.byKey({ ...request, rebuild });
+    if (existing) return { record: toRecord(existing), created: false };
+    if (this.#table.rows.has(request.buildId)) {
+      throw new DrydockError(
+        `build id ${request.buildId} is already used by another (repository, definition, commit, rebuild)`,
+        { code: 'BUILD_ID_CONFLICT' },
+      );
+    }
+    const now = this.#clock.now().getTime();
+    const row: Row = {
+      seq: ++this.#table.seq,
+      buildId: request.buildId,
+      repository: request.repository,
+      definition: request.definition,
+      commit: request.commit,
+      rebuild,
+      correlationId: request.correlationId,
+      state: 'queued',
+      attempts: 0,
+      queuedAt: now,
+      updatedAt: now,
+      history: [{ state: 'queued', at: now }],
+    };
+    this.#table.rows.set(row.buildId, row);
+    return { record: toRecord(row), created: true };
+  }
+
+  async transition(buildId: string, to: BuildState, details: TransitionDetails = {}): Promise<BuildRecord> {
+    const row = this.#table.rows.get(buildId);
+    if (!row) throw new BuildNotFoundError(buildId);
+    if (!BUILD_TRANSITIONS[row.state].includes(to)) throw new BuildTransitionError(buildId, row.state, to);
+    // Repeating a step (a redelivered event) changes nothing, except `building`, which is a restart.
+    if (row.state === to && to !== 'building') return toRecord(row);
+    const now = this.#clock.now().getTime();
+    const starts = to === 'building';
+    row.state = to;
+    row.updatedAt = now;
+    if (starts) row.attempts += 1;
+    row.startedAt ??= starts ? now : undefined;
+    row.finishedAt = isTerminal(to) ? now : undefined;
+    row.logPath = details.logPath ?? row.logPath;
+    row.imageDigest = details.imageDigest ?? row.imageDigest;
+    row.error = details.error ?? row.error;
+    row.history.push({ state: to, at: now });
+    return toRecord(row);
+  }
+
+  async get(buildId: string): Promise<BuildRecord | undefined> {
+    const row = this.#table.rows.get(buildId);
+    return row && toRecord(row);
+  }
+
+  async find(key: BuildKey): Promise<BuildRecord | undefined> {
+    const row = this.byKey({ ...key, rebuild: key.rebuild ?? '' });
+    return row && toRecord(row);
+  }
+
+  async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
+    const row = this.newestFirst().find((r) => r.repository === repository && r.definition === definition);
+    return row && toRecord(row);
+  }
+
+  async list(options: { states?: readonly BuildState[]; limit?: number } = {}): Promise<BuildRecord[]> {
+    const states = options.states;
+    return this.newestFirst()
+      .filter((r) => states === undefined || states.includes(r.state))
+      .slice(0, options.limit ?? 100)
+      .map(toRecord);
+  }
+
+  private byKey(key: Required<BuildKey>): Row | undefined {
+    return [...this.#table.rows.values()].find(
+      (r) =>
+        r.repository === key.repository &&
+        r.definition === key.definition &&
+        r.commit === key.commit &&
+        r.rebuild === key.rebuild,
+    );
+  }
+
+  private newestFirst(): Row[] {
+    return [...this.#table.rows.values()].sort((a, b) => b.queuedAt - a.queuedAt || b.seq - a.seq);
+  }
+}
+
+function toRecord(row: Row): BuildRecord {
+  return {
+    buildId: row.buildId,
+    repository: row.repository,
+    definition: row.definition,
+    commit: row.commit,
+    ...(row.rebuild === '' ? {} : { rebuild: row.rebuild }),
+    correlationId: row.correlationId,
+    state: row.state,
+    attempts: row.attempts,
+    queuedAt: new Date(row.queuedAt),
+    updatedAt: new Date(row.updatedAt),
+    ...(row.startedAt === undefined ? {} : { startedAt: new Date(row.startedAt) }),
+    ...(row.finishedAt === undefined ? {} : { finishedAt: new Date(row.finishedAt) }),
+    ...(row.startedAt !== undefined && row.finishedAt !== undefined
+      ? { durationMs: row.finishedAt - row.startedAt }
+      : {}),
+    ...(row.logPath === undefined ? {} : { logPath: row.logPath }),
+    ...(row.imageDigest === undefined ? {} : { imageDigest: row.imageDigest }),
+    ...(row.error === undefined ? {} : { error: row.error }),
+    history: row.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
+  };
+}
