@@ -2,11 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { IMAGE_TESTS_REPORT, renderBuildSpec } from '../../infra/drydock-pipeline.js';
+import { BUILD_ENV, buildEventsKey } from '../../adapters/aws/build-contract.js';
+import {
+  BUILD_PROJECT_VARIABLES,
+  IMAGE_TESTS_REPORT,
+  renderBuildSpec,
+} from '../../infra/drydock-pipeline.js';
 
 const PATH = join(import.meta.dirname, '../../buildspecs/build.yml');
 const spec = parse(readFileSync(PATH, 'utf8'));
 const phase = (name: string): string[] => spec.phases[name].commands;
+const CLI = 'node ".drydock/cli/drydock.mjs"';
+// Set by CodeBuild itself in every build.
+const CODEBUILD_VARIABLES = ['AWS_REGION'];
 const everyCommand = (): string[] =>
   Object.values(spec.phases as Record<string, { commands?: string[]; finally?: string[] }>).flatMap((p) => [
     ...(p.commands ?? []),
@@ -40,13 +48,13 @@ function unquotedExpansions(command: string): string[] {
 }
 
 describe('buildspecs/build.yml', () => {
-  it('is a v0.2 buildspec with the four phases in order, in bash', () => {
+  it('is a v0.2 buildspec with three phases in order, in bash', () => {
     expect(spec.version).toBe(0.2);
     expect(spec.env.shell).toBe('bash');
-    expect(Object.keys(spec.phases)).toEqual(['install', 'pre_build', 'build', 'post_build']);
+    expect(Object.keys(spec.phases)).toEqual(['install', 'pre_build', 'build']);
   });
 
-  it('stops before building, testing or pushing once a step before it failed', () => {
+  it('stops once a phase failed', () => {
     for (const name of ['install', 'pre_build', 'build'])
       expect(spec.phases[name]['on-failure']).toBe('ABORT');
   });
@@ -57,53 +65,87 @@ describe('buildspecs/build.yml', () => {
     expect(everyCommand().join('\n')).not.toMatch(/\bcurl\b|\bwget\b/);
   });
 
+  it('downloads the whole Build Requested event and the zipped context the starter stored', () => {
+    const pre = phase('pre_build');
+    expect(pre).toContain(
+      `aws s3 cp --only-show-errors "s3://$SNAPSHOT_BUCKET/$${BUILD_ENV.requestKey}" ".drydock/request.json"`,
+    );
+    expect(pre).toContain(
+      `aws s3 cp --only-show-errors "s3://$SNAPSHOT_BUCKET/$${BUILD_ENV.contextKey}" ".drydock/context.zip"`,
+    );
+    expect(pre).toContain('unzip -q ".drydock/context.zip" -d ".drydock/context"');
+  });
+
   it('logs in to ECR with the password on stdin', () => {
     expect(phase('pre_build')).toContain(
       'aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$ECR_REGISTRY"',
     );
   });
 
-  it('resolves and pulls every base with drydock before building, and exports them for the labels and lineage', () => {
-    const [bases, load] = phase('build');
-    expect(bases).toMatch(/^node "\.drydock\/cli\/drydock\.mjs" image bases /);
-    expect(bases).toContain('--dockerfile ".drydock/Dockerfile"');
-    expect(bases).toContain('--engine docker --pull');
-    expect(bases).toContain('--time-limit "$DRYDOCK_BUILD_TIMEOUT_SECONDS"');
-    // Into a file and then sourced: `eval "$(…)"` would succeed when the command failed.
-    expect(bases).toMatch(/ --format env > "\.drydock\/bases\.env"$/);
-    expect(load).toBe('set -a && . ".drydock/bases.env" && set +a');
-    expect(everyCommand().join('\n')).not.toMatch(/\beval\b/);
-  });
-
-  it('builds the fetched Dockerfile under a time limit on the bases just pulled, with the lineage labels', () => {
-    const build = phase('build').find((c) => c.includes(' docker build '));
-    expect(build).toMatch(/^timeout --kill-after=30 "\$DRYDOCK_BUILD_TIMEOUT_SECONDS" docker build /);
-    // Pulling again could build on a newer base than the labels name.
-    expect(build).not.toContain('--pull');
-    expect(phase('build').indexOf(build!)).toBeGreaterThan(1);
-    expect(build).toContain('--file ".drydock/Dockerfile"');
-    for (const label of [
-      'org.opencontainers.image.base.name=$DRYDOCK_BASE_NAME',
-      'org.opencontainers.image.base.digest=$DRYDOCK_BASE_DIGEST',
-      'org.opencontainers.image.source=$DRYDOCK_SOURCE',
-      'org.opencontainers.image.revision=$DRYDOCK_COMMIT',
-    ]) {
-      expect(build).toContain(`--label "${label}"`);
+  it('runs drydock step build, test and publish in that order, each on the events file, with Docker', () => {
+    const steps = phase('build');
+    expect(steps.map((c) => /^node "\.drydock\/cli\/drydock\.mjs" step (\w+) /.exec(c)?.[1])).toEqual([
+      'build',
+      'test',
+      'publish',
+    ]);
+    for (const c of steps) {
+      expect(c).toContain('--events ".drydock/events.jsonl"');
+      expect(c).toContain('--context ".drydock/context" --work ".drydock" --engine docker');
     }
+    // Only the build reads the request; the others take the last event of the file.
+    expect(steps[0]).toContain('--event ".drydock/request.json"');
+    expect(steps.slice(1).join('\n')).not.toContain('--event ');
+    expect(steps[0]).toContain('--time-limit "$DRYDOCK_BUILD_TIMEOUT_SECONDS"');
+    expect(steps[1]).toContain('--time-limit "$DRYDOCK_TEST_TIMEOUT_SECONDS"');
+    expect(steps[2]).toContain('--registry "$ECR_REGISTRY"');
   });
 
-  it('tests the image without network before pushing it, and reports JUnit XML', () => {
-    const post = phase('post_build');
-    const test = post.findIndex((c) => c.includes(' image test '));
-    const push = post.findIndex((c) => c.startsWith('docker push'));
-    expect(test).toBeGreaterThanOrEqual(0);
-    expect(push).toBeGreaterThan(test);
-    expect(post[test]).toContain('--engine docker --network none');
-    expect(post[test]).toContain('--tests ".drydock/context/image-tests.yaml"');
-    expect(post[test]).toContain('--time-limit "$DRYDOCK_TEST_TIMEOUT_SECONDS"');
-    expect(post[test]).toContain('--junit ".drydock/reports/image-tests.xml"');
-    const report = spec.reports[IMAGE_TESTS_REPORT];
-    expect(report).toEqual({
+  it('computes no label, tag or digest in bash: drydock does the build, test and push', () => {
+    const all = everyCommand().join('\n');
+    for (const bashism of [
+      '--label',
+      'docker build',
+      'docker push',
+      'docker tag',
+      'image inspect',
+      'RepoDigests',
+      'image test',
+      'image bases',
+    ]) {
+      expect(all).not.toContain(bashism);
+    }
+    expect(spec.env['exported-variables']).toBeUndefined();
+    expect(all.split(CLI).length - 1).toBe(4);
+  });
+
+  it('uploads the events file whatever happened, to the key the build-state function reads', () => {
+    // buildEventsKey refuses `$`, so the key is built for a placeholder id and the variable put in its place.
+    const key = buildEventsKey('PLACEHOLDER').replace('PLACEHOLDER', `$${BUILD_ENV.buildId}`);
+    expect(spec.phases.build.finally).toEqual([
+      'touch ".drydock/events.jsonl"',
+      `aws s3 cp --only-show-errors ".drydock/events.jsonl" "s3://$SNAPSHOT_BUCKET/${key}"`,
+    ]);
+  });
+
+  it('reads only variables the project, StartBuild, CodeBuild or the buildspec itself set', () => {
+    const set = new Set<string>([
+      ...BUILD_PROJECT_VARIABLES,
+      ...Object.values(BUILD_ENV),
+      ...CODEBUILD_VARIABLES,
+      ...Object.keys(spec.env.variables as object),
+    ]);
+    const read = new Set(
+      everyCommand().flatMap((c) => [...c.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!)),
+    );
+    expect([...read].filter((name) => !set.has(name))).toEqual([]);
+    expect(read).toContain(BUILD_ENV.buildId);
+    expect(read).toContain(BUILD_ENV.requestKey);
+    expect(read).toContain(BUILD_ENV.contextKey);
+  });
+
+  it('reports the JUnit XML the test step writes', () => {
+    expect(spec.reports[IMAGE_TESTS_REPORT]).toEqual({
       files: ['image-tests.xml'],
       'base-directory': '.drydock/reports',
       'file-format': 'JUNITXML',
@@ -120,16 +162,6 @@ describe('buildspecs/build.yml', () => {
       'arn:aws:codebuild:eu-west-1:111111111111:report-group/drydock-image-tests',
     ]);
     expect(rendered.phases).toEqual(spec.phases);
-  });
-
-  it('exports what the build-state function reads back', () => {
-    expect(spec.env['exported-variables']).toEqual([
-      'DRYDOCK_STAGE',
-      'IMAGE_REF',
-      'IMAGE_DIGEST',
-      'CONFIG_DIGEST',
-      'DRYDOCK_BASES',
-    ]);
   });
 
   it('never echoes, traces or dumps the environment, and holds no secret', () => {

@@ -1,0 +1,184 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DrydockError, quoteInput } from '../../core/errors.js';
+import { PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
+import { formatImageRef, parseImageRef } from '../../core/image-ref/index.js';
+import {
+  type ImageDetails,
+  type ImageRegistry,
+  type ImageTarget,
+  InvalidImageTargetError,
+  type PushedImage,
+  type PushOptions,
+  RegistryUnauthorizedError,
+  RegistryUnavailableError,
+} from '../../core/ports/image-registry.js';
+import { type ContainerCli, repoDigestOf } from './container-cli.js';
+import type { ToolResult } from './run-tool.js';
+
+/** Options of the container CLI registry. */
+export interface ContainerCliImageRegistryProps {
+  /** The engine's command line, logged in to the registry already (`docker login`). */
+  readonly cli: ContainerCli;
+  /** Registry host (and port): ECR_REGISTRY in CodeBuild. */
+  readonly host: string;
+  /**
+   * Path prefix every repository of the pipeline lives under (REPOSITORY_PREFIX, like `drydock`): a repository
+   * not already under it is pushed and read under it. @default none
+   */
+  readonly repositoryPrefix?: string;
+  /** Time limit of each pull, tag, push and inspect. @default 600000 */
+  readonly timeoutMs?: number;
+}
+
+/** A registry listing the container command line cannot make (tags, repositories): only ECR's API or HTTP can. */
+export class RegistryListingUnsupportedError extends DrydockError {
+  override readonly name = 'RegistryListingUnsupportedError';
+
+  constructor(what: string) {
+    super(`the container command line cannot list ${what} of a registry`, {
+      code: 'REGISTRY_LISTING_UNSUPPORTED',
+    });
+  }
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DOCKER_PUSH_LINE = /^(\S+): digest: (sha256:[0-9a-f]{64}) size: \d+$/;
+const NOT_FOUND = /manifest unknown|name unknown|not found|does not exist|no such image|image not known/i;
+const UNAUTHORIZED = /unauthorized|denied|authentication required|no basic auth credentials|forbidden/i;
+
+/**
+ * The manifest digest `docker push` printed for `tag` (its line `<tag>: digest: sha256:… size: N`); undefined
+ * when no such line is there. Lines of other tags, and look-alikes in a layer's progress, are not taken.
+ */
+export function parseDockerPushDigest(stdout: string, tag: string): string | undefined {
+  for (const raw of stdout.split(/\r?\n/)) {
+    const m = DOCKER_PUSH_LINE.exec(raw.trim());
+    if (m && m[1] === tag) return m[2];
+  }
+  return undefined;
+}
+
+/**
+ * ImageRegistry over the Docker or podman command line (CodeBuild's Docker with ECR): `inspect` pulls the
+ * reference and reads `image inspect` (manifest digest from the pull, config digest, labels, created); `push`
+ * tags the local image and pushes it, taking the manifest digest from the push itself (`--digestfile` with
+ * podman, the `digest:` line with Docker), never from a later read that another push may have changed.
+ */
+export class ContainerCliImageRegistry implements ImageRegistry {
+  readonly host: string;
+  readonly #cli: ContainerCli;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+
+  constructor(props: ContainerCliImageRegistryProps) {
+    this.host = props.host;
+    this.#cli = props.cli;
+    this.#prefix = (props.repositoryPrefix ?? '').replace(/^\/+|\/+$/g, '');
+    if (this.#prefix !== '' && !this.#prefix.split('/').every((c) => PATH_COMPONENT.test(c))) {
+      throw new InvalidImageTargetError(`invalid repository prefix ${quoteInput(this.#prefix)}`);
+    }
+    this.#timeoutMs = props.timeoutMs ?? 600_000;
+  }
+
+  async push(localImage: string, target: ImageTarget, _opts: PushOptions = {}): Promise<PushedImage> {
+    const repository = this.#repository(target.repository);
+    if (!repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
+      throw new InvalidImageTargetError(`invalid repository ${quoteInput(target.repository)}`);
+    }
+    if (!TAG.test(target.tag)) throw new InvalidImageTargetError(`invalid tag ${quoteInput(target.tag)}`);
+    const ref = `${this.host}/${repository}:${target.tag}`;
+    await this.#check(['tag', localImage, ref], `tag ${localImage} as ${ref}`);
+    if (this.#cli.engine === 'podman') {
+      const scratch = await mkdtemp(join(tmpdir(), 'drydock-push-'));
+      try {
+        const file = join(scratch, 'digest');
+        await this.#check(['push', '--digestfile', file, ref], `push ${ref}`);
+        return { ref, digest: pushedDigest((await readFile(file, 'utf8')).trim(), ref) };
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    }
+    const stdout = await this.#check(['push', ref], `push ${ref}`);
+    return { ref, digest: pushedDigest(parseDockerPushDigest(stdout, target.tag) ?? '', ref) };
+  }
+
+  async inspect(ref: string): Promise<ImageDetails | undefined> {
+    const name = this.#qualify(ref);
+    const args = ['pull', '--quiet', name];
+    const pulled = await this.#cli.run(args, this.#timeoutMs);
+    if (pulled.exitCode !== 0) {
+      if (!pulled.timedOut && NOT_FOUND.test(pulled.stderr) && !UNAUTHORIZED.test(pulled.stderr))
+        return undefined;
+      throw this.#registryError(`pull ${name}`, pulled);
+    }
+    const image = await this.#cli.inspectImage(name, this.#timeoutMs);
+    if (!image) return undefined;
+    const parsed = parseImageRef(name);
+    if (!parsed.ok) throw new InvalidImageTargetError(`invalid image reference ${quoteInput(ref)}`);
+    const digest = parsed.ref.digest ?? repoDigestOf(image, parsed.ref.name);
+    if (digest === undefined) {
+      throw new RegistryUnavailableError(
+        `${name} was pulled but ${this.#cli.engine} recorded no digest for it`,
+      );
+    }
+    const created = (image as { Created?: unknown }).Created;
+    return {
+      digest,
+      configDigest: image.Id.startsWith('sha256:') ? image.Id : `sha256:${image.Id}`,
+      labels: { ...(image.Config?.Labels ?? {}) },
+      ...(typeof created === 'string' && created !== '' ? { created } : {}),
+    };
+  }
+
+  async tags(_repository: string): Promise<readonly string[]> {
+    throw new RegistryListingUnsupportedError('the tags');
+  }
+
+  async repositories(): Promise<readonly string[]> {
+    throw new RegistryListingUnsupportedError('the repositories');
+  }
+
+  #repository(repository: string): string {
+    const clean = repository.replace(/^\/+|\/+$/g, '');
+    if (this.#prefix === '' || clean === this.#prefix || clean.startsWith(`${this.#prefix}/`)) return clean;
+    return `${this.#prefix}/${clean}`;
+  }
+
+  // A reference of this registry, fully qualified and under the prefix; another registry's is refused.
+  #qualify(ref: string): string {
+    const qualified = ref.startsWith(`${this.host}/`) ? ref : `${this.host}/${ref}`;
+    const parsed = parseImageRef(qualified);
+    if (!parsed.ok || parsed.ref.registry !== this.host) {
+      throw new InvalidImageTargetError(`${quoteInput(ref)} is not an image of the registry ${this.host}`);
+    }
+    const repository = this.#repository(parsed.ref.repository);
+    return formatImageRef({ ...parsed.ref, repository, name: `${this.host}/${repository}` });
+  }
+
+  async #check(args: readonly string[], what: string): Promise<string> {
+    const result = await this.#cli.run(args, this.#timeoutMs);
+    if (result.exitCode !== 0) throw this.#registryError(what, result);
+    return result.stdout;
+  }
+
+  #registryError(what: string, result: ToolResult): DrydockError {
+    const reason = result.timedOut
+      ? 'timed out'
+      : result.stderr.trim().split('\n').at(-1)?.trim() || 'no message';
+    const message = `${this.#cli.binary} could not ${what}: ${reason}`;
+    return !result.timedOut && UNAUTHORIZED.test(result.stderr)
+      ? new RegistryUnauthorizedError(message)
+      : new RegistryUnavailableError(message);
+  }
+}
+
+function pushedDigest(digest: string, ref: string): string {
+  if (!DIGEST.test(digest)) {
+    throw new RegistryUnavailableError(
+      `the push of ${ref} reported no manifest digest (${quoteInput(digest)})`,
+    );
+  }
+  return digest;
+}

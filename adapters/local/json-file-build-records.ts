@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DrydockError } from '../../core/errors.js';
+import {
+  BUILD_TRANSITIONS,
+  type BuildKey,
+  BuildNotFoundError,
+  type BuildRecord,
+  type BuildRecords,
+  type BuildRequest,
+  type BuildState,
+  BuildTransitionError,
+  isTerminal,
+  type TransitionDetails,
+} from '../../core/ports/build-records.js';
+import { type Clock, systemClock } from '../../core/ports/clock.js';
+
+// A record as stored: dates as epoch milliseconds, rebuild '' for a push's build; `seq` orders equal queue times.
+interface StoredRecord {
+  buildId: string;
+  repository: string;
+  definition: string;
+  commit: string;
+  rebuild: string;
+  correlationId: string;
+  state: BuildState;
+  attempts: number;
+  queuedAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  logPath?: string;
+  imageDigest?: string;
+  error?: string;
+  history: { state: BuildState; at: number }[];
+  seq: number;
+}
+
+interface StoredFile {
+  version: 1;
+  records: StoredRecord[];
+}
+
+/**
+ * BuildRecords in one JSON file (the CodeBuild build's work dir, shared by its three `drydock step` runs), read
+ * on every call and written whole (temp file, then rename), so a crash leaves the old file or the new one.
+ * Calls of one instance are serialised; separate processes must not write it at once (they run one after another).
+ */
+export class JsonFileBuildRecords implements BuildRecords {
+  readonly path: string;
+  readonly #clock: Clock;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string, options: { clock?: Clock } = {}) {
+    this.path = path;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  enqueue(request: BuildRequest): Promise<{ record: BuildRecord; created: boolean }> {
+    return this.#write((file) => {
+      const rebuild = request.rebuild ?? '';
+      const existing = file.records.find((r) => sameKey(r, { ...request, rebuild }));
+      if (existing) return { record: toRecord(existing), created: false };
+      if (file.records.some((r) => r.buildId === request.buildId)) {
+        throw new DrydockError(
+          `build id ${request.buildId} is already used by another (repository, definition, commit, rebuild)`,
+          { code: 'BUILD_ID_CONFLICT' },
+        );
+      }
+      const now = this.#clock.now().getTime();
+      const stored: StoredRecord = {
+        buildId: request.buildId,
+        repository: request.repository,
+        definition: request.definition,
+        commit: request.commit,
+        rebuild,
+        correlationId: request.correlationId,
+        state: 'queued',
+        attempts: 0,
+        queuedAt: now,
+        updatedAt: now,
+        history: [{ state: 'queued', at: now }],
+        seq: Math.max(0, ...file.records.map((r) => r.seq)) + 1,
+      };
+      file.records.push(stored);
+      return { record: toRecord(stored), created: true };
+    });
+  }
+
+  transition(buildId: string, to: BuildState, details: TransitionDetails = {}): Promise<BuildRecord> {
+    return this.#write((file) => {
+      const r = file.records.find((s) => s.buildId === buildId);
+      if (!r) throw new BuildNotFoundError(buildId);
+      if (!BUILD_TRANSITIONS[r.state].includes(to)) throw new BuildTransitionError(buildId, r.state, to);
+      // Repeating a step (a step run again) changes nothing, except `building`, which is a restart.
+      if (r.state === to && to !== 'building') return toRecord(r);
+      const now = this.#clock.now().getTime();
+      if (to === 'building') {
+        r.attempts += 1;
+        r.startedAt ??= now;
+      }
+      r.state = to;
+      r.updatedAt = now;
+      if (isTerminal(to)) r.finishedAt = now;
+      else delete r.finishedAt;
+      if (details.logPath !== undefined) r.logPath = details.logPath;
+      if (details.imageDigest !== undefined) r.imageDigest = details.imageDigest;
+      if (details.error !== undefined) r.error = details.error;
+      r.history.push({ state: to, at: now });
+      return toRecord(r);
+    });
+  }
+
+  async get(buildId: string): Promise<BuildRecord | undefined> {
+    const r = (await this.#read()).records.find((s) => s.buildId === buildId);
+    return r && toRecord(r);
+  }
+
+  async find(key: BuildKey): Promise<BuildRecord | undefined> {
+    const r = (await this.#read()).records.find((s) => sameKey(s, { ...key, rebuild: key.rebuild ?? '' }));
+    return r && toRecord(r);
+  }
+
+  async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
+    const [r] = newestFirst(
+      (await this.#read()).records.filter((s) => s.repository === repository && s.definition === definition),
+    );
+    return r && toRecord(r);
+  }
+
+  async list(options: { states?: readonly BuildState[]; limit?: number } = {}): Promise<BuildRecord[]> {
+    const { records } = await this.#read();
+    const states = options.states;
+    return newestFirst(states === undefined ? records : records.filter((r) => states.includes(r.state)))
+      .slice(0, options.limit ?? 100)
+      .map(toRecord);
+  }
+
+  async #read(): Promise<StoredFile> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, records: [] };
+      throw recordsError(`cannot read build records ${this.path}: ${(error as Error).message}`, error);
+    }
+    try {
+      const parsed = JSON.parse(text) as StoredFile;
+      if (parsed?.version !== 1 || !Array.isArray(parsed.records))
+        throw new Error('not a build records file');
+      return parsed;
+    } catch (error) {
+      throw recordsError(`build records ${this.path} are not valid: ${(error as Error).message}`, error);
+    }
+  }
+
+  #write<T>(change: (file: StoredFile) => T): Promise<T> {
+    const run = this.#queue.then(async () => {
+      const file = await this.#read();
+      const result = change(file);
+      const temp = `${this.path}.${randomUUID()}.tmp`;
+      try {
+        await mkdir(dirname(this.path), { recursive: true });
+        await writeFile(temp, `${JSON.stringify(file)}\n`, { encoding: 'utf8', mode: 0o600 });
+        await rename(temp, this.path);
+      } catch (error) {
+        throw recordsError(`cannot write build records ${this.path}: ${(error as Error).message}`, error);
+      }
+      return result;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function recordsError(message: string, cause: unknown): DrydockError {
+  return new DrydockError(message, { code: 'BUILD_RECORDS_UNAVAILABLE', cause });
+}
+
+function sameKey(r: StoredRecord, key: BuildKey & { rebuild: string }): boolean {
+  return (
+    r.repository === key.repository &&
+    r.definition === key.definition &&
+    r.commit === key.commit &&
+    r.rebuild === key.rebuild
+  );
+}
+
+function newestFirst(records: readonly StoredRecord[]): StoredRecord[] {
+  return [...records].sort((a, b) => b.queuedAt - a.queuedAt || b.seq - a.seq);
+}
+
+function toRecord(r: StoredRecord): BuildRecord {
+  return {
+    buildId: r.buildId,
+    repository: r.repository,
+    definition: r.definition,
+    commit: r.commit,
+    ...(r.rebuild === '' ? {} : { rebuild: r.rebuild }),
+    correlationId: r.correlationId,
+    state: r.state,
+    attempts: r.attempts,
+    queuedAt: new Date(r.queuedAt),
+    updatedAt: new Date(r.updatedAt),
+    ...(r.startedAt === undefined ? {} : { startedAt: new Date(r.startedAt) }),
+    ...(r.finishedAt === undefined ? {} : { finishedAt: new Date(r.finishedAt) }),
+    ...(r.startedAt !== undefined && r.finishedAt !== undefined
+      ? { durationMs: r.finishedAt - r.startedAt }
+      : {}),
+    ...(r.logPath === undefined ? {} : { logPath: r.logPath }),
+    ...(r.imageDigest === undefined ? {} : { imageDigest: r.imageDigest }),
+    ...(r.error === undefined ? {} : { error: r.error }),
+    history: r.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
+  };
+}
