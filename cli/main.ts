@@ -18,6 +18,7 @@ import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
+import { registerStep } from './commands/step.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerVerify } from './commands/verify.js';
 import { type CliIo, EXIT, processIo, UsageError } from './context.js';
@@ -70,6 +71,7 @@ Examples:
   registerDeadLetters(program, io, setExit);
   registerSubmit(program, io, setExit);
   registerVerify(program, io, setExit);
+  registerStep(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
