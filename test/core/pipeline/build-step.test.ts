@@ -1,28 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
-import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
-import { seedBusyboxBases } from '../../../adapters/local/busybox-base-seeder.js';
-import { type ContainerEnv, prepareContainerEnv } from '../../../adapters/local/container-env.js';
-import {
-  type RunningDockerRegistry,
-  startDockerRegistry,
-} from '../../../adapters/local/docker-registry-process.js';
-import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
-import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { createBareRepository } from '../../../adapters/local/git-repositories.js';
-import {
-  ensurePipelineCredential,
-  type RunningPushGuard,
-  startRegistryPushGuard,
-} from '../../../adapters/local/registry-push-guard.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
-import { openStateDatabase, type StateDatabase } from '../../../adapters/local/sqlite-database.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DrydockError } from '../../../core/errors.js';
 import type { BuildRequestedEvent } from '../../../core/events/build-requested.js';
+import { stableId } from '../../../core/events/ids.js';
 import { parseEvent } from '../../../core/events/index.js';
 import { buildIdFor } from '../../../core/gate/handle-push.js';
 import {
@@ -33,248 +12,292 @@ import {
   runBuild,
 } from '../../../core/pipeline/build-step.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
-import { buildRequestedAt } from '../../fixtures/pipeline/pipeline-state.js';
+import { commit as commitOf } from '../../contracts/sample-events.js';
+import { type PushFlowFakes, pushFlowFakes } from '../../fakes/step-ports.js';
 
-const run = promisify(execFile);
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
+const COMMIT = commitOf('definitions');
+const HOST = '127.0.0.1:5000';
+const BASE = `${HOST}/base/busybox:1.36.0`;
 
-let stateDir: string;
-let registryProcess: RunningDockerRegistry;
-let guard: RunningPushGuard;
-let containerEnv: ContainerEnv;
-let registry: BuildahImageRegistry;
-let db: StateDatabase;
-let deps: BuildStepDeps;
-let baseRef: string;
-let baseDigest: string;
-let repoPath: string;
-let commit: string;
-
-const DEFINITIONS: Record<string, (host: string) => string> = {
-  'apps/hello/Dockerfile': (host) =>
-    `FROM ${host}/base/busybox:1.36.0\nCOPY greeting.txt /greeting.txt\nRUN echo built > /built.txt\n`,
-  'apps/broken/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo about to fail && exit 3\n`,
-  'apps/foreign/Dockerfile': () => 'FROM quay.io/someone/tool:2\nRUN true\n',
-  'apps/slow/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo waiting && sleep 30\n`,
-  'apps/tool/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN true\n`,
-  'apps/stopped/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo waiting && sleep 30\n`,
-  'apps/multi/Dockerfile': (host) =>
-    `FROM ${host}/base/busybox:1.36.0 AS build\nRUN echo x > /x\nFROM build\nRUN cat /x\n`,
+const DEFINITIONS: Record<string, string> = {
+  'apps/hello/Dockerfile': `FROM ${BASE}\nCOPY greeting.txt /greeting.txt\nRUN echo built > /built.txt\n`,
+  'apps/hello/greeting.txt': 'hello\n',
+  'apps/multi/Dockerfile': `FROM ${BASE} AS build\nRUN echo x > /x\nFROM build\nRUN cat /x\n`,
+  'apps/static/Dockerfile': `FROM ${BASE} AS tools\nFROM scratch\nCOPY --from=tools /bin/busybox /busybox\n`,
+  'apps/foreign/Dockerfile': 'FROM quay.io/someone/tool:2\nRUN true\n',
+  // A registry host that only starts like the pipeline's is another registry.
+  'apps/lookalike/Dockerfile': 'FROM 127.0.0.1.evil.example:5000/base/busybox:1.36.0\nRUN true\n',
+  'apps/missing/Dockerfile': `FROM ${HOST}/base/busybox:9\nRUN true\n`,
+  'apps/nofrom/Dockerfile': 'RUN true\n',
 };
 
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'drydock-build-step-'));
-  registryProcess = await startDockerRegistry({ stateDir, listen: 'unix' });
-  const credential = await ensurePipelineCredential(stateDir);
-  guard = await startRegistryPushGuard({ upstream: registryProcess.address, credential });
-  containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
-  registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });
-  const builder = new BuildahBuildService({ env: containerEnv.env });
-  const [base] = await seedBusyboxBases({
-    builder,
-    registryHost: guard.host,
-    versions: ['1.36.0'],
-    push: (ref) => registry.push(ref, { repository: 'base/busybox', tag: ref.split(':').at(-1)! }),
-  });
-  baseRef = base!.ref;
-  baseDigest = base!.digest;
+let f: PushFlowFakes;
+let deps: BuildStepDeps;
+let baseDigest: string;
 
-  const repos = join(stateDir, 'repos');
-  repoPath = (await createBareRepository(repos, 'team-a', ['true'])).path;
-  const work = join(stateDir, 'work');
-  git(stateDir, 'init', '--quiet', '--initial-branch=main', work);
-  for (const [path, text] of Object.entries(DEFINITIONS)) {
-    mkdirSync(join(work, path, '..'), { recursive: true });
-    writeFileSync(join(work, path), text(guard.host));
-  }
-  writeFileSync(join(work, 'apps/hello/greeting.txt'), 'hello\n');
-  git(work, 'add', '.');
-  git(work, 'commit', '--quiet', '-m', 'definitions');
-  git(work, 'push', '--quiet', repoPath, 'main');
-  commit = git(work, 'rev-parse', 'HEAD');
-
-  db = openStateDatabase(join(stateDir, 'state.db'));
-  const logs = new FileBuildLogs(stateDir);
+beforeEach(() => {
+  f = pushFlowFakes();
+  baseDigest = f.registry.seed('base/busybox', '1.36.0').digest;
+  f.source.commit('team-a', COMMIT, DEFINITIONS);
   deps = {
-    context: new GitBuildContext(repos),
-    builder,
-    registry,
-    records: new SqliteBuildRecords(db),
-    workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
-    logSink: (id) => logs.open(id),
+    context: f.context,
+    builder: f.builder,
+    registry: f.registry,
+    records: f.records,
+    workspace: f.workspaces.open,
+    logSink: f.logs.open,
     timeoutMs: 120_000,
   };
-}, 120_000);
-
-afterAll(async () => {
-  db?.close();
-  await guard?.close();
-  await registryProcess?.stop();
-  if (containerEnv) {
-    const env = { ...process.env, ...containerEnv.env };
-    await run('buildah', ['rm', '--all'], { env }).catch(() => undefined);
-    await run('buildah', ['rmi', '--all', '--force'], { env }).catch(() => undefined);
-  }
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
-/** A Build Requested event the way the gate makes it, with the definition read from the bare repository. */
-const requested = (definition: string) => buildRequestedAt(repoPath, 'team-a', commit, definition);
-
-async function inspectImage(ref: string) {
-  const { stdout } = await run('buildah', ['inspect', '--type', 'image', ref], {
-    env: { ...process.env, ...containerEnv.env },
+/** A Build Requested event the way the gate makes it for a definition of the fixture commit. */
+function requested(definition: string): BuildRequestedEvent {
+  const key = ['team-a', COMMIT, definition] as const;
+  const parsed = parseEvent({
+    id: stableId('build-requested', ...key),
+    source: 'drydock',
+    detailType: 'Build Requested',
+    time: '2025-03-14T09:00:00.000Z',
+    detail: {
+      buildId: buildIdFor(...key),
+      repository: 'team-a',
+      commit: COMMIT,
+      definition,
+      dockerfile: DEFINITIONS[definition],
+      substitutions: [],
+      correlationId: 'push-1',
+    },
   });
-  return JSON.parse(stdout) as { FromImageID: string; OCIv1: { config: { Labels: Record<string, string> } } };
+  if (!parsed.ok || parsed.event.detailType !== 'Build Requested') throw new Error('bad sample event');
+  return parsed.event;
+}
+
+const REBUILD = { banId: 'ban-7', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
+
+/** The push's build request as the gate makes it for a ban's rebuild of the same commit. */
+function asRebuild(push: BuildRequestedEvent, rebuild = REBUILD): BuildRequestedEvent {
+  const { repository, commit, definition } = push.detail;
+  return {
+    ...push,
+    id: `${push.id}-rebuild`,
+    detail: { ...push.detail, buildId: buildIdFor(repository, commit, definition, rebuild), rebuild },
+  };
 }
 
 describe('runBuild', () => {
-  it('builds on the registry base and labels the image with its base, digest, source and revision', async () => {
-    const event = await requested('apps/hello/Dockerfile');
+  it('builds the definition directory on the base pinned by digest, asking for the lineage labels', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const { buildId } = event.detail;
     const outcome = await runBuild(event, deps);
     expect(outcome.detailType).toBe('Build Completed');
     if (outcome.detailType !== 'Build Completed') return;
     expect(parseEvent(outcome).ok).toBe(true);
-    const { detail } = outcome;
-    expect(detail.imageRef).toBe(buildImageTag(event.detail.buildId));
-    expect(detail.bases).toEqual([{ name: baseRef, digest: baseDigest }]);
-    expect((await registry.inspect(baseRef))?.digest).toBe(baseDigest);
-
-    const image = await inspectImage(detail.imageRef);
-    expect(`sha256:${image.FromImageID}`).toBe(detail.configDigest);
-    expect(image.OCIv1.config.Labels).toMatchObject({
-      'org.opencontainers.image.base.name': baseRef,
-      'org.opencontainers.image.base.digest': baseDigest,
-      'org.opencontainers.image.source': 'drydock://team-a/apps/hello/Dockerfile',
-      'org.opencontainers.image.revision': commit,
-      'io.drydock.build-id': event.detail.buildId,
-      'io.drydock.definition': 'apps/hello/Dockerfile',
+    expect(outcome.detail).toMatchObject({
+      buildId,
+      imageRef: buildImageTag(buildId),
+      configDigest: f.images.get(buildImageTag(buildId))?.imageId,
+      bases: [{ name: BASE, digest: baseDigest }],
+      logPath: f.logs.pathOf(buildId),
     });
-    const log = readFileSync(detail.logPath!, 'utf8');
-    expect(log).toContain(`drydock: base ${baseRef} is ${baseDigest}`);
-    expect(log).toContain('RUN echo built > /built.txt');
-    expect(detail.logTail).not.toBe('');
-    const record = await deps.records.get(event.detail.buildId);
-    expect(record).toMatchObject({ state: 'testing', imageDigest: detail.configDigest, attempts: 1 });
+    expect(f.context.exports).toMatchObject([
+      { repository: 'team-a', commit: COMMIT, definitionDir: 'apps/hello' },
+    ]);
+    const [built] = f.builder.builds;
+    expect(built?.dockerfileText).toBe(
+      `FROM ${HOST}/base/busybox@${baseDigest}\nCOPY greeting.txt /greeting.txt\nRUN echo built > /built.txt\n`,
+    );
+    expect(built?.labels).toEqual({
+      [BUILD_LABELS.baseName]: BASE,
+      [BUILD_LABELS.baseDigest]: baseDigest,
+      [BUILD_LABELS.source]: 'drydock://team-a/apps/hello/Dockerfile',
+      [BUILD_LABELS.revision]: COMMIT,
+      [BUILD_LABELS.buildId]: buildId,
+      [BUILD_LABELS.definition]: 'apps/hello/Dockerfile',
+    });
+    expect([...(built?.contextFiles.keys() ?? [])].sort()).toEqual(['Dockerfile', 'greeting.txt']);
+    expect(f.workspaces.live()).toEqual([]);
+    const log = f.logs.lines(buildId);
+    expect(log[0]).toBe(`drydock: base ${BASE} is ${baseDigest}`);
+    expect(log).toContain('STEP 3/3: RUN echo built > /built.txt');
+    expect(outcome.detail.logTail).toBe(log.join('\n'));
+    expect(f.logs.closed).toEqual([buildId]);
+    expect(await f.records.get(buildId)).toMatchObject({
+      state: 'testing',
+      imageDigest: outcome.detail.configDigest,
+      attempts: 1,
+      logPath: f.logs.pathOf(buildId),
+      history: [{ state: 'queued' }, { state: 'building' }, { state: 'testing' }],
+    });
+  });
 
-    // Redelivery: same outcome, no second build (the log gets no new line, the record no new attempt).
-    const linesBefore = log.split('\n').length;
+  it('gives a redelivered request its recorded outcome without building again', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const outcome = await runBuild(event, deps);
+    const lines = f.logs.lines(event.detail.buildId);
     const again = await runBuild(event, deps);
     expect(again).toEqual({ ...outcome, detail: { ...outcome.detail, logTail: '' } });
-    expect(readFileSync(detail.logPath!, 'utf8').split('\n').length).toBe(linesBefore);
-    expect((await deps.records.get(event.detail.buildId))?.attempts).toBe(1);
+    expect(f.builder.builds).toHaveLength(1);
+    expect(f.logs.lines(event.detail.buildId)).toEqual(lines);
+    expect((await f.records.get(event.detail.buildId))?.attempts).toBe(1);
   });
 
-  it('labels a multi-stage image with the external base its final stage comes from', async () => {
-    const outcome = await runBuild(await requested('apps/multi/Dockerfile'), deps);
-    expect(outcome.detailType).toBe('Build Completed');
-    if (outcome.detailType !== 'Build Completed') return;
-    const labels = (await inspectImage(outcome.detail.imageRef)).OCIv1.config.Labels;
-    expect(labels['org.opencontainers.image.base.name']).toBe(baseRef);
-    expect(labels['org.opencontainers.image.base.digest']).toBe(baseDigest);
+  it('times the build from the records: the outcome carries when it finished and how long it took', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const builder = deps.builder;
+    const outcome = await runBuild(event, {
+      ...deps,
+      builder: {
+        build: async (request) => {
+          f.clock.advance(42_000);
+          return builder.build(request);
+        },
+      },
+    });
+    expect(outcome).toMatchObject({
+      time: f.clock.now().toISOString(),
+      detail: { durationMs: 42_000 },
+    });
   });
 
-  it('reports a failing RUN as Build Failed with the end of the log, once', async () => {
-    const event = await requested('apps/broken/Dockerfile');
+  it('labels a multi-stage image with the external base its final stage comes from, and a FROM scratch image with none', async () => {
+    await runBuild(requested('apps/multi/Dockerfile'), deps);
+    expect(f.builder.builds[0]?.labels).toMatchObject({
+      [BUILD_LABELS.baseName]: BASE,
+      [BUILD_LABELS.baseDigest]: baseDigest,
+    });
+    const scratch = await runBuild(requested('apps/static/Dockerfile'), deps);
+    expect(scratch).toMatchObject({ detail: { bases: [{ name: BASE, digest: baseDigest }] } });
+    expect(f.builder.builds[1]?.labels).not.toHaveProperty(BUILD_LABELS.baseName);
+    expect(f.builder.builds[1]?.labels).not.toHaveProperty(BUILD_LABELS.baseDigest);
+  });
+
+  it('reports a failing build as Build Failed with the reason and the end of the log, once', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const reason = 'error building at STEP "RUN echo built > /built.txt": exit status 3';
+    f.builder.scriptNext({ kind: 'fail', reason, lines: ['STEP 3/3: RUN echo built', 'about to fail'] });
     const outcome = await runBuild(event, deps);
     expect(outcome.detailType).toBe('Build Failed');
     if (outcome.detailType !== 'Build Failed') return;
     expect(parseEvent(outcome).ok).toBe(true);
-    expect(outcome.detail.stage).toBe('build');
-    expect(outcome.detail.reason).toMatch(/exit status 3|status 3/);
-    expect(outcome.detail.logTail).toContain('about to fail');
-    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'failed' });
+    expect(outcome.detail).toMatchObject({
+      stage: 'build',
+      reason,
+      logPath: f.logs.pathOf(event.detail.buildId),
+    });
+    expect(outcome.detail.logTail).toBe('STEP 3/3: RUN echo built\nabout to fail');
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'failed', error: reason });
+    expect(f.workspaces.live()).toEqual([]);
 
     const again = await runBuild(event, deps);
-    expect(again).toMatchObject({ id: outcome.id, detail: { reason: outcome.detail.reason } });
+    expect(again).toMatchObject({ id: outcome.id, detail: { reason } });
+    expect(f.builder.builds).toHaveLength(1);
   });
 
-  it('fails a build on a base outside the pipeline registry, naming it, without building', async () => {
-    const event = await requested('apps/foreign/Dockerfile');
+  it('keeps only the last tailLines lines of the log in the outcome', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => `line ${i}`);
+    f.builder.scriptNext({ kind: 'fail', reason: 'exit status 1', lines });
+    const outcome = await runBuild(requested('apps/hello/Dockerfile'), { ...deps, tailLines: 3 });
+    expect(outcome.detail.logTail).toBe('line 7\nline 8\nline 9');
+  });
+
+  it.each([
+    [
+      'apps/foreign/Dockerfile',
+      `base image quay.io/someone/tool:2 is not in the pipeline's registry ${HOST}`,
+    ],
+    ['apps/lookalike/Dockerfile', `is not in the pipeline's registry ${HOST}`],
+    ['apps/missing/Dockerfile', `base image ${HOST}/base/busybox:9 not found in ${HOST}`],
+    ['apps/nofrom/Dockerfile', 'apps/nofrom/Dockerfile has no FROM instruction'],
+  ])('fails %s without exporting or building: %s', async (definition, reason) => {
+    const event = requested(definition);
     const outcome = await runBuild(event, deps);
-    expect(outcome.detailType).toBe('Build Failed');
-    if (outcome.detailType !== 'Build Failed') return;
-    expect(outcome.detail.reason).toContain('quay.io/someone/tool:2');
-    expect(outcome.detail.reason).toContain(guard.host);
-    const record = await deps.records.get(event.detail.buildId);
+    expect(outcome).toMatchObject({ detailType: 'Build Failed', detail: { stage: 'build' } });
+    expect(outcome.detail.logTail).toContain(reason);
+    if (outcome.detailType === 'Build Failed') expect(outcome.detail.reason).toContain(reason);
+    const record = await f.records.get(event.detail.buildId);
     expect(record?.history.map((h) => h.state)).toEqual(['queued', 'failed']);
+    expect(f.context.exports).toEqual([]);
+    expect(f.builder.builds).toEqual([]);
   });
 
   it('reports a build over its time limit as Build Failed with the timeout', async () => {
-    const event = await requested('apps/slow/Dockerfile');
+    const event = requested('apps/hello/Dockerfile');
+    f.builder.scriptNext({ kind: 'time-out', lines: ['waiting'] });
     const outcome = await runBuild(event, { ...deps, timeoutMs: 2_000 });
     expect(outcome).toMatchObject({
       detailType: 'Build Failed',
-      detail: { stage: 'build', reason: expect.stringMatching(/timed out after 2000 ms/) },
-    });
-    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'failed' });
-  });
-
-  it('throws ToolMissingError when buildah is not installed, leaving the build to be retried', async () => {
-    const event = await requested('apps/tool/Dockerfile');
-    const error = await runBuild(event, {
-      ...deps,
-      builder: new BuildahBuildService({ buildah: '/nonexistent/buildah', env: containerEnv.env }),
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ToolMissingError);
-    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
-  });
-
-  it('ends a running build when the pipeline stops and throws a retryable BuildInterruptedError, not a failure', async () => {
-    const event = await requested('apps/stopped/Dockerfile');
-    const stopping = new AbortController();
-    const log: string[] = [];
-    const building = runBuild(event, {
-      ...deps,
-      signal: stopping.signal,
-      logSink: (id) => {
-        const sink = deps.logSink(id);
-        return {
-          ...sink,
-          write: (line) => {
-            log.push(line);
-            sink.write(line);
-          },
-        };
+      detail: {
+        stage: 'build',
+        reason: expect.stringMatching(/timed out after 2000 ms/),
+        logTail: 'waiting',
       },
-    }).catch((e: unknown) => e);
-    while (!log.some((l) => l.includes('waiting'))) await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'failed' });
+  });
+
+  it('throws ToolMissingError when the builder is not installed, leaving the build to be retried', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    f.builder.scriptNext({ kind: 'tool-missing' });
+    await expect(runBuild(event, deps)).rejects.toBeInstanceOf(ToolMissingError);
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
+    expect(f.workspaces.live()).toEqual([]);
+    expect(f.logs.closed).toEqual([event.detail.buildId]);
+  });
+
+  it('ends a running build when the pipeline stops with a retryable BuildInterruptedError, and builds it at the next start', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const stopping = new AbortController();
+    f.builder.scriptNext({ kind: 'hang', lines: ['waiting'] });
+    const building = runBuild(event, { ...deps, signal: stopping.signal }).catch((e: unknown) => e);
+    while (!f.logs.lines(event.detail.buildId).includes('waiting'))
+      await new Promise((r) => setTimeout(r, 1));
     stopping.abort();
     const error = await building;
     expect(error).toBeInstanceOf(BuildInterruptedError);
-    expect(error).toMatchObject({ retryable: true });
-    expect(await deps.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
+    expect(error).toMatchObject({ retryable: true, code: 'BUILD_INTERRUPTED' });
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
+    expect(f.logs.lines(event.detail.buildId)).toContain(
+      'drydock: build interrupted: the pipeline is stopping',
+    );
+
+    const restarted = await runBuild(event, deps);
+    expect(restarted.detailType).toBe('Build Completed');
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'testing', attempts: 2 });
+  });
+
+  it('refuses a build id that cannot name an image before anything is exported or built', async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const forged = { ...event, detail: { ...event.detail, buildId: '../../escape' } };
+    await expect(runBuild(forged, deps)).rejects.toMatchObject({ code: 'BUILD_ID_INVALID' });
+    await expect(runBuild(forged, deps)).rejects.toBeInstanceOf(DrydockError);
+    expect(f.context.exports).toEqual([]);
+    expect(f.builder.builds).toEqual([]);
   });
 
   it("builds a ban's rebuild of a built commit as a build of its own, labelled with the ban and the image it replaces", async () => {
-    const push = await requested('apps/hello/Dockerfile');
+    const push = requested('apps/hello/Dockerfile');
     const pushed = await runBuild(push, deps);
-    const rebuild = { banId: 'ban-7', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
-    const outcome = await runBuild(asRebuild(push, rebuild), deps);
-    expect(outcome).toMatchObject({ detailType: 'Build Completed', detail: { rebuild } });
+    const outcome = await runBuild(asRebuild(push), deps);
+    expect(outcome).toMatchObject({ detailType: 'Build Completed', detail: { rebuild: REBUILD } });
     if (outcome.detailType !== 'Build Completed' || pushed.detailType !== 'Build Completed') return;
     expect(parseEvent(outcome).ok).toBe(true);
     expect(outcome.id).not.toBe(pushed.id);
-    expect(outcome.detail.buildId).toBe(buildIdFor('team-a', commit, 'apps/hello/Dockerfile', rebuild));
+    expect(outcome.detail.buildId).toBe(buildIdFor('team-a', COMMIT, 'apps/hello/Dockerfile', REBUILD));
     expect(outcome.detail.imageRef).not.toBe(pushed.detail.imageRef);
-    expect((await inspectImage(outcome.detail.imageRef)).OCIv1.config.Labels).toMatchObject({
-      [BUILD_LABELS.rebuildOf]: rebuild.of,
+    const [pushLabels, rebuildLabels] = f.builder.builds.map((b) => b.labels);
+    expect(rebuildLabels).toMatchObject({
+      [BUILD_LABELS.rebuildOf]: REBUILD.of,
       [BUILD_LABELS.ban]: 'ban-7',
       [BUILD_LABELS.buildId]: outcome.detail.buildId,
       [BUILD_LABELS.baseDigest]: baseDigest,
     });
-    const pushLabels = (await inspectImage(pushed.detail.imageRef)).OCIv1.config.Labels;
     expect(pushLabels).not.toHaveProperty(BUILD_LABELS.rebuildOf);
     expect(pushLabels).not.toHaveProperty(BUILD_LABELS.ban);
     // Two records of the same (definition, commit): the push's, untouched, and the rebuild's.
-    const key = { repository: 'team-a', definition: 'apps/hello/Dockerfile', commit };
-    expect(await deps.records.find(key)).toMatchObject({ buildId: push.detail.buildId, state: 'testing' });
-    expect(await deps.records.find(key)).not.toHaveProperty('rebuild');
-    expect(await deps.records.find({ ...key, rebuild: 'ban-7#1' })).toMatchObject({
+    const key = { repository: 'team-a', definition: 'apps/hello/Dockerfile', commit: COMMIT };
+    expect(await f.records.find(key)).toMatchObject({ buildId: push.detail.buildId, state: 'testing' });
+    expect(await f.records.find(key)).not.toHaveProperty('rebuild');
+    expect(await f.records.find({ ...key, rebuild: 'ban-7#1' })).toMatchObject({
       buildId: outcome.detail.buildId,
       rebuild: 'ban-7#1',
       state: 'testing',
@@ -283,29 +306,22 @@ describe('runBuild', () => {
   });
 
   it("reports a rebuild's failure with the rebuild, apart from the push's failure", async () => {
-    const push = await requested('apps/broken/Dockerfile');
+    const push = requested('apps/hello/Dockerfile');
+    f.builder
+      .scriptNext({ kind: 'fail', reason: 'exit status 3' })
+      .scriptNext({ kind: 'fail', reason: 'exit status 3' });
     const pushFailed = await runBuild(push, deps);
-    const rebuild = { banId: 'ban-7', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
-    const outcome = await runBuild(asRebuild(push, rebuild), deps);
-    expect(outcome).toMatchObject({ detailType: 'Build Failed', detail: { stage: 'build', rebuild } });
+    const outcome = await runBuild(asRebuild(push), deps);
+    expect(outcome).toMatchObject({
+      detailType: 'Build Failed',
+      detail: { stage: 'build', rebuild: REBUILD },
+    });
     expect(parseEvent(outcome).ok).toBe(true);
     expect(outcome.id).not.toBe(pushFailed.id);
-    expect(await deps.records.get(outcome.detail.buildId)).toMatchObject({
+    expect(await f.records.get(outcome.detail.buildId)).toMatchObject({
       state: 'failed',
       rebuild: 'ban-7#1',
     });
+    expect(await f.records.get(push.detail.buildId)).not.toHaveProperty('rebuild');
   });
 });
-
-/** The push's build request as the gate makes it for a ban's rebuild of the same commit. */
-function asRebuild(
-  push: BuildRequestedEvent,
-  rebuild: NonNullable<BuildRequestedEvent['detail']['rebuild']>,
-): BuildRequestedEvent {
-  const { repository, commit: at, definition } = push.detail;
-  return {
-    ...push,
-    id: `${push.id}-rebuild`,
-    detail: { ...push.detail, buildId: buildIdFor(repository, at, definition, rebuild), rebuild },
-  };
-}

@@ -1,65 +1,57 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileTestReports } from '../../../adapters/local/file-test-reports.js';
-import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
-import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ImageTestedEvent } from '../../../core/events/image-tested.js';
 import {
   imageTestsPathFor,
   type RunImageTestsDeps,
   runImageTests,
 } from '../../../core/pipeline/test-step.js';
-import { systemClock } from '../../../core/ports/clock.js';
-import type { ImageTester } from '../../../core/ports/image-tester.js';
 import {
-  buildCompleted,
-  createPipelineState,
-  type PipelineState,
-  pipelineFixture,
-  REPOSITORY,
-} from '../../fixtures/pipeline/pipeline-state.js';
+  type ImageTester,
+  ImageTestInterruptedError,
+  ImageTestSandboxError,
+} from '../../../core/ports/image-tester.js';
+import { commit as commitOf, digest } from '../../contracts/sample-events.js';
+import { type PushFlowFakes, pushFlowFakes } from '../../fakes/step-ports.js';
+import { buildCompleted, REPOSITORY } from '../../fixtures/pipeline/pipeline-state.js';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/pipeline/${name}`, import.meta.url), 'utf8');
 
 const APP = 'localhost/apps/payments:build-1';
-let state: PipelineState;
-let deps: RunImageTestsDeps;
-let records: SqliteBuildRecords;
-let commit: string;
-let configDigest: string;
+const COMMIT = commitOf('image-tests');
+const CONFIG = digest('app-config');
+const GOODBYE = 'expectedOutput[0]: "goodbye" not found in stdout "hello from the app\\n"';
+const DOCKERFILE = 'FROM localhost/base/busybox:1.36.0\nCOPY hello.txt /app/hello.txt\n';
 
-beforeAll(async () => {
-  state = await createPipelineState();
-  await state.buildBase();
-  configDigest = await state.buildApp(APP);
-  const dockerfile = 'FROM localhost/base/busybox:1.36.0\nCOPY hello.txt /app/hello.txt\n';
-  commit = await state.commit({
-    'pass/Dockerfile': dockerfile,
-    'pass/image-tests.yaml': await pipelineFixture('passing.yaml'),
-    'fail/Dockerfile': dockerfile,
-    'fail/image-tests.yaml': await pipelineFixture('failing.yaml'),
-    'invalid/Dockerfile': dockerfile,
-    'invalid/image-tests.yaml': await pipelineFixture('invalid.yaml'),
-    'none/Dockerfile': dockerfile,
-    'many/Dockerfile': dockerfile,
-    'many/image-tests.yaml': await pipelineFixture('passing.yaml'),
-    'problems/Dockerfile': dockerfile,
+let f: PushFlowFakes;
+let deps: RunImageTestsDeps;
+
+beforeEach(() => {
+  f = pushFlowFakes();
+  f.images.add(APP, { imageId: CONFIG, labels: {}, created: '2025-03-14T09:00:00Z' });
+  f.source.commit(REPOSITORY, COMMIT, {
+    'pass/Dockerfile': DOCKERFILE,
+    'pass/image-tests.yaml': fixture('passing.yaml'),
+    'fail/Dockerfile': DOCKERFILE,
+    'fail/image-tests.yaml': fixture('failing.yaml'),
+    'invalid/Dockerfile': DOCKERFILE,
+    'invalid/image-tests.yaml': fixture('invalid.yaml'),
+    'none/Dockerfile': DOCKERFILE,
+    'problems/Dockerfile': DOCKERFILE,
     'problems/image-tests.yaml':
       'schemaVersion: "2.0.0"\nmetadataTests:\n  user: app\ncommandTests:\n  - name: no command\n',
   });
-  records = new SqliteBuildRecords(state.db);
+  // The image does not say goodbye: the second test of failing.yaml fails, as podman finds.
+  f.tester.failTest('commandTests[1]', GOODBYE);
   deps = {
-    source: new GitDefinitionSource(state.reposRoot),
-    tester: new PodmanImageTester({ env: state.containerEnv.env }),
-    reports: new FileTestReports(state.dir),
-    records,
-    clock: systemClock,
+    source: f.source,
+    tester: f.tester,
+    reports: f.reports,
+    records: f.records,
+    clock: f.clock,
     timeLimitMs: 30_000,
   };
-}, 90_000);
-
-afterAll(async () => {
-  await state?.cleanup();
 });
 
 /** The deps with a log that keeps every line it is given. */
@@ -69,30 +61,41 @@ function logged(over: Partial<RunImageTestsDeps> = {}): { deps: RunImageTestsDep
 }
 
 /** A build of `<dir>/Dockerfile` that has reached `building`, and its Build Completed event. */
-async function built(dir: string) {
+async function built(dir: string, rebuild?: string) {
   const definition = `${dir}/Dockerfile`;
-  const buildId = `build-${dir}`;
-  await records.enqueue({ buildId, repository: REPOSITORY, definition, commit, correlationId: 'push-1' });
-  await records.transition(buildId, 'building');
-  return buildCompleted({ buildId, commit, definition, imageRef: APP, configDigest });
+  const buildId = rebuild ? `rebuild-${dir}` : `build-${dir}`;
+  await f.records.enqueue({
+    buildId,
+    repository: REPOSITORY,
+    definition,
+    commit: COMMIT,
+    correlationId: 'push-1',
+    ...(rebuild ? { rebuild } : {}),
+  });
+  await f.records.transition(buildId, 'building');
+  return buildCompleted({ buildId, commit: COMMIT, definition, imageRef: APP, configDigest: CONFIG });
 }
 
 describe('runImageTests', () => {
   it('passes a suite the image meets, saves its JUnit report and leaves the build in testing', async () => {
     const event = await runImageTests(await built('pass'), deps);
     expect(ImageTestedEvent.parse(event)).toEqual(event);
+    expect(event).toMatchObject({ time: f.clock.now().toISOString() });
     expect(event.detail).toMatchObject({
       buildId: 'build-pass',
       passed: true,
-      configDigest,
+      configDigest: CONFIG,
       summary: { tests: 2, failures: 0, skipped: 0 },
       failures: [],
-      junitPath: join(state.dir, 'reports', 'build-pass.junit.xml'),
+      junitPath: f.reports.pathOf('build-pass'),
     });
-    const xml = await readFile(event.detail.junitPath ?? '', 'utf8');
+    const xml = f.reports.saved.get('build-pass') ?? '';
     expect(xml).toContain('tests="2" failures="0"');
     expect(xml).toContain('name="commandTests[0] says hello"');
-    expect((await records.get('build-pass'))?.state).toBe('testing');
+    expect(xml).toContain(`image tests of pass/Dockerfile at ${COMMIT.slice(0, 12)}`);
+    expect((await f.records.get('build-pass'))?.state).toBe('testing');
+    expect(f.tester.requests).toMatchObject([{ image: APP, timeLimitMs: 30_000 }]);
+    expect(f.tester.requests[0]?.suite.commandTests.map((t) => t.name)).toEqual(['says hello']);
   });
 
   it('fails a suite the image does not meet, naming the failing assertion, and fails the build', async () => {
@@ -100,27 +103,21 @@ describe('runImageTests', () => {
     const event = await runImageTests(await built('fail'), withLog);
     expect(event.detail).toMatchObject({ passed: false, summary: { tests: 2, failures: 1 } });
     expect(event.detail.failures).toEqual([
-      {
-        name: 'commandTests[1] says goodbye',
-        message: 'expectedOutput[0]: "goodbye" not found in stdout "hello from the app\\n"',
-        suite: 'commandTests',
-      },
+      { name: 'commandTests[1] says goodbye', message: GOODBYE, suite: 'commandTests' },
     ]);
-    const junitPath = join(state.dir, 'reports', 'build-fail.junit.xml');
+    const junitPath = f.reports.pathOf('build-fail');
     expect(event.detail.junitPath).toBe(junitPath);
-    expect(await readFile(junitPath, 'utf8')).toContain('<failure message="expectedOutput[0]');
+    expect(f.reports.saved.get('build-fail')).toContain('<failure message="expectedOutput[0]');
     // The record's error is the line `drydock builds` shows: it names the test and its broken assertion.
-    const error =
-      '1 of 2 image tests failed: commandTests[1] "says goodbye": expectedOutput[0]: "goodbye" not found in stdout "hello from the app\\n"';
-    expect(await records.get('build-fail')).toMatchObject({ state: 'failed', error });
+    const error = `1 of 2 image tests failed: commandTests[1] "says goodbye": ${GOODBYE}`;
+    expect(await f.records.get('build-fail')).toMatchObject({ state: 'failed', error });
     // The log gets one line per call: the run, the tester's lines with each broken assertion, the outcome, the report.
-    expect(lines.filter((l) => l.includes('\n'))).toEqual([]);
     expect(lines).toEqual([
       `drydock: testing ${APP} with fail/image-tests.yaml (2 tests)`,
       expect.stringMatching(/^started drydock-test-[0-9a-f]+ from .* \(no network\)$/),
-      expect.stringMatching(/^PASS commandTests\[0\] says hello \(\d+ ms\)$/),
-      expect.stringMatching(/^FAIL commandTests\[1\] says goodbye \(\d+ ms\)$/),
-      '  expectedOutput[0]: "goodbye" not found in stdout "hello from the app\\n"',
+      'PASS commandTests[0] says hello (0 ms)',
+      'FAIL commandTests[1] says goodbye (0 ms)',
+      `  ${GOODBYE}`,
       expect.stringMatching(/^removed drydock-test-[0-9a-f]+$/),
       `drydock: ${error}`,
       `drydock: JUnit report: ${junitPath}`,
@@ -146,13 +143,13 @@ describe('runImageTests', () => {
         })),
       }),
     };
-    const event = await runImageTests(await built('many'), { ...deps, tester });
+    const event = await runImageTests(await built('pass'), { ...deps, tester });
     // One line per assertion in the event, however many lines an assertion's text had.
     expect(event.detail.failures[0]?.message.split('\n')).toEqual([
       `could not run: ${long} second line`,
       'exitCode: expected 0, got 1',
     ]);
-    const error = (await records.get('build-many'))?.error ?? '';
+    const error = (await f.records.get('build-pass'))?.error ?? '';
     expect(error).not.toContain('\n');
     expect(error.length).toBeLessThanOrEqual(300);
     expect(error).toMatch(
@@ -172,7 +169,9 @@ describe('runImageTests', () => {
       },
     ]);
     expect(event.detail.junitPath).toBeUndefined();
-    expect(await records.get('build-invalid')).toMatchObject({
+    expect(f.reports.saved.size).toBe(0);
+    expect(f.tester.requests).toEqual([]);
+    expect(await f.records.get('build-invalid')).toMatchObject({
       state: 'failed',
       error: 'invalid invalid/image-tests.yaml: line 4, column 5: commandTests[0].command: is required',
     });
@@ -187,12 +186,11 @@ describe('runImageTests', () => {
     const [failure] = event.detail.failures;
     expect(failure?.name).toBe('problems/image-tests.yaml');
     expect(failure?.message).not.toContain('problems/image-tests.yaml');
-    const problems = failure?.message.split('\n') ?? [];
-    expect(problems).toEqual([
+    expect(failure?.message.split('\n')).toEqual([
       'line 5, column 5: commandTests[0].command: is required',
       'line 3, column 3: metadataTests: unknown key "metadataTests"',
     ]);
-    expect((await records.get('build-problems'))?.error).toBe(
+    expect((await f.records.get('build-problems'))?.error).toBe(
       'invalid problems/image-tests.yaml: line 5, column 5: commandTests[0].command: is required; and 1 more',
     );
   });
@@ -201,25 +199,51 @@ describe('runImageTests', () => {
     const { deps: withLog, lines } = logged();
     const event = await runImageTests(await built('none'), withLog);
     expect(event.detail).toMatchObject({ passed: true, summary: { tests: 0, failures: 0 }, failures: [] });
-    expect(await readFile(event.detail.junitPath ?? '', 'utf8')).toContain(
-      '(no none/image-tests.yaml: nothing tested)',
-    );
+    expect(f.reports.saved.get('build-none')).toContain('(no none/image-tests.yaml: nothing tested)');
+    expect(f.tester.requests).toEqual([]);
     expect(lines).toEqual([
       'drydock: no none/image-tests.yaml beside none/Dockerfile: no image tests to run, which passes',
     ]);
   });
 
-  it('gives a redelivered Build Completed the same event id and outcome', async () => {
-    const event = buildCompleted({
-      buildId: 'build-pass',
-      commit,
-      definition: 'pass/Dockerfile',
-      imageRef: APP,
-      configDigest,
-    });
-    const [first, second] = [await runImageTests(event, deps), await runImageTests(event, deps)];
+  it('throws a sandbox fault for the worker, saying so in the log and leaving the build in testing', async () => {
+    const { deps: withLog, lines } = logged();
+    f.tester.scriptNext({ kind: 'sandbox-error', reason: 'the container did not start', retryable: true });
+    const error = await runImageTests(await built('pass'), withLog).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageTestSandboxError);
+    expect(lines.at(-1)).toBe(
+      `drydock: image tests could not run: cannot test ${APP}: the container did not start`,
+    );
+    expect((await f.records.get('build-pass'))?.state).toBe('testing');
+    expect(f.reports.saved.size).toBe(0);
+  });
+
+  it('throws ImageTestInterruptedError when the pipeline stops, to run the tests again', async () => {
+    const { deps: withLog, lines } = logged();
+    const stopping = new AbortController();
+    f.tester.scriptNext({ kind: 'hang' });
+    const running = runImageTests(await built('pass'), { ...withLog, signal: stopping.signal }).catch(
+      (e: unknown) => e,
+    );
+    while (f.tester.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    expect(f.tester.requests[0]?.signal).toBe(stopping.signal);
+    stopping.abort();
+    expect(await running).toBeInstanceOf(ImageTestInterruptedError);
+    expect(lines.at(-1)).toBe(
+      'drydock: image tests interrupted: the pipeline is stopping; they run again at the next start',
+    );
+    expect((await f.records.get('build-pass'))?.state).toBe('testing');
+  });
+
+  it('gives a redelivered Build Completed the same event id and outcome, leaving a finished record alone', async () => {
+    const event = await built('fail');
+    const first = await runImageTests(event, deps);
+    const failed = await f.records.get('build-fail');
+    f.clock.advance(60_000);
+    const second = await runImageTests(event, deps);
     expect(second.id).toBe(first.id);
-    expect({ ...second.detail, summary: undefined }).toEqual({ ...first.detail, summary: undefined });
+    expect(second.detail).toEqual(first.detail);
+    expect(await f.records.get('build-fail')).toEqual(failed);
   });
 
   it('finds image-tests.yaml beside the definition', () => {
@@ -230,22 +254,11 @@ describe('runImageTests', () => {
 
 describe("runImageTests for a ban's rebuild", () => {
   it('carries the rebuild from Build Completed to Image Tested, with an id of its own', async () => {
-    const definition = 'none/Dockerfile';
-    const buildId = 'rebuild-none';
-    await records.enqueue({
-      buildId,
-      repository: REPOSITORY,
-      definition,
-      commit,
-      correlationId: 'push-1',
-      rebuild: 'ban-1#1',
-    });
-    await records.transition(buildId, 'building');
     const rebuild = { banId: 'ban-1', number: 1, of: `sha256:${'e'.repeat(64)}`, substitutions: [] };
-    const completed = buildCompleted({ buildId, commit, definition, imageRef: APP, configDigest });
+    const completed = await built('none', 'ban-1#1');
     const event = await runImageTests({ ...completed, detail: { ...completed.detail, rebuild } }, deps);
     expect(ImageTestedEvent.parse(event)).toEqual(event);
-    expect(event.detail).toMatchObject({ buildId, passed: true, rebuild });
+    expect(event.detail).toMatchObject({ buildId: 'rebuild-none', passed: true, rebuild });
     const push = await runImageTests(await built('none'), deps);
     expect(push.detail).not.toHaveProperty('rebuild');
     expect(push.id).not.toBe(event.id);
