@@ -18,9 +18,6 @@ import { type PlanBanPorts, planBan } from './plan-ban.js';
 import { outcomeEvent } from './rebuild-outcomes.js';
 import { settleWaitingRebuilds, stampRemediatedWhenDone } from './settle-rebuilds.js';
 
-/** The rule target the ban step consumes (`respond-to-bans`). */
-export const BAN_STEP_TARGET = 'ban';
-
 /** The detail-types the ban step may publish. */
 export const BAN_STEP_EMITS = [DEFINITION_GATE_REQUESTED, REBUILD_OUTCOME, BAND_AID_REQUESTED] as const;
 
@@ -207,10 +204,3 @@ export async function handleBanEvent(event: DrydockEvent, ports: BanStepPorts): 
   if (event.detailType === BASE_IMAGE_BANNED) await respondToBan(event, ports);
   else if (event.detailType === BASE_IMAGE_UNBANNED) await respondToUnban(event, ports);
 }
-
-/** The ban step: the target it consumes, the events it may emit, and its handler. */
-export const banStep = {
-  target: BAN_STEP_TARGET,
-  emits: BAN_STEP_EMITS,
-  handle: handleBanEvent,
-} as const;

@@ -10,9 +10,6 @@ import type { BanStore } from '../ports/ban-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Fleet, RunningContainer } from '../ports/fleet.js';
 
-/** The rule target the band-aid step consumes (`run-band-aids`). */
-export const BAND_AID_STEP_TARGET = 'band-aids';
-
 /** The band-aid step publishes nothing: each run's end is recorded in the ban store. */
 export const BAND_AID_STEP_EMITS = [] as const;
 
@@ -190,10 +187,3 @@ async function runOne(
 export async function handleBandAidEvent(event: DrydockEvent, ports: BandAidStepPorts): Promise<void> {
   if (event.detailType === BAND_AID_REQUESTED) await runBandAids(event, ports);
 }
-
-/** The band-aid step: the target it consumes, the events it may emit (none), and its handler. */
-export const bandAidStep = {
-  target: BAND_AID_STEP_TARGET,
-  emits: BAND_AID_STEP_EMITS,
-  handle: handleBandAidEvent,
-} as const;

@@ -13,9 +13,6 @@ import { fromChange, fromLineChanges } from './from-change.js';
 import { type OutcomeExtras, outcomeEvent } from './rebuild-outcomes.js';
 import { settleWaitingRebuilds, stampRemediatedWhenDone } from './settle-rebuilds.js';
 
-/** The rule target the rebuild step consumes (`track-rebuilds`). */
-export const REBUILD_STEP_TARGET = 'rebuilds';
-
 /** The detail-types the rebuild step may publish. */
 export const REBUILD_STEP_EMITS = [DEFINITION_GATE_REQUESTED, REBUILD_OUTCOME] as const;
 
@@ -147,10 +144,3 @@ async function onPublished(
 export async function handleRebuildEvent(event: DrydockEvent, ports: RebuildStepPorts): Promise<void> {
   await trackRebuild(event, ports);
 }
-
-/** The rebuild step: the target it consumes, the events it may emit, and its handler. */
-export const rebuildStep = {
-  target: REBUILD_STEP_TARGET,
-  emits: REBUILD_STEP_EMITS,
-  handle: handleRebuildEvent,
-} as const;

@@ -18,7 +18,6 @@ import { resumeBandAids } from '../../core/ban/resume-band-aids.js';
 import { DrydockError } from '../../core/errors.js';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { INVALID_TESTS_SUITE } from '../../core/image-tests/failure-summary.js';
-import { teamNotificationFor } from '../../core/notify/team-notification.js';
 import { systemClock } from '../../core/ports/clock.js';
 import { escapeControls } from '../../core/push/definition-path.js';
 import { ensureApiTokens } from './api-tokens.js';
@@ -277,7 +276,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let policy: () => Promise<import('../../core/policy/schema.js').Policy> = async () => {
       throw new DrydockError('the policy is not loaded yet', { code: 'POLICY_NOT_READY', retryable: true });
     };
-    const outboxRef: { outbox?: SqliteOutbox } = {};
     pipeline = await openLocalPipeline({
       stateDir,
       policy: () => policy(),
@@ -286,15 +284,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.onToolTime ? { onToolTime: options.onToolTime } : {}),
       ...(options.buildTimeoutMs ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
       buildConcurrency: options.buildConcurrency ?? 2,
-      notify: async (event) => {
-        const note = teamNotificationFor(event);
-        if (note && (await outboxRef.outbox?.put(note)))
-          log(`notify ${note.repository}/${note.definition}: ${note.summary.split('\n')[0]}`);
-      },
+      onNotified: (note) =>
+        log(`notify ${note.repository}/${note.definition}: ${note.summary.split('\n')[0]}`),
     });
     const opened = pipeline;
     const outbox = new SqliteOutbox(opened.db);
-    outboxRef.outbox = outbox;
     const policyPath = await ensurePolicyFile(stateDir, opened.registryHost);
     // A policy that does not validate at start is refused: the gate would have nothing to apply.
     const initial = await readPolicyFile(policyPath);

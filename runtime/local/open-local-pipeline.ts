@@ -1,23 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AdmissionFile } from '../../adapters/local/admission-file.js';
-import {
-  BuildahBuildService,
-  buildLimitsFrom,
-  DEFAULT_BUILD_LIMITS,
-} from '../../adapters/local/buildah-build-service.js';
+import type { AdmissionFile } from '../../adapters/local/admission-file.js';
+import type { BuildahBuildService } from '../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../adapters/local/buildah-image-registry.js';
 import { type ContainerEnv, prepareContainerEnv } from '../../adapters/local/container-env.js';
 import {
   type RunningDockerRegistry,
   startDockerRegistry,
 } from '../../adapters/local/docker-registry-process.js';
-import { FileBuildLogs } from '../../adapters/local/file-build-logs.js';
-import { FileTestReports } from '../../adapters/local/file-test-reports.js';
-import { GitBuildContext, tempBuildWorkspaces } from '../../adapters/local/git-build-context.js';
-import { GitDefinitionSource } from '../../adapters/local/git-definition-source.js';
-import { PodmanFleet } from '../../adapters/local/podman-fleet.js';
-import { PodmanImageTester } from '../../adapters/local/podman-image-tester.js';
+import type { PodmanFleet } from '../../adapters/local/podman-fleet.js';
 import {
   ensurePipelineCredential,
   type PipelineCredential,
@@ -25,30 +16,25 @@ import {
   type RunningPushGuard,
   startRegistryPushGuard,
 } from '../../adapters/local/registry-push-guard.js';
-import { RegistrySupportMarkers } from '../../adapters/local/registry-support-markers.js';
-import { SqliteBanStore } from '../../adapters/local/sqlite-ban-store.js';
-import { SqliteBuildRecords } from '../../adapters/local/sqlite-build-records.js';
+import type { RegistrySupportMarkers } from '../../adapters/local/registry-support-markers.js';
+import type { SqliteBanStore } from '../../adapters/local/sqlite-ban-store.js';
+import type { SqliteBuildRecords } from '../../adapters/local/sqlite-build-records.js';
 import { openStateDirectory, type StateDatabase } from '../../adapters/local/sqlite-database.js';
 import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
-import { SqliteLineageStore } from '../../adapters/local/sqlite-lineage-store.js';
+import type { SqliteLineageStore } from '../../adapters/local/sqlite-lineage-store.js';
 import { SqlitePolicyVersions } from '../../adapters/local/sqlite-policy-versions.js';
 import { SqliteWorkQueue } from '../../adapters/local/sqlite-work-queue.js';
-import { bannedPatternsOf } from '../../core/admission/admit.js';
-import type { DrydockEvent } from '../../core/events/index.js';
 import { LOCAL_EVENT_RULES } from '../../core/events/rules.js';
 import type { LintConfig } from '../../core/lint/config.js';
+import type { TeamNotification } from '../../core/notify/team-notification.js';
 import type { Policy } from '../../core/policy/schema.js';
-import type { BuildService } from '../../core/ports/build-service.js';
-import { type Clock, systemClock } from '../../core/ports/clock.js';
-import type { ImageRegistry } from '../../core/ports/image-registry.js';
-import type { ImageTester } from '../../core/ports/image-tester.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type { PolicyStore } from '../../core/ports/policy-store.js';
-import { localPlanPorts } from './ban-api.js';
-import { banHandlers } from './ban-handlers.js';
 import { FilePolicyStore } from './file-policy-store.js';
 import { LocalEventBus, type QueuedEvent } from './local-event-bus.js';
-import { pipelineHandlers } from './pipeline-handlers.js';
+import { type LocalPorts, localStepPorts, type ToolTiming } from './local-ports.js';
 import { drainOnce, type EventHandler } from './queue-worker.js';
+import { queueHandlers } from './step-dispatch.js';
 
 /** Settings of the local pipeline; everything lives under `stateDir`. */
 export interface LocalPipelineOptions {
@@ -61,7 +47,8 @@ export interface LocalPipelineOptions {
   readonly testTimeLimitMs?: number;
   /** @default 3 */
   readonly maxReceives?: number;
-  readonly notify?: (event: DrydockEvent) => Promise<void>;
+  /** Told of each team notification the first time it is stored in the outbox (the daemon logs it). */
+  readonly onNotified?: (notification: TeamNotification) => void;
   /** Loopback port of the registry (its push guard); keep it across restarts so image references stay valid. @default a free port */
   readonly registryPort?: number;
   /**
@@ -103,28 +90,7 @@ export function pipelineQueues(
   );
 }
 
-/** One external tool call and how long it took. */
-export interface ToolTiming {
-  readonly tool: 'build' | 'test' | 'push';
-  readonly ms: number;
-  /** The build id (build, test) or the pushed reference (push). */
-  readonly subject: string;
-}
-
-/** Wraps an async call so that its duration is reported, whether it succeeds or throws. */
-function timed<A extends unknown[], R>(
-  fn: (...args: A) => Promise<R>,
-  report: (ms: number, args: A) => void,
-): (...args: A) => Promise<R> {
-  return async (...args) => {
-    const started = performance.now();
-    try {
-      return await fn(...args);
-    } finally {
-      report(performance.now() - started, args);
-    }
-  };
-}
+export type { ToolTiming } from './local-ports.js';
 
 /** The running local pipeline: its state, bus, queues, registry and the handler of every queue. */
 export interface LocalPipeline {
@@ -152,7 +118,9 @@ export interface LocalPipeline {
   readonly admission: AdmissionFile;
   /** The registry's `sha256-<hex>.unsupported` marker tags. */
   readonly markers: RegistrySupportMarkers;
-  /** The handler of each queue, for the workers. */
+  /** Every port the steps use, as assembled here. */
+  readonly ports: LocalPorts;
+  /** The handler of each queue (its step, run by `runStep`), for the workers. */
   readonly handlers: Readonly<Record<string, EventHandler>>;
   /** Ends the builds and image tests in progress (their requests are released for a retry, not failed); for stopping. */
   interrupt(): void;
@@ -184,103 +152,29 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
     });
     const containerEnv = await prepareContainerEnv(stateDir, { insecureRegistries: [guard.host] });
     const registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv });
-    const onTool = options.onToolTime;
-    const pipelineRegistry: ImageRegistry = onTool
-      ? {
-          host: registry.host,
-          push: timed(registry.push.bind(registry), (ms, [, target]) =>
-            onTool({ tool: 'push', ms, subject: `${target.repository}:${target.tag}` }),
-          ),
-          inspect: registry.inspect.bind(registry),
-          tags: registry.tags.bind(registry),
-          repositories: registry.repositories.bind(registry),
-        }
-      : registry;
     const queues = pipelineQueues(db, {
       maxReceives: options.maxReceives ?? 3,
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 15 * 60_000,
     });
-    const eventLog = new SqliteEventLog(db);
-    const bus = new LocalEventBus(eventLog, queues, LOCAL_EVENT_RULES);
-    const reposRoot = join(stateDir, 'repos');
-    const records = new SqliteBuildRecords(db);
-    const lineage = new SqliteLineageStore(db);
-    const logs = new FileBuildLogs(stateDir);
-    // The policy's build section is read for every build, so a changed policy applies to the next build.
-    const builder = new BuildahBuildService({
-      env: containerEnv.env,
-      limits: async () => buildLimitsFrom((await options.policy()).build),
-    });
-    const tester = new PodmanImageTester({ env: containerEnv.env });
-    const pipelineBuilder: BuildService = onTool
-      ? {
-          build: timed(builder.build.bind(builder), (ms, [r]) =>
-            onTool({ tool: 'build', ms, subject: r.buildId }),
-          ),
-        }
-      : builder;
-    const pipelineTester: ImageTester = onTool
-      ? { test: timed(tester.test.bind(tester), (ms, [r]) => onTool({ tool: 'test', ms, subject: r.image })) }
-      : tester;
+    const bus = new LocalEventBus(new SqliteEventLog(db), queues, LOCAL_EVENT_RULES);
     const stopping = new AbortController();
-    const handlers = pipelineHandlers({
-      bus,
-      clock: systemClock,
-      policy: options.policy,
-      ...(options.lintConfig ? { lintConfig: options.lintConfig } : {}),
-      source: new GitDefinitionSource(reposRoot),
-      build: {
-        context: new GitBuildContext(reposRoot, {
-          maxBytes: async () =>
-            buildLimitsFrom((await options.policy()).build).maxContextBytes ??
-            DEFAULT_BUILD_LIMITS.maxContextBytes,
-        }),
-        builder: pipelineBuilder,
-        workspace: tempBuildWorkspaces(join(stateDir, 'containers', 'tmp')),
-        logSink: (id) => logs.open(id),
-        timeoutMs: options.buildTimeoutMs ?? 600_000,
-        signal: stopping.signal,
+    const ports = localStepPorts(
+      { stateDir, db, bus, registry, credential, containerEnv, stopping: stopping.signal },
+      {
+        policy: options.policy,
+        ...(options.lintConfig ? { lintConfig: options.lintConfig } : {}),
+        ...(options.buildTimeoutMs !== undefined ? { buildTimeoutMs: options.buildTimeoutMs } : {}),
+        ...(options.testTimeLimitMs !== undefined ? { testTimeLimitMs: options.testTimeLimitMs } : {}),
+        ...(options.buildConcurrency !== undefined ? { buildConcurrency: options.buildConcurrency } : {}),
+        ...(options.onToolTime ? { onToolTime: options.onToolTime } : {}),
+        ...(options.onNotified ? { onNotified: options.onNotified } : {}),
       },
-      registry: pipelineRegistry,
-      records,
-      tester: pipelineTester,
-      reports: new FileTestReports(stateDir),
-      lineage,
-      testTimeLimitMs: options.testTimeLimitMs ?? 120_000,
-      testSignal: stopping.signal,
-      notify: options.notify ?? (async () => undefined),
-      logged: async (id) => (await eventLog.get(id)) !== undefined,
-      discardLocalImage: (ref) => builder.removeImage(ref),
-    });
-    const bans = new SqliteBanStore(db);
-    // Band-aids run with the pipeline's own podman configuration: the same storage the fleet's containers use.
-    const fleet = new PodmanFleet({ env: containerEnv.env });
+    );
+    const handlers = queueHandlers(Object.keys(queues), ports);
     const policyStore = new FilePolicyStore(
       options.policyFile ?? join(stateDir, 'policy.yaml'),
       new SqlitePolicyVersions(db),
       { inForce: options.policy },
-    );
-    const admission = new AdmissionFile({
-      stateDir,
-      bannedPatterns: async () => bannedPatternsOf(await options.policy()),
-    });
-    const markers = new RegistrySupportMarkers({ host: guard.host, credential });
-    Object.assign(
-      handlers,
-      banHandlers({
-        store: bans,
-        lineage,
-        fleet,
-        admission,
-        markers,
-        bus,
-        clock: systemClock,
-        policy: options.policy,
-        records,
-        source: new GitDefinitionSource(reposRoot),
-        buildConcurrency: options.buildConcurrency ?? 2,
-        plan: localPlanPorts({ lineage, registry, registryHost: guard.host }, fleet),
-      }),
     );
     const openedGuard = guard;
     const openedRegistry = registryProcess;
@@ -293,16 +187,17 @@ export async function openLocalPipeline(options: LocalPipelineOptions): Promise<
       registryHost: guard.host,
       credential,
       containerEnv,
-      lineage,
-      records,
-      reposRoot,
-      builder,
+      lineage: ports.lineage,
+      records: ports.records,
+      reposRoot: join(stateDir, 'repos'),
+      builder: ports.buildah,
+      ports,
       handlers,
-      bans,
-      fleet,
+      bans: ports.bans,
+      fleet: ports.fleet,
       policyStore,
-      admission,
-      markers,
+      admission: ports.admission,
+      markers: ports.markers,
       interrupt() {
         stopping.abort(new Error('the pipeline is stopping'));
       },

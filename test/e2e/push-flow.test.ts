@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildahBuildService } from '../../adapters/local/buildah-build-service.js';
 import { seedBusyboxBases } from '../../adapters/local/busybox-base-seeder.js';
 import { SqliteEventLog } from '../../adapters/local/sqlite-event-log.js';
-import type { DrydockEvent } from '../../core/events/index.js';
+import { SqliteOutbox } from '../../adapters/local/sqlite-outbox.js';
+import type { TeamNotification } from '../../core/notify/team-notification.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import { type LocalPipeline, openLocalPipeline } from '../../runtime/local/open-local-pipeline.js';
 import { runCli } from '../helpers/cli.js';
@@ -25,7 +26,7 @@ const git = (cwd: string, ...args: string[]) =>
 
 let dir: string;
 let pipeline: LocalPipeline;
-const notified: DrydockEvent[] = [];
+const notified: TeamNotification[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drydock-e2e-'));
@@ -33,9 +34,7 @@ beforeAll(async () => {
   pipeline = await openLocalPipeline({
     stateDir: dir,
     policy: async () => parsePolicy(policyText),
-    notify: async (e) => {
-      notified.push(e);
-    },
+    onNotified: (note) => notified.push(note),
   });
   const host = pipeline.registryHost;
   policyText = `version: 1\ntrustedRegistries: ["${host}"]\nallowed:\n  - image: ${host}/base/busybox\n    tags: ["1.36*"]\n`;
@@ -107,10 +106,12 @@ describe('push flow', () => {
     });
     // Nothing was published for the failing definition; its verdict, with the findings, went to the team.
     expect((await pipeline.registry.repositories()).filter((r) => r.includes('bad'))).toEqual([]);
-    const verdict = notified.find((e) => e.detailType === 'Definition Verdict');
-    if (verdict?.detailType !== 'Definition Verdict') throw new Error('no verdict reached the team');
-    expect(verdict.detail).toMatchObject({ definition: 'bad/Dockerfile', passed: false });
-    expect(verdict.detail.findings.map((f) => f.code)).toContain('DD110');
+    expect(notified.map((n) => [n.kind, n.repository, n.definition])).toEqual([
+      ['verdict-failed', 'shop', 'bad/Dockerfile'],
+    ]);
+    expect(notified[0]?.summary).toMatch(/ DD110 error: /);
+    // …stored in the outbox the CLI and dashboard show.
+    expect((await new SqliteOutbox(pipeline.db).list()).map((n) => n.id)).toEqual([notified[0]?.id]);
 
     // A redelivered push changes nothing: the same event is logged once.
     await pipeline.bus.publish([push]);

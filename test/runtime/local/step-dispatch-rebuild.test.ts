@@ -1,30 +1,22 @@
-// A ban's rebuild through the local pipeline's push steps with real parts (git, buildah, podman, the guarded
-// registry, SQLite, the local bus and its queues): gate → build → test → publish, next to the push of the same
-// commit, which it must neither replace nor disturb.
-import { join } from 'node:path';
+// A ban's rebuild through the local pipeline's push steps (the queues' handlers over the local ports) with real
+// parts (git, buildah, podman, the guarded registry, SQLite, the local bus and its queues): gate → build → test →
+// publish, next to the push of the same commit, which it must neither replace nor disturb.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
 import { seedBusyboxBases } from '../../../adapters/local/busybox-base-seeder.js';
-import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
-import { FileTestReports } from '../../../adapters/local/file-test-reports.js';
-import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
-import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
-import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
 import type { DrydockEvent } from '../../../core/events/index.js';
 import type { Rebuild } from '../../../core/events/rebuild.js';
 import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
 import { BUILD_LABELS } from '../../../core/pipeline/build-step.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import type { Policy } from '../../../core/policy/schema.js';
-import { systemClock } from '../../../core/ports/clock.js';
 import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
+import { localStepPorts } from '../../../runtime/local/local-ports.js';
 import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
-import { pipelineHandlers } from '../../../runtime/local/pipeline-handlers.js';
 import { drainOnce } from '../../../runtime/local/queue-worker.js';
+import { queueHandlers } from '../../../runtime/local/step-dispatch.js';
 import {
   createPipelineState,
   type PipelineState,
@@ -55,35 +47,25 @@ afterAll(async () => {
   await state?.cleanup();
 });
 
-/** The push steps' handlers over real adapters, on the bus with the local rules (the ban's targets included). */
+/** The queues' handlers over the local ports, on the bus with the local rules (the ban's targets included). */
 function pipeline(policy: () => Policy) {
-  const { db, containerEnv, reposRoot, dir } = state;
-  const records = new SqliteBuildRecords(db);
+  const { db, containerEnv, dir } = state;
   const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 120_000 });
   const log = new SqliteEventLog(db);
   const bus = new LocalEventBus(log, queues, LOCAL_EVENT_RULES);
-  const logs = new FileBuildLogs(dir);
-  const handlers = pipelineHandlers({
-    bus,
-    clock: systemClock,
-    policy: async () => policy(),
-    source: new GitDefinitionSource(reposRoot),
-    build: {
-      context: new GitBuildContext(reposRoot),
-      builder: new BuildahBuildService({ env: containerEnv.env }),
-      workspace: tempBuildWorkspaces(join(containerEnv.root, 'tmp')),
-      logSink: (id) => logs.open(id),
-      timeoutMs: 120_000,
+  const ports = localStepPorts(
+    {
+      stateDir: dir,
+      db,
+      bus,
+      registry,
+      credential: state.registry!.credential,
+      containerEnv,
+      stopping: new AbortController().signal,
     },
-    registry,
-    records,
-    tester: new PodmanImageTester({ env: containerEnv.env }),
-    reports: new FileTestReports(dir),
-    lineage: new SqliteLineageStore(db),
-    testTimeLimitMs: 60_000,
-    notify: async () => undefined,
-    logged: async (id) => (await log.get(id)) !== undefined,
-  });
+    { policy: async () => policy(), buildTimeoutMs: 120_000, testTimeLimitMs: 60_000 },
+  );
+  const handlers = queueHandlers(Object.keys(queues), ports);
   /** Handles what waits in each queue of the push flow, in order, as the workers do; nothing may fail. */
   const flow = async () => {
     for (const step of ['gate', 'gate', 'build', 'test', 'publish', 'lineage']) {
@@ -94,7 +76,7 @@ function pipeline(policy: () => Policy) {
     }
   };
   const events = async () => (await log.readAfter(0, 10_000)).map((l) => l.event);
-  return { bus, queues, records, flow, events };
+  return { bus, queues, records: ports.records, flow, events };
 }
 
 const detailsOf = <T extends DrydockEvent['detailType']>(events: DrydockEvent[], type: T) =>

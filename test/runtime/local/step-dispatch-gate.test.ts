@@ -1,30 +1,23 @@
-// The gate step of the local pipeline with real parts (git, SQLite, the local bus and its fair queues): a push is
-// taken apart into one message per definition, a redelivery gates nothing twice, a push over the cap is refused
-// whole, and one repository's big push does not hold up another's.
+// The gate step as the local workers run it (its queue's handler over the local ports) with real parts (git,
+// SQLite, the local bus and its fair queues): a push is taken apart into one message per definition, a redelivery
+// gates nothing twice, a push over the cap is refused whole, and one repository's big push does not hold up
+// another's.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
-import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
-import { FileTestReports } from '../../../adapters/local/file-test-reports.js';
-import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
-import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
-import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
 import type { DefinitionPushedEvent, DrydockEvent } from '../../../core/events/index.js';
 import { EVENT_RULES } from '../../../core/events/rules.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import type { Policy } from '../../../core/policy/schema.js';
-import { systemClock } from '../../../core/ports/clock.js';
 import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
+import { localStepPorts } from '../../../runtime/local/local-ports.js';
 import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
-import { pipelineHandlers } from '../../../runtime/local/pipeline-handlers.js';
 import { drainOnce } from '../../../runtime/local/queue-worker.js';
+import { queueHandlers } from '../../../runtime/local/step-dispatch.js';
 import { TempState } from '../../contracts/local-state.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -63,38 +56,31 @@ async function gatePipeline(policy: Policy) {
   const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000 });
   const log = new SqliteEventLog(db);
   const bus = new LocalEventBus(log, queues, EVENT_RULES);
-  const logs = new FileBuildLogs(dir);
-  // The build, test and publish adapters are built but never called: only the gate step runs here.
+  // The registry and container storage are never used: only the gate step runs here.
   const containerEnv = { env: {}, root: join(dir, 'containers'), buildTmp: join(dir, 'build-tmp') };
   let policyReads = 0;
-  const handlers = pipelineHandlers({
-    bus,
-    clock: systemClock,
-    policy: async () => {
-      policyReads++;
-      return policy;
-    },
-    source: new GitDefinitionSource(reposRoot),
-    build: {
-      context: new GitBuildContext(reposRoot),
-      builder: new BuildahBuildService({ env: containerEnv.env }),
-      workspace: tempBuildWorkspaces(join(dir, 'tmp')),
-      logSink: (id) => logs.open(id),
-      timeoutMs: 60_000,
-    },
-    registry: new BuildahImageRegistry({
-      host: '127.0.0.1:1',
+  const ports = localStepPorts(
+    {
+      stateDir: dir,
+      db,
+      bus,
+      registry: new BuildahImageRegistry({
+        host: '127.0.0.1:1',
+        credential: { username: 'drydock-pipeline', secret: 'unused' },
+        containerEnv,
+      }),
       credential: { username: 'drydock-pipeline', secret: 'unused' },
       containerEnv,
-    }),
-    records: new SqliteBuildRecords(db),
-    tester: new PodmanImageTester({ env: containerEnv.env }),
-    reports: new FileTestReports(dir),
-    lineage: new SqliteLineageStore(db),
-    testTimeLimitMs: 30_000,
-    notify: async () => undefined,
-    logged: async (id) => (await log.get(id)) !== undefined,
-  });
+      stopping: new AbortController().signal,
+    },
+    {
+      policy: async () => {
+        policyReads++;
+        return policy;
+      },
+    },
+  );
+  const handlers = queueHandlers(Object.keys(queues), ports);
   /** Commits the files to a new bare repository `name` and returns the push event for that commit. */
   const push = async (name: string, files: Record<string, string>): Promise<DefinitionPushedEvent> => {
     const repo = await createBareRepository(reposRoot, name, ['true']);

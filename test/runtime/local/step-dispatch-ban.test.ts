@@ -13,7 +13,7 @@ let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   pipeline = await openLocalPipeline({
-    stateDir: tempDir('drydock-ban-handlers-'),
+    stateDir: tempDir('drydock-ban-steps-'),
     policy: async () => parsePolicy(`version: 1\nallowed:\n  - image: busybox\n    versions: "^1"\n`),
   });
 }, 60_000);
@@ -43,9 +43,8 @@ function unbanned(banId: string, ref: string): BaseImageUnbannedEvent {
   };
 }
 
-describe('ban handlers on the local pipeline', () => {
+describe('the ban steps on the local pipeline', () => {
   it('routes a ban to the ban step, which records and completes a ban nothing uses', async () => {
-    expect(Object.keys(pipeline.handlers)).toEqual(expect.arrayContaining(['ban', 'rebuilds', 'band-aids']));
     await pipeline.bus.publish([banned('ban-nothing', `${BUSYBOX}:1.0.0`)]);
     await pipeline.drainUntilIdle();
     const ban = await pipeline.bans.get('ban-nothing');

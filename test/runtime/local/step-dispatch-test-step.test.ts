@@ -1,22 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildahBuildService } from '../../../adapters/local/buildah-build-service.js';
 import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
 import { FileBuildLogs } from '../../../adapters/local/file-build-logs.js';
-import { FileTestReports } from '../../../adapters/local/file-test-reports.js';
-import { GitBuildContext, tempBuildWorkspaces } from '../../../adapters/local/git-build-context.js';
-import { GitDefinitionSource } from '../../../adapters/local/git-definition-source.js';
-import { PodmanImageTester } from '../../../adapters/local/podman-image-tester.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
 import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
-import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
 import { EVENT_RULES } from '../../../core/events/rules.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
-import { systemClock } from '../../../core/ports/clock.js';
 import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
+import { localStepPorts } from '../../../runtime/local/local-ports.js';
 import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
-import { pipelineHandlers } from '../../../runtime/local/pipeline-handlers.js';
+import { queueHandlers } from '../../../runtime/local/step-dispatch.js';
 import {
   buildCompleted,
   createPipelineState,
@@ -34,39 +27,31 @@ afterAll(async () => {
   await state?.cleanup();
 });
 
-/** The handlers on the state dir with real adapters (buildah, podman, git, SQLite, files), and their stores. */
+/** The queues' handlers over the local ports on the state dir (buildah, podman, git, SQLite, files), and their stores. */
 function pipeline() {
-  const { db, containerEnv, reposRoot, dir } = state;
-  const records = new SqliteBuildRecords(db);
+  const { db, containerEnv, dir } = state;
   const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000 });
   const log = new SqliteEventLog(db);
   const bus = new LocalEventBus(log, queues, EVENT_RULES);
-  const logs = new FileBuildLogs(dir);
-  const handlers = pipelineHandlers({
-    bus,
-    clock: systemClock,
-    policy: async () => parsePolicy('version: 1\n'),
-    source: new GitDefinitionSource(reposRoot),
-    build: {
-      context: new GitBuildContext(reposRoot),
-      builder: new BuildahBuildService({ env: containerEnv.env }),
-      workspace: tempBuildWorkspaces(join(dir, 'tmp')),
-      logSink: (id) => logs.open(id),
-      timeoutMs: 60_000,
-    },
-    registry: new BuildahImageRegistry({
-      host: '127.0.0.1:1',
+  const ports = localStepPorts(
+    {
+      stateDir: dir,
+      db,
+      bus,
+      registry: new BuildahImageRegistry({
+        host: '127.0.0.1:1',
+        credential: { username: 'drydock-pipeline', secret: 'unused' },
+        containerEnv,
+      }),
       credential: { username: 'drydock-pipeline', secret: 'unused' },
       containerEnv,
-    }),
-    records,
-    tester: new PodmanImageTester({ env: containerEnv.env }),
-    reports: new FileTestReports(dir),
-    lineage: new SqliteLineageStore(db),
-    testTimeLimitMs: 30_000,
-    notify: async () => undefined,
-  });
-  return { records, queues, log, logs, handlers };
+      stopping: new AbortController().signal,
+    },
+    { policy: async () => parsePolicy('version: 1\n'), buildTimeoutMs: 60_000, testTimeLimitMs: 30_000 },
+  );
+  const handlers = queueHandlers(Object.keys(queues), ports);
+  const logs = new FileBuildLogs(dir);
+  return { records: ports.records, queues, log, logs, handlers };
 }
 
 /** A build of `definition` at `commit` that has reached `building`, its log begun as the build step leaves it. */
@@ -87,7 +72,7 @@ async function building(
 
 const lines = async (path: string) => (await readFile(path, 'utf8')).split('\n');
 
-describe('pipelineHandlers', () => {
+describe('the test step as the local workers run it', () => {
   it('ends a build whose tests cannot run for good (the image is gone): record failed, Build Failed for the team', async () => {
     const commit = await state.commit({
       'app/Dockerfile': 'FROM localhost/base/busybox:1.36.0\n',
