@@ -1,75 +1,50 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import type * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { parse } from 'yaml';
 // The key schemes and prefixes the adapters use: the stack grants exactly these.
 import { BUILD_LOG_PREFIX } from '../adapters/aws/build-contract.js';
-import { IDEMPOTENCY_TABLE_KEYS, LINEAGE_TABLE_KEYS } from '../adapters/aws/lineage-keys.js';
 import { SNAPSHOT_PREFIXES } from '../adapters/aws/s3-snapshot-store.js';
-import {
-  BUILD_FAILED,
-  BUILD_REQUESTED,
-  DEFINITION_PUSHED,
-  DEFINITION_VERDICT,
-  type DetailType,
-  EVENT_SOURCE,
-  IMAGE_PUBLISHED,
-} from '../core/events/index.js';
-import { DEFAULT_ENFORCED_RULES } from '../core/policy/default-enforced.js';
-import { PipelineFunction } from './constructs/pipeline-function.js';
-import { WorkQueue } from './constructs/work-queue.js';
+import type { EnvName } from '../lambdas/shared/env.js';
+import { ImageBuild } from './constructs/image-build.js';
+import { ImageRegistry } from './constructs/image-registry.js';
+import { formerUniqueId, keepLogicalIds } from './constructs/keep-logical-ids.js';
+import { PipelineEvents } from './constructs/pipeline-events.js';
+import type { PipelineFunction } from './constructs/pipeline-function.js';
+import { PipelineFunctions } from './constructs/pipeline-functions.js';
+import { PipelineStores } from './constructs/stores.js';
+import { PipelineTopics } from './constructs/topics.js';
+import type { WorkQueue } from './constructs/work-queue.js';
+import { type FunctionName, functionSpecs } from './functions.js';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource, allow } from './nag.js';
-import { busPolicyStatements, repositoryPolicy } from './policies.js';
-import { deployedPattern, deployedRules, type PipelineFunctionName } from './rule-targets.js';
+import { busPolicyStatements } from './policies.js';
+import { type PortResources, portGrants, snapshotObjects } from './port-grants.js';
+import { deployedPattern, deployedRules } from './rule-targets.js';
 
-/** The buildspec's report key that the stack points at its JUnit report group. */
-export const IMAGE_TESTS_REPORT = 'image-tests';
-
-/** The key of the generated webhook secret in the provider secrets JSON (adapters/aws/provider-secrets.ts). */
-export const WEBHOOK_SECRET_KEY = 'webhookSecret';
-
-/** The environment the project gives every build; StartBuild adds the per-build variables. */
-export const BUILD_PROJECT_VARIABLES = [
-  'ECR_REGISTRY',
-  'SNAPSHOT_BUCKET',
-  'REPOSITORY_PREFIX',
-  'DRYDOCK_CLI_URL',
-  'DRYDOCK_BUILD_TIMEOUT_SECONDS',
-] as const;
-
-/**
- * A minimal valid policy document: whitelists nothing, so every base is denied until ops write the policy, and
- * enforces every security rule, as the local first start does.
- */
-export const INITIAL_POLICY = `# drydock base-image policy (ops-owned). Replace this with your policy; see docs/aws.md.
-version: 1
-allowed: []
-# Security rules no team config, pragma or override can silence.
-gate:
-  failureThreshold: warning
-  enforce: [${DEFAULT_ENFORCED_RULES.join(', ')}]
-`;
+export { BUILD_PROJECT_VARIABLES, IMAGE_TESTS_REPORT, renderBuildSpec } from './constructs/image-build.js';
+export { lifecyclePolicy } from './constructs/image-registry.js';
+export { toCdkPattern } from './constructs/pipeline-events.js';
+export { INITIAL_POLICY, WEBHOOK_SECRET_KEY } from './constructs/stores.js';
 
 /** The CodeBuild Build State Change statuses that end a build. */
 export const FINAL_BUILD_STATUSES = ['SUCCEEDED', 'FAILED', 'FAULT', 'STOPPED', 'TIMED_OUT'] as const;
 
+/** How each function URL authenticates: the webhook verifies signatures itself, submit needs SigV4. */
+export const FUNCTION_URL_AUTH = {
+  webhook: lambda.FunctionUrlAuthType.NONE,
+  submit: lambda.FunctionUrlAuthType.AWS_IAM,
+} as const;
 /** Props of {@link DrydockPipeline}. */
 export interface DrydockPipelineProps {
   /** IAM principals (role or user ARNs) allowed to put `Base Image Banned` on the bus; nobody else can. */
@@ -108,77 +83,19 @@ export interface DrydockPipelineProps {
   readonly projectRoot?: string;
 }
 
-interface FunctionSpec {
-  readonly entry: string;
-  readonly description: string;
-  readonly timeout: Duration;
-  readonly memorySize: number;
-  /** The detail-types the function puts on the bus; its identity policy allows these only. */
-  readonly emits: readonly DetailType[];
-}
-
-const FUNCTIONS: Record<PipelineFunctionName, FunctionSpec> = {
-  webhook: {
-    entry: 'lambdas/webhook.ts',
-    description: 'Verifies GitHub/GitLab webhooks, snapshots the definitions, puts Definition Pushed.',
-    timeout: Duration.seconds(30),
-    memorySize: 512,
-    emits: [DEFINITION_PUSHED],
-  },
-  submit: {
-    entry: 'lambdas/submit.ts',
-    description: 'drydock submit: a team CI asks for a build (IAM-authenticated).',
-    timeout: Duration.seconds(30),
-    memorySize: 512,
-    emits: [DEFINITION_PUSHED],
-  },
-  gate: {
-    entry: 'lambdas/gate.ts',
-    description: 'Lints and policy-checks pushed definitions; puts verdicts and Build Requested.',
-    timeout: Duration.seconds(60),
-    memorySize: 1024,
-    emits: [DEFINITION_VERDICT, BUILD_REQUESTED],
-  },
-  buildStarter: {
-    entry: 'lambdas/build-starter.ts',
-    description: 'Starts one CodeBuild build per Build Requested.',
-    timeout: Duration.seconds(30),
-    memorySize: 512,
-    emits: [BUILD_FAILED],
-  },
-  buildState: {
-    entry: 'lambdas/build-state.ts',
-    description: 'Turns CodeBuild build outcomes into drydock events and records lineage.',
-    timeout: Duration.seconds(60),
-    memorySize: 512,
-    // A failed test fails the build (DRYDOCK_STAGE=test): Build Failed, never Image Tested or Build Completed.
-    emits: [BUILD_FAILED, IMAGE_PUBLISHED],
-  },
-  notifier: {
-    entry: 'lambdas/notifier.ts',
-    description: 'Tells teams about failed verdicts, builds and tests.',
-    timeout: Duration.seconds(30),
-    memorySize: 512,
-    emits: [],
-  },
-};
-
-/** The queue-fed functions: their batch size, how many run at once, and receives before dead-lettering. */
-const CONSUMERS: Partial<Record<PipelineFunctionName, { batchSize: number; maxReceiveCount: number }>> = {
-  gate: { batchSize: 5, maxReceiveCount: 5 },
-  // One request per invocation; the high receive count lets the starter wait out CodeBuild's concurrency cap
-  // (AccountLimitExceeded is retried through the queue, not dropped).
-  buildStarter: { batchSize: 1, maxReceiveCount: 30 },
-  buildState: { batchSize: 5, maxReceiveCount: 5 },
-  notifier: { batchSize: 10, maxReceiveCount: 5 },
-};
-
 /**
- * The deployed drydock push flow: an EventBridge bus whose rules come from the shared `EVENT_RULES`, SQS work
- * queues with dead-letter queues and alarms, one Lambda per step, a CodeBuild project that builds, tests and
- * pushes, an ECR registry prefix that only the build role can write to, and the stores behind them.
+ * The deployed drydock push flow, composed of its parts and wired: the stores, the topics, the bus and its
+ * rules (from the shared `EVENT_RULES`), the functions and their queues (from the step registry), the CodeBuild
+ * build that runs the build, test and publish steps, and the registry only the build role can write to. The
+ * grants between them are made here.
  */
 export class DrydockPipeline extends Construct {
+  readonly stores: PipelineStores;
+  readonly topics: PipelineTopics;
+  readonly events: PipelineEvents;
+  readonly build: ImageBuild;
+  readonly imageRegistry: ImageRegistry;
+  readonly fleet: PipelineFunctions;
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
   readonly key: kms.Key;
@@ -197,8 +114,8 @@ export class DrydockPipeline extends Construct {
   /** The drydock CLI bundle each build downloads (`dist/`, zipped). */
   readonly cliAsset: s3assets.Asset;
   readonly repositoryTemplate: ecr.CfnRepositoryCreationTemplate;
-  readonly functions: Record<PipelineFunctionName, PipelineFunction>;
-  readonly queues: Partial<Record<PipelineFunctionName, WorkQueue>>;
+  readonly functions: Record<FunctionName, PipelineFunction>;
+  readonly queues: Partial<Record<FunctionName, WorkQueue>>;
   /** Where EventBridge puts events it could not deliver to a queue. */
   readonly ruleDeadLetters: WorkQueue;
   readonly webhookUrl: lambda.FunctionUrl;
@@ -218,285 +135,125 @@ export class DrydockPipeline extends Construct {
     }
     const name = props.name ?? 'drydock';
     const projectRoot = props.projectRoot ?? join(import.meta.dirname, '..');
-    const stack = Stack.of(this);
     this.repositoryPrefix = props.repositoryPrefix ?? name;
     this.registry = `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.${Aws.URL_SUFFIX}`;
     const maxConcurrentBuilds = props.maxConcurrentBuilds ?? 4;
-    const buildTimeout = props.buildTimeout ?? Duration.minutes(60);
 
-    // Keys, topics, buckets, tables, parameter, secret.
-    this.key = new kms.Key(this, 'Key', {
-      description: `${name}: SNS topics and CodeBuild output`,
-      enableKeyRotation: true,
+    const stores = new PipelineStores(this, 'Stores', {
+      name,
+      ...(props.policyParameterName ? { policyParameterName: props.policyParameterName } : {}),
     });
-    // CloudWatch alarms publish to the encrypted alarm topic.
-    this.key.grant(
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-      'kms:Decrypt',
-      'kms:GenerateDataKey',
-    );
-    this.teamTopic = new sns.Topic(this, 'TeamNotifications', {
-      displayName: `${name}: verdicts, failed builds and failed tests`,
-      masterKey: this.key,
-      enforceSSL: true,
+    const topics = new PipelineTopics(this, 'Topics', { name, key: stores.key });
+    const bus = new PipelineEvents(this, 'Events', {
+      name,
+      alarmAction: topics.alarmAction,
+      // The name the bus got when it was a child of the pipeline: a new name would replace the bus.
+      busName: formerUniqueId(this, 'Bus'),
+      ...(props.archiveRetention ? { archiveRetention: props.archiveRetention } : {}),
     });
-    this.alarmTopic = new sns.Topic(this, 'OpsAlarms', {
-      displayName: `${name}: dead-lettered messages`,
-      masterKey: this.key,
-      enforceSSL: true,
+    const build = new ImageBuild(this, 'Build', {
+      name,
+      projectRoot,
+      registry: this.registry,
+      repositoryPrefix: this.repositoryPrefix,
+      snapshotBucket: stores.snapshotBucket,
+      logBucket: stores.logBucket,
+      key: stores.key,
+      maxConcurrentBuilds,
+      buildTimeout: props.buildTimeout ?? Duration.minutes(60),
+      ...(props.buildImage ? { buildImage: props.buildImage } : {}),
+      ...(props.buildComputeType ? { buildComputeType: props.buildComputeType } : {}),
     });
-    const alarmAction = new cloudwatchActions.SnsAction(this.alarmTopic);
-
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      ...privateBucket(),
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+    const imageRegistry = new ImageRegistry(this, 'Registry', {
+      name,
+      repositoryPrefix: this.repositoryPrefix,
+      writers: [build.role.roleArn, ...(props.breakGlassRoleArn ? [props.breakGlassRoleArn] : [])],
+      maxImagesPerRepository: props.maxImagesPerRepository ?? 500,
+      manageScanning: props.manageRegistryScanning ?? true,
     });
-    Validations.of(this.accessLogBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket receives the server access logs of the other buckets; logging it into itself would loop.',
-    });
-    this.snapshotBucket = new s3.Bucket(this, 'Snapshots', {
-      ...privateBucket(),
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'snapshots/',
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-    });
-    this.logBucket = new s3.Bucket(this, 'BuildLogs', {
-      ...privateBucket(),
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'build-logs/',
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-
-    this.lineageTable = new dynamodb.Table(this, 'Lineage', {
-      partitionKey: { name: LINEAGE_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: LINEAGE_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.idempotencyTable = new dynamodb.Table(this, 'Idempotency', {
-      partitionKey: { name: IDEMPOTENCY_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: IDEMPOTENCY_TABLE_KEYS.ttlAttribute,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    this.policyParameter = new ssm.StringParameter(this, 'Policy', {
-      parameterName: props.policyParameterName ?? `/${name}/policy`,
-      description: `${name} base-image policy (YAML); ops edit it, the gate reads it`,
-      stringValue: INITIAL_POLICY,
-      // Policies outgrow the 4 KB of a standard parameter; intelligent tiering switches to advanced when needed.
-      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
-    });
-    this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSecret', {
-      description: `${name}: webhook secret (GitHub HMAC key / GitLab token) and provider API tokens, as JSON`,
-      // A random webhook secret for both providers; ops paste it into GitHub/GitLab and add API tokens beside it.
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: WEBHOOK_SECRET_KEY,
-        passwordLength: 48,
-        excludePunctuation: true,
-      },
-    });
-    Validations.of(this.webhookSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The webhook secret is shared with GitHub/GitLab, which cannot fetch it; rotation is a manual, coordinated change (docs/aws.md).',
-    });
-
-    // Bus, archive, rule dead letters.
-    this.bus = new events.EventBus(this, 'Bus', { description: `${name}: drydock events` });
-    this.archive = this.bus.archive('Archive', {
-      description: `${name}: every drydock and forwarded CodeBuild event, for replay`,
-      eventPattern: { source: [EVENT_SOURCE, 'aws.codebuild'] },
-      retention: props.archiveRetention ?? Duration.days(90),
-    });
-    this.ruleDeadLetters = new WorkQueue(this, 'RuleDeadLetters', {
-      purpose: 'events EventBridge could not deliver',
-      visibilityTimeout: Duration.minutes(5),
-      alarmAction,
-    });
-    // This queue is itself a dead-letter target; its own DLQ only catches messages someone receives and fails.
-
-    // CodeBuild: role, report group, project.
-    this.buildRole = new iam.Role(this, 'BuildRole', {
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-      description: `${name}: the only principal that may push images`,
-    });
-    this.reportGroup = new codebuild.ReportGroup(this, 'ImageTests', {
-      reportGroupName: `${name}-${IMAGE_TESTS_REPORT}`,
-      type: codebuild.ReportGroupType.TEST,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // The CLI bundle is split (dist/drydock.mjs imports dist/chunks/…): ship the directory, zipped, without maps.
-    const cli = new s3assets.Asset(this, 'Cli', { path: join(projectRoot, 'dist'), exclude: ['*.map'] });
-    this.cliAsset = cli;
-    const buildLogs = new logs.LogGroup(this, 'BuildLogGroup', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.buildProject = new codebuild.Project(this, 'ImageBuild', {
-      description: `${name}: build, black-box test and push one definition`,
-      role: this.buildRole,
-      buildSpec: codebuild.BuildSpec.fromObjectToYaml(
-        renderBuildSpec(join(projectRoot, 'buildspecs/build.yml'), this.reportGroup.reportGroupArn),
-      ),
-      environment: {
-        buildImage: props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0,
-        computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
-        // docker build needs the Docker daemon, which CodeBuild runs only in privileged mode.
-        privileged: true,
-        environmentVariables: {
-          ECR_REGISTRY: { value: this.registry },
-          SNAPSHOT_BUCKET: { value: this.snapshotBucket.bucketName },
-          REPOSITORY_PREFIX: { value: this.repositoryPrefix },
-          DRYDOCK_CLI_URL: { value: cli.s3ObjectUrl },
-          // Leave the build's own limit ten minutes for the tests and the push.
-          DRYDOCK_BUILD_TIMEOUT_SECONDS: { value: String(Math.max(60, buildTimeout.toSeconds() - 600)) },
-        } satisfies Record<(typeof BUILD_PROJECT_VARIABLES)[number], codebuild.BuildEnvironmentVariable>,
-      },
-      timeout: buildTimeout,
-      queuedTimeout: Duration.hours(8),
-      concurrentBuildLimit: maxConcurrentBuilds,
-      encryptionKey: this.key,
-      grantReportGroupPermissions: false,
-      logging: { cloudWatch: { logGroup: buildLogs } },
-    });
-    // S3 logs are set on the resource: the construct's own S3 logging grants write and delete on the bucket.
-    (this.buildProject.node.defaultChild as codebuild.CfnProject).addPropertyOverride('LogsConfig.S3Logs', {
-      Status: 'ENABLED',
-      Location: `${this.logBucket.bucketName}/${BUILD_LOG_PREFIX.replace(/\/$/, '')}`,
-    });
-    Validations.of(this.buildProject).acknowledge({
-      id: 'AwsSolutions-CB3',
-      reason:
-        'The build runs docker build, docker run and docker push, which need the Docker daemon of privileged mode.',
-    });
-    this.grantBuild(cli);
-
-    // ECR: repositories are created on the build's first push, from this template.
-    const writers = [this.buildRole.roleArn, ...(props.breakGlassRoleArn ? [props.breakGlassRoleArn] : [])];
-    this.repositoryTemplate = new ecr.CfnRepositoryCreationTemplate(this, 'Repositories', {
-      prefix: this.repositoryPrefix,
-      description: `${name}: images only the pipeline pushes`,
-      appliedFor: ['CREATE_ON_PUSH'],
-      // Tags stay immutable except drydock's support-marker tags, which a ban or an unban replaces.
-      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [
-        {
-          imageTagMutabilityExclusionFilterType: 'WILDCARD',
-          imageTagMutabilityExclusionFilterValue: 'sha256-*.unsupported',
-        },
-      ],
-      encryptionConfiguration: { encryptionType: 'AES256' },
-      repositoryPolicy: stack.toJsonString(repositoryPolicy(writers).toJSON()),
-      lifecyclePolicy: JSON.stringify(lifecyclePolicy(props.maxImagesPerRepository ?? 500)),
-    });
-    if (props.manageRegistryScanning ?? true) {
-      new ecr.CfnRegistryScanningConfiguration(this, 'ScanOnPush', {
-        scanType: 'BASIC',
-        rules: [
-          {
-            scanFrequency: 'SCAN_ON_PUSH',
-            repositoryFilters: [{ filter: `${this.repositoryPrefix}/*`, filterType: 'WILDCARD' }],
-          },
-        ],
-      });
-    }
-
-    // Functions.
-    const environment: Record<string, string> = {
-      BUS_NAME: this.bus.eventBusName,
-      POLICY_PARAMETER: this.policyParameter.parameterName,
-      SNAPSHOT_BUCKET: this.snapshotBucket.bucketName,
-      LOG_BUCKET: this.logBucket.bucketName,
-      IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
-      LINEAGE_TABLE: this.lineageTable.tableName,
-      BUILD_PROJECT: this.buildProject.projectName,
-      TOPIC_ARN: this.teamTopic.topicArn,
-      WEBHOOK_SECRET_ARN: this.webhookSecret.secretArn,
-      ECR_REGISTRY: this.registry,
-      REPOSITORY_PREFIX: this.repositoryPrefix,
+    // The value of every variable a function may read; each function gets the names of its spec only.
+    const environment: Partial<Record<EnvName, string>> = {
+      BUS_NAME: bus.bus.eventBusName,
+      POLICY_PARAMETER: stores.policyParameter.parameterName,
+      SNAPSHOT_BUCKET: stores.snapshotBucket.bucketName,
+      LOG_BUCKET: stores.logBucket.bucketName,
+      IDEMPOTENCY_TABLE: stores.idempotencyTable.tableName,
+      LINEAGE_TABLE: stores.lineageTable.tableName,
+      BUILD_PROJECT: build.project.projectName,
+      TOPIC_ARN: topics.teamTopic.topicArn,
+      WEBHOOK_SECRET_ARN: stores.webhookSecret.secretArn,
     };
-    const fns: Partial<Record<PipelineFunctionName, PipelineFunction>> = {};
-    for (const [fnName, spec] of Object.entries(FUNCTIONS) as [PipelineFunctionName, FunctionSpec][]) {
-      fns[fnName] = new PipelineFunction(this, pascal(fnName), {
-        entry: spec.entry,
-        description: spec.description,
-        projectRoot,
-        environment,
-        serviceName: kebab(fnName),
-        metricsNamespace: 'drydock',
-        timeout: spec.timeout,
-        memorySize: spec.memorySize,
-        ...(props.runtime ? { runtime: props.runtime } : {}),
-      });
-    }
-    this.functions = fns as Record<PipelineFunctionName, PipelineFunction>;
-    this.grantFunctions();
-
-    // Queues and their consumers.
-    const queues: Partial<Record<PipelineFunctionName, WorkQueue>> = {};
-    for (const [fnName, consumer] of Object.entries(CONSUMERS) as [
-      PipelineFunctionName,
-      { batchSize: number; maxReceiveCount: number },
-    ][]) {
-      const fn = this.functions[fnName];
-      const queue = new WorkQueue(this, `${pascal(fnName)}Queue`, {
-        purpose: `the ${fnName} function`,
-        visibilityTimeout: Duration.seconds(FUNCTIONS[fnName].timeout.toSeconds() * 6),
-        maxReceiveCount: consumer.maxReceiveCount,
-        alarmAction,
-      });
-      fn.function.addEventSource(
-        new SqsEventSource(queue.queue, {
-          batchSize: consumer.batchSize,
-          reportBatchItemFailures: true,
-          // The build starter's cap keeps StartBuild calls within the project's concurrent-build limit.
-          maxConcurrency: fnName === 'buildStarter' ? Math.max(2, Math.min(maxConcurrentBuilds, 1000)) : 5,
-        }),
-      );
-      queues[fnName] = queue;
-    }
-    this.queues = queues;
+    const specs = functionSpecs(maxConcurrentBuilds);
+    const fleet = new PipelineFunctions(this, 'Functions', {
+      specs,
+      environment,
+      projectRoot,
+      alarmAction: topics.alarmAction,
+      ...(props.runtime ? { runtime: props.runtime } : {}),
+    });
 
     // Rules: the shared ones, then the forwarded CodeBuild outcomes.
     for (const deployed of deployedRules()) {
-      const queue = queues[deployed.consumer];
+      const queue = fleet.queues[deployed.consumer];
       if (!queue) throw new Error(`rule ${deployed.rule.name}: ${deployed.consumer} has no queue`);
-      new events.Rule(this, `Rule${pascal(deployed.rule.name)}`, {
-        eventBus: this.bus,
-        description: deployed.rule.description,
-        eventPattern: toCdkPattern(deployed.pattern),
-        targets: [new targets.SqsQueue(queue.queue, { deadLetterQueue: this.ruleDeadLetters.queue })],
-      });
+      bus.deliver(
+        `Rule${pascal(deployed.rule.name)}`,
+        { description: deployed.rule.description, pattern: deployed.pattern },
+        queue.queue,
+      );
     }
     const buildOutcome = {
       source: ['aws.codebuild'],
       'detail-type': ['CodeBuild Build State Change'],
       detail: {
-        'project-name': [this.buildProject.projectName],
+        'project-name': [build.project.projectName],
         'build-status': [...FINAL_BUILD_STATUSES],
       },
     };
-    new events.Rule(this, 'ForwardBuildOutcomes', {
+    bus.forward('ForwardBuildOutcomes', {
       description: `${name}: forward the build project's final states from the default bus`,
-      eventPattern: toCdkPattern(buildOutcome),
-      targets: [new targets.EventBus(this.bus, { deadLetterQueue: this.ruleDeadLetters.queue })],
+      pattern: buildOutcome,
     });
-    new events.Rule(this, 'RuleBuildOutcomes', {
-      eventBus: this.bus,
-      description: 'Turn each finished build into drydock events and lineage (never on replay).',
-      eventPattern: toCdkPattern(deployedPattern(buildOutcome)),
-      targets: [
-        new targets.SqsQueue(queues.buildState!.queue, { deadLetterQueue: this.ruleDeadLetters.queue }),
-      ],
-    });
+    bus.deliver(
+      'RuleBuildOutcomes',
+      {
+        description: "Relay each finished build's events, or its failure (never on replay).",
+        pattern: deployedPattern(buildOutcome),
+      },
+      fleet.queues.buildState!.queue,
+    );
+
+    this.stores = stores;
+    this.topics = topics;
+    this.events = bus;
+    this.build = build;
+    this.imageRegistry = imageRegistry;
+    this.fleet = fleet;
+    this.key = stores.key;
+    this.snapshotBucket = stores.snapshotBucket;
+    this.logBucket = stores.logBucket;
+    this.accessLogBucket = stores.accessLogBucket;
+    this.lineageTable = stores.lineageTable;
+    this.idempotencyTable = stores.idempotencyTable;
+    this.policyParameter = stores.policyParameter;
+    this.webhookSecret = stores.webhookSecret;
+    this.teamTopic = topics.teamTopic;
+    this.alarmTopic = topics.alarmTopic;
+    this.bus = bus.bus;
+    this.archive = bus.archive;
+    this.ruleDeadLetters = bus.ruleDeadLetters;
+    this.buildRole = build.role;
+    this.buildProject = build.project;
+    this.reportGroup = build.reportGroup;
+    this.cliAsset = build.cliAsset;
+    this.repositoryTemplate = imageRegistry.repositoryTemplate;
+    this.functions = fleet.functions;
+    this.queues = fleet.queues;
+
+    // Before the grants: cdk-nag acknowledgements name resources by the logical ids they resolve to.
+    this.keepLogicalIds();
+    this.grantBuild();
+    this.grantFunctions(specs);
 
     for (const statement of busPolicyStatements({
       busArn: this.bus.eventBusArn,
@@ -515,21 +272,40 @@ export class DrydockPipeline extends Construct {
     for (const arn of props.submitPrincipalArns ?? []) {
       this.submitUrl.grantInvokeUrl(new iam.ArnPrincipal(arn));
     }
+    // Again for what was added since: bus, queue, bucket and topic policies, permissions, URLs.
+    this.keepLogicalIds();
   }
 
-  private grantBuild(cli: s3assets.Asset): void {
+  /**
+   * Keeps every logical id the stack had before it was split into constructs (when all of them were children
+   * of the pipeline). CloudFormation replaces a resource whose logical id changes: a RETAIN bucket or table
+   * would be orphaned and an empty one created, a replaced bucket, queue or bus policy would delete the
+   * statements of its successor, and a function's log group would be dropped.
+   */
+  private keepLogicalIds(): void {
+    keepLogicalIds(this, [this.stores, this.topics, this.events, this.build, this.imageRegistry, this.fleet]);
+  }
+
+  private grantBuild(): void {
     const role = this.buildRole;
+    const cli = this.cliAsset;
     allow(role, {
       sid: 'ReadTheCli',
       actions: ['s3:GetObject'],
       resources: [cli.bucket.arnForObjects(cli.s3ObjectKey)],
     });
     allow(role, {
-      sid: 'ReadContextsAndDockerfiles',
+      sid: 'ReadContextsAndRequests',
       actions: ['s3:GetObject'],
-      resources: [this.snapshotObjects('contexts'), this.snapshotObjects('builds')],
+      resources: [snapshotObjects(this.snapshotBucket, 'contexts'), this.buildObjects('request.json')],
       wildcardReason:
-        'Contexts and Dockerfiles are keyed per build; each build reads the keys its StartBuild names.',
+        'Contexts and build requests are keyed per build; each build reads the keys its StartBuild names.',
+    });
+    allow(role, {
+      sid: 'WriteBuildEvents',
+      actions: ['s3:PutObject'],
+      resources: [this.buildObjects('events.jsonl')],
+      wildcardReason: 'Each build writes the events its steps published under its own build id.',
     });
     allow(role, {
       sid: 'WriteBuildLogs',
@@ -586,26 +362,28 @@ export class DrydockPipeline extends Construct {
     }
   }
 
-  private grantFunctions(): void {
+  private grantFunctions(specs: ReturnType<typeof functionSpecs>): void {
     const f = this.functions;
-    for (const [fnName, fn] of Object.entries(f) as [PipelineFunctionName, PipelineFunction][]) {
+    const resources: PortResources = {
+      busArn: this.bus.eventBusArn,
+      policyParameterArn: this.policyParameter.parameterArn,
+      snapshotBucket: this.snapshotBucket,
+      lineageTableArn: this.lineageTable.tableArn,
+      teamTopicArn: this.teamTopic.topicArn,
+      keyArn: this.key.keyArn,
+    };
+    for (const [fnName, fn] of Object.entries(f) as [FunctionName, PipelineFunction][]) {
+      const spec = specs[fnName];
       allow(fn.role, {
         sid: 'Idempotency',
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [this.idempotencyTable.tableArn],
       });
-      const emits = FUNCTIONS[fnName].emits;
-      if (emits.length > 0) {
-        allow(fn.role, {
-          sid: 'PutOwnEvents',
-          actions: ['events:PutEvents'],
-          resources: [this.bus.eventBusArn],
-          conditions: { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': [...emits] } },
-        });
-      }
+      // A step function gets the grants of its step's ports; an AWS-only function its bus grant and the
+      // explicit ones below.
+      const ports = spec.ports.length > 0 ? spec.ports : (['bus'] as const);
+      for (const statement of portGrants(ports, resources, spec)) allow(fn.role, statement);
     }
-    const contexts = this.snapshotObjects('contexts');
-    const perCommit = 'Snapshots are keyed per repository and commit, under contexts/.';
 
     // webhook and submit fetch the pushed definitions and contexts from GitHub/GitLab into the snapshot bucket.
     for (const fn of [f.webhook, f.submit]) {
@@ -617,30 +395,10 @@ export class DrydockPipeline extends Construct {
       allow(fn.role, {
         sid: 'WriteSnapshots',
         actions: ['s3:PutObject'],
-        resources: [contexts],
-        wildcardReason: perCommit,
+        resources: [snapshotObjects(this.snapshotBucket, 'contexts')],
+        wildcardReason: 'Snapshots are keyed per repository and commit, under contexts/.',
       });
     }
-
-    allow(f.gate.role, {
-      sid: 'ReadPolicy',
-      actions: ['ssm:GetParameter'],
-      resources: [this.policyParameter.parameterArn],
-    });
-    allow(f.gate.role, {
-      sid: 'ReadDefinitions',
-      actions: ['s3:GetObject'],
-      resources: [contexts],
-      wildcardReason: perCommit,
-    });
-    // Without s3:ListBucket a missing key answers AccessDenied, not NoSuchKey, and the gate looks up team
-    // configurations that usually do not exist. No s3:prefix condition: a GetObject carries no prefix, so a
-    // conditioned ListBucket would not turn its 403 into the 404 the gate needs.
-    allow(f.gate.role, {
-      sid: 'ListDefinitions',
-      actions: ['s3:ListBucket'],
-      resources: [this.snapshotBucket.bucketArn],
-    });
 
     allow(f.buildStarter.role, {
       sid: 'StartBuilds',
@@ -648,16 +406,22 @@ export class DrydockPipeline extends Construct {
       resources: [this.buildProject.projectArn],
     });
     allow(f.buildStarter.role, {
-      sid: 'WriteBuildDockerfiles',
+      sid: 'WriteBuildRequests',
       actions: ['s3:PutObject'],
-      resources: [this.snapshotObjects('builds')],
-      wildcardReason: 'The Dockerfile each build runs is keyed by its build id, under builds/.',
+      resources: [this.buildObjects('request.json')],
+      wildcardReason: 'The Build Requested event each build runs is keyed by its build id, under builds/.',
     });
 
     allow(f.buildState.role, {
       sid: 'ReadBuilds',
       actions: ['codebuild:BatchGetBuilds'],
       resources: [this.buildProject.projectArn],
+    });
+    allow(f.buildState.role, {
+      sid: 'ReadBuildEvents',
+      actions: ['s3:GetObject'],
+      resources: [this.buildObjects('events.jsonl')],
+      wildcardReason: 'Each build writes the events its steps published under its own build id.',
     });
     allow(f.buildState.role, {
       sid: 'ReadBuildLogs',
@@ -677,27 +441,11 @@ export class DrydockPipeline extends Construct {
       actions: ['kms:Decrypt'],
       resources: [this.key.keyArn],
     });
-    allow(f.buildState.role, {
-      sid: 'RecordLineage',
-      // TransactWriteItems is authorized per item (conditional PutItems); UpdateItem draws list sequence numbers.
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      resources: [this.lineageTable.tableArn],
-    });
-
-    allow(f.notifier.role, {
-      sid: 'NotifyTeams',
-      actions: ['sns:Publish'],
-      resources: [this.teamTopic.topicArn],
-    });
-    allow(f.notifier.role, {
-      sid: 'EncryptNotifications',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [this.key.keyArn],
-    });
   }
 
-  private snapshotObjects(prefix: keyof typeof SNAPSHOT_PREFIXES): string {
-    return this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIXES[prefix]}*`);
+  /** The ARN pattern of one file of every build under `builds/` of the snapshot bucket. */
+  private buildObjects(file: 'request.json' | 'events.jsonl'): string {
+    return this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIXES.builds}*/${file}`);
   }
 
   /** The ARN pattern of every repository under the pipeline's prefix. */
@@ -708,68 +456,6 @@ export class DrydockPipeline extends Construct {
       resourceName: `${this.repositoryPrefix}/*`,
     });
   }
-}
-
-/** How each function URL authenticates: the webhook verifies signatures itself, submit needs SigV4. */
-export const FUNCTION_URL_AUTH = {
-  webhook: lambda.FunctionUrlAuthType.NONE,
-  submit: lambda.FunctionUrlAuthType.AWS_IAM,
-} as const;
-
-function privateBucket(): s3.BucketProps {
-  return {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
-  };
-}
-
-/** Reads the buildspec and points its report at the report group's ARN (a bare name would make a new group). */
-export function renderBuildSpec(path: string, reportGroupArn: string): Record<string, unknown> {
-  const spec = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const reports = spec.reports as Record<string, unknown> | undefined;
-  if (!reports || !(IMAGE_TESTS_REPORT in reports)) {
-    throw new Error(`${path} has no reports.${IMAGE_TESTS_REPORT}`);
-  }
-  const { [IMAGE_TESTS_REPORT]: imageTests, ...rest } = reports;
-  return { ...spec, reports: { ...rest, [reportGroupArn]: imageTests } };
-}
-
-/** ECR lifecycle: drop untagged manifests after a week, and the oldest images beyond `keep`. */
-export function lifecyclePolicy(keep: number) {
-  return {
-    rules: [
-      {
-        rulePriority: 1,
-        description: 'Untagged manifests left by interrupted pushes',
-        selection: {
-          tagStatus: 'untagged',
-          countType: 'sinceImagePushed',
-          countUnit: 'days',
-          countNumber: 7,
-        },
-        action: { type: 'expire' },
-      },
-      {
-        rulePriority: 2,
-        description: `Keep the newest ${keep} images per repository`,
-        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
-        action: { type: 'expire' },
-      },
-    ],
-  };
-}
-
-/** The CDK form of a pattern: CDK renders its own `detailType` key as `detail-type` and passes others through. */
-export function toCdkPattern(pattern: object): events.EventPattern {
-  return pattern as events.EventPattern;
-}
-
-function kebab(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function pascal(text: string): string {

@@ -11,6 +11,7 @@ import { DEFAULT_ENFORCED_RULES } from '../../core/policy/default-enforced.js';
 import { parsePolicy } from '../../core/policy/parse-policy.js';
 import { INITIAL_POLICY, WEBHOOK_SECRET_KEY } from '../../infra/drydock-pipeline.js';
 import type { DrydockStack } from '../../infra/drydock-stack.js';
+import type { FunctionName } from '../../infra/functions.js';
 import { BASE_IMAGE_BANNED, IMAGE_WRITE_ACTIONS, repositoryPolicy } from '../../infra/policies.js';
 import {
   BREAK_GLASS_ROLE,
@@ -59,8 +60,15 @@ describe('work queues', () => {
   it('gives every queue that is not itself a dead-letter queue a DLQ and a redrive policy', () => {
     const dlqs = redriveTargets();
     const work = resources('AWS::SQS::Queue').filter(([id]) => !dlqs.has(id));
-    // gate, build starter, build state, notifier, and the queue EventBridge dead-letters undeliverable events to.
-    expect(work).toHaveLength(5);
+    // One per queue-fed function, and the queue EventBridge dead-letters undeliverable events to.
+    expect(work).toHaveLength(Object.keys(stack.pipeline.queues).length + 1);
+    expect(Object.keys(stack.pipeline.queues).sort()).toEqual([
+      'buildStarter',
+      'buildState',
+      'gate',
+      'lineage',
+      'notify',
+    ]);
     for (const [, q] of work) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
     }
@@ -92,7 +100,7 @@ describe('work queues', () => {
 
   it('consumes with partial batch responses and a maximum concurrency', () => {
     const mappings = resources('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(4);
+    expect(mappings).toHaveLength(Object.keys(stack.pipeline.queues).length);
     for (const [, m] of mappings) {
       expect(m.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(m.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
@@ -118,23 +126,18 @@ describe('work queues', () => {
 });
 
 describe('functions', () => {
-  const ENV = [
-    'BUS_NAME',
-    'POLICY_PARAMETER',
-    'SNAPSHOT_BUCKET',
-    'LOG_BUCKET',
-    'IDEMPOTENCY_TABLE',
-    'LINEAGE_TABLE',
-    'BUILD_PROJECT',
-    'TOPIC_ARN',
-    'WEBHOOK_SECRET_ARN',
-    'ECR_REGISTRY',
-    'REPOSITORY_PREFIX',
-  ];
+  const POWERTOOLS = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL'];
+  const envOf = (name: FunctionName) =>
+    Object.keys(
+      resource(template, logicalIdOf(stack, stack.pipeline.functions[name].function)).Properties.Environment
+        .Variables,
+    )
+      .filter((k) => !POWERTOOLS.includes(k))
+      .sort();
 
-  it('runs six arm64 Node.js 24 functions with tracing, JSON logs and the Powertools settings', () => {
+  it('runs seven arm64 Node.js 24 functions with tracing, JSON logs and the Powertools settings', () => {
     const fns = resources('AWS::Lambda::Function');
-    expect(fns).toHaveLength(6);
+    expect(fns).toHaveLength(7);
     for (const [, fn] of fns) {
       const p = fn.Properties;
       expect(p.Architectures).toEqual(['arm64']);
@@ -143,7 +146,7 @@ describe('functions', () => {
       expect(p.LoggingConfig.LogFormat).toBe('JSON');
       expect(p.Environment.Variables.POWERTOOLS_SERVICE_NAME).toMatch(/^[a-z-]+$/);
       expect(p.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('drydock');
-      expect(Object.keys(p.Environment.Variables)).toEqual(expect.arrayContaining(ENV));
+      expect(p.Environment.Variables.IDEMPOTENCY_TABLE).toBeDefined();
     }
     const services = fns.map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME);
     // The names lambdas/shared/observability.ts gives the Powertools logger, metrics and tracer.
@@ -151,10 +154,30 @@ describe('functions', () => {
       'build-starter',
       'build-state',
       'gate',
+      'lineage',
       'notifier',
       'submit',
       'webhook',
     ]);
+  });
+
+  it("gives each step function the variables of its step's ports, and nothing else", () => {
+    expect(envOf('gate')).toEqual(['BUS_NAME', 'IDEMPOTENCY_TABLE', 'POLICY_PARAMETER', 'SNAPSHOT_BUCKET']);
+    expect(envOf('lineage')).toEqual(['IDEMPOTENCY_TABLE', 'LINEAGE_TABLE']);
+    expect(envOf('notify')).toEqual(['IDEMPOTENCY_TABLE', 'TOPIC_ARN']);
+  });
+
+  it('gives each AWS-only function the variables it reads, and nothing else', () => {
+    const push = ['BUS_NAME', 'IDEMPOTENCY_TABLE', 'SNAPSHOT_BUCKET', 'WEBHOOK_SECRET_ARN'];
+    expect(envOf('webhook')).toEqual(push);
+    expect(envOf('submit')).toEqual(push);
+    expect(envOf('buildStarter')).toEqual([
+      'BUILD_PROJECT',
+      'BUS_NAME',
+      'IDEMPOTENCY_TABLE',
+      'SNAPSHOT_BUCKET',
+    ]);
+    expect(envOf('buildState')).toEqual(['BUS_NAME', 'IDEMPOTENCY_TABLE', 'LOG_BUCKET', 'SNAPSHOT_BUCKET']);
   });
 
   it('gives each function its own role without managed policies, and a log group with a retention', () => {
@@ -349,11 +372,17 @@ describe('event bus', () => {
     };
     expect(emitted('webhook')).toEqual(['Definition Pushed']);
     expect(emitted('submit')).toEqual(['Definition Pushed']);
-    expect(emitted('gate')).toEqual(['Definition Verdict', 'Build Requested']);
+    expect(emitted('gate')).toEqual(['Definition Gate Requested', 'Definition Verdict', 'Build Requested']);
     expect(emitted('buildStarter')).toEqual(['Build Failed']);
-    // buildStateOutcome yields Image Published or Build Failed (a failed test is a failed build, stage test).
-    expect(emitted('buildState')).toEqual(['Build Failed', 'Image Published']);
-    expect(emitted('notifier')).toEqual([]);
+    // It relays what the build, test and publish steps of the CodeBuild build published.
+    expect(emitted('buildState')).toEqual([
+      'Build Completed',
+      'Build Failed',
+      'Image Tested',
+      'Image Published',
+    ]);
+    expect(emitted('lineage')).toEqual([]);
+    expect(emitted('notify')).toEqual([]);
   });
 
   it('archives drydock and forwarded CodeBuild events for replay', () => {
@@ -409,13 +438,13 @@ describe('least privilege', () => {
     expect(own('buildStarter')).toEqual(['codebuild:StartBuild', 'events:PutEvents', 's3:PutObject']);
     expect(own('buildState')).toEqual([
       'codebuild:BatchGetBuilds',
-      'dynamodb:Query',
       'events:PutEvents',
       'kms:Decrypt',
       's3:GetObject',
       's3:ListBucket',
     ]);
-    expect(own('notifier')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish']);
+    expect(own('lineage')).toEqual(['dynamodb:Query']);
+    expect(own('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish']);
   });
 
   it('lets the gate list the snapshot bucket without a prefix condition, and the others only their prefixes', () => {
@@ -445,7 +474,8 @@ describe('least privilege', () => {
     const allowed = [
       /^\*$/, // X-Ray PutTraceSegments/PutTelemetryRecords, ECR GetAuthorizationToken
       /^arn:aws:ecr:eu-west-1:111111111111:repository\/drydock\/\*$/, // repositories created per definition on push
-      /^<Snapshots\.Arn>\/(contexts|builds)\/\*$/, // build contexts and Dockerfiles, keyed per build
+      /^<Snapshots\.Arn>\/contexts\/\*$/, // snapshots, keyed per repository and commit
+      /^<Snapshots\.Arn>\/builds\/\*\/(request\.json|events\.jsonl)$/, // a build's request and events, keyed per build
       /^<BuildLogs\.Arn>\/codebuild\/\*$/, // CodeBuild's log objects, named per build
       /^arn:aws:logs:eu-west-1:111111111111:log-group:\/aws\/codebuild\/<ImageBuild>:\*$/, // CDK's default grant
     ];
@@ -469,6 +499,54 @@ describe('least privilege', () => {
         allowed.some((a) => a.test(w)),
         w,
       ).toBe(true);
+  });
+});
+
+describe('the CodeBuild contract grants', () => {
+  // Each statement of a role's own policy on the snapshot bucket, as "action key-pattern".
+  const snapshotAccess = (role: { node: { findChild(id: string): unknown } }) => {
+    const policy = logicalIdOf(stack, role.node.findChild('DefaultPolicy') as never);
+    const bucket = logicalIdOf(stack, stack.pipeline.snapshotBucket);
+    return iamStatements(template)
+      .filter((s) => s.holder === policy)
+      .flatMap(({ statement }) =>
+        list(statement.Resource)
+          .filter((r) => JSON.stringify(r).includes(bucket))
+          .flatMap((r: any) => {
+            const key = r['Fn::Join'] ? r['Fn::Join'][1].slice(1).join('') : '(bucket)';
+            return list(statement.Action as string | string[]).map((a) => `${a} ${key}`);
+          }),
+      )
+      .sort();
+  };
+
+  it('lets the build starter write build requests and nothing else in the snapshot bucket', () => {
+    expect(snapshotAccess(stack.pipeline.functions.buildStarter.role)).toEqual([
+      's3:PutObject /builds/*/request.json',
+    ]);
+  });
+
+  it('lets a build read contexts and requests and write only its events, never a request or a context', () => {
+    expect(snapshotAccess(stack.pipeline.buildRole)).toEqual([
+      's3:GetObject /builds/*/request.json',
+      's3:GetObject /contexts/*',
+      's3:PutObject /builds/*/events.jsonl',
+    ]);
+  });
+
+  it('lets the build-state function read the build events, and no longer the lineage table', () => {
+    expect(snapshotAccess(stack.pipeline.functions.buildState.role)).toEqual([
+      's3:GetObject /builds/*/events.jsonl',
+    ]);
+    const lineage = logicalIdOf(stack, stack.pipeline.lineageTable);
+    const policy = logicalIdOf(
+      stack,
+      stack.pipeline.functions.buildState.role.node.findChild('DefaultPolicy') as never,
+    );
+    const onLineage = iamStatements(template).filter(
+      (s) => s.holder === policy && JSON.stringify(s.statement.Resource).includes(lineage),
+    );
+    expect(onLineage).toEqual([]);
   });
 });
 

@@ -2,7 +2,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES, type EventRule, matches } from '../../core/events/rules.js';
 import type { DrydockStack } from '../../infra/drydock-stack.js';
-import { deployedPattern, deployedRules, TARGET_ROUTES } from '../../infra/rule-targets.js';
+import { deployedPattern, deployedRules } from '../../infra/rule-targets.js';
+import { TARGET_ROUTES } from '../../lambdas/shared/deployment.js';
 import { eventFixture, validFixtureNames } from '../core/events/fixtures.js';
 import { logicalIdOf, synthDrydock } from './synth.js';
 
@@ -31,9 +32,9 @@ describe('TARGET_ROUTES', () => {
     for (const target of Object.keys(TARGET_ROUTES)) expect(named.has(target as never), target).toBe(true);
   });
 
-  it('says why each target that has no queue is served elsewhere', () => {
+  it('says why each target served inside the CodeBuild build has no rule', () => {
     for (const route of Object.values(TARGET_ROUTES)) {
-      if (route.kind !== 'queue') expect(route.why.length).toBeGreaterThan(20);
+      if (route.kind === 'in-codebuild') expect(route.why.length).toBeGreaterThan(20);
     }
   });
 
@@ -44,13 +45,13 @@ describe('TARGET_ROUTES', () => {
       pattern: { source: ['drydock'] },
       target: 'nowhere',
     };
-    expect(() => deployedRules([stray])).toThrow(/stray targets nowhere/);
+    expect(() => deployedRules([stray])).toThrow(/stray targets nowhere, which TARGET_ROUTES/);
   });
 });
 
 describe('deployed rules', () => {
-  it('deploys one EventBridge rule per shared rule served by a queue', () => {
-    const queued = EVENT_RULES.filter((r) => TARGET_ROUTES[r.target].kind === 'queue');
+  it('deploys one EventBridge rule per shared rule served by a step function or the CodeBuild build', () => {
+    const queued = EVENT_RULES.filter((r) => TARGET_ROUTES[r.target].kind !== 'in-codebuild');
     expect(sharedRulesOnBus()).toHaveLength(queued.length);
     expect(deployedRules().map((d) => d.rule.name)).toEqual(queued.map((r) => r.name));
   });
@@ -74,9 +75,14 @@ describe('deployed rules', () => {
     }
   });
 
-  it('deploys no rule for the steps inside CodeBuild or the build-state function', () => {
+  it('deploys no rule for the steps inside CodeBuild', () => {
     const deployed = new Set(deployedRules().map((d) => d.rule.target));
-    for (const target of ['test', 'publish', 'lineage']) expect(deployed.has(target as never)).toBe(false);
+    for (const target of ['test', 'publish']) expect(deployed.has(target as never)).toBe(false);
+  });
+
+  it("delivers the step functions' targets to their own queues and the build target to the build starter", () => {
+    const consumers = Object.fromEntries(deployedRules().map((d) => [d.rule.target, d.consumer]));
+    expect(consumers).toEqual({ gate: 'gate', build: 'buildStarter', lineage: 'lineage', notify: 'notify' });
   });
 });
 

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: CloudFormation template JSON is untyped; the assertions check its shape.
-import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { DrydockPipelineProps } from '../../infra/drydock-pipeline.js';
@@ -99,7 +99,7 @@ export function resource(
   return r;
 }
 
-/** The logical id `stack` gives a construct's CloudFormation resource. */
+/** The logical id of a construct's CloudFormation resource in `stack`'s template (overrides included). */
 export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as never);
+  return stack.resolve((construct.node.defaultChild as CfnElement).logicalId);
 }
