@@ -1,52 +1,51 @@
+import { DrydockError } from '../../core/errors.js';
+
 /**
- * What the build-starter Lambda hands a CodeBuild build and what the build hands back, as `buildspecs/build.yml`
- * names them: shared by the Lambdas and the buildspec.
+ * The contract between the build starter, the CodeBuild build (`buildspecs/build.yml`, which runs `drydock step
+ * build|test|publish`) and the build-state function: where the request and the events of one build are in the
+ * snapshot bucket, and the environment StartBuild sets.
  *
- * In: every value is a PLAINTEXT environment override (ids, names and keys, never a secret). Out: the buildspec's
- * `exported-variables`, read back with BatchGetBuilds (or from the state change event when it carries them).
+ * The build reads the whole `Build Requested` event from {@link buildRequestKey} and uploads the events its
+ * steps published, one wire-form event per line, to {@link buildEventsKey}; the build-state function relays them.
  */
 export const BUILD_ENV = {
-  /** The drydock build id (`build-<hex>`), stable per (repository, commit, definition). */
+  /** The drydock build id; the build-state function reads back only events of this build. */
   buildId: 'DRYDOCK_BUILD_ID',
-  /** The id of the push this build belongs to. */
-  correlationId: 'DRYDOCK_CORRELATION_ID',
-  /** The id of the `Build Requested` event that started the build. */
-  eventId: 'DRYDOCK_EVENT_ID',
-  /** `<host>/<project>`, like `github.com/acme/payments`. */
-  repository: 'DRYDOCK_REPOSITORY',
-  commit: 'DRYDOCK_COMMIT',
-  /** Path of the definition in the repository, like `api/Dockerfile`. */
-  definition: 'DRYDOCK_DEFINITION',
+  /** Snapshot bucket key of the `Build Requested` event (wire form, JSON): {@link buildRequestKey}. */
+  requestKey: 'DRYDOCK_REQUEST_KEY',
   /** Snapshot bucket key of the zipped build context: the definition's directory at the commit. */
   contextKey: 'DRYDOCK_CONTEXT_KEY',
-  /** Snapshot bucket key of the Dockerfile to build: the definition after the policy's substitutions. */
-  dockerfileKey: 'DRYDOCK_DOCKERFILE_KEY',
-  /** The ECR repository to push to, like `drydock/apps/github.com/acme/payments/api`. */
-  image: 'DRYDOCK_IMAGE',
-  /** The tag to push: the first 12 characters of the commit. */
-  tag: 'DRYDOCK_TAG',
-  /** The `org.opencontainers.image.source` label: the repository's web address. */
-  source: 'DRYDOCK_SOURCE',
-  /** The final stage's base and the digest it resolved to, when known before the build; empty otherwise. */
-  baseName: 'DRYDOCK_BASE_NAME',
-  baseDigest: 'DRYDOCK_BASE_DIGEST',
-  /** JSON array of `{ from, to, rule }`: the bases the policy replaced. */
-  substitutions: 'DRYDOCK_SUBSTITUTIONS',
-} as const;
-
-/** Variables the buildspec exports (`env.exported-variables`). */
-export const BUILD_EXPORTS = {
-  /** `<registry>/<image>:<tag>` of the built image. */
-  imageRef: 'IMAGE_REF',
-  /** Manifest digest of the pushed image (`sha256:…`). */
-  imageDigest: 'IMAGE_DIGEST',
-  /** Config digest (image ID) of the built image. */
-  configDigest: 'CONFIG_DIGEST',
-  /** The step the build was in when it stopped: `build`, `test`, `push`, or `published` when all passed. */
-  stage: 'DRYDOCK_STAGE',
-  /** JSON array of `{ name, digest }`: every base the build resolved, in stage order (optional). */
-  bases: 'DRYDOCK_BASES',
 } as const;
 
 /** The S3 prefix (in `LOG_BUCKET`) under which CodeBuild writes each build's log as `<build uuid>.gz`. */
 export const BUILD_LOG_PREFIX = 'codebuild/';
+
+/** The snapshot bucket prefix of every build's request and events. */
+export const BUILDS_PREFIX = 'builds/';
+
+/** The name of a build's events file, the last segment of {@link buildEventsKey}. */
+export const BUILD_EVENTS_FILE = 'events.jsonl';
+
+/** A build id that cannot be one segment of a key: refused rather than let it reach another build's keys. */
+export class BuildIdInvalidError extends DrydockError {
+  override readonly name = 'BuildIdInvalidError';
+
+  constructor(buildId: string) {
+    super(`build id ${JSON.stringify(buildId.slice(0, 80))} is not a key segment ([A-Za-z0-9._-], ≤ 128)`, {
+      code: 'BUILD_ID_INVALID',
+    });
+  }
+}
+
+// Build ids are drydock's own (`build-<hex>`), but the key of one build must never name another's.
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const segment = (buildId: string) => {
+  if (!SEGMENT.test(buildId) || buildId.includes('..')) throw new BuildIdInvalidError(buildId);
+  return buildId;
+};
+
+/** The key of a build's request: `builds/<buildId>/request.json`, the `Build Requested` event in wire form. */
+export const buildRequestKey = (buildId: string) => `${BUILDS_PREFIX}${segment(buildId)}/request.json`;
+
+/** The key of a build's events: `builds/<buildId>/events.jsonl`, one wire-form event per line, in order. */
+export const buildEventsKey = (buildId: string) => `${BUILDS_PREFIX}${segment(buildId)}/${BUILD_EVENTS_FILE}`;

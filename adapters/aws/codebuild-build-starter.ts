@@ -9,17 +9,12 @@ import type { BuildRequestedEvent } from '../../core/events/build-requested.js';
 import { awsCall } from './aws-service-error.js';
 import { BUILD_ENV } from './build-contract.js';
 
-/** Where one build's inputs are (snapshot bucket keys) and where its image goes. */
+/** Where one build's inputs are in the snapshot bucket. */
 export interface BuildInputs {
-  /** Snapshot bucket key of the zipped build context. */
+  /** Key of the `Build Requested` event the build runs (`buildRequestKey`). */
+  readonly requestKey: string;
+  /** Key of the zipped build context. */
   readonly contextKey: string;
-  /** Snapshot bucket key of the Dockerfile to build (after substitutions). */
-  readonly dockerfileKey: string;
-  /** ECR repository name under the registry. */
-  readonly image: string;
-  readonly tag: string;
-  /** The `org.opencontainers.image.source` value. */
-  readonly source: string;
 }
 
 // CodeBuild environment variable values must be printable; a value with a newline would split in the shell.
@@ -27,8 +22,9 @@ const UNSAFE_VALUE = /[\0\r\n]/;
 
 /**
  * The exact StartBuild request for one `Build Requested` event: the idempotency token is derived from the
- * build id, so that a redelivered request within CodeBuild's 5-minute token window starts nothing new, and every
- * correlation value goes in as a PLAINTEXT override (none of them is a secret).
+ * build id, so that a redelivered request within CodeBuild's 5-minute token window starts nothing new. The build
+ * gets only where its request and context are (PLAINTEXT, none is a secret): the steps it runs read the rest from
+ * the request.
  */
 export function startBuildInput(
   event: BuildRequestedEvent,
@@ -38,17 +34,8 @@ export function startBuildInput(
   const d = event.detail;
   const values: Record<string, string> = {
     [BUILD_ENV.buildId]: d.buildId,
-    [BUILD_ENV.correlationId]: d.correlationId,
-    [BUILD_ENV.eventId]: event.id,
-    [BUILD_ENV.repository]: d.repository,
-    [BUILD_ENV.commit]: d.commit,
-    [BUILD_ENV.definition]: d.definition,
+    [BUILD_ENV.requestKey]: inputs.requestKey,
     [BUILD_ENV.contextKey]: inputs.contextKey,
-    [BUILD_ENV.dockerfileKey]: inputs.dockerfileKey,
-    [BUILD_ENV.image]: inputs.image,
-    [BUILD_ENV.tag]: inputs.tag,
-    [BUILD_ENV.source]: inputs.source,
-    [BUILD_ENV.substitutions]: JSON.stringify(d.substitutions),
   };
   const environmentVariablesOverride: EnvironmentVariable[] = Object.entries(values).map(([name, value]) => {
     if (UNSAFE_VALUE.test(value)) {

@@ -1,13 +1,16 @@
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from '@aws-sdk/client-codebuild';
 import * as z from 'zod';
 import { DrydockError } from '../../core/errors.js';
+import { BUILD_COMPLETED } from '../../core/events/build-completed.js';
 import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-failed.js';
-import { BaseImage, EVENT_SOURCE } from '../../core/events/envelope.js';
+import { BUILD_REQUESTED, type BuildRequestedEvent } from '../../core/events/build-requested.js';
+import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { stableId as stableEventId } from '../../core/events/ids.js';
-import { IMAGE_PUBLISHED, type ImagePublishedEvent } from '../../core/events/image-published.js';
-import { parseEvent } from '../../core/events/index.js';
+import { IMAGE_PUBLISHED } from '../../core/events/image-published.js';
+import { IMAGE_TESTED } from '../../core/events/image-tested.js';
+import { type DrydockEvent, parseEvent } from '../../core/events/index.js';
 import { awsCall } from './aws-service-error.js';
-import { BUILD_ENV, BUILD_EXPORTS } from './build-contract.js';
+import { BUILD_ENV } from './build-contract.js';
 
 const NameValue = z.object({ name: z.string(), value: z.string() });
 
@@ -107,13 +110,7 @@ export function withBuild(facts: BuildFacts, build: Build | undefined): BuildFac
   };
 }
 
-/** What a state change means for drydock. */
-export type BuildStateOutcome =
-  | { readonly kind: 'published'; readonly event: ImagePublishedEvent; readonly basesKnown: boolean }
-  | { readonly kind: 'failed'; readonly event: BuildFailedEvent }
-  | { readonly kind: 'ignored'; readonly reason: string };
-
-/** A finished build whose facts lack what drydock needs: not a drydock build, or a buildspec that exported too little. */
+/** A finished build whose facts lack what drydock needs: not a drydock build, or a request that is not one. */
 export class BuildStateInvalidError extends DrydockError {
   override readonly name = 'BuildStateInvalidError';
 
@@ -122,119 +119,156 @@ export class BuildStateInvalidError extends DrydockError {
   }
 }
 
-/** The failed step: the buildspec's own `DRYDOCK_STAGE` when exported, else `push` for POST_BUILD, else `build`. */
-function failedStage(stage: string | undefined, phase: string | undefined): 'build' | 'test' | 'push' {
-  if (stage === 'build' || stage === 'test' || stage === 'push') return stage;
-  return phase === 'POST_BUILD' ? 'push' : 'build';
+/** The drydock build id StartBuild gave the build (`DRYDOCK_BUILD_ID`); a build without one is not drydock's. */
+export function buildIdOf(facts: BuildFacts): string {
+  const id = facts.env.get(BUILD_ENV.buildId);
+  if (!id)
+    throw new BuildStateInvalidError(facts.arn, `environment variable ${BUILD_ENV.buildId} is missing`);
+  return id;
 }
 
-/** The bases the build reports: its exported JSON list, else the final-stage base StartBuild named, else none. */
-function basesOf(facts: BuildFacts): BaseImage[] | undefined {
-  const exported = facts.exported.get(BUILD_EXPORTS.bases);
-  if (exported) {
-    let data: unknown;
-    try {
-      data = JSON.parse(exported);
-    } catch {
-      throw new BuildStateInvalidError(facts.arn, `exported variable ${BUILD_EXPORTS.bases} is not JSON`);
-    }
-    const parsed = z.array(BaseImage).safeParse(data);
-    if (!parsed.success) {
-      throw new BuildStateInvalidError(
-        facts.arn,
-        `exported variable ${BUILD_EXPORTS.bases} is not a list of { name, digest }`,
-      );
-    }
-    return parsed.data;
+/** The stored request of a build, checked to be the `Build Requested` of this build. */
+export function buildRequestOf(facts: BuildFacts, buildId: string, stored: unknown): BuildRequestedEvent {
+  if (stored === undefined) throw new BuildStateInvalidError(facts.arn, `no stored request for ${buildId}`);
+  const parsed = parseEvent(stored);
+  if (!parsed.ok) throw new BuildStateInvalidError(facts.arn, `its request: ${parsed.error.message}`);
+  if (parsed.event.detailType !== BUILD_REQUESTED || parsed.event.detail.buildId !== buildId) {
+    throw new BuildStateInvalidError(
+      facts.arn,
+      `its stored request is not the Build Requested of ${buildId}`,
+    );
   }
-  const name = facts.env.get(BUILD_ENV.baseName);
-  const digest = facts.env.get(BUILD_ENV.baseDigest);
-  return name && digest ? [{ name, digest }] : undefined;
+  return parsed.event;
+}
+
+/** A line of a build's events file that is not relayed, and why. */
+export interface RefusedLine {
+  /** 1-based line number. */
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** What a build's events file holds: the events to relay, in order, and the lines refused. */
+export interface BuildEvents {
+  readonly events: readonly DrydockEvent[];
+  readonly refused: readonly RefusedLine[];
 }
 
 /**
- * Turns a finished build into `Image Published` (from the exported digests and bases) or `Build Failed` (with the
- * failed phase, a log tail and a link to the log). In-progress builds are ignored. The produced event is validated
- * against drydock's schema, so a malformed digest from the buildspec is an error here, not downstream.
+ * The events of a build's `events.jsonl` that may be relayed: each line a valid drydock event (`parseEvent`), of a
+ * detail-type the build's steps may emit (`allowed`), about this build (its build id, repository, commit and
+ * definition are the request's), published once. The build runs the team's Dockerfile and writes this file, so
+ * every other line is refused, never relayed: another build's `Image Published`, a forged `Base Image Banned`.
+ * A file read only up to its cap (`truncated`) loses its cut last line.
  */
-export function buildStateOutcome(
-  facts: BuildFacts,
-  options: { readonly now: Date; readonly registry: string; readonly logTail?: string },
-): BuildStateOutcome {
-  const { arn, status, env, exported } = facts;
-  if (status === 'IN_PROGRESS') return { kind: 'ignored', reason: 'the build is still running' };
-  const need = (name: string, from: ReadonlyMap<string, string>, where: string) => {
-    const value = from.get(name);
-    if (!value) throw new BuildStateInvalidError(arn, `${where} ${name} is missing`);
-    return value;
-  };
-  const subject = {
-    buildId: need(BUILD_ENV.buildId, env, 'environment variable'),
-    repository: need(BUILD_ENV.repository, env, 'environment variable'),
-    commit: need(BUILD_ENV.commit, env, 'environment variable'),
-    definition: need(BUILD_ENV.definition, env, 'environment variable'),
-    correlationId: need(BUILD_ENV.correlationId, env, 'environment variable'),
-  };
-  const time = options.now.toISOString();
-
-  if (status === 'SUCCEEDED') {
-    const ref =
-      exported.get(BUILD_EXPORTS.imageRef) ||
-      `${options.registry}/${need(BUILD_ENV.image, env, 'environment variable')}:${need(BUILD_ENV.tag, env, 'environment variable')}`;
-    const digest = need(BUILD_EXPORTS.imageDigest, exported, 'exported variable');
-    const bases = basesOf(facts);
-    return {
-      kind: 'published',
-      basesKnown: bases !== undefined,
-      event: validated<ImagePublishedEvent>(arn, {
-        id: stableEventId('image-published', subject.repository, subject.commit, subject.definition, digest),
-        source: EVENT_SOURCE,
-        detailType: IMAGE_PUBLISHED,
-        time,
-        detail: {
-          buildId: subject.buildId,
-          ref,
-          digest,
-          configDigest: need(BUILD_EXPORTS.configDigest, exported, 'exported variable'),
-          bases: bases ?? [],
-          definition: subject.definition,
-          repository: subject.repository,
-          commit: subject.commit,
-          correlationId: subject.correlationId,
-        },
-      }),
-    };
-  }
-
-  const failed = facts.phases.find((p) => p.status !== undefined && p.status !== 'SUCCEEDED');
-  const context = (failed?.context ?? []).filter((c) => c.trim() !== '' && c.trim() !== ':');
-  const reason = `CodeBuild build ${status.toLowerCase().replace('_', ' ')}${failed?.type ? ` in ${failed.type}` : ''}${
-    context.length > 0 ? `: ${context.join('; ')}` : ''
-  }`;
-  const durationMs = Math.round(facts.phases.reduce((sum, p) => sum + (p.seconds ?? 0), 0) * 1000);
-  return {
-    kind: 'failed',
-    event: validated<BuildFailedEvent>(arn, {
-      id: stableEventId('build-failed', arn),
-      source: EVENT_SOURCE,
-      detailType: BUILD_FAILED,
-      time,
-      detail: {
-        ...subject,
-        stage: failedStage(exported.get(BUILD_EXPORTS.stage), failed?.type),
-        reason,
-        durationMs,
-        ...(facts.logLink ? { logPath: facts.logLink } : {}),
-        logTail: options.logTail ?? context.join('\n'),
-      },
-    }),
-  };
+export function buildEventsOf(
+  text: string,
+  request: BuildRequestedEvent,
+  options: { readonly allowed: ReadonlySet<string>; readonly truncated: boolean },
+): BuildEvents {
+  const events: DrydockEvent[] = [];
+  const refused: RefusedLine[] = [];
+  const ids = new Set<string>();
+  const want = request.detail;
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    const refuse = (reason: string) => refused.push({ line: i + 1, reason });
+    if (options.truncated && i === lines.length - 1) {
+      if (line !== '') refuse('cut at the read cap');
+      return;
+    }
+    if (line === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      refuse('not JSON');
+      return;
+    }
+    const parsed = parseEvent(json);
+    if (!parsed.ok) {
+      refuse(`not a drydock event: ${parsed.error.message.slice(0, 300)}`);
+      return;
+    }
+    const event = parsed.event;
+    if (!options.allowed.has(event.detailType)) {
+      refuse(`${event.detailType} is not an event the build's steps may publish`);
+      return;
+    }
+    const d = event.detail as Partial<Record<'buildId' | 'repository' | 'commit' | 'definition', string>>;
+    for (const field of ['buildId', 'repository', 'commit', 'definition'] as const) {
+      if (d[field] !== want[field]) {
+        refuse(
+          `${event.detailType} of ${field} ${JSON.stringify(String(d[field]).slice(0, 200))}, not ${want[field]}`,
+        );
+        return;
+      }
+    }
+    if (ids.has(event.id)) {
+      refuse(`event ${event.id} appears twice`);
+      return;
+    }
+    ids.add(event.id);
+    events.push(event);
+  });
+  return { events, refused };
 }
 
-function validated<E>(arn: string, event: E): E {
+/** Whether an event ends a build: published, failed, or tests that did not pass. */
+export function endsBuild(event: DrydockEvent | undefined): boolean {
+  if (!event) return false;
+  if (event.detailType === IMAGE_PUBLISHED || event.detailType === BUILD_FAILED) return true;
+  return event.detailType === IMAGE_TESTED && !event.detail.passed;
+}
+
+// The step that did not report: none reported → build; the image built → test; its tests passed → push.
+function stageAfter(last: DrydockEvent | undefined): 'build' | 'test' | 'push' {
+  if (last?.detailType === BUILD_COMPLETED) return 'test';
+  if (last?.detailType === IMAGE_TESTED) return 'push';
+  return 'build';
+}
+
+/**
+ * The `Build Failed` for a finished build whose relayed events do not end it (`last`: the last relayed event),
+ * from the CodeBuild facts: the stage after the last event, the failed phase and its message, a link to the log
+ * and its tail; undefined when the events end the build or the build is still running.
+ */
+export function unfinishedBuild(
+  facts: BuildFacts,
+  request: BuildRequestedEvent,
+  last: DrydockEvent | undefined,
+  options: { readonly now: Date; readonly logTail?: string },
+): BuildFailedEvent | undefined {
+  if (facts.status === 'IN_PROGRESS' || endsBuild(last)) return undefined;
+  const stage = stageAfter(last);
+  const failed = facts.phases.find((p) => p.status !== undefined && p.status !== 'SUCCEEDED');
+  const context = (failed?.context ?? []).filter((c) => c.trim() !== '' && c.trim() !== ':');
+  const reason =
+    facts.status === 'SUCCEEDED'
+      ? `the CodeBuild build succeeded but drydock's ${stage} step reported no outcome`
+      : `CodeBuild build ${facts.status.toLowerCase().replace('_', ' ')}${failed?.type ? ` in ${failed.type}` : ''}${
+          context.length > 0 ? `: ${context.join('; ')}` : ''
+        }`;
+  const durationMs = Math.round(facts.phases.reduce((sum, p) => sum + (p.seconds ?? 0), 0) * 1000);
+  const { dockerfile: _dockerfile, substitutions: _substitutions, ...subject } = request.detail;
+  const event = {
+    id: stableEventId('build-failed', facts.arn),
+    source: EVENT_SOURCE,
+    detailType: BUILD_FAILED,
+    time: options.now.toISOString(),
+    detail: {
+      ...subject,
+      stage,
+      reason,
+      durationMs,
+      ...(facts.logLink ? { logPath: facts.logLink } : {}),
+      logTail: options.logTail ?? context.join('\n'),
+    },
+  };
   const parsed = parseEvent(event);
-  if (!parsed.ok) throw new BuildStateInvalidError(arn, parsed.error.message);
-  return parsed.event as E;
+  if (!parsed.ok) throw new BuildStateInvalidError(facts.arn, parsed.error.message);
+  return parsed.event as BuildFailedEvent;
 }
 
 /** Reads a build with BatchGetBuilds: the exported variables are always there, unlike in some state change events. */

@@ -1,15 +1,26 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { DrydockError } from '../../core/errors.js';
+import type { BuildRequestedEvent } from '../../core/events/build-requested.js';
+import { toEventBridge } from '../../core/events/index.js';
 import { isTeamConfigPath } from '../../core/gate/team-config-paths.js';
 import type { DefinitionSource } from '../../core/ports/definition-source.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
+import { BUILDS_PREFIX, buildEventsKey, buildRequestKey } from './build-contract.js';
 
 /** The key prefixes of the snapshot bucket, as the stack grants them. */
 export const SNAPSHOT_PREFIXES = {
   /** Written by webhook and submit: definition texts (read by the gate) and build contexts (read by CodeBuild). */
   contexts: 'contexts/',
-  /** Written by the build starter: the substituted Dockerfile each build runs (read by CodeBuild). */
-  builds: 'builds/',
+  /**
+   * Per build: `request.json`, written by the build starter and read by CodeBuild and the build-state function;
+   * `events.jsonl`, written by CodeBuild and read by the build-state function (adapters/aws/build-contract.ts).
+   */
+  builds: BUILDS_PREFIX,
 } as const;
 
 // The repository id holds slashes; encoded, it is one key segment and keys cannot collide.
@@ -28,14 +39,39 @@ export const contextFilesKey = (repository: string, commit: string, definition: 
 export const contextKey = (repository: string, commit: string, dir: string) =>
   `${at(repository, commit)}/tree/${dir === '' ? '' : `${dir}/`}context.zip`;
 
-/** The key of the Dockerfile one build runs: `builds/<build id>/Dockerfile`. */
-export const buildDockerfileKey = (buildId: string) => `${SNAPSHOT_PREFIXES.builds}${buildId}/Dockerfile`;
-
 /** The directory of a definition: its build context. */
 export const contextDirOf = (definition: string) => {
   const i = definition.lastIndexOf('/');
   return i < 0 ? '' : definition.slice(0, i);
 };
+
+/** The beginning of an object read up to a cap, and whether the object was longer. */
+export interface CappedText {
+  readonly text: string;
+  readonly truncated: boolean;
+}
+
+// A Build Requested is at most an EventBridge entry (256 KiB).
+const REQUEST_MAX_BYTES = 256 * 1024;
+
+async function readAtMost(body: unknown, max: number): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array();
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      chunks.push(Buffer.from(chunk));
+      size += chunk.length;
+      if (size >= max) {
+        (body as { destroy?: () => void }).destroy?.();
+        break;
+      }
+    }
+    return Buffer.concat(chunks).subarray(0, max);
+  }
+  const all = await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+  return all.subarray(0, max);
+}
 
 /** A definition the gate was asked about has no snapshot: the push was recorded without it. */
 export class SnapshotMissingError extends DrydockError {
@@ -139,11 +175,53 @@ export class S3SnapshotStore implements DefinitionSource {
     return key;
   }
 
-  /** Stores the Dockerfile a build runs; returns its key. */
-  async putBuildDockerfile(buildId: string, text: string): Promise<string> {
-    const key = buildDockerfileKey(buildId);
-    await this.put(key, text, 'text/plain; charset=utf-8');
+  /** Stores the `Build Requested` event a CodeBuild build runs, in wire form; returns its key. */
+  async putBuildRequest(event: BuildRequestedEvent): Promise<string> {
+    const key = buildRequestKey(event.detail.buildId);
+    await this.put(key, JSON.stringify(toEventBridge(event)), 'application/json');
     return key;
+  }
+
+  /** The stored request of a build as JSON (validated by the caller), or undefined when none was stored. */
+  async buildRequest(buildId: string): Promise<unknown> {
+    const text = await this.readCapped(buildRequestKey(buildId), REQUEST_MAX_BYTES);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text.text);
+    } catch (err) {
+      throw new DrydockError(`${this.uri(buildRequestKey(buildId))} is not JSON`, {
+        code: 'BUILD_REQUEST_INVALID',
+        cause: err,
+      });
+    }
+  }
+
+  /**
+   * The first `maxBytes` of a build's events file, and whether there was more; undefined when the build uploaded
+   * none (it never ran its steps). The build writes this file, so its size is not trusted: only the cap is read.
+   */
+  async buildEvents(buildId: string, maxBytes: number): Promise<CappedText | undefined> {
+    return this.readCapped(buildEventsKey(buildId), maxBytes);
+  }
+
+  // A ranged read, and the body read no further than the cap either, in case the range was not honoured.
+  private async readCapped(key: string, maxBytes: number): Promise<CappedText | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await awsCall('s3:GetObject', () =>
+        this.client.send(
+          new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${maxBytes}` }),
+        ),
+      );
+    } catch (err) {
+      if (hasAwsName(err, 'NoSuchKey')) return undefined;
+      // An empty object has no byte 0: S3 answers 416 to the range.
+      if (hasAwsName(err, 'InvalidRange')) return { text: '', truncated: false };
+      throw err;
+    }
+    const bytes = await readAtMost(out.Body, maxBytes + 1);
+    const truncated = bytes.length > maxBytes;
+    return { text: Buffer.from(bytes.subarray(0, maxBytes)).toString('utf8'), truncated };
   }
 
   /** The `s3://` URI of a key in this bucket. */

@@ -1,6 +1,7 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DrydockEvent } from '../../core/events/index.js';
 import { type TeamNotification, teamNotificationFor } from '../../core/notify/team-notification.js';
+import type { TeamNotifier } from '../../core/steps/step-ports.js';
 import { awsCall } from './aws-service-error.js';
 
 /** A message for the team: subject, text, and the attributes subscriptions filter on. */
@@ -64,7 +65,7 @@ function make(
 }
 
 /** Sends team notifications to an SNS topic; subscribers filter on the `repository` attribute. */
-export class SnsNotifier {
+export class SnsNotifier implements TeamNotifier {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,

@@ -1,36 +1,50 @@
-import type { CodeBuildBuildStarter } from '../../adapters/aws/codebuild-build-starter.js';
-import { contextDirOf, contextKey, type S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
-import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
+import { contextDirOf, contextKey } from '../../adapters/aws/s3-snapshot-store.js';
 import { DrydockError } from '../../core/errors.js';
 import { BUILD_FAILED, type BuildFailedEvent } from '../../core/events/build-failed.js';
 import { BuildRequestedEvent } from '../../core/events/build-requested.js';
 import { EVENT_SOURCE } from '../../core/events/envelope.js';
 import { stableId as stableEventId } from '../../core/events/ids.js';
-import { publishedTag, repositoryForDefinition, shortCommitTag } from '../../core/pipeline/publish-step.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
 import type { Observability } from '../shared/observability.js';
-import { type RecordIdempotency, sqsBatchHandler } from '../shared/sqs-batch.js';
+import { type RecordBackoff, type RecordIdempotency, sqsBatchHandler } from '../shared/sqs-batch.js';
 import { wireEvent } from '../shared/wire-event.js';
+
+/** Where the request a remote build runs is kept (S3 on AWS: `builds/<buildId>/request.json`). */
+export interface BuildRequestStore {
+  /** Stores the whole `Build Requested` event; returns its key. */
+  putBuildRequest(event: BuildRequestedEvent): Promise<string>;
+}
+
+/** Builds that run the build, test and publish steps elsewhere (CodeBuild on AWS). */
+export interface RemoteBuilds {
+  /**
+   * Starts the build of a request from where its request and zipped context are; the same build id starts one
+   * build. A retryable `DrydockError` (throttling, a quota) means try again later.
+   */
+  start(
+    event: BuildRequestedEvent,
+    inputs: { readonly requestKey: string; readonly contextKey: string },
+  ): Promise<{ readonly arn: string }>;
+}
 
 /** What the build starter needs. */
 export interface BuildStarterDeps {
   readonly obs: Observability;
-  readonly store: S3SnapshotStore;
-  readonly builds: CodeBuildBuildStarter;
+  readonly requests: BuildRequestStore;
+  readonly builds: RemoteBuilds;
   readonly bus: EventBus;
   readonly clock: Clock;
-  /** Path prefix of drydock's ECR repositories. */
-  readonly repositoryPrefix: string;
   readonly idempotency: Omit<RecordIdempotency, 'key'>;
-  readonly backoff?: QueueBackoff;
+  readonly backoff?: RecordBackoff;
 }
 
 /**
- * SQS (from `build-requested-definitions`): for each `Build Requested`, stores the Dockerfile to build and starts
- * the CodeBuild build on the context the webhook snapshotted. A build id starts one build. Throttling and the
+ * SQS (from `build-requested-definitions`): for each `Build Requested`, stores the event where the CodeBuild
+ * build reads it and starts the build on the context the webhook snapshotted; the build's `drydock step` runs
+ * compute image, tag, labels and substitutions from the event. A build id starts one build. Throttling and the
  * concurrent-build quota hand the record back to the queue with backoff; a request CodeBuild can never run (an
- * unnameable repository, an invalid input) becomes `Build Failed`, so the team hears of it.
+ * invalid input) becomes `Build Failed`, so the team hears of it.
  */
 export const makeBuildStarterHandler = (deps: BuildStarterDeps) =>
   sqsBatchHandler({
@@ -43,16 +57,10 @@ export const makeBuildStarterHandler = (deps: BuildStarterDeps) =>
     handle: async (event) => {
       const d = event.detail;
       try {
-        const prefix = deps.repositoryPrefix.replace(/^\/+|\/+$/g, '');
-        const image = `${prefix}/${repositoryForDefinition(d.definition, d.repository)}`;
-        const dockerfileKey = await deps.store.putBuildDockerfile(d.buildId, d.dockerfile);
+        const requestKey = await deps.requests.putBuildRequest(event);
         const build = await deps.builds.start(event, {
+          requestKey,
           contextKey: contextKey(d.repository, d.commit, contextDirOf(d.definition)),
-          dockerfileKey,
-          image,
-          // A ban's rebuild of a commit gets its own tag: the commit's tag is immutable and holds the old image.
-          tag: publishedTag(shortCommitTag(d.commit), d.rebuild),
-          source: `https://${d.repository}`,
         });
         deps.obs.logger.info('build started', { buildId: d.buildId, codebuild: build.arn });
         return { buildId: d.buildId, codebuildArn: build.arn };

@@ -2,20 +2,21 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import * as z from 'zod';
 import {
-  buildStateOutcome,
-  type CodeBuildBuildReader,
+  type BuildFacts,
+  buildEventsOf,
+  buildIdOf,
+  buildRequestOf,
   CodeBuildStateDetail,
-  factsFromEvent,
-  withBuild,
+  endsBuild,
+  unfinishedBuild,
 } from '../../adapters/aws/codebuild-build-state.js';
-import type { S3BuildLogs } from '../../adapters/aws/s3-build-logs.js';
-import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
-import { recordLineage } from '../../core/pipeline/lineage-step.js';
+import type { DrydockEvent } from '../../core/events/index.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
-import type { LineageStore } from '../../core/ports/lineage-store.js';
+import { stepNamed } from '../../core/steps/index.js';
+import { TARGET_ROUTES } from '../shared/deployment.js';
 import type { Observability } from '../shared/observability.js';
-import { type RecordIdempotency, sqsBatchHandler } from '../shared/sqs-batch.js';
+import { type RecordBackoff, type RecordIdempotency, sqsBatchHandler } from '../shared/sqs-batch.js';
 
 /** CodeBuild's state change event as EventBridge forwards it from the default bus. */
 export const CodeBuildStateChangeEvent = EventBridgeSchema.extend({
@@ -24,25 +25,52 @@ export const CodeBuildStateChangeEvent = EventBridgeSchema.extend({
   detail: CodeBuildStateDetail,
 });
 
-/** What the build-state listener needs. */
+/** The detail-types the steps of the CodeBuild build may publish (the emits of `TARGET_ROUTES.build.steps`). */
+export const CODEBUILD_EMITS: ReadonlySet<string> = new Set(
+  TARGET_ROUTES.build.steps.flatMap((name) => stepNamed(name)?.emits ?? []),
+);
+
+/**
+ * How much of an events file is read. The build writes that file, so its size is the build's choice: the steps
+ * publish at most three events of at most 256 KiB each (the EventBridge entry limit), so 1 MiB holds every honest
+ * file, and a larger one costs the function no more than this; lines past the cap are refused.
+ */
+export const BUILD_EVENTS_MAX_BYTES = 1024 * 1024;
+
+/** What a finished CodeBuild build left behind, as the build-state function reads it. */
+export interface BuildOutcomeReader {
+  /** The facts of the state change, completed by reading the build back. */
+  facts(detail: CodeBuildStateDetail): Promise<BuildFacts>;
+  /** The request the build starter stored for a build (JSON, checked by the caller); undefined when none. */
+  request(buildId: string): Promise<unknown>;
+  /** The first `maxBytes` of the build's events file; undefined when it uploaded none (no step ran). */
+  events(
+    buildId: string,
+    maxBytes: number,
+  ): Promise<{ readonly text: string; readonly truncated: boolean } | undefined>;
+  /** The end of the build's log; undefined when it cannot be read (the event still links the log). */
+  logTail(buildArn: string): Promise<string | undefined>;
+}
+
+/** What the build-state function needs. */
 export interface BuildStateDeps {
   readonly obs: Observability;
   readonly bus: EventBus;
-  readonly lineage: LineageStore;
-  readonly logs: S3BuildLogs;
-  readonly builds: CodeBuildBuildReader;
-  /** ECR registry host, for the image reference when the build did not export it. */
-  readonly registry: string;
+  readonly builds: BuildOutcomeReader;
   readonly clock: Clock;
   readonly idempotency: Omit<RecordIdempotency, 'key'>;
-  readonly backoff?: QueueBackoff;
+  readonly backoff?: RecordBackoff;
 }
 
+// Refused lines logged per build: enough to see the attack, not a log flood from a crafted file.
+const LOGGED_REFUSALS = 20;
+
 /**
- * SQS (CodeBuild Build State Change, forwarded from the default bus): the build is read back with BatchGetBuilds
- * (its exported variables); a succeeded build is recorded in lineage and announced as `Image Published`; a failed,
- * stopped or timed-out one as `Build Failed` with the end of its log and a link to it. Each (build, status) is
- * handled once.
+ * SQS (CodeBuild Build State Change, forwarded from the default bus): relays what the steps of a finished build
+ * published (`builds/<buildId>/events.jsonl`), in order, after refusing every line that is not an event of this
+ * build of a detail-type those steps may publish; when the relayed events do not end the build, adds a
+ * `Build Failed` from the CodeBuild facts. Lineage is the lineage step's (it consumes the relayed `Image
+ * Published`). Each (build, status) is handled once.
  */
 export const makeBuildStateHandler = (deps: BuildStateDeps) =>
   sqsBatchHandler({
@@ -57,41 +85,47 @@ export const makeBuildStateHandler = (deps: BuildStateDeps) =>
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
     handle: async (change) => {
       const arn = change.detail['build-id'];
-      const status = change.detail['build-status'];
-      if (status === 'IN_PROGRESS') return { ignored: 'the build is still running' };
-      const facts = withBuild(factsFromEvent(change.detail), await deps.builds.get(arn));
-      const logTail = status === 'SUCCEEDED' ? undefined : await tail(deps, arn);
-      const outcome = buildStateOutcome(facts, {
+      if (change.detail['build-status'] === 'IN_PROGRESS') return { ignored: 'the build is still running' };
+      const facts = await deps.builds.facts(change.detail);
+      const buildId = buildIdOf(facts);
+      const request = buildRequestOf(facts, buildId, await deps.builds.request(buildId));
+      const file = await deps.builds.events(buildId, BUILD_EVENTS_MAX_BYTES);
+      const { events, refused } = file
+        ? buildEventsOf(file.text, request, { allowed: CODEBUILD_EMITS, truncated: file.truncated })
+        : { events: [], refused: [] };
+      if (refused.length > 0) {
+        deps.obs.metrics.addMetric('BuildEventsRefused', MetricUnit.Count, refused.length);
+        deps.obs.logger.warn('build events refused', {
+          buildId,
+          codebuild: arn,
+          refused: refused.length,
+          lines: refused.slice(0, LOGGED_REFUSALS),
+          ...(file?.truncated ? { cappedAtBytes: BUILD_EVENTS_MAX_BYTES } : {}),
+        });
+      }
+      const last = events.at(-1);
+      // The log is read only for a build that did not end: its tail goes into the Build Failed.
+      const logTail = endsBuild(last) ? undefined : await tail(deps, arn);
+      const failed = unfinishedBuild(facts, request, last, {
         now: deps.clock.now(),
-        registry: deps.registry,
         ...(logTail === undefined ? {} : { logTail }),
       });
-      if (outcome.kind === 'ignored') return { ignored: outcome.reason };
-      // Lineage first: a redelivery after a failed publish records nothing twice and publishes again.
-      if (outcome.kind === 'published') {
-        if (!outcome.basesKnown) {
-          // Lineage without bases cannot answer a ban: make the gap visible rather than silent.
-          deps.obs.metrics.addMetric('ImagesWithoutBases', MetricUnit.Count, 1);
-          deps.obs.logger.warn('the build reported no base images', { codebuild: arn });
-        }
-        const { recorded } = await recordLineage(outcome.event, { lineage: deps.lineage });
-        await deps.bus.publish([outcome.event]);
-        deps.obs.logger.info('image published', { digest: outcome.event.detail.digest, recorded });
-        return { published: outcome.event.detail.digest };
-      }
-      await deps.bus.publish([outcome.event]);
-      deps.obs.logger.info('build failed', {
-        buildId: outcome.event.detail.buildId,
-        stage: outcome.event.detail.stage,
+      const relay: DrydockEvent[] = failed ? [...events, failed] : [...events];
+      if (relay.length > 0) await deps.bus.publish(relay);
+      deps.obs.logger.info('build relayed', {
+        buildId,
+        codebuild: arn,
+        status: facts.status,
+        relayed: relay.map((e) => e.detailType),
+        eventsFile: file !== undefined,
       });
-      return { failed: outcome.event.detail.buildId };
+      return { buildId, relayed: relay.map((e) => e.id), refused: refused.length };
     },
   });
 
-// The log tail is a courtesy: without it the event still names the failed phase and links the log.
 async function tail(deps: BuildStateDeps, arn: string): Promise<string | undefined> {
   try {
-    return await deps.logs.tail(arn);
+    return await deps.builds.logTail(arn);
   } catch (err) {
     deps.obs.logger.warn('could not read the build log', { codebuild: arn, error: err as Error });
     return undefined;

@@ -12,7 +12,7 @@ export const ENV_SCHEMA = {
   BUS_NAME: name,
   /** Name of the SSM parameter holding the base-image policy. */
   POLICY_PARAMETER: name,
-  /** Bucket of definition snapshots, build contexts and build Dockerfiles. */
+  /** Bucket of definition snapshots, build contexts, and each build's request and events. */
   SNAPSHOT_BUCKET: name,
   /** Bucket CodeBuild writes build logs to. */
   LOG_BUCKET: name,
@@ -26,14 +26,6 @@ export const ENV_SCHEMA = {
   TOPIC_ARN: arn('sns'),
   /** Secrets Manager secret with the webhook secrets and provider tokens. */
   WEBHOOK_SECRET_ARN: arn('secretsmanager'),
-  /** ECR registry host. */
-  ECR_REGISTRY: z.string().regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, {
-    error: 'must be an ECR registry host like 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-  }),
-  /** Path prefix of the ECR repositories drydock pushes to. */
-  REPOSITORY_PREFIX: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
-    error: 'must be a lower-case ECR repository path like drydock',
-  }),
 } as const;
 
 /** A variable name of {@link ENV_SCHEMA}. */

@@ -9,6 +9,8 @@ import type { Context } from 'aws-lambda';
 
 /** The Powertools logger, metrics and tracer of one function. */
 export interface Observability {
+  /** The function's service name (`gate`, `build-state`…), as its logs, metrics and errors name it. */
+  readonly service: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly tracer: Tracer;
@@ -23,6 +25,7 @@ export function observability(
   options: { readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' } = {},
 ): Observability {
   return {
+    service,
     logger: new Logger({ serviceName: service, ...(options.logLevel ? { logLevel: options.logLevel } : {}) }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
     tracer: new Tracer({ serviceName: service }),

@@ -7,7 +7,6 @@ import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
-import type { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { DrydockError } from '../../core/errors.js';
 import { type Observability, withObservability } from './observability.js';
 
@@ -20,6 +19,12 @@ export interface RecordIdempotency {
   readonly expiresAfterSeconds?: number;
 }
 
+/** Delays the redelivery of a record that failed for a retryable reason (SQS: its visibility timeout). */
+export interface RecordBackoff {
+  /** Returns the seconds the record now waits. */
+  delay(record: SQSRecord): Promise<number>;
+}
+
 /** What an SQS-triggered drydock function is made of. */
 export interface SqsBatchOptions<B> {
   readonly obs: Observability;
@@ -29,7 +34,7 @@ export interface SqsBatchOptions<B> {
   readonly handle: (body: B, record: SQSRecord) => Promise<Record<string, unknown>>;
   readonly idempotency: RecordIdempotency;
   /** Makes a record that failed for a retryable reason wait longer before SQS redelivers it. */
-  readonly backoff?: QueueBackoff;
+  readonly backoff?: RecordBackoff;
   /** Stable prefix of idempotency keys, so that a renamed function keeps its records. */
   readonly keyPrefix: string;
 }

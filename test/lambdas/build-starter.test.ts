@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { CodeBuildClient, StartBuildCommand } from '@aws-sdk/client-codebuild';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CodeBuildBuildStarter } from '../../adapters/aws/codebuild-build-starter.js';
-import { EventBridgeEventBus } from '../../adapters/aws/eventbridge-event-bus.js';
-import { S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
+import { parseEvent } from '../../core/events/index.js';
 import { makeBuildStarterHandler } from '../../lambdas/handlers/build-starter.js';
+import { buildStarterDeps } from '../../lambdas/shared/aws-ports.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
-import { ManualClock } from '../contracts/manual-clock.js';
+import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
 import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
 
 // A real Build Requested as EventBridge delivers it, moved to a GitHub repository id.
@@ -35,27 +32,16 @@ let ddb: FakeDynamoDb;
 const sdkError = (name: string) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: 400 } });
 
+// The build starter as deployed (its composition root), with the SDKs mocked.
 const handler = () =>
   makeBuildStarterHandler({
+    ...buildStarterDeps({ ...LAMBDA_ENV, SNAPSHOT_BUCKET: 'snapshots' }),
     obs: quietObservability('build-starter'),
-    store: new S3SnapshotStore({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'snapshots' }),
-    builds: new CodeBuildBuildStarter(new CodeBuildClient({ region: 'eu-west-1' }), 'drydock-image-build'),
-    bus: new EventBridgeEventBus({
-      client: new EventBridgeClient({ region: 'eu-west-1' }),
-      busName: 'drydock',
-    }),
-    clock: new ManualClock(),
-    repositoryPrefix: 'drydock',
-    idempotency: {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: 'idempotency',
-        awsSdkV3Client: new DynamoDBClient({ region: 'eu-west-1' }),
-      }),
-    },
     backoff: new QueueBackoff({ client: () => new SQSClient({ region: 'eu-west-1' }), random: () => 0 }),
   });
 
 beforeEach(() => {
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
   ddb = new FakeDynamoDb();
   for (const m of [cb, s3, eb, sqs]) m.reset();
   s3.on(PutObjectCommand).resolves({});
@@ -69,50 +55,41 @@ beforeEach(() => {
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 });
 afterEach(() => {
+  vi.unstubAllEnvs();
   ddb.restore();
   for (const m of [cb, s3, eb, sqs]) m.reset();
 });
 
 describe('build-starter handler', () => {
-  it('stores the Dockerfile and starts exactly this build', async () => {
+  it('stores the whole request where the build reads it, and starts the build with where request and context are', async () => {
     expect(await handler()(sqsEvent(sqsRecord(REQUESTED)), lambdaContext())).toEqual({
       batchItemFailures: [],
     });
-    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).toEqual([
-      {
-        Bucket: 'snapshots',
-        Key: 'builds/b-01HQ7Z3K9V/Dockerfile',
-        Body: REQUESTED.detail.dockerfile,
-        ContentType: 'text/plain; charset=utf-8',
-      },
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(puts.map(({ Bucket, Key, ContentType }) => ({ Bucket, Key, ContentType }))).toEqual([
+      { Bucket: 'snapshots', Key: 'builds/b-01HQ7Z3K9V/request.json', ContentType: 'application/json' },
     ]);
+    const stored = JSON.parse(String(puts[0]!.Body));
+    expect(stored['detail-type']).toBe('Build Requested');
+    expect(parseEvent(stored)).toEqual(parseEvent(REQUESTED));
     const env = (value: string, name: string) => ({ name, value, type: 'PLAINTEXT' });
     expect(cb.commandCalls(StartBuildCommand).map((c) => c.args[0].input)).toEqual([
       {
-        projectName: 'drydock-image-build',
+        projectName: LAMBDA_ENV.BUILD_PROJECT,
         idempotencyToken: 'drydock-b-01HQ7Z3K9V',
         environmentVariablesOverride: [
           env('b-01HQ7Z3K9V', 'DRYDOCK_BUILD_ID'),
-          env('6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10', 'DRYDOCK_CORRELATION_ID'),
-          env('c3d4e5f6-a7b8-4c9d-8e0f-112233445566', 'DRYDOCK_EVENT_ID'),
-          env('github.com/acme/payments', 'DRYDOCK_REPOSITORY'),
-          env(COMMIT, 'DRYDOCK_COMMIT'),
-          env('services/api/Dockerfile', 'DRYDOCK_DEFINITION'),
+          env('builds/b-01HQ7Z3K9V/request.json', 'DRYDOCK_REQUEST_KEY'),
           env(
             `contexts/github.com%2Facme%2Fpayments/${COMMIT}/tree/services/api/context.zip`,
             'DRYDOCK_CONTEXT_KEY',
           ),
-          env('builds/b-01HQ7Z3K9V/Dockerfile', 'DRYDOCK_DOCKERFILE_KEY'),
-          env('drydock/apps/github.com/acme/payments/services/api', 'DRYDOCK_IMAGE'),
-          env('405906c9d5be', 'DRYDOCK_TAG'),
-          env('https://github.com/acme/payments', 'DRYDOCK_SOURCE'),
-          env(JSON.stringify(REQUESTED.detail.substitutions), 'DRYDOCK_SUBSTITUTIONS'),
         ],
       },
     ]);
   });
 
-  it("tags a ban's rebuild <commit12>-r<number>, never the commit's own tag", async () => {
+  it("stores a ban's rebuild request whole, rebuild included: the build's steps tag it from there", async () => {
     const rebuild = {
       ...REQUESTED,
       id: 'build-requested-rebuild',
@@ -128,8 +105,29 @@ describe('build-starter handler', () => {
       },
     };
     await handler()(sqsEvent(sqsRecord(rebuild)), lambdaContext());
-    const vars = cb.commandCalls(StartBuildCommand)[0]?.args[0].input.environmentVariablesOverride ?? [];
-    expect(vars.find((v) => v.name === 'DRYDOCK_TAG')?.value).toBe('405906c9d5be-r2');
+    const stored = JSON.parse(String(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.Body));
+    expect(stored.detail.rebuild).toEqual(rebuild.detail.rebuild);
+    expect(cb.commandCalls(StartBuildCommand)).toHaveLength(1);
+  });
+
+  it('refuses a build id that would reach another key, as Build Failed, and starts nothing', async () => {
+    const evil = { ...REQUESTED, detail: { ...REQUESTED.detail, buildId: 'b-1/../b-2' } };
+    expect(await handler()(sqsEvent(sqsRecord(evil)), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(cb.commandCalls(StartBuildCommand)).toHaveLength(0);
+    const [entry] = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries ?? [];
+    expect(entry?.DetailType).toBe('Build Failed');
+    expect(JSON.parse(entry!.Detail!).reason).toMatch(/is not a key segment/);
+  });
+
+  it('starts no build when the request cannot be stored, and hands the record back', async () => {
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error('slow down'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }),
+    );
+    expect(await handler()(sqsEvent(sqsRecord(REQUESTED, { messageId: 'r' })), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'r' }],
+    });
+    expect(cb.commandCalls(StartBuildCommand)).toHaveLength(0);
   });
 
   it('starts one build for a redelivered request', async () => {

@@ -3,16 +3,34 @@ import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BUILDKIT } from '../../core/dockerfile/builder-profile.js';
+import { stepNamed } from '../../core/steps/index.js';
+import { AWS_ONLY_FUNCTION_ENV, awsPorts, stepFunctionEnv } from '../../lambdas/shared/aws-ports.js';
+import { type PORT_ENV, STEP_FUNCTIONS } from '../../lambdas/shared/deployment.js';
 import { ENV_SCHEMA, readEnv } from '../../lambdas/shared/env.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
-import { lambdaContext, sqsEvent, sqsRecord } from './helpers.js';
+import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
 
 const ENV = LAMBDA_ENV;
-const ENTRIES = readdirSync(join(import.meta.dirname, '../../lambdas'))
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => f.replace(/\.ts$/, ''))
-  .sort();
+const LAMBDAS = join(import.meta.dirname, '../../lambdas');
+const tsIn = (dir: string) =>
+  readdirSync(join(LAMBDAS, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir === '.' ? '' : `${dir}/`}${f.replace(/\.ts$/, '')}`);
+const ENTRIES = [...tsIn('.'), ...tsIn('steps')].sort();
+
+/** Every variable each entry reads, from the registry (step functions) and the AWS-only table. */
+const READS: Record<string, readonly string[]> = {
+  ...Object.fromEntries(
+    STEP_FUNCTIONS.map((name) => {
+      const step = stepNamed(name) as { ports: readonly (keyof typeof PORT_ENV)[] };
+      return [`steps/${name}`, stepFunctionEnv(step)];
+    }),
+  ),
+  ...AWS_ONLY_FUNCTION_ENV,
+};
+const SERVICE = (entry: string) => entry.replace(/^steps\//, '');
 
 describe('readEnv', () => {
   it('returns the named variables', () => {
@@ -24,17 +42,48 @@ describe('readEnv', () => {
 
   it('names every missing or malformed variable at once', () => {
     expect(() =>
-      readEnv('notifier', ['TOPIC_ARN', 'IDEMPOTENCY_TABLE', 'ECR_REGISTRY'], {
+      readEnv('notify', ['TOPIC_ARN', 'IDEMPOTENCY_TABLE', 'WEBHOOK_SECRET_ARN'], {
         TOPIC_ARN: 'drydock-teams',
-        ECR_REGISTRY: 'ecr.example.com',
+        WEBHOOK_SECRET_ARN: 'secret',
       }),
     ).toThrow(
-      /^drydock notifier: bad environment: TOPIC_ARN must be an sns ARN \(got "drydock-teams"\); IDEMPOTENCY_TABLE is not set; ECR_REGISTRY must be an ECR registry host/,
+      /^drydock notify: bad environment: TOPIC_ARN must be an sns ARN \(got "drydock-teams"\); IDEMPOTENCY_TABLE is not set; WEBHOOK_SECRET_ARN must be an secretsmanager ARN/,
     );
   });
 
-  it('knows exactly the variables the stack sets', () => {
+  it('knows exactly the variables the stack sets, and each is read by some function', () => {
     expect(Object.keys(ENV_SCHEMA).sort()).toEqual(Object.keys(ENV).sort());
+    expect([...new Set(Object.values(READS).flat())].sort()).toEqual(Object.keys(ENV_SCHEMA).sort());
+  });
+});
+
+describe('awsPorts', () => {
+  beforeEach(() => vi.stubEnv('AWS_REGION', 'eu-west-1'));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('reads only the variables of the ports asked for', () => {
+    const ports = awsPorts(
+      ['notifier', 'clock', 'gateSettings', 'publishedEvents'],
+      quietObservability('x'),
+      {
+        TOPIC_ARN: ENV.TOPIC_ARN,
+      },
+    );
+    expect(Object.keys(ports).sort()).toEqual(['clock', 'gateSettings', 'notifier', 'publishedEvents']);
+    expect(ports.gateSettings.builders).toEqual([BUILDKIT]);
+  });
+
+  it('names every bad variable of the ports asked for', () => {
+    expect(() =>
+      awsPorts(['bus', 'lineage', 'notifier'], quietObservability('lineage'), { TOPIC_ARN: 'nope' }),
+    ).toThrow(
+      /^drydock lineage: bad environment: BUS_NAME is not set; LINEAGE_TABLE is not set; TOPIC_ARN must be an sns ARN/,
+    );
+  });
+
+  it('counts no event as published: Powertools idempotency covers redelivery on AWS', async () => {
+    const { publishedEvents } = awsPorts(['publishedEvents'], quietObservability('x'), {});
+    expect(await publishedEvents.has('any')).toBe(false);
   });
 });
 
@@ -48,31 +97,63 @@ describe('Lambda entries', () => {
   });
   afterEach(() => vi.unstubAllEnvs());
 
-  it('are the six functions the stack deploys', () => {
-    expect(ENTRIES).toEqual(['build-starter', 'build-state', 'gate', 'notifier', 'submit', 'webhook']);
-  });
-
-  it.each(ENTRIES)('%s exports a handler when its environment is set', async (name) => {
-    const module = (await import(`../../lambdas/${name}.ts`)) as { handler: unknown };
-    expect(typeof module.handler).toBe('function');
-  });
-
-  it.each(ENTRIES)('%s refuses to start without a variable it reads, naming it', async (name) => {
-    const source = readFileSync(join(import.meta.dirname, `../../lambdas/${name}.ts`), 'utf8');
-    const read = Object.keys(ENV).filter((k) => source.includes(`'${k}'`));
-    expect(read.length).toBeGreaterThan(0);
-    vi.stubEnv(read[0]!, '');
-    await expect(import(`../../lambdas/${name}.ts`)).rejects.toThrow(
-      new RegExp(`drydock ${name}: bad environment: ${read[0]} is not set`),
+  it('are exactly the step functions of the registry and the AWS-only functions', () => {
+    expect(ENTRIES).toEqual(
+      [...STEP_FUNCTIONS.map((n) => `steps/${n}`), ...Object.keys(AWS_ONLY_FUNCTION_ENV)].sort(),
     );
   });
 
-  it('wires the notifier to the topic of TOPIC_ARN and the idempotency table of IDEMPOTENCY_TABLE', async () => {
+  it.each(ENTRIES)('%s exports a handler when its environment is set', async (entry) => {
+    const module = (await import(join(LAMBDAS, `${entry}.ts`))) as { handler: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it.each(ENTRIES.flatMap((entry) => (READS[entry] ?? []).map((name) => [entry, name] as const)))(
+    '%s refuses to start without %s, naming it',
+    async (entry, name) => {
+      vi.stubEnv(name, '');
+      await expect(import(join(LAMBDAS, `${entry}.ts`))).rejects.toThrow(
+        new RegExp(`drydock ${SERVICE(entry)}: bad environment: ${name} is not set`),
+      );
+    },
+  );
+
+  it.each(ENTRIES)('%s imports no adapter: the composition root assembles them', (entry) => {
+    const source = readFileSync(join(LAMBDAS, `${entry}.ts`), 'utf8');
+    expect(source).not.toMatch(/from '(\.\.\/)+adapters\//);
+  });
+
+  it.each(tsIn('handlers'))(
+    '%s imports no adapter class, only ports, schemas and pure helpers',
+    async (file) => {
+      const source = readFileSync(join(LAMBDAS, `${file}.ts`), 'utf8');
+      for (const m of source.matchAll(/^import (type )?\{([^}]*)\} from '((?:\.\.\/)+adapters\/[^']+)'/gm)) {
+        if (m[1]) continue;
+        const module = (await import(join(LAMBDAS, 'handlers', m[3]!.replace(/\.js$/, '.ts')))) as Record<
+          string,
+          unknown
+        >;
+        for (const name of m[2]!
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n) => n && !n.startsWith('type '))) {
+          const value = module[name];
+          const isClass =
+            typeof value === 'function' && /^class\s/.test(Function.prototype.toString.call(value));
+          expect(isClass && !(value.prototype instanceof Error), `${file} imports the class ${name}`).toBe(
+            false,
+          );
+        }
+      }
+    },
+  );
+
+  it('wires the notify step to the topic of TOPIC_ARN and the idempotency table of IDEMPOTENCY_TABLE', async () => {
     const sns = mockClient(SNSClient);
     const ddb = new FakeDynamoDb();
     try {
       sns.on(PublishCommand).resolves({ MessageId: 'm' });
-      const { handler } = (await import('../../lambdas/notifier.js')) as {
+      const { handler } = (await import('../../lambdas/steps/notify.js')) as {
         handler: (e: unknown, c: unknown) => Promise<unknown>;
       };
       const verdict = JSON.parse(

@@ -6,11 +6,8 @@ import { buildRequested } from '../../contracts/sample-events.js';
 
 const cb = mockClient(CodeBuildClient);
 const inputs = {
+  requestKey: 'builds/build-r1/request.json',
   contextKey: 'contexts/team%2Fapps/abc/tree/context.zip',
-  dockerfileKey: 'builds/build-r1/Dockerfile',
-  image: 'drydock/apps/team/apps',
-  tag: 'abcdef012345',
-  source: 'https://team/apps',
 };
 const starter = () =>
   new CodeBuildBuildStarter(new CodeBuildClient({ region: 'eu-west-1' }), 'drydock-image-build');
@@ -21,34 +18,14 @@ beforeEach(() => cb.reset());
 afterEach(() => cb.reset());
 
 describe('startBuildInput', () => {
-  it('is the exact StartBuild request: project, idempotency token from the build id, PLAINTEXT overrides', () => {
-    const event = buildRequested('r1');
-    event.detail.substitutions.push({
-      from: 'docker.io/library/node:18',
-      to: 'docker.io/library/node:20',
-      rule: 'node-18-eol',
-    });
-    expect(startBuildInput(event, 'drydock-image-build', inputs)).toEqual({
+  it('is the exact StartBuild request: project, idempotency token from the build id, where request and context are', () => {
+    expect(startBuildInput(buildRequested('r1'), 'drydock-image-build', inputs)).toEqual({
       projectName: 'drydock-image-build',
       idempotencyToken: 'drydock-build-r1',
       environmentVariablesOverride: [
         { name: 'DRYDOCK_BUILD_ID', value: 'build-r1', type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_CORRELATION_ID', value: 'r1', type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_EVENT_ID', value: 'r1', type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_REPOSITORY', value: 'team/apps', type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_COMMIT', value: event.detail.commit, type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_DEFINITION', value: 'Dockerfile', type: 'PLAINTEXT' },
+        { name: 'DRYDOCK_REQUEST_KEY', value: inputs.requestKey, type: 'PLAINTEXT' },
         { name: 'DRYDOCK_CONTEXT_KEY', value: inputs.contextKey, type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_DOCKERFILE_KEY', value: inputs.dockerfileKey, type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_IMAGE', value: inputs.image, type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_TAG', value: inputs.tag, type: 'PLAINTEXT' },
-        { name: 'DRYDOCK_SOURCE', value: inputs.source, type: 'PLAINTEXT' },
-        {
-          name: 'DRYDOCK_SUBSTITUTIONS',
-          value:
-            '[{"from":"docker.io/library/node:18","to":"docker.io/library/node:20","rule":"node-18-eol"}]',
-          type: 'PLAINTEXT',
-        },
       ],
     });
   });
@@ -61,8 +38,8 @@ describe('startBuildInput', () => {
   });
 
   it('refuses a value with a line break', () => {
-    expect(() => startBuildInput(buildRequested('r3'), 'p', { ...inputs, tag: 'a\nb' })).toThrow(
-      /DRYDOCK_TAG cannot hold a line break/,
+    expect(() => startBuildInput(buildRequested('r3'), 'p', { ...inputs, contextKey: 'a\nb' })).toThrow(
+      /DRYDOCK_CONTEXT_KEY cannot hold a line break/,
     );
   });
 });

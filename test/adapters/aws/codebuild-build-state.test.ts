@@ -4,163 +4,208 @@ import type { Build } from '@aws-sdk/client-codebuild';
 import { describe, expect, it } from 'vitest';
 import {
   type BuildFacts,
-  buildStateOutcome,
+  buildEventsOf,
+  buildIdOf,
+  buildRequestOf,
   CodeBuildStateDetail,
+  endsBuild,
   factsFromEvent,
+  unfinishedBuild,
   withBuild,
 } from '../../../adapters/aws/codebuild-build-state.js';
-import { parseEvent } from '../../../core/events/index.js';
+import { type BuildRequestedEvent, type DrydockEvent, parseEvent } from '../../../core/events/index.js';
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'));
-const detailOf = (name: string) => CodeBuildStateDetail.parse(fixture(name).detail);
-const BUILD = (fixture('batch-get-builds-succeeded.json') as { builds: Build[] }).builds[0]!;
+const fixture = (path: string) => JSON.parse(readFileSync(join(import.meta.dirname, path), 'utf8'));
+const detailOf = (name: string) => CodeBuildStateDetail.parse(fixture(`fixtures/${name}`).detail);
+const BUILD = (fixture('fixtures/batch-get-builds-succeeded.json') as { builds: Build[] }).builds[0]!;
+const BUILD_ID = 'build-0b5c3a1f9e2d4c6b8a7f1e0d2c3b4a59';
 const now = new Date('2025-03-14T09:31:30.000Z');
-const registry = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
 
-describe('buildStateOutcome', () => {
-  it('turns a succeeded build, read back with BatchGetBuilds, into a valid Image Published', () => {
-    const facts = withBuild(factsFromEvent(detailOf('codebuild-state-succeeded.json')), BUILD);
-    const outcome = buildStateOutcome(facts, { now, registry });
-    expect(outcome).toMatchObject({ kind: 'published', basesKnown: false });
-    if (outcome.kind !== 'published') throw new Error('not published');
-    expect(parseEvent(outcome.event).ok).toBe(true);
-    expect(outcome.event.detail).toEqual({
-      buildId: 'build-0b5c3a1f9e2d4c6b8a7f1e0d2c3b4a59',
-      ref: `${registry}/drydock/apps/github.com/acme/payments/services/api:405906c9d5be`,
-      digest: 'sha256:9b2a7f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8',
-      configDigest: 'sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d',
-      bases: [],
-      definition: 'services/api/Dockerfile',
-      repository: 'github.com/acme/payments',
-      commit: '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb',
-      correlationId: '6f1b2f4e-3c0a-4d1e-9a57-1f0c9d7e2b10',
-    });
-    expect(outcome.event.time).toBe(now.toISOString());
-  });
+/** A real event fixture (wire form), moved to the build of the state change fixtures. */
+const wire = (name: string, detail: Record<string, unknown> = {}) => {
+  const e = fixture(`../../fixtures/events/${name}.json`);
+  return {
+    ...e,
+    detail: { ...e.detail, ...('buildId' in e.detail ? { buildId: BUILD_ID } : {}), ...detail },
+  };
+};
+const typed = (w: unknown) => {
+  const parsed = parseEvent(w);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.event;
+};
+const REQUEST = typed(wire('build-requested')) as BuildRequestedEvent;
+const COMPLETED = wire('build-completed');
+const PASSED = wire('image-tested', { passed: true });
+const PUBLISHED = wire('image-published');
+const ALLOWED = new Set(['Build Completed', 'Build Failed', 'Image Tested', 'Image Published']);
+const jsonl = (...events: unknown[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
+const read = (text: string, truncated = false) =>
+  buildEventsOf(text, REQUEST, { allowed: ALLOWED, truncated });
+const failedFacts = () => factsFromEvent(detailOf('codebuild-state-failed.json'));
 
-  it('takes the bases from DRYDOCK_BASES, else from the base StartBuild named', () => {
-    const base = { name: 'docker.io/library/debian:bookworm', digest: `sha256:${'d'.repeat(64)}` };
-    const withExport: Build = {
-      ...BUILD,
-      exportedEnvironmentVariables: [
-        ...(BUILD.exportedEnvironmentVariables ?? []),
-        { name: 'DRYDOCK_BASES', value: JSON.stringify([base]) },
-      ],
+describe('the build a state change is about', () => {
+  it('is the DRYDOCK_BUILD_ID StartBuild set, read from the event or from BatchGetBuilds', () => {
+    expect(buildIdOf(failedFacts())).toBe(BUILD_ID);
+    const bare: BuildFacts = {
+      ...factsFromEvent(detailOf('codebuild-state-succeeded.json')),
+      env: new Map(),
     };
-    const exported = buildStateOutcome(
-      withBuild(factsFromEvent(detailOf('codebuild-state-succeeded.json')), withExport),
-      { now, registry },
-    );
-    expect(exported).toMatchObject({
-      kind: 'published',
-      basesKnown: true,
-      event: { detail: { bases: [base] } },
-    });
-
-    const named: Build = {
-      ...BUILD,
-      environment: {
-        ...BUILD.environment!,
-        environmentVariables: [
-          ...(BUILD.environment?.environmentVariables ?? []),
-          { name: 'DRYDOCK_BASE_NAME', value: base.name },
-          { name: 'DRYDOCK_BASE_DIGEST', value: base.digest },
-        ],
-      },
-    };
-    const fromEnv = buildStateOutcome(
-      withBuild(factsFromEvent(detailOf('codebuild-state-succeeded.json')), named),
-      { now, registry },
-    );
-    expect(fromEnv).toMatchObject({
-      kind: 'published',
-      basesKnown: true,
-      event: { detail: { bases: [base] } },
-    });
-  });
-
-  it('refuses a succeeded build whose exports are missing or malformed', () => {
-    const facts = factsFromEvent(detailOf('codebuild-state-succeeded.json'));
-    expect(() => buildStateOutcome(facts, { now, registry })).toThrow(
-      /exported variable IMAGE_DIGEST is missing/,
-    );
-    const bad: Build = {
-      ...BUILD,
-      exportedEnvironmentVariables: [
-        { name: 'IMAGE_DIGEST', value: 'sha256:nothex' },
-        { name: 'CONFIG_DIGEST', value: 'sha256:x' },
-      ],
-    };
-    expect(() => buildStateOutcome(withBuild(facts, bad), { now, registry })).toThrow(/detail\.digest/);
+    expect(buildIdOf(withBuild(bare, BUILD))).toBe(BUILD_ID);
   });
 
   it('refuses a build that carries no drydock build id', () => {
-    const facts: BuildFacts = { ...factsFromEvent(detailOf('codebuild-state-failed.json')), env: new Map() };
-    expect(() => buildStateOutcome(facts, { now, registry })).toThrow(
+    expect(() => buildIdOf({ ...failedFacts(), env: new Map() })).toThrow(
       /environment variable DRYDOCK_BUILD_ID is missing/,
     );
   });
 
-  it('turns a failed build into Build Failed with the failed phase, its message, the log link and tail', () => {
-    const outcome = buildStateOutcome(factsFromEvent(detailOf('codebuild-state-failed.json')), {
-      now,
-      registry,
-      logTail: 'Step 4/9 : RUN make\nmake: *** [all] Error 2',
+  it("takes the stored request only when it is this build's Build Requested", () => {
+    expect(buildRequestOf(failedFacts(), BUILD_ID, wire('build-requested'))).toEqual(REQUEST);
+    expect(() => buildRequestOf(failedFacts(), BUILD_ID, undefined)).toThrow(/no stored request/);
+    expect(() => buildRequestOf(failedFacts(), 'build-other', wire('build-requested'))).toThrow(
+      /not the Build Requested of build-other/,
+    );
+    expect(() => buildRequestOf(failedFacts(), BUILD_ID, COMPLETED)).toThrow(/not the Build Requested/);
+    expect(() => buildRequestOf(failedFacts(), BUILD_ID, { nope: 1 })).toThrow(/its request/);
+  });
+});
+
+describe('buildEventsOf', () => {
+  it('keeps the events of this build in order', () => {
+    const { events, refused } = read(jsonl(COMPLETED, PASSED, PUBLISHED));
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed', 'Image Tested', 'Image Published']);
+    expect(events[2]).toEqual(typed(PUBLISHED));
+    expect(refused).toEqual([]);
+  });
+
+  it("refuses another build's Image Published", () => {
+    const other = { ...PUBLISHED, detail: { ...PUBLISHED.detail, buildId: 'build-someone-else' } };
+    const { events, refused } = read(jsonl(COMPLETED, PASSED, other));
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed', 'Image Tested']);
+    expect(refused).toEqual([
+      { line: 3, reason: expect.stringMatching(/^Image Published of buildId "build-someone-else"/) },
+    ]);
+  });
+
+  it('refuses an Image Published of this build id that claims another repository', () => {
+    const moved = { ...PUBLISHED, detail: { ...PUBLISHED.detail, repository: 'github.com/ops/base-images' } };
+    expect(read(jsonl(moved)).refused).toEqual([
+      {
+        line: 1,
+        reason: expect.stringMatching(/^Image Published of repository "github.com\/ops\/base-images"/),
+      },
+    ]);
+  });
+
+  it('refuses a forged Base Image Banned: only ops may ban, never a build', () => {
+    const { events, refused } = read(
+      jsonl(COMPLETED, fixture('../../fixtures/events/base-image-banned.json')),
+    );
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed']);
+    expect(refused).toEqual([
+      { line: 2, reason: "Base Image Banned is not an event the build's steps may publish" },
+    ]);
+  });
+
+  it('refuses malformed lines one by one and keeps the rest', () => {
+    const text = [
+      JSON.stringify(COMPLETED),
+      '{"detail-type": "Image Tested", "detail": {',
+      '[1, 2, 3]',
+      JSON.stringify({ ...PASSED, detail: { ...PASSED.detail, commit: 'not-a-commit' } }),
+      '',
+      '   ',
+      JSON.stringify(PASSED),
+    ].join('\n');
+    const { events, refused } = read(text);
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed', 'Image Tested']);
+    expect(refused.map((r) => [r.line, r.reason.split(':')[0]])).toEqual([
+      [2, 'not JSON'],
+      [3, 'not a drydock event'],
+      [4, 'not a drydock event'],
+    ]);
+  });
+
+  it('relays an event once even when the file repeats it', () => {
+    const { events, refused } = read(jsonl(COMPLETED, COMPLETED));
+    expect(events).toHaveLength(1);
+    expect(refused).toEqual([{ line: 2, reason: `event ${COMPLETED.id} appears twice` }]);
+  });
+
+  it('refuses the cut last line of a file read up to its cap', () => {
+    const text = `${jsonl(COMPLETED)}${JSON.stringify(PASSED).slice(0, 40)}`;
+    const { events, refused } = read(text, true);
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed']);
+    expect(refused).toEqual([{ line: 2, reason: 'cut at the read cap' }]);
+  });
+});
+
+describe('unfinishedBuild', () => {
+  const last = (w: unknown) => typed(w) as DrydockEvent;
+
+  it.each([
+    ['Image Published', PUBLISHED],
+    ['Build Failed', wire('build-failed')],
+    ['Image Tested that did not pass', wire('image-tested', { passed: false })],
+  ])('adds nothing when the last event, %s, ends the build', (_, event) => {
+    expect(endsBuild(last(event))).toBe(true);
+    expect(unfinishedBuild(failedFacts(), REQUEST, last(event), { now })).toBeUndefined();
+  });
+
+  it.each([
+    ['no event', undefined, 'build'],
+    ['Build Completed', COMPLETED, 'test'],
+    ['Image Tested that passed', PASSED, 'push'],
+  ])(
+    'fails the build at the stage after %s, with the failed phase, its message, the log link and tail',
+    (_, event, stage) => {
+      const failed = unfinishedBuild(failedFacts(), REQUEST, event && last(event), {
+        now,
+        logTail: 'Step 4/9 : RUN make\nmake: *** [all] Error 2',
+      });
+      expect(failed && parseEvent(failed).ok).toBe(true);
+      expect(failed?.detail).toMatchObject({
+        buildId: BUILD_ID,
+        repository: REQUEST.detail.repository,
+        commit: REQUEST.detail.commit,
+        definition: REQUEST.detail.definition,
+        correlationId: REQUEST.detail.correlationId,
+        stage,
+        durationMs: 143_000,
+        logTail: 'Step 4/9 : RUN make\nmake: *** [all] Error 2',
+        logPath: expect.stringMatching(/^https:\/\/console\.aws\.amazon\.com\/cloudwatch\/.*stream=8745a7a9/),
+      });
+      expect(failed?.detail.reason).toMatch(
+        /^CodeBuild build failed in BUILD: COMMAND_EXECUTION_ERROR: .*exit status 1$/,
+      );
+      expect(failed?.detail).not.toHaveProperty('dockerfile');
+    },
+  );
+
+  it('fails a build CodeBuild calls succeeded whose steps reported no outcome', () => {
+    const facts = withBuild(factsFromEvent(detailOf('codebuild-state-succeeded.json')), BUILD);
+    expect(unfinishedBuild(facts, REQUEST, last(COMPLETED), { now })?.detail).toMatchObject({
+      stage: 'test',
+      reason: "the CodeBuild build succeeded but drydock's test step reported no outcome",
     });
-    if (outcome.kind !== 'failed') throw new Error('not failed');
-    expect(parseEvent(outcome.event).ok).toBe(true);
-    expect(outcome.event.detail).toMatchObject({
-      buildId: 'build-0b5c3a1f9e2d4c6b8a7f1e0d2c3b4a59',
-      stage: 'build',
-      durationMs: 143_000,
-      logTail: 'Step 4/9 : RUN make\nmake: *** [all] Error 2',
-      logPath: expect.stringMatching(/^https:\/\/console\.aws\.amazon\.com\/cloudwatch\/.*stream=8745a7a9/),
-    });
-    expect(outcome.event.detail.reason).toMatch(
-      /^CodeBuild build failed in BUILD: COMMAND_EXECUTION_ERROR: .*exit status 1$/,
+  });
+
+  it('uses the phase message as the tail when the log cannot be read', () => {
+    expect(unfinishedBuild(failedFacts(), REQUEST, undefined, { now })?.detail.logTail).toMatch(
+      /^COMMAND_EXECUTION_ERROR/,
     );
   });
 
-  it('uses the phase message as the tail when the log cannot be read, and the exported stage when there is one', () => {
-    const facts = factsFromEvent(detailOf('codebuild-state-failed.json'));
-    const withStage: BuildFacts = { ...facts, exported: new Map([['DRYDOCK_STAGE', 'test']]) };
-    const outcome = buildStateOutcome(withStage, { now, registry });
-    expect(outcome).toMatchObject({
-      kind: 'failed',
-      event: { detail: { stage: 'test', logTail: expect.stringMatching(/^COMMAND_EXECUTION_ERROR/) } },
-    });
-  });
-
-  it('maps a failure in POST_BUILD without an exported stage to push', () => {
-    const facts = factsFromEvent(detailOf('codebuild-state-failed.json'));
-    const phases = facts.phases.map((p) =>
-      p.type === 'BUILD'
-        ? { ...p, status: 'SUCCEEDED' }
-        : p.type === 'POST_BUILD'
-          ? { ...p, status: 'FAILED' }
-          : p,
-    );
-    expect(buildStateOutcome({ ...facts, phases }, { now, registry })).toMatchObject({
-      event: { detail: { stage: 'push' } },
-    });
-  });
-
-  it('ignores a build still in progress', () => {
-    const facts: BuildFacts = {
-      ...factsFromEvent(detailOf('codebuild-state-failed.json')),
-      status: 'IN_PROGRESS',
-    };
-    expect(buildStateOutcome(facts, { now, registry })).toEqual({
-      kind: 'ignored',
-      reason: 'the build is still running',
-    });
+  it('says nothing of a build still in progress', () => {
+    expect(
+      unfinishedBuild({ ...failedFacts(), status: 'IN_PROGRESS' }, REQUEST, undefined, { now }),
+    ).toBeUndefined();
   });
 
   it('names the same Build Failed event for the same build, so a redelivery is the same event', () => {
-    const facts = factsFromEvent(detailOf('codebuild-state-failed.json'));
-    const a = buildStateOutcome(facts, { now, registry });
-    const b = buildStateOutcome(facts, { now: new Date(now.getTime() + 60_000), registry });
-    expect(a.kind === 'failed' && b.kind === 'failed' && a.event.id === b.event.id).toBe(true);
+    const a = unfinishedBuild(failedFacts(), REQUEST, undefined, { now });
+    const b = unfinishedBuild(failedFacts(), REQUEST, undefined, { now: new Date(now.getTime() + 60_000) });
+    expect(a?.id).toBe(b?.id);
   });
 });

@@ -1,26 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventBridgeEventBus } from '../../adapters/aws/eventbridge-event-bus.js';
-import { definitionKey, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
-import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
-import { SsmPolicySource } from '../../adapters/aws/ssm-policy-source.js';
-import { matches } from '../../core/events/rules.js';
-import { deployedRules } from '../../infra/rule-targets.js';
-import { makeGateHandler } from '../../lambdas/handlers/gate.js';
-import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
-import { ManualClock } from '../contracts/manual-clock.js';
-import { eventBridgeDelivery, lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
+import { definitionKey } from '../../../adapters/aws/s3-snapshot-store.js';
+import { QueueBackoff } from '../../../adapters/aws/sqs-backoff.js';
+import { matches } from '../../../core/events/rules.js';
+import { gateStep } from '../../../core/steps/gate.js';
+import { deployedRules } from '../../../infra/rule-targets.js';
+import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
+import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
+import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
+import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
+import { eventBridgeDelivery, lambdaContext, quietObservability, sqsEvent, sqsRecord } from '../helpers.js';
 
-const POLICY = readFileSync(join(import.meta.dirname, '../../examples/policy.yaml'), 'utf8');
+// The gate step function as deployed: the registry's gate step on the AWS composition root, SDKs mocked.
+const POLICY = readFileSync(join(import.meta.dirname, '../../../examples/policy.yaml'), 'utf8');
 const REPO = 'github.com/acme/payments';
 const AFTER = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
 const PASSING =
@@ -64,27 +63,12 @@ let ddb: FakeDynamoDb;
 
 function handler() {
   const obs = quietObservability('gate');
-  const policy = new SsmPolicySource({
-    client: new SSMClient({ region: 'eu-west-1' }),
-    parameterName: '/drydock/policy',
-  });
+  const deps = awsStepDeps(gateStep, { ...LAMBDA_ENV, BUS_NAME: 'drydock', SNAPSHOT_BUCKET: 'snapshots' });
   return {
     obs,
-    handler: makeGateHandler({
+    handler: makeStepHandler(gateStep, {
+      ...deps,
       obs,
-      bus: new EventBridgeEventBus({
-        client: new EventBridgeClient({ region: 'eu-west-1' }),
-        busName: 'drydock',
-      }),
-      source: new S3SnapshotStore({ client: new S3Client({ region: 'eu-west-1' }), bucket: 'snapshots' }),
-      policy: () => policy.policy(),
-      clock: new ManualClock(),
-      idempotency: {
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: 'idempotency',
-          awsSdkV3Client: new DynamoDBClient({ region: 'eu-west-1' }),
-        }),
-      },
       backoff: new QueueBackoff({ client: () => new SQSClient({ region: 'eu-west-1' }), random: () => 0 }),
     }),
   };
@@ -130,6 +114,7 @@ const putTypes = () =>
     .sort();
 
 beforeEach(() => {
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
   ddb = new FakeDynamoDb();
   for (const m of [eb, s3, ssm, sqs]) m.reset();
   eb.on(PutEventsCommand).callsFake((input) => ({
@@ -146,11 +131,21 @@ beforeEach(() => {
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 });
 afterEach(() => {
+  vi.unstubAllEnvs();
   ddb.restore();
   for (const m of [eb, s3, ssm, sqs]) m.reset();
 });
 
-describe('gate handler', () => {
+describe('gate step function', () => {
+  it("publishes only the detail-types gateStep declares (its PutEvents condition), the split's Definition Gate Requested among them", async () => {
+    const { handler: gate } = handler();
+    await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext());
+    await gate(sqsEvent(...routedToGate()), lambdaContext());
+    const types = new Set(putTypes());
+    expect([...types].sort()).toEqual(['Build Requested', 'Definition Gate Requested', 'Definition Verdict']);
+    for (const t of types) expect(gateStep.emits as readonly string[]).toContain(t);
+  });
+
   it('takes a push apart into one Definition Gate Requested per definition, which the rules bring back to it', async () => {
     const { handler: gate } = handler();
     expect(await gate(sqsEvent(sqsRecord(push(BOTH))), lambdaContext())).toEqual({ batchItemFailures: [] });
@@ -220,7 +215,7 @@ describe('gate handler', () => {
     expect(again).toEqual({ batchItemFailures: [] });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(puts);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(reads);
-    expect(ddb.items('idempotency').map((r) => r.id?.S)).toContain(
+    expect(ddb.items(LAMBDA_ENV.IDEMPOTENCY_TABLE).map((r) => r.id?.S)).toContain(
       `drydock.gate#${idempotencyHash([REPO, AFTER, 'services/api/Dockerfile'])}`,
     );
   });
@@ -277,7 +272,7 @@ describe('gate handler', () => {
     );
     expect(again).toEqual({ batchItemFailures: [] });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
-    const records = ddb.items('idempotency');
+    const records = ddb.items(LAMBDA_ENV.IDEMPOTENCY_TABLE);
     expect(records).toHaveLength(1);
     // The key is the push detail's hash: the EventBridge id and the SQS message are not part of it.
     expect(records[0]).toMatchObject({

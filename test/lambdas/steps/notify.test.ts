@@ -1,48 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
-import { makeNotifierHandler } from '../../lambdas/handlers/notifier.js';
-import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
-import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { notifyStep } from '../../../core/steps/notify.js';
+import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
+import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
+import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
+import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
+import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from '../helpers.js';
 
+// The notify step function as deployed: the registry's notify step on the AWS composition root, SNS mocked.
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/events', name), 'utf8'));
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/events', name), 'utf8'));
 const VERDICT = fixture('definition-verdict-failed.json');
 const FAILED = fixture('build-failed.json');
 const sns = mockClient(SNSClient);
 let ddb: FakeDynamoDb;
 
 const handler = () =>
-  makeNotifierHandler({
-    obs: quietObservability('notifier'),
-    notifier: new SnsNotifier(
-      new SNSClient({ region: 'eu-west-1' }),
-      'arn:aws:sns:eu-west-1:111111111111:teams',
-    ),
-    idempotency: {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: 'idempotency',
-        awsSdkV3Client: new DynamoDBClient({ region: 'eu-west-1' }),
-      }),
-    },
-  });
+  makeStepHandler(notifyStep, { ...awsStepDeps(notifyStep, LAMBDA_ENV), obs: quietObservability('notify') });
 
 beforeEach(() => {
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
   ddb = new FakeDynamoDb();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 });
 afterEach(() => {
+  vi.unstubAllEnvs();
   ddb.restore();
   sns.reset();
 });
 
-describe('notifier handler', () => {
+describe('notify step function', () => {
   it('publishes one SNS message per failed verdict or build', async () => {
     expect(await handler()(sqsEvent(sqsRecord(VERDICT), sqsRecord(FAILED)), lambdaContext())).toEqual({
       batchItemFailures: [],
@@ -53,6 +44,10 @@ describe('notifier handler', () => {
         .map((c) => c.args[0].input.MessageAttributes?.detailType?.StringValue)
         .sort(),
     ).toEqual(['Build Failed', 'Definition Verdict']);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([
+      LAMBDA_ENV.TOPIC_ARN,
+      LAMBDA_ENV.TOPIC_ARN,
+    ]);
   });
 
   it('tells the team once when the same event arrives twice', async () => {
@@ -60,6 +55,10 @@ describe('notifier handler', () => {
     await h(sqsEvent(sqsRecord(VERDICT)), lambdaContext());
     await h(sqsEvent(sqsRecord({ ...VERDICT, id: 'redelivered-by-eventbridge' })), lambdaContext());
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    // The former notifier's key prefix: records kept across the move to the registry.
+    expect(ddb.items(LAMBDA_ENV.IDEMPOTENCY_TABLE).map((r) => r.id?.S)).toEqual([
+      expect.stringMatching(/^drydock\.notifier#/),
+    ]);
   });
 
   it('rejects an event the notify rule never sends, alone', async () => {
