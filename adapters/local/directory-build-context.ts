@@ -88,7 +88,7 @@ export class DirectoryBuildContext implements BuildContextSource {
         } else if (stat.isSymbolicLink()) {
           const target = await readlink(join(this.#root, path));
           const problem = symlinkProblem(path, target);
-          if (problem) throw new BuildContextError(`build context ${quoteInput(path)}: ${problem}`);
+          if (problem) throw new BuildContextError(`build context ${quoteInput(path)} ${problem}`);
           entries.push({ kind: 'link', path, target });
         } else {
           throw new BuildContextError(
