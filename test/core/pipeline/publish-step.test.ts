@@ -1,7 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
-import { SqliteBuildRecords } from '../../../adapters/local/sqlite-build-records.js';
-import { SqliteLineageStore } from '../../../adapters/local/sqlite-lineage-store.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ImagePublishedEvent } from '../../../core/events/image-published.js';
 import type { ImageTestedEvent } from '../../../core/events/image-tested.js';
 import { recordLineage } from '../../../core/pipeline/lineage-step.js';
@@ -17,46 +14,32 @@ import {
   repositoryForDefinition,
   toPathComponent,
 } from '../../../core/pipeline/publish-step.js';
-import { systemClock } from '../../../core/ports/clock.js';
-import { InvalidImageTargetError } from '../../../core/ports/image-registry.js';
-import {
-  createPipelineState,
-  type PipelineState,
-  REPOSITORY,
-} from '../../fixtures/pipeline/pipeline-state.js';
+import { InvalidImageTargetError, RegistryUnavailableError } from '../../../core/ports/image-registry.js';
+import { digest } from '../../contracts/sample-events.js';
+import { type PushFlowFakes, pushFlowFakes } from '../../fakes/step-ports.js';
+import { REPOSITORY } from '../../fixtures/pipeline/pipeline-state.js';
 
 const APP = 'localhost/apps/payments-web:build-1';
 const COMMIT = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
+const TAG = COMMIT.slice(0, 12);
 const DEFINITION = 'web/Dockerfile';
-let state: PipelineState;
-let registry: BuildahImageRegistry;
-let records: SqliteBuildRecords;
+let f: PushFlowFakes;
 let deps: PublishImageDeps;
-let base: { name: string; digest: string; configDigest: string };
+let base: { name: string; digest: string };
 let appConfigDigest: string;
 
-beforeAll(async () => {
-  state = await createPipelineState({ registry: true });
-  const { guard, credential } = state.registry!;
-  registry = new BuildahImageRegistry({ host: guard.host, credential, containerEnv: state.containerEnv });
+beforeEach(() => {
+  f = pushFlowFakes();
   // The base is published first, as ops publish theirs; the app names the pushed digest in its labels.
-  const baseConfigDigest = await state.buildBase();
-  const pushedBase = await registry.push('localhost/base/busybox:1.36.0', {
-    repository: 'base/busybox',
-    tag: '1.36.0',
+  const pushedBase = f.registry.seed('base/busybox', '1.36.0');
+  base = { name: pushedBase.ref, digest: pushedBase.digest };
+  appConfigDigest = digest('app-config');
+  f.images.add(APP, {
+    imageId: appConfigDigest,
+    labels: { [BASE_NAME_LABEL]: base.name, [BASE_DIGEST_LABEL]: base.digest },
+    created: '2025-03-14T09:00:00Z',
   });
-  base = { name: pushedBase.ref, digest: pushedBase.digest, configDigest: baseConfigDigest };
-  appConfigDigest = await state.buildApp(APP, {
-    [BASE_NAME_LABEL]: base.name,
-    [BASE_DIGEST_LABEL]: base.digest,
-    'org.opencontainers.image.revision': COMMIT,
-  });
-  records = new SqliteBuildRecords(state.db);
-  deps = { registry, records, clock: systemClock };
-}, 90_000);
-
-afterAll(async () => {
-  await state?.cleanup();
+  deps = { registry: f.registry, records: f.records, clock: f.clock };
 });
 
 function tested(fields: {
@@ -65,6 +48,7 @@ function tested(fields: {
   configDigest?: string;
   imageRef?: string;
   rebuild?: ImageTestedEvent['detail']['rebuild'];
+  bases?: ImageTestedEvent['detail']['bases'];
 }): ImageTestedEvent {
   return {
     id: `image-tested-${fields.buildId}`,
@@ -83,12 +67,13 @@ function tested(fields: {
       passed: fields.passed ?? true,
       summary: { tests: 2, failures: 0, skipped: 0, durationMs: 300 },
       failures: [],
+      ...(fields.bases ? { bases: fields.bases } : {}),
     },
   };
 }
 
 async function testing(buildId: string, rebuild?: string): Promise<void> {
-  await records.enqueue({
+  await f.records.enqueue({
     buildId,
     repository: REPOSITORY,
     definition: DEFINITION,
@@ -96,82 +81,140 @@ async function testing(buildId: string, rebuild?: string): Promise<void> {
     correlationId: 'push-1',
     ...(rebuild ? { rebuild } : {}),
   });
-  await records.transition(buildId, 'building');
-  await records.transition(buildId, 'testing');
+  await f.records.transition(buildId, 'building');
+  await f.records.transition(buildId, 'testing');
 }
 
 describe('publishImage', () => {
-  it('pushes the tested image once, reads its digest back anonymously, and records lineage on its base', async () => {
+  it('pushes the tested image once under <repository>:<commit12>, and records lineage on its base', async () => {
     await testing('build-web');
-    const push = vi.spyOn(registry, 'push');
     const event = await publishImage(tested({ buildId: 'build-web' }), deps);
     expect(ImagePublishedEvent.parse(event)).toEqual(event);
-    const tag = COMMIT.slice(0, 12);
+    expect(event).toMatchObject({ time: f.clock.now().toISOString() });
     expect(event.detail).toMatchObject({
-      ref: `${registry.host}/apps/payments/web:${tag}`,
+      ref: `${f.registry.host}/apps/payments/web:${TAG}`,
       configDigest: appConfigDigest,
       bases: [{ name: base.name, digest: base.digest }],
       definition: DEFINITION,
       repository: REPOSITORY,
       commit: COMMIT,
     });
-    const anonymous = await fetch(`${state.registry!.guard.url}/v2/apps/payments/web/manifests/${tag}`, {
-      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-    });
-    expect(anonymous.status).toBe(200);
-    expect(anonymous.headers.get('docker-content-digest')).toBe(event.detail.digest);
-    expect(await records.get('build-web')).toMatchObject({
+    expect(f.registry.pushes).toMatchObject([
+      { localImage: APP, target: { repository: 'apps/payments/web', tag: TAG }, digest: event.detail.digest },
+    ]);
+    expect(await f.records.get('build-web')).toMatchObject({
       state: 'published',
       imageDigest: event.detail.digest,
+      history: [
+        { state: 'queued' },
+        { state: 'building' },
+        { state: 'testing' },
+        { state: 'pushing' },
+        { state: 'published' },
+      ],
     });
 
     const again = await publishImage(tested({ buildId: 'build-web' }), deps);
-    expect(push).toHaveBeenCalledTimes(1);
+    expect(f.registry.pushes).toHaveLength(1);
     expect(again.id).toBe(event.id);
     expect(again.detail).toEqual(event.detail);
-    expect(await registry.tags('apps/payments/web')).toEqual([tag]);
+    expect(await f.registry.tags('apps/payments/web')).toEqual([TAG]);
 
-    const lineage = new SqliteLineageStore(state.db);
-    expect(await recordLineage(event, { lineage })).toEqual({ digest: event.detail.digest, recorded: true });
-    const builtOnBase = await lineage.imagesBuiltOn(base.digest);
+    expect(await recordLineage(event, { lineage: f.lineage })).toEqual({
+      digest: event.detail.digest,
+      recorded: true,
+    });
+    const builtOnBase = await f.lineage.imagesBuiltOn(base.digest);
     expect(builtOnBase.map((d) => [d.image.digest, d.depth])).toEqual([[event.detail.digest, 1]]);
-    push.mockRestore();
+  });
+
+  it('finishes the record of an image a crash left pushed, without pushing again', async () => {
+    await testing('build-web');
+    await f.registry.push(APP, { repository: 'apps/payments/web', tag: TAG });
+    const event = await publishImage(tested({ buildId: 'build-web' }), deps);
+    expect(f.registry.pushes).toHaveLength(1);
+    expect(await f.records.get('build-web')).toMatchObject({
+      state: 'published',
+      imageDigest: event.detail.digest,
+    });
+  });
+
+  it('takes the bases from the event before the labels, and from the basesOf lookup when the event has none', async () => {
+    await testing('build-web');
+    const carried = [{ name: 'docker.io/library/busybox:1.36', digest: base.digest }];
+    expect((await publishImage(tested({ buildId: 'build-web', bases: carried }), deps)).detail.bases).toEqual(
+      carried,
+    );
+    const looked = [{ name: 'docker.io/library/debian:12', digest: digest('debian') }];
+    const event = await publishImage(tested({ buildId: 'build-web' }), {
+      ...deps,
+      basesOf: async () => looked,
+    });
+    expect(event.detail.bases).toEqual(looked);
   });
 
   it('refuses to overwrite the tag of a (definition, commit) with a different image', async () => {
-    const other = tested({ buildId: 'build-web', configDigest: base.configDigest });
+    await testing('build-web');
+    await publishImage(tested({ buildId: 'build-web' }), deps);
+    const other = tested({ buildId: 'build-web', configDigest: digest('other-config') });
     await expect(publishImage(other, deps)).rejects.toBeInstanceOf(ImageTagConflictError);
-    expect(await registry.inspect(`apps/payments/web:${COMMIT.slice(0, 12)}`)).toMatchObject({
+    expect(await f.registry.inspect(`apps/payments/web:${TAG}`)).toMatchObject({
       configDigest: appConfigDigest,
     });
   });
 
-  it('refuses an image that did not pass its tests', async () => {
+  it('refuses an image that did not pass its tests, before touching the registry', async () => {
     await expect(
       publishImage(tested({ buildId: 'build-failed', passed: false }), deps),
     ).rejects.toBeInstanceOf(ImageNotPassedError);
+    expect(f.registry.pushes).toEqual([]);
   });
 
-  it('takes the bases from the basesOf lookup when given', async () => {
-    const bases = [{ name: 'docker.io/library/busybox:1.36', digest: base.digest }];
-    const event = await publishImage(tested({ buildId: 'build-web' }), {
-      ...deps,
-      basesOf: async () => bases,
+  it('throws a registry outage as the registry throws it, leaving the record to be pushed again', async () => {
+    await testing('build-web');
+    f.registry.failNext('push', new RegistryUnavailableError('registry at 127.0.0.1:5000 answered 503'));
+    await expect(publishImage(tested({ buildId: 'build-web' }), deps)).rejects.toMatchObject({
+      retryable: true,
     });
-    expect(event.detail.bases).toEqual(bases);
+    expect((await f.records.get('build-web'))?.state).toBe('pushing');
+    await publishImage(tested({ buildId: 'build-web' }), deps);
+    expect((await f.records.get('build-web'))?.state).toBe('published');
+  });
+
+  it('refuses a push the registry does not read back as pushed, for a retry', async () => {
+    await testing('build-web');
+    // A registry that answers a push with a digest its tag does not hold (a race, a proxy that rewrote it).
+    const registry = f.registry;
+    const lying: PublishImageDeps = {
+      ...deps,
+      registry: {
+        host: registry.host,
+        push: async (localImage, target) => ({
+          ...(await registry.push(localImage, target)),
+          digest: digest('elsewhere'),
+        }),
+        inspect: (ref) => registry.inspect(ref),
+        tags: (repository) => registry.tags(repository),
+        repositories: () => registry.repositories(),
+      },
+    };
+    await expect(publishImage(tested({ buildId: 'build-web' }), lying)).rejects.toMatchObject({
+      code: 'IMAGE_PUSH_UNVERIFIED',
+      retryable: true,
+    });
   });
 });
 
 describe("publishImage for a ban's rebuild", () => {
   it("publishes under <commit12>-r<number>, never the push's tag, and carries the rebuild on", async () => {
-    // The push's image, published by the first test or here when this one runs alone.
-    if (!(await records.get('build-web'))) await testing('build-web');
+    await testing('build-web');
     const pushed = await publishImage(tested({ buildId: 'build-web' }), deps);
     const image = 'localhost/apps/payments-web:rebuild-1';
-    const configDigest = await state.buildApp(image, {
-      [BASE_NAME_LABEL]: base.name,
-      [BASE_DIGEST_LABEL]: base.digest,
-      'io.drydock.ban': 'ban-1',
+    const configDigest = digest('rebuild-config');
+    f.images.add(image, {
+      imageId: configDigest,
+      labels: { [BASE_NAME_LABEL]: base.name, [BASE_DIGEST_LABEL]: base.digest, 'io.drydock.ban': 'ban-1' },
+      created: '2025-03-14T09:00:00Z',
     });
     const rebuild = { banId: 'ban-1', number: 1, of: pushed.detail.digest, substitutions: [] };
     await testing('rebuild-web', 'ban-1#1');
@@ -180,29 +223,30 @@ describe("publishImage for a ban's rebuild", () => {
       deps,
     );
     expect(ImagePublishedEvent.parse(event)).toEqual(event);
-    const tag = `${COMMIT.slice(0, 12)}-r1`;
     expect(event.detail).toMatchObject({
-      ref: `${registry.host}/apps/payments/web:${tag}`,
+      ref: `${f.registry.host}/apps/payments/web:${TAG}-r1`,
       configDigest,
       rebuild,
     });
     expect(event.id).not.toBe(pushed.id);
     expect(pushed.detail).not.toHaveProperty('rebuild');
     // The push's tag still holds the image the rebuild replaces.
-    expect(await registry.inspect(pushed.detail.ref)).toMatchObject({
+    expect(await f.registry.inspect(pushed.detail.ref)).toMatchObject({
       digest: pushed.detail.digest,
       configDigest: appConfigDigest,
     });
-    expect(await records.get('rebuild-web')).toMatchObject({
+    expect(await f.records.get('rebuild-web')).toMatchObject({
       state: 'published',
       imageDigest: event.detail.digest,
     });
-    expect(await records.get('build-web')).toMatchObject({ imageDigest: pushed.detail.digest });
+    expect(await f.records.get('build-web')).toMatchObject({ imageDigest: pushed.detail.digest });
     // Redelivered: the same event, nothing pushed again.
+    f.clock.advance(1_000);
     expect(
       await publishImage(tested({ buildId: 'rebuild-web', imageRef: image, configDigest, rebuild }), deps),
-    ).toEqual({ ...event, time: expect.any(String) });
-    expect([...(await registry.tags('apps/payments/web'))].sort()).toEqual([COMMIT.slice(0, 12), tag]);
+    ).toEqual({ ...event, time: f.clock.now().toISOString() });
+    expect(f.registry.pushes).toHaveLength(2);
+    expect(await f.registry.tags('apps/payments/web')).toEqual([TAG, `${TAG}-r1`]);
   });
 
   it.each([
