@@ -423,6 +423,14 @@ export class DrydockPipeline extends Construct {
       resources: [this.buildObjects('events.jsonl')],
       wildcardReason: 'Each build writes the events its steps published under its own build id.',
     });
+    // A build that stopped before its steps ran uploads no events: only with s3:ListBucket does S3 answer that
+    // with NoSuchKey (a build failure to report) instead of AccessDenied (retried until dead-lettered). As for
+    // the gate, a prefix condition would not apply to the GetObject.
+    allow(f.buildState.role, {
+      sid: 'ListBuildEvents',
+      actions: ['s3:ListBucket'],
+      resources: [this.snapshotBucket.bucketArn],
+    });
     allow(f.buildState.role, {
       sid: 'ReadBuildLogs',
       actions: ['s3:GetObject'],

@@ -447,14 +447,21 @@ describe('least privilege', () => {
     expect(own('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish']);
   });
 
-  it('lets the gate list the snapshot bucket without a prefix condition, and the others only their prefixes', () => {
+  it('lets the gate and build-state list the snapshot bucket without a prefix condition, the others only their prefixes', () => {
     const lists = iamStatements(template).filter(({ statement }) => statement.Action === 's3:ListBucket');
-    expect(lists.length).toBe(2);
-    // The gate tells a missing team configuration (404) from a denied read (403) only with an unconditioned ListBucket.
-    const gate = lists.filter(({ statement }) => statement.Sid === 'ListDefinitions');
-    expect(gate).toHaveLength(1);
-    expect(gate[0]?.statement.Condition).toBeUndefined();
-    for (const { statement } of lists.filter(({ statement }) => statement.Sid !== 'ListDefinitions')) {
+    expect(lists.length).toBe(3);
+    // The gate tells a missing team configuration (404) from a denied read (403), and build-state a build that
+    // uploaded no events, only with an unconditioned ListBucket.
+    const unconditioned = ['ListDefinitions', 'ListBuildEvents'];
+    const snapshots = lists.filter(({ statement }) => unconditioned.includes(statement.Sid as string));
+    expect(snapshots).toHaveLength(2);
+    for (const { statement } of snapshots) {
+      expect(statement.Condition).toBeUndefined();
+      expect(statement.Resource).toEqual(getAtt(logicalIdOf(stack, stack.pipeline.snapshotBucket)));
+    }
+    for (const { statement } of lists.filter(
+      ({ statement }) => !unconditioned.includes(statement.Sid as string),
+    )) {
       const prefixes = list((statement.Condition as any).StringLike['s3:prefix'] as string | string[]);
       for (const p of prefixes) expect(p).toMatch(/^(builds|codebuild)\/\*$/);
     }
@@ -537,6 +544,7 @@ describe('the CodeBuild contract grants', () => {
   it('lets the build-state function read the build events, and no longer the lineage table', () => {
     expect(snapshotAccess(stack.pipeline.functions.buildState.role)).toEqual([
       's3:GetObject /builds/*/events.jsonl',
+      's3:ListBucket (bucket)',
     ]);
     const lineage = logicalIdOf(stack, stack.pipeline.lineageTable);
     const policy = logicalIdOf(
