@@ -159,10 +159,9 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
       labels[BUILD_LABELS.rebuildOf] = d.rebuild.of;
       labels[BUILD_LABELS.ban] = d.rebuild.banId;
     }
-    if (resolution.labelBase) {
-      labels[BUILD_LABELS.baseName] = resolution.labelBase.name;
-      labels[BUILD_LABELS.baseDigest] = resolution.labelBase.digest;
-    }
+    // Set even when the final stage has no base (FROM scratch), empty, so that no LABEL of the Dockerfile names one.
+    labels[BUILD_LABELS.baseName] = resolution.labelBase?.name ?? '';
+    labels[BUILD_LABELS.baseDigest] = resolution.labelBase?.digest ?? '';
     const workspace = await deps.workspace(buildId);
     let imageId: string;
     try {

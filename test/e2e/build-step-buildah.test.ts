@@ -66,6 +66,15 @@ const DEFINITIONS: Record<string, (host: string) => string> = {
       'RUN echo built > /built.txt',
       '',
     ].join('\n'),
+  // The same on a final stage FROM scratch, which drydock labels with no base.
+  'apps/static/Dockerfile': (host) =>
+    [
+      `FROM ${host}/base/busybox:1.36.0 AS tools`,
+      'FROM scratch',
+      'COPY --from=tools /bin/busybox /busybox',
+      `LABEL ${BUILD_LABELS.baseName}="${FORGED[BUILD_LABELS.baseName]}" ${BUILD_LABELS.baseDigest}="${FORGED[BUILD_LABELS.baseDigest]}"`,
+      '',
+    ].join('\n'),
   'apps/broken/Dockerfile': (host) => `FROM ${host}/base/busybox:1.36.0\nRUN echo about to fail && exit 3\n`,
 };
 
@@ -162,6 +171,17 @@ describe('runBuild with buildah', () => {
     // buildah read the pinned text, and the context file the git export wrote.
     expect(log).toContain(`FROM ${guard.host}/base/busybox@${baseDigest}`);
     expect(log).toContain('COPY greeting.txt /greeting.txt');
+  });
+
+  it('leaves no forged base label on an image whose final stage is FROM scratch', async () => {
+    const outcome = await runBuild(await requested('apps/static/Dockerfile'), deps);
+    expect(outcome.detailType).toBe('Build Completed');
+    if (outcome.detailType !== 'Build Completed') return;
+    expect(outcome.detail.bases).toEqual([{ name: baseRef, digest: baseDigest }]);
+    const labels = (await inspectImage(outcome.detail.imageRef)).OCIv1.config.Labels;
+    expect(labels[BUILD_LABELS.baseName] ?? '').toBe('');
+    expect(labels[BUILD_LABELS.baseDigest] ?? '').toBe('');
+    expect(labels[BUILD_LABELS.revision]).toBe(commit);
   });
 
   it("reports a failing RUN as Build Failed with buildah's exit status and the end of its log", async () => {
