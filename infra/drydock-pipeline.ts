@@ -14,8 +14,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 // The key schemes and prefixes the adapters use: the stack grants exactly these.
-import { BUILD_LOG_PREFIX } from '../adapters/aws/build-contract.js';
-import { SNAPSHOT_PREFIXES } from '../adapters/aws/s3-snapshot-store.js';
+import { BUILD_EVENTS_FILE, BUILD_LOG_PREFIX, BUILDS_PREFIX } from '../adapters/aws/build-contract.js';
 import type { EnvName } from '../lambdas/shared/env.js';
 import { ImageBuild } from './constructs/image-build.js';
 import { ImageRegistry } from './constructs/image-registry.js';
@@ -304,7 +303,7 @@ export class DrydockPipeline extends Construct {
     allow(role, {
       sid: 'WriteBuildEvents',
       actions: ['s3:PutObject'],
-      resources: [this.buildObjects('events.jsonl')],
+      resources: [this.buildObjects(BUILD_EVENTS_FILE)],
       wildcardReason: 'Each build writes the events its steps published under its own build id.',
     });
     allow(role, {
@@ -420,7 +419,7 @@ export class DrydockPipeline extends Construct {
     allow(f.buildState.role, {
       sid: 'ReadBuildEvents',
       actions: ['s3:GetObject'],
-      resources: [this.buildObjects('events.jsonl')],
+      resources: [this.buildObjects(BUILD_EVENTS_FILE)],
       wildcardReason: 'Each build writes the events its steps published under its own build id.',
     });
     // A build that stopped before its steps ran uploads no events: only with s3:ListBucket does S3 answer that
@@ -452,8 +451,8 @@ export class DrydockPipeline extends Construct {
   }
 
   /** The ARN pattern of one file of every build under `builds/` of the snapshot bucket. */
-  private buildObjects(file: 'request.json' | 'events.jsonl'): string {
-    return this.snapshotBucket.arnForObjects(`${SNAPSHOT_PREFIXES.builds}*/${file}`);
+  private buildObjects(file: 'request.json' | typeof BUILD_EVENTS_FILE): string {
+    return this.snapshotBucket.arnForObjects(`${BUILDS_PREFIX}*/${file}`);
   }
 
   /** The ARN pattern of every repository under the pipeline's prefix. */

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { BUILD_FAILED, DEFINITION_PUSHED, type DetailType } from '../core/events/index.js';
 import { stepNamed } from '../core/steps/index.js';
+// The environment each function reads, as the Lambda entries read it: one table, used by both.
+import { AWS_ONLY_FUNCTION_ENV, stepFunctionEnv } from '../lambdas/shared/aws-ports.js';
 import {
   type AwsPortName,
   PORT_ENV,
@@ -33,7 +35,7 @@ export interface FunctionSpec extends FunctionSettings {
   /** The handler module, relative to the repository root. */
   readonly entry: string;
   readonly description: string;
-  /** The environment variables it reads, besides those every function gets (`IDEMPOTENCY_TABLE`, `POWERTOOLS_*`). */
+  /** The environment variables it reads (`IDEMPOTENCY_TABLE` included); every function also gets `POWERTOOLS_*`. */
   readonly env: readonly EnvName[];
   /** The detail-types it may put on the bus: its `events:PutEvents` condition. */
   readonly emits: readonly DetailType[];
@@ -80,7 +82,7 @@ export function stepFunctionSpec(name: StepFunctionName): FunctionSpec {
     constructId: TARGET_ROUTES[name].constructId,
     entry: `lambdas/steps/${name}.ts`,
     description: step.description,
-    env: [...new Set(ports.flatMap((p): readonly EnvName[] => PORT_ENV[p]))],
+    env: stepFunctionEnv({ ports }),
     emits: step.emits,
     ports,
     ...STEP_FUNCTION_SETTINGS[name],
@@ -100,7 +102,7 @@ export function awsOnlyFunctionSpecs(maxConcurrentBuilds: number): Record<AwsOnl
       constructId: 'Webhook',
       entry: 'lambdas/webhook.ts',
       description: 'Verifies GitHub/GitLab webhooks, snapshots the definitions, puts Definition Pushed.',
-      env: ['BUS_NAME', 'SNAPSHOT_BUCKET', 'WEBHOOK_SECRET_ARN'],
+      env: AWS_ONLY_FUNCTION_ENV.webhook,
       emits: [DEFINITION_PUSHED],
       ports: [],
       timeout: Duration.seconds(30),
@@ -110,7 +112,7 @@ export function awsOnlyFunctionSpecs(maxConcurrentBuilds: number): Record<AwsOnl
       constructId: 'Submit',
       entry: 'lambdas/submit.ts',
       description: 'drydock submit: a team CI asks for a build (IAM-authenticated).',
-      env: ['BUS_NAME', 'SNAPSHOT_BUCKET', 'WEBHOOK_SECRET_ARN'],
+      env: AWS_ONLY_FUNCTION_ENV.submit,
       emits: [DEFINITION_PUSHED],
       ports: [],
       timeout: Duration.seconds(30),
@@ -120,7 +122,7 @@ export function awsOnlyFunctionSpecs(maxConcurrentBuilds: number): Record<AwsOnl
       constructId: 'BuildStarter',
       entry: 'lambdas/build-starter.ts',
       description: 'Starts one CodeBuild build per Build Requested.',
-      env: ['BUS_NAME', 'BUILD_PROJECT', 'SNAPSHOT_BUCKET'],
+      env: AWS_ONLY_FUNCTION_ENV['build-starter'],
       emits: [BUILD_FAILED],
       ports: [],
       timeout: Duration.seconds(30),
@@ -138,7 +140,7 @@ export function awsOnlyFunctionSpecs(maxConcurrentBuilds: number): Record<AwsOnl
       constructId: 'BuildState',
       entry: 'lambdas/build-state.ts',
       description: "Relays the events a finished CodeBuild build's steps published, or its failure.",
-      env: ['BUS_NAME', 'SNAPSHOT_BUCKET', 'LOG_BUCKET'],
+      env: AWS_ONLY_FUNCTION_ENV['build-state'],
       emits: codebuildEmits(),
       ports: [],
       timeout: Duration.seconds(60),

@@ -36,7 +36,7 @@ export class PipelineFunctions extends Construct {
     const queues: Partial<Record<FunctionName, WorkQueue>> = {};
     for (const [name, spec] of Object.entries(props.specs) as [FunctionName, FunctionSpec][]) {
       const environment: Record<string, string> = {};
-      for (const key of ['IDEMPOTENCY_TABLE', ...spec.env] as const) {
+      for (const key of spec.env) {
         const value = props.environment[key];
         if (value === undefined)
           throw new Error(`function ${name} reads ${key}, which the stack does not set`);
