@@ -131,8 +131,8 @@ export interface LocalPipeline {
 
 /**
  * Starts the local pipeline's parts under one state directory — SQLite state, the docker-registry on a
- * private socket behind the push guard on 127.0.0.1, container storage — and assembles every adapter.
- * This is the only place the local adapters are put together.
+ * private socket behind the push guard on 127.0.0.1, container storage — has `localStepPorts` assemble the
+ * ports on them, and gives each queue the step of its name.
  */
 export async function openLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const stateDir = resolve(options.stateDir);
