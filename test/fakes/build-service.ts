@@ -26,6 +26,8 @@ export interface RecordedBuild {
 
 /** How the next build ends, instead of building. */
 export type BuildScript =
+  /** Prints these lines, then builds as usual. */
+  | { readonly kind: 'print'; readonly lines: readonly string[] }
   | { readonly kind: 'fail'; readonly reason: string; readonly lines?: readonly string[] }
   | { readonly kind: 'time-out'; readonly lines?: readonly string[] }
   /** Prints its lines, then runs until the request's signal aborts it (`BuildCancelledError`). */
@@ -39,8 +41,8 @@ const TAIL_LINES = 30;
  * A builder that builds nothing: it records each request, prints a `STEP i/n: …` line per instruction as buildah
  * does, and stores an image whose id is derived from everything that makes an image (Dockerfile text, labels,
  * build args, context files), so the same request gives the same id. It reads the context that was exported to
- * `contextDir` and fails like buildah when there is none. `scriptNext` makes the next build fail, time out, hang
- * until aborted, or miss its tool.
+ * `contextDir` and fails like buildah when there is none. `scriptNext` makes the next build print lines of its own,
+ * fail, time out, hang until aborted, or miss its tool.
  */
 export class FakeBuildService implements BuildService {
   readonly builds: RecordedBuild[] = [];
@@ -84,7 +86,8 @@ export class FakeBuildService implements BuildService {
       throw new BuildFailedError(request.buildId, `no build context at ${request.contextDir}`, tail());
     }
     const steps = instructions(request.dockerfileText);
-    if (script) {
+    if (script?.kind === 'print') for (const line of script.lines) say(line);
+    else if (script) {
       for (const line of script.lines ?? []) say(line);
       if (script.kind === 'fail') throw new BuildFailedError(request.buildId, script.reason, tail());
       if (script.kind === 'time-out') {
