@@ -148,7 +148,13 @@ export class ContainerCliImageRegistry implements ImageRegistry {
 
   // A reference of this registry, fully qualified and under the prefix; another registry's is refused.
   #qualify(ref: string): string {
-    const qualified = ref.startsWith(`${this.host}/`) ? ref : `${this.host}/${ref}`;
+    // As Docker reads a name: a first component with a dot or a port, or `localhost`, is a registry host.
+    const first = ref.split('/', 1)[0] ?? '';
+    const named = ref.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+    if (named && first !== this.host) {
+      throw new InvalidImageTargetError(`${quoteInput(ref)} is not an image of the registry ${this.host}`);
+    }
+    const qualified = named ? ref : `${this.host}/${ref}`;
     const parsed = parseImageRef(qualified);
     if (!parsed.ok || parsed.ref.registry !== this.host) {
       throw new InvalidImageTargetError(`${quoteInput(ref)} is not an image of the registry ${this.host}`);

@@ -1,0 +1,109 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DirectoryBuildContext, symlinkProblem } from '../../../adapters/local/directory-build-context.js';
+import { DirectoryDefinitionSource } from '../../../adapters/local/directory-definition-source.js';
+import { BuildContextError } from '../../../adapters/local/git-build-context.js';
+
+const COMMIT = 'a'.repeat(40);
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function context(files: Record<string, string>, links: Record<string, string> = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'drydock-ctx-'));
+  dirs.push(root);
+  const dir = join(root, 'context');
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  const props = { dir, repository: 'shop', commit: COMMIT, definitionDir: 'hello' };
+  return { root, dir, props, source: new DirectoryBuildContext(props) };
+}
+
+describe('symlinkProblem', () => {
+  it.each([
+    ['a', 'b', undefined],
+    ['sub/a', '../b', undefined],
+    ['sub/a', './x/../../b', undefined],
+    ['a', '/etc/shadow', 'absolute'],
+    ['a', '../outside', 'leaves the context'],
+    ['sub/a', '../../etc/passwd', 'leaves the context'],
+    ['a', '..', 'leaves the context'],
+  ])('%s -> %s: %s', (path, target, problem) => {
+    const found = symlinkProblem(path, target);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(problem);
+  });
+});
+
+describe('DirectoryBuildContext', () => {
+  it('copies the tree, links inside it kept as links', async () => {
+    const c = context({ Dockerfile: 'FROM scratch\n', 'app/a.txt': 'a' }, { 'link.txt': 'app/a.txt' });
+    const dest = join(c.root, 'ws', 'context');
+    await c.source.export('shop', COMMIT, 'hello', dest);
+    expect(readFileSync(join(dest, 'app/a.txt'), 'utf8')).toBe('a');
+    expect(readlinkSync(join(dest, 'link.txt'))).toBe('app/a.txt');
+  });
+
+  it('refuses a link out of the tree and copies nothing', async () => {
+    const c = context({ Dockerfile: 'FROM scratch\n' }, { shadow: '/etc/shadow' });
+    const dest = join(c.root, 'ws', 'context');
+    await expect(c.source.export('shop', COMMIT, 'hello', dest)).rejects.toThrow(
+      'build context "shadow" is a symbolic link to the absolute path "/etc/shadow"',
+    );
+    const up = context({ Dockerfile: 'FROM scratch\n' }, { up: '../../..' });
+    await expect(up.source.export('shop', COMMIT, 'hello', join(up.root, 'ws'))).rejects.toThrow(
+      BuildContextError,
+    );
+  });
+
+  it('answers only for its own repository, commit and directory', async () => {
+    const c = context({ Dockerfile: 'FROM scratch\n' });
+    const dest = join(c.root, 'ws');
+    await expect(c.source.export('other', COMMIT, 'hello', dest)).rejects.toThrow('not "hello" of "other"');
+    await expect(c.source.export('shop', 'b'.repeat(40), 'hello', dest)).rejects.toThrow(BuildContextError);
+    await expect(c.source.export('shop', COMMIT, 'elsewhere', dest)).rejects.toThrow(BuildContextError);
+  });
+
+  it('refuses a tree over the size limit', async () => {
+    const c = context({ big: 'x'.repeat(4096) });
+    const small = new DirectoryBuildContext({ ...c.props, maxBytes: 1024 });
+    await expect(small.export('shop', COMMIT, 'hello', join(c.root, 'ws'))).rejects.toThrow(
+      'larger than the limit',
+    );
+  });
+});
+
+describe('DirectoryDefinitionSource', () => {
+  it("reads the definition directory's files by repository path, and nothing outside it", async () => {
+    const c = context({ 'image-tests.yaml': 'schemaVersion: "2.0.0"\n' }, { escape: '/etc/passwd' });
+    const source = new DirectoryDefinitionSource(c.props);
+    expect(await source.read('shop', COMMIT, 'hello/image-tests.yaml')).toContain('schemaVersion');
+    expect(await source.read('shop', COMMIT, 'hello/missing.yaml')).toBeUndefined();
+    expect(await source.read('shop', COMMIT, 'other/image-tests.yaml')).toBeUndefined();
+    expect(await source.read('shop', COMMIT, 'hello/../etc/passwd')).toBeUndefined();
+    await expect(source.read('shop', COMMIT, 'hello/escape')).rejects.toThrow(
+      'leads out of the build context',
+    );
+  });
+
+  it('refuses another repository or commit rather than answer "no file"', async () => {
+    const source = new DirectoryDefinitionSource(context({}).props);
+    await expect(source.read('other', COMMIT, 'hello/image-tests.yaml')).rejects.toThrow(
+      `this build's source is "shop"`,
+    );
+  });
+});
