@@ -3,15 +3,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
 import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
 import { SqliteOutbox } from '../../../adapters/local/sqlite-outbox.js';
+import { BUILD_FAILED } from '../../../core/events/build-failed.js';
+import { IMAGE_PUBLISHED } from '../../../core/events/image-published.js';
 import { type DrydockEvent, parseEvent } from '../../../core/events/index.js';
 import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
 import { parsePolicy } from '../../../core/policy/parse-policy.js';
-import { STEPS } from '../../../core/steps/index.js';
+import { defineStep, STEPS, StepEmitError } from '../../../core/steps/index.js';
 import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
 import { localStepPorts } from '../../../runtime/local/local-ports.js';
 import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
 import { drainOnce } from '../../../runtime/local/queue-worker.js';
-import { queueHandlers, StepQueueMismatchError } from '../../../runtime/local/step-dispatch.js';
+import { queueHandlers, StepQueueMismatchError, stepHandler } from '../../../runtime/local/step-dispatch.js';
 import { TempState } from '../../contracts/local-state.js';
 import { eventFixture } from '../../core/events/fixtures.js';
 
@@ -108,5 +110,24 @@ describe('queueHandlers', () => {
     expect((await new SqliteOutbox(db).list()).map((n) => [n.id, n.kind])).toEqual([
       [failed.id, 'build-failed'],
     ]);
+  });
+});
+
+describe('stepHandler', () => {
+  it("refuses what a step does not declare before the local bus logs it: a step cannot forge ops' ban", async () => {
+    const { db, ports } = local();
+    const ban = fixture('base-image-banned.json');
+    const rogue = defineStep({
+      name: 'rogue',
+      description: 'publishes a ban it may not',
+      consumes: [BUILD_FAILED],
+      emits: [IMAGE_PUBLISHED],
+      ports: ['bus'],
+      handle: async (_event, p) => p.bus.publish([ban]),
+    });
+    await expect(stepHandler(rogue, ports)(fixture('build-failed.json'))).rejects.toBeInstanceOf(
+      StepEmitError,
+    );
+    expect(await new SqliteEventLog(db).get(ban.id)).toBeUndefined();
   });
 });
