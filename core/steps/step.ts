@@ -1,5 +1,6 @@
 import { DrydockError } from '../errors.js';
 import type { DetailType, DrydockEvent, EventOf } from '../events/index.js';
+import { type EventRule, LOCAL_EVENT_RULES, matches } from '../events/rules.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { PortName, StepPorts } from './step-ports.js';
 
@@ -60,16 +61,24 @@ export function declaredBus(step: Pick<Step, 'name' | 'emits'>, bus: EventBus): 
 export type StepRun = { readonly ran: true } | { readonly ran: false; readonly reason: string };
 
 /**
- * Runs one event through a step, as every runtime does: an event of a detail-type the step does not consume is
- * ignored (a rule delivers it to several targets); the step's bus refuses undeclared detail-types.
+ * Runs one event through a step, as every runtime does: an event of a detail-type the step does not consume, or
+ * one that no rule targeting the step matches (an Image Tested that did not pass, at publish), is ignored, so a
+ * step run by hand (`drydock step`) or fed by a misrouted queue does exactly what the deployed rules allow; the
+ * step's bus refuses undeclared detail-types.
  */
 export async function runStep<C extends DetailType, P extends PortName>(
   step: Step<string, C, P>,
   event: DrydockEvent,
   ports: Pick<StepPorts, P>,
+  rules: readonly EventRule[] = LOCAL_EVENT_RULES,
 ): Promise<StepRun> {
   if (!(step.consumes as readonly string[]).includes(event.detailType)) {
     return { ran: false, reason: `step ${step.name} does not consume ${event.detailType}` };
+  }
+  const routing = rules.filter((r) => r.target === step.name);
+  // A step no rule targets (a test's own) is routed by its detail-types alone.
+  if (routing.length > 0 && !routing.some((r) => matches(r.pattern, event))) {
+    return { ran: false, reason: `no rule routes this ${event.detailType} to ${step.name}` };
   }
   const bus = (ports as Partial<StepPorts>).bus;
   const guarded = bus ? { ...ports, bus: declaredBus(step, bus) } : ports;

@@ -55,6 +55,19 @@ describe('the publish step', () => {
     expect(f.images.get(IMAGE)).toBeUndefined();
   });
 
+  it('ignores an Image Tested that did not pass: no rule routes it to publish, so nothing is pushed or failed', async () => {
+    const failed = tested();
+    const run = await runStep(
+      publishStep,
+      { ...failed, detail: { ...failed.detail, passed: false } },
+      f.ports,
+    );
+    expect(run).toEqual({ ran: false, reason: 'no rule routes this Image Tested to publish' });
+    expect(f.bus.events).toEqual([]);
+    expect(await f.registry.tags('apps/shop/web')).toEqual([]);
+    expect((await f.records.get('build-web'))?.state).toBe('testing');
+  });
+
   it('ends the build with Build Failed at the push stage when the registry refuses it for good, and discards the image', async () => {
     f.registry.failNext(
       'push',
