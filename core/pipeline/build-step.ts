@@ -155,10 +155,10 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
       [BUILD_LABELS.buildId]: buildId,
       [BUILD_LABELS.definition]: d.definition,
     };
-    if (d.rebuild) {
-      labels[BUILD_LABELS.rebuildOf] = d.rebuild.of;
-      labels[BUILD_LABELS.ban] = d.rebuild.banId;
-    }
+    // Set on every build, empty on a push's, so that no LABEL of the Dockerfile can make an image pass for a
+    // ban's rebuild of another image.
+    labels[BUILD_LABELS.rebuildOf] = d.rebuild?.of ?? '';
+    labels[BUILD_LABELS.ban] = d.rebuild?.banId ?? '';
     // Set even when the final stage has no base (FROM scratch), empty, so that no LABEL of the Dockerfile names one.
     labels[BUILD_LABELS.baseName] = resolution.labelBase?.name ?? '';
     labels[BUILD_LABELS.baseDigest] = resolution.labelBase?.digest ?? '';
