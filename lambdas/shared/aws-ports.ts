@@ -1,21 +1,13 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { CodeBuildBuildStarter } from '../../adapters/aws/codebuild-build-starter.js';
-import { CodeBuildBuildReader, factsFromEvent, withBuild } from '../../adapters/aws/codebuild-build-state.js';
-import { DynamoDbLineageStore } from '../../adapters/aws/dynamodb-lineage-store.js';
-import { EventBridgeEventBus } from '../../adapters/aws/eventbridge-event-bus.js';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { lazy } from '../../adapters/aws/lazy.js';
-import { capturePush } from '../../adapters/aws/push-snapshots.js';
-import { S3BuildLogs } from '../../adapters/aws/s3-build-logs.js';
-import { S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
-import { SnsNotifier } from '../../adapters/aws/sns-notifier.js';
+import type { S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store.js';
 import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
-import { SsmPolicySource } from '../../adapters/aws/ssm-policy-source.js';
 import { BUILDKIT } from '../../core/dockerfile/builder-profile.js';
 import type { DetailType } from '../../core/events/index.js';
 import { systemClock } from '../../core/ports/clock.js';
@@ -25,10 +17,9 @@ import type { BuildStarterDeps } from '../handlers/build-starter.js';
 import type { BuildStateDeps } from '../handlers/build-state.js';
 import type { SubmitDeps } from '../handlers/submit.js';
 import type { WebhookDeps } from '../handlers/webhook.js';
-import { providerAccess, traced } from './aws.js';
 import { type AwsPortName, PORT_ENV, type StepFunctionName } from './deployment.js';
 import { type EnvName, readEnv } from './env.js';
-import { type Observability, observability } from './observability.js';
+import { type Observability, observability, traced } from './observability.js';
 import type { StepHandlerDeps } from './step-function.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,14 +43,16 @@ export function stepFunctionEnv(step: { readonly ports: readonly AwsPortName[] }
   return [...new Set<EnvName>([...step.ports.flatMap((p) => PORT_ENV[p]), 'IDEMPOTENCY_TABLE'])];
 }
 
-// One SDK client of each kind per function, traced, made when a port first needs it.
+// One SDK client of each kind per function, traced. Each SDK package, like each adapter module, is loaded on first
+// use (`import()`, a lazy module initialiser once bundled), so a function's cold start pays only for what it calls.
 interface AwsClients {
-  readonly eventBridge: () => EventBridgeClient;
-  readonly s3: () => S3Client;
-  readonly ssm: () => SSMClient;
+  readonly eventBridge: () => Promise<EventBridgeClient>;
+  readonly s3: () => Promise<S3Client>;
+  readonly ssm: () => Promise<SSMClient>;
+  readonly sns: () => Promise<SNSClient>;
+  readonly codeBuild: () => Promise<CodeBuildClient>;
+  /** Made at init: every function keeps its idempotency records in DynamoDB. */
   readonly dynamoDb: () => DynamoDBClient;
-  readonly sns: () => SNSClient;
-  readonly codeBuild: () => CodeBuildClient;
 }
 
 const clientsOf = new WeakMap<Observability, AwsClients>();
@@ -67,24 +60,47 @@ const clientsOf = new WeakMap<Observability, AwsClients>();
 function awsClients(obs: Observability): AwsClients {
   let clients = clientsOf.get(obs);
   if (!clients) {
-    const once = <C>(make: () => C) => {
-      let made: C | undefined;
-      return () => {
-        made ??= traced(obs, make());
-        return made;
-      };
-    };
+    const once = <C>(make: () => Promise<C>) => lazy(async () => traced(obs, await make()));
+    let dynamoDb: DynamoDBClient | undefined;
     clients = {
-      eventBridge: once(() => new EventBridgeClient({})),
-      s3: once(() => new S3Client({})),
-      ssm: once(() => new SSMClient({})),
-      dynamoDb: once(() => new DynamoDBClient({})),
-      sns: once(() => new SNSClient({})),
-      codeBuild: once(() => new CodeBuildClient({})),
+      eventBridge: once(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
+      s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({})),
+      ssm: once(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({})),
+      sns: once(async () => new (await import('@aws-sdk/client-sns')).SNSClient({})),
+      codeBuild: once(async () => new (await import('@aws-sdk/client-codebuild')).CodeBuildClient({})),
+      dynamoDb: () => {
+        dynamoDb ??= traced(obs, new DynamoDBClient({}));
+        return dynamoDb;
+      },
     };
     clientsOf.set(obs, clients);
   }
   return clients;
+}
+
+/**
+ * A port whose adapter is made on the first call of any of its methods (all of which return promises); a load that
+ * fails is tried again on the next call.
+ */
+function deferred<T extends object>(load: () => Promise<T>): T {
+  let loading: Promise<T> | undefined;
+  const get = () => {
+    loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  };
+  return new Proxy({} as T, {
+    get: (_target, method) =>
+      // Not a thenable: `await port` must not call into the adapter.
+      method === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const port = (await get()) as Record<PropertyKey, (...a: unknown[]) => unknown>;
+            return port[method]!(...args);
+          },
+  });
 }
 
 // On AWS, Powertools idempotency keeps a redelivered record from running again, so no event counts as published.
@@ -107,24 +123,42 @@ export function awsPorts<const N extends AwsPortName>(
   const need = (name: EnvName) => vars[name] as string;
   const clients = awsClients(obs);
   const make: { readonly [K in AwsPortName]: () => StepPorts[K] } = {
-    bus: () => new EventBridgeEventBus({ client: clients.eventBridge(), busName: need('BUS_NAME') }),
+    bus: () =>
+      deferred(async () => {
+        const { EventBridgeEventBus } = await import('../../adapters/aws/eventbridge-event-bus.js');
+        return new EventBridgeEventBus({ client: await clients.eventBridge(), busName: need('BUS_NAME') });
+      }),
     clock: () => systemClock,
     policy: () => {
-      const source = new SsmPolicySource({ client: clients.ssm(), parameterName: need('POLICY_PARAMETER') });
+      const source = deferred(async () => {
+        const { SsmPolicySource } = await import('../../adapters/aws/ssm-policy-source.js');
+        return new SsmPolicySource({ client: await clients.ssm(), parameterName: need('POLICY_PARAMETER') });
+      });
       return () => source.policy();
     },
     source: () => snapshotStore(obs, need('SNAPSHOT_BUCKET')),
     // CodeBuild builds with BuildKit: the gate refuses what BuildKit would read differently.
     gateSettings: () => ({ builders: [BUILDKIT] }),
     publishedEvents: () => NEVER_PUBLISHED,
-    lineage: () => new DynamoDbLineageStore({ client: clients.dynamoDb(), tableName: need('LINEAGE_TABLE') }),
-    notifier: () => new SnsNotifier(clients.sns(), need('TOPIC_ARN')),
+    lineage: () =>
+      deferred(async () => {
+        const { DynamoDbLineageStore } = await import('../../adapters/aws/dynamodb-lineage-store.js');
+        return new DynamoDbLineageStore({ client: clients.dynamoDb(), tableName: need('LINEAGE_TABLE') });
+      }),
+    notifier: () =>
+      deferred(async () => {
+        const { SnsNotifier } = await import('../../adapters/aws/sns-notifier.js');
+        return new SnsNotifier(await clients.sns(), need('TOPIC_ARN'));
+      }),
   };
   return Object.fromEntries(names.map((n) => [n, make[n]()])) as unknown as Pick<StepPorts, N>;
 }
 
 function snapshotStore(obs: Observability, bucket: string): S3SnapshotStore {
-  return new S3SnapshotStore({ client: awsClients(obs).s3(), bucket });
+  return deferred(async () => {
+    const { S3SnapshotStore } = await import('../../adapters/aws/s3-snapshot-store.js');
+    return new S3SnapshotStore({ client: await awsClients(obs).s3(), bucket });
+  });
 }
 
 function idempotencyOf(obs: Observability, tableName: string) {
@@ -158,23 +192,28 @@ export function awsStepDeps<N extends StepFunctionName, P extends AwsPortName>(
 function pushFunction(name: 'webhook' | 'submit', env: Env) {
   const obs = observability(name);
   const vars = readEnv(name, AWS_ONLY_FUNCTION_ENV[name], env);
-  const access = providerAccess(obs, vars.WEBHOOK_SECRET_ARN);
+  const access = lazy(async () => (await import('./aws.js')).providerAccess(obs, vars.WEBHOOK_SECRET_ARN));
   const { bus } = awsPorts(['bus'], obs, env);
   const store = snapshotStore(obs, vars.SNAPSHOT_BUCKET);
   return {
     obs,
-    access,
+    secrets: async () => (await access()).secrets(),
     bus,
-    capture: (push: Parameters<typeof capturePush>[0]) =>
-      capturePush(push, { providers: access.providers, store, clock: systemClock }),
+    capture: async (push: Parameters<WebhookDeps['capture']>[0]) => {
+      const [{ capturePush }, { providers }] = await Promise.all([
+        import('../../adapters/aws/push-snapshots.js'),
+        access(),
+      ]);
+      return capturePush(push, { providers, store, clock: systemClock });
+    },
     idempotency: idempotencyOf(obs, vars.IDEMPOTENCY_TABLE),
   };
 }
 
 /** What the webhook receiver needs, from its environment. */
 export function webhookDeps(env: Env = process.env): WebhookDeps {
-  const { obs, access, bus, capture, idempotency } = pushFunction('webhook', env);
-  return { obs, secrets: access.secrets, capture, bus, idempotency };
+  const { obs, secrets, bus, capture, idempotency } = pushFunction('webhook', env);
+  return { obs, secrets, capture, bus, idempotency };
 }
 
 /** What the submit endpoint needs, from its environment. */
@@ -191,7 +230,10 @@ export function buildStarterDeps(env: Env = process.env): BuildStarterDeps {
   return {
     obs,
     requests: snapshotStore(obs, vars.SNAPSHOT_BUCKET),
-    builds: new CodeBuildBuildStarter(awsClients(obs).codeBuild(), vars.BUILD_PROJECT),
+    builds: deferred(async () => {
+      const { CodeBuildBuildStarter } = await import('../../adapters/aws/codebuild-build-starter.js');
+      return new CodeBuildBuildStarter(await awsClients(obs).codeBuild(), vars.BUILD_PROJECT);
+    }),
     bus,
     clock,
     idempotency: idempotencyOf(obs, vars.IDEMPOTENCY_TABLE),
@@ -205,17 +247,30 @@ export function buildStateDeps(env: Env = process.env): BuildStateDeps {
   const vars = readEnv('build-state', AWS_ONLY_FUNCTION_ENV['build-state'], env);
   const { bus, clock } = awsPorts(['bus', 'clock'], obs, env);
   const snapshots = snapshotStore(obs, vars.SNAPSHOT_BUCKET);
-  const reader = new CodeBuildBuildReader(awsClients(obs).codeBuild());
-  const logs = new S3BuildLogs({ client: () => awsClients(obs).s3(), bucket: vars.LOG_BUCKET });
+  const adapters = lazy(async () => {
+    const [{ CodeBuildBuildReader, factsFromEvent, withBuild }, { S3BuildLogs }] = await Promise.all([
+      import('../../adapters/aws/codebuild-build-state.js'),
+      import('../../adapters/aws/s3-build-logs.js'),
+    ]);
+    return {
+      reader: new CodeBuildBuildReader(await awsClients(obs).codeBuild()),
+      logs: new S3BuildLogs({ client: () => awsClients(obs).s3(), bucket: vars.LOG_BUCKET }),
+      factsFromEvent,
+      withBuild,
+    };
+  });
   return {
     obs,
     bus,
     clock,
     builds: {
-      facts: async (detail) => withBuild(factsFromEvent(detail), await reader.get(detail['build-id'])),
+      facts: async (detail) => {
+        const { reader, factsFromEvent, withBuild } = await adapters();
+        return withBuild(factsFromEvent(detail), await reader.get(detail['build-id']));
+      },
       request: (buildId) => snapshots.buildRequest(buildId),
       events: (buildId, maxBytes) => snapshots.buildEvents(buildId, maxBytes),
-      logTail: (arn) => logs.tail(arn),
+      logTail: async (arn) => (await adapters()).logs.tail(arn),
     },
     idempotency: idempotencyOf(obs, vars.IDEMPOTENCY_TABLE),
     backoff: backoffOf(obs),

@@ -1,19 +1,9 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { GitProvider } from '../../adapters/aws/git-provider.js';
 import { GitHubProvider } from '../../adapters/aws/github-provider.js';
 import { GitLabProvider } from '../../adapters/aws/gitlab-provider.js';
 import { type ProviderSecrets, ProviderSecretsSource } from '../../adapters/aws/provider-secrets.js';
-import type { Observability } from './observability.js';
-
-/** An SDK client with X-Ray capture (a no-op outside Lambda or with tracing off). */
-export const traced = <C>(obs: Observability, client: C): C => obs.tracer.captureAWSv3Client(client);
-
-/** The Powertools idempotency store on the idempotency table. */
-export function idempotencyStore(obs: Observability, tableName: string): DynamoDBPersistenceLayer {
-  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: traced(obs, new DynamoDBClient({})) });
-}
+import { type Observability, traced } from './observability.js';
 
 /** GitHub and GitLab providers configured from the secret; public repositories need no token. */
 export function providersFrom(secrets: ProviderSecrets): GitProvider[] {

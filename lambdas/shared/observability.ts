@@ -19,6 +19,9 @@ export interface Observability {
 /** The metrics namespace of every drydock function. */
 export const METRICS_NAMESPACE = 'drydock';
 
+/** An SDK client with X-Ray capture (a no-op outside Lambda or with tracing off). */
+export const traced = <C>(obs: Observability, client: C): C => obs.tracer.captureAWSv3Client(client);
+
 /** Logger, metrics (namespace `drydock`) and tracer named after the function's service. */
 export function observability(
   service: string,
