@@ -23,6 +23,9 @@ export const BUILD_LOG_PREFIX = 'codebuild/';
 /** The snapshot bucket prefix of every build's request and events. */
 export const BUILDS_PREFIX = 'builds/';
 
+/** The name of a build's request file, the last segment of {@link buildRequestKey}. */
+export const BUILD_REQUEST_FILE = 'request.json';
+
 /** The name of a build's events file, the last segment of {@link buildEventsKey}. */
 export const BUILD_EVENTS_FILE = 'events.jsonl';
 
@@ -45,7 +48,8 @@ const segment = (buildId: string) => {
 };
 
 /** The key of a build's request: `builds/<buildId>/request.json`, the `Build Requested` event in wire form. */
-export const buildRequestKey = (buildId: string) => `${BUILDS_PREFIX}${segment(buildId)}/request.json`;
+export const buildRequestKey = (buildId: string) =>
+  `${BUILDS_PREFIX}${segment(buildId)}/${BUILD_REQUEST_FILE}`;
 
 /** The key of a build's events: `builds/<buildId>/events.jsonl`, one wire-form event per line, in order. */
 export const buildEventsKey = (buildId: string) => `${BUILDS_PREFIX}${segment(buildId)}/${BUILD_EVENTS_FILE}`;
