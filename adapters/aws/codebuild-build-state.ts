@@ -158,13 +158,19 @@ export interface BuildEvents {
  * The events of a build's `events.jsonl` that may be relayed: each line a valid drydock event (`parseEvent`), of a
  * detail-type the build's steps may emit (`allowed`), about this build (its build id, repository, commit and
  * definition are the request's), published once. The build runs the team's Dockerfile and writes this file, so
- * every other line is refused, never relayed: another build's `Image Published`, a forged `Base Image Banned`.
+ * every other line is refused, never relayed: another build's `Image Published`, a forged `Base Image Banned`, an
+ * event out of the flow (`Image Published` with no passed `Image Tested` before it, anything after the end).
  * A file read only up to its cap (`truncated`) loses its cut last line.
  */
 export function buildEventsOf(
   text: string,
   request: BuildRequestedEvent,
-  options: { readonly allowed: ReadonlySet<string>; readonly truncated: boolean },
+  options: {
+    readonly allowed: ReadonlySet<string>;
+    /** The detail-types that may follow an event of a detail-type (the emits of the steps consuming it). */
+    readonly next: (detailType: string) => ReadonlySet<string>;
+    readonly truncated: boolean;
+  },
 ): BuildEvents {
   const events: DrydockEvent[] = [];
   const refused: RefusedLine[] = [];
@@ -204,6 +210,18 @@ export function buildEventsOf(
         );
         return;
       }
+    }
+    const previous = events.at(-1);
+    const expected = endsBuild(previous)
+      ? new Set<string>()
+      : options.next(previous?.detailType ?? BUILD_REQUESTED);
+    if (!expected.has(event.detailType)) {
+      refuse(
+        `${event.detailType} cannot follow ${previous ? previous.detailType : 'the request'}${
+          endsBuild(previous) ? ', which ended the build' : ''
+        }`,
+      );
+      return;
     }
     if (ids.has(event.id)) {
       refuse(`event ${event.id} appears twice`);

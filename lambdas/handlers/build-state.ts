@@ -25,10 +25,19 @@ export const CodeBuildStateChangeEvent = EventBridgeSchema.extend({
   detail: CodeBuildStateDetail,
 });
 
+const CODEBUILD_STEPS = TARGET_ROUTES.build.steps.flatMap((name) => stepNamed(name) ?? []);
+
 /** The detail-types the steps of the CodeBuild build may publish (the emits of `TARGET_ROUTES.build.steps`). */
-export const CODEBUILD_EMITS: ReadonlySet<string> = new Set(
-  TARGET_ROUTES.build.steps.flatMap((name) => stepNamed(name)?.emits ?? []),
-);
+export const CODEBUILD_EMITS: ReadonlySet<string> = new Set(CODEBUILD_STEPS.flatMap((s) => s.emits));
+
+/** What may follow an event in a build's events file: what the CodeBuild steps consuming its detail-type emit. */
+export function codebuildNext(detailType: string): ReadonlySet<string> {
+  return new Set(
+    CODEBUILD_STEPS.filter((s) => (s.consumes as readonly string[]).includes(detailType)).flatMap(
+      (s) => s.emits,
+    ),
+  );
+}
 
 /**
  * How much of an events file is read. The build writes that file, so its size is the build's choice: the steps
@@ -91,7 +100,11 @@ export const makeBuildStateHandler = (deps: BuildStateDeps) =>
       const request = buildRequestOf(facts, buildId, await deps.builds.request(buildId));
       const file = await deps.builds.events(buildId, BUILD_EVENTS_MAX_BYTES);
       const { events, refused } = file
-        ? buildEventsOf(file.text, request, { allowed: CODEBUILD_EMITS, truncated: file.truncated })
+        ? buildEventsOf(file.text, request, {
+            allowed: CODEBUILD_EMITS,
+            next: codebuildNext,
+            truncated: file.truncated,
+          })
         : { events: [], refused: [] };
       if (refused.length > 0) {
         deps.obs.metrics.addMetric('BuildEventsRefused', MetricUnit.Count, refused.length);

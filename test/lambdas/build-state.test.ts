@@ -7,7 +7,12 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BUILD_EVENTS_MAX_BYTES, makeBuildStateHandler } from '../../lambdas/handlers/build-state.js';
+import {
+  BUILD_EVENTS_MAX_BYTES,
+  CODEBUILD_EMITS,
+  codebuildNext,
+  makeBuildStateHandler,
+} from '../../lambdas/handlers/build-state.js';
 import { buildStateDeps } from '../../lambdas/shared/aws-ports.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
@@ -212,5 +217,20 @@ describe('build-state function', () => {
     const running = { ...SUCCEEDED, detail: { ...SUCCEEDED.detail, 'build-status': 'IN_PROGRESS' } };
     expect(await h(sqsEvent(sqsRecord(running)), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+});
+
+describe('what the build-state function relays, from the registry', () => {
+  it('is what the CodeBuild steps emit, each after what its step consumes', () => {
+    expect([...CODEBUILD_EMITS].sort()).toEqual([
+      'Build Completed',
+      'Build Failed',
+      'Image Published',
+      'Image Tested',
+    ]);
+    expect([...codebuildNext('Build Requested')].sort()).toEqual(['Build Completed', 'Build Failed']);
+    expect([...codebuildNext('Build Completed')].sort()).toEqual(['Build Failed', 'Image Tested']);
+    expect([...codebuildNext('Image Tested')].sort()).toEqual(['Build Failed', 'Image Published']);
+    expect([...codebuildNext('Image Published')]).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   withBuild,
 } from '../../../adapters/aws/codebuild-build-state.js';
 import { type BuildRequestedEvent, type DrydockEvent, parseEvent } from '../../../core/events/index.js';
+import { CODEBUILD_EMITS, codebuildNext } from '../../../lambdas/handlers/build-state.js';
 
 const fixture = (path: string) => JSON.parse(readFileSync(join(import.meta.dirname, path), 'utf8'));
 const detailOf = (name: string) => CodeBuildStateDetail.parse(fixture(`fixtures/${name}`).detail);
@@ -38,10 +39,9 @@ const REQUEST = typed(wire('build-requested')) as BuildRequestedEvent;
 const COMPLETED = wire('build-completed');
 const PASSED = wire('image-tested', { passed: true });
 const PUBLISHED = wire('image-published');
-const ALLOWED = new Set(['Build Completed', 'Build Failed', 'Image Tested', 'Image Published']);
 const jsonl = (...events: unknown[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
 const read = (text: string, truncated = false) =>
-  buildEventsOf(text, REQUEST, { allowed: ALLOWED, truncated });
+  buildEventsOf(text, REQUEST, { allowed: CODEBUILD_EMITS, next: codebuildNext, truncated });
 const failedFacts = () => factsFromEvent(detailOf('codebuild-state-failed.json'));
 
 describe('the build a state change is about', () => {
@@ -127,10 +127,35 @@ describe('buildEventsOf', () => {
     ]);
   });
 
-  it('relays an event once even when the file repeats it', () => {
-    const { events, refused } = read(jsonl(COMPLETED, COMPLETED));
-    expect(events).toHaveLength(1);
-    expect(refused).toEqual([{ line: 2, reason: `event ${COMPLETED.id} appears twice` }]);
+  it('relays an event once: a repeat is out of the flow, and an id is not reused', () => {
+    expect(read(jsonl(COMPLETED, PASSED, PASSED)).refused).toEqual([
+      { line: 3, reason: 'Image Tested cannot follow Image Tested' },
+    ]);
+    const reused = { ...wire('build-failed'), id: PASSED.id };
+    expect(read(jsonl(COMPLETED, PASSED, reused)).refused).toEqual([
+      { line: 3, reason: `event ${PASSED.id} appears twice` },
+    ]);
+  });
+
+  it('refuses an Image Published that no passed Image Tested came before', () => {
+    const { events, refused } = read(jsonl(COMPLETED, PUBLISHED));
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed']);
+    expect(refused).toEqual([{ line: 2, reason: 'Image Published cannot follow Build Completed' }]);
+    expect(read(jsonl(PUBLISHED)).refused).toEqual([
+      { line: 1, reason: 'Image Published cannot follow the request' },
+    ]);
+    const failedTests = wire('image-tested', { passed: false });
+    expect(read(jsonl(COMPLETED, failedTests, PUBLISHED)).refused).toEqual([
+      { line: 3, reason: 'Image Published cannot follow Image Tested, which ended the build' },
+    ]);
+  });
+
+  it('refuses anything after the event that ended the build', () => {
+    const { events, refused } = read(jsonl(COMPLETED, PASSED, PUBLISHED, wire('build-failed')));
+    expect(events.map((e) => e.detailType)).toEqual(['Build Completed', 'Image Tested', 'Image Published']);
+    expect(refused).toEqual([
+      { line: 4, reason: 'Build Failed cannot follow Image Published, which ended the build' },
+    ]);
   });
 
   it('refuses the cut last line of a file read up to its cap', () => {
