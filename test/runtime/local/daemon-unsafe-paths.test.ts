@@ -103,6 +103,15 @@ describe('a push of definition paths with control characters, through the real p
     expect(summaryOf('café/Dockerfile')).toContain('DD110');
     expect(summaryOf('café/Dockerfile')).not.toContain('DD206');
 
+    // The daemon logs each notification once, as it is stored in the outbox.
+    const told = await waitFor('a notify log line per notification', async () => {
+      const lines = log.filter((l) => l.startsWith('notify '));
+      return lines.length >= notes.length ? lines : undefined;
+    });
+    expect(told.sort()).toEqual(
+      notes.map((n) => `notify shop/${n.definition}: ${n.summary.split('\n')[0]}`).sort(),
+    );
+
     expect(await runtime.pipeline.records.list()).toEqual([]);
     expect(log.filter((l) => CONTROL.test(l))).toEqual([]);
     expect(log.some((l) => l.includes('ops\\x1b[2J/Dockerfile'))).toBe(true);
