@@ -14,7 +14,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 // The key schemes and prefixes the adapters use: the stack grants exactly these.
-import { BUILD_EVENTS_FILE, BUILD_LOG_PREFIX, BUILDS_PREFIX } from '../adapters/aws/build-contract.js';
+import {
+  BUILD_EVENTS_FILE,
+  BUILD_LOG_PREFIX,
+  BUILD_REQUEST_FILE,
+  BUILDS_PREFIX,
+} from '../adapters/aws/build-contract.js';
 import type { EnvName } from '../lambdas/shared/env.js';
 import { ImageBuild } from './constructs/image-build.js';
 import { ImageRegistry } from './constructs/image-registry.js';
@@ -296,7 +301,7 @@ export class DrydockPipeline extends Construct {
     allow(role, {
       sid: 'ReadContextsAndRequests',
       actions: ['s3:GetObject'],
-      resources: [snapshotObjects(this.snapshotBucket, 'contexts'), this.buildObjects('request.json')],
+      resources: [snapshotObjects(this.snapshotBucket, 'contexts'), this.buildObjects(BUILD_REQUEST_FILE)],
       wildcardReason:
         'Contexts and build requests are keyed per build; each build reads the keys its StartBuild names.',
     });
@@ -407,7 +412,7 @@ export class DrydockPipeline extends Construct {
     allow(f.buildStarter.role, {
       sid: 'WriteBuildRequests',
       actions: ['s3:PutObject'],
-      resources: [this.buildObjects('request.json')],
+      resources: [this.buildObjects(BUILD_REQUEST_FILE)],
       wildcardReason: 'The Build Requested event each build runs is keyed by its build id, under builds/.',
     });
 
@@ -419,8 +424,9 @@ export class DrydockPipeline extends Construct {
     allow(f.buildState.role, {
       sid: 'ReadBuildEvents',
       actions: ['s3:GetObject'],
-      resources: [this.buildObjects(BUILD_EVENTS_FILE)],
-      wildcardReason: 'Each build writes the events its steps published under its own build id.',
+      // The request names the build's subject, which every relayed event must match.
+      resources: [this.buildObjects(BUILD_REQUEST_FILE), this.buildObjects(BUILD_EVENTS_FILE)],
+      wildcardReason: 'Each build has its request and the events its steps published under its own build id.',
     });
     // A build that stopped before its steps ran uploads no events: only with s3:ListBucket does S3 answer that
     // with NoSuchKey (a build failure to report) instead of AccessDenied (retried until dead-lettered). As for
@@ -451,7 +457,7 @@ export class DrydockPipeline extends Construct {
   }
 
   /** The ARN pattern of one file of every build under `builds/` of the snapshot bucket. */
-  private buildObjects(file: 'request.json' | typeof BUILD_EVENTS_FILE): string {
+  private buildObjects(file: typeof BUILD_REQUEST_FILE | typeof BUILD_EVENTS_FILE): string {
     return this.snapshotBucket.arnForObjects(`${BUILDS_PREFIX}*/${file}`);
   }
 

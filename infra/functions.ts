@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { BUILD_FAILED, DEFINITION_PUSHED, type DetailType } from '../core/events/index.js';
-import { stepNamed } from '../core/steps/index.js';
+import { STEP_DECLARATIONS } from '../core/steps/declarations.js';
 // The environment each function reads, as the Lambda entries read it: one table, used by both.
 import { AWS_ONLY_FUNCTION_ENV, stepFunctionEnv } from '../lambdas/shared/aws-ports.js';
 import {
@@ -72,8 +72,7 @@ export type FunctionName = StepFunctionName | AwsOnlyFunctionName;
 
 /** The step function of a registry step: entry, description, emits and environment come from the step. */
 export function stepFunctionSpec(name: StepFunctionName): FunctionSpec {
-  const step = stepNamed(name);
-  if (!step) throw new Error(`TARGET_ROUTES.${name} is a step function, but no step is named ${name}`);
+  const step = STEP_DECLARATIONS[name];
   const ports = step.ports.filter((p): p is AwsPortName => p in PORT_ENV);
   if (ports.length !== step.ports.length) {
     throw new Error(`step ${name} needs ports AWS cannot assemble: ${step.ports.join(', ')}`);
@@ -91,7 +90,7 @@ export function stepFunctionSpec(name: StepFunctionName): FunctionSpec {
 
 /** What the steps of the CodeBuild build may emit: the build-state function relays exactly these. */
 export function codebuildEmits(): DetailType[] {
-  const emitted = TARGET_ROUTES.build.steps.flatMap((name) => stepNamed(name)?.emits ?? []);
+  const emitted = TARGET_ROUTES.build.steps.flatMap((name) => STEP_DECLARATIONS[name].emits);
   return [...new Set(emitted)];
 }
 

@@ -2,11 +2,9 @@ import { DrydockError } from '../errors.js';
 import { BAND_AID_REQUESTED, type BandAidRequestedEvent } from '../events/band-aid-requested.js';
 import { BASE_IMAGE_BANNED, type BaseImageBannedEvent } from '../events/base-image-banned.js';
 import { BASE_IMAGE_UNBANNED, type BaseImageUnbannedEvent } from '../events/base-image-unbanned.js';
-import { DEFINITION_GATE_REQUESTED } from '../events/definition-gate-requested.js';
 import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import type { DrydockEvent } from '../events/index.js';
-import { REBUILD_OUTCOME } from '../events/rebuild-outcome.js';
 import type { BanRecord, MarkedImage } from '../ports/ban-store.js';
 import { definitionKey } from '../ports/ban-store.js';
 import type { Fleet } from '../ports/fleet.js';
@@ -17,9 +15,6 @@ import { type DispatchPorts, dispatchRebuilds } from './dispatch-rebuilds.js';
 import { type PlanBanPorts, planBan } from './plan-ban.js';
 import { outcomeEvent } from './rebuild-outcomes.js';
 import { settleWaitingRebuilds, stampRemediatedWhenDone } from './settle-rebuilds.js';
-
-/** The detail-types the ban step may publish. */
-export const BAN_STEP_EMITS = [DEFINITION_GATE_REQUESTED, REBUILD_OUTCOME, BAND_AID_REQUESTED] as const;
 
 /** What the ban step needs: the ban store, lineage, fleet, admission, markers, the bus, and what planning reads. */
 export interface BanStepPorts extends DispatchPorts, SupportPorts {

@@ -10,9 +10,6 @@ import type { BanStore } from '../ports/ban-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Fleet, RunningContainer } from '../ports/fleet.js';
 
-/** The band-aid step publishes nothing: each run's end is recorded in the ban store. */
-export const BAND_AID_STEP_EMITS = [] as const;
-
 /** What the band-aid step needs: the ban store (runs), the fleet, the policy in force and the time. */
 export interface BandAidStepPorts {
   readonly store: BanStore;

@@ -1,20 +1,15 @@
 import { BUILD_FAILED } from '../events/build-failed.js';
-import { DEFINITION_GATE_REQUESTED } from '../events/definition-gate-requested.js';
 import { DEFINITION_VERDICT } from '../events/definition-verdict.js';
 import { IMAGE_PUBLISHED, type ImagePublishedEvent } from '../events/image-published.js';
 import { IMAGE_TESTED } from '../events/image-tested.js';
 import type { DrydockEvent } from '../events/index.js';
 import type { Rebuild } from '../events/rebuild.js';
-import { REBUILD_OUTCOME } from '../events/rebuild-outcome.js';
 import { type BanRecord, definitionKey, type RebuildRecord } from '../ports/ban-store.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
 import { type DispatchPorts, dispatchRebuilds } from './dispatch-rebuilds.js';
 import { fromChange, fromLineChanges } from './from-change.js';
 import { type OutcomeExtras, outcomeEvent } from './rebuild-outcomes.js';
 import { settleWaitingRebuilds, stampRemediatedWhenDone } from './settle-rebuilds.js';
-
-/** The detail-types the rebuild step may publish. */
-export const REBUILD_STEP_EMITS = [DEFINITION_GATE_REQUESTED, REBUILD_OUTCOME] as const;
 
 /** What the rebuild step needs: dispatching's ports and the teams' definitions (for the FROM change). */
 export interface RebuildStepPorts extends DispatchPorts {

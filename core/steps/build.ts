@@ -1,16 +1,11 @@
-import { BUILD_COMPLETED } from '../events/build-completed.js';
-import { BUILD_FAILED } from '../events/build-failed.js';
-import { BUILD_REQUESTED } from '../events/build-requested.js';
 import { runBuild } from '../pipeline/build-step.js';
+import { STEP_DECLARATIONS } from './declarations.js';
 import { defineStep } from './step.js';
 
 /** The build: builds one requested definition on its pinned bases with the lineage labels. */
 export const buildStep = defineStep({
   name: 'build',
-  description: 'Builds each definition the gate passed, on bases pinned by digest, with the lineage labels.',
-  consumes: [BUILD_REQUESTED],
-  emits: [BUILD_COMPLETED, BUILD_FAILED],
-  ports: ['bus', 'buildContext', 'workspaces', 'builder', 'registry', 'records', 'buildLogs', 'limits'],
+  ...STEP_DECLARATIONS.build,
   handle: async (event, ports) => {
     await ports.bus.publish([
       await runBuild(event, {

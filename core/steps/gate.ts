@@ -1,8 +1,6 @@
-import { BUILD_REQUESTED } from '../events/build-requested.js';
-import { DEFINITION_GATE_REQUESTED } from '../events/definition-gate-requested.js';
 import { DEFINITION_PUSHED } from '../events/definition-pushed.js';
-import { DEFINITION_VERDICT } from '../events/definition-verdict.js';
 import { gateRequestedDefinition, splitPush, verdictIdFor } from '../gate/handle-push.js';
+import { STEP_DECLARATIONS } from './declarations.js';
 import { defineStep } from './step.js';
 
 /**
@@ -12,10 +10,7 @@ import { defineStep } from './step.js';
  */
 export const gateStep = defineStep({
   name: 'gate',
-  description: 'Lints and policy-checks pushed definitions; publishes verdicts and Build Requested.',
-  consumes: [DEFINITION_PUSHED, DEFINITION_GATE_REQUESTED],
-  emits: [DEFINITION_GATE_REQUESTED, DEFINITION_VERDICT, BUILD_REQUESTED],
-  ports: ['bus', 'clock', 'policy', 'source', 'gateSettings', 'publishedEvents'],
+  ...STEP_DECLARATIONS.gate,
   handle: async (event, ports) => {
     if (event.detailType === DEFINITION_PUSHED) {
       const split = await splitPush(event, { policy: ports.policy, clock: ports.clock });

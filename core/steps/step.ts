@@ -13,16 +13,20 @@ export interface Step<
   N extends string = string,
   C extends DetailType = DetailType,
   P extends PortName = PortName,
-> {
+> extends StepDeclaration<C, P> {
   /** The step's name, which is also the rule target (queue) it consumes: `gate`, `build`, `ban`… */
   readonly name: N;
+  handle(event: EventOf<C>, ports: Pick<StepPorts, P>): Promise<void>;
+}
+
+/** What a step is, without its handler (an entry of `STEP_DECLARATIONS`). */
+export interface StepDeclaration<C extends DetailType = DetailType, P extends PortName = PortName> {
   readonly description: string;
   /** Detail-types the step handles; the rules targeting it deliver exactly these (checked by the registry test). */
   readonly consumes: readonly C[];
   /** Detail-types the step may publish; publishing another is refused (`StepEmitError`). */
   readonly emits: readonly DetailType[];
   readonly ports: readonly P[];
-  handle(event: EventOf<C>, ports: Pick<StepPorts, P>): Promise<void>;
 }
 
 /** Declares a step with its types inferred from the lists (a handler sees only the ports it names). */

@@ -1,17 +1,14 @@
-import { BUILD_COMPLETED } from '../events/build-completed.js';
-import { BUILD_FAILED, type BuildFailedEvent } from '../events/build-failed.js';
+import type { BuildFailedEvent } from '../events/build-failed.js';
 import { IMAGE_TESTED, type ImageTestedEvent } from '../events/image-tested.js';
 import { runImageTests } from '../pipeline/test-step.js';
+import { STEP_DECLARATIONS } from './declarations.js';
 import { discardQuietly, orFailBuild } from './or-fail-build.js';
 import { defineStep } from './step.js';
 
 /** The black-box tests: the definition's image-tests.yaml against the built image, in a sandbox with no network. */
 export const testStep = defineStep({
   name: 'test',
-  description: 'Black-box tests every image that built, in a sandbox with no network; reports JUnit XML.',
-  consumes: [BUILD_COMPLETED],
-  emits: [IMAGE_TESTED, BUILD_FAILED],
-  ports: ['bus', 'clock', 'source', 'tester', 'testReports', 'records', 'buildLogs', 'limits', 'localImages'],
+  ...STEP_DECLARATIONS.test,
   handle: async (event, ports) => {
     // The test run goes on in the build's log (a reopened log appends), so the log shows the outcome.
     const log = ports.buildLogs(event.detail.buildId);

@@ -13,7 +13,7 @@ import {
 import type { DrydockEvent } from '../../core/events/index.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
-import { stepNamed } from '../../core/steps/index.js';
+import { STEP_DECLARATIONS } from '../../core/steps/declarations.js';
 import { TARGET_ROUTES } from '../shared/deployment.js';
 import type { Observability } from '../shared/observability.js';
 import { type RecordBackoff, type RecordIdempotency, sqsBatchHandler } from '../shared/sqs-batch.js';
@@ -25,7 +25,7 @@ export const CodeBuildStateChangeEvent = EventBridgeSchema.extend({
   detail: CodeBuildStateDetail,
 });
 
-const CODEBUILD_STEPS = TARGET_ROUTES.build.steps.flatMap((name) => stepNamed(name) ?? []);
+const CODEBUILD_STEPS = TARGET_ROUTES.build.steps.map((name) => STEP_DECLARATIONS[name]);
 
 /** The detail-types the steps of the CodeBuild build may publish (the emits of `TARGET_ROUTES.build.steps`). */
 export const CODEBUILD_EMITS: ReadonlySet<string> = new Set(CODEBUILD_STEPS.flatMap((s) => s.emits));

@@ -541,9 +541,11 @@ describe('the CodeBuild contract grants', () => {
     ]);
   });
 
-  it('lets the build-state function read the build events, and no longer the lineage table', () => {
+  it('lets the build-state function read the build requests and events, and no longer the lineage table', () => {
+    // The relay reads the request for the build's subject: without it every finished build is AccessDenied.
     expect(snapshotAccess(stack.pipeline.functions.buildState.role)).toEqual([
       's3:GetObject /builds/*/events.jsonl',
+      's3:GetObject /builds/*/request.json',
       's3:ListBucket (bucket)',
     ]);
     const lineage = logicalIdOf(stack, stack.pipeline.lineageTable);

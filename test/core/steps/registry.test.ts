@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../../core/events/index.js';
 import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
+import { STEP_DECLARATIONS } from '../../../core/steps/declarations.js';
 import { STEPS } from '../../../core/steps/index.js';
 
 const detailTypesOf = (target: string): string[] =>
@@ -38,11 +39,21 @@ describe('the step registry', () => {
     expect(new Set(step.ports).size).toBe(step.ports.length);
   });
 
+  it('declares every step once, in STEP_DECLARATIONS, and each step carries its declaration unchanged', () => {
+    expect(STEPS.map((s) => s.name).sort()).toEqual(Object.keys(STEP_DECLARATIONS).sort());
+    for (const step of STEPS) {
+      const { name, handle: _handle, ...declared } = step;
+      expect(declared).toEqual(STEP_DECLARATIONS[name]);
+    }
+  });
+
   it('has a declaration file for every step file in core/steps, and the folder holds nothing unregistered', () => {
     const files = readdirSync(new URL('../../../core/steps/', import.meta.url)).filter(
       (f) =>
         f.endsWith('.ts') &&
-        !['index.ts', 'step.ts', 'step-ports.ts', 'or-fail-build.ts', 'ban.ts'].includes(f),
+        !['index.ts', 'step.ts', 'step-ports.ts', 'or-fail-build.ts', 'ban.ts', 'declarations.ts'].includes(
+          f,
+        ),
     );
     const declared = STEPS.filter((s) => !['ban', 'rebuilds', 'band-aids'].includes(s.name)).map(
       (s) => `${s.name}.ts`,
