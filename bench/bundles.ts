@@ -1,4 +1,4 @@
-// Bundles every Lambda entry (lambdas/*.ts) the way infra/constructs/pipeline-function.ts has CDK bundle it
+// Bundles every Lambda entry (lambdas/*.ts and the step functions' lambdas/steps/*.ts) the way infra/constructs/pipeline-function.ts has CDK bundle it
 // (esbuild, ESM, minified, module-first main fields, the AWS SDK bundled, a createRequire banner, an external
 // source map), zips each as deployed, and measures the module's init time in fresh Node processes.
 // It also measures the gate with a V8 code cache (see CODE_CACHE_LOADER) next to its plain ESM bundle.
@@ -133,15 +133,22 @@ async function codeCacheInit(entry: string, dir: string): Promise<{ times: numbe
 }
 
 async function main(): Promise<void> {
-  const entries = readdirSync(join(ROOT, 'lambdas'))
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
+  const listed = (dir: string) =>
+    readdirSync(join(ROOT, 'lambdas', dir))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => (dir === '' ? f : `${dir}/${f}`));
+  const entries = [
+    ...listed(''),
+    ...(existsSync(join(ROOT, 'lambdas', 'steps')) ? listed('steps') : []),
+  ].sort();
+  // The step functions' entries are lambdas/steps/<step>.ts since the step registry; before, lambdas/gate.ts.
+  const gateEntry = entries.includes('steps/gate.ts') ? 'steps/gate.ts' : 'gate.ts';
   const work = mkdtempSync(join(tmpdir(), 'drydock-bundles-'));
   const rows: Row[] = [];
   let gateCache: { times: number[]; cacheKb: number } | undefined;
   try {
     for (const entry of entries) {
-      const name = entry.replace(/\.ts$/, '');
+      const name = entry.replace(/\.ts$/, '').replace('/', '-');
       const dir = join(work, name);
       mkdirSync(dir);
       await build({
@@ -175,8 +182,8 @@ async function main(): Promise<void> {
         initMinMs: Math.round(times[0]! * 10) / 10,
       });
     }
-    if (entries.includes('gate.ts'))
-      gateCache = await codeCacheInit('gate.ts', join(work, 'gate-code-cache'));
+    if (entries.includes(gateEntry))
+      gateCache = await codeCacheInit(gateEntry, join(work, 'gate-code-cache'));
   } finally {
     if (existsSync(work)) rmSync(work, { recursive: true, force: true });
   }
@@ -216,7 +223,8 @@ async function main(): Promise<void> {
       max_zipped_kb: Math.max(...rows.map((r) => r.zippedKb)),
       max_zipped_with_map_kb: Math.max(...rows.map((r) => r.zippedWithMapKb)),
       max_init_ms: Math.max(...rows.map((r) => r.initMs)),
-      gate_init_ms: rows.find((r) => r.name === 'gate')?.initMs ?? null,
+      gate_init_ms:
+        rows.find((r) => r.name === gateEntry.replace(/\.ts$/, '').replace('/', '-'))?.initMs ?? null,
       gate_code_cache_init_ms: gateCacheMs,
     }),
   );
