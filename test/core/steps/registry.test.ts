@@ -1,9 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../../core/events/index.js';
 import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
 import { STEP_DECLARATIONS } from '../../../core/steps/declarations.js';
 import { STEPS } from '../../../core/steps/index.js';
+import { renderStepDocs } from '../../../scripts/gen-step-docs.js';
 
 const detailTypesOf = (target: string): string[] =>
   [
@@ -59,5 +61,9 @@ describe('the step registry', () => {
       (s) => `${s.name}.ts`,
     );
     expect(files.sort()).toEqual(declared.sort());
+  });
+
+  it('has docs/steps.md generated from the declarations (run `npm run gen:steps` when this fails)', () => {
+    expect(readFileSync(join(import.meta.dirname, '../../../docs/steps.md'), 'utf8')).toBe(renderStepDocs());
   });
 });
