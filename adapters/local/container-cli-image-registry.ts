@@ -24,8 +24,8 @@ export interface ContainerCliImageRegistryProps {
   /** Registry host (and port): ECR_REGISTRY in CodeBuild. */
   readonly host: string;
   /**
-   * Path prefix every repository of the pipeline lives under (REPOSITORY_PREFIX, like `drydock`): a repository
-   * not already under it is pushed and read under it. @default none
+   * Path prefix every repository of the pipeline lives under (REPOSITORY_PREFIX, like `drydock`): the registry's
+   * `namespace`, which pushes must be under; references are never rewritten into it. @default none
    */
   readonly repositoryPrefix?: string;
   /** Time limit of each pull, tag, push and inspect. @default 600000 */
@@ -68,24 +68,32 @@ export function parseDockerPushDigest(stdout: string, tag: string): string | und
  */
 export class ContainerCliImageRegistry implements ImageRegistry {
   readonly host: string;
+  readonly namespace?: string;
   readonly #cli: ContainerCli;
-  readonly #prefix: string;
   readonly #timeoutMs: number;
 
   constructor(props: ContainerCliImageRegistryProps) {
     this.host = props.host;
     this.#cli = props.cli;
-    this.#prefix = (props.repositoryPrefix ?? '').replace(/^\/+|\/+$/g, '');
-    if (this.#prefix !== '' && !this.#prefix.split('/').every((c) => PATH_COMPONENT.test(c))) {
-      throw new InvalidImageTargetError(`invalid repository prefix ${quoteInput(this.#prefix)}`);
+    const prefix = (props.repositoryPrefix ?? '').replace(/^\/+|\/+$/g, '');
+    if (prefix !== '' && !prefix.split('/').every((c) => PATH_COMPONENT.test(c))) {
+      throw new InvalidImageTargetError(`invalid repository prefix ${quoteInput(prefix)}`);
     }
+    if (prefix !== '') this.namespace = prefix;
     this.#timeoutMs = props.timeoutMs ?? 600_000;
   }
 
   async push(localImage: string, target: ImageTarget, _opts: PushOptions = {}): Promise<PushedImage> {
-    const repository = this.#repository(target.repository);
+    const repository = target.repository;
     if (!repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
       throw new InvalidImageTargetError(`invalid repository ${quoteInput(target.repository)}`);
+    }
+    // The pipeline publishes only under its namespace (ECR lets the build role push nowhere else); a push elsewhere
+    // is refused here, by name, rather than moved into the namespace where no event would say it is.
+    if (this.namespace !== undefined && !repository.startsWith(`${this.namespace}/`)) {
+      throw new InvalidImageTargetError(
+        `repository ${quoteInput(repository)} is not under the namespace ${quoteInput(this.namespace)}`,
+      );
     }
     if (!TAG.test(target.tag)) throw new InvalidImageTargetError(`invalid tag ${quoteInput(target.tag)}`);
     const ref = `${this.host}/${repository}:${target.tag}`;
@@ -140,13 +148,7 @@ export class ContainerCliImageRegistry implements ImageRegistry {
     throw new RegistryListingUnsupportedError('the repositories');
   }
 
-  #repository(repository: string): string {
-    const clean = repository.replace(/^\/+|\/+$/g, '');
-    if (this.#prefix === '' || clean === this.#prefix || clean.startsWith(`${this.#prefix}/`)) return clean;
-    return `${this.#prefix}/${clean}`;
-  }
-
-  // A reference of this registry, fully qualified and under the prefix; another registry's is refused.
+  // A reference of this registry, fully qualified as written; another registry's is refused.
   #qualify(ref: string): string {
     // As Docker reads a name: a first component with a dot or a port, or `localhost`, is a registry host.
     const first = ref.split('/', 1)[0] ?? '';
@@ -159,8 +161,7 @@ export class ContainerCliImageRegistry implements ImageRegistry {
     if (!parsed.ok || parsed.ref.registry !== this.host) {
       throw new InvalidImageTargetError(`${quoteInput(ref)} is not an image of the registry ${this.host}`);
     }
-    const repository = this.#repository(parsed.ref.repository);
-    return formatImageRef({ ...parsed.ref, repository, name: `${this.host}/${repository}` });
+    return formatImageRef(parsed.ref);
   }
 
   async #check(args: readonly string[], what: string): Promise<string> {

@@ -65,7 +65,7 @@ export function registerStep(program: Command, io: CliIo, setExit: (code: number
     )
     .option(
       '--repository-prefix <prefix>',
-      'the path every repository lives under (default: $REPOSITORY_PREFIX)',
+      'the path images are published under, as <registry>/<prefix>/apps/… (default: $REPOSITORY_PREFIX)',
     )
     .option(
       '--time-limit <seconds>',

@@ -7,7 +7,7 @@ import type { RebuildName } from '../events/rebuild-ids.js';
 import { rebuildIdParts, withRebuild } from '../events/rebuild-ids.js';
 import { isDigest } from '../image-ref/digest.js';
 import { formatImageRef } from '../image-ref/format-image-ref.js';
-import { NAME_MAX_LENGTH, TAG } from '../image-ref/grammar.js';
+import { NAME_MAX_LENGTH, PATH_COMPONENT, TAG } from '../image-ref/grammar.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 import { type BuildRecords, isTerminal } from '../ports/build-records.js';
 import type { Clock } from '../ports/clock.js';
@@ -124,8 +124,8 @@ export function basesFromLabels(labels: Readonly<Record<string, string>>): BaseI
 }
 
 /**
- * Pushes a tested image to the guarded registry as `<repositoryFor>:<tagFor>` (`<tagFor>-r<number>` for a ban's
- * rebuild, see {@link publishedTag}) and reports it as `Image Published`, which carries the `rebuild` on.
+ * Pushes a tested image to the guarded registry as `[<namespace>/]<repositoryFor>:<tagFor>` (`<tagFor>-r<number>`
+ * for a ban's rebuild, see {@link publishedTag}) and reports it as `Image Published`, which carries the `rebuild` on.
  * Exactly one image per (definition, commit, rebuild): when the tag already holds the same image
  * (same config digest) nothing is pushed and the same event comes back; a different image under the tag is
  * refused with `ImageTagConflictError`. Registry faults are thrown as the registry port throws them.
@@ -136,7 +136,10 @@ export async function publishImage(
 ): Promise<ImagePublishedEvent> {
   const tested = event.detail;
   if (!tested.passed) throw new ImageNotPassedError(tested.buildId);
-  const repository = (deps.repositoryFor ?? repositoryForDefinition)(tested.definition, tested.repository);
+  const repository = namespaced(
+    deps.registry.namespace,
+    (deps.repositoryFor ?? repositoryForDefinition)(tested.definition, tested.repository),
+  );
   const tag = publishedTag((deps.tagFor ?? shortCommitTag)(tested.commit), tested.rebuild);
   if (!TAG.test(tag)) throw new InvalidImageTargetError(`invalid tag ${quoteInput(tag)}`);
   const ref = `${deps.registry.host}/${repository}:${tag}`;
@@ -190,6 +193,19 @@ export async function publishImage(
       ...withRebuild(tested.rebuild),
     },
   };
+}
+
+// The ref, the push target and every read name the same repository: the namespace is added here, once, and no
+// adapter rewrites a reference behind the event's back.
+function namespaced(namespace: string | undefined, repository: string): string {
+  if (namespace === undefined || namespace === '') return repository;
+  const name = `${namespace}/${repository}`;
+  if (!namespace.split('/').every((c) => PATH_COMPONENT.test(c)) || name.length > NAME_MAX_LENGTH) {
+    throw new InvalidImageTargetError(
+      `cannot publish ${quoteInput(repository)} under the registry namespace ${quoteInput(namespace)}`,
+    );
+  }
+  return name;
 }
 
 function checkSameImage(ref: string, details: ImageDetails, configDigest: string): void {

@@ -41,6 +41,11 @@ export interface ImageDetails {
 export interface ImageRegistry {
   /** Registry host (and port) clients pull from, like `127.0.0.1:5000` or `<account>.dkr.ecr.<region>.amazonaws.com`. */
   readonly host: string;
+  /**
+   * The repository path every repository the pipeline publishes lives under, e.g. `drydock` (ECR's
+   * REPOSITORY_PREFIX); references are never rewritten into it. @default none
+   */
+  readonly namespace?: string;
   /** Pushes a locally built image under the pipeline's identity. */
   push(localImage: string, target: ImageTarget, opts?: PushOptions): Promise<PushedImage>;
   /** Digest, config digest, labels and creation time of an image, or undefined when there is no such image. */

@@ -38,7 +38,7 @@ export interface CodeBuildPortsOptions {
   readonly engineEnv?: Readonly<Record<string, string | undefined>>;
   /** Registry host (ECR_REGISTRY); without it the registry port refuses every call (the test step needs none). */
   readonly registryHost?: string;
-  /** REPOSITORY_PREFIX: every repository the build pushes or reads lives under it. */
+  /** REPOSITORY_PREFIX: the registry's namespace, which the publish step pushes under; bases are read as written. */
   readonly repositoryPrefix?: string;
   /** The unzipped context: the definition's directory at the commit, image-tests.yaml beside the Dockerfile. */
   readonly contextDir: string;

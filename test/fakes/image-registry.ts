@@ -32,17 +32,24 @@ export interface RecordedPush {
  * with `host`, `name:tag@digest` is read by its digest, and invalid targets or another registry's references are
  * `InvalidImageTargetError`. The manifest digest derives from the config digest, so the same image pushes to the
  * same digest. `seed` publishes an image directly (a base ops imported); `failNext` makes the next call throw.
+ * With a `namespace`, a push outside it is refused as ContainerCliImageRegistry refuses it; nothing is rewritten.
  */
 export class FakeImageRegistry implements ImageRegistry {
   readonly host: string;
+  readonly namespace?: string;
   readonly pushes: RecordedPush[] = [];
   readonly #store: FakeImageStore;
   readonly #repos = new Map<string, Repository>();
   readonly #failures: { op: 'push' | 'inspect'; error: Error }[] = [];
 
-  constructor(props: { readonly store: FakeImageStore; readonly host?: string }) {
+  constructor(props: {
+    readonly store: FakeImageStore;
+    readonly host?: string;
+    readonly namespace?: string;
+  }) {
     this.#store = props.store;
     this.host = props.host ?? '127.0.0.1:5000';
+    if (props.namespace !== undefined) this.namespace = props.namespace;
   }
 
   /** Publishes an image under `repository:tag` without a local image, as ops publish a base. */
@@ -71,6 +78,11 @@ export class FakeImageRegistry implements ImageRegistry {
       throw new InvalidImageTargetError(`invalid repository ${JSON.stringify(target.repository)}`);
     }
     if (!TAG.test(target.tag)) throw new InvalidImageTargetError(`invalid tag ${JSON.stringify(target.tag)}`);
+    if (this.namespace !== undefined && !target.repository.startsWith(`${this.namespace}/`)) {
+      throw new InvalidImageTargetError(
+        `repository ${JSON.stringify(target.repository)} is not under the namespace ${JSON.stringify(this.namespace)}`,
+      );
+    }
     if (localImage === '' || localImage.startsWith('-')) {
       throw new InvalidImageTargetError(`invalid local image ${JSON.stringify(localImage)}`);
     }

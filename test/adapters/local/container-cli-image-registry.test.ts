@@ -85,7 +85,7 @@ describe('ContainerCliImageRegistry over a recorded docker command line', () => 
       `case "$1" in`,
       `  push) printf 'abc: digest: ${D1} size: 528\\n'; exit 0 ;;`,
       `  pull) cat ${JSON.stringify(join(dir, 'pull.err'))} >&2; exit $(cat ${JSON.stringify(join(dir, 'pull.rc'))}) ;;`,
-      `  image) printf '[{"Id":"sha256:${'c'.repeat(64)}","Created":"2026-12-08T00:00:00Z","RepoDigests":["h.example/drydock/apps/shop@${D2}"],"Config":{"Labels":{"a":"b"}}}]' ;;`,
+      `  image) printf '[{"Id":"sha256:${'c'.repeat(64)}","Created":"2026-12-08T00:00:00Z","RepoDigests":["h.example/drydock/apps/shop@${D2}","h.example/other/x@sha256:${'3'.repeat(64)}"],"Config":{"Labels":{"a":"b"}}}]' ;;`,
       'esac',
       '',
     ].join('\n'),
@@ -96,17 +96,30 @@ describe('ContainerCliImageRegistry over a recorded docker command line', () => 
     host: 'h.example',
     repositoryPrefix: 'drydock',
   });
-  const argv = () => readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n');
+  const argv = () =>
+    readFileSync(join(dir, 'argv'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   const pullAnswers = (rc: number, stderr: string) => {
     writeFileSync(join(dir, 'pull.rc'), String(rc));
     writeFileSync(join(dir, 'pull.err'), stderr);
     writeFileSync(join(dir, 'argv'), '');
   };
 
-  it('tags and pushes under the prefix and takes the digest from the push', async () => {
+  it('names its namespace, and has none without a prefix', () => {
+    expect(registry.namespace).toBe('drydock');
+    expect(
+      new ContainerCliImageRegistry({
+        cli: new ContainerCli({ engine: 'docker', binary }),
+        host: 'h.example',
+      }).namespace,
+    ).toBeUndefined();
+  });
+
+  it('tags and pushes the repository it is given, under the namespace, and takes the digest from the push', async () => {
     writeFileSync(join(dir, 'argv'), '');
     const pushed = await registry.push('localhost/drydock-build/b1:latest', {
-      repository: 'apps/shop',
+      repository: 'drydock/apps/shop',
       tag: 'abc',
     });
     expect(pushed).toEqual({ ref: 'h.example/drydock/apps/shop:abc', digest: D1 });
@@ -116,19 +129,46 @@ describe('ContainerCliImageRegistry over a recorded docker command line', () => 
     ]);
   });
 
-  it('inspects by pulling under the prefix, with the digest the pull recorded', async () => {
+  it('refuses to push outside its namespace rather than move the image into it', async () => {
+    writeFileSync(join(dir, 'argv'), '');
+    for (const repository of ['apps/shop', 'drydockx/apps/shop', 'drydock']) {
+      await expect(
+        registry.push('localhost/drydock-build/b1:latest', { repository, tag: 'abc' }),
+      ).rejects.toThrow(`not under the namespace "drydock"`);
+    }
+    expect(argv()).toEqual([]);
+  });
+
+  it('inspects the reference as written, inside the namespace or not, with the digest the pull recorded', async () => {
     pullAnswers(0, '');
-    expect(await registry.inspect('h.example/apps/shop:abc')).toEqual({
-      digest: D2,
+    // The base the gate judged is this very image: it is not read from under the namespace instead.
+    expect(await registry.inspect('h.example/other/x:1')).toEqual({
+      digest: `sha256:${'3'.repeat(64)}`,
       configDigest: `sha256:${'c'.repeat(64)}`,
       labels: { a: 'b' },
       created: '2026-12-08T00:00:00Z',
     });
+    expect(argv()).toEqual(['pull --quiet h.example/other/x:1', 'image inspect -- h.example/other/x:1']);
+    pullAnswers(0, '');
+    expect(await registry.inspect('drydock/apps/shop:abc')).toMatchObject({ digest: D2 });
     expect(argv()[0]).toBe('pull --quiet h.example/drydock/apps/shop:abc');
     pullAnswers(0, '');
     // A pull that left no digest of the repository cannot be pinned: refused, not guessed.
-    await expect(registry.inspect('drydock/base/busybox:1')).rejects.toThrow('recorded no digest');
-    expect(argv()[0]).toBe('pull --quiet h.example/drydock/base/busybox:1');
+    await expect(registry.inspect('h.example/apps/shop:abc')).rejects.toThrow('recorded no digest');
+    expect(argv()[0]).toBe('pull --quiet h.example/apps/shop:abc');
+  });
+
+  it("still refuses another registry's references, look-alike hosts included", async () => {
+    writeFileSync(join(dir, 'argv'), '');
+    for (const ref of [
+      'docker.io/library/busybox:1',
+      'h.example.evil.test/drydock/apps/shop:abc',
+      'h.example:443/drydock/apps/shop:abc',
+      'localhost/drydock/apps/shop:abc',
+    ]) {
+      await expect(registry.inspect(ref)).rejects.toThrow(InvalidImageTargetError);
+    }
+    expect(argv()).toEqual([]);
   });
 
   it('tells a missing image from a refused login and an unreachable registry', async () => {
@@ -136,7 +176,7 @@ describe('ContainerCliImageRegistry over a recorded docker command line', () => 
       1,
       'Error response from daemon: manifest for h.example/drydock/apps/shop:x not found: manifest unknown',
     );
-    expect(await registry.inspect('apps/shop:x')).toBeUndefined();
+    expect(await registry.inspect('drydock/apps/shop:x')).toBeUndefined();
     pullAnswers(1, 'Error response from daemon: Head "https://h.example/v2/": no basic auth credentials');
     await expect(registry.inspect('apps/shop:x')).rejects.toThrow(RegistryUnauthorizedError);
     pullAnswers(

@@ -16,6 +16,7 @@ import {
 } from '../../../core/pipeline/publish-step.js';
 import { InvalidImageTargetError, RegistryUnavailableError } from '../../../core/ports/image-registry.js';
 import { digest } from '../../contracts/sample-events.js';
+import { FakeImageRegistry } from '../../fakes/image-registry.js';
 import { type PushFlowFakes, pushFlowFakes } from '../../fakes/step-ports.js';
 import { REPOSITORY } from '../../fixtures/pipeline/pipeline-state.js';
 
@@ -179,6 +180,40 @@ describe('publishImage', () => {
     expect((await f.records.get('build-web'))?.state).toBe('pushing');
     await publishImage(tested({ buildId: 'build-web' }), deps);
     expect((await f.records.get('build-web'))?.state).toBe('published');
+  });
+
+  it('publishes under the registry namespace, so the ref, the push and the read-back name one image', async () => {
+    const registry = new FakeImageRegistry({ store: f.images, namespace: 'drydock' });
+    registry.seed('apps/payments/web', TAG, { configDigest: digest('outside the namespace') });
+    await testing('build-web');
+    const event = await publishImage(tested({ buildId: 'build-web' }), { ...deps, registry });
+    expect(event.detail.ref).toBe(`${registry.host}/drydock/apps/payments/web:${TAG}`);
+    expect(registry.pushes).toMatchObject([
+      {
+        target: { repository: 'drydock/apps/payments/web', tag: TAG },
+        ref: event.detail.ref,
+        digest: event.detail.digest,
+      },
+    ]);
+    expect(await registry.inspect(event.detail.ref)).toMatchObject({ configDigest: appConfigDigest });
+    // The same name outside the namespace is another image, neither read as the published one nor overwritten.
+    expect(await registry.inspect(`apps/payments/web:${TAG}`)).toMatchObject({
+      configDigest: digest('outside the namespace'),
+    });
+    const again = await publishImage(tested({ buildId: 'build-web' }), { ...deps, registry });
+    expect(again.detail).toEqual(event.detail);
+    expect(registry.pushes).toHaveLength(1);
+  });
+
+  it('refuses a namespace the reference grammar does not accept, before touching the registry', async () => {
+    await testing('build-web');
+    for (const namespace of ['../up', 'Drydock', 'a//b', `${'n'.repeat(250)}`]) {
+      const registry = new FakeImageRegistry({ store: f.images, namespace });
+      await expect(publishImage(tested({ buildId: 'build-web' }), { ...deps, registry })).rejects.toThrow(
+        InvalidImageTargetError,
+      );
+      expect(registry.pushes).toEqual([]);
+    }
   });
 
   it('refuses a push the registry does not read back as pushed, for a retry', async () => {
