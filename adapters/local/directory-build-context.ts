@@ -1,7 +1,7 @@
 import { copyFile, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { quoteInput } from '../../core/errors.js';
-import type { BuildContextSource } from '../../core/ports/build-context.js';
+import { BuildContextInvalidError, type BuildContextSource } from '../../core/ports/build-context.js';
 import { BuildContextError } from './git-build-context.js';
 
 /** The one build a directory context answers for: the definition's directory of that repository at that commit. */
@@ -22,7 +22,8 @@ const MIB = 1024 * 1024;
  * BuildContextSource over a directory that already holds one build's context (the zip CodeBuild downloaded):
  * it exports only that repository, commit and directory, copying the tree into the build's workspace. A symbolic
  * link that leaves the tree (absolute, or `..` past its root), a device, socket or FIFO, and a tree over the size
- * limit are refused with `BuildContextError`, since the builder would follow the link on the build host.
+ * limit are the team's `BuildContextInvalidError` (the builder would follow the link on the build host); a request
+ * for another build's context, or a used dest, is `BuildContextError`.
  */
 export class DirectoryBuildContext implements BuildContextSource {
   readonly #props: DirectoryBuildContextProps;
@@ -76,7 +77,7 @@ export class DirectoryBuildContext implements BuildContextSource {
         const stat = await lstat(join(this.#root, path));
         total += 512 + (stat.isFile() ? stat.size : 0);
         if (total > maxBytes) {
-          throw new BuildContextError(
+          throw new BuildContextInvalidError(
             `the build context is larger than the limit of ${Math.ceil(maxBytes / MIB)} MiB; nothing was exported`,
           );
         }
@@ -88,10 +89,10 @@ export class DirectoryBuildContext implements BuildContextSource {
         } else if (stat.isSymbolicLink()) {
           const target = await readlink(join(this.#root, path));
           const problem = symlinkProblem(path, target);
-          if (problem) throw new BuildContextError(`build context ${quoteInput(path)} ${problem}`);
+          if (problem) throw new BuildContextInvalidError(`build context ${quoteInput(path)} ${problem}`);
           entries.push({ kind: 'link', path, target });
         } else {
-          throw new BuildContextError(
+          throw new BuildContextInvalidError(
             `build context ${quoteInput(path)} is not a file, directory or symbolic link; it is refused`,
           );
         }

@@ -4,18 +4,26 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
-import type { BuildContextSource, BuildWorkspace, BuildWorkspaces } from '../../core/ports/build-context.js';
+import {
+  BuildContextInvalidError,
+  type BuildContextSource,
+  type BuildWorkspace,
+  type BuildWorkspaces,
+} from '../../core/ports/build-context.js';
 import { exportDirectory } from './git-repositories.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** A build context that cannot be exported: an unknown repository, a bad commit or directory, or a used dest. */
+/**
+ * A build context the pipeline cannot export (an unknown repository, a bad commit or directory, a used dest, git
+ * failing): a fault of the event or the pipeline, not of the team's tree, which is `BuildContextInvalidError`.
+ */
 export class BuildContextError extends DrydockError {
   override readonly name = 'BuildContextError';
 
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { code: 'BUILD_CONTEXT_INVALID', ...options });
+    super(message, { code: 'BUILD_CONTEXT_EXPORT_FAILED', ...options });
   }
 }
 
@@ -60,7 +68,7 @@ export class GitBuildContext implements BuildContextSource {
     // measured first, each entry counting its length and a tar header, and one over the limit is not exported.
     const maxBytes = await this.#maxBytes();
     if (!(await treeWithin(repo, dir ? `${commit}:${dir}` : commit, maxBytes))) {
-      throw new BuildContextError(
+      throw new BuildContextInvalidError(
         `the tree of ${dir || 'the repository'} at ${commit.slice(0, 12)} is larger than the build context limit of ${Math.ceil(maxBytes / MIB)} MiB (build.maxContextMiB); nothing was exported`,
       );
     }

@@ -9,7 +9,11 @@ import { EVENT_SOURCE } from '../events/envelope.js';
 import { stableId } from '../events/ids.js';
 import { rebuildIdParts, rebuildKey, withRebuild } from '../events/rebuild-ids.js';
 import { formatImageRef, parseImageRef } from '../image-ref/index.js';
-import type { BuildContextSource, BuildWorkspaces } from '../ports/build-context.js';
+import {
+  BuildContextInvalidError,
+  type BuildContextSource,
+  type BuildWorkspaces,
+} from '../ports/build-context.js';
 import type { BuildRecord, BuildRecords } from '../ports/build-records.js';
 import {
   BuildCancelledError,
@@ -103,7 +107,8 @@ const PAST_BUILDING = new Set(['testing', 'pushing', 'published']);
  * building returns the recorded outcome without building again; event ids derive from (repository, commit,
  * definition), and for a ban's rebuild also from its ban id and number: a rebuild has its own record (keyed by
  * `rebuildKey`), carries `rebuild` on its outcome and labels the image `io.drydock.rebuild-of` and
- * `io.drydock.ban`. Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
+ * `io.drydock.ban`. A context the source refuses with `BuildContextInvalidError` is a `Build Failed` with its reason.
+ * Throws `ToolMissingError`, `BuildInterruptedError` (`signal` aborted) and retryable errors (registry
  * unavailable) for the worker to handle.
  */
 export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps): Promise<BuildOutcome> {
@@ -181,6 +186,12 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
       if (error instanceof BuildCancelledError) {
         write('drydock: build interrupted: the pipeline is stopping');
         throw new BuildInterruptedError(buildId, { cause: error });
+      }
+      // A team's context that may not be built from is the team's to fix, told like a failed RUN; a fault of the
+      // pipeline's own (a used workspace, git failing) is thrown for the worker and stays retryable or dead-lettered.
+      if (error instanceof BuildContextInvalidError) {
+        write(`drydock: ${error.message}`);
+        return await failed(event, deps, buildId, { reason: error.message, logPath: log.path, tail });
       }
       if (error instanceof BuildFailedError || error instanceof BuildTimedOutError) {
         const reason = error instanceof BuildFailedError ? firstLine(error.message) : error.message;

@@ -1,3 +1,5 @@
+import { DrydockError } from '../errors.js';
+
 /** Where a build's context goes: a private directory that exists for one build and is removed after it. */
 export interface BuildWorkspace {
   /** Directory to export the context into; it does not exist yet or is empty. */
@@ -13,7 +15,19 @@ export type BuildWorkspaces = (buildId: string) => Promise<BuildWorkspace>;
 export interface BuildContextSource {
   /**
    * Writes the tree of `definitionDir` (relative to the repository root, `''` for the root) at `commit` of
-   * `repository` into `dest`.
+   * `repository` into `dest`. A tree that may not be a build context is `BuildContextInvalidError`.
    */
   export(repository: string, commit: string, definitionDir: string, dest: string): Promise<void>;
+}
+
+/**
+ * The team's build context cannot be built from (a symbolic link leaving the tree, a device, a tree over the size
+ * limit): the build fails with this reason, told to the team, since no retry changes the commit.
+ */
+export class BuildContextInvalidError extends DrydockError {
+  override readonly name = 'BuildContextInvalidError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'BUILD_CONTEXT_INVALID', ...options });
+  }
 }

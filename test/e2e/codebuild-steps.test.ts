@@ -104,7 +104,10 @@ function codebuildDir(files: Record<string, string>, detail: Partial<Record<stri
   };
 }
 
-const step = (dir: string, name: string, ...extra: string[]) =>
+const step = (dir: string, name: string, ...extra: string[]) => stepWith({}, dir, name, ...extra);
+
+/** A step run with more environment, as the CodeBuild project sets REPOSITORY_PREFIX. */
+const stepWith = (more: NodeJS.ProcessEnv, dir: string, name: string, ...extra: string[]) =>
   runCli(
     [
       'step',
@@ -122,7 +125,7 @@ const step = (dir: string, name: string, ...extra: string[]) =>
       host,
       ...extra,
     ],
-    { cwd: dir, env },
+    { cwd: dir, env: { ...env, ...more } },
   );
 
 const eventsOf = (file: string) => parseEventLines(readFileSync(file, 'utf8'), file).map((e) => e.event);
@@ -150,9 +153,12 @@ const TESTS = [
 ].join('\n');
 
 describe('drydock step build|test|publish (CodeBuild, podman as the engine)', () => {
-  it('builds, tests and publishes from a Build Requested event, and a second publish changes nothing', async () => {
+  it('builds, tests and publishes under REPOSITORY_PREFIX from a Build Requested event, and a second publish changes nothing', async () => {
+    // The base lives outside the prefix, as ops may publish it: it is read where the gate judged it.
     const from = `${host}/base/busybox:1.36.0`;
     const b = codebuildDir({ Dockerfile: HELLO(from), 'greeting.txt': 'hello\n', 'image-tests.yaml': TESTS });
+    const step = (dir: string, name: string, ...extra: string[]) =>
+      stepWith({ REPOSITORY_PREFIX: 'drydock' }, dir, name, ...extra);
 
     const built = await step(b.dir, 'build');
     expect(built.stderr).toBe('');
@@ -176,10 +182,11 @@ describe('drydock step build|test|publish (CodeBuild, podman as the engine)', ()
       summary: { tests: 1, failures: 0 },
       junitPath: join(b.dir, '.drydock', 'reports', 'image-tests.xml'),
     });
-    const repository = 'apps/shop/hello';
+    const repository = 'drydock/apps/shop/hello';
     const tag = b.detail.commit.slice(0, 12);
     const digest = await registryDigest(repository, tag);
     expect(digest).toMatch(/^sha256:/);
+    expect(await registryDigest('apps/shop/hello', tag)).toBeNull();
     expect(imagePublished.detail).toMatchObject({
       ref: `${host}/${repository}:${tag}`,
       digest,
@@ -251,16 +258,26 @@ describe('drydock step build|test|publish (CodeBuild, podman as the engine)', ()
     expect(await registryDigest('apps/shop/hello', b.detail.commit.slice(0, 12))).toBeNull();
   }, 120_000);
 
-  it('refuses a context with a symbolic link to /etc/shadow before anything is built', async () => {
+  it('fails the build of a context with a symbolic link to /etc/shadow, telling why, before anything is built', async () => {
     const b = codebuildDir({ Dockerfile: `FROM ${host}/base/busybox:1.36.0\nCOPY secret /secret\n` });
     symlinkSync('/etc/shadow', join(b.context, 'secret'));
     const built = await step(b.dir, 'build');
-    expect(built.code).toBe(1);
-    expect(built.stderr).toContain('"secret" is a symbolic link to the absolute path "/etc/shadow"');
-    expect(existsSync(b.eventsFile)).toBe(false);
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const reason =
+      'build context "secret" is a symbolic link to the absolute path "/etc/shadow", outside the context';
+    const [failed, ...more] = eventsOf(b.eventsFile);
+    expect(more).toEqual([]);
+    expect(failed).toMatchObject({
+      detailType: 'Build Failed',
+      detail: { stage: 'build', buildId: b.detail.buildId, reason },
+    });
+    expect((failed!.detail as { logTail: string }).logTail).toContain(reason);
     expect(
       await podman('images', '--quiet', '--filter', `reference=${buildImageTag(b.detail.buildId)}`),
     ).toBe('');
+    // The chain stops there: test and publish have nothing to do.
+    expect((await step(b.dir, 'test')).stdout).toContain('Build Failed) is not for the test step');
   }, 120_000);
 
   it('passes a definition and repository crafted as flags or shell to the engine as one argument each', async () => {

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -13,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryBuildContext, symlinkProblem } from '../../../adapters/local/directory-build-context.js';
 import { DirectoryDefinitionSource } from '../../../adapters/local/directory-definition-source.js';
 import { BuildContextError } from '../../../adapters/local/git-build-context.js';
+import { BuildContextInvalidError } from '../../../core/ports/build-context.js';
 
 const COMMIT = 'a'.repeat(40);
 const dirs: string[] = [];
@@ -58,15 +62,29 @@ describe('DirectoryBuildContext', () => {
     expect(readlinkSync(join(dest, 'link.txt'))).toBe('app/a.txt');
   });
 
-  it('refuses a link out of the tree and copies nothing', async () => {
+  it("refuses a link out of the tree as the team's invalid context, and copies nothing", async () => {
     const c = context({ Dockerfile: 'FROM scratch\n' }, { shadow: '/etc/shadow' });
     const dest = join(c.root, 'ws', 'context');
-    await expect(c.source.export('shop', COMMIT, 'hello', dest)).rejects.toThrow(
+    const refused = c.source.export('shop', COMMIT, 'hello', dest);
+    await expect(refused).rejects.toThrow(
       'build context "shadow" is a symbolic link to the absolute path "/etc/shadow"',
     );
+    await expect(refused).rejects.toMatchObject({ code: 'BUILD_CONTEXT_INVALID', retryable: false });
+    await expect(refused).rejects.toBeInstanceOf(BuildContextInvalidError);
+    expect(existsSync(dest) ? readdirSync(dest) : []).toEqual([]);
     const up = context({ Dockerfile: 'FROM scratch\n' }, { up: '../../..' });
     await expect(up.source.export('shop', COMMIT, 'hello', join(up.root, 'ws'))).rejects.toThrow(
-      BuildContextError,
+      BuildContextInvalidError,
+    );
+  });
+
+  it("refuses a FIFO in the tree as the team's invalid context", async () => {
+    const c = context({ Dockerfile: 'FROM scratch\n' });
+    execFileSync('mkfifo', [join(c.dir, 'pipe')]);
+    await expect(c.source.export('shop', COMMIT, 'hello', join(c.root, 'ws'))).rejects.toThrow(
+      new BuildContextInvalidError(
+        'build context "pipe" is not a file, directory or symbolic link; it is refused',
+      ),
     );
   });
 
@@ -76,14 +94,18 @@ describe('DirectoryBuildContext', () => {
     await expect(c.source.export('other', COMMIT, 'hello', dest)).rejects.toThrow('not "hello" of "other"');
     await expect(c.source.export('shop', 'b'.repeat(40), 'hello', dest)).rejects.toThrow(BuildContextError);
     await expect(c.source.export('shop', COMMIT, 'elsewhere', dest)).rejects.toThrow(BuildContextError);
+    // Not the team's context at fault but the build's wiring: not told to the team as its failure.
+    await expect(c.source.export('other', COMMIT, 'hello', dest)).rejects.not.toBeInstanceOf(
+      BuildContextInvalidError,
+    );
   });
 
   it('refuses a tree over the size limit', async () => {
     const c = context({ big: 'x'.repeat(4096) });
     const small = new DirectoryBuildContext({ ...c.props, maxBytes: 1024 });
-    await expect(small.export('shop', COMMIT, 'hello', join(c.root, 'ws'))).rejects.toThrow(
-      'larger than the limit',
-    );
+    const refused = small.export('shop', COMMIT, 'hello', join(c.root, 'ws'));
+    await expect(refused).rejects.toThrow('larger than the limit');
+    await expect(refused).rejects.toBeInstanceOf(BuildContextInvalidError);
   });
 });
 

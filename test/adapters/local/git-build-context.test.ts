@@ -17,6 +17,7 @@ import {
   tempBuildWorkspaces,
 } from '../../../adapters/local/git-build-context.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
+import { BuildContextInvalidError } from '../../../core/ports/build-context.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
@@ -79,6 +80,13 @@ describe('GitBuildContext', () => {
     mkdirSync(dest);
     writeFileSync(join(dest, 'stale'), 'x');
     await expect(context.export('team-a', commit, 'apps/hello', dest)).rejects.toThrow(/not empty/);
+    // Faults of the event or the pipeline, not of the team's tree: none is told to the team as a failed build.
+    await expect(context.export('team-a', commit, 'apps/hello', dest)).rejects.not.toBeInstanceOf(
+      BuildContextInvalidError,
+    );
+    await expect(context.export('team-b', commit, 'apps/hello', dest)).rejects.toMatchObject({
+      code: 'BUILD_CONTEXT_EXPORT_FAILED',
+    });
   });
 });
 
@@ -127,9 +135,12 @@ describe('GitBuildContext and a git bomb', () => {
     const bombCommit = bomb(3);
     const workspace = await tempBuildWorkspaces(root)('bomb');
     const context = new GitBuildContext(join(root, 'repos'), { maxBytes: async () => 64 * 1024 * 1024 });
-    await expect(context.export('team-a', bombCommit, 'app', workspace.contextDir)).rejects.toThrow(
+    const refused = context.export('team-a', bombCommit, 'app', workspace.contextDir);
+    await expect(refused).rejects.toThrow(
       /^the tree of app at [0-9a-f]{12} is larger than the build context limit of 64 MiB \(build\.maxContextMiB\); nothing was exported$/,
     );
+    // The team's tree: a Build Failed that says why, not a message for the dead-letter queue.
+    await expect(refused).rejects.toBeInstanceOf(BuildContextInvalidError);
     expect(existsSync(workspace.contextDir) ? readdirSync(workspace.contextDir) : []).toEqual([]);
     await workspace.release();
   });

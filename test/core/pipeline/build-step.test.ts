@@ -11,6 +11,7 @@ import {
   buildImageTag,
   runBuild,
 } from '../../../core/pipeline/build-step.js';
+import { BuildContextInvalidError } from '../../../core/ports/build-context.js';
 import { ToolMissingError } from '../../../core/ports/build-service.js';
 import { commit as commitOf } from '../../contracts/sample-events.js';
 import { type PushFlowFakes, pushFlowFakes } from '../../fakes/step-ports.js';
@@ -197,6 +198,42 @@ describe('runBuild', () => {
     const again = await runBuild(event, deps);
     expect(again).toMatchObject({ id: outcome.id, detail: { reason } });
     expect(f.builder.builds).toHaveLength(1);
+  });
+
+  it("reports a team's context the source refuses as Build Failed with the reason, not as a fault of the pipeline", async () => {
+    const event = requested('apps/hello/Dockerfile');
+    const reason =
+      'build context "secret" is a symbolic link to the absolute path "/etc/shadow", outside the context';
+    f.context.failNext(new BuildContextInvalidError(reason));
+    const outcome = await runBuild(event, deps);
+    expect(outcome.detailType).toBe('Build Failed');
+    if (outcome.detailType !== 'Build Failed') return;
+    expect(parseEvent(outcome).ok).toBe(true);
+    expect(outcome.detail).toMatchObject({
+      stage: 'build',
+      reason,
+      logPath: f.logs.pathOf(event.detail.buildId),
+    });
+    expect(outcome.detail.logTail).toContain(reason);
+    expect(f.logs.lines(event.detail.buildId)).toContain(`drydock: ${reason}`);
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'failed', error: reason });
+    expect(f.builder.builds).toEqual([]);
+    expect(f.workspaces.live()).toEqual([]);
+    // Redelivered: the recorded failure, nothing exported or built again.
+    const again = await runBuild(event, deps);
+    expect(again).toMatchObject({ id: outcome.id, detailType: 'Build Failed', detail: { reason } });
+    expect(f.context.exports).toEqual([]);
+    expect(f.builder.builds).toEqual([]);
+  });
+
+  it("throws a context fault that is not the team's (no BuildContextInvalidError) for the worker, failing nothing", async () => {
+    const event = requested('apps/hello/Dockerfile');
+    f.context.failNext(
+      new DrydockError('build context directory /x is not empty', { code: 'BUILD_CONTEXT_EXPORT_FAILED' }),
+    );
+    await expect(runBuild(event, deps)).rejects.toMatchObject({ code: 'BUILD_CONTEXT_EXPORT_FAILED' });
+    expect(await f.records.get(event.detail.buildId)).toMatchObject({ state: 'building' });
+    expect(f.workspaces.live()).toEqual([]);
   });
 
   it('keeps only the last tailLines lines of the log in the outcome', async () => {
