@@ -32,7 +32,7 @@ export class FakeBuildContext implements BuildContextSource {
     if (failure) throw failure;
     if (this.exportedTo(dest)) {
       throw new DrydockError(`build context destination ${dest} is already used`, {
-        code: 'BUILD_CONTEXT_INVALID',
+        code: 'BUILD_CONTEXT_EXPORT_FAILED',
       });
     }
     const files = this.#source.filesUnder(repository, commit, definitionDir);
