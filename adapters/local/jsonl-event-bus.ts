@@ -13,9 +13,37 @@ export class EventsFileError extends DrydockError {
   }
 }
 
+/** The most bytes one PutEvents entry may take: what the build-state function can relay of an event. */
+export const EVENTBRIDGE_ENTRY_MAX_BYTES = 256 * 1024;
+
+/** The size of an event as a PutEvents entry, by EventBridge's rule: Time 14 bytes, strings their UTF-8 bytes. */
+export function wireEntryBytes(event: DrydockEvent): number {
+  const wire = toEventBridge(event);
+  return (
+    14 +
+    Buffer.byteLength(String(wire.source), 'utf8') +
+    Buffer.byteLength(String(wire['detail-type']), 'utf8') +
+    Buffer.byteLength(JSON.stringify(wire.detail), 'utf8')
+  );
+}
+
+/** An event the build-state function could never put on the bus; it is not written to the events file. */
+export class EventTooLargeForRelayError extends DrydockError {
+  override readonly name = 'EventTooLargeForRelayError';
+
+  constructor(event: DrydockEvent, bytes: number) {
+    super(
+      `${event.detailType} ${event.id} is ${bytes} bytes on the wire; EventBridge takes at most ${EVENTBRIDGE_ENTRY_MAX_BYTES}`,
+      { code: 'EVENT_TOO_LARGE' },
+    );
+  }
+}
+
 /**
  * EventBus appending each event in EventBridge wire form (`toEventBridge`), one JSON object per line, to a file:
- * the CodeBuild build's record of what its steps published, which the build-state function relays.
+ * the CodeBuild build's record of what its steps published, which the build-state function relays. An event
+ * larger than a PutEvents entry (a log tail of a team's long lines) is refused with `EventTooLargeForRelayError`
+ * and nothing of its batch is written: the step fails, rather than leaving an outcome no relay can deliver.
  */
 export class JsonlEventBus implements EventBus {
   readonly path: string;
@@ -26,6 +54,10 @@ export class JsonlEventBus implements EventBus {
 
   async publish(events: readonly DrydockEvent[]): Promise<void> {
     if (events.length === 0) return;
+    for (const event of events) {
+      const bytes = wireEntryBytes(event);
+      if (bytes > EVENTBRIDGE_ENTRY_MAX_BYTES) throw new EventTooLargeForRelayError(event, bytes);
+    }
     // One write per batch: a line is never split between two writers' appends.
     const text = events.map((e) => `${JSON.stringify(toEventBridge(e))}\n`).join('');
     try {

@@ -2,7 +2,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonlEventBus, parseEventLines, readEventsFile } from '../../../adapters/local/jsonl-event-bus.js';
+import {
+  entrySize,
+  PUT_EVENTS_MAX_BYTES,
+  toPutEventsEntry,
+} from '../../../adapters/aws/eventbridge-event-bus.js';
+import {
+  EVENTBRIDGE_ENTRY_MAX_BYTES,
+  EventTooLargeForRelayError,
+  JsonlEventBus,
+  parseEventLines,
+  readEventsFile,
+  wireEntryBytes,
+} from '../../../adapters/local/jsonl-event-bus.js';
 import { toEventBridge } from '../../../core/events/index.js';
 import { buildRequested } from '../../contracts/sample-events.js';
 
@@ -38,5 +50,34 @@ describe('JsonlEventBus', () => {
     await expect(readEventsFile('/nonexistent/events.jsonl')).rejects.toThrow(
       'cannot read events file /nonexistent/events.jsonl',
     );
+  });
+
+  it('refuses a batch holding an event larger than a PutEvents entry, writing none of it', async () => {
+    // A log tail of a team's long lines: the build-state function could never put it on the bus.
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-events-'));
+    try {
+      const path = join(dir, 'events.jsonl');
+      const bus = new JsonlEventBus(path);
+      await bus.publish([buildRequested('first')]);
+      const before = readFileSync(path, 'utf8');
+      const big = buildRequested('big');
+      const huge = { ...big, detail: { ...big.detail, dockerfile: 'x'.repeat(EVENTBRIDGE_ENTRY_MAX_BYTES) } };
+      const error = await bus.publish([buildRequested('ok'), huge]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventTooLargeForRelayError);
+      expect((error as EventTooLargeForRelayError).code).toBe('EVENT_TOO_LARGE');
+      expect((error as Error).message).toMatch(/^Build Requested big is \d+ bytes on the wire/);
+      expect(readFileSync(path, 'utf8')).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts an event as EventBridge counts its PutEvents entry, up to the same limit', () => {
+    expect(EVENTBRIDGE_ENTRY_MAX_BYTES).toBe(PUT_EVENTS_MAX_BYTES);
+    const event = buildRequested('sized');
+    const withUnicode = { ...event, detail: { ...event.detail, dockerfile: 'RUN echo ✓ é\n' } };
+    for (const e of [event, withUnicode]) {
+      expect(wireEntryBytes(e)).toBe(entrySize(toPutEventsEntry(e, 'bus')));
+    }
   });
 });
