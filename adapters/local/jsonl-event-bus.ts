@@ -16,14 +16,18 @@ export class EventsFileError extends DrydockError {
 /** The most bytes one PutEvents entry may take: what the build-state function can relay of an event. */
 export const EVENTBRIDGE_ENTRY_MAX_BYTES = 256 * 1024;
 
-/** The size of an event as a PutEvents entry, by EventBridge's rule: Time 14 bytes, strings their UTF-8 bytes. */
+/**
+ * The size of an event as a PutEvents entry, by EventBridge's rule (Time 14 bytes, strings their UTF-8 bytes), with
+ * the event's id counted in the detail as the EventBridge bus may carry it: never less than the entry's size.
+ */
 export function wireEntryBytes(event: DrydockEvent): number {
   const wire = toEventBridge(event);
+  const detail = { ...(wire.detail as object), 'drydock-event-id': event.id };
   return (
     14 +
     Buffer.byteLength(String(wire.source), 'utf8') +
     Buffer.byteLength(String(wire['detail-type']), 'utf8') +
-    Buffer.byteLength(JSON.stringify(wire.detail), 'utf8')
+    Buffer.byteLength(JSON.stringify(detail), 'utf8')
   );
 }
 
