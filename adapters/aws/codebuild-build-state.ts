@@ -11,6 +11,7 @@ import { IMAGE_TESTED } from '../../core/events/image-tested.js';
 import { type DrydockEvent, parseEvent } from '../../core/events/index.js';
 import { awsCall } from './aws-service-error.js';
 import { BUILD_ENV } from './build-contract.js';
+import { entrySize, PUT_EVENTS_MAX_BYTES, toPutEventsEntry } from './eventbridge-event-bus.js';
 
 const NameValue = z.object({ name: z.string(), value: z.string() });
 
@@ -159,7 +160,8 @@ export interface BuildEvents {
  * detail-type the build's steps may emit (`allowed`), about this build (its build id, repository, commit and
  * definition are the request's), published once. The build runs the team's Dockerfile and writes this file, so
  * every other line is refused, never relayed: another build's `Image Published`, a forged `Base Image Banned`, an
- * event out of the flow (`Image Published` with no passed `Image Tested` before it, anything after the end).
+ * event out of the flow (`Image Published` with no passed `Image Tested` before it, anything after the end), an
+ * event larger than a PutEvents entry.
  * A file read only up to its cap (`truncated`) loses its cut last line.
  */
 export function buildEventsOf(
@@ -198,6 +200,14 @@ export function buildEventsOf(
       return;
     }
     const event = parsed.event;
+    // An entry PutEvents refuses would fail the whole relay on every delivery, the build's outcome never told.
+    const bytes = entrySize(toPutEventsEntry(event, ''));
+    if (bytes > PUT_EVENTS_MAX_BYTES) {
+      refuse(
+        `${event.detailType} is ${bytes} bytes on the wire; EventBridge takes at most ${PUT_EVENTS_MAX_BYTES}`,
+      );
+      return;
+    }
     if (!options.allowed.has(event.detailType)) {
       refuse(`${event.detailType} is not an event the build's steps may publish`);
       return;

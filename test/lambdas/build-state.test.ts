@@ -16,7 +16,7 @@ import {
 import { buildStateDeps } from '../../lambdas/shared/aws-ports.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
-import { lambdaContext, quietObservability, s3Body, sqsEvent, sqsRecord } from './helpers.js';
+import { lambdaContext, quietObservability, s3Body, sqsEvent, sqsRecord, putDetail } from './helpers.js';
 
 const fixture = (path: string) => JSON.parse(readFileSync(join(import.meta.dirname, path), 'utf8'));
 const SUCCEEDED = fixture('../adapters/aws/fixtures/codebuild-state-succeeded.json');
@@ -51,7 +51,7 @@ const relayed = () =>
   eb
     .commandCalls(PutEventsCommand)
     .flatMap((c) =>
-      (c.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail!) })),
+      (c.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: putDetail(e) })),
     );
 const noSuchKey = () =>
   Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
@@ -157,6 +157,33 @@ describe('build-state function', () => {
     eventsFile(jsonl(COMPLETED, PASSED, fixture('../fixtures/events/base-image-banned.json'), PUBLISHED));
     await handler()(sqsEvent(sqsRecord(SUCCEEDED)), lambdaContext());
     expect(relayed().map((r) => r.type)).toEqual(['Build Completed', 'Image Tested', 'Image Published']);
+  });
+
+  it('refuses a line larger than a PutEvents entry, instead of failing every delivery until the DLQ', async () => {
+    // 300 KB of log tail: under the read cap, over what EventBridge takes. Put as it is, PutEvents would refuse the
+    // whole relay on every retry and the build's outcome would never reach the team.
+    eventsFile(
+      jsonl({ ...COMPLETED, detail: { ...COMPLETED.detail, logTail: 'x'.repeat(300_000) } }, PASSED),
+    );
+    const obs = quietObservability('build-state');
+    const warn = vi.spyOn(obs.logger, 'warn');
+    expect(await handler(obs)(sqsEvent(sqsRecord(FAILED)), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(relayed().map((r) => [r.type, r.detail.stage])).toEqual([['Build Failed', 'build']]);
+    const refusal = warn.mock.calls.find(([message]) => message === 'build events refused');
+    expect(refusal?.[1]).toMatchObject({
+      refused: 2,
+      lines: [
+        {
+          line: 1,
+          reason: expect.stringMatching(
+            /^Build Completed is \d+ bytes on the wire; EventBridge takes at most 262144$/,
+          ),
+        },
+        { line: 2, reason: 'Image Tested cannot follow the request' },
+      ],
+    });
   });
 
   it('skips malformed JSON lines and relays the valid ones', async () => {
