@@ -4,7 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { DrydockError } from '../../core/errors.js';
-import { type DrydockEvent, toEventBridge } from '../../core/events/index.js';
+import { type DrydockEvent, toEventBridge, WIRE_ID_KEY } from '../../core/events/index.js';
 import type { EventBus } from '../../core/ports/event-bus.js';
 import { awsCall, chunk } from './aws-service-error.js';
 
@@ -62,14 +62,17 @@ export class EventTooLargeError extends DrydockError {
   }
 }
 
-/** The PutEvents entry of a drydock event: the wire form of `toEventBridge`, on the given bus. */
+/**
+ * The PutEvents entry of a drydock event: the wire form of `toEventBridge`, on the given bus, with the event's own
+ * id in the detail (`WIRE_ID_KEY`), since EventBridge gives the entry an id of its own.
+ */
 export function toPutEventsEntry(event: DrydockEvent, busName: string): PutEventsRequestEntry {
   const wire = toEventBridge(event);
   return {
     EventBusName: busName,
     Source: wire.source as string,
     DetailType: wire['detail-type'] as string,
-    Detail: JSON.stringify(wire.detail),
+    Detail: JSON.stringify({ ...(wire.detail as object), [WIRE_ID_KEY]: event.id }),
     Time: new Date(event.time),
   };
 }

@@ -85,6 +85,13 @@ export function fromEventBridge(input: unknown): unknown {
   return normalise(input as Record<string, unknown>);
 }
 
+/**
+ * The key under which a drydock event's own id travels in its EventBridge `detail`: PutEvents cannot set an
+ * event's id (EventBridge gives every entry a new one), and consumers need the stable id drydock derived, as the
+ * local bus keeps it. The wire form read back takes its id from there and drops the key from the detail.
+ */
+export const WIRE_ID_KEY = 'drydock-event-id';
+
 function normalise(input: Record<string, unknown>): Record<string, unknown> {
   if (!('detail-type' in input) && !('replay-name' in input)) return input;
   const out: Record<string, unknown> = {};
@@ -92,6 +99,15 @@ function normalise(input: Record<string, unknown>): Record<string, unknown> {
     if (key === 'detail-type') out.detailType = value;
     else if (key === 'replay-name') out.replayName = value;
     else if (!EVENTBRIDGE_ONLY.has(key)) out[key] = value;
+  }
+  const detail = out.detail;
+  if (typeof detail === 'object' && detail !== null && !Array.isArray(detail) && WIRE_ID_KEY in detail) {
+    const { [WIRE_ID_KEY]: id, ...rest } = detail as Record<string, unknown>;
+    // Only a usable id replaces EventBridge's; anything else stays in the detail, where the schema refuses it.
+    if (typeof id === 'string' && id !== '') {
+      out.id = id;
+      out.detail = rest;
+    }
   }
   return out;
 }

@@ -16,7 +16,7 @@ import {
 import { buildStateDeps } from '../../lambdas/shared/aws-ports.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
-import { lambdaContext, quietObservability, s3Body, sqsEvent, sqsRecord, putDetail } from './helpers.js';
+import { lambdaContext, putDetail, quietObservability, s3Body, sqsEvent, sqsRecord } from './helpers.js';
 
 const fixture = (path: string) => JSON.parse(readFileSync(join(import.meta.dirname, path), 'utf8'));
 const SUCCEEDED = fixture('../adapters/aws/fixtures/codebuild-state-succeeded.json');

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, LambdaFunctionURLEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { WIRE_ID_KEY } from '../../core/events/index.js';
 import { type Observability, observability } from '../../lambdas/shared/observability.js';
 
 /** Observability that writes nothing: a silent logger, metrics switched off. */
@@ -137,3 +138,9 @@ export const s3Body = (text: string | Buffer) => {
     transformToByteArray: async () => new Uint8Array(data),
   } as never;
 };
+
+/** The detail of a captured PutEvents entry without the drydock event id it carries (`WIRE_ID_KEY`). */
+export function putDetail(entry: { readonly Detail?: string | undefined }): Record<string, unknown> {
+  const { [WIRE_ID_KEY]: _id, ...detail } = JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>;
+  return detail;
+}

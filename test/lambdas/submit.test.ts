@@ -12,7 +12,7 @@ import { makeSubmitHandler } from '../../lambdas/handlers/submit.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { FakeGitProvider } from '../adapters/aws/fake-git-provider.js';
 import { ManualClock } from '../contracts/manual-clock.js';
-import { functionUrlEvent, lambdaContext, quietObservability } from './helpers.js';
+import { functionUrlEvent, lambdaContext, putDetail, quietObservability } from './helpers.js';
 
 const CI_ROLE = 'arn:aws:sts::111111111111:assumed-role/payments-ci/build-42';
 const COMMIT = '405906c9d5be6ae5393ca65fb0e7c38e0d585ecb';
@@ -68,7 +68,7 @@ describe('submit handler', () => {
     const response = await call(handler(), functionUrlEvent({ body: request(), iamUserArn: CI_ROLE }));
     expect(response.statusCode).toBe(202);
     const [entry] = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries ?? [];
-    expect(JSON.parse(entry!.Detail!)).toEqual({
+    expect(putDetail(entry!)).toEqual({
       repository: 'github.com/acme/payments',
       ref: 'refs/heads/main',
       before: '0'.repeat(40),

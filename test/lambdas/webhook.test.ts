@@ -16,7 +16,7 @@ import { makeWebhookHandler } from '../../lambdas/handlers/webhook.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { FakeGitProvider } from '../adapters/aws/fake-git-provider.js';
 import { ManualClock } from '../contracts/manual-clock.js';
-import { functionUrlEvent, lambdaContext, quietObservability } from './helpers.js';
+import { functionUrlEvent, lambdaContext, putDetail, quietObservability } from './helpers.js';
 
 const SECRET = 'w3bh00k-s3cr3t-0123456789abcdef';
 const GITHUB_PUSH = readFileSync(join(import.meta.dirname, 'fixtures/github-push.json'), 'utf8');
@@ -64,7 +64,7 @@ const pushed = () =>
   eb
     .commandCalls(PutEventsCommand)
     .flatMap((c) =>
-      (c.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail!) })),
+      (c.args[0].input.Entries ?? []).map((e) => ({ type: e.DetailType, detail: putDetail(e) })),
     );
 
 beforeEach(() => {

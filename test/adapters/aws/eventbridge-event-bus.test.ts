@@ -7,7 +7,7 @@ import {
   PUT_EVENTS_MAX_BYTES,
   PutEventsFailedError,
 } from '../../../adapters/aws/eventbridge-event-bus.js';
-import { type DrydockEvent, toEventBridge } from '../../../core/events/index.js';
+import { type DrydockEvent, parseEvent, toEventBridge, WIRE_ID_KEY } from '../../../core/events/index.js';
 import { buildRequested } from '../../contracts/sample-events.js';
 
 const eb = mockClient(EventBridgeClient);
@@ -55,7 +55,8 @@ describe('EventBridgeEventBus', () => {
         EventBusName: 'drydock-bus',
         Source: 'drydock',
         DetailType: 'Build Requested',
-        Detail: JSON.stringify(wire.detail),
+        // EventBridge gives every entry an id of its own: drydock's travels in the detail.
+        Detail: JSON.stringify({ ...(wire.detail as object), [WIRE_ID_KEY]: event!.id }),
         Time: new Date(event!.time),
       },
     ]);
@@ -142,5 +143,39 @@ describe('EventBridgeEventBus', () => {
       awsCode: 'ThrottlingException',
       retryable: true,
     });
+  });
+});
+
+describe('the drydock id on the wire', () => {
+  it('comes back as the event id when EventBridge delivers the entry, and leaves the detail as it was', async () => {
+    eb.on(PutEventsCommand).resolves(ok(1));
+    const [event] = events(1);
+    await bus().publish([event!]);
+    const entry = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    // What a rule target receives: EventBridge's own id and fields around the entry.
+    const delivered = {
+      version: '0',
+      id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: '111111111111',
+      time: event!.time,
+      region: 'eu-west-1',
+      resources: [],
+      detail: JSON.parse(entry.Detail!),
+    };
+    const parsed = parseEvent(delivered);
+    expect(parsed.ok && parsed.event).toEqual(event);
+  });
+
+  it('is ignored when it is not a usable id, so the detail fails its schema instead of taking a forged one', () => {
+    const parsed = parseEvent({
+      id: 'eventbridge-id',
+      'detail-type': 'Build Requested',
+      source: 'drydock',
+      time: '2025-03-14T09:27:00Z',
+      detail: { [WIRE_ID_KEY]: 42 },
+    });
+    expect(parsed.ok).toBe(false);
   });
 });

@@ -16,7 +16,14 @@ import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
 import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
 import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
-import { eventBridgeDelivery, lambdaContext, quietObservability, sqsEvent, sqsRecord } from '../helpers.js';
+import {
+  eventBridgeDelivery,
+  lambdaContext,
+  putDetail,
+  quietObservability,
+  sqsEvent,
+  sqsRecord,
+} from '../helpers.js';
 
 // The gate step function as deployed: the registry's gate step on the AWS composition root, SDKs mocked.
 const POLICY = readFileSync(join(import.meta.dirname, '../../../examples/policy.yaml'), 'utf8');
@@ -101,7 +108,7 @@ const routedToGate = () =>
         id: '',
         detailType: entry.DetailType!,
         time: '2025-03-14T09:27:00Z',
-        detail: JSON.parse(entry.Detail!),
+        detail: putDetail(entry),
       },
       `eventbridge-${++deliveries}`,
     );
@@ -181,14 +188,12 @@ describe('gate step function', () => {
       'Definition Verdict',
       'Definition Verdict',
     ]);
-    const verdicts = entries
-      .filter((e) => e.DetailType === 'Definition Verdict')
-      .map((e) => JSON.parse(e.Detail!));
+    const verdicts = entries.filter((e) => e.DetailType === 'Definition Verdict').map((e) => putDetail(e));
     expect(verdicts.map((v) => [v.definition, v.passed]).sort()).toEqual([
       ['services/api/Dockerfile', true],
       ['services/legacy/Dockerfile', false],
     ]);
-    const build = JSON.parse(entries.find((e) => e.DetailType === 'Build Requested')!.Detail!);
+    const build = putDetail(entries.find((e) => e.DetailType === 'Build Requested')!);
     expect(build).toMatchObject({
       repository: REPO,
       commit: AFTER,
@@ -230,9 +235,7 @@ describe('gate step function', () => {
     await gate(sqsEvent(...routedToGate()), lambdaContext());
     const verdicts = putEntries()
       .filter((e) => e.DetailType === 'Definition Verdict')
-      .map(
-        (e) => JSON.parse(e.Detail!) as { definition: string; passed: boolean; findings: { code: string }[] },
-      );
+      .map((e) => putDetail(e) as { definition: string; passed: boolean; findings: { code: string }[] });
     expect(
       verdicts
         .map((v) => [
@@ -252,10 +255,10 @@ describe('gate step function', () => {
     const many = Array.from({ length: 201 }, (_, i) => ({ path: `svc-${i}/Dockerfile`, change: 'added' }));
     expect(await gate(sqsEvent(sqsRecord(push(many))), lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(putTypes()).toEqual(['Definition Verdict']);
-    const verdict = JSON.parse(putEntries()[0]!.Detail!);
+    const verdict = putDetail(putEntries()[0]!) as { findings: { code: string; message: string }[] };
     expect(verdict).toMatchObject({ repository: REPO, commit: AFTER, passed: false });
-    expect(verdict.findings[0].code).toBe('DD205');
-    expect(verdict.findings[0].message).toMatch(/201 definitions and the gate takes at most 200 per push/);
+    expect(verdict.findings[0]?.code).toBe('DD205');
+    expect(verdict.findings[0]?.message).toMatch(/201 definitions and the gate takes at most 200 per push/);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(routedToGate()).toEqual([]);
   });
