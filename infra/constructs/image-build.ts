@@ -23,6 +23,19 @@ export const BUILD_PROJECT_VARIABLES = [
   'DRYDOCK_BUILD_TIMEOUT_SECONDS',
 ] as const;
 
+/** The test step's time limit (the buildspec's DRYDOCK_TEST_TIMEOUT_SECONDS). */
+export const TEST_TIME_LIMIT_SECONDS = 600;
+
+/** The push's own time limit (ContainerCliImageRegistry's default) plus the events upload. */
+export const PUBLISH_TIME_LIMIT_SECONDS = 600;
+
+/** The install and pre_build phases: the CLI, request and context downloads, the registry login. */
+export const SETUP_TIME_LIMIT_SECONDS = 300;
+
+// CodeBuild stops a timed-out build without the build phase's `finally`: no events file is uploaded, and an image
+// pushed just before would have no Image Published. The build's limit leaves every later step its own.
+const AFTER_BUILD_SECONDS = SETUP_TIME_LIMIT_SECONDS + TEST_TIME_LIMIT_SECONDS + PUBLISH_TIME_LIMIT_SECONDS;
+
 /** Props of {@link ImageBuild}. */
 export interface ImageBuildProps {
   readonly name: string;
@@ -96,10 +109,8 @@ export class ImageBuild extends Construct {
           SNAPSHOT_BUCKET: { value: props.snapshotBucket.bucketName },
           REPOSITORY_PREFIX: { value: props.repositoryPrefix },
           DRYDOCK_CLI_URL: { value: this.cliAsset.s3ObjectUrl },
-          // Leave the build's own limit ten minutes for the tests and the push.
-          DRYDOCK_BUILD_TIMEOUT_SECONDS: {
-            value: String(Math.max(60, props.buildTimeout.toSeconds() - 600)),
-          },
+          // The build's own limit leaves the setup, the tests, the push and the upload their time.
+          DRYDOCK_BUILD_TIMEOUT_SECONDS: { value: String(buildSeconds(props.buildTimeout)) },
         } satisfies Record<(typeof BUILD_PROJECT_VARIABLES)[number], codebuild.BuildEnvironmentVariable>,
       },
       timeout: props.buildTimeout,
@@ -120,6 +131,18 @@ export class ImageBuild extends Construct {
         'The build runs docker build, docker run and docker push, which need the Docker daemon of privileged mode.',
     });
   }
+}
+
+/** The build step's time limit within the project timeout; a timeout that leaves it under a minute is refused. */
+function buildSeconds(timeout: Duration): number {
+  const seconds = timeout.toSeconds() - AFTER_BUILD_SECONDS;
+  if (seconds < 60) {
+    throw new Error(
+      `buildTimeout of ${timeout.toMinutes()} minutes leaves the build no time: the setup, tests, push and upload ` +
+        `take up to ${AFTER_BUILD_SECONDS / 60} minutes, and the build needs one more`,
+    );
+  }
+  return seconds;
 }
 
 /** Reads the buildspec and points its report at the report group's ARN (a bare name would make a new group). */
