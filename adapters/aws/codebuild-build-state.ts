@@ -63,6 +63,8 @@ export interface BuildFacts {
   }[];
   /** A link to the build's log (CloudWatch console, else S3). */
   readonly logLink?: string;
+  /** When the build started (BatchGetBuilds): an events file older than that is another build's. */
+  readonly startedAt?: Date;
 }
 
 const vars = (list: readonly { name?: string; value?: string }[] | undefined) =>
@@ -102,8 +104,10 @@ export function withBuild(facts: BuildFacts, build: Build | undefined): BuildFac
     ...(p.durationInSeconds === undefined ? {} : { seconds: p.durationInSeconds }),
   }));
   const logLink = facts.logLink ?? build.logs?.deepLink ?? build.logs?.s3DeepLink;
+  const startedAt = build.startTime === undefined ? facts.startedAt : new Date(build.startTime);
   return {
     ...facts,
+    ...(startedAt && !Number.isNaN(startedAt.getTime()) ? { startedAt } : {}),
     env: new Map([...facts.env, ...env]),
     exported: new Map([...facts.exported, ...exported]),
     phases: phases.length > 0 ? phases : facts.phases,
@@ -161,7 +165,8 @@ export interface BuildEvents {
  * definition are the request's), published once. The build runs the team's Dockerfile and writes this file, so
  * every other line is refused, never relayed: another build's `Image Published`, a forged `Base Image Banned`, an
  * event out of the flow (`Image Published` with no passed `Image Tested` before it, anything after the end), an
- * event larger than a PutEvents entry.
+ * event larger than a PutEvents entry, an event older than this CodeBuild build (`startedAt`): the file of an
+ * earlier build of the same id, left there when this one stopped before uploading its own.
  * A file read only up to its cap (`truncated`) loses its cut last line.
  */
 export function buildEventsOf(
@@ -172,6 +177,8 @@ export function buildEventsOf(
     /** The detail-types that may follow an event of a detail-type (the emits of the steps consuming it). */
     readonly next: (detailType: string) => ReadonlySet<string>;
     readonly truncated: boolean;
+    /** When this CodeBuild build started: an event published before it (less the skew allowed) is an earlier build's. */
+    readonly startedAt?: Date;
   },
 ): BuildEvents {
   const events: DrydockEvent[] = [];
@@ -200,6 +207,13 @@ export function buildEventsOf(
       return;
     }
     const event = parsed.event;
+    const notBefore = options.startedAt && options.startedAt.getTime() - EVENT_CLOCK_SKEW_MS;
+    if (notBefore !== undefined && !(Date.parse(event.time) >= notBefore)) {
+      refuse(
+        `${event.detailType} of ${event.time.slice(0, 40)} is older than this CodeBuild build (started ${options.startedAt?.toISOString()}): an earlier build's`,
+      );
+      return;
+    }
     // An entry PutEvents refuses would fail the whole relay on every delivery, the build's outcome never told.
     const bytes = entrySize(toPutEventsEntry(event, ''));
     if (bytes > PUT_EVENTS_MAX_BYTES) {
@@ -242,6 +256,10 @@ export function buildEventsOf(
   });
   return { events, refused };
 }
+
+// How far the build host's clock may be behind CodeBuild's start time; an earlier build of the same id ended long
+// before (the build starter starts one build per id a day).
+const EVENT_CLOCK_SKEW_MS = 60_000;
 
 /** Whether an event ends a build: published, failed, or tests that did not pass. */
 export function endsBuild(event: DrydockEvent | undefined): boolean {

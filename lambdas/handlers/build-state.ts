@@ -104,6 +104,8 @@ export const makeBuildStateHandler = (deps: BuildStateDeps) =>
             allowed: CODEBUILD_EMITS,
             next: codebuildNext,
             truncated: file.truncated,
+            // The build id is the definition's at the commit: a later CodeBuild build may share it and this file.
+            ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
           })
         : { events: [], refused: [] };
       if (refused.length > 0) {

@@ -235,6 +235,43 @@ describe('build-state function', () => {
     expect(relayed()).toEqual([]);
   });
 
+  it("never relays an earlier CodeBuild build's events file as the outcome of a later build of the same id", async () => {
+    // The build id is the definition's at the commit: a later request for it (a re-gate, a redrive, RetryBuild)
+    // runs another CodeBuild build with the same DRYDOCK_BUILD_ID. When that build stops before its steps upload
+    // anything, builds/<id>/events.jsonl is still the earlier build's, whose Image Published is not this outcome.
+    const startedAt = (iso: string) =>
+      cb.on(BatchGetBuildsCommand).resolves({
+        builds: BUILDS.builds.map((b: Record<string, unknown>) => ({ ...b, startTime: new Date(iso) })),
+      });
+    eventsFile(jsonl(COMPLETED, PASSED, PUBLISHED));
+    startedAt('2025-03-14T11:00:00Z');
+    const obs = quietObservability('build-state');
+    const warn = vi.spyOn(obs.logger, 'warn');
+    expect(await handler(obs)(sqsEvent(sqsRecord(FAILED)), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(relayed().map((r) => [r.type, r.detail.stage])).toEqual([['Build Failed', 'build']]);
+    const refusal = warn.mock.calls.find(([message]) => message === 'build events refused');
+    expect(refusal?.[1]).toMatchObject({
+      refused: 3,
+      lines: [
+        {
+          line: 1,
+          reason:
+            "Build Completed of 2025-03-14T09:28:01.004Z is older than this CodeBuild build (started 2025-03-14T11:00:00.000Z): an earlier build's",
+        },
+        { line: 2 },
+        { line: 3 },
+      ],
+    });
+
+    // The build that did publish them: started before its events, within the clock skew allowed.
+    eb.resetHistory();
+    startedAt('2025-03-14T09:28:30Z');
+    await handler()(sqsEvent(sqsRecord(SUCCEEDED)), lambdaContext());
+    expect(relayed().map((r) => r.type)).toEqual(['Build Completed', 'Image Tested', 'Image Published']);
+  });
+
   it('handles a redelivered state change once, and ignores a build in progress', async () => {
     eventsFile(jsonl(COMPLETED, PASSED, PUBLISHED));
     const h = handler();

@@ -234,3 +234,40 @@ describe('unfinishedBuild', () => {
     expect(a?.id).toBe(b?.id);
   });
 });
+
+describe('an events file left by an earlier build of the same id', () => {
+  it('is refused line by line when its events are older than this CodeBuild build', () => {
+    const facts = withBuild(factsFromEvent(detailOf('codebuild-state-failed.json')), {
+      ...BUILD,
+      startTime: new Date('2025-03-14T11:00:00Z'),
+    });
+    expect(facts.startedAt?.toISOString()).toBe('2025-03-14T11:00:00.000Z');
+    const out = buildEventsOf(jsonl(COMPLETED, PASSED, PUBLISHED), REQUEST, {
+      allowed: CODEBUILD_EMITS,
+      next: codebuildNext,
+      truncated: false,
+      ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
+    });
+    expect(out.events).toEqual([]);
+    expect(out.refused.map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(out.refused[0]!.reason).toContain('is older than this CodeBuild build');
+    // With nothing relayed, the build did not end: it is reported failed, not published.
+    expect(unfinishedBuild(facts, REQUEST, undefined, { now })?.detail.stage).toBe('build');
+  });
+
+  it('is relayed when this build published it, a clock a little behind CodeBuild included', () => {
+    // Build Completed at 09:28:01.004: the build host's clock 30 s behind a start at 09:28:31.
+    const out = buildEventsOf(jsonl(COMPLETED, PASSED, PUBLISHED), REQUEST, {
+      allowed: CODEBUILD_EMITS,
+      next: codebuildNext,
+      truncated: false,
+      startedAt: new Date('2025-03-14T09:28:31Z'),
+    });
+    expect(out.refused).toEqual([]);
+    expect(out.events.map((e) => e.detailType)).toEqual([
+      'Build Completed',
+      'Image Tested',
+      'Image Published',
+    ]);
+  });
+});
