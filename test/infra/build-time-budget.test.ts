@@ -40,8 +40,9 @@ describe('the CodeBuild time budget', () => {
     expect(PUBLISH_TIME_LIMIT_SECONDS).toBeGreaterThanOrEqual(600);
     expect(SETUP_TIME_LIMIT_SECONDS).toBeGreaterThanOrEqual(300);
     const { project, build } = budget(synthDrydock().template);
-    expect(project).toBe(3600);
-    expect(build).toBeGreaterThanOrEqual(60);
+    expect(project).toBe(4500);
+    // The team's build keeps the 50 minutes it had when the tests and the push were bash in the buildspec.
+    expect(build).toBe(3000);
     expect(SETUP_TIME_LIMIT_SECONDS + build + testSeconds + PUBLISH_TIME_LIMIT_SECONDS).toBeLessThanOrEqual(
       project,
     );

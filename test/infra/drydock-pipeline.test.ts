@@ -682,7 +682,7 @@ describe('build project', () => {
     expect(p.LogsConfig.CloudWatchLogs.Status).toBe('ENABLED');
     expect(p.LogsConfig.S3Logs.Status).toBe('ENABLED');
     expect(p.Source.Type).toBe('NO_SOURCE');
-    expect(p.TimeoutInMinutes).toBe(60);
+    expect(p.TimeoutInMinutes).toBe(75);
   });
 
   it("reports JUnit XML to the pipeline's report group, by ARN", () => {
