@@ -101,7 +101,11 @@ async function runStepCommand(name: string, flags: StepFlags, io: CliIo): Promis
   }
   const stepName = name as CodeBuildStepName;
   const step = CODEBUILD_STEPS[stepName];
-  const seconds = (value: string | undefined, what: string, fallback: number): number => {
+  // The flag wins over the project's variable, which wins over the default; a value of either that is not a
+  // positive whole number of seconds (`30m`, `0`) is refused, never read as NaN or 0 (no limit, or none left).
+  const limitMs = (flag: string | undefined, variable: string, fallback: number): number => {
+    const [value, what] =
+      flag !== undefined && flag !== '' ? [flag, '--time-limit'] : [io.env[variable], variable];
     if (value === undefined || value === '') return fallback * 1000;
     if (!/^\d{1,7}$/.test(value) || Number(value) === 0) {
       throw new UsageError(`${what} must be a whole number of seconds, not ${JSON.stringify(value)}`);
@@ -123,15 +127,15 @@ async function runStepCommand(name: string, flags: StepFlags, io: CliIo): Promis
   }
 
   const published: DrydockEvent[] = [];
-  const buildTimeoutMs = seconds(
+  const buildTimeoutMs = limitMs(
     stepName === 'build' ? flags.timeLimit : undefined,
-    '--time-limit',
-    Number(io.env.DRYDOCK_BUILD_TIMEOUT_SECONDS || 1800),
+    'DRYDOCK_BUILD_TIMEOUT_SECONDS',
+    1800,
   );
-  const testTimeLimitMs = seconds(
+  const testTimeLimitMs = limitMs(
     stepName === 'test' ? flags.timeLimit : undefined,
-    '--time-limit',
-    Number(io.env.DRYDOCK_TEST_TIMEOUT_SECONDS || 600),
+    'DRYDOCK_TEST_TIMEOUT_SECONDS',
+    600,
   );
   const registryHost = flags.registry ?? io.env.ECR_REGISTRY;
   const repositoryPrefix = flags.repositoryPrefix ?? io.env.REPOSITORY_PREFIX;

@@ -151,4 +151,31 @@ describe('drydock step', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('--time-limit must be a whole number of seconds, not "1e9"');
   });
+
+  // The project's environment sets the limit when no --time-limit is given: `30m` or `0` there must not become
+  // NaN or 0 (no limit at all, or a build killed at once) but a usage error that names the variable.
+  it.each([
+    ['build', 'DRYDOCK_BUILD_TIMEOUT_SECONDS', '30m'],
+    ['build', 'DRYDOCK_BUILD_TIMEOUT_SECONDS', '0'],
+    ['build', 'DRYDOCK_BUILD_TIMEOUT_SECONDS', '-5'],
+    ['build', 'DRYDOCK_BUILD_TIMEOUT_SECONDS', '1e9'],
+    ['test', 'DRYDOCK_TEST_TIMEOUT_SECONDS', '10 min'],
+    ['test', 'DRYDOCK_TEST_TIMEOUT_SECONDS', '0x10'],
+  ])('refuses %s with %s=%j as a usage error naming the variable', async (name, variable, value) => {
+    const dir = tempTree({ 'request.json': wire(buildRequested('r1')), 'events.jsonl': `${wire(built)}\n` });
+    const input =
+      name === 'build' ? ['--event', 'request.json', '--events', 'e.jsonl'] : ['--events', 'events.jsonl'];
+    const out = await runCli(
+      ['step', name, ...input, '--context', 'context', '--work', 'work', '--engine', 'docker'],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH, [variable]: value },
+      },
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      `${variable} must be a whole number of seconds, not ${JSON.stringify(value)}`,
+    );
+    expect(existsSync(join(dir, 'e.jsonl'))).toBe(false);
+  });
 });
