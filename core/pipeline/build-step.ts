@@ -22,6 +22,7 @@ import {
   BuildTimedOutError,
 } from '../ports/build-service.js';
 import type { ImageRegistry } from '../ports/image-registry.js';
+import { capLogLine, capLogTail } from './event-caps.js';
 import { pinnedTagOf, pinnedTagProblem } from './pinned-tag.js';
 
 /** The log of one build: one line per `write`, kept at `path` (a file locally, CloudWatch Logs on AWS). */
@@ -143,7 +144,8 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
   const tail: string[] = [];
   const write = (line: string) => {
     log.write(line);
-    tail.push(line);
+    // The log keeps the whole line; the tail is carried in the outcome event, where a team's line is cut.
+    tail.push(capLogLine(line));
     if (tail.length > tailLines) tail.shift();
   };
   try {
@@ -206,7 +208,7 @@ export async function runBuild(event: BuildRequestedEvent, deps: BuildStepDeps):
       await workspace.release();
     }
     const done = await deps.records.transition(buildId, 'testing', { imageDigest: imageId });
-    return completed(event, done, { bases: resolution.bases, logTail: tail.join('\n') });
+    return completed(event, done, { bases: resolution.bases, logTail: capLogTail(tail) });
   } finally {
     await log.close();
   }
@@ -318,11 +320,13 @@ async function failed(
   buildId: string,
   failure: { reason: string; logPath: string; tail: readonly string[] },
 ): Promise<BuildFailedEvent> {
+  // A reason may quote the team's Dockerfile (a RUN line, every base it names): cut like a line of the log.
+  const reason = capLogLine(failure.reason);
   const record = await deps.records.transition(buildId, 'failed', {
-    error: failure.reason,
+    error: reason,
     logPath: failure.logPath,
   });
-  return failedEvent(event, record, { reason: failure.reason, logTail: failure.tail.join('\n') });
+  return failedEvent(event, record, { reason, logTail: capLogTail(failure.tail) });
 }
 
 function failedEvent(

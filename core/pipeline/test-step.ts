@@ -23,6 +23,7 @@ import { type BuildRecord, type BuildRecords, isTerminal } from '../ports/build-
 import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
 import { type ImageTester, ImageTestInterruptedError } from '../ports/image-tester.js';
+import { capTestFailures } from './event-caps.js';
 
 export { IMAGE_TESTS_FILE, imageTestsPathFor } from '../image-tests/paths.js';
 
@@ -199,7 +200,8 @@ function tested(
         skipped: 0,
         durationMs: Math.max(0, Math.round(outcome.durationMs)),
       },
-      failures: outcome.failures,
+      // The count is every failure; the event names the first ones, the JUnit report all of them.
+      failures: capTestFailures(outcome.failures, outcome.junitPath),
       ...(outcome.junitPath === undefined ? {} : { junitPath: outcome.junitPath }),
       bases: d.bases.map((b) => ({ name: b.name, digest: b.digest })),
     },

@@ -236,6 +236,44 @@ describe('runBuild', () => {
     expect(f.workspaces.live()).toEqual([]);
   });
 
+  // A team's RUN prints what it likes: 20 lines of 64 KiB made a 1.3 MB event that neither EventBridge nor the
+  // relay takes, and the team got a generic failure in place of its Build Failed.
+  it('keeps a Build Failed of a RUN printing huge lines under 64 KiB, with the error that ends the log', async () => {
+    const lines = [
+      ...Array.from({ length: 19 }, (_, i) => `noise ${i} ${'\u0001'.repeat(64 * 1024)}`),
+      'ERROR: npm ci failed: EINTEGRITY sha512 mismatch',
+    ];
+    const reason = `error building at STEP "RUN ${'x'.repeat(200_000)}": exit status 1`;
+    f.builder.scriptNext({ kind: 'fail', reason, lines });
+    const event = requested('apps/hello/Dockerfile');
+    const outcome = await runBuild(event, deps);
+    expect(outcome.detailType).toBe('Build Failed');
+    if (outcome.detailType !== 'Build Failed') return;
+    expect(parseEvent(outcome).ok).toBe(true);
+    expect(new TextEncoder().encode(JSON.stringify(outcome)).length).toBeLessThan(64 * 1024);
+    const tail = outcome.detail.logTail.split('\n');
+    expect(tail.at(-1)).toBe('ERROR: npm ci failed: EINTEGRITY sha512 mismatch');
+    expect(tail[0]).toMatch(/^drydock: \d+ earlier lines of the log left out of this tail$/);
+    expect(tail[1]).toMatch(/ … \[\d+ bytes of this line cut\]$/);
+    expect(outcome.detail.reason).toMatch(
+      /^error building at STEP "RUN x+ … \[\d+ bytes of this line cut\]$/,
+    );
+    expect((await f.records.get(event.detail.buildId))?.error).toBe(outcome.detail.reason);
+    // The log itself keeps every line whole.
+    expect(f.logs.lines(event.detail.buildId)).toEqual(expect.arrayContaining(lines));
+  });
+
+  it('keeps a Build Completed of a build printing huge lines under 64 KiB, with its last line', async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ${'é'.repeat(40_000)}`);
+    f.builder.scriptNext({ kind: 'print', lines: [...lines, 'built fine'] });
+    const outcome = await runBuild(requested('apps/hello/Dockerfile'), deps);
+    expect(outcome.detailType).toBe('Build Completed');
+    expect(parseEvent(outcome).ok).toBe(true);
+    expect(new TextEncoder().encode(JSON.stringify(outcome)).length).toBeLessThan(64 * 1024);
+    expect(outcome.detail.logTail.length).toBeGreaterThan(0);
+    expect(outcome.detail.logTail.split('\n').some((l) => l.startsWith('line 19 éé'))).toBe(true);
+  });
+
   it('keeps only the last tailLines lines of the log in the outcome', async () => {
     const lines = Array.from({ length: 10 }, (_, i) => `line ${i}`);
     f.builder.scriptNext({ kind: 'fail', reason: 'exit status 1', lines });

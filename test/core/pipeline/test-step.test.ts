@@ -157,6 +157,41 @@ describe('runImageTests', () => {
     );
   });
 
+  it('names the first failures of 5,000 failed tests in an event under 64 KiB, counting them all; the JUnit report keeps every one', async () => {
+    const huge = 'z'.repeat(4096);
+    const tester: ImageTester = {
+      test: async () => ({
+        image: APP,
+        passed: false,
+        tests: 5000,
+        failed: 5000,
+        durationMs: 5,
+        results: Array.from({ length: 5000 }, (_, i) => ({
+          kind: 'commandTests' as const,
+          id: `commandTests[${i}]`,
+          name: i === 0 ? `first ${'\u0001'.repeat(4096)}` : `test ${i}`,
+          passed: false,
+          failures: [`expectedOutput[0]: "ok" not found in stdout "${huge}"`],
+          durationMs: 1,
+        })),
+      }),
+    };
+    const event = await runImageTests(await built('pass'), { ...deps, tester });
+    expect(ImageTestedEvent.parse(event)).toEqual(event);
+    expect(new TextEncoder().encode(JSON.stringify(event)).length).toBeLessThan(64 * 1024);
+    expect(event.detail).toMatchObject({ passed: false, summary: { tests: 5000, failures: 5000 } });
+    const { failures } = event.detail;
+    expect(failures[0]?.name.startsWith('commandTests[0] first')).toBe(true);
+    expect(failures[0]?.message).toMatch(
+      /^expectedOutput\[0\]: "ok" not found in stdout "z+ … \[\d+ bytes cut\]$/,
+    );
+    expect(failures[1]?.name).toBe('commandTests[1] test 1');
+    const more = failures.at(-1);
+    expect(more?.name).toBe(`and ${5000 - (failures.length - 1)} more failed tests`);
+    expect(more?.message).toBe(`every failure is in the JUnit report ${event.detail.junitPath}`);
+    expect(f.reports.saved.get('build-pass')).toContain('commandTests[4999] test 4999');
+  });
+
   it('fails an invalid image-tests.yaml with its schema problem as the failure, without running anything', async () => {
     const { deps: withLog, lines } = logged();
     const event = await runImageTests(await built('invalid'), withLog);
