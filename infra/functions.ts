@@ -1,13 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { BUILD_FAILED, DEFINITION_PUSHED, type DetailType } from '../core/events/index.js';
 import { STEP_DECLARATIONS } from '../core/steps/declarations.js';
-// The environment each function reads, as the Lambda entries read it: one table, used by both.
-import { AWS_ONLY_FUNCTION_ENV, stepFunctionEnv } from '../lambdas/shared/aws-ports.js';
+// The environment each function reads, as the Lambda entries read it: one table, used by both (data only: the
+// CDK app loads no adapter).
 import {
+  AWS_ONLY_FUNCTION_ENV,
   type AwsPortName,
   PORT_ENV,
   STEP_FUNCTIONS,
   type StepFunctionName,
+  stepFunctionEnv,
   TARGET_ROUTES,
 } from '../lambdas/shared/deployment.js';
 import type { EnvName } from '../lambdas/shared/env.js';

@@ -1,5 +1,5 @@
 import { makeSubmitHandler } from './handlers/submit.js';
-import { submitDeps } from './shared/aws-ports.js';
+import { submitDeps } from './shared/deps/submit.js';
 
 /** IAM-authenticated function URL handler of `drydock submit`. */
 export const handler = makeSubmitHandler(submitDeps());

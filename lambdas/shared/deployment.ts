@@ -49,7 +49,7 @@ export const STEP_FUNCTIONS = (Object.keys(TARGET_ROUTES) as (keyof typeof TARGE
 );
 
 /**
- * The ports the AWS composition root (`lambdas/shared/aws-ports.ts`) can assemble, with the environment
+ * The ports the AWS runtime can assemble (one factory each, `lambdas/shared/ports/<port>.ts`), with the environment
  * variables each reads. The stack sets a function's environment from the ports of its step, and grants it the
  * permissions of those ports (`infra/port-grants.ts`): one table, three users.
  */
@@ -75,3 +75,22 @@ type StepPortsOf<N extends StepName> = Extract<
 type Unassembled = Exclude<StepPortsOf<StepFunctionName>, AwsPortName>;
 const everyStepPortAssembled: [Unassembled] extends [never] ? true : Unassembled = true;
 void everyStepPortAssembled;
+
+/**
+ * The variables each function that is not a step reads, besides those of its ports: the one table of their
+ * environment (the stack sets it, the entry tests check each is required).
+ */
+export const AWS_ONLY_FUNCTION_ENV = {
+  webhook: ['BUS_NAME', 'SNAPSHOT_BUCKET', 'IDEMPOTENCY_TABLE', 'WEBHOOK_SECRET_ARN'],
+  submit: ['BUS_NAME', 'SNAPSHOT_BUCKET', 'IDEMPOTENCY_TABLE', 'WEBHOOK_SECRET_ARN'],
+  'build-starter': ['BUS_NAME', 'BUILD_PROJECT', 'SNAPSHOT_BUCKET', 'IDEMPOTENCY_TABLE'],
+  'build-state': ['BUS_NAME', 'SNAPSHOT_BUCKET', 'LOG_BUCKET', 'IDEMPOTENCY_TABLE'],
+} as const satisfies Record<string, readonly EnvName[]>;
+
+/** A function the AWS deployment runs that is not a step of the registry. */
+export type AwsOnlyFunctionName = keyof typeof AWS_ONLY_FUNCTION_ENV;
+
+/** The variables a step function reads: those of its step's ports, and the idempotency table. */
+export function stepFunctionEnv(step: { readonly ports: readonly AwsPortName[] }): EnvName[] {
+  return [...new Set<EnvName>([...step.ports.flatMap((p) => PORT_ENV[p]), 'IDEMPOTENCY_TABLE'])];
+}

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueBackoff } from '../../adapters/aws/sqs-backoff.js';
 import { parseEvent } from '../../core/events/index.js';
 import { makeBuildStarterHandler } from '../../lambdas/handlers/build-starter.js';
-import { buildStarterDeps } from '../../lambdas/shared/aws-ports.js';
+import { buildStarterDeps } from '../../lambdas/shared/deps/build-starter.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
 import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';

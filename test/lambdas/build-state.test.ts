@@ -13,7 +13,7 @@ import {
   codebuildNext,
   makeBuildStateHandler,
 } from '../../lambdas/handlers/build-state.js';
-import { buildStateDeps } from '../../lambdas/shared/aws-ports.js';
+import { buildStateDeps } from '../../lambdas/shared/deps/build-state.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
 import { lambdaContext, putDetail, quietObservability, s3Body, sqsEvent, sqsRecord } from './helpers.js';

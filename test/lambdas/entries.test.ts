@@ -4,10 +4,23 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUILDKIT } from '../../core/dockerfile/builder-profile.js';
+import { gateStep } from '../../core/steps/gate.js';
 import { stepNamed } from '../../core/steps/index.js';
-import { AWS_ONLY_FUNCTION_ENV, awsPorts, stepFunctionEnv } from '../../lambdas/shared/aws-ports.js';
-import { type PORT_ENV, STEP_FUNCTIONS } from '../../lambdas/shared/deployment.js';
+import { notifyStep } from '../../core/steps/notify.js';
+import { awsPorts, awsStepDeps } from '../../lambdas/shared/aws-ports.js';
+import {
+  AWS_ONLY_FUNCTION_ENV,
+  type PORT_ENV,
+  STEP_FUNCTIONS,
+  stepFunctionEnv,
+} from '../../lambdas/shared/deployment.js';
 import { ENV_SCHEMA, readEnv } from '../../lambdas/shared/env.js';
+import { bus } from '../../lambdas/shared/ports/bus.js';
+import { clock } from '../../lambdas/shared/ports/clock.js';
+import { gateSettings } from '../../lambdas/shared/ports/gate-settings.js';
+import { lineage } from '../../lambdas/shared/ports/lineage.js';
+import { notifier } from '../../lambdas/shared/ports/notifier.js';
+import { publishedEvents } from '../../lambdas/shared/ports/published-events.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../fixtures/lambda-env.js';
 import { lambdaContext, quietObservability, sqsEvent, sqsRecord } from './helpers.js';
@@ -62,28 +75,54 @@ describe('awsPorts', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('reads only the variables of the ports asked for', () => {
-    const ports = awsPorts(
-      ['notifier', 'clock', 'gateSettings', 'publishedEvents'],
-      quietObservability('x'),
-      {
-        TOPIC_ARN: ENV.TOPIC_ARN,
-      },
-    );
+    const ports = awsPorts({ notifier, clock, gateSettings, publishedEvents }, quietObservability('x'), {
+      TOPIC_ARN: ENV.TOPIC_ARN,
+    });
     expect(Object.keys(ports).sort()).toEqual(['clock', 'gateSettings', 'notifier', 'publishedEvents']);
     expect(ports.gateSettings.builders).toEqual([BUILDKIT]);
   });
 
   it('names every bad variable of the ports asked for', () => {
     expect(() =>
-      awsPorts(['bus', 'lineage', 'notifier'], quietObservability('lineage'), { TOPIC_ARN: 'nope' }),
+      awsPorts({ bus, lineage, notifier }, quietObservability('lineage'), { TOPIC_ARN: 'nope' }),
     ).toThrow(
       /^drydock lineage: bad environment: BUS_NAME is not set; LINEAGE_TABLE is not set; TOPIC_ARN must be an sns ARN/,
     );
   });
 
+  it('refuses a factory given as another port', () => {
+    expect(() =>
+      awsPorts({ notifier, clock: notifier } as never, quietObservability('notify'), {
+        TOPIC_ARN: ENV.TOPIC_ARN,
+      }),
+    ).toThrow(/^drydock notify: the factory of notifier is given as clock/);
+  });
+
   it('counts no event as published: Powertools idempotency covers redelivery on AWS', async () => {
-    const { publishedEvents } = awsPorts(['publishedEvents'], quietObservability('x'), {});
-    expect(await publishedEvents.has('any')).toBe(false);
+    const ports = awsPorts({ publishedEvents }, quietObservability('x'), {});
+    expect(await ports.publishedEvents.has('any')).toBe(false);
+  });
+});
+
+describe('awsStepDeps', () => {
+  beforeEach(() => vi.stubEnv('AWS_REGION', 'eu-west-1'));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("assembles exactly the step's ports", () => {
+    const deps = awsStepDeps(notifyStep, { notifier }, ENV);
+    expect(Object.keys(deps.ports)).toEqual(['notifier']);
+  });
+
+  it("refuses factories that are not exactly the step's ports, naming both", () => {
+    // The types refuse these too; the check holds when a cast gets past them.
+    // @ts-expect-error the gate needs policy, source, gateSettings and publishedEvents as well
+    expect(() => awsStepDeps(gateStep, { bus, clock }, ENV)).toThrow(
+      /^drydock gate: the step's ports are bus, clock, gateSettings, policy, publishedEvents, source, but the function assembles bus, clock$/,
+    );
+    // @ts-expect-error the notify step has no bus
+    expect(() => awsStepDeps(notifyStep, { notifier, bus }, ENV)).toThrow(
+      /^drydock notify: the step's ports are notifier, but the function assembles bus, notifier$/,
+    );
   });
 });
 

@@ -19,6 +19,7 @@ import { notifyStep } from '../../core/steps/notify.js';
 import type { Step } from '../../core/steps/step.js';
 import { awsStepDeps } from '../../lambdas/shared/aws-ports.js';
 import { type AwsPortName, STEP_FUNCTIONS } from '../../lambdas/shared/deployment.js';
+import { awsPortsOf } from '../../lambdas/shared/ports/index.js';
 import { makeStepHandler } from '../../lambdas/shared/step-function.js';
 import { FakeDynamoDb } from '../adapters/aws/fake-dynamodb.js';
 import {
@@ -84,7 +85,11 @@ async function openAws(): Promise<StepsRuntime> {
     Object.entries(STEPS).map(([name, step]) => [
       name,
       makeStepHandler(step as Step<LambdaStepName, DetailType, AwsPortName>, {
-        ...awsStepDeps(step as Step<LambdaStepName, DetailType, AwsPortName>, LAMBDA_ENV),
+        ...awsStepDeps(
+          step as Step<LambdaStepName, DetailType, AwsPortName>,
+          awsPortsOf(step as Step<LambdaStepName, DetailType, AwsPortName>),
+          LAMBDA_ENV,
+        ),
         obs: quietObservability(name),
       }),
     ]),

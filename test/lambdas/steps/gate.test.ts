@@ -13,6 +13,12 @@ import { matches } from '../../../core/events/rules.js';
 import { gateStep } from '../../../core/steps/gate.js';
 import { deployedRules } from '../../../infra/rule-targets.js';
 import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
+import { bus } from '../../../lambdas/shared/ports/bus.js';
+import { clock } from '../../../lambdas/shared/ports/clock.js';
+import { gateSettings } from '../../../lambdas/shared/ports/gate-settings.js';
+import { policy } from '../../../lambdas/shared/ports/policy.js';
+import { publishedEvents } from '../../../lambdas/shared/ports/published-events.js';
+import { source } from '../../../lambdas/shared/ports/source.js';
 import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
 import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
@@ -70,7 +76,11 @@ let ddb: FakeDynamoDb;
 
 function handler() {
   const obs = quietObservability('gate');
-  const deps = awsStepDeps(gateStep, { ...LAMBDA_ENV, BUS_NAME: 'drydock', SNAPSHOT_BUCKET: 'snapshots' });
+  const deps = awsStepDeps(
+    gateStep,
+    { bus, clock, policy, source, gateSettings, publishedEvents },
+    { ...LAMBDA_ENV, BUS_NAME: 'drydock', SNAPSHOT_BUCKET: 'snapshots' },
+  );
   return {
     obs,
     handler: makeStepHandler(gateStep, {

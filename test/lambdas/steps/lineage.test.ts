@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lineageStep } from '../../../core/steps/lineage.js';
 import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
+import { lineage } from '../../../lambdas/shared/ports/lineage.js';
 import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
 import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
@@ -21,7 +22,7 @@ let ddb: FakeDynamoDb;
 
 const handler = () =>
   makeStepHandler(lineageStep, {
-    ...awsStepDeps(lineageStep, LAMBDA_ENV),
+    ...awsStepDeps(lineageStep, { lineage }, LAMBDA_ENV),
     obs: quietObservability('lineage'),
   });
 const edges = () => ddb.items(LAMBDA_ENV.LINEAGE_TABLE).map((i) => `${i.pk?.S} ${i.sk?.S}`);

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { notifyStep } from '../../../core/steps/notify.js';
 import { awsStepDeps } from '../../../lambdas/shared/aws-ports.js';
+import { notifier } from '../../../lambdas/shared/ports/notifier.js';
 import { makeStepHandler } from '../../../lambdas/shared/step-function.js';
 import { FakeDynamoDb } from '../../adapters/aws/fake-dynamodb.js';
 import { LAMBDA_ENV } from '../../fixtures/lambda-env.js';
@@ -19,7 +20,10 @@ const sns = mockClient(SNSClient);
 let ddb: FakeDynamoDb;
 
 const handler = () =>
-  makeStepHandler(notifyStep, { ...awsStepDeps(notifyStep, LAMBDA_ENV), obs: quietObservability('notify') });
+  makeStepHandler(notifyStep, {
+    ...awsStepDeps(notifyStep, { notifier }, LAMBDA_ENV),
+    obs: quietObservability('notify'),
+  });
 
 beforeEach(() => {
   vi.stubEnv('AWS_REGION', 'eu-west-1');
