@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import type { S3Client } from '@aws-sdk/client-s3';
+// Static, not import(): a Lambda bundle holds the module either way, and import() keeps all of it (no tree-shaking).
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsCall, hasAwsName } from './aws-service-error.js';
 import { BUILD_LOG_PREFIX } from './build-contract.js';
 
@@ -43,8 +44,6 @@ export class S3BuildLogs {
     const o = this.options;
     const key = buildLogKey(buildArn, o.prefix);
     let bytes: Uint8Array;
-    // Loaded here, not at init: only failed builds have a log worth reading.
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const client = await o.client();
     try {
       const out = await awsCall('s3:GetObject', () =>

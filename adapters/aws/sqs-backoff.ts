@@ -1,4 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+// Static, not import(): a Lambda bundle holds the module either way, and import() keeps all of it (no tree-shaking).
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DrydockError } from '../../core/errors.js';
 import { awsCall } from './aws-service-error.js';
 
@@ -53,8 +54,6 @@ export class QueueBackoff {
     readonly attributes: { readonly ApproximateReceiveCount: string };
   }): Promise<number> {
     const seconds = this.delaySeconds(Number(record.attributes.ApproximateReceiveCount) || 1);
-    // Loaded here, not at init: the SQS client costs a cold start ~10–20 ms that only failures need.
-    const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
     const client = await this.options.client();
     await awsCall('sqs:ChangeMessageVisibility', () =>
       client.send(
