@@ -1,7 +1,8 @@
-import { copyFile, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
-import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, symlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { quoteInput } from '../../core/errors.js';
 import { BuildContextInvalidError, type BuildContextSource } from '../../core/ports/build-context.js';
+import { type ContextEntry, checkContextTree } from './build-context-tree.js';
 import { BuildContextError } from './git-build-context.js';
 
 /** The one build a directory context answers for: the definition's directory of that repository at that commit. */
@@ -20,10 +21,10 @@ const MIB = 1024 * 1024;
 
 /**
  * BuildContextSource over a directory that already holds one build's context (the zip CodeBuild downloaded):
- * it exports only that repository, commit and directory, copying the tree into the build's workspace. A symbolic
- * link that leaves the tree (absolute, or `..` past its root), a device, socket or FIFO, and a tree over the size
- * limit are the team's `BuildContextInvalidError` (the builder would follow the link on the build host); a request
- * for another build's context, or a used dest, is `BuildContextError`.
+ * it exports only that repository, commit and directory, copying the tree into the build's workspace. What
+ * `checkContextTree` refuses (a symbolic link that leaves the tree once resolved against it, a hard link to a file
+ * outside it, a device, socket or FIFO, a tree over the size limit) is the team's `BuildContextInvalidError`; a
+ * request for another build's context, or a used dest, is `BuildContextError`.
  */
 export class DirectoryBuildContext implements BuildContextSource {
   readonly #props: DirectoryBuildContextProps;
@@ -58,68 +59,16 @@ export class DirectoryBuildContext implements BuildContextSource {
 
   // Checks the whole tree before anything is copied: a refused context leaves the workspace empty.
   async #walk(maxBytes: number): Promise<ContextEntry[]> {
-    const entries: ContextEntry[] = [];
-    let total = 0;
-    const visit = async (rel: string): Promise<void> => {
-      let names: string[];
-      try {
-        names = (await readdir(join(this.#root, rel))).sort();
-      } catch (error) {
-        throw new BuildContextError(
-          `cannot read the build context ${join(this.#root, rel)}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      for (const name of names) {
-        const path = rel === '' ? name : `${rel}/${name}`;
-        const stat = await lstat(join(this.#root, path));
-        total += 512 + (stat.isFile() ? stat.size : 0);
-        if (total > maxBytes) {
-          throw new BuildContextInvalidError(
-            `the build context is larger than the limit of ${Math.ceil(maxBytes / MIB)} MiB; nothing was exported`,
-          );
-        }
-        if (stat.isDirectory()) {
-          entries.push({ kind: 'dir', path });
-          await visit(path);
-        } else if (stat.isFile()) {
-          entries.push({ kind: 'file', path });
-        } else if (stat.isSymbolicLink()) {
-          const target = await readlink(join(this.#root, path));
-          const problem = symlinkProblem(path, target);
-          if (problem) throw new BuildContextInvalidError(`build context ${quoteInput(path)} ${problem}`);
-          entries.push({ kind: 'link', path, target });
-        } else {
-          throw new BuildContextInvalidError(
-            `build context ${quoteInput(path)} is not a file, directory or symbolic link; it is refused`,
-          );
-        }
-      }
-    };
-    await visit('');
-    return entries;
+    try {
+      return await checkContextTree(this.#root, { maxBytes });
+    } catch (error) {
+      if (error instanceof BuildContextInvalidError) throw error;
+      throw new BuildContextError(
+        `cannot read the build context ${this.#root}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
-}
-
-type ContextEntry =
-  | { readonly kind: 'dir'; readonly path: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'link'; readonly path: string; readonly target: string };
-
-/**
- * Why a symbolic link at `path` (relative to the context root) pointing at `target` may not be in a context:
- * absolute, or leading out of the tree; undefined when it stays inside.
- */
-export function symlinkProblem(path: string, target: string): string | undefined {
-  if (isAbsolute(target))
-    return `is a symbolic link to the absolute path ${quoteInput(target)}, outside the context`;
-  const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-  const resolved = normalize(join('/ctx', parent, target));
-  const inside = relative('/ctx', resolved);
-  if (inside === '..' || inside.startsWith('../') || isAbsolute(inside)) {
-    return `is a symbolic link to ${quoteInput(target)}, which leaves the context`;
-  }
-  return undefined;
 }

@@ -10,6 +10,7 @@ import {
   type BuildWorkspace,
   type BuildWorkspaces,
 } from '../../core/ports/build-context.js';
+import { checkContextTree } from './build-context-tree.js';
 import { exportDirectory } from './git-repositories.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -38,7 +39,10 @@ export interface GitBuildContextOptions {
 
 const MIB = 1024 * 1024;
 
-/** BuildContextSource over the local bare repositories `<root>/<repository>.git` (git archive + tar). */
+/**
+ * BuildContextSource over the local bare repositories `<root>/<repository>.git` (git archive + tar); the exported
+ * tree is checked by `checkContextTree` (links resolved against it) and removed when refused.
+ */
 export class GitBuildContext implements BuildContextSource {
   readonly #root: string;
   readonly #maxBytes: () => Promise<number>;
@@ -73,6 +77,22 @@ export class GitBuildContext implements BuildContextSource {
       );
     }
     await exportDirectory(repo, commit, dir, dest);
+    // git stores links as their text: a tree's links are judged once they are real, against the tree they are in,
+    // and a refused tree is removed so that nothing of it reaches the builder.
+    try {
+      await checkContextTree(dest);
+    } catch (error) {
+      await Promise.all(
+        (await readdir(dest)).map((name) => rm(join(dest, name), { recursive: true, force: true })),
+      );
+      if (error instanceof BuildContextInvalidError) throw error;
+      throw new BuildContextError(
+        `cannot check the exported build context ${dest}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 }
 
