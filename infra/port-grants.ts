@@ -1,5 +1,5 @@
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { SNAPSHOT_PREFIXES } from '../adapters/aws/s3-snapshot-store.js';
+import { SNAPSHOT_PREFIXES } from '../adapters/aws/build-contract.js';
 import { type DetailType, EVENT_SOURCE } from '../core/events/index.js';
 import type { AwsPortName } from '../lambdas/shared/deployment.js';
 import type { Allow } from './nag.js';

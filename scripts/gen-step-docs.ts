@@ -30,7 +30,7 @@ export function renderStepDocs(): string {
     'Each step is declared once: the rule target it consumes (its name), the detail-types it handles and may',
     'publish, the ports it needs, and its handler (`core/steps/<step>.ts`). The local workers call `runStep` for',
     'the step of each queue (`runtime/local/step-dispatch.ts`); on AWS a Lambda per step function runs the same',
-    '`runStep` over the AWS ports (`lambdas/shared/aws-ports.ts`), and the CodeBuild build runs the build, test',
+    '`runStep` over the AWS ports (one factory per port in `lambdas/shared/ports/`), and the CodeBuild build runs the build, test',
     'and publish steps with `drydock step` over its own ports (`runtime/codebuild/ports.ts`). A step that',
     'publishes a detail-type it does not declare is refused (`StepEmitError`); on AWS the same list is its',
     '`events:PutEvents` condition. Infra grants a step function the permissions of its ports (`infra/port-grants.ts`).',

@@ -53,3 +53,14 @@ export const buildRequestKey = (buildId: string) =>
 
 /** The key of a build's events: `builds/<buildId>/events.jsonl`, one wire-form event per line, in order. */
 export const buildEventsKey = (buildId: string) => `${BUILDS_PREFIX}${segment(buildId)}/${BUILD_EVENTS_FILE}`;
+
+/** The key prefixes of the snapshot bucket, as the stack grants them. */
+export const SNAPSHOT_PREFIXES = {
+  /** Written by webhook and submit: definition texts (read by the gate) and build contexts (read by CodeBuild). */
+  contexts: 'contexts/',
+  /**
+   * Per build: `request.json`, written by the build starter and read by CodeBuild and the build-state function;
+   * `events.jsonl`, written by CodeBuild and read by the build-state function (below).
+   */
+  builds: BUILDS_PREFIX,
+} as const;

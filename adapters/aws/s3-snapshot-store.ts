@@ -10,18 +10,7 @@ import { toEventBridge } from '../../core/events/index.js';
 import { isTeamConfigPath } from '../../core/gate/team-config-paths.js';
 import type { DefinitionSource } from '../../core/ports/definition-source.js';
 import { awsCall, hasAwsName } from './aws-service-error.js';
-import { BUILDS_PREFIX, buildEventsKey, buildRequestKey } from './build-contract.js';
-
-/** The key prefixes of the snapshot bucket, as the stack grants them. */
-export const SNAPSHOT_PREFIXES = {
-  /** Written by webhook and submit: definition texts (read by the gate) and build contexts (read by CodeBuild). */
-  contexts: 'contexts/',
-  /**
-   * Per build: `request.json`, written by the build starter and read by CodeBuild and the build-state function;
-   * `events.jsonl`, written by CodeBuild and read by the build-state function (adapters/aws/build-contract.ts).
-   */
-  builds: BUILDS_PREFIX,
-} as const;
+import { buildEventsKey, buildRequestKey, SNAPSHOT_PREFIXES } from './build-contract.js';
 
 // The repository id holds slashes; encoded, it is one key segment and keys cannot collide.
 const at = (repository: string, commit: string) =>
