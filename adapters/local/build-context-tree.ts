@@ -21,6 +21,8 @@ const MIB = 1024 * 1024;
 const MAX_LINKS = 40;
 // Path components one link may take to resolve (40 links of up to 4 KiB each): bounds the work a team's tree asks.
 const MAX_STEPS = 4096;
+// Steps all the links of one tree may take: about a second of lookups, far above a real repository's links.
+const TREE_MAX_STEPS = 1_000_000;
 
 /**
  * Every entry of the build context at `root`, checked before anything is copied or built: a symbolic link is
@@ -39,6 +41,7 @@ export async function checkContextTree(
   const entries: ContextEntry[] = [];
   const nodes = new Map<string, Node>();
   const lookup = (path: string) => nodeAt(base, path, nodes);
+  const budget = { steps: TREE_MAX_STEPS };
   // Names of each hard-linked file (by device and inode) found in the tree, against its link count.
   const hardLinks = new Map<string, { path: string; names: number; nlink: number }>();
   let total = 0;
@@ -65,7 +68,7 @@ export async function checkContextTree(
         entries.push({ kind: 'file', path });
       } else if (stat.isSymbolicLink()) {
         const target = await readlink(join(base, path));
-        const problem = await linkProblem(path, target, lookup);
+        const problem = await linkProblem(path, target, lookup, budget);
         if (problem) throw new BuildContextInvalidError(`build context ${quoteInput(path)} ${problem}`);
         entries.push({ kind: 'link', path, target });
       } else {
@@ -123,6 +126,7 @@ async function linkProblem(
   path: string,
   target: string,
   lookup: (path: string) => Promise<Node>,
+  budget: { steps: number },
 ): Promise<string | undefined> {
   if (isAbsolute(target)) {
     return `is a symbolic link to the absolute path ${quoteInput(target)}, outside the context`;
@@ -135,6 +139,11 @@ async function linkProblem(
   while (pending.length > 0) {
     const part = pending.shift() as string;
     if (++steps > MAX_STEPS) return `${named} that takes more than ${MAX_STEPS} steps to resolve`;
+    if (--budget.steps < 0) {
+      throw new BuildContextInvalidError(
+        `the symbolic links of the build context take more than ${TREE_MAX_STEPS} steps to resolve; it is refused`,
+      );
+    }
     if (part === '' || part === '.') continue;
     if (part === '..') {
       if (at.length === 0) return `${named}, which leaves the context`;

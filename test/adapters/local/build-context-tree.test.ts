@@ -216,6 +216,37 @@ describe.each(RUNS)('%s and symbolic links', (_name, exportTree) => {
   });
 });
 
+describe('DirectoryBuildContext and links that take long to resolve', () => {
+  // `e` climbs in and out of `a` 800 times (1,600 steps, one link); `x<i>` goes through `e` `repeat` times.
+  const slow = (count: number, repeat: number): Tree => ({
+    files: DOCKERFILE,
+    dirs: ['a'],
+    links: [
+      ['e', `${'a/../'.repeat(800)}a`],
+      ...Array.from({ length: count }, (_, i): [string, string] => [
+        `x${i}`,
+        `${'e/../'.repeat(repeat)}Dockerfile`,
+      ]),
+    ],
+  });
+
+  it('refuses one link that takes more than 4096 steps', async () => {
+    const { exported } = await viaDirectory(slow(1, 3));
+    await expect(exported).rejects.toThrow('build context "x0" is a symbolic link to "e/../e/');
+    await expect(exported).rejects.toThrow('that takes more than 4096 steps to resolve');
+  });
+
+  it('refuses a tree whose links together take more than a million steps', async () => {
+    const { exported } = await viaDirectory(slow(400, 2));
+    await expect(exported).rejects.toThrow(
+      'the symbolic links of the build context take more than 1000000 steps to resolve; it is refused',
+    );
+    await expect(exported).rejects.toBeInstanceOf(BuildContextInvalidError);
+    const fine = await viaDirectory(slow(20, 2));
+    await fine.exported;
+  });
+});
+
 describe('DirectoryBuildContext and the chain', () => {
   it('is the attack it claims: realpath of the last link is the host file', async () => {
     const { dir, exported } = await viaDirectory(CHAIN);
