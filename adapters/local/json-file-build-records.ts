@@ -11,6 +11,7 @@ import {
   type BuildRequest,
   type BuildState,
   BuildTransitionError,
+  buildRecordFrom,
   isTerminal,
   type TransitionDetails,
 } from '../../core/ports/build-records.js';
@@ -61,7 +62,7 @@ export class JsonFileBuildRecords implements BuildRecords {
     return this.#write((file) => {
       const rebuild = request.rebuild ?? '';
       const existing = file.records.find((r) => sameKey(r, { ...request, rebuild }));
-      if (existing) return { record: toRecord(existing), created: false };
+      if (existing) return { record: buildRecordFrom(existing), created: false };
       if (file.records.some((r) => r.buildId === request.buildId)) {
         throw new DrydockError(
           `build id ${request.buildId} is already used by another (repository, definition, commit, rebuild)`,
@@ -84,7 +85,7 @@ export class JsonFileBuildRecords implements BuildRecords {
         seq: Math.max(0, ...file.records.map((r) => r.seq)) + 1,
       };
       file.records.push(stored);
-      return { record: toRecord(stored), created: true };
+      return { record: buildRecordFrom(stored), created: true };
     });
   }
 
@@ -94,7 +95,7 @@ export class JsonFileBuildRecords implements BuildRecords {
       if (!r) throw new BuildNotFoundError(buildId);
       if (!BUILD_TRANSITIONS[r.state].includes(to)) throw new BuildTransitionError(buildId, r.state, to);
       // Repeating a step (a step run again) changes nothing, except `building`, which is a restart.
-      if (r.state === to && to !== 'building') return toRecord(r);
+      if (r.state === to && to !== 'building') return buildRecordFrom(r);
       const now = this.#clock.now().getTime();
       if (to === 'building') {
         r.attempts += 1;
@@ -108,25 +109,25 @@ export class JsonFileBuildRecords implements BuildRecords {
       if (details.imageDigest !== undefined) r.imageDigest = details.imageDigest;
       if (details.error !== undefined) r.error = details.error;
       r.history.push({ state: to, at: now });
-      return toRecord(r);
+      return buildRecordFrom(r);
     });
   }
 
   async get(buildId: string): Promise<BuildRecord | undefined> {
     const r = (await this.#read()).records.find((s) => s.buildId === buildId);
-    return r && toRecord(r);
+    return r && buildRecordFrom(r);
   }
 
   async find(key: BuildKey): Promise<BuildRecord | undefined> {
     const r = (await this.#read()).records.find((s) => sameKey(s, { ...key, rebuild: key.rebuild ?? '' }));
-    return r && toRecord(r);
+    return r && buildRecordFrom(r);
   }
 
   async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
     const [r] = newestFirst(
       (await this.#read()).records.filter((s) => s.repository === repository && s.definition === definition),
     );
-    return r && toRecord(r);
+    return r && buildRecordFrom(r);
   }
 
   async list(options: { states?: readonly BuildState[]; limit?: number } = {}): Promise<BuildRecord[]> {
@@ -134,7 +135,7 @@ export class JsonFileBuildRecords implements BuildRecords {
     const states = options.states;
     return newestFirst(states === undefined ? records : records.filter((r) => states.includes(r.state)))
       .slice(0, options.limit ?? 100)
-      .map(toRecord);
+      .map((r) => buildRecordFrom(r));
   }
 
   async #read(): Promise<StoredFile> {
@@ -189,28 +190,4 @@ function sameKey(r: StoredRecord, key: BuildKey & { rebuild: string }): boolean 
 
 function newestFirst(records: readonly StoredRecord[]): StoredRecord[] {
   return [...records].sort((a, b) => b.queuedAt - a.queuedAt || b.seq - a.seq);
-}
-
-function toRecord(r: StoredRecord): BuildRecord {
-  return {
-    buildId: r.buildId,
-    repository: r.repository,
-    definition: r.definition,
-    commit: r.commit,
-    ...(r.rebuild === '' ? {} : { rebuild: r.rebuild }),
-    correlationId: r.correlationId,
-    state: r.state,
-    attempts: r.attempts,
-    queuedAt: new Date(r.queuedAt),
-    updatedAt: new Date(r.updatedAt),
-    ...(r.startedAt === undefined ? {} : { startedAt: new Date(r.startedAt) }),
-    ...(r.finishedAt === undefined ? {} : { finishedAt: new Date(r.finishedAt) }),
-    ...(r.startedAt !== undefined && r.finishedAt !== undefined
-      ? { durationMs: r.finishedAt - r.startedAt }
-      : {}),
-    ...(r.logPath === undefined ? {} : { logPath: r.logPath }),
-    ...(r.imageDigest === undefined ? {} : { imageDigest: r.imageDigest }),
-    ...(r.error === undefined ? {} : { error: r.error }),
-    history: r.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
-  };
 }

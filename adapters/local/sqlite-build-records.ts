@@ -8,6 +8,7 @@ import {
   type BuildRequest,
   type BuildState,
   BuildTransitionError,
+  buildRecordFrom,
   isTerminal,
   type TransitionDetails,
 } from '../../core/ports/build-records.js';
@@ -97,7 +98,7 @@ export class SqliteBuildRecords implements BuildRecords {
           { code: 'BUILD_ID_CONFLICT' },
         );
       }
-      return { record: this.toRecord(row), created: changes > 0 };
+      return { record: this.buildRecordFrom(row), created: changes > 0 };
     });
   }
 
@@ -108,7 +109,7 @@ export class SqliteBuildRecords implements BuildRecords {
       if (!row) throw new BuildNotFoundError(buildId);
       if (!BUILD_TRANSITIONS[row.state].includes(to)) throw new BuildTransitionError(buildId, row.state, to);
       // Repeating a step (a redelivered event) changes nothing, except `building`, which is a restart.
-      if (row.state === to && to !== 'building') return this.toRecord(row);
+      if (row.state === to && to !== 'building') return this.buildRecordFrom(row);
       const starts = to === 'building';
       this.s.update.run({
         buildId,
@@ -122,14 +123,14 @@ export class SqliteBuildRecords implements BuildRecords {
         error: details.error ?? row.error,
       });
       this.s.history.run(buildId, to, now);
-      return this.toRecord(this.s.byId.get(buildId) as BuildRow);
+      return this.buildRecordFrom(this.s.byId.get(buildId) as BuildRow);
     });
   }
 
   async get(buildId: string): Promise<BuildRecord | undefined> {
     return this.db.read(() => {
       const row = this.s.byId.get(buildId) as BuildRow | undefined;
-      return row && this.toRecord(row);
+      return row && this.buildRecordFrom(row);
     });
   }
 
@@ -138,14 +139,14 @@ export class SqliteBuildRecords implements BuildRecords {
       const row = this.s.byKey.get(key.repository, key.definition, key.commit, key.rebuild ?? '') as
         | BuildRow
         | undefined;
-      return row && this.toRecord(row);
+      return row && this.buildRecordFrom(row);
     });
   }
 
   async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
     return this.db.read(() => {
       const row = this.s.newestOf.get(repository, definition) as BuildRow | undefined;
-      return row && this.toRecord(row);
+      return row && this.buildRecordFrom(row);
     });
   }
 
@@ -156,35 +157,30 @@ export class SqliteBuildRecords implements BuildRecords {
         options.states === undefined
           ? this.s.newest.all(limit)
           : this.s.newestIn.all(JSON.stringify(options.states), limit);
-      return (rows as BuildRow[]).map((row) => this.toRecord(row));
+      return (rows as BuildRow[]).map((row) => this.buildRecordFrom(row));
     });
   }
 
-  private toRecord(row: BuildRow): BuildRecord {
-    const history = (this.s.historyOf.all(row.build_id) as { state: BuildState; at: number }[]).map((h) => ({
-      state: h.state,
-      at: new Date(h.at),
-    }));
-    return {
+  private buildRecordFrom(row: BuildRow): BuildRecord {
+    const history = this.s.historyOf.all(row.build_id) as { state: BuildState; at: number }[];
+    const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+    return buildRecordFrom({
       buildId: row.build_id,
       repository: row.repository,
       definition: row.definition,
       commit: row.commit_id,
-      ...(row.rebuild === '' ? {} : { rebuild: row.rebuild }),
+      rebuild: row.rebuild,
       correlationId: row.correlation_id,
       state: row.state,
       attempts: row.attempts,
-      queuedAt: new Date(row.queued_at),
-      updatedAt: new Date(row.updated_at),
-      ...(row.started_at === null ? {} : { startedAt: new Date(row.started_at) }),
-      ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
-      ...(row.started_at !== null && row.finished_at !== null
-        ? { durationMs: row.finished_at - row.started_at }
-        : {}),
-      ...(row.log_path === null ? {} : { logPath: row.log_path }),
-      ...(row.image_digest === null ? {} : { imageDigest: row.image_digest }),
-      ...(row.error === null ? {} : { error: row.error }),
+      queuedAt: row.queued_at,
+      updatedAt: row.updated_at,
+      startedAt: optional(row.started_at),
+      finishedAt: optional(row.finished_at),
+      logPath: optional(row.log_path),
+      imageDigest: optional(row.image_digest),
+      error: optional(row.error),
       history,
-    };
+    });
   }
 }

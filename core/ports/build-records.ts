@@ -120,3 +120,48 @@ export interface BuildRecords {
     readonly limit?: number;
   }): Promise<BuildRecord[]>;
 }
+
+/** A build record as an adapter stores it: times as epoch milliseconds, `rebuild` '' for a push's build. */
+export interface StoredBuildRecord {
+  readonly buildId: string;
+  readonly repository: string;
+  readonly definition: string;
+  readonly commit: string;
+  readonly rebuild: string;
+  readonly correlationId: string;
+  readonly state: BuildState;
+  readonly attempts: number;
+  readonly queuedAt: number;
+  readonly updatedAt: number;
+  readonly startedAt?: number | undefined;
+  readonly finishedAt?: number | undefined;
+  readonly logPath?: string | undefined;
+  readonly imageDigest?: string | undefined;
+  readonly error?: string | undefined;
+  readonly history: readonly { readonly state: BuildState; readonly at: number }[];
+}
+
+/** The record of a stored build, with its duration when it both started and finished; one mapping for every adapter. */
+export function buildRecordFrom(r: StoredBuildRecord): BuildRecord {
+  return {
+    buildId: r.buildId,
+    repository: r.repository,
+    definition: r.definition,
+    commit: r.commit,
+    ...(r.rebuild === '' ? {} : { rebuild: r.rebuild }),
+    correlationId: r.correlationId,
+    state: r.state,
+    attempts: r.attempts,
+    queuedAt: new Date(r.queuedAt),
+    updatedAt: new Date(r.updatedAt),
+    ...(r.startedAt === undefined ? {} : { startedAt: new Date(r.startedAt) }),
+    ...(r.finishedAt === undefined ? {} : { finishedAt: new Date(r.finishedAt) }),
+    ...(r.startedAt !== undefined && r.finishedAt !== undefined
+      ? { durationMs: r.finishedAt - r.startedAt }
+      : {}),
+    ...(r.logPath === undefined ? {} : { logPath: r.logPath }),
+    ...(r.imageDigest === undefined ? {} : { imageDigest: r.imageDigest }),
+    ...(r.error === undefined ? {} : { error: r.error }),
+    history: r.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
+  };
+}

@@ -8,6 +8,7 @@ import {
   type BuildRequest,
   type BuildState,
   BuildTransitionError,
+  buildRecordFrom,
   isTerminal,
   type TransitionDetails,
 } from '../../core/ports/build-records.js';
@@ -61,7 +62,7 @@ export class InMemoryBuildRecords implements BuildRecords {
   async enqueue(request: BuildRequest): Promise<{ record: BuildRecord; created: boolean }> {
     const rebuild = request.rebuild ?? '';
     const existing = this.byKey({ ...request, rebuild });
-    if (existing) return { record: toRecord(existing), created: false };
+    if (existing) return { record: buildRecordFrom(existing), created: false };
     if (this.#table.rows.has(request.buildId)) {
       throw new DrydockError(
         `build id ${request.buildId} is already used by another (repository, definition, commit, rebuild)`,
@@ -84,7 +85,7 @@ export class InMemoryBuildRecords implements BuildRecords {
       history: [{ state: 'queued', at: now }],
     };
     this.#table.rows.set(row.buildId, row);
-    return { record: toRecord(row), created: true };
+    return { record: buildRecordFrom(row), created: true };
   }
 
   async transition(buildId: string, to: BuildState, details: TransitionDetails = {}): Promise<BuildRecord> {
@@ -92,7 +93,7 @@ export class InMemoryBuildRecords implements BuildRecords {
     if (!row) throw new BuildNotFoundError(buildId);
     if (!BUILD_TRANSITIONS[row.state].includes(to)) throw new BuildTransitionError(buildId, row.state, to);
     // Repeating a step (a redelivered event) changes nothing, except `building`, which is a restart.
-    if (row.state === to && to !== 'building') return toRecord(row);
+    if (row.state === to && to !== 'building') return buildRecordFrom(row);
     const now = this.#clock.now().getTime();
     const starts = to === 'building';
     row.state = to;
@@ -104,22 +105,22 @@ export class InMemoryBuildRecords implements BuildRecords {
     row.imageDigest = details.imageDigest ?? row.imageDigest;
     row.error = details.error ?? row.error;
     row.history.push({ state: to, at: now });
-    return toRecord(row);
+    return buildRecordFrom(row);
   }
 
   async get(buildId: string): Promise<BuildRecord | undefined> {
     const row = this.#table.rows.get(buildId);
-    return row && toRecord(row);
+    return row && buildRecordFrom(row);
   }
 
   async find(key: BuildKey): Promise<BuildRecord | undefined> {
     const row = this.byKey({ ...key, rebuild: key.rebuild ?? '' });
-    return row && toRecord(row);
+    return row && buildRecordFrom(row);
   }
 
   async newestFor(repository: string, definition: string): Promise<BuildRecord | undefined> {
     const row = this.newestFirst().find((r) => r.repository === repository && r.definition === definition);
-    return row && toRecord(row);
+    return row && buildRecordFrom(row);
   }
 
   async list(options: { states?: readonly BuildState[]; limit?: number } = {}): Promise<BuildRecord[]> {
@@ -127,7 +128,7 @@ export class InMemoryBuildRecords implements BuildRecords {
     return this.newestFirst()
       .filter((r) => states === undefined || states.includes(r.state))
       .slice(0, options.limit ?? 100)
-      .map(toRecord);
+      .map((r) => buildRecordFrom(r));
   }
 
   private byKey(key: Required<BuildKey>): Row | undefined {
@@ -143,28 +144,4 @@ export class InMemoryBuildRecords implements BuildRecords {
   private newestFirst(): Row[] {
     return [...this.#table.rows.values()].sort((a, b) => b.queuedAt - a.queuedAt || b.seq - a.seq);
   }
-}
-
-function toRecord(row: Row): BuildRecord {
-  return {
-    buildId: row.buildId,
-    repository: row.repository,
-    definition: row.definition,
-    commit: row.commit,
-    ...(row.rebuild === '' ? {} : { rebuild: row.rebuild }),
-    correlationId: row.correlationId,
-    state: row.state,
-    attempts: row.attempts,
-    queuedAt: new Date(row.queuedAt),
-    updatedAt: new Date(row.updatedAt),
-    ...(row.startedAt === undefined ? {} : { startedAt: new Date(row.startedAt) }),
-    ...(row.finishedAt === undefined ? {} : { finishedAt: new Date(row.finishedAt) }),
-    ...(row.startedAt !== undefined && row.finishedAt !== undefined
-      ? { durationMs: row.finishedAt - row.startedAt }
-      : {}),
-    ...(row.logPath === undefined ? {} : { logPath: row.logPath }),
-    ...(row.imageDigest === undefined ? {} : { imageDigest: row.imageDigest }),
-    ...(row.error === undefined ? {} : { error: row.error }),
-    history: row.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
-  };
 }
