@@ -150,5 +150,6 @@ export async function removeState(stateDir: string): Promise<void> {
     await run('podman', ['rm', '--all', '--force'], { env }).catch(() => undefined);
     await run('buildah', ['rm', '--all'], { env }).catch(() => undefined);
   }
-  await rm(stateDir, { recursive: true, force: true });
+  // A build or container the killed daemon left may still be writing its storage for a moment (ENOTEMPTY).
+  await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
 }
