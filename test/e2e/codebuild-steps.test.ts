@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUT_EVENTS_MAX_BYTES } from '../../adapters/aws/eventbridge-event-bus.js';
 import { seedBusyboxBases } from '../../adapters/local/busybox-base-seeder.js';
 import { ContainerCli } from '../../adapters/local/container-cli.js';
 import { ContainerCliBuildService } from '../../adapters/local/container-cli-build-service.js';
@@ -302,4 +303,35 @@ describe('drydock step build|test|publish (CodeBuild, podman as the engine)', ()
     expect(existsSync(join(b.dir, 'pwned'))).toBe(false);
     expect(existsSync(join(b.dir, '.drydock', 'pwned'))).toBe(false);
   }, 120_000);
+});
+
+// Attack on the CodeBuild events file (this file's world: the same registry, seeded base and engine): a team's RUN
+// prints long lines (each up to the 64 KiB a log line may be) as its last output, so the build step's log tail
+// (20 lines) would make an event far past what EventBridge carries (256 KiB). Written to the events file, it would be
+// relayed by the build-state function to PutEvents, refused there every time, and the build's outcome would end in a
+// dead-letter queue, the team never told; on Docker a Build Completed that size would still let test and publish push
+// the image while its Image Published could never be relayed (an image with no lineage, which a ban of its base would
+// never find). The tail is capped (core/pipeline/event-caps.ts), so the team gets its Build Failed; the events file
+// would refuse anything over an EventBridge entry (adapters/local/jsonl-event-bus.ts) rather than write it.
+describe('drydock step build: a team cannot make an outcome the relay cannot carry', () => {
+  it('a failing RUN whose tail is megabytes long still ends in a Build Failed the relay carries, with the end of the log', async () => {
+    // 12 lines of 60 000 characters, then the failure: the tail kept for Build Failed is ~700 KB.
+    const b = codebuildDir({
+      Dockerfile:
+        `FROM ${host}/base/busybox:1.36.0\n` +
+        `RUN for i in $(seq 1 12); do head -c 60000 /dev/zero | tr '\\0' x; echo; done; exit 3\n`,
+    });
+    const built = await step(b.dir, 'build');
+    expect(built.code, built.stderr).toBe(0);
+    const lines = readFileSync(b.eventsFile, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(Buffer.byteLength(lines[0]!)).toBeLessThan(PUT_EVENTS_MAX_BYTES / 4);
+    const failed = JSON.parse(lines[0]!) as {
+      'detail-type': string;
+      detail: { stage: string; logTail: string };
+    };
+    expect(failed['detail-type']).toBe('Build Failed');
+    expect(failed.detail.stage).toBe('build');
+    expect(failed.detail.logTail).toMatch(/x{100}/);
+  }, 300_000);
 });
