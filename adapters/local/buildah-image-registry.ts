@@ -1,17 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
-import { PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
+import { TAG } from '../../core/image-ref/grammar.js';
 import {
   type ImageDetails,
   ImageNotFoundError,
   type ImageRegistry,
   type ImageTarget,
   InvalidImageTargetError,
+  isRegistryRepository,
   type PushedImage,
   type PushOptions,
   RegistryUnauthorizedError,
   RegistryUnavailableError,
+  splitRegistryReference,
 } from '../../core/ports/image-registry.js';
 import type { ContainerEnv } from './container-env.js';
 import type { PipelineCredential } from './registry-push-guard.js';
@@ -40,15 +42,6 @@ const INDEX_TYPES = new Set([MANIFEST_TYPES[2], MANIFEST_TYPES[3]]);
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const PAGE_SIZE = 1000;
 
-/** True when the repository is a valid path (`apps/hello`) of lower-case components. */
-function validRepository(repository: string): boolean {
-  return (
-    repository.length > 0 &&
-    repository.length <= 255 &&
-    repository.split('/').every((c) => PATH_COMPONENT.test(c))
-  );
-}
-
 /** How long one `buildah push` may take: a 4 GiB image over loopback takes about a minute. */
 const PUSH_TIMEOUT_MS = 15 * 60_000;
 
@@ -66,7 +59,7 @@ export class BuildahImageRegistry implements ImageRegistry {
   }
 
   async push(localImage: string, target: ImageTarget, opts: PushOptions = {}): Promise<PushedImage> {
-    if (!validRepository(target.repository)) {
+    if (!isRegistryRepository(target.repository)) {
       throw new InvalidImageTargetError(`invalid repository ${JSON.stringify(target.repository)}`);
     }
     if (!TAG.test(target.tag)) throw new InvalidImageTargetError(`invalid tag ${JSON.stringify(target.tag)}`);
@@ -150,7 +143,7 @@ export class BuildahImageRegistry implements ImageRegistry {
   }
 
   async tags(repository: string): Promise<readonly string[]> {
-    if (!validRepository(repository))
+    if (!isRegistryRepository(repository))
       throw new InvalidImageTargetError(`invalid repository ${JSON.stringify(repository)}`);
     const tags = await this.pages<{ tags?: string[] | null }>(
       `/v2/${repository}/tags/list?n=${PAGE_SIZE}`,
@@ -167,33 +160,8 @@ export class BuildahImageRegistry implements ImageRegistry {
     return names.sort();
   }
 
-  /** Splits `[host/]repository(:tag|@digest)` into the API's name and reference. */
   private split(ref: string): { repository: string; reference: string } {
-    const local = ref.startsWith(`${this.host}/`) ? ref.slice(this.host.length + 1) : ref;
-    const at = local.indexOf('@');
-    let repository: string;
-    let reference: string;
-    if (at >= 0) {
-      repository = local.slice(0, at);
-      reference = local.slice(at + 1);
-      // `name:tag@digest`: the digest decides.
-      const colon = repository.lastIndexOf(':');
-      if (colon > repository.lastIndexOf('/')) repository = repository.slice(0, colon);
-      if (!DIGEST.test(reference))
-        throw new InvalidImageTargetError(`invalid digest in ${JSON.stringify(ref)}`);
-    } else {
-      const colon = local.lastIndexOf(':');
-      const hasTag = colon > local.lastIndexOf('/');
-      repository = hasTag ? local.slice(0, colon) : local;
-      reference = hasTag ? local.slice(colon + 1) : 'latest';
-      if (!TAG.test(reference)) throw new InvalidImageTargetError(`invalid tag in ${JSON.stringify(ref)}`);
-    }
-    if (!validRepository(repository)) {
-      throw new InvalidImageTargetError(
-        `${JSON.stringify(ref)} is not an image of this registry (${this.host}/<repository>[:tag|@digest])`,
-      );
-    }
-    return { repository, reference };
+    return splitRegistryReference(ref, this.host);
   }
 
   /** Follows the registry's `Link: <…>; rel="next"` pagination and concatenates the pages. */

@@ -1,4 +1,5 @@
 import { DrydockError } from '../errors.js';
+import { PATH_COMPONENT, TAG } from '../image-ref/grammar.js';
 
 /** Where a pushed image goes inside a registry: `apps/hello` and `1` for `<registry>/apps/hello:1`. */
 export interface ImageTarget {
@@ -92,4 +93,48 @@ export class InvalidImageTargetError extends DrydockError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { code: 'IMAGE_TARGET_INVALID', ...options });
   }
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** True when the repository is a valid path (`apps/hello`) of lower-case components, at most 255 characters. */
+export function isRegistryRepository(repository: string): boolean {
+  return (
+    repository.length > 0 &&
+    repository.length <= 255 &&
+    repository.split('/').every((c) => PATH_COMPONENT.test(c))
+  );
+}
+
+/**
+ * Splits a reference of the registry at `host` (`[host/]repository(:tag|@digest)`, `latest` when neither) into its
+ * repository and reference; `name:tag@digest` is read by its digest. Throws `InvalidImageTargetError` for a bad
+ * tag or digest, or a repository that is not a path of this registry.
+ */
+export function splitRegistryReference(ref: string, host: string): { repository: string; reference: string } {
+  const local = ref.startsWith(`${host}/`) ? ref.slice(host.length + 1) : ref;
+  const at = local.indexOf('@');
+  let repository: string;
+  let reference: string;
+  if (at >= 0) {
+    repository = local.slice(0, at);
+    reference = local.slice(at + 1);
+    // `name:tag@digest`: the digest decides.
+    const colon = repository.lastIndexOf(':');
+    if (colon > repository.lastIndexOf('/')) repository = repository.slice(0, colon);
+    if (!DIGEST.test(reference))
+      throw new InvalidImageTargetError(`invalid digest in ${JSON.stringify(ref)}`);
+  } else {
+    const colon = local.lastIndexOf(':');
+    const hasTag = colon > local.lastIndexOf('/');
+    repository = hasTag ? local.slice(0, colon) : local;
+    reference = hasTag ? local.slice(colon + 1) : 'latest';
+    if (!TAG.test(reference)) throw new InvalidImageTargetError(`invalid tag in ${JSON.stringify(ref)}`);
+  }
+  if (!isRegistryRepository(repository)) {
+    throw new InvalidImageTargetError(
+      `${JSON.stringify(ref)} is not an image of this registry (${host}/<repository>[:tag|@digest])`,
+    );
+  }
+  return { repository, reference };
 }

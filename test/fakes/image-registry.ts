@@ -1,12 +1,14 @@
-import { PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
+import { TAG } from '../../core/image-ref/grammar.js';
 import {
   type ImageDetails,
   ImageNotFoundError,
   type ImageRegistry,
   type ImageTarget,
   InvalidImageTargetError,
+  isRegistryRepository,
   type PushedImage,
   type PushOptions,
+  splitRegistryReference,
 } from '../../core/ports/image-registry.js';
 import { sha256Of } from './digests.js';
 import type { FakeImageStore } from './image-store.js';
@@ -74,7 +76,7 @@ export class FakeImageRegistry implements ImageRegistry {
 
   async push(localImage: string, target: ImageTarget, opts: PushOptions = {}): Promise<PushedImage> {
     this.fail('push');
-    if (!validRepository(target.repository)) {
+    if (!isRegistryRepository(target.repository)) {
       throw new InvalidImageTargetError(`invalid repository ${JSON.stringify(target.repository)}`);
     }
     if (!TAG.test(target.tag)) throw new InvalidImageTargetError(`invalid tag ${JSON.stringify(target.tag)}`);
@@ -108,7 +110,7 @@ export class FakeImageRegistry implements ImageRegistry {
   }
 
   async tags(repository: string): Promise<readonly string[]> {
-    if (!validRepository(repository)) {
+    if (!isRegistryRepository(repository)) {
       throw new InvalidImageTargetError(`invalid repository ${JSON.stringify(repository)}`);
     }
     return [...(this.#repos.get(repository)?.tags.keys() ?? [])].sort();
@@ -135,39 +137,7 @@ export class FakeImageRegistry implements ImageRegistry {
     if (i >= 0) throw this.#failures.splice(i, 1)[0]!.error;
   }
 
-  /** Splits `[host/]repository(:tag|@digest)` as the local registry does. */
   private split(ref: string): { repository: string; reference: string } {
-    const local = ref.startsWith(`${this.host}/`) ? ref.slice(this.host.length + 1) : ref;
-    const at = local.indexOf('@');
-    let repository: string;
-    let reference: string;
-    if (at >= 0) {
-      repository = local.slice(0, at);
-      reference = local.slice(at + 1);
-      const colon = repository.lastIndexOf(':');
-      if (colon > repository.lastIndexOf('/')) repository = repository.slice(0, colon);
-      if (!DIGEST.test(reference))
-        throw new InvalidImageTargetError(`invalid digest in ${JSON.stringify(ref)}`);
-    } else {
-      const colon = local.lastIndexOf(':');
-      const hasTag = colon > local.lastIndexOf('/');
-      repository = hasTag ? local.slice(0, colon) : local;
-      reference = hasTag ? local.slice(colon + 1) : 'latest';
-      if (!TAG.test(reference)) throw new InvalidImageTargetError(`invalid tag in ${JSON.stringify(ref)}`);
-    }
-    if (!validRepository(repository)) {
-      throw new InvalidImageTargetError(
-        `${JSON.stringify(ref)} is not an image of this registry (${this.host}/<repository>[:tag|@digest])`,
-      );
-    }
-    return { repository, reference };
+    return splitRegistryReference(ref, this.host);
   }
-}
-
-function validRepository(repository: string): boolean {
-  return (
-    repository.length > 0 &&
-    repository.length <= 255 &&
-    repository.split('/').every((c) => PATH_COMPONENT.test(c))
-  );
 }
