@@ -1,23 +1,13 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
-import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
 import { SqliteOutbox } from '../../../adapters/local/sqlite-outbox.js';
 import { BUILDAH_1_28 } from '../../../core/dockerfile/builder-profile.js';
 import { type DrydockEvent, parseEvent } from '../../../core/events/index.js';
-import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
 import type { LintConfig } from '../../../core/lint/config.js';
 import type { TeamNotification } from '../../../core/notify/team-notification.js';
-import { parsePolicy } from '../../../core/policy/parse-policy.js';
-import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
-import {
-  type LocalPortOptions,
-  localStepPorts,
-  type ToolTiming,
-} from '../../../runtime/local/local-ports.js';
-import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
+import type { LocalPortOptions, ToolTiming } from '../../../runtime/local/local-ports.js';
 import { TempState } from '../../contracts/local-state.js';
 import { eventFixture } from '../../core/events/fixtures.js';
+import { openLocalStepPorts, UNREACHABLE_REGISTRY } from '../../helpers/local-step-ports.js';
 
 const states: TempState[] = [];
 afterEach(() => {
@@ -30,35 +20,13 @@ function fixture(name: string): DrydockEvent {
   return parsed.event;
 }
 
-const HOST = '127.0.0.1:1';
+const HOST = UNREACHABLE_REGISTRY;
 
 /** The local ports on a fresh state; the registry's address has nothing listening (nothing here may push). */
 function assemble(options: Partial<LocalPortOptions> = {}) {
   const state = new TempState();
   states.push(state);
-  const db = state.open();
-  const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000 });
-  const bus = new LocalEventBus(new SqliteEventLog(db), queues, LOCAL_EVENT_RULES);
-  const containerEnv = {
-    env: {},
-    root: join(state.dir, 'containers'),
-    buildTmp: join(state.dir, 'build-tmp'),
-  };
-  const credential = { username: 'drydock-pipeline', secret: 'unused' };
-  const stopping = new AbortController();
-  const ports = localStepPorts(
-    {
-      stateDir: state.dir,
-      db,
-      bus,
-      registry: new BuildahImageRegistry({ host: HOST, credential, containerEnv }),
-      credential,
-      containerEnv,
-      stopping: stopping.signal,
-    },
-    { policy: async () => parsePolicy('version: 1\n'), ...options },
-  );
-  return { db, bus, ports, stopping };
+  return openLocalStepPorts(state, options);
 }
 
 describe('localStepPorts', () => {

@@ -1,21 +1,15 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
 import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
 import { SqliteOutbox } from '../../../adapters/local/sqlite-outbox.js';
 import { BUILD_FAILED } from '../../../core/events/build-failed.js';
 import { IMAGE_PUBLISHED } from '../../../core/events/image-published.js';
 import { type DrydockEvent, parseEvent } from '../../../core/events/index.js';
-import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
-import { parsePolicy } from '../../../core/policy/parse-policy.js';
 import { defineStep, STEPS, StepEmitError } from '../../../core/steps/index.js';
-import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
-import { localStepPorts } from '../../../runtime/local/local-ports.js';
-import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
 import { drainOnce } from '../../../runtime/local/queue-worker.js';
 import { queueHandlers, StepQueueMismatchError, stepHandler } from '../../../runtime/local/step-dispatch.js';
 import { TempState } from '../../contracts/local-state.js';
 import { eventFixture } from '../../core/events/fixtures.js';
+import { openLocalStepPorts } from '../../helpers/local-step-ports.js';
 
 const states: TempState[] = [];
 afterEach(() => {
@@ -32,28 +26,7 @@ function fixture(name: string): DrydockEvent {
 function local() {
   const state = new TempState();
   states.push(state);
-  const db = state.open();
-  const queues = pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000 });
-  const bus = new LocalEventBus(new SqliteEventLog(db), queues, LOCAL_EVENT_RULES);
-  const containerEnv = {
-    env: {},
-    root: join(state.dir, 'containers'),
-    buildTmp: join(state.dir, 'build-tmp'),
-  };
-  const credential = { username: 'drydock-pipeline', secret: 'unused' };
-  const ports = localStepPorts(
-    {
-      stateDir: state.dir,
-      db,
-      bus,
-      registry: new BuildahImageRegistry({ host: '127.0.0.1:1', credential, containerEnv }),
-      credential,
-      containerEnv,
-      stopping: new AbortController().signal,
-    },
-    { policy: async () => parsePolicy('version: 1\n') },
-  );
-  return { db, queues, bus, ports };
+  return openLocalStepPorts(state);
 }
 
 describe('queueHandlers', () => {

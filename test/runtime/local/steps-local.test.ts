@@ -6,19 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { BuildahImageRegistry } from '../../../adapters/local/buildah-image-registry.js';
 import { createBareRepository } from '../../../adapters/local/git-repositories.js';
-import { SqliteEventLog } from '../../../adapters/local/sqlite-event-log.js';
 import { SqliteOutbox } from '../../../adapters/local/sqlite-outbox.js';
-import { LOCAL_EVENT_RULES } from '../../../core/events/rules.js';
 import { stepNamed } from '../../../core/steps/index.js';
-import { LocalEventBus } from '../../../runtime/local/local-event-bus.js';
-import { localStepPorts } from '../../../runtime/local/local-ports.js';
-import { pipelineQueues } from '../../../runtime/local/open-local-pipeline.js';
 import { readPolicyFile } from '../../../runtime/local/policy-store.js';
 import { stepHandler } from '../../../runtime/local/step-dispatch.js';
 import { TempState } from '../../contracts/local-state.js';
 import { STEPS_POLICY_FILE, type StepsRuntime, stepsContract } from '../../contracts/steps.contract.js';
+import { openLocalStepPorts } from '../../helpers/local-step-ports.js';
 
 const states: TempState[] = [];
 afterEach(() => {
@@ -28,35 +23,11 @@ afterEach(() => {
 async function openLocal(): Promise<StepsRuntime> {
   const state = new TempState();
   states.push(state);
-  const db = state.open();
-  const log = new SqliteEventLog(db);
-  const bus = new LocalEventBus(
-    log,
-    pipelineQueues(db, { maxReceives: 3, visibilityTimeoutMs: 60_000 }),
-    LOCAL_EVENT_RULES,
-  );
   // The daemon reads <stateDir>/policy.yaml; the same file is read for each event, as the daemon's watcher would.
   const policyPath = join(state.dir, 'policy.yaml');
   copyFileSync(STEPS_POLICY_FILE, policyPath);
-  // Nothing listens at this registry address and no container storage is made: these steps never build or push.
-  const containerEnv = {
-    env: {},
-    root: join(state.dir, 'containers'),
-    buildTmp: join(state.dir, 'build-tmp'),
-  };
-  const credential = { username: 'drydock-pipeline', secret: 'unused' };
-  const ports = localStepPorts(
-    {
-      stateDir: state.dir,
-      db,
-      bus,
-      registry: new BuildahImageRegistry({ host: '127.0.0.1:1', credential, containerEnv }),
-      credential,
-      containerEnv,
-      stopping: new AbortController().signal,
-    },
-    { policy: () => readPolicyFile(policyPath) },
-  );
+  // Nothing listens at the registry address and no container storage is made: these steps never build or push.
+  const { db, log, ports } = openLocalStepPorts(state, { policy: () => readPolicyFile(policyPath) });
   const outbox = new SqliteOutbox(db);
   let seen = 0;
   let told = 0;
