@@ -59,6 +59,10 @@ async function tagsOf(repository: string): Promise<string[]> {
   return (JSON.parse(stdout) as { Tags: string[] }).Tags.filter((t) => !t.endsWith('.unsupported'));
 }
 
+/** A RUN that sleeps `seconds` only on the replacement base (whose /etc/os-release says 1.36.1): in a rebuild. */
+const SLOW_ON_REPLACEMENT = (seconds: number) =>
+  `if grep -q '^VERSION_ID="1.36.1"' /etc/os-release; then sleep ${seconds}; fi`;
+
 let host: string;
 let opsCommit: string;
 let shopCommit: string;
@@ -113,15 +117,16 @@ describe('drydock start killed in the middle of a ban', () => {
     expect(valid.code, valid.stdout + valid.stderr).toBe(0);
 
     opsCommit = await pushRepo(state, root, 'ops', {
-      // Each build of the ops base and the apps takes seconds, rebuilds too: the kills land while one runs.
-      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo ops > /etc/ops-base\nUSER 65534\n`,
+      // Each rebuild of the ops base and the apps takes seconds, so that the kills land while one runs. The
+      // rebuilds are on busybox 1.36.1 (the replacement); the pushes' builds, on 1.36.0, need not wait.
+      'base/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN ${SLOW_ON_REPLACEMENT(5)} && echo ops > /etc/ops-base\nUSER 65534\n`,
       'quiet/Dockerfile': `FROM ${host}/base/busybox:1.36.1\nRUN echo quiet > /etc/quiet-base\nUSER 65534\n`,
     });
     const opsBase = await publishedImage('ops', 'base/Dockerfile', opsCommit);
     hangBase = await publishedImage('ops', 'quiet/Dockerfile', opsCommit);
     shopCommit = await pushRepo(state, root, 'shop', {
-      'web/Dockerfile': `FROM ${opsBase.ref}\nRUN sleep 3\n${SLEEPER}`,
-      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN sleep 5 && echo api > /etc/api\n${SLEEPER}`,
+      'web/Dockerfile': `FROM ${opsBase.ref}\nRUN ${SLOW_ON_REPLACEMENT(3)}\n${SLEEPER}`,
+      'api/Dockerfile': `FROM ${host}/base/busybox:1.36.0\nRUN ${SLOW_ON_REPLACEMENT(5)} && echo api > /etc/api\n${SLEEPER}`,
       'hang/Dockerfile': `FROM ${hangBase.ref}\n${SLEEPER}`,
     });
     const web = await publishedImage('shop', 'web/Dockerfile', shopCommit);
