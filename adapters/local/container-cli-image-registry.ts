@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DrydockError, quoteInput } from '../../core/errors.js';
+import { type DrydockError, quoteInput } from '../../core/errors.js';
 import { PATH_COMPONENT, TAG } from '../../core/image-ref/grammar.js';
 import { formatImageRef, parseImageRef } from '../../core/image-ref/index.js';
 import {
   type ImageDetails,
-  type ImageRegistry,
   type ImageTarget,
   InvalidImageTargetError,
+  type PipelineRegistry,
   type PushedImage,
   type PushOptions,
   RegistryUnauthorizedError,
@@ -30,17 +30,6 @@ export interface ContainerCliImageRegistryProps {
   readonly repositoryPrefix?: string;
   /** Time limit of each pull, tag, push and inspect. @default 600000 */
   readonly timeoutMs?: number;
-}
-
-/** A registry listing the container command line cannot make (tags, repositories): only ECR's API or HTTP can. */
-export class RegistryListingUnsupportedError extends DrydockError {
-  override readonly name = 'RegistryListingUnsupportedError';
-
-  constructor(what: string) {
-    super(`the container command line cannot list ${what} of a registry`, {
-      code: 'REGISTRY_LISTING_UNSUPPORTED',
-    });
-  }
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -66,7 +55,7 @@ export function parseDockerPushDigest(stdout: string, tag: string): string | und
  * tags the local image and pushes it, taking the manifest digest from the push itself (`--digestfile` with
  * podman, the `digest:` line with Docker), never from a later read that another push may have changed.
  */
-export class ContainerCliImageRegistry implements ImageRegistry {
+export class ContainerCliImageRegistry implements PipelineRegistry {
   readonly host: string;
   readonly namespace?: string;
   readonly #cli: ContainerCli;
@@ -138,14 +127,6 @@ export class ContainerCliImageRegistry implements ImageRegistry {
       labels: { ...(image.Config?.Labels ?? {}) },
       ...(typeof created === 'string' && created !== '' ? { created } : {}),
     };
-  }
-
-  async tags(_repository: string): Promise<readonly string[]> {
-    throw new RegistryListingUnsupportedError('the tags');
-  }
-
-  async repositories(): Promise<readonly string[]> {
-    throw new RegistryListingUnsupportedError('the repositories');
   }
 
   // A reference of this registry, fully qualified as written; another registry's is refused.

@@ -21,7 +21,7 @@ import {
   type BuildService,
   BuildTimedOutError,
 } from '../ports/build-service.js';
-import type { ImageRegistry } from '../ports/image-registry.js';
+import type { PipelineRegistry } from '../ports/image-registry.js';
 import { capLogLine, capLogTail } from './event-caps.js';
 import { pinnedTagOf, pinnedTagProblem } from './pinned-tag.js';
 
@@ -41,7 +41,7 @@ export interface BuildStepDeps {
   readonly context: BuildContextSource;
   readonly builder: BuildService;
   /** Resolves the digest of every external image; only bases in this registry can be built on. */
-  readonly registry: ImageRegistry;
+  readonly registry: PipelineRegistry;
   readonly records: BuildRecords;
   readonly workspace: BuildWorkspaces;
   readonly logSink: (buildId: string) => BuildLog;
@@ -246,7 +246,11 @@ type Resolution =
     }
   | { readonly ok: false; readonly reason: string };
 
-async function resolveBases(text: string, definition: string, registry: ImageRegistry): Promise<Resolution> {
+async function resolveBases(
+  text: string,
+  definition: string,
+  registry: PipelineRegistry,
+): Promise<Resolution> {
   const { model } = parseDockerfile(text, definition);
   if (model.stages.length === 0) return { ok: false, reason: `${definition} has no FROM instruction` };
   const uses = externalImages(model);

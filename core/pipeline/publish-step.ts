@@ -11,7 +11,11 @@ import { NAME_MAX_LENGTH, PATH_COMPONENT, TAG } from '../image-ref/grammar.js';
 import { parseImageRef } from '../image-ref/parse-image-ref.js';
 import { type BuildRecords, isTerminal } from '../ports/build-records.js';
 import type { Clock } from '../ports/clock.js';
-import { type ImageDetails, type ImageRegistry, InvalidImageTargetError } from '../ports/image-registry.js';
+import {
+  type ImageDetails,
+  InvalidImageTargetError,
+  type PipelineRegistry,
+} from '../ports/image-registry.js';
 
 /** The OCI labels the build step sets on every image, naming the base of its final stage. */
 export const BASE_NAME_LABEL = 'org.opencontainers.image.base.name';
@@ -19,7 +23,7 @@ export const BASE_DIGEST_LABEL = 'org.opencontainers.image.base.digest';
 
 /** What the publish step needs: the guarded registry, the build records, and how images are named. */
 export interface PublishImageDeps {
-  readonly registry: ImageRegistry;
+  readonly registry: PipelineRegistry;
   readonly records: BuildRecords;
   readonly clock: Clock;
   /** The registry repository of a definition. @default {@link repositoryForDefinition} */

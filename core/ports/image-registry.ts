@@ -57,6 +57,9 @@ export interface ImageRegistry {
   repositories(): Promise<readonly string[]>;
 }
 
+/** What building and publishing use of a registry: where it is, resolving references, and the push. */
+export type PipelineRegistry = Pick<ImageRegistry, 'host' | 'namespace' | 'push' | 'inspect'>;
+
 /** An image (local or in the registry) that does not exist. */
 export class ImageNotFoundError extends DrydockError {
   override readonly name = 'ImageNotFoundError';

@@ -15,7 +15,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DefinitionSource } from '../ports/definition-source.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Fleet } from '../ports/fleet.js';
-import type { ImageRegistry } from '../ports/image-registry.js';
+import type { PipelineRegistry } from '../ports/image-registry.js';
 import type { ImageTester } from '../ports/image-tester.js';
 import type { LineageStore } from '../ports/lineage-store.js';
 import type { SupportMarkers } from '../ports/support-markers.js';
@@ -70,7 +70,8 @@ export interface StepPorts {
   readonly builder: BuildService;
   readonly buildLogs: (buildId: string) => BuildLog;
   readonly limits: StepLimits;
-  readonly registry: ImageRegistry;
+  /** The registry bases are resolved in and images published to (only the pipeline may push). */
+  readonly registry: PipelineRegistry;
   readonly records: BuildRecords;
   readonly tester: ImageTester;
   readonly testReports: TestReports;

@@ -11,7 +11,7 @@ import { JsonFileBuildRecords } from '../../adapters/local/json-file-build-recor
 import { JsonlEventBus } from '../../adapters/local/jsonl-event-bus.js';
 import { DrydockError } from '../../core/errors.js';
 import { systemClock } from '../../core/ports/clock.js';
-import type { ImageRegistry } from '../../core/ports/image-registry.js';
+import type { PipelineRegistry } from '../../core/ports/image-registry.js';
 import type { buildStep, publishStep, StepPorts, testStep } from '../../core/steps/index.js';
 
 /** The ports the three steps CodeBuild runs declare (build, test, publish). */
@@ -68,7 +68,7 @@ export function codebuildPorts(options: CodeBuildPortsOptions): CodeBuildPorts {
   const cli = new ContainerCli({ engine: options.engine, env: engineEnv });
   const definitionDir = dirOf(options.subject.definition);
   const scope = { ...options.subject, dir: options.contextDir, definitionDir };
-  const registry: ImageRegistry = options.registryHost
+  const registry: PipelineRegistry = options.registryHost
     ? new ContainerCliImageRegistry({
         cli,
         host: options.registryHost,
@@ -109,13 +109,13 @@ export function codebuildPorts(options: CodeBuildPortsOptions): CodeBuildPorts {
 }
 
 /** A registry port for a step that was given no registry host: any use is a configuration fault. */
-function noRegistry(): ImageRegistry {
+function noRegistry(): PipelineRegistry {
   const refuse = async (): Promise<never> => {
     throw new DrydockError('no registry: pass --registry or set ECR_REGISTRY', {
       code: 'REGISTRY_NOT_CONFIGURED',
     });
   };
-  return { host: '', push: refuse, inspect: refuse, tags: refuse, repositories: refuse };
+  return { host: '', push: refuse, inspect: refuse };
 }
 
 function dirOf(path: string): string {

@@ -229,8 +229,6 @@ describe('publishImage', () => {
           digest: digest('elsewhere'),
         }),
         inspect: (ref) => registry.inspect(ref),
-        tags: (repository) => registry.tags(repository),
-        repositories: () => registry.repositories(),
       },
     };
     await expect(publishImage(tested({ buildId: 'build-web' }), lying)).rejects.toMatchObject({
