@@ -58,6 +58,24 @@ describe('PodmanImageTester', () => {
     expect(await testContainers()).toBe('');
   });
 
+  it("runs a team's tests in a sandbox with no network interface but loopback", async () => {
+    // A team's test that would pass only if the sandbox had a network interface besides loopback.
+    const suite = parseImageTests(
+      [
+        'schemaVersion: "2.0.0"',
+        'commandTests:',
+        '  - name: sees only loopback',
+        '    command: ls',
+        '    args: ["/sys/class/net"]',
+        '    expectedOutput: ["^lo\\\\s*$"]',
+        '',
+      ].join('\n'),
+    );
+    const report = await tester.test({ image: APP, suite, timeLimitMs: 30_000 });
+    expect(failureMessages(report)).toEqual([]);
+    expect(report).toMatchObject({ passed: true, tests: 1, failed: 0 });
+  });
+
   it('reports each failing assertion by name and renders JUnit XML', async () => {
     const report = await tester.test({
       image: APP,
