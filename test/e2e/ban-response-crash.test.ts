@@ -107,7 +107,7 @@ describe('drydock start killed in the middle of a ban', () => {
       '    description: never ends',
       '    command: ["/bin/sleep", "600"]',
       `    appliesTo: ["${host}/apps/**"]`,
-      '    timeoutSeconds: 2',
+      '    timeoutSeconds: 1',
       '  - id: hang-long',
       '    description: never ends, and may run for five minutes',
       '    command: ["/bin/sleep", "601"]',
@@ -381,7 +381,7 @@ describe('drydock start killed in the middle of a ban', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(detail.bandAidRuns).toHaveLength(1);
     const [hung] = detail.bandAidRuns;
-    expect(hung).toMatchObject({ state: 'failed', reason: 'ended at its time limit of 2 s' });
+    expect(hung).toMatchObject({ state: 'failed', reason: 'ended at its time limit of 1 s' });
     expect(hung?.durationMs).toBeLessThan(15_000);
     const inspect = fleetPodman(['inspect', '--format', '{{.State.Running}}', hung?.containerId ?? '']);
     expect(inspect.stdout.trim(), inspect.stderr).toBe('true');
