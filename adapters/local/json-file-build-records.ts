@@ -3,40 +3,22 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DrydockError } from '../../core/errors.js';
 import {
-  BUILD_TRANSITIONS,
+  advancedBuild,
   type BuildKey,
   BuildNotFoundError,
   type BuildRecord,
   type BuildRecords,
   type BuildRequest,
   type BuildState,
-  BuildTransitionError,
   buildRecordFrom,
-  isTerminal,
+  queuedBuild,
+  type StoredBuildRecord,
   type TransitionDetails,
 } from '../../core/ports/build-records.js';
 import { type Clock, systemClock } from '../../core/ports/clock.js';
 
 // A record as stored: dates as epoch milliseconds, rebuild '' for a push's build; `seq` orders equal queue times.
-interface StoredRecord {
-  buildId: string;
-  repository: string;
-  definition: string;
-  commit: string;
-  rebuild: string;
-  correlationId: string;
-  state: BuildState;
-  attempts: number;
-  queuedAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  logPath?: string;
-  imageDigest?: string;
-  error?: string;
-  history: { state: BuildState; at: number }[];
-  seq: number;
-}
+type StoredRecord = StoredBuildRecord & { readonly seq: number };
 
 interface StoredFile {
   version: 1;
@@ -69,19 +51,8 @@ export class JsonFileBuildRecords implements BuildRecords {
           { code: 'BUILD_ID_CONFLICT' },
         );
       }
-      const now = this.#clock.now().getTime();
       const stored: StoredRecord = {
-        buildId: request.buildId,
-        repository: request.repository,
-        definition: request.definition,
-        commit: request.commit,
-        rebuild,
-        correlationId: request.correlationId,
-        state: 'queued',
-        attempts: 0,
-        queuedAt: now,
-        updatedAt: now,
-        history: [{ state: 'queued', at: now }],
+        ...queuedBuild(request, this.#clock.now().getTime()),
         seq: Math.max(0, ...file.records.map((r) => r.seq)) + 1,
       };
       file.records.push(stored);
@@ -91,25 +62,12 @@ export class JsonFileBuildRecords implements BuildRecords {
 
   transition(buildId: string, to: BuildState, details: TransitionDetails = {}): Promise<BuildRecord> {
     return this.#write((file) => {
-      const r = file.records.find((s) => s.buildId === buildId);
+      const i = file.records.findIndex((s) => s.buildId === buildId);
+      const r = file.records[i];
       if (!r) throw new BuildNotFoundError(buildId);
-      if (!BUILD_TRANSITIONS[r.state].includes(to)) throw new BuildTransitionError(buildId, r.state, to);
-      // Repeating a step (a step run again) changes nothing, except `building`, which is a restart.
-      if (r.state === to && to !== 'building') return buildRecordFrom(r);
-      const now = this.#clock.now().getTime();
-      if (to === 'building') {
-        r.attempts += 1;
-        r.startedAt ??= now;
-      }
-      r.state = to;
-      r.updatedAt = now;
-      if (isTerminal(to)) r.finishedAt = now;
-      else delete r.finishedAt;
-      if (details.logPath !== undefined) r.logPath = details.logPath;
-      if (details.imageDigest !== undefined) r.imageDigest = details.imageDigest;
-      if (details.error !== undefined) r.error = details.error;
-      r.history.push({ state: to, at: now });
-      return buildRecordFrom(r);
+      const moved = advancedBuild(r, to, details, this.#clock.now().getTime());
+      file.records[i] = moved;
+      return buildRecordFrom(moved);
     });
   }
 

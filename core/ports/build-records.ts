@@ -165,3 +165,50 @@ export function buildRecordFrom(r: StoredBuildRecord): BuildRecord {
     history: r.history.map((h) => ({ state: h.state, at: new Date(h.at) })),
   };
 }
+
+/** A new build as a record store keeps it: queued, no attempt yet. */
+export function queuedBuild(request: BuildRequest, now: number): StoredBuildRecord {
+  return {
+    buildId: request.buildId,
+    repository: request.repository,
+    definition: request.definition,
+    commit: request.commit,
+    rebuild: request.rebuild ?? '',
+    correlationId: request.correlationId,
+    state: 'queued',
+    attempts: 0,
+    queuedAt: now,
+    updatedAt: now,
+    history: [{ state: 'queued', at: now }],
+  };
+}
+
+/**
+ * A stored build moved to `to` at `now`, for stores that keep records as values (the SQLite store does the same
+ * in SQL). Throws `BuildTransitionError` for a move `BUILD_TRANSITIONS` does not allow; repeating a state returns
+ * the record unchanged, except `building`, which is a restart (one more attempt).
+ */
+export function advancedBuild<R extends StoredBuildRecord>(
+  record: R,
+  to: BuildState,
+  details: TransitionDetails,
+  now: number,
+): R {
+  if (!BUILD_TRANSITIONS[record.state].includes(to)) {
+    throw new BuildTransitionError(record.buildId, record.state, to);
+  }
+  if (record.state === to && to !== 'building') return record;
+  const starts = to === 'building';
+  return {
+    ...record,
+    state: to,
+    updatedAt: now,
+    attempts: record.attempts + (starts ? 1 : 0),
+    startedAt: record.startedAt ?? (starts ? now : undefined),
+    finishedAt: isTerminal(to) ? now : undefined,
+    logPath: details.logPath ?? record.logPath,
+    imageDigest: details.imageDigest ?? record.imageDigest,
+    error: details.error ?? record.error,
+    history: [...record.history, { state: to, at: now }],
+  };
+}

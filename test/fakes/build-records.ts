@@ -1,38 +1,20 @@
 import { DrydockError } from '../../core/errors.js';
 import {
-  BUILD_TRANSITIONS,
+  advancedBuild,
   type BuildKey,
   BuildNotFoundError,
   type BuildRecord,
   type BuildRecords,
   type BuildRequest,
   type BuildState,
-  BuildTransitionError,
   buildRecordFrom,
-  isTerminal,
+  queuedBuild,
+  type StoredBuildRecord,
   type TransitionDetails,
 } from '../../core/ports/build-records.js';
 import { type Clock, systemClock } from '../../core/ports/clock.js';
 
-interface Row {
-  readonly seq: number;
-  readonly buildId: string;
-  readonly repository: string;
-  readonly definition: string;
-  readonly commit: string;
-  readonly rebuild: string;
-  readonly correlationId: string;
-  state: BuildState;
-  attempts: number;
-  readonly queuedAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  logPath?: string;
-  imageDigest?: string;
-  error?: string;
-  readonly history: { state: BuildState; at: number }[];
-}
+type Row = StoredBuildRecord & { readonly seq: number };
 
 /** The rows of in-memory build records, shared by every view `reopen` gives (the twin of one SQLite file). */
 class BuildTable {
@@ -69,21 +51,7 @@ export class InMemoryBuildRecords implements BuildRecords {
         { code: 'BUILD_ID_CONFLICT' },
       );
     }
-    const now = this.#clock.now().getTime();
-    const row: Row = {
-      seq: ++this.#table.seq,
-      buildId: request.buildId,
-      repository: request.repository,
-      definition: request.definition,
-      commit: request.commit,
-      rebuild,
-      correlationId: request.correlationId,
-      state: 'queued',
-      attempts: 0,
-      queuedAt: now,
-      updatedAt: now,
-      history: [{ state: 'queued', at: now }],
-    };
+    const row: Row = { ...queuedBuild(request, this.#clock.now().getTime()), seq: ++this.#table.seq };
     this.#table.rows.set(row.buildId, row);
     return { record: buildRecordFrom(row), created: true };
   }
@@ -91,21 +59,9 @@ export class InMemoryBuildRecords implements BuildRecords {
   async transition(buildId: string, to: BuildState, details: TransitionDetails = {}): Promise<BuildRecord> {
     const row = this.#table.rows.get(buildId);
     if (!row) throw new BuildNotFoundError(buildId);
-    if (!BUILD_TRANSITIONS[row.state].includes(to)) throw new BuildTransitionError(buildId, row.state, to);
-    // Repeating a step (a redelivered event) changes nothing, except `building`, which is a restart.
-    if (row.state === to && to !== 'building') return buildRecordFrom(row);
-    const now = this.#clock.now().getTime();
-    const starts = to === 'building';
-    row.state = to;
-    row.updatedAt = now;
-    if (starts) row.attempts += 1;
-    row.startedAt ??= starts ? now : undefined;
-    row.finishedAt = isTerminal(to) ? now : undefined;
-    row.logPath = details.logPath ?? row.logPath;
-    row.imageDigest = details.imageDigest ?? row.imageDigest;
-    row.error = details.error ?? row.error;
-    row.history.push({ state: to, at: now });
-    return buildRecordFrom(row);
+    const moved = advancedBuild(row, to, details, this.#clock.now().getTime());
+    this.#table.rows.set(buildId, moved);
+    return buildRecordFrom(moved);
   }
 
   async get(buildId: string): Promise<BuildRecord | undefined> {
